@@ -1,0 +1,127 @@
+<?php
+// OpenCart Support Desk: shared library (PHP 7.3+).
+// Calls the support desk's GraphQL API server-to-server with the merchant's key. Only the
+// module's own operations (Operations::all(), generated from opencart-extension/graphql/) can run.
+namespace OcSupportDesk;
+
+class ApiException extends \Exception {
+	/** @var string NOT_CONFIGURED, UNKNOWN_OPERATION, TIMEOUT, UNREACHABLE, UNAUTHENTICATED, HTTP_ERROR, BAD_RESPONSE */
+	public $kind;
+
+	public function __construct($kind, $message) {
+		parent::__construct($message);
+		$this->kind = $kind;
+	}
+}
+
+class ApiClient {
+	const USER_AGENT = 'OpenCartSupportDesk-Module';
+
+	private $endpoint;
+	private $apiKey;
+	private $operations;
+	private $http;
+	private $timeout;
+
+	/**
+	 * @param string $endpoint   the API's URL (http or https)
+	 * @param string $apiKey     the merchant's API key; never leaves the server except to $endpoint
+	 * @param array  $operations operation name => document (the allowlist)
+	 * @param Http   $http
+	 * @param int    $timeout    seconds
+	 */
+	public function __construct($endpoint, $apiKey, array $operations, $http = null, $timeout = 15) {
+		$this->endpoint = trim((string)$endpoint);
+		$this->apiKey = trim((string)$apiKey);
+		$this->operations = $operations;
+		$this->http = $http !== null ? $http : new Http();
+		$this->timeout = (int)$timeout;
+	}
+
+	public function isConfigured() {
+		return $this->endpoint !== '' && $this->apiKey !== '';
+	}
+
+	public static function validEndpoint($endpoint) {
+		$parts = parse_url((string)$endpoint);
+
+		return is_array($parts) && isset($parts['scheme'], $parts['host']) && in_array(strtolower($parts['scheme']), array('http', 'https'), true) && !isset($parts['user']);
+	}
+
+	public function hasOperation($name) {
+		return is_string($name) && isset($this->operations[$name]);
+	}
+
+	/**
+	 * Runs one allowlisted operation.
+	 *
+	 * @return array the GraphQL response: data and, when the API reported any, errors
+	 * @throws ApiException
+	 */
+	public function execute($operationName, array $variables = array()) {
+		if (!$this->hasOperation($operationName)) {
+			throw new ApiException('UNKNOWN_OPERATION', 'The operation "' . $operationName . '" is not one of this module\'s operations.');
+		}
+
+		if (!$this->isConfigured()) {
+			throw new ApiException('NOT_CONFIGURED', 'Enter the API endpoint and your merchant API key in the module settings first.');
+		}
+
+		if (!self::validEndpoint($this->endpoint)) {
+			throw new ApiException('NOT_CONFIGURED', 'The API endpoint must be an http:// or https:// address.');
+		}
+
+		$body = json_encode(array(
+			'operationName' => $operationName,
+			'query' => $this->operations[$operationName],
+			'variables' => (object)$variables,
+		));
+
+		try {
+			$response = $this->http->post($this->endpoint, array(
+				'Content-Type: application/json',
+				'Accept: application/json',
+				'Authorization: Bearer ' . $this->apiKey,
+				'User-Agent: ' . self::USER_AGENT,
+			), $body, $this->timeout);
+		} catch (HttpException $e) {
+			if ($e->kind === 'TIMEOUT') {
+				throw new ApiException('TIMEOUT', 'The support desk did not answer within ' . $this->timeout . ' seconds. Please try again in a few minutes.');
+			}
+
+			throw new ApiException('UNREACHABLE', 'The support desk cannot be reached from your store (' . $this->host() . '). Check the API endpoint in the settings and that your server may open outgoing connections.');
+		}
+
+		$status = $response['status'];
+		$json = json_decode($response['body'], true);
+
+		if ($status === 401 || $status === 403 || (is_array($json) && self::errorCode($json) === 'UNAUTHENTICATED')) {
+			throw new ApiException('UNAUTHENTICATED', 'The support desk did not accept your merchant API key. Check it in the module settings.');
+		}
+
+		if (!is_array($json) || (!array_key_exists('data', $json) && !isset($json['errors']))) {
+			if ($status >= 400) {
+				throw new ApiException('HTTP_ERROR', 'The support desk answered with HTTP ' . $status . '. Please try again later.');
+			}
+
+			throw new ApiException('BAD_RESPONSE', 'The address in the settings did not answer like the support desk API. Check the API endpoint.');
+		}
+
+		return $json;
+	}
+
+	/** The first error's extensions.code, if any. */
+	public static function errorCode(array $response) {
+		if (!empty($response['errors'][0]['extensions']['code'])) {
+			return (string)$response['errors'][0]['extensions']['code'];
+		}
+
+		return null;
+	}
+
+	private function host() {
+		$host = parse_url($this->endpoint, PHP_URL_HOST);
+
+		return $host ? $host : $this->endpoint;
+	}
+}

@@ -1,0 +1,411 @@
+<?php
+// OpenCart Support Desk: shared library (PHP 7.3+).
+// The module's JSON endpoint: the browser's only way to the API. The OpenCart controller checks
+// the admin's user_token and permission, then hands the request here.
+namespace OcSupportDesk;
+
+class Endpoint {
+	/** Settings keys, stored with OpenCart's model_setting_setting under the "module_oc_support_desk" code. */
+	const CODE = 'module_oc_support_desk';
+	const KEY_ENDPOINT = 'module_oc_support_desk_endpoint';
+	const KEY_API_KEY = 'module_oc_support_desk_api_key';
+	const KEY_STATUS = 'module_oc_support_desk_status';
+	const KEY_LAST_SWEEP = 'module_oc_support_desk_last_sweep';
+
+	/** Operations the server runs itself, with data the browser must not choose (environment, credentials). */
+	const SERVER_ONLY = array('TicketCreate', 'TicketAccessProvide', 'TicketAccessDisabledConfirm', 'TicketState');
+
+	/** Seconds between two automatic checks for resolved tickets on admin page loads. */
+	const SWEEP_INTERVAL = 60;
+
+	private $deps;
+	private $settings;
+	private $operations;
+
+	/**
+	 * @param array $deps
+	 *   version        VERSION
+	 *   db, prefix     the DB handle and DB_PREFIX
+	 *   settings       this module's settings (module_oc_support_desk_*)
+	 *   saveSettings   callable(array $settings): stores all module settings
+	 *   canModify      bool: the admin has "modify" permission on the module
+	 *   adminUrl       the admin's base URL, given to support with a temporary user
+	 *   timezone       the admin's time zone (date_default_timezone_get() after OpenCart's startup)
+	 *   detector       array of Detector options (paths, settings, server, query, storeUrl, adminLanguage)
+	 *   operations     name => array(type, document): the generated allowlist
+	 *   http           optional Http
+	 *   timeout        optional seconds
+	 *   line           "3.0" or "4.x": the package installed
+	 */
+	public function __construct(array $deps) {
+		$this->deps = $deps + array(
+			'settings' => array(),
+			'saveSettings' => null,
+			'canModify' => false,
+			'adminUrl' => '',
+			'timezone' => date_default_timezone_get(),
+			'detector' => array(),
+			'http' => null,
+			'timeout' => 15,
+			'line' => null,
+		);
+		$this->settings = $this->deps['settings'];
+		$this->operations = $this->deps['operations'];
+	}
+
+	/**
+	 * @param string $action
+	 * @param array  $input the decoded JSON body
+	 * @return array status (HTTP status) and body (array, sent as JSON)
+	 */
+	public function handle($action, array $input) {
+		$handlers = array(
+			'bootstrap' => array('bootstrap', false),
+			'settings.save' => array('saveSettings', true),
+			'settings.test' => array('testConnection', false),
+			'environment' => array('environment', false),
+			'graphql' => array('graphql', false),
+			'ticket.create' => array('createTicket', true),
+			'access.provide' => array('provideAccess', true),
+			'access.disable' => array('disableAccess', true),
+			'access.sweep' => array('sweep', false),
+		);
+
+		if (!isset($handlers[$action])) {
+			return self::failure(404, 'UNKNOWN_ACTION', 'Unknown action.');
+		}
+
+		list($method, $needsModify) = $handlers[$action];
+
+		if ($needsModify && !$this->deps['canModify']) {
+			return self::failure(403, 'PERMISSION', 'You do not have permission to change the support module. Ask the store owner to allow "modify" for it under System > Users > User Groups.');
+		}
+
+		try {
+			return $this->$method($input);
+		} catch (ApiException $e) {
+			return self::failure($e->kind === 'NOT_CONFIGURED' ? 409 : 502, $e->kind, $e->getMessage());
+		}
+	}
+
+	public static function success(array $body) {
+		return array('status' => 200, 'body' => array('ok' => true) + $body);
+	}
+
+	public static function failure($status, $code, $message) {
+		return array('status' => $status, 'body' => array('ok' => false, 'error' => array('code' => $code, 'message' => $message)));
+	}
+
+	// ---------------------------------------------------------------- actions
+
+	private function bootstrap(array $input) {
+		$detector = $this->detector();
+		$platform = $detector->platform();
+
+		return self::success(array(
+			'settings' => $this->publicSettings(),
+			'canModify' => (bool)$this->deps['canModify'],
+			'timezone' => (string)$this->deps['timezone'],
+			'line' => $this->deps['line'],
+			'platform' => array(
+				'platform' => $platform['platform'],
+				'opencartVersion' => $platform['opencartVersion'],
+				'platformVersion' => $platform['platformVersion'],
+			),
+			'accesses' => $this->accesses(),
+		));
+	}
+
+	private function saveSettings(array $input) {
+		$endpoint = isset($input['endpoint']) ? trim((string)$input['endpoint']) : '';
+		$apiKey = isset($input['apiKey']) ? trim((string)$input['apiKey']) : '';
+
+		if ($endpoint !== '' && !ApiClient::validEndpoint($endpoint)) {
+			return self::failure(422, 'INVALID_ENDPOINT', 'The API endpoint must be an http:// or https:// address.');
+		}
+
+		$settings = $this->settings;
+		$settings[self::KEY_ENDPOINT] = $endpoint;
+		$settings[self::KEY_STATUS] = !empty($input['status']) ? '1' : '0';
+
+		// An empty key field keeps the stored key: the browser never receives it, so cannot send it back.
+		if ($apiKey !== '') {
+			$settings[self::KEY_API_KEY] = $apiKey;
+		}
+
+		if (!empty($input['clearApiKey'])) {
+			$settings[self::KEY_API_KEY] = '';
+		}
+
+		if (is_callable($this->deps['saveSettings'])) {
+			call_user_func($this->deps['saveSettings'], $settings);
+		}
+
+		$this->settings = $settings;
+
+		return self::success(array('settings' => $this->publicSettings()));
+	}
+
+	private function testConnection(array $input) {
+		$endpoint = isset($input['endpoint']) && trim((string)$input['endpoint']) !== '' ? (string)$input['endpoint'] : $this->setting(self::KEY_ENDPOINT);
+		$apiKey = isset($input['apiKey']) && trim((string)$input['apiKey']) !== '' ? (string)$input['apiKey'] : $this->setting(self::KEY_API_KEY);
+		$api = new ApiClient($endpoint, $apiKey, $this->documents(), $this->deps['http'], min(10, (int)$this->deps['timeout']));
+		$response = $api->execute('Viewer');
+
+		if (empty($response['data']['viewer'])) {
+			$message = isset($response['errors'][0]['message']) ? (string)$response['errors'][0]['message'] : 'The API answered, but did not recognise your merchant API key.';
+
+			return self::failure(401, 'UNAUTHENTICATED', $message);
+		}
+
+		return self::success(array('viewer' => $response['data']['viewer']));
+	}
+
+	private function environment(array $input) {
+		return self::success(array('environment' => $this->detector()->detect(!empty($input['includeErrorLog']))));
+	}
+
+	private function graphql(array $input) {
+		$name = isset($input['operation']) ? (string)$input['operation'] : '';
+		$variables = isset($input['variables']) && is_array($input['variables']) ? $input['variables'] : array();
+
+		if (!isset($this->operations[$name]) || in_array($name, self::SERVER_ONLY, true)) {
+			return self::failure(400, 'UNKNOWN_OPERATION', 'This operation is not available to the browser.');
+		}
+
+		if ($this->operations[$name]['type'] !== 'query' && !$this->deps['canModify']) {
+			return self::failure(403, 'PERMISSION', 'You do not have permission to change the support module.');
+		}
+
+		$response = $this->api()->execute($name, $variables);
+
+		return self::success(array('data' => isset($response['data']) ? $response['data'] : null, 'errors' => self::errors($response)));
+	}
+
+	private function createTicket(array $input) {
+		$ticketInput = array(
+			'subject' => isset($input['subject']) ? (string)$input['subject'] : '',
+			'description' => isset($input['description']) ? (string)$input['description'] : '',
+			'category' => isset($input['category']) ? (string)$input['category'] : '',
+			'environment' => $this->detector()->detect(!empty($input['includeErrorLog'])),
+		);
+
+		if (!empty($input['idempotencyKey'])) {
+			$ticketInput['idempotencyKey'] = (string)$input['idempotencyKey'];
+		}
+
+		$response = $this->api()->execute('TicketCreate', array('input' => $ticketInput));
+		$payload = isset($response['data']['ticketCreate']) ? $response['data']['ticketCreate'] : null;
+
+		if (!is_array($payload) || !empty($payload['userErrors']) || empty($payload['ticket'])) {
+			return self::success(array('data' => isset($response['data']) ? $response['data'] : null, 'errors' => self::errors($response)));
+		}
+
+		$body = array('data' => $response['data'], 'errors' => array());
+
+		if (!empty($input['access']) && is_array($input['access'])) {
+			$access = $input['access'];
+			$access['ticketId'] = $payload['ticket']['id'];
+			$access['ticketNumber'] = isset($payload['ticket']['number']) ? (string)$payload['ticket']['number'] : '';
+			$provided = $this->provideAccess($access);
+			$body['access'] = $provided['body'];
+		}
+
+		return self::success($body);
+	}
+
+	private function provideAccess(array $input) {
+		$ticketId = isset($input['ticketId']) ? (string)$input['ticketId'] : '';
+
+		if ($ticketId === '') {
+			return self::failure(422, 'INVALID', 'Which ticket is the access for?');
+		}
+
+		$accessInput = array('ticketId' => $ticketId);
+		$created = null;
+
+		if (!empty($input['createTemporaryAdmin'])) {
+			$group = isset($input['userGroup']) && $input['userGroup'] === 'admin' ? 'admin' : 'dedicated';
+			$created = $this->access()->createTemporaryAdmin($ticketId, isset($input['ticketNumber']) ? (string)$input['ticketNumber'] : '', $group);
+			$accessInput['storeAdmin'] = array('url' => (string)$this->deps['adminUrl'], 'username' => $created['username'], 'password' => $created['password']);
+		} elseif (!empty($input['storeAdmin']['username'])) {
+			$accessInput['storeAdmin'] = self::pick($input['storeAdmin'], array('url', 'username', 'password'));
+
+			if (empty($accessInput['storeAdmin']['url'])) {
+				$accessInput['storeAdmin']['url'] = (string)$this->deps['adminUrl'];
+			}
+		}
+
+		if (!empty($input['fileAccess']['host'])) {
+			$file = self::pick($input['fileAccess'], array('protocol', 'host', 'port', 'username', 'password', 'privateKey', 'rootPath'));
+
+			if (isset($file['port'])) {
+				$file['port'] = (int)$file['port'];
+			}
+
+			$accessInput['fileAccess'] = $file;
+		}
+
+		if (count($accessInput) === 1) {
+			return self::failure(422, 'INVALID', 'Give store admin access, FTP access, or both.');
+		}
+
+		try {
+			$response = $this->api()->execute('TicketAccessProvide', array('input' => $accessInput));
+		} catch (ApiException $e) {
+			$this->revoke($created, $ticketId);
+
+			throw $e;
+		}
+
+		$payload = isset($response['data']['ticketAccessProvide']) ? $response['data']['ticketAccessProvide'] : null;
+
+		if (!is_array($payload) || !empty($payload['userErrors'])) {
+			// Support never got the password: do not leave an enabled admin user behind.
+			$this->revoke($created, $ticketId);
+		}
+
+		return self::success(array(
+			'data' => isset($response['data']) ? $response['data'] : null,
+			'errors' => self::errors($response),
+			'temporaryUser' => $created !== null ? array('username' => $created['username']) : null,
+		));
+	}
+
+	private function disableAccess(array $input) {
+		$ticketId = isset($input['ticketId']) ? (string)$input['ticketId'] : '';
+		$manager = $this->access();
+		$disabled = $manager->disable($ticketId);
+		$errors = array();
+		$confirmed = false;
+
+		foreach ($manager->unconfirmed() as $row) {
+			if ((string)$row['ticket_id'] === $ticketId) {
+				$confirmed = $manager->confirm($this->api(), $ticketId, $errors);
+
+				break;
+			}
+		}
+
+		return self::success(array('disabled' => $disabled, 'confirmed' => $confirmed, 'messages' => $errors, 'accesses' => $this->accesses()));
+	}
+
+	/** Called by the admin-visit event and by the module's pages: throttled. */
+	private function sweep(array $input) {
+		if (!$this->enabled() || !$this->api()->isConfigured() || !$this->access()->all()) {
+			return self::success(array('sweep' => null));
+		}
+
+		$last = (int)$this->setting(self::KEY_LAST_SWEEP);
+
+		if (empty($input['force']) && time() - $last < self::SWEEP_INTERVAL) {
+			return self::success(array('sweep' => null));
+		}
+
+		$settings = $this->settings;
+		$settings[self::KEY_LAST_SWEEP] = (string)time();
+
+		if (is_callable($this->deps['saveSettings'])) {
+			call_user_func($this->deps['saveSettings'], $settings);
+		}
+
+		$this->settings = $settings;
+
+		return self::success(array('sweep' => $this->access()->sweep($this->api())));
+	}
+
+	// ---------------------------------------------------------------- helpers
+
+	private function revoke($created, $ticketId) {
+		if ($created !== null) {
+			$this->access()->disable($ticketId);
+			$this->access()->markConfirmed($ticketId);
+		}
+	}
+
+	private function accesses() {
+		$rows = array();
+
+		foreach ($this->access()->all() as $row) {
+			$rows[] = array(
+				'ticketId' => (string)$row['ticket_id'],
+				'ticketNumber' => (string)$row['ticket_number'],
+				'username' => (string)$row['username'],
+				'createdAt' => (string)$row['created_at'],
+				'disabledAt' => isset($row['disabled_at']) ? (string)$row['disabled_at'] : null,
+				'confirmedAt' => isset($row['confirmed_at']) ? (string)$row['confirmed_at'] : null,
+			);
+		}
+
+		return $rows;
+	}
+
+	private function publicSettings() {
+		$key = $this->setting(self::KEY_API_KEY);
+
+		return array(
+			'endpoint' => $this->setting(self::KEY_ENDPOINT),
+			'hasApiKey' => $key !== '',
+			// Enough to recognise which key is stored, never the key.
+			'apiKeyHint' => strlen($key) > 12 ? '…' . substr($key, -4) : ($key !== '' ? '…' : ''),
+			'status' => $this->enabled(),
+		);
+	}
+
+	private function enabled() {
+		return $this->setting(self::KEY_STATUS) === '1';
+	}
+
+	private function setting($key) {
+		return isset($this->settings[$key]) ? (string)$this->settings[$key] : '';
+	}
+
+	private function documents() {
+		$documents = array();
+
+		foreach ($this->operations as $name => $operation) {
+			$documents[$name] = $operation['document'];
+		}
+
+		return $documents;
+	}
+
+	private function api() {
+		return new ApiClient($this->setting(self::KEY_ENDPOINT), $this->setting(self::KEY_API_KEY), $this->documents(), $this->deps['http'], (int)$this->deps['timeout']);
+	}
+
+	private function access() {
+		return new AccessManager($this->deps['db'], $this->deps['prefix'], $this->deps['version']);
+	}
+
+	private function detector() {
+		return new Detector($this->deps['version'], $this->deps['db'], $this->deps['prefix'], $this->deps['detector']);
+	}
+
+	private static function errors(array $response) {
+		$errors = array();
+
+		if (!empty($response['errors']) && is_array($response['errors'])) {
+			foreach ($response['errors'] as $error) {
+				$errors[] = array(
+					'message' => isset($error['message']) ? (string)$error['message'] : 'Unknown error',
+					'code' => isset($error['extensions']['code']) ? (string)$error['extensions']['code'] : null,
+				);
+			}
+		}
+
+		return $errors;
+	}
+
+	private static function pick(array $source, array $keys) {
+		$result = array();
+
+		foreach ($keys as $key) {
+			if (isset($source[$key]) && $source[$key] !== '') {
+				$result[$key] = $source[$key];
+			}
+		}
+
+		return $result;
+	}
+}

@@ -1,0 +1,173 @@
+<?php
+// OpenCart Support Desk for OpenCart 4.0.0.0 to 4.1. The thin, OpenCart-specific layer: renders
+// the shell page, serves the module's JSON endpoint and installs the admin-visit event.
+// Everything else lives in extension/oc_support_desk/system/library/oc_support_desk/ (shared with 3.0).
+namespace Opencart\Admin\Controller\Extension\OcSupportDesk\Module;
+
+class OcSupportDesk extends \Opencart\System\Engine\Controller {
+	const CODE = 'oc_support_desk';
+	const ROUTE = 'extension/oc_support_desk/module/oc_support_desk';
+
+	public function index(): void {
+		$this->load->language(self::ROUTE);
+
+		$this->document->setTitle($this->language->get('heading_title'));
+		$this->document->addScript('../extension/oc_support_desk/admin/view/javascript/support-desk.js');
+
+		$token = 'user_token=' . $this->session->data['user_token'];
+
+		$data['breadcrumbs'] = [
+			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token)],
+			['text' => $this->language->get('text_extension'), 'href' => $this->url->link('marketplace/extension', $token . '&type=module')],
+			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token)],
+		];
+
+		// 4.0.0.0 to 4.0.1.x separate the method with "|", 4.0.2.0 and later with ".".
+		$data['endpoint'] = html_entity_decode($this->url->link(self::ROUTE . self::separator() . 'api', $token), ENT_QUOTES, 'UTF-8');
+		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module');
+		$data['timezone'] = date_default_timezone_get();
+		$data['line'] = '4.x';
+
+		$data['header'] = $this->load->controller('common/header');
+		$data['column_left'] = $this->load->controller('common/column_left');
+		$data['footer'] = $this->load->controller('common/footer');
+
+		$this->response->setOutput($this->load->view(self::ROUTE, $data));
+	}
+
+	/** The JSON endpoint: index.php?route=extension/oc_support_desk/module/oc_support_desk.api&user_token=…&action=… */
+	public function api(): void {
+		$this->load->language(self::ROUTE);
+
+		$token = (string)($this->request->get['user_token'] ?? '');
+
+		if (!isset($this->session->data['user_token']) || !hash_equals((string)$this->session->data['user_token'], $token) || !$this->user->isLogged()) {
+			$this->json(401, ['ok' => false, 'error' => ['code' => 'TOKEN', 'message' => $this->language->get('error_token')]]);
+
+			return;
+		}
+
+		if (!$this->user->hasPermission('access', self::ROUTE)) {
+			$this->json(403, ['ok' => false, 'error' => ['code' => 'PERMISSION', 'message' => $this->language->get('error_permission')]]);
+
+			return;
+		}
+
+		if ($this->request->server['REQUEST_METHOD'] !== 'POST') {
+			$this->json(405, ['ok' => false, 'error' => ['code' => 'METHOD', 'message' => 'POST only.']]);
+
+			return;
+		}
+
+		$input = json_decode((string)file_get_contents('php://input'), true);
+		$action = (string)($this->request->get['action'] ?? '');
+		$result = $this->endpoint()->handle($action, is_array($input) ? $input : []);
+
+		$this->json($result['status'], $result['body']);
+	}
+
+	/** Event admin/controller/common/header/before: disables temporary users of resolved tickets. */
+	public function onAdminVisit(string &$route = '', array &$args = []): void {
+		if (!$this->user->isLogged() || !$this->config->get('module_oc_support_desk_status')) {
+			return;
+		}
+
+		try {
+			$this->endpoint()->handle('access.sweep', []);
+		} catch (\Throwable $e) {
+			$this->log->write('OpenCart Support Desk: ' . $e->getMessage());
+		}
+	}
+
+	public function install(): void {
+		if (!$this->user->hasPermission('modify', 'extension/module')) {
+			return;
+		}
+
+		$this->library();
+		(new \OcSupportDesk\AccessManager($this->db, DB_PREFIX, VERSION))->install();
+
+		$this->load->model('setting/event');
+		$this->model_setting_event->deleteEventByCode(self::CODE);
+
+		$action = self::ROUTE . self::separator() . 'onAdminVisit';
+		$description = 'OpenCart Support Desk: disable temporary support users once their ticket is resolved';
+
+		// 4.0.0.0 takes positional arguments, 4.0.1.0 and later one array.
+		if (version_compare(VERSION, '4.0.1.0', '>=')) {
+			$this->model_setting_event->addEvent([
+				'code' => self::CODE,
+				'description' => $description,
+				'trigger' => 'admin/controller/common/header/before',
+				'action' => $action,
+				'status' => true,
+				'sort_order' => 0,
+			]);
+		} else {
+			$this->model_setting_event->addEvent(self::CODE, $description, 'admin/controller/common/header/before', $action, true, 0);
+		}
+
+		$this->load->model('setting/setting');
+		$this->model_setting_setting->editSetting('module_' . self::CODE, ['module_' . self::CODE . '_status' => '0', 'module_' . self::CODE . '_endpoint' => '']);
+	}
+
+	public function uninstall(): void {
+		if (!$this->user->hasPermission('modify', 'extension/module')) {
+			return;
+		}
+
+		$this->library();
+		(new \OcSupportDesk\AccessManager($this->db, DB_PREFIX, VERSION))->uninstall();
+
+		$this->load->model('setting/event');
+		$this->model_setting_event->deleteEventByCode(self::CODE);
+	}
+
+	public static function separator(): string {
+		return version_compare(VERSION, '4.0.2.0', '>=') ? '.' : '|';
+	}
+
+	private function library(): void {
+		require_once DIR_EXTENSION . 'oc_support_desk/system/library/oc_support_desk/autoload.php';
+	}
+
+	private function endpoint(): \OcSupportDesk\Endpoint {
+		$this->library();
+		$this->load->model('setting/setting');
+
+		$model = $this->model_setting_setting;
+
+		return new \OcSupportDesk\Endpoint([
+			'line' => '4.x',
+			'version' => VERSION,
+			'db' => $this->db,
+			'prefix' => DB_PREFIX,
+			'settings' => $model->getSetting('module_' . self::CODE),
+			'saveSettings' => function (array $settings) use ($model): void {
+				$model->editSetting('module_' . self::CODE, $settings);
+			},
+			'canModify' => $this->user->hasPermission('modify', self::ROUTE),
+			'adminUrl' => HTTP_SERVER,
+			'timezone' => date_default_timezone_get(),
+			'operations' => \OcSupportDesk\Operations::all(),
+			'detector' => [
+				'paths' => ['application' => DIR_APPLICATION, 'system' => DIR_SYSTEM, 'extension' => DIR_EXTENSION, 'logs' => DIR_LOGS],
+				'settings' => [
+					'config_url' => $this->config->get('config_url'),
+					'config_error_filename' => $this->config->get('config_error_filename'),
+				],
+				'server' => $this->request->server,
+				'query' => $this->request->get,
+				'storeUrl' => HTTP_CATALOG,
+				'adminLanguage' => $this->config->get('config_language_admin'),
+			],
+		]);
+	}
+
+	private function json(int $status, array $body): void {
+		$this->response->addHeader('Content-Type: application/json; charset=utf-8');
+		$this->response->addHeader('Cache-Control: no-store');
+		http_response_code($status);
+		$this->response->setOutput(json_encode($body));
+	}
+}

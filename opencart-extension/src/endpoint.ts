@@ -1,0 +1,62 @@
+// The browser's only way to the API: the module's JSON endpoint (user_token in its URL). It runs the
+// module's own operations by name; the API key never reaches the page.
+
+export class EndpointError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export interface UserErrorLike {
+  field?: readonly string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+type Ok<T> = { ok: true } & T;
+
+export class ModuleEndpoint {
+  constructor(
+    private readonly url: string,
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  async call<T extends object>(action: string, input: object = {}): Promise<Ok<T>> {
+    const separator = this.url.includes('?') ? '&' : '?';
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.url}${separator}action=${encodeURIComponent(action)}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(input),
+      });
+    } catch {
+      throw new EndpointError('NETWORK', 'Your store did not answer. Check your connection and reload the page.');
+    }
+    let body: any;
+    try {
+      body = await response.json();
+    } catch {
+      // OpenCart answers an expired session with its login page, not JSON.
+      throw new EndpointError('SESSION', 'Your admin session has expired. Please reload the page and log in again.', response.status);
+    }
+    if (!body || body.ok !== true) {
+      const error = body?.error ?? {};
+      throw new EndpointError(String(error.code ?? 'ERROR'), String(error.message ?? 'Something went wrong.'), response.status);
+    }
+    return body as Ok<T>;
+  }
+
+  /** Runs one of the module's operations; GraphQL errors become an EndpointError. */
+  async graphql<TData>(operation: string, variables: object = {}): Promise<TData> {
+    const body = await this.call<{ data: TData | null; errors: UserErrorLike[] }>('graphql', { operation, variables });
+    if (body.errors?.length) throw new EndpointError(body.errors[0]!.code ?? 'GRAPHQL', body.errors[0]!.message);
+    if (body.data === null) throw new EndpointError('GRAPHQL', 'The support desk returned no data.');
+    return body.data;
+  }
+}

@@ -1,0 +1,162 @@
+// New ticket: category with a plain hint of what is covered and what is billed; subject and
+// description (English-only notice); store access; the detected environment shown read-only.
+import { CATEGORIES, COVERAGE_GROUPS } from '../categories';
+import type { Context } from '../context';
+import { looksEnglish } from '../english';
+import type { TicketCreateMutation } from '../generated/graphql';
+import { html, render, type Html } from '../html';
+import { accessFields, alert, busy, checked, errorMessage, readAccess, userErrors, value } from './common';
+
+type Environment = Record<string, unknown> & { extensions?: Array<Record<string, string | null>> };
+
+export const ENGLISH_NOTICE =
+  'Support is handled in English only. Your text does not look English: you can still send it, but please add a short description in English so we can help you faster.';
+
+function categorySelect(): Html {
+  return html`<select class="form-control form-select" id="ocsd-category" name="category" required>
+    <option value="">Choose what you need help with…</option>
+    ${COVERAGE_GROUPS.map(
+      (g) => html`<optgroup label="${g.label}">${CATEGORIES.filter((c) => c.coverage === g.coverage).map(
+        (c) => html`<option value="${c.value}">${c.label}</option>`,
+      )}</optgroup>`,
+    )}
+  </select>`;
+}
+
+export function environmentTable(env: Environment): Html {
+  const rows: Array<[string, unknown]> = [
+    ['OpenCart version', env.opencartVersion],
+    ['Platform', env.platform],
+    ['Platform version', env.platformVersion],
+    ['PHP', env.phpVersion],
+    ['PHP extensions', Array.isArray(env.phpExtensions) ? env.phpExtensions.join(', ') : null],
+    ['Web server', env.webServer],
+    ['Database server', env.databaseServer],
+    ['Store URL', env.storeUrl],
+    ['Admin language', env.adminLanguage],
+  ];
+  const extensions = env.extensions ?? [];
+  return html`<table class="table table-condensed table-sm ocsd-env" data-testid="environment">
+      ${rows.map(([k, v]) => html`<tr><th>${k}</th><td>${v ?? html`<span class="ocsd-muted">unknown</span>`}</td></tr>`)}
+    </table>
+    <h4>Extensions and modifications (${extensions.length})</h4>
+    <table class="table table-condensed table-sm ocsd-env">
+      <thead><tr><th>Kind</th><th>Code</th><th>Name</th><th>Version</th><th>Author</th><th>Built for</th></tr></thead>
+      <tbody>${extensions.map(
+        (e) => html`<tr class="${e.targetLine ? 'ocsd-warn' : ''}"><td>${e.kind}</td><td>${e.code}</td><td>${e.name}</td><td>${e.version}</td><td>${e.author}</td>
+          <td>${e.targetLine}${e.evidence ? html`<br><small class="ocsd-muted">${e.evidence}</small>` : ''}</td></tr>`,
+      )}</tbody>
+    </table>
+    ${env.errorLogExcerpt ? html`<h4>Error log (last lines, secrets removed)</h4><pre class="ocsd-pre" data-testid="error-log">${String(env.errorLogExcerpt)}</pre>` : ''}
+    <details><summary>Exactly what is sent (JSON)</summary><pre class="ocsd-pre" data-testid="environment-json">${JSON.stringify(env, null, 2)}</pre></details>`;
+}
+
+function newKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return `ocsd-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function newTicketView(ctx: Context): Promise<void> {
+  // One key per form: a retried submission files the ticket once and uses the allowance once.
+  const idempotencyKey = newKey();
+  render(
+    ctx.main,
+    html`<form class="ocsd-form" id="ocsd-new" novalidate>
+      <div id="ocsd-new-errors"></div>
+      <div class="form-group mb-3">
+        <label for="ocsd-category" class="control-label">Category</label>
+        ${categorySelect()}
+        <p class="ocsd-hint" id="ocsd-category-hint" data-testid="category-hint">Covered: installation, configuration, module advice, bug fixes and finding the cause of a problem. Custom development (customisations, new or third-party extensions, storefront, theme and payment method changes, new features) is quoted and billed separately.</p>
+      </div>
+      <div class="form-group mb-3">
+        <label for="ocsd-subject" class="control-label">Subject</label>
+        <input class="form-control" id="ocsd-subject" name="subject" maxlength="200" required>
+      </div>
+      <div class="form-group mb-3">
+        <label for="ocsd-description" class="control-label">Description</label>
+        <textarea class="form-control" id="ocsd-description" name="description" rows="8" required placeholder="What happens, what you expected, and how to see it."></textarea>
+        <div id="ocsd-english" data-testid="english-notice"></div>
+      </div>
+      ${accessFields('')}
+      <fieldset class="ocsd-fieldset">
+        <legend>Your store's environment (sent with the ticket)</legend>
+        <div class="checkbox form-check"><label class="form-check-label"><input class="form-check-input" type="checkbox" name="includeErrorLog"> Include the last lines of the error log (passwords, keys and e-mail addresses are removed; you see them below before sending)</label></div>
+        <div id="ocsd-environment"><p class="ocsd-muted">Detecting…</p></div>
+      </fieldset>
+      <button type="submit" class="btn btn-primary" ${ctx.boot.canModify ? '' : 'disabled'}>Send ticket</button>
+      ${ctx.boot.canModify ? '' : html`<span class="ocsd-muted"> You need "modify" permission on this module to send tickets.</span>`}
+    </form>`,
+  );
+
+  const form = ctx.main.querySelector<HTMLFormElement>('#ocsd-new')!;
+  const hint = form.querySelector<HTMLElement>('#ocsd-category-hint')!;
+  const englishBox = form.querySelector<HTMLElement>('#ocsd-english')!;
+  const envBox = form.querySelector<HTMLElement>('#ocsd-environment')!;
+  const errors = form.querySelector<HTMLElement>('#ocsd-new-errors')!;
+
+  form.querySelector('#ocsd-category')!.addEventListener('change', () => {
+    const info = CATEGORIES.find((c) => c.value === value(form, 'category'));
+    if (info) render(hint, html`<strong>${info.label}.</strong> ${info.hint}`);
+  });
+
+  const checkEnglish = () => {
+    const text = `${value(form, 'subject')}\n${value(form, 'description')}`;
+    render(englishBox, looksEnglish(text) ? html`` : alert('warning', ENGLISH_NOTICE));
+  };
+  form.querySelector('#ocsd-description')!.addEventListener('input', checkEnglish);
+  form.querySelector('#ocsd-subject')!.addEventListener('input', checkEnglish);
+
+  const showEnvironment = async () => {
+    try {
+      const { environment } = await ctx.endpoint.call<{ environment: Environment }>('environment', { includeErrorLog: checked(form, 'includeErrorLog') });
+      render(envBox, environmentTable(environment));
+    } catch (error) {
+      render(envBox, alert('danger', errorMessage(error)));
+    }
+  };
+  form.querySelector('[name="includeErrorLog"]')!.addEventListener('change', showEnvironment);
+  void showEnvironment();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const missing = ['category', 'subject', 'description'].filter((f) => !value(form, f));
+    if (missing.length) {
+      render(errors, alert('danger', `Please fill in: ${missing.join(', ')}.`));
+      return;
+    }
+    try {
+      const result = await busy(form, () =>
+        ctx.endpoint.call<{ data: TicketCreateMutation | null; errors: Array<{ message: string }>; access?: any }>('ticket.create', {
+          subject: value(form, 'subject'),
+          description: value(form, 'description'),
+          category: value(form, 'category'),
+          idempotencyKey,
+          includeErrorLog: checked(form, 'includeErrorLog'),
+          access: readAccess(form, ''),
+        }),
+      );
+      const payload = result.data?.ticketCreate;
+      if (!payload?.ticket) {
+        render(errors, html`${userErrors(payload?.userErrors ?? result.errors)}`);
+        errors.scrollIntoView?.({ block: 'center' });
+        return;
+      }
+      const notes: Html[] = (payload.notices ?? []).map((n) => html`<li>${n.message}</li>`);
+      const access = result.access;
+      if (access?.ok === false) notes.push(html`<li>Access was not sent: ${access.error?.message}</li>`);
+      else if (access?.data?.ticketAccessProvide?.userErrors?.length) {
+        notes.push(html`<li>Access was not accepted: ${access.data.ticketAccessProvide.userErrors.map((e: { message: string }) => e.message).join(' ')}</li>`);
+      } else if (access?.temporaryUser) {
+        notes.push(html`<li>Support received a temporary admin user <code>${access.temporaryUser.username}</code>; it is disabled when the ticket is resolved.</li>`);
+      }
+      await ctx.refreshBootstrap();
+      ctx.navigate('#tickets', {
+        kind: 'success',
+        message: html`Ticket ${payload.ticket.number} was sent.${notes.length ? html`<ul class="ocsd-list">${notes}</ul>` : ''}`,
+      });
+    } catch (error) {
+      render(errors, alert('danger', errorMessage(error)));
+    }
+  });
+}

@@ -1,0 +1,202 @@
+// Ticket page: the conversation and a reply box; provide or replace access; accept or decline a
+// quote or a surcharge; disable the temporary admin user now; request a refund.
+import type {
+  TicketDetailQuery,
+  TicketMarkReadMutation,
+  TicketQuoteRespondMutation,
+  TicketReplyMutation,
+  TicketSurchargeRespondMutation,
+  RefundRequestMutation,
+  ViewerQuery,
+} from '../generated/graphql';
+import { categoryLabel } from '../categories';
+import type { Context } from '../context';
+import { looksEnglish } from '../english';
+import { formatDateTime, humanise } from '../format';
+import { html, multiline, render, type Html } from '../html';
+import { accessFields, alert, busy, errorMessage, flashes, readAccess, userErrors, value } from './common';
+import { ENGLISH_NOTICE } from './new-ticket';
+import { disableAccess } from './tickets';
+
+type Ticket = Extract<NonNullable<TicketDetailQuery['node']>, { __typename?: 'Ticket'; number: string }>;
+
+function conversation(ticket: Ticket, timezone: string): Html {
+  const messages = ticket.messages.edges.map((e) => e.node);
+  return html`<ol class="ocsd-conversation" data-testid="conversation">
+    <li class="ocsd-message ocsd-message-customer"><div class="ocsd-meta">You · ${formatDateTime(ticket.createdAt, timezone)}</div><div class="ocsd-body">${multiline(ticket.description)}</div></li>
+    ${messages.map(
+      (m) => html`<li class="ocsd-message ocsd-message-${m.author.kind.toLowerCase()}">
+        <div class="ocsd-meta">${m.author.displayName} · ${formatDateTime(m.createdAt, timezone)}</div>
+        <div class="ocsd-body">${multiline(m.body)}</div></li>`,
+    )}
+  </ol>`;
+}
+
+function decisions(ticket: Ticket, canModify: boolean): Html {
+  const parts: Html[] = [];
+  if (ticket.quote && ticket.quote.status === 'PENDING') {
+    parts.push(html`<div class="ocsd-panel" data-testid="quote"><h3>Quote for custom development: ${ticket.quote.price.formatted}</h3>
+      ${ticket.quote.note ? html`<p>${ticket.quote.note}</p>` : ''}
+      ${canModify ? html`<button class="btn btn-success" data-respond="quote" data-accept="1">Accept quote</button> <button class="btn btn-default btn-secondary" data-respond="quote" data-accept="0">Decline</button>` : ''}</div>`);
+  } else if (ticket.quote) {
+    parts.push(html`<p class="ocsd-muted">Quote ${ticket.quote.price.formatted}: ${humanise(ticket.quote.status)}.</p>`);
+  }
+  const review = ticket.portReview;
+  if (review?.surcharge && review.surchargeStatus === 'PENDING') {
+    parts.push(html`<div class="ocsd-panel" data-testid="surcharge"><h3>Surcharge for your platform: ${review.surcharge.formatted}</h3>
+      <p>Your store does not run native OpenCart; support is offered at a surcharge.${review.note ? html` ${review.note}` : ''}</p>
+      ${canModify ? html`<button class="btn btn-success" data-respond="surcharge" data-accept="1">Accept surcharge</button> <button class="btn btn-default btn-secondary" data-respond="surcharge" data-accept="0">Decline</button>` : ''}</div>`);
+  } else if (review && !review.pending && review.decision === 'DENY') {
+    parts.push(alert('warning', html`Support for your platform was declined.${review.note ? html` ${review.note}` : ''}`));
+  }
+  return html`${parts}`;
+}
+
+export async function ticketView(ctx: Context, id: string): Promise<void> {
+  const flash = ctx.takeFlash();
+  render(ctx.main, html`${flashes(flash)}<p class="ocsd-muted">Loading the ticket…</p>`);
+  let ticket: Ticket | null;
+  try {
+    const data = await ctx.endpoint.graphql<TicketDetailQuery>('TicketDetail', { id, messages: 100 });
+    ticket = data.node && 'number' in data.node ? (data.node as Ticket) : null;
+  } catch (error) {
+    render(ctx.main, html`${flashes(flash)}${alert('danger', errorMessage(error))}`);
+    return;
+  }
+  if (!ticket) {
+    render(ctx.main, alert('warning', 'This ticket does not exist or is not yours.'));
+    return;
+  }
+  const t = ticket;
+  const tz = ctx.timezone;
+  const temporary = ctx.boot.accesses.find((a) => a.ticketId === t.id && a.disabledAt === null);
+  const finished = t.status === 'RESOLVED' || t.status === 'CLOSED';
+
+  render(
+    ctx.main,
+    html`${flashes(flash)}
+    <p><a href="#tickets">← All tickets</a></p>
+    <h2 class="ocsd-title" data-testid="ticket-title">${t.number}: ${t.subject}</h2>
+    <dl class="ocsd-facts">
+      <dt>Status</dt><dd><span class="ocsd-status ocsd-status-${t.status.toLowerCase()}">${humanise(t.status)}</span></dd>
+      <dt>Category</dt><dd>${categoryLabel(t.category)} (${humanise(t.coverage)})</dd>
+      <dt>Reply due</dt><dd>${formatDateTime(t.firstReplyDueAt, tz)}</dd>
+      <dt>Resolution due</dt><dd>${formatDateTime(t.resolutionDueAt, tz)}</dd>
+      <dt>Store access</dt><dd>${humanise(t.accessState)}${t.accessDisabledAt ? html` · disabled ${formatDateTime(t.accessDisabledAt, tz)}` : ''}</dd>
+    </dl>
+    ${decisions(t, ctx.boot.canModify)}
+    ${temporary ? html`<div class="ocsd-panel" data-testid="temporary-user"><p>Temporary admin user <code>${temporary.username}</code> is active for this ticket${finished ? ' although the ticket is finished' : ''}.</p>
+      ${ctx.boot.canModify ? html`<button type="button" class="btn btn-warning" data-disable="${t.id}">Disable it now</button>` : ''}</div>` : ''}
+    <div id="ocsd-ticket-messages"></div>
+    ${conversation(t, tz)}
+    ${finished || !ctx.boot.canModify ? '' : html`<form id="ocsd-reply" class="ocsd-form">
+      <label for="ocsd-reply-body" class="control-label">Your reply</label>
+      <textarea class="form-control" id="ocsd-reply-body" name="body" rows="5" required></textarea>
+      <div id="ocsd-reply-english"></div>
+      <button type="submit" class="btn btn-primary">Send reply</button>
+    </form>`}
+    ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Provide or replace store access</summary>
+      <form id="ocsd-access" class="ocsd-form">${accessFields('a-')}<button type="submit" class="btn btn-primary">Send access to support</button></form></details>` : ''}
+    ${ctx.boot.canModify ? html`<details class="ocsd-panel"><summary>Request a refund</summary>
+      <form id="ocsd-refund" class="ocsd-form">
+        <p class="ocsd-help">Refunds are considered when we could not deliver what the support policy promises, for the current month only. They are not granted when hosting or other third parties did not cooperate, or when store admin and FTP access were not provided.</p>
+        <label class="control-label" for="ocsd-refund-reason">Reason</label>
+        <select class="form-control form-select" id="ocsd-refund-reason" name="reason">
+          <option value="SERVICE_NOT_DELIVERED">Support did not deliver what the policy promises</option>
+          <option value="STOLEN_CARD">My card was stolen and used for this purchase</option>
+          <option value="OTHER">Other</option>
+        </select>
+        <label class="control-label" for="ocsd-refund-details">Details</label>
+        <textarea class="form-control" id="ocsd-refund-details" name="details" rows="3"></textarea>
+        <button type="submit" class="btn btn-danger">Request refund</button>
+      </form></details>` : ''}`,
+  );
+
+  const messages = ctx.main.querySelector<HTMLElement>('#ocsd-ticket-messages')!;
+  const reload = (message: string, kind: 'success' | 'warning' = 'success') => ctx.navigate(`#ticket/${encodeURIComponent(t.id)}`, { kind, message });
+
+  if (t.unreadMessageCount > 0) void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: t.id } }).catch(() => undefined);
+
+  ctx.main.querySelectorAll<HTMLButtonElement>('[data-disable]').forEach((b) => b.addEventListener('click', () => disableAccess(ctx, t.id, b)));
+
+  ctx.main.querySelectorAll<HTMLButtonElement>('[data-respond]').forEach((b) =>
+    b.addEventListener('click', async () => {
+      const accept = b.dataset.accept === '1';
+      const isQuote = b.dataset.respond === 'quote';
+      try {
+        const data = await busy(b.parentElement!, () =>
+          isQuote
+            ? ctx.endpoint.graphql<TicketQuoteRespondMutation>('TicketQuoteRespond', { input: { ticketId: t.id, accept } }).then((d) => d.ticketQuoteRespond)
+            : ctx.endpoint.graphql<TicketSurchargeRespondMutation>('TicketSurchargeRespond', { input: { ticketId: t.id, accept } }).then((d) => d.ticketSurchargeRespond),
+        );
+        if (data.userErrors.length) return render(messages, userErrors(data.userErrors));
+        reload(`${isQuote ? 'Quote' : 'Surcharge'} ${accept ? 'accepted' : 'declined'}.`);
+      } catch (error) {
+        render(messages, alert('danger', errorMessage(error)));
+      }
+    }),
+  );
+
+  const reply = ctx.main.querySelector<HTMLFormElement>('#ocsd-reply');
+  if (reply) {
+    const english = reply.querySelector<HTMLElement>('#ocsd-reply-english')!;
+    reply.querySelector('textarea')!.addEventListener('input', () =>
+      render(english, looksEnglish(value(reply, 'body')) ? html`` : alert('warning', ENGLISH_NOTICE)),
+    );
+    reply.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = value(reply, 'body');
+      if (!body) return;
+      try {
+        const data = await busy(reply, () => ctx.endpoint.graphql<TicketReplyMutation>('TicketReply', { input: { ticketId: t.id, body } }));
+        if (data.ticketReply.userErrors.length) return render(messages, userErrors(data.ticketReply.userErrors));
+        const notices = data.ticketReply.notices.map((n) => n.message).join(' ');
+        reload(`Your reply was sent.${notices ? ` ${notices}` : ''}`);
+      } catch (error) {
+        render(messages, alert('danger', errorMessage(error)));
+      }
+    });
+  }
+
+  const access = ctx.main.querySelector<HTMLFormElement>('#ocsd-access');
+  access?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const choice = readAccess(access, 'a-');
+    if (!choice) return render(messages, alert('danger', 'Choose a temporary admin user, enter an admin login, or fill in FTP access.'));
+    try {
+      const result = await busy(access, () =>
+        ctx.endpoint.call<{ data: any; errors: Array<{ message: string }>; temporaryUser: { username: string } | null }>('access.provide', {
+          ticketId: t.id,
+          ticketNumber: t.number,
+          ...choice,
+        }),
+      );
+      const problems = result.data?.ticketAccessProvide?.userErrors ?? result.errors;
+      if (problems?.length) return render(messages, userErrors(problems));
+      await ctx.refreshBootstrap();
+      reload(result.temporaryUser ? `Support received the temporary admin user ${result.temporaryUser.username}.` : 'Support received the access.');
+    } catch (error) {
+      render(messages, alert('danger', errorMessage(error)));
+    }
+  });
+
+  const refund = ctx.main.querySelector<HTMLFormElement>('#ocsd-refund');
+  refund?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const viewer = await ctx.endpoint.graphql<ViewerQuery>('Viewer');
+      const subscriptions = viewer.viewer.customer?.subscriptions.edges.map((e) => e.node) ?? [];
+      const subscriptionId = (subscriptions.find((s) => s.status === 'ACTIVE') ?? subscriptions[0])?.id;
+      if (!subscriptionId) return render(messages, alert('danger', 'No active subscription was found for your account.'));
+      const data = await busy(refund, () =>
+        ctx.endpoint.graphql<RefundRequestMutation>('RefundRequest', {
+          input: { subscriptionId, reason: value(refund, 'reason'), details: `Ticket ${t.number}: ${value(refund, 'details')}` },
+        }),
+      );
+      if (data.refundRequest.userErrors.length) return render(messages, userErrors(data.refundRequest.userErrors));
+      reload('Your refund request was sent.');
+    } catch (error) {
+      render(messages, alert('danger', errorMessage(error)));
+    }
+  });
+}

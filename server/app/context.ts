@@ -1,0 +1,18 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { SupportCalendar } from '../modules/support-hours/support-calendar';
+import type { Viewer } from '../modules/viewer/viewer';
+import type { Clock } from './clock';
+import type { Loaders } from './loaders';
+
+/** Everything a resolver may use, built once per request in `http.ts`. */
+export interface AppContext {
+  requestId: string;
+  viewer: Viewer;
+  /** This request's own EntityManager fork. */
+  em: EntityManager;
+  loaders: Loaders;
+  clock: Clock;
+  calendar: SupportCalendar;
+  log: Logger;
+}

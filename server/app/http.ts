@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import { pinoHttp } from 'pino-http';
+import { SupportCalendar } from '../modules/support-hours/support-calendar';
+import { authenticate } from '../modules/viewer/authenticate';
+import type { Clock } from './clock';
+import type { AppContext } from './context';
+import { createLoaders } from './loaders';
+import type { Logger } from './logger';
+import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
+import { getSchema } from './schema';
+
+export interface HttpAppOptions {
+  orm: MikroORM;
+  logger: Logger;
+  clock: Clock;
+  calendar: SupportCalendar;
+  host: string;
+  port: number;
+}
+
+export interface HttpApp {
+  server: http.Server;
+  url: string;
+  /** Stops taking requests, waits for those in flight, then resolves. */
+  stop(): Promise<void>;
+}
+
+/** Codes a client can act on; anything else is our fault and is masked. */
+const CLIENT_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * Client faults keep their message; everything else becomes "Internal server error" with
+ * no stack, SQL or path leaking. Validation errors from type-graphql become BAD_USER_INPUT
+ * with the offending properties.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown })?.originalError ?? error;
+  const code = formatted.extensions?.code as string | undefined;
+  if (original && (original as { name?: string }).name === 'ArgumentValidationError') {
+    const failures = ((original as { extensions?: { validationErrors?: unknown[] } }).extensions?.validationErrors ?? []) as Array<{
+      property: string;
+      constraints?: Record<string, string>;
+      children?: unknown[];
+    }>;
+    const messages = flattenValidation(failures);
+    return {
+      message: `Invalid input: ${messages.map((m) => m.message).join('; ')}`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'BAD_USER_INPUT', validationErrors: messages },
+    };
+  }
+  if (code === 'UNAUTHORIZED') return { ...formatted, extensions: { code: 'FORBIDDEN' } };
+  if (code && CLIENT_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function flattenValidation(
+  failures: Array<{ property: string; constraints?: Record<string, string>; children?: unknown[] }>,
+  prefix: string[] = [],
+): Array<{ field: string[]; message: string }> {
+  return failures.flatMap((failure) => {
+    const field = [...prefix, failure.property];
+    const own = Object.values(failure.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flattenValidation((failure.children ?? []) as typeof failures, field)];
+  });
+}
+
+/** Logs every unexpected error with the request id, so a masked 500 can be traced. */
+function errorLogging(): ApolloServerPlugin<AppContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const code = error.extensions?.code as string | undefined;
+            if (code && (CLIENT_CODES.has(code) || code === 'UNAUTHORIZED')) continue;
+            if ((error.originalError as { name?: string } | undefined)?.name === 'ArgumentValidationError') continue;
+            contextValue?.log?.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error in a GraphQL request');
+          }
+        },
+      };
+    },
+  };
+}
+
+export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const { orm, logger, clock, calendar } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+
+  const apollo = new ApolloServer<AppContext>({
+    schema: await getSchema(),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), errorLogging()],
+  });
+  await apollo.start();
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Headers are left out entirely: they carry bearer tokens.
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
+  app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {
+    res.type('application/javascript').send(PLAYGROUND_BOOT);
+  });
+  app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.get('/graphql', (req, res, next) => {
+    if (!req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) || req.accepts('html') !== 'html' || req.query.query) {
+      return next();
+    }
+    res
+      .type('html')
+      .setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'")
+      .send(playgroundHtml('/graphql'));
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<AppContext> => {
+        const em = orm.em.fork();
+        const log = req.log as Logger;
+        const viewer = await authenticate(em, req.headers.authorization, clock());
+        return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, log };
+      },
+    }),
+  );
+
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = (err as { status?: number }).status ?? 500;
+    if (status >= 500) (req.log ?? logger).error({ err }, 'unhandled HTTP error');
+    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : (err as Error).message }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    stop: () => apollo.stop(),
+  };
+}
+

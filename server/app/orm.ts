@@ -1,0 +1,60 @@
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import path from 'node:path';
+import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { BannedIdentity, Customer } from '../modules/customer/customer.entity';
+import { MerchantApiKey } from '../modules/merchant-key/merchant-api-key.entity';
+import { Plan } from '../modules/plan/plan.entity';
+import { Refund } from '../modules/refund/refund.entity';
+import { StaffMember } from '../modules/staff/staff-member.entity';
+import { Subscription } from '../modules/subscription/subscription.entity';
+import { TicketMessage } from '../modules/ticket/ticket-message.entity';
+import { Ticket } from '../modules/ticket/ticket.entity';
+import { PROJECT_ROOT } from './config';
+
+export const ENTITIES = [
+  AuditEvent,
+  BannedIdentity,
+  Customer,
+  MerchantApiKey,
+  Plan,
+  Refund,
+  StaffMember,
+  Subscription,
+  Ticket,
+  TicketMessage,
+];
+
+export interface OrmOptions {
+  clientUrl: string;
+  /** Called for every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+export function ormConfig({ clientUrl, onQuery, poolMax = 10 }: OrmOptions): Options {
+  return defineConfig({
+    clientUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    // Explicit types on every property: no reliance on emitted decorator metadata.
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    pool: { min: 0, max: poolMax },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: path.join(PROJECT_ROOT, 'server/migrations'),
+      pathTs: path.join(PROJECT_ROOT, 'server/migrations'),
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      emit: 'ts',
+      // Diffs are taken against a migrated throw-away database (npm run migration:create).
+      snapshot: false,
+    },
+    debug: onQuery ? ['query'] : false,
+    logger: onQuery ? (message: string) => onQuery(message) : () => {},
+    colors: false,
+  });
+}

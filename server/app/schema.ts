@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { buildSchema, type AuthChecker } from 'type-graphql';
+import { DateTimeScalar } from '../common/date-time.scalar';
+import { AuditEventResolver } from '../modules/audit/audit.resolver';
+import { CustomerResolver } from '../modules/customer/customer.resolver';
+import { MerchantApiKeyResolver } from '../modules/merchant-key/merchant-api-key.resolver';
+import { PlanResolver } from '../modules/plan/plan.resolver';
+import { RefundResolver, SubscriptionRefundResolver } from '../modules/refund/refund.resolver';
+import { StaffResolver } from '../modules/staff/staff.resolver';
+import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
+import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
+import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
+import { TicketResolver } from '../modules/ticket/ticket.resolver';
+import { NodeResolver } from '../modules/viewer/node.resolver';
+import { viewerRoles, type Role } from '../modules/viewer/viewer';
+import { ViewerResolver } from '../modules/viewer/viewer.resolver';
+import type { AppContext } from './context';
+
+export const RESOLVERS = [
+  AuditEventResolver,
+  CustomerResolver,
+  MerchantApiKeyResolver,
+  NodeResolver,
+  PlanResolver,
+  RefundResolver,
+  StaffResolver,
+  SubscriptionRefundResolver,
+  SubscriptionResolver,
+  SupportHoursResolver,
+  TicketMessageResolver,
+  TicketResolver,
+  ViewerResolver,
+] as const;
+
+/**
+ * `@Authorized()` = any signed-in caller; `@Authorized(Role.AGENT)` = staff (admins
+ * included); `@Authorized(Role.ADMIN)` = admins; `@Authorized(Role.CUSTOMER)` = merchants.
+ */
+export const authChecker: AuthChecker<AppContext, Role> = ({ context }, roles) => {
+  const mine = viewerRoles(context.viewer);
+  if (mine.length === 0) {
+    throw new GraphQLError('Sign in: send "Authorization: Bearer <token>".', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  if (roles.length === 0 || roles.some((role) => mine.includes(role))) return true;
+  throw new GraphQLError(`This needs the ${roles.join(' or ')} role.`, { extensions: { code: 'FORBIDDEN' } });
+};
+
+let cached: Promise<GraphQLSchema> | undefined;
+
+/** The schema is the same for every app in the process: build it once. */
+export function getSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    emitSchemaFile: false,
+  });
+  return cached;
+}

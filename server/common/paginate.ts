@@ -1,0 +1,53 @@
+import { Cursor, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import type { Connection } from './connection';
+
+/**
+ * Relay pagination on MikroORM's keyset cursors. The order must end with a unique column
+ * so that pages never overlap or skip rows.
+ */
+export async function paginate<T extends object>(
+  em: EntityManager,
+  entity: new () => T,
+  where: FilterQuery<T>,
+  args: { first: number; after?: string | null },
+  orderBy: QueryOrderMap<T>[],
+): Promise<Connection<T>> {
+  if (args.after) assertCursor(em, entity, args.after, orderBy);
+  const cursor = await em.findByCursor(entity, where, {
+    first: args.first,
+    after: args.after ?? undefined,
+    orderBy: orderBy as never,
+    includeCount: true,
+  });
+  const nodes = [...cursor.items] as T[];
+  return {
+    nodes,
+    edges: nodes.map((node) => ({ cursor: cursor.from(node as never), node })),
+    totalCount: cursor.totalCount,
+    pageInfo: {
+      hasNextPage: cursor.hasNextPage,
+      hasPreviousPage: cursor.hasPrevPage,
+      startCursor: cursor.startCursor,
+      endCursor: cursor.endCursor,
+    },
+  };
+}
+
+/** A cursor from another list or ordering would page through the wrong rows: refuse it clearly. */
+function assertCursor<T extends object>(em: EntityManager, entity: new () => T, after: string, orderBy: QueryOrderMap<T>[]) {
+  const invalid = () =>
+    new GraphQLError('`after` is not a cursor of this list and ordering; use a pageInfo.endCursor from the same query.', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  let values: unknown;
+  try {
+    values = Cursor.decode(after);
+  } catch {
+    throw invalid();
+  }
+  const meta = em.getMetadata().get(entity.name);
+  const definition = Cursor.getDefinition(meta, orderBy as never);
+  if (!Array.isArray(values) || values.length !== definition.length) throw invalid();
+}

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './app/config';
+import { systemClock } from './app/clock';
+import { startHttpApp } from './app/http';
+import { createLogger } from './app/logger';
+import { ensureFirstAdmin, startRuntime } from './app/runtime';
+import { supportCalendarFrom } from './app/support-hours';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const runtime = await startRuntime(config, logger);
+  const adminToken = await ensureFirstAdmin(runtime.orm, config.ADMIN_EMAIL);
+  const app = await startHttpApp({
+    orm: runtime.orm,
+    logger,
+    clock: systemClock,
+    calendar: supportCalendarFrom(config),
+    host: config.HOST,
+    port: config.PORT,
+  });
+
+  logger.info({ url: `${app.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'OpenCart Support Desk is listening');
+  const lines = [
+    '',
+    `  OpenCart Support Desk is running.`,
+    `  GraphQL API:        ${app.url}/graphql  (POST)`,
+    `  GraphQL playground: ${app.url}/graphql  (open it in a browser)`,
+    `  Health:             ${app.url}/healthz`,
+    `  Database:           ${runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}`,
+  ];
+  if (adminToken) {
+    lines.push(
+      '',
+      `  First start: an admin account was created for ${config.ADMIN_EMAIL}.`,
+      `  Its token is shown only this once; keep it safe:`,
+      '',
+      `    ${adminToken}`,
+      '',
+      `  In the playground, open "Headers" and paste: {"Authorization": "Bearer ${adminToken}"}`,
+    );
+  }
+  // Printed to the terminal, not the log stream: the token must not end up in log storage.
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
+    try {
+      await app.stop();
+      await runtime.close();
+      logger.info('stopped cleanly');
+      clearTimeout(force);
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`OpenCart Support Desk failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { ConnectionArgs } from '../../common/connection';
+import { runMutation } from '../../common/mutation';
+import { paginate } from '../../common/paginate';
+import { AuditEventConnection } from '../audit/audit.types';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
+import { Subscription } from '../subscription/subscription.entity';
+import { SubscriptionConnection } from '../subscription/subscription.types';
+import { currentAllowance } from '../subscription/subscription.resolver';
+import { Ticket } from '../ticket/ticket.entity';
+import { TicketConnection } from '../ticket/ticket.types';
+import { Role } from '../viewer/viewer';
+import { BanReason } from './ban-rules';
+import { Customer } from './customer.entity';
+import { CustomerService } from './customer.service';
+import {
+  Allowance,
+  CustomerBanInput,
+  CustomerConnection,
+  CustomerCreateInput,
+  CustomerFilter,
+  CustomerPayload,
+  CustomerUpdateInput,
+} from './customer.types';
+
+function customerService(ctx: AppContext) {
+  return new CustomerService(ctx.em, { viewer: ctx.viewer, now: ctx.clock() });
+}
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Authorized(Role.AGENT)
+  @Query(() => CustomerConnection, { description: 'Staff only: customers, newest first.' })
+  customers(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
+    @Ctx() ctx: AppContext,
+  ) {
+    const where: FilterQuery<Customer>[] = [];
+    if (filter?.status) where.push({ status: filter.status });
+    if (filter?.search?.trim()) {
+      const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push({ $or: [{ email: { $ilike: like } }, { name: { $ilike: like } }, { company: { $ilike: like } }, { storeUrl: { $ilike: like } }] });
+    }
+    return paginate(ctx.em, Customer, where.length ? { $and: where } : {}, args, [{ createdAt: 'desc' }, { id: 'desc' }]);
+  }
+
+  @FieldResolver(() => TicketConnection, { description: "The customer's tickets, newest first." })
+  tickets(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return paginate(ctx.em, Ticket, { customer: customer.id }, args, [{ createdAt: 'desc' }, { id: 'desc' }]);
+  }
+
+  @FieldResolver(() => SubscriptionConnection, { description: "The customer's purchases, newest first." })
+  subscriptions(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return paginate(ctx.em, Subscription, { customer: customer.id }, args, [{ contractStart: 'desc' }, { id: 'desc' }]);
+  }
+
+  @FieldResolver(() => Allowance, { nullable: true, description: 'Tickets left on the plan the next ticket would draw on; null with no active plan.' })
+  allowance(@Root() customer: Customer, @Ctx() ctx: AppContext) {
+    return currentAllowance(ctx, customer.id);
+  }
+
+  @FieldResolver(() => [MerchantApiKey], { description: 'API keys (their secrets are never shown again).' })
+  apiKeys(@Root() customer: Customer, @Ctx() ctx: AppContext) {
+    return ctx.em.find(MerchantApiKey, { customer: customer.id }, { orderBy: { createdAt: 'desc' } });
+  }
+
+  @FieldResolver(() => AuditEventConnection, { description: 'Account-level audit trail (bans, refunds, plans), oldest first.' })
+  events(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return paginate(ctx.em, AuditEvent, { customer: customer.id, ticket: null }, args, [{ createdAt: 'asc' }, { id: 'asc' }]);
+  }
+
+  @Authorized(Role.AGENT)
+  @FieldResolver(() => BanReason, { nullable: true, description: 'Staff only.' })
+  banReason(@Root() customer: Customer) {
+    return customer.banReason ?? null;
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => CustomerPayload)
+  customerCreate(@Arg('input', () => CustomerCreateInput) input: CustomerCreateInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new CustomerPayload(), async (em) => ({ customer: await customerService({ ...ctx, em }).create(input) }));
+  }
+
+  @Authorized()
+  @Mutation(() => CustomerPayload, { description: 'Change contact details: staff for any customer, a merchant for itself.' })
+  customerUpdate(@Arg('input', () => CustomerUpdateInput) input: CustomerUpdateInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new CustomerPayload(), async (em) => ({ customer: await customerService({ ...ctx, em }).update(input) }));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CustomerPayload, { description: 'Ban permanently: keys stop working, open tickets close, the email and store cannot return.' })
+  customerBan(@Arg('input', () => CustomerBanInput) input: CustomerBanInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new CustomerPayload(), async (em) => ({ customer: await customerService({ ...ctx, em }).ban(input) }));
+  }
+}
+

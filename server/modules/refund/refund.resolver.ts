@@ -1,0 +1,158 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { IsOptional, Length, MaxLength } from 'class-validator';
+import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { ConnectionArgs, ConnectionType } from '../../common/connection';
+import { idOfType } from '../../common/global-id';
+import { Money } from '../../common/money';
+import { runMutation } from '../../common/mutation';
+import { paginate } from '../../common/paginate';
+import { UserError } from '../../common/user-error';
+import { Customer } from '../customer/customer.entity';
+import { StaffMember } from '../staff/staff-member.entity';
+import { Subscription } from '../subscription/subscription.entity';
+import { isCustomer, Role } from '../viewer/viewer';
+import { RefundReason, RefundRule, RefundStatus } from './refund-rules';
+import { Refund } from './refund.entity';
+import { RefundService } from './refund.service';
+
+registerEnumType(RefundReason, {
+  name: 'RefundReason',
+  valuesConfig: {
+    SERVICE_NOT_DELIVERED: { description: 'We did not deliver what the plan promises (e.g. a guaranteed reply was late).' },
+    STOLEN_CARD: { description: 'The purchase was made with a stolen card: refunded with no questions asked.' },
+    OTHER: { description: 'Anything else; decided by the rules like any request.' },
+  },
+});
+registerEnumType(RefundStatus, { name: 'RefundStatus' });
+registerEnumType(RefundRule, { name: 'RefundRule', description: 'The policy rule behind a refund decision.' });
+
+export const RefundConnection = ConnectionType(Refund, 'Refund');
+
+@ObjectType({ description: 'Whether a refund of the current month would be considered, and why.' })
+export class RefundEligibility {
+  @Field(() => Boolean) eligible!: boolean;
+  @Field(() => RefundRule) rule!: RefundRule;
+  @Field(() => String) message!: string;
+  @Field(() => Money, { nullable: true }) amount!: Money | null;
+  @Field(() => Int, { nullable: true }) periodIndex!: number | null;
+}
+
+@InputType()
+export class RefundFilter {
+  @Field(() => RefundStatus, { nullable: true })
+  @IsOptional()
+  status?: RefundStatus | null;
+
+  @Field(() => ID, { nullable: true, description: 'Staff only.' })
+  @IsOptional()
+  customerId?: string | null;
+}
+
+@InputType()
+export class RefundRequestInput {
+  @Field(() => ID)
+  subscriptionId!: string;
+
+  @Field(() => RefundReason)
+  reason!: RefundReason;
+
+  @Field(() => String, { description: 'What went wrong, in a few sentences.' })
+  @Length(5, 5000, { message: 'details must be 5 to 5000 characters' })
+  details!: string;
+}
+
+@InputType()
+export class RefundDecideInput {
+  @Field(() => ID)
+  refundId!: string;
+
+  @Field(() => RefundStatus, { description: 'APPROVED or REJECTED.' })
+  decision!: RefundStatus;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(5000)
+  note?: string | null;
+}
+
+@ObjectType()
+export class RefundPayload {
+  @Field(() => Refund, { nullable: true })
+  refund?: Refund | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[] = [];
+}
+
+function refundService(ctx: AppContext) {
+  return new RefundService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
+}
+
+@Resolver(() => Refund)
+export class RefundResolver {
+  @Authorized()
+  @Query(() => RefundConnection, { description: 'Refund requests, newest first. Merchants see only their own.' })
+  refunds(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null,
+    @Ctx() ctx: AppContext,
+  ) {
+    const where: FilterQuery<Refund>[] = [];
+    if (isCustomer(ctx.viewer)) where.push({ customer: ctx.viewer.customerId });
+    else if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
+    if (filter?.status) where.push({ status: filter.status });
+    return paginate(ctx.em, Refund, where.length ? { $and: where } : {}, args, [{ createdAt: 'desc' }, { id: 'desc' }]);
+  }
+
+  @FieldResolver(() => Subscription)
+  subscription(@Root() refund: Refund, @Ctx() ctx: AppContext) {
+    return ctx.loaders.subscription.load(refund.subscription.id);
+  }
+
+  @FieldResolver(() => Customer)
+  customer(@Root() refund: Refund, @Ctx() ctx: AppContext) {
+    return ctx.loaders.customer.load(refund.customer.id);
+  }
+
+  @FieldResolver(() => StaffMember, { nullable: true })
+  decidedBy(@Root() refund: Refund, @Ctx() ctx: AppContext) {
+    return refund.decidedBy ? ctx.loaders.staff.load(refund.decidedBy.id) : null;
+  }
+
+  @Authorized()
+  @Mutation(() => RefundPayload, {
+    description: 'Ask for a refund of the current month. Stolen-card claims are approved at once; other eligible requests wait for an admin.',
+  })
+  refundRequest(@Arg('input', () => RefundRequestInput) input: RefundRequestInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new RefundPayload(), async (em) => ({ refund: await refundService({ ...ctx, em }).request(input) }));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => RefundPayload, { description: 'Approve or reject a pending refund; hard rules cannot be overruled.' })
+  refundDecide(@Arg('input', () => RefundDecideInput) input: RefundDecideInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new RefundPayload(), async (em) => ({ refund: await refundService({ ...ctx, em }).decide(input) }));
+  }
+}
+
+@Resolver(() => Subscription)
+export class SubscriptionRefundResolver {
+  @FieldResolver(() => RefundEligibility, { description: 'Would a refund of the current month be considered now (for a service failure)?' })
+  async refundEligibility(@Root() subscription: Subscription, @Ctx() ctx: AppContext): Promise<RefundEligibility> {
+    const service = refundService(ctx);
+    const full = await ctx.em.findOneOrFail(Subscription, { id: subscription.id }, { populate: ['plan'] });
+    const a = await service.assess(full, RefundReason.SERVICE_NOT_DELIVERED, ctx.clock());
+    return {
+      eligible: a.eligible,
+      rule: a.rule,
+      message: a.message,
+      amount: a.eligible ? Money.of(a.amountMinor, full.currency) : null,
+      periodIndex: a.periodIndex,
+    };
+  }
+
+  @FieldResolver(() => [Refund])
+  refunds(@Root() subscription: Subscription, @Ctx() ctx: AppContext) {
+    return ctx.em.find(Refund, { subscription: subscription.id }, { orderBy: { createdAt: 'desc' } });
+  }
+}

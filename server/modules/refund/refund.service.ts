@@ -1,0 +1,148 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
+import { requireId } from '../../common/access';
+import { DomainError, UserErrorCode } from '../../common/user-error';
+import { audit } from '../audit/audit';
+import { PlanKind, SubscriptionStatus } from '../subscription/entitlement-rules';
+import { Subscription } from '../subscription/subscription.entity';
+import { contractStartOf } from '../subscription/subscription.service';
+import type { SupportCalendar } from '../support-hours/support-calendar';
+import { Coverage } from '../ticket/coverage';
+import { slaView } from '../ticket/ticket-clock';
+import { Ticket } from '../ticket/ticket.entity';
+import { TicketStatus } from '../ticket/ticket.enums';
+import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
+import { StaffMember } from '../staff/staff-member.entity';
+import { assessRefundRequest, decideRefund, RefundReason, RefundRule, RefundStatus, type RefundAssessment, type RefundTicketFacts } from './refund-rules';
+import { Refund } from './refund.entity';
+
+export interface RefundServiceDeps {
+  viewer: Viewer;
+  now: DateTime;
+  calendar: SupportCalendar;
+}
+
+export class RefundService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: RefundServiceDeps,
+  ) {}
+
+  async findSubscription(globalId: string, field: string[]): Promise<Subscription> {
+    const id = requireId(globalId, 'Subscription', field);
+    const { viewer } = this.deps;
+    const where = isCustomer(viewer) ? { id, customer: viewer.customerId } : { id };
+    const subscription = await this.em.findOne(Subscription, where, { populate: ['plan'] });
+    if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', field);
+    return subscription;
+  }
+
+  /** The facts of each ticket of the subscription that the refund rules weigh. */
+  async ticketFacts(subscription: Subscription, at: DateTime): Promise<RefundTicketFacts[]> {
+    const tickets = await this.em.find(Ticket, { subscription: subscription.id });
+    return tickets.map((ticket) => {
+      const sla = slaView(ticket, at, this.deps.calendar);
+      const finished = ticket.status === TicketStatus.RESOLVED || ticket.status === TicketStatus.CLOSED;
+      return {
+        periodIndex: ticket.periodIndex ?? -1,
+        accessWithheld: ticket.accessWithheld,
+        thirdPartyBlocked: ticket.thirdPartyBlocked,
+        firstReplyBreached: sla.firstReply.breached,
+        guaranteed: ticket.slaGuaranteed,
+        coveredUnresolved: ticket.coverage === Coverage.COVERED && !finished && sla.resolution.breached,
+        fixGuaranteed: ticket.fixGuaranteed,
+      };
+    });
+  }
+
+  async assess(subscription: Subscription, reason: RefundReason, at: DateTime, excludeRefundId?: string): Promise<RefundAssessment> {
+    const refunds = await this.em.find(Refund, { subscription: subscription.id, status: { $ne: RefundStatus.REJECTED } });
+    return assessRefundRequest({
+      reason,
+      subscription: {
+        status: subscription.status,
+        contractStart: contractStartOf(subscription),
+        contractMonths: subscription.months,
+        pricePerPeriodMinor: subscription.priceAmount,
+        planKind: subscription.plan.kind,
+      },
+      now: at,
+      existingRefundPeriods: refunds.filter((r) => r.id !== excludeRefundId).map((r) => r.periodIndex),
+      tickets: await this.ticketFacts(subscription, at),
+    });
+  }
+
+  async request(input: { subscriptionId: string; reason: RefundReason; details: string }): Promise<Refund> {
+    const { viewer, now } = this.deps;
+    const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId']);
+    const assessment = await this.assess(subscription, input.reason, now);
+    if (!assessment.eligible || assessment.periodIndex === null) {
+      const code = assessment.rule === 'ONE_PER_PERIOD' ? UserErrorCode.ALREADY_REFUNDED : UserErrorCode.NOT_ELIGIBLE;
+      throw DomainError.of(code, assessment.message, ['input', 'subscriptionId']);
+    }
+    const start = contractStartOf(subscription);
+    const refund = this.em.create(Refund, {
+      subscription,
+      customer: subscription.customer,
+      periodIndex: assessment.periodIndex,
+      periodStart: start.plus({ months: assessment.periodIndex }).toJSDate(),
+      periodEnd: start.plus({ months: subscription.plan.kind === PlanKind.ONE_TIME_FIX ? subscription.months : assessment.periodIndex + 1 }).toJSDate(),
+      amount: assessment.amountMinor,
+      currency: subscription.currency,
+      reason: input.reason,
+      details: input.details,
+      status: assessment.autoDecision ?? RefundStatus.PENDING,
+      rule: assessment.rule,
+      decidedAt: assessment.autoDecision ? now.toJSDate() : null,
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
+    });
+    audit(this.em, viewer, {
+      customerId: subscription.customer.id,
+      action: 'REFUND_REQUESTED',
+      rule: assessment.rule,
+      details: { refundId: refund.id, periodIndex: refund.periodIndex, amount: refund.amount, status: refund.status },
+    });
+    if (assessment.cancelsSubscription) this.cancelForStolenCard(subscription);
+    return refund;
+  }
+
+  private cancelForStolenCard(subscription: Subscription): void {
+    subscription.status = SubscriptionStatus.REFUNDED;
+    subscription.cancelledAt = this.deps.now.toJSDate();
+    audit(this.em, 'system', {
+      customerId: subscription.customer.id,
+      action: 'SUBSCRIPTION_CANCELLED',
+      rule: 'STOLEN_CARD_NO_QUESTIONS',
+      details: { subscriptionId: subscription.id },
+    });
+  }
+
+  async decide(input: { refundId: string; decision: RefundStatus; note?: string | null }): Promise<Refund> {
+    const { viewer, now } = this.deps;
+    if (!isStaff(viewer)) throw DomainError.of(UserErrorCode.FORBIDDEN, 'Admins decide refunds.');
+    const refund = await this.em.findOne(Refund, { id: requireId(input.refundId, 'Refund', ['input', 'refundId']) });
+    if (!refund) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Refund with this ID.', ['input', 'refundId']);
+    if (refund.status !== RefundStatus.PENDING) {
+      throw DomainError.of(UserErrorCode.NOT_PENDING, `This refund was already ${refund.status.toLowerCase()}.`, ['input', 'refundId']);
+    }
+    const subscription = await this.em.findOneOrFail(Subscription, { id: refund.subscription.id }, { populate: ['plan'] });
+    // Judge by the facts now, as of the month the request was made in.
+    const assessment = await this.assess(subscription, refund.reason, DateTime.fromJSDate(refund.createdAt), refund.id);
+    const result = decideRefund({ assessment, decision: input.decision });
+    if (!result.ok) throw DomainError.of(UserErrorCode.NOT_ELIGIBLE, result.message, ['input', 'decision']);
+    refund.status = result.status;
+    refund.rule = result.rule;
+    refund.decidedAt = now.toJSDate();
+    refund.decisionNote = input.note ?? null;
+    refund.decidedBy = this.em.getReference(StaffMember, viewer.staffId);
+    audit(this.em, viewer, {
+      customerId: refund.customer.id,
+      action: 'REFUND_DECIDED',
+      rule: refund.rule,
+      details: { refundId: refund.id, status: refund.status, note: input.note ?? null },
+    });
+    if (result.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) this.cancelForStolenCard(subscription);
+    return refund;
+  }
+}

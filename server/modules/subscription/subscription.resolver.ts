@@ -1,0 +1,138 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { requireId } from '../../common/access';
+import { ConnectionArgs } from '../../common/connection';
+import { idOfType } from '../../common/global-id';
+import { runMutation } from '../../common/mutation';
+import { paginate } from '../../common/paginate';
+import { DomainError, UserErrorCode } from '../../common/user-error';
+import { audit } from '../audit/audit';
+import { Allowance } from '../customer/customer.types';
+import { Customer, CustomerStatus } from '../customer/customer.entity';
+import { Plan } from '../plan/plan.entity';
+import { isCustomer, Role } from '../viewer/viewer';
+import { periodAt } from './billing-period';
+import { allowanceWindow, PlanKind, SubscriptionStatus } from './entitlement-rules';
+import { Subscription } from './subscription.entity';
+import { contractStartOf, selectSubscriptionForTicket, summaryFor } from './subscription.service';
+import {
+  BillingPeriodView,
+  SubscriptionCancelInput,
+  SubscriptionConnection,
+  SubscriptionCreateInput,
+  SubscriptionFilter,
+  SubscriptionPayload,
+} from './subscription.types';
+import { DateTime } from 'luxon';
+
+async function allowanceOf(ctx: AppContext, subscription: Subscription): Promise<Allowance | null> {
+  const plan = await ctx.loaders.plan.load(subscription.plan.id);
+  if (!plan) return null;
+  const now = ctx.clock();
+  const window = allowanceWindow(plan.kind, contractStartOf(subscription), subscription.months, now);
+  if (!window) return null;
+  const key = plan.kind === PlanKind.PREMIUM_MONTHLY ? `${subscription.id}:${window.period.index}` : `${subscription.id}:*`;
+  const used = await ctx.loaders.ticketsUsed.load(key);
+  const summary = summaryFor(subscription, used, now);
+  return summary && { planKind: plan.kind, ...summary };
+}
+
+/** The allowance of the plan a new ticket would draw on, or null with no active plan. */
+export async function currentAllowance(ctx: AppContext, customerId: string): Promise<Allowance | null> {
+  const subscription = await selectSubscriptionForTicket(ctx.em, customerId, ctx.clock(), true);
+  return subscription ? allowanceOf(ctx, subscription) : null;
+}
+
+@Resolver(() => Subscription)
+export class SubscriptionResolver {
+  @Authorized()
+  @Query(() => SubscriptionConnection, { description: 'Purchases, newest first. Merchants see only their own.' })
+  subscriptions(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => SubscriptionFilter, { nullable: true }) filter: SubscriptionFilter | null,
+    @Ctx() ctx: AppContext,
+  ) {
+    const where: FilterQuery<Subscription>[] = [];
+    if (isCustomer(ctx.viewer)) where.push({ customer: ctx.viewer.customerId });
+    else if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
+    if (filter?.status) where.push({ status: filter.status });
+    return paginate(ctx.em, Subscription, where.length ? { $and: where } : {}, args, [{ contractStart: 'desc' }, { id: 'desc' }]);
+  }
+
+  @FieldResolver(() => Customer)
+  customer(@Root() subscription: Subscription, @Ctx() ctx: AppContext) {
+    return ctx.loaders.customer.load(subscription.customer.id);
+  }
+
+  @FieldResolver(() => Plan)
+  plan(@Root() subscription: Subscription, @Ctx() ctx: AppContext) {
+    return ctx.loaders.plan.load(subscription.plan.id);
+  }
+
+  @FieldResolver(() => Date, { description: 'When the contract ends (exclusive).' })
+  contractEnd(@Root() subscription: Subscription) {
+    return contractStartOf(subscription).plus({ months: subscription.months }).toJSDate();
+  }
+
+  @FieldResolver(() => BillingPeriodView, { nullable: true, description: 'The monthly period running now; null outside the contract.' })
+  currentPeriod(@Root() subscription: Subscription, @Ctx() ctx: AppContext): BillingPeriodView | null {
+    const period = periodAt(contractStartOf(subscription), subscription.months, ctx.clock());
+    return period && { index: period.index, start: period.start, end: period.end };
+  }
+
+  @FieldResolver(() => Allowance, { nullable: true, description: 'Tickets used and left in the current window; null outside the contract.' })
+  allowance(@Root() subscription: Subscription, @Ctx() ctx: AppContext) {
+    return allowanceOf(ctx, subscription);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SubscriptionPayload, { description: 'Record a purchase of a plan by a customer.' })
+  subscriptionCreate(@Arg('input', () => SubscriptionCreateInput) input: SubscriptionCreateInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new SubscriptionPayload(), async (em) => {
+      const customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
+      const planId = requireId(input.planId, 'Plan', ['input', 'planId']);
+      const [customer, plan] = await Promise.all([em.findOne(Customer, { id: customerId }), em.findOne(Plan, { id: planId })]);
+      if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
+      if (customer.status === CustomerStatus.BANNED) throw DomainError.of(UserErrorCode.BANNED, 'This customer is banned permanently.', ['input', 'customerId']);
+      if (!plan) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Plan with this ID.', ['input', 'planId']);
+      if (!plan.active) throw DomainError.of(UserErrorCode.INVALID, 'This plan is no longer sold.', ['input', 'planId']);
+      const now = ctx.clock();
+      const subscription = em.create(Subscription, {
+        customer,
+        plan,
+        contractStart: input.contractStart ?? now.toJSDate(),
+        months: input.months ?? plan.contractMonths,
+        paymentReference: input.paymentReference ?? null,
+        priceAmount: plan.priceAmount,
+        currency: plan.currency,
+        status: SubscriptionStatus.ACTIVE,
+        createdAt: now.toJSDate(),
+        updatedAt: now.toJSDate(),
+      });
+      audit(em, ctx.viewer, {
+        customerId,
+        action: 'SUBSCRIPTION_CREATED',
+        details: { subscriptionId: subscription.id, plan: plan.kind, months: subscription.months, start: DateTime.fromJSDate(subscription.contractStart).toISO() },
+      });
+      return { subscription };
+    });
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => SubscriptionPayload)
+  subscriptionCancel(@Arg('input', () => SubscriptionCancelInput) input: SubscriptionCancelInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new SubscriptionPayload(), async (em) => {
+      const id = requireId(input.subscriptionId, 'Subscription', ['input', 'subscriptionId']);
+      const subscription = await em.findOne(Subscription, { id });
+      if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', ['input', 'subscriptionId']);
+      if (subscription.status !== SubscriptionStatus.ACTIVE) {
+        throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `The subscription is already ${subscription.status.toLowerCase()}.`, ['input', 'subscriptionId']);
+      }
+      subscription.status = SubscriptionStatus.CANCELLED;
+      subscription.cancelledAt = ctx.clock().toJSDate();
+      audit(em, ctx.viewer, { customerId: subscription.customer.id, action: 'SUBSCRIPTION_CANCELLED', details: { subscriptionId: id, reason: input.reason ?? null } });
+      return { subscription };
+    });
+  }
+}

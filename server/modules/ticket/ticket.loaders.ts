@@ -1,0 +1,34 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { placeholders } from '../../common/sql';
+import { isStaff, type Viewer } from '../viewer/viewer';
+import { TicketMessage } from './ticket-message.entity';
+
+/** Batched per-ticket lookups; merchants never see internal notes, so their loaders skip them. */
+export function ticketLoaders(em: EntityManager, viewer: Viewer) {
+  const staff = isStaff(viewer);
+  return {
+    lastMessage: new DataLoader<string, TicketMessage | null>(async (ticketIds) => {
+      const rows = await em.execute(
+        `select distinct on (ticket_id) * from ticket_message
+          where ticket_id in (${placeholders(ticketIds)}) ${staff ? '' : 'and internal = false'}
+          order by ticket_id, created_at desc, id desc`,
+        [...ticketIds],
+      );
+      const byTicket = new Map(rows.map((row: Record<string, unknown>) => [row.ticket_id as string, em.map(TicketMessage, row)]));
+      return ticketIds.map((id) => byTicket.get(id) ?? null);
+    }),
+    /** Staff replies posted since the merchant last read the ticket. */
+    unreadCount: new DataLoader<string, number>(async (ticketIds) => {
+      const rows = await em.execute(
+        `select m.ticket_id, count(*)::int as n from ticket_message m join ticket t on t.id = m.ticket_id
+          where m.ticket_id in (${placeholders(ticketIds)}) and m.internal = false and m.author_kind = 'STAFF'
+            and (t.customer_last_read_at is null or m.created_at > t.customer_last_read_at)
+          group by m.ticket_id`,
+        [...ticketIds],
+      );
+      const counts = new Map(rows.map((row: Record<string, unknown>) => [row.ticket_id as string, Number(row.n)]));
+      return ticketIds.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}

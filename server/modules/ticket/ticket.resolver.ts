@@ -1,0 +1,295 @@
+import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { ConnectionArgs } from '../../common/connection';
+import { DateTimeScalar } from '../../common/date-time.scalar';
+import { idOfType } from '../../common/global-id';
+import { Money } from '../../common/money';
+import { runMutation } from '../../common/mutation';
+import { paginate } from '../../common/paginate';
+import { AuditEventConnection } from '../audit/audit.types';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Customer } from '../customer/customer.entity';
+import { PlatformFlag } from '../platform/platform-rules';
+import { StaffMember } from '../staff/staff-member.entity';
+import { Subscription } from '../subscription/subscription.entity';
+import { isCustomer, Role } from '../viewer/viewer';
+import { QuoteStatus } from './coverage';
+import { slaView } from './ticket-clock';
+import { TicketMessage } from './ticket-message.entity';
+import { Ticket } from './ticket.entity';
+import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
+import { TicketService } from './ticket.service';
+import {
+  OpenCartEnvironmentView,
+  PortReview,
+  Quote,
+  TicketAccessWaiveInput,
+  TicketAssignInput,
+  TicketConnection,
+  TicketCreateInput,
+  TicketFilter,
+  TicketIdInput,
+  TicketMessageConnection,
+  TicketPayload,
+  TicketPortDecideInput,
+  TicketQuoteSetInput,
+  TicketReplyInput,
+  TicketReplyPayload,
+  TicketRespondInput,
+  TicketSla,
+  TicketStatusChangeInput,
+  TicketUpdateInput,
+} from './ticket.types';
+
+const ORDERS: Record<TicketOrder, QueryOrderMap<Ticket>[]> = {
+  [TicketOrder.NEWEST]: [{ createdAt: 'desc' }, { id: 'desc' }],
+  [TicketOrder.OLDEST]: [{ createdAt: 'asc' }, { id: 'asc' }],
+  [TicketOrder.MOST_URGENT]: [{ priority: 'desc' }, { urgencyAt: 'asc' }, { id: 'asc' }],
+  [TicketOrder.RECENTLY_UPDATED]: [{ updatedAt: 'desc' }, { id: 'desc' }],
+};
+
+export function ticketService(ctx: AppContext): TicketService {
+  return new TicketService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
+}
+
+@Resolver(() => Ticket)
+export class TicketResolver {
+  @Authorized()
+  @Query(() => TicketConnection, { description: 'Tickets, newest first by default. Merchants see only their own.' })
+  async tickets(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => TicketFilter, { nullable: true }) filter: TicketFilter | null,
+    @Arg('orderBy', () => TicketOrder, { defaultValue: TicketOrder.NEWEST }) orderBy: TicketOrder,
+    @Ctx() ctx: AppContext,
+  ) {
+    const where: FilterQuery<Ticket>[] = [];
+    if (isCustomer(ctx.viewer)) {
+      if (filter?.customerId || filter?.assigneeId || filter?.unassigned != null) {
+        throw new GraphQLError('Merchants cannot filter by customer or assignee.', { extensions: { code: 'FORBIDDEN' } });
+      }
+      where.push({ customer: ctx.viewer.customerId });
+    }
+    if (filter?.statuses?.length) where.push({ status: { $in: filter.statuses } });
+    if (filter?.categories?.length) where.push({ category: { $in: filter.categories } });
+    if (filter?.priorities?.length) where.push({ priority: { $in: filter.priorities } });
+    if (filter?.team) where.push({ team: filter.team });
+    if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
+    if (filter?.assigneeId) where.push({ assignee: idOfType(filter.assigneeId, 'StaffMember') ?? '00000000-0000-0000-0000-000000000000' });
+    if (filter?.unassigned === true) where.push({ assignee: null });
+    if (filter?.unassigned === false) where.push({ assignee: { $ne: null } });
+    if (filter?.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
+    if (filter?.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
+    return paginate(ctx.em, Ticket, where.length ? { $and: where } : {}, args, ORDERS[orderBy]);
+  }
+
+  @Authorized()
+  @Query(() => Ticket, { nullable: true, description: 'A ticket by its human number, e.g. OC-000123.' })
+  async ticketByNumber(@Arg('number', () => String) number: string, @Ctx() ctx: AppContext) {
+    const match = /^OC-(\d{1,9})$/i.exec(number.trim());
+    if (!match) return null;
+    const where: FilterQuery<Ticket> = { serial: Number(match[1]) };
+    if (isCustomer(ctx.viewer)) Object.assign(where, { customer: ctx.viewer.customerId });
+    return ctx.em.findOne(Ticket, where);
+  }
+
+  // ---------- edges ----------
+
+  @FieldResolver(() => Customer)
+  async customer(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return ctx.loaders.customer.load(ticket.customer.id);
+  }
+
+  @FieldResolver(() => Subscription, { description: 'The purchase the ticket draws on.' })
+  async subscription(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return ctx.loaders.subscription.load(ticket.subscription.id);
+  }
+
+  @FieldResolver(() => StaffMember, { nullable: true, description: 'Who works on the ticket: merchants see who answers them.' })
+  async assignee(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return ticket.assignee ? ctx.loaders.staff.load(ticket.assignee.id) : null;
+  }
+
+  @FieldResolver(() => TicketMessageConnection, { description: 'The conversation, oldest first. Merchants never see internal notes.' })
+  async messages(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    const where: FilterQuery<TicketMessage> = isCustomer(ctx.viewer) ? { ticket: ticket.id, internal: false } : { ticket: ticket.id };
+    return paginate(ctx.em, TicketMessage, where, args, [{ createdAt: 'asc' }, { id: 'asc' }]);
+  }
+
+  @FieldResolver(() => TicketMessage, { nullable: true })
+  async lastMessage(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return ctx.loaders.lastMessage.load(ticket.id);
+  }
+
+  @FieldResolver(() => Int, { description: 'Staff replies the merchant has not read yet.' })
+  async unreadMessageCount(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return ctx.loaders.unreadCount.load(ticket.id);
+  }
+
+  @FieldResolver(() => AuditEventConnection, { description: 'The audit trail of this ticket, oldest first.' })
+  async events(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    const where: FilterQuery<AuditEvent> = isCustomer(ctx.viewer)
+      ? { ticket: ticket.id, action: { $nin: ['INTERNAL_NOTE_ADDED'] } }
+      : { ticket: ticket.id };
+    return paginate(ctx.em, AuditEvent, where, args, [{ createdAt: 'asc' }, { id: 'asc' }]);
+  }
+
+  // ---------- computed ----------
+
+  @FieldResolver(() => TicketSla)
+  sla(@Root() ticket: Ticket, @Ctx() ctx: AppContext): TicketSla {
+    const view = slaView(ticket, ctx.clock(), ctx.calendar);
+    return { ...view, guaranteed: ticket.slaGuaranteed };
+  }
+
+  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the first reply is due (support zone); null once replied or while paused.' })
+  firstReplyDueAt(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return slaView(ticket, ctx.clock(), ctx.calendar).firstReply.dueAt;
+  }
+
+  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When resolution is due (support zone); null once resolved or while paused.' })
+  resolutionDueAt(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return slaView(ticket, ctx.clock(), ctx.calendar).resolution.dueAt;
+  }
+
+  @FieldResolver(() => OpenCartEnvironmentView, { nullable: true })
+  environment(@Root() ticket: Ticket): OpenCartEnvironmentView | null {
+    const env = ticket.environment;
+    if (!env) return null;
+    return Object.assign(new OpenCartEnvironmentView(), {
+      ...env,
+      phpExtensions: env.phpExtensions ?? [],
+      extensions: env.extensions ?? [],
+    });
+  }
+
+  @FieldResolver(() => Quote, { nullable: true, description: 'The quote for custom development, once staff sent one.' })
+  quote(@Root() ticket: Ticket): Quote | null {
+    if (ticket.quoteStatus == null || ticket.quoteAmount == null) return null;
+    return { price: Money.of(ticket.quoteAmount, ticket.quoteCurrency ?? 'USD'), note: ticket.quoteNote ?? null, status: ticket.quoteStatus };
+  }
+
+  @FieldResolver(() => PortReview, { nullable: true, description: 'Only for stores on a non-native OpenCart port.' })
+  async portReview(@Root() ticket: Ticket, @Ctx() ctx: AppContext): Promise<PortReview | null> {
+    if (!ticket.platformFlags.includes(PlatformFlag.NON_NATIVE_PORT)) return null;
+    const subscription = ticket.surchargeAmount != null ? await ctx.loaders.subscription.load(ticket.subscription.id) : null;
+    return {
+      pending: ticket.portDecision == null,
+      decision: ticket.portDecision ?? null,
+      surcharge: subscription && ticket.surchargeAmount != null ? Money.of(ticket.surchargeAmount, subscription.currency) : null,
+      surchargeStatus: ticket.surchargeStatus ?? null,
+      note: ticket.portDecisionNote ?? null,
+    };
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'True once the ticket is resolved and the merchant has not yet confirmed the temporary access is disabled.',
+  })
+  disableAccessRequested(@Root() ticket: Ticket): boolean {
+    return (
+      (ticket.status === TicketStatus.RESOLVED || ticket.status === TicketStatus.CLOSED) &&
+      ticket.accessState === AccessState.PROVIDED &&
+      !ticket.accessDisabledAt
+    );
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the merchant has a quote or surcharge to answer.' })
+  awaitingMerchantDecision(@Root() ticket: Ticket): boolean {
+    return ticket.quoteStatus === QuoteStatus.PENDING || ticket.surchargeStatus === QuoteStatus.PENDING;
+  }
+
+  @Authorized(Role.AGENT)
+  @FieldResolver(() => String, { nullable: true, description: 'Staff only: why access was waived.' })
+  accessWaiverReason(@Root() ticket: Ticket) {
+    return ticket.accessWaiverReason ?? null;
+  }
+
+  @Authorized(Role.AGENT)
+  @FieldResolver(() => Boolean, { description: 'Staff only: the merchant did not provide store/FTP access.' })
+  accessWithheld(@Root() ticket: Ticket) {
+    return ticket.accessWithheld;
+  }
+
+  @Authorized(Role.AGENT)
+  @FieldResolver(() => Boolean, { description: 'Staff only: the host or another third party did not cooperate.' })
+  thirdPartyBlocked(@Root() ticket: Ticket) {
+    return ticket.thirdPartyBlocked;
+  }
+
+  // ---------- mutations ----------
+
+  @Authorized()
+  @Mutation(() => TicketPayload, { description: 'File a ticket. It waits for store access before work starts.' })
+  ticketCreate(@Arg('input', () => TicketCreateInput) input: TicketCreateInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).create(input));
+  }
+
+  @Authorized()
+  @Mutation(() => TicketReplyPayload, { description: 'Post a message (staff: or an internal note).' })
+  ticketReply(@Arg('input', () => TicketReplyInput) input: TicketReplyInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketReplyPayload(), async (em) => ticketService({ ...ctx, em }).reply(input));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload)
+  ticketAssign(@Arg('input', () => TicketAssignInput) input: TicketAssignInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).assign(input) }));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload)
+  ticketStatusChange(@Arg('input', () => TicketStatusChangeInput) input: TicketStatusChangeInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).statusChange(input));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload, { description: 'Priority, complexity, and the facts that decide refunds.' })
+  ticketUpdate(@Arg('input', () => TicketUpdateInput) input: TicketUpdateInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).update(input) }));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload, { description: 'Send a quote for custom development.' })
+  ticketQuoteSet(@Arg('input', () => TicketQuoteSetInput) input: TicketQuoteSetInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).quoteSet(input) }));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => TicketPayload, { description: 'Accept or decline the quote for custom development.' })
+  ticketQuoteRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).quoteRespond(input));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload, { description: 'Decide on a store running a non-native port: accept, surcharge, or deny.' })
+  ticketPortDecide(@Arg('input', () => TicketPortDecideInput) input: TicketPortDecideInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).portDecide(input) }));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => TicketPayload, { description: 'Accept or decline the surcharge for a non-native port.' })
+  ticketSurchargeRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).surchargeRespond(input));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload, { description: 'Let work start without store access, with a recorded reason.' })
+  ticketAccessWaive(@Arg('input', () => TicketAccessWaiveInput) input: TicketAccessWaiveInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).accessWaive(input) }));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => TicketPayload, { description: 'Confirm the temporary store and FTP access was disabled after resolution.' })
+  ticketAccessDisabledConfirm(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
+      ticket: await ticketService({ ...ctx, em }).accessDisabledConfirm(input.ticketId),
+    }));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => TicketPayload, { description: 'Mark the conversation read.' })
+  ticketMarkRead(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).markRead(input.ticketId) }));
+  }
+}

@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { DateTime } from 'luxon';
+import { hashToken, MERCHANT_KEY_PREFIX, STAFF_TOKEN_PREFIX } from '../../common/tokens';
+import { CustomerStatus } from '../customer/customer.entity';
+import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
+import { StaffMember } from '../staff/staff-member.entity';
+import { ANONYMOUS, type Viewer } from './viewer';
+
+/** Last-use stamps are written at most this often, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/**
+ * Resolves `Authorization: Bearer <token>` to a viewer. No header is an anonymous caller;
+ * a header with a bad, revoked or banned token is refused outright (HTTP 401) rather than
+ * silently downgraded, so a misconfigured client learns about it at once.
+ */
+export async function authenticate(em: EntityManager, header: string | undefined, now: DateTime): Promise<Viewer> {
+  if (!header) return ANONYMOUS;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  const token = match[1]!;
+  const hash = hashToken(token);
+
+  if (token.startsWith(MERCHANT_KEY_PREFIX)) {
+    const key = await em.findOne(MerchantApiKey, { tokenHash: hash }, { populate: ['customer'] });
+    if (!key || key.revokedAt) throw unauthenticated('This API key is not valid or was revoked.');
+    if (key.customer.status === CustomerStatus.BANNED) throw unauthenticated('This account is banned.');
+    if (!key.lastUsedAt || now.toMillis() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await em.nativeUpdate(MerchantApiKey, { id: key.id }, { lastUsedAt: now.toJSDate() });
+    }
+    return { kind: 'customer', customerId: key.customer.id, apiKeyId: key.id };
+  }
+  if (token.startsWith(STAFF_TOKEN_PREFIX)) {
+    const staff = await em.findOne(StaffMember, { tokenHash: hash });
+    if (!staff || !staff.active) throw unauthenticated('This staff token is not valid or the account is disabled.');
+    if (!staff.lastSeenAt || now.toMillis() - staff.lastSeenAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await em.nativeUpdate(StaffMember, { id: staff.id }, { lastSeenAt: now.toJSDate() });
+    }
+    return { kind: 'staff', staffId: staff.id, role: staff.role };
+  }
+  throw unauthenticated('Unknown token type.');
+}

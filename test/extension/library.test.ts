@@ -1,0 +1,182 @@
+// The module's shared PHP library (temporary access, API client, JSON endpoint), executed by a
+// real PHP interpreter against a fake DB handle and a canned API over real HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { closedPortUrl, MockApi } from './support/mock-api';
+import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
+
+const ticket = (id: string, status = 'OPEN') => ({
+  id,
+  number: `OC-${id}`,
+  subject: 'Checkout broken',
+  status,
+  category: 'BUG_FIX',
+  coverage: 'COVERED',
+  createdAt: '2026-01-05T10:00:00.000Z',
+  firstReplyDueAt: '2026-01-05T14:00:00.000Z',
+  resolutionDueAt: null,
+  unreadMessageCount: 0,
+});
+const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED' };
+
+const api = new MockApi({
+  Viewer: () => ({ viewer: { id: 'C1', name: 'Ada Shop', email: 'ada@example.com', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: '2026-02-01T00:00:00Z' } } }),
+  TicketList: () => ({ tickets: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } }),
+  TicketCreate: () => ({ ticketCreate: { ticket: ticket('T-OPEN'), notices: [], userErrors: [] } }),
+  TicketAccessProvide: (v) =>
+    v.input.ticketId === 'T-REJECT'
+      ? { ticketAccessProvide: { ticket: null, userErrors: [{ field: ['input'], message: 'Access rejected', code: 'INVALID' }] } }
+      : { ticketAccessProvide: { ticket: { id: v.input.ticketId, status: 'OPEN', accessState: 'PROVIDED' }, userErrors: [] } },
+  TicketState: (v) => ({ node: { id: v.id, status: statuses[v.id] ?? 'OPEN' } }),
+  TicketAccessDisabledConfirm: (v) => ({ ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] } }),
+});
+
+let out: any;
+
+describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
+  beforeAll(async () => {
+    await api.start();
+    out = await runPhpJson([join(PHP_DIR, 'library.php'), api.url, await closedPortUrl()]);
+  });
+  afterAll(() => api.stop());
+
+  describe('temporary admin users', () => {
+    it.each(['3.0.2.0', '4.0.2.3'])('on %s: recognisable, enabled, with a strong password OpenCart accepts', (version) => {
+      const a = out.access[version];
+      expect(a.username).toMatch(/^ocsupport_42_[0-9a-f]{4}$/);
+      expect(a.user).toMatchObject({ firstname: 'OpenCart Support', lastname: '(temporary, ticket #OC-000042)', status: '1' });
+      expect(a.loginWorks).toBe(true);
+      expect(a.user.hasSalt).toBe(version.startsWith('3'));
+      for (const p of a.passwords) {
+        expect(p).toHaveLength(20);
+        expect(p).toMatch(/[A-Z]/);
+        expect(p).toMatch(/[a-z]/);
+        expect(p).toMatch(/[0-9]/);
+        expect(p).toMatch(/[^A-Za-z0-9]/);
+      }
+      expect(new Set(a.passwords).size).toBe(3);
+    });
+
+    it('puts them in a dedicated group with the Administrator permissions, or in the Administrator group', () => {
+      const a = out.access['3.0.2.0'];
+      expect(a.dedicatedGroup).toBe('{"access":["catalog/product"],"modify":["catalog/product"]}');
+      expect(a.sameDedicatedGroup).toBe(true);
+      expect(a.adminGroupId).toBe(1);
+    });
+
+    it('disables them: status 0 and the old password no longer works', () => {
+      for (const version of ['3.0.2.0', '4.0.2.3']) {
+        const a = out.access[version];
+        expect(a.disabledCount).toBe(1);
+        expect(a.afterDisable).toEqual({ status: '0', oldPasswordWorks: false });
+      }
+    });
+
+    it('uninstalling disables every remaining temporary user, drops its table and the unused group', () => {
+      const a = out.access['4.0.2.3'].afterUninstall;
+      expect(a.statuses[0]).toBe('admin:1');
+      expect(a.statuses.slice(1).every((s: string) => s.endsWith(':0'))).toBe(true);
+      expect(a.tableDropped).toBe(true);
+      expect(a.groupNames).toEqual(['Administrator', 'Demonstration']);
+    });
+  });
+
+  describe('API client', () => {
+    it('sends the allowlisted document by name with the key as a bearer token', () => {
+      expect(out.client.ok).toMatchObject({ ok: true, response: { data: { viewer: { name: 'Ada Shop' } } } });
+      const call = api.calls('Viewer')[0]!;
+      expect(call.authorization).toBe('Bearer key-good');
+      expect(call.query).toMatch(/^query Viewer/);
+    });
+
+    it.each([
+      ['unknownOperation', 'UNKNOWN_OPERATION', /not one of this module's operations/],
+      ['notConfigured', 'NOT_CONFIGURED', /Enter the API endpoint/],
+      ['badScheme', 'NOT_CONFIGURED', /http:\/\/ or https:\/\//],
+      ['unreachable', 'UNREACHABLE', /cannot be reached from your store \(127\.0\.0\.1\)/],
+      ['timeout', 'TIMEOUT', /did not answer within 1 seconds/],
+      ['unauthenticated', 'UNAUTHENTICATED', /did not accept your merchant API key/],
+      ['notGraphql', 'BAD_RESPONSE', /did not answer like the support desk API/],
+      ['http500', 'HTTP_ERROR', /HTTP 500/],
+    ])('%s: %s with a clear message', (name, kind, message) => {
+      expect(out.client[name]).toMatchObject({ ok: false, kind });
+      expect(out.client[name].message).toMatch(message);
+    });
+
+    it('gives up on a slow API after its timeout', () => {
+      expect(out.client.timeoutSeconds).toBeLessThan(3);
+    });
+  });
+
+  describe('JSON endpoint', () => {
+    it('never gives the API key to the browser', () => {
+      const b = out.endpoint.bootstrap;
+      expect(b.status).toBe(200);
+      expect(b.body.settings).toEqual({ endpoint: `${api.url}/graphql`, hasApiKey: true, apiKeyHint: '…cdef', status: true });
+      expect(JSON.stringify({ ...out.endpoint, keyAfterSave: null })).not.toContain('key-good-0123456789abcdef');
+      expect(b.body).toMatchObject({ timezone: 'Europe/Berlin', line: '3.0', canModify: true, platform: { platform: 'NATIVE', opencartVersion: '3.0.4.0' } });
+    });
+
+    it('keeps the stored key when the key field is left empty', () => {
+      expect(out.endpoint.saveKeepsKey.status).toBe(200);
+      expect(out.endpoint.keyAfterSave).toBe('key-good-0123456789abcdef');
+    });
+
+    it('needs "modify" permission to change settings, and a valid endpoint', () => {
+      expect(out.endpoint.saveWithoutModify).toMatchObject({ status: 403, body: { ok: false, error: { code: 'PERMISSION' } } });
+      expect(out.endpoint.saveBadEndpoint).toMatchObject({ status: 422, body: { error: { code: 'INVALID_ENDPOINT' } } });
+      expect(out.endpoint.unknownAction).toMatchObject({ status: 404 });
+    });
+
+    it('tests the connection', () => {
+      expect(out.endpoint.test).toMatchObject({ status: 200, body: { viewer: { name: 'Ada Shop' } } });
+      expect(out.endpoint.testBadKey).toMatchObject({ status: 502, body: { error: { code: 'UNAUTHENTICATED' } } });
+    });
+
+    it('forwards only the module\'s own operations, and never those the server runs itself', () => {
+      expect(out.endpoint.arbitraryQuery).toMatchObject({ status: 400, body: { error: { code: 'UNKNOWN_OPERATION' } } });
+      expect(out.endpoint.serverOnly).toMatchObject({ status: 400, body: { error: { code: 'UNKNOWN_OPERATION' } } });
+      expect(out.endpoint.mutationWithoutModify).toMatchObject({ status: 403 });
+      expect(out.endpoint.list).toMatchObject({ status: 200, body: { ok: true, data: { tickets: { totalCount: 0 } }, errors: [] } });
+      expect(api.received.some((r) => r.query?.includes('__schema'))).toBe(false);
+    });
+
+    it('files a ticket with the detected environment, then gives support a temporary admin user and FTP access', () => {
+      expect(out.endpoint.create).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'T-OPEN' } } } } });
+      expect(out.endpoint.create.body.access).toMatchObject({ ok: true, temporaryUser: { username: expect.stringMatching(/^ocsupport_topen_[0-9a-f]{4}$/) } });
+      const created = api.calls('TicketCreate')[0]!.variables.input;
+      expect(created).toMatchObject({ subject: 'Checkout broken', category: 'BUG_FIX', idempotencyKey: 'idem-12345678' });
+      expect(created.environment).toMatchObject({ platform: 'NATIVE', opencartVersion: '3.0.4.0', webServer: 'Apache', storeUrl: 'https://shop.example.com/', adminLanguage: 'en-gb', errorLogExcerpt: null });
+      const access = api.calls('TicketAccessProvide')[0]!.variables.input;
+      expect(access.ticketId).toBe('T-OPEN');
+      expect(access.storeAdmin).toMatchObject({ url: 'https://shop.example.com/admin/', username: expect.stringMatching(/^ocsupport/) });
+      expect(access.storeAdmin.password).toHaveLength(20);
+      expect(access.fileAccess).toEqual({ protocol: 'SFTP', host: 'ftp.example.com', port: 22, username: 'u', password: 'p' });
+      // The password went to the API only, never back to the browser.
+      expect(JSON.stringify(out.endpoint)).not.toContain(access.storeAdmin.password);
+    });
+
+    it('disables a temporary user at once when the API refuses the access', () => {
+      expect(out.endpoint.createRejectedAccess.body).toMatchObject({ ok: true, data: { ticketAccessProvide: { userErrors: [{ message: 'Access rejected' }] } } });
+      const rejected = out.endpoint.accessesBeforeSweep.find((a: any) => a.ticketId === 'T-REJECT');
+      expect(rejected.disabledAt).not.toBeNull();
+    });
+
+    it('disables the users of resolved tickets on the next admin visit, tells the API, and is throttled', () => {
+      expect(out.endpoint.sweepThrottledFirst.body.sweep).toEqual({ disabled: ['T-DONE'], confirmed: ['T-DONE'], errors: [] });
+      expect(out.endpoint.sweepThrottledSecond.body.sweep).toBeNull();
+      expect(api.calls('TicketAccessDisabledConfirm').map((c) => c.variables.input.ticketId)).toContain('T-DONE');
+    });
+
+    it('disables a ticket\'s user at once on request and confirms it', () => {
+      expect(out.endpoint.disableNow.body).toMatchObject({ disabled: 1, confirmed: true, messages: [] });
+      expect(out.endpoint.usersAfter[0]).toBe('admin:1');
+      expect(out.endpoint.usersAfter.slice(1).every((s: string) => s.endsWith(':0'))).toBe(true);
+    });
+
+    it('explains an unreachable or unconfigured API', () => {
+      expect(out.endpoint.unreachable).toMatchObject({ status: 502, body: { ok: false, error: { code: 'UNREACHABLE' } } });
+      expect(out.endpoint.notConfigured).toMatchObject({ status: 409, body: { error: { code: 'NOT_CONFIGURED' } } });
+    });
+  });
+});

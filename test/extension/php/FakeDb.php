@@ -1,0 +1,256 @@
+<?php
+// A stand-in for OpenCart's DB handle (query(), escape(), getLastId(), countAffected()) that
+// answers the small SQL subset the module's library uses from in-memory arrays:
+//   SHOW TABLES LIKE 'x'; SELECT VERSION() AS `version`;
+//   SELECT cols FROM `t` [WHERE cond [AND cond]...];  cond: `c` = 'v' | `c` IS [NOT] NULL
+//   INSERT INTO `t` SET `c` = 'v', ...; UPDATE `t` SET ... [WHERE ...]; DELETE FROM `t` [WHERE ...]
+//   CREATE TABLE [IF NOT EXISTS] `t` (...); DROP TABLE [IF EXISTS] `t`
+// Anything else throws, so a query the fake does not understand fails the test loudly.
+class FakeDb {
+	/** @var array table => list of rows */
+	public $tables;
+	/** @var string[] every statement received */
+	public $log = array();
+	public $serverVersion;
+	private $lastId = 0;
+	private $affected = 0;
+	private $file;
+
+	public function __construct(array $tables = array(), $serverVersion = '10.11.6-MariaDB-0+deb12u1') {
+		$this->tables = $tables;
+		$this->serverVersion = $serverVersion;
+	}
+
+	/** A fake whose tables live in a JSON file, so that separate PHP requests share them. */
+	public static function fromFile($file) {
+		$tables = is_file($file) ? json_decode((string)file_get_contents($file), true) : array();
+		$db = new FakeDb(is_array($tables) ? $tables : array());
+		$db->file = $file;
+
+		return $db;
+	}
+
+	public function save() {
+		if ($this->file !== null) {
+			$handle = fopen($this->file, 'c');
+			flock($handle, LOCK_EX);
+			ftruncate($handle, 0);
+			fwrite($handle, json_encode($this->tables, JSON_PRETTY_PRINT));
+			flock($handle, LOCK_UN);
+			fclose($handle);
+		}
+	}
+
+	public function escape($value) {
+		return str_replace(array('\\', "'", "\0", "\n", "\r", "\x1a", '"'), array('\\\\', "\\'", '\\0', '\\n', '\\r', '\\Z', '\\"'), (string)$value);
+	}
+
+	public function getLastId() {
+		return $this->lastId;
+	}
+
+	public function countAffected() {
+		return $this->affected;
+	}
+
+	public function query($sql) {
+		$this->log[] = $sql;
+		$sql = trim($sql);
+
+		if (preg_match("/^SHOW TABLES LIKE '([^']*)'$/i", $sql, $m)) {
+			return $this->result(isset($this->tables[$m[1]]) ? array(array('Tables' => $m[1])) : array());
+		}
+
+		if (preg_match('/^SELECT VERSION\(\) AS `?(\w+)`?$/i', $sql, $m)) {
+			return $this->result(array(array($m[1] => $this->serverVersion)));
+		}
+
+		if (preg_match('/^CREATE TABLE (IF NOT EXISTS )?`(\w+)`/i', $sql, $m)) {
+			if (!isset($this->tables[$m[2]])) {
+				$this->tables[$m[2]] = array();
+			}
+
+			return true;
+		}
+
+		if (preg_match('/^DROP TABLE (IF EXISTS )?`(\w+)`$/i', $sql, $m)) {
+			unset($this->tables[$m[2]]);
+
+			return true;
+		}
+
+		if (preg_match('/^SELECT (.+?) FROM `(\w+)`(?: WHERE (.+))?$/is', $sql, $m)) {
+			$rows = $this->where($this->table($m[2]), isset($m[3]) ? $m[3] : '');
+			$columns = trim($m[1]);
+
+			if ($columns !== '*') {
+				$names = array_map(function ($c) {
+					return trim($c, " `");
+				}, explode(',', $columns));
+				$rows = array_map(function ($row) use ($names) {
+					$picked = array();
+
+					foreach ($names as $name) {
+						$picked[$name] = array_key_exists($name, $row) ? $row[$name] : null;
+					}
+
+					return $picked;
+				}, $rows);
+			}
+
+			return $this->result(array_values($rows));
+		}
+
+		if (preg_match('/^INSERT INTO `(\w+)` SET (.+)$/is', $sql, $m)) {
+			$table = $m[1];
+			$this->table($table);
+			$row = $this->assignments($m[2]);
+			$key = $this->primaryKey($table);
+
+			if ($key !== null && empty($row[$key])) {
+				$max = 0;
+
+				foreach ($this->tables[$table] as $existing) {
+					$max = max($max, (int)$existing[$key]);
+				}
+
+				$row[$key] = (string)($max + 1);
+			}
+
+			$this->tables[$table][] = $row;
+			$this->lastId = $key !== null ? (int)$row[$key] : 0;
+			$this->affected = 1;
+
+			return true;
+		}
+
+		if (preg_match('/^UPDATE `(\w+)` SET (.+?)(?: WHERE (.+))?$/is', $sql, $m)) {
+			$set = $this->assignments($m[2]);
+			$matches = $this->where($this->table($m[1]), isset($m[3]) ? $m[3] : '');
+			$this->affected = 0;
+
+			foreach (array_keys($matches) as $index) {
+				$this->tables[$m[1]][$index] = array_merge($this->tables[$m[1]][$index], $set);
+				$this->affected++;
+			}
+
+			return true;
+		}
+
+		if (preg_match('/^DELETE FROM `(\w+)`(?: WHERE (.+))?$/is', $sql, $m)) {
+			$matches = $this->where($this->table($m[1]), isset($m[2]) ? $m[2] : '');
+
+			foreach (array_keys($matches) as $index) {
+				unset($this->tables[$m[1]][$index]);
+			}
+
+			$this->tables[$m[1]] = array_values($this->tables[$m[1]]);
+			$this->affected = count($matches);
+
+			return true;
+		}
+
+		throw new \Exception('FakeDb does not understand: ' . $sql);
+	}
+
+	private function table($name) {
+		if (!isset($this->tables[$name])) {
+			throw new \Exception("Error: Table '" . $name . "' doesn't exist");
+		}
+
+		return $this->tables[$name];
+	}
+
+	private function primaryKey($table) {
+		$guesses = array(
+			'user' => 'user_id',
+			'user_group' => 'user_group_id',
+			'oc_support_desk_access' => 'access_id',
+			'setting' => 'setting_id',
+		);
+
+		foreach ($guesses as $suffix => $key) {
+			if (substr($table, -strlen($suffix) - 1) === '_' . $suffix || $table === $suffix) {
+				return $key;
+			}
+		}
+
+		return null;
+	}
+
+	/** rows (keyed by their index) that match "cond AND cond ..." */
+	private function where(array $rows, $where) {
+		$where = trim($where);
+
+		if ($where === '') {
+			return $rows;
+		}
+
+		$conditions = array();
+
+		foreach (preg_split('/\s+AND\s+/i', $where) as $part) {
+			$part = trim($part);
+
+			if (preg_match('/^`?(\w+)`? IS (NOT )?NULL$/i', $part, $m)) {
+				$conditions[] = array($m[1], !empty($m[2]) ? 'notnull' : 'null', null);
+			} elseif (preg_match("/^`?(\w+)`?\s*=\s*'((?:[^'\\\\]|\\\\.)*)'$/s", $part, $m)) {
+				$conditions[] = array($m[1], 'eq', stripcslashes($m[2]));
+			} else {
+				throw new \Exception('FakeDb does not understand the condition: ' . $part);
+			}
+		}
+
+		return array_filter($rows, function ($row) use ($conditions) {
+			foreach ($conditions as $condition) {
+				list($column, $op, $value) = $condition;
+				$actual = array_key_exists($column, $row) ? $row[$column] : null;
+
+				if ($op === 'null' && $actual !== null) {
+					return false;
+				}
+
+				if ($op === 'notnull' && $actual === null) {
+					return false;
+				}
+
+				if ($op === 'eq' && (string)$actual !== $value) {
+					return false;
+				}
+			}
+
+			return true;
+		});
+	}
+
+	/** "`a` = 'x', `b` = NOW(), `c` = NULL" => array */
+	private function assignments($sql) {
+		$row = array();
+
+		if (!preg_match_all("/`(\w+)`\s*=\s*('((?:[^'\\\\]|\\\\.)*)'|NOW\(\)|NULL|-?\d+)\s*(,|$)/s", trim($sql), $all, PREG_SET_ORDER)) {
+			throw new \Exception('FakeDb does not understand the assignments: ' . $sql);
+		}
+
+		foreach ($all as $m) {
+			if ($m[2] === 'NOW()') {
+				$row[$m[1]] = date('Y-m-d H:i:s');
+			} elseif (strtoupper($m[2]) === 'NULL') {
+				$row[$m[1]] = null;
+			} elseif ($m[2][0] === "'") {
+				$row[$m[1]] = stripcslashes($m[3]);
+			} else {
+				$row[$m[1]] = $m[2];
+			}
+		}
+
+		return $row;
+	}
+
+	private function result(array $rows) {
+		$result = new \stdClass();
+		$result->rows = $rows;
+		$result->row = isset($rows[0]) ? $rows[0] : array();
+		$result->num_rows = count($rows);
+
+		return $result;
+	}
+}

@@ -1,0 +1,81 @@
+// A canned stand-in for the support desk's GraphQL API, for the PHP library tests: answers by
+// operationName, records what it received, and offers slow, broken and non-GraphQL addresses.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  path: string;
+  authorization: string | undefined;
+  operationName: string;
+  query: string;
+  variables: any;
+}
+
+export type Answer = (variables: any) => unknown;
+
+export class MockApi {
+  readonly received: Received[] = [];
+  private server!: Server;
+  url = '';
+
+  constructor(private readonly answers: Record<string, Answer>) {}
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const body = await read(req);
+      if (req.url === '/slow') {
+        setTimeout(() => res.end('{"data":{}}'), 3000).unref();
+        return;
+      }
+      if (req.url === '/html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>');
+      if (req.url === '/broken') return void res.writeHead(500).end('oops');
+      const json = JSON.parse(body || '{}');
+      this.received.push({
+        path: req.url ?? '',
+        authorization: req.headers.authorization,
+        operationName: json.operationName,
+        query: json.query,
+        variables: json.variables,
+      });
+      if (!req.headers.authorization?.startsWith('Bearer key-good')) {
+        return void res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: [{ message: 'Unknown API key', extensions: { code: 'UNAUTHENTICATED' } }] }));
+      }
+      const answer = this.answers[json.operationName];
+      const data = answer ? answer(json.variables) : null;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify(answer ? { data } : { data: null, errors: [{ message: `No canned answer for ${json.operationName}` }] }),
+      );
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  calls(operationName: string): Received[] {
+    return this.received.filter((r) => r.operationName === operationName);
+  }
+}
+
+function read(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (data += c));
+    req.on('end', () => resolve(data));
+  });
+}
+
+/** A TCP port nobody listens on. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}
