@@ -152,6 +152,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     res.type('application/javascript').send(PLAYGROUND_BOOT);
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.get('/graphql', (req, res, next) => {
     if (!req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) || req.accepts('html') !== 'html' || req.query.query) {
       return next();

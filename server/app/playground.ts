@@ -63,11 +63,11 @@ export function playgroundHtml(endpoint: string): string {
 </head>
 <body>
   <div id="graphiql">Loading the GraphQL IDE…</div>
+  <script type="application/json" id="playground-config">${config}</script>
   <script src="${PLAYGROUND_ASSET_PATH}/react.js"></script>
   <script src="${PLAYGROUND_ASSET_PATH}/react-dom.js"></script>
   <script src="${PLAYGROUND_ASSET_PATH}/graphiql.js"></script>
   <script src="${PLAYGROUND_ASSET_PATH}/playground.js"></script>
-  <script type="application/json" id="playground-config">${config}</script>
 </body>
 </html>`;
 }

@@ -1,0 +1,398 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMerchant, createStaff, createTestApp, type Merchant, type RawBody, type TestApp } from '../support/test-app';
+
+/**
+ * Every operation × every role. "ok" means it did its work (no errors, no userErrors);
+ * "unauthenticated"/"forbidden" are top-level errors with that code; "notFound" is how
+ * another merchant's data answers: a NOT_FOUND userError, or null.
+ */
+type Outcome = 'ok' | 'unauthenticated' | 'forbidden' | 'notFound';
+type Role = 'anonymous' | 'merchant' | 'otherMerchant' | 'agent' | 'admin';
+const ROLES: Role[] = ['anonymous', 'merchant', 'otherMerchant', 'agent', 'admin'];
+
+let app: TestApp;
+let owner: Merchant;
+let other: Merchant;
+let agent: { id: string; token: string };
+let admin: { id: string; token: string };
+
+beforeAll(async () => {
+  app = await createTestApp();
+  owner = await createMerchant(app);
+  other = await createMerchant(app);
+  agent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+  admin = { id: '', token: app.adminToken };
+  // The matrix files ~100 tickets for the owner: enough Premium purchases to never hit the
+  // monthly limit of 10 (the limit itself is tested in entitlements.test.ts).
+  for (let i = 0; i < 12; i += 1) {
+    await app.admin.SubscriptionCreate({ input: { customerId: owner.customerId, planId: await premiumPlanId(), months: 1 } });
+  }
+});
+afterAll(() => app?.close());
+
+function tokenFor(role: Role): string | null {
+  return { anonymous: null, merchant: owner.token, otherMerchant: other.token, agent: agent.token, admin: admin.token }[role];
+}
+
+async function newTicket(category = 'BUG_FIX'): Promise<string> {
+  const r = await app.raw(
+    `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { code } } }`,
+    { i: { subject: 'Matrix ticket', description: 'A ticket the authorization matrix works on.', category } },
+    owner.token,
+  );
+  return r.body.data!.ticketCreate.ticket.id;
+}
+
+async function waived(id: string): Promise<string> {
+  await app.raw(`mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { userErrors { code } } }`, { i: { ticketId: id, reason: 'matrix set-up' } }, admin.token);
+  return id;
+}
+
+async function newCustomer(): Promise<string> {
+  const m = await createMerchant(app);
+  return m.customerId;
+}
+
+interface Case {
+  name: string;
+  query: string;
+  /** Variables, built fresh for each role (so destructive operations get their own target). */
+  vars?: () => Promise<Record<string, unknown>>;
+  expect: Record<Role, Outcome>;
+}
+
+const PUBLIC: Record<Role, Outcome> = { anonymous: 'ok', merchant: 'ok', otherMerchant: 'ok', agent: 'ok', admin: 'ok' };
+const SIGNED_IN: Record<Role, Outcome> = { anonymous: 'unauthenticated', merchant: 'ok', otherMerchant: 'ok', agent: 'ok', admin: 'ok' };
+const OWNER_OR_STAFF: Record<Role, Outcome> = { anonymous: 'unauthenticated', merchant: 'ok', otherMerchant: 'notFound', agent: 'ok', admin: 'ok' };
+const STAFF: Record<Role, Outcome> = { anonymous: 'unauthenticated', merchant: 'forbidden', otherMerchant: 'forbidden', agent: 'ok', admin: 'ok' };
+const ADMIN: Record<Role, Outcome> = { anonymous: 'unauthenticated', merchant: 'forbidden', otherMerchant: 'forbidden', agent: 'forbidden', admin: 'ok' };
+const OWNER_ONLY: Record<Role, Outcome> = { anonymous: 'unauthenticated', merchant: 'ok', otherMerchant: 'notFound', agent: 'forbidden', admin: 'forbidden' };
+
+const CASES: Case[] = [
+  { name: 'plans', query: `{ plans { id } }`, expect: PUBLIC },
+  { name: 'supportHours', query: `{ supportHours(zone: "Asia/Tokyo") { open } }`, expect: PUBLIC },
+  { name: 'viewer', query: `{ viewer { kind } }`, expect: PUBLIC },
+  { name: 'tickets', query: `{ tickets(first: 5) { totalCount } }`, expect: SIGNED_IN },
+  {
+    name: 'node(ticket)',
+    query: `query($id: ID!) { node(id: $id) { id } }`,
+    vars: async () => ({ id: await newTicket() }),
+    expect: { anonymous: 'notFound', merchant: 'ok', otherMerchant: 'notFound', agent: 'ok', admin: 'ok' },
+  },
+  {
+    name: 'nodes(ticket)',
+    query: `query($id: ID!) { nodes(ids: [$id]) { id } }`,
+    vars: async () => ({ id: await newTicket() }),
+    expect: { anonymous: 'notFound', merchant: 'ok', otherMerchant: 'notFound', agent: 'ok', admin: 'ok' },
+  },
+  {
+    name: 'ticketByNumber',
+    query: `query($n: String!) { ticketByNumber(number: $n) { id } }`,
+    vars: async () => {
+      const id = await newTicket();
+      const r = await app.raw(`query($id: ID!) { node(id: $id) { ... on Ticket { number } } }`, { id }, admin.token);
+      return { n: r.body.data!.node.number };
+    },
+    expect: OWNER_OR_STAFF,
+  },
+  { name: 'customers', query: `{ customers(first: 5) { totalCount } }`, expect: STAFF },
+  { name: 'subscriptions', query: `{ subscriptions(first: 5) { totalCount } }`, expect: SIGNED_IN },
+  { name: 'refunds', query: `{ refunds(first: 5) { totalCount } }`, expect: SIGNED_IN },
+  { name: 'staffMembers', query: `{ staffMembers(first: 5) { totalCount } }`, expect: STAFF },
+  {
+    name: 'ticketCreate',
+    query: `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { subject: 'New', description: 'A ticket filed by the matrix.', category: 'BUG_FIX' } }),
+    // Staff must name the customer: without customerId they get a userError, checked below.
+    expect: { anonymous: 'unauthenticated', merchant: 'ok', otherMerchant: 'ok', agent: 'ok', admin: 'ok' },
+  },
+  {
+    name: 'ticketReply',
+    query: `mutation($i: TicketReplyInput!) { ticketReply(input: $i) { message { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), body: 'Any news?' } }),
+    expect: OWNER_OR_STAFF,
+  },
+  {
+    name: 'ticketAssign',
+    query: `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), assigneeId: agentId() } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketStatusChange',
+    query: `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await waived(await newTicket()), status: 'IN_PROGRESS' } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketUpdate',
+    query: `mutation($i: TicketUpdateInput!) { ticketUpdate(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), complex: true } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketAccessWaive',
+    query: `mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), reason: 'Screenshots were enough.' } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketQuoteSet',
+    query: `mutation($i: TicketQuoteSetInput!) { ticketQuoteSet(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket('THEME_CUSTOMISATION'), amount: 15000 } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketQuoteRespond',
+    query: `mutation($i: TicketRespondInput!) { ticketQuoteRespond(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => {
+      const id = await newTicket('THEME_CUSTOMISATION');
+      await app.raw(`mutation($i: TicketQuoteSetInput!) { ticketQuoteSet(input: $i) { userErrors { code } } }`, { i: { ticketId: id, amount: 15000 } }, admin.token);
+      return { i: { ticketId: id, accept: true } };
+    },
+    expect: OWNER_ONLY,
+  },
+  {
+    name: 'ticketPortDecide',
+    query: `mutation($i: TicketPortDecideInput!) { ticketPortDecide(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await portTicket(), decision: 'ACCEPT' } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketSurchargeRespond',
+    query: `mutation($i: TicketRespondInput!) { ticketSurchargeRespond(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => {
+      const id = await portTicket();
+      await app.raw(`mutation($i: TicketPortDecideInput!) { ticketPortDecide(input: $i) { userErrors { code } } }`, { i: { ticketId: id, decision: 'ACCEPT_WITH_SURCHARGE', surchargeAmount: 2500 } }, admin.token);
+      return { i: { ticketId: id, accept: true } };
+    },
+    expect: OWNER_ONLY,
+  },
+  {
+    name: 'ticketAccessDisabledConfirm',
+    query: `mutation($i: TicketIdInput!) { ticketAccessDisabledConfirm(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => {
+      const id = await waived(await newTicket());
+      await app.raw(`mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`, { i: { ticketId: id, status: 'RESOLVED' } }, admin.token);
+      return { i: { ticketId: id } };
+    },
+    expect: OWNER_ONLY,
+  },
+  {
+    name: 'ticketMarkRead',
+    query: `mutation($i: TicketIdInput!) { ticketMarkRead(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket() } }),
+    expect: OWNER_ONLY,
+  },
+  {
+    name: 'customerCreate',
+    query: `mutation($i: CustomerCreateInput!) { customerCreate(input: $i) { customer { id } userErrors { code } } }`,
+    vars: async () => ({ i: { email: `new-${Math.random().toString(36).slice(2)}@shop.test`, name: 'New Shop' } }),
+    expect: STAFF,
+  },
+  {
+    name: 'customerUpdate',
+    query: `mutation($i: CustomerUpdateInput!) { customerUpdate(input: $i) { customer { id } userErrors { code } } }`,
+    vars: async () => ({ i: { customerId: owner.customerId, company: 'Renamed Ltd' } }),
+    expect: OWNER_OR_STAFF,
+  },
+  {
+    name: 'customerBan',
+    query: `mutation($i: CustomerBanInput!) { customerBan(input: $i) { customer { id } userErrors { code } } }`,
+    vars: async () => ({ i: { customerId: await newCustomer(), reason: 'ABUSE', note: 'Abusive messages to staff.' } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'subscriptionCreate',
+    query: `mutation($i: SubscriptionCreateInput!) { subscriptionCreate(input: $i) { subscription { id } userErrors { code } } }`,
+    vars: async () => ({ i: { customerId: owner.customerId, planId: await premiumPlanId() } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'subscriptionCancel',
+    query: `mutation($i: SubscriptionCancelInput!) { subscriptionCancel(input: $i) { subscription { id } userErrors { code } } }`,
+    vars: async () => ({ i: { subscriptionId: (await createMerchant(app)).subscriptionId } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'merchantApiKeyCreate',
+    query: `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { apiKey { id } userErrors { code } } }`,
+    vars: async () => ({ i: { customerId: owner.customerId, name: 'Second store' } }),
+    expect: OWNER_OR_STAFF,
+  },
+  {
+    name: 'merchantApiKeyRevoke',
+    query: `mutation($i: MerchantApiKeyRevokeInput!) { merchantApiKeyRevoke(input: $i) { apiKey { id } userErrors { code } } }`,
+    vars: async () => {
+      const r = await app.raw(`mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { apiKey { id } } }`, { i: { customerId: owner.customerId, name: 'Spare' } }, admin.token);
+      return { i: { apiKeyId: r.body.data!.merchantApiKeyCreate.apiKey.id } };
+    },
+    expect: OWNER_OR_STAFF,
+  },
+  {
+    name: 'staffMemberCreate',
+    query: `mutation($i: StaffMemberCreateInput!) { staffMemberCreate(input: $i) { staffMember { id } userErrors { code } } }`,
+    vars: async () => ({ i: { email: `agent-${Math.random().toString(36).slice(2)}@support.test`, name: 'New Agent' } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'staffMemberUpdate',
+    query: `mutation($i: StaffMemberUpdateInput!) { staffMemberUpdate(input: $i) { staffMember { id } userErrors { code } } }`,
+    vars: async () => ({ i: { staffMemberId: (await createStaff(app, 'AGENT')).id, team: 'SUPPORT' } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'staffTokenRotate(other)',
+    query: `mutation($i: StaffTokenRotateInput!) { staffTokenRotate(input: $i) { staffMember { id } userErrors { code } } }`,
+    vars: async () => ({ i: { staffMemberId: (await createStaff(app, 'AGENT')).id } }),
+    // An agent may rotate only its own token: another's is a FORBIDDEN userError.
+    expect: { anonymous: 'unauthenticated', merchant: 'forbidden', otherMerchant: 'forbidden', agent: 'forbidden', admin: 'ok' },
+  },
+  {
+    name: 'planUpdate',
+    query: `mutation($i: PlanUpdateInput!) { planUpdate(input: $i) { plan { id } userErrors { code } } }`,
+    vars: async () => ({ i: { planId: await premiumPlanId(), description: 'One month of Premium Support.' } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'refundRequest',
+    query: `mutation($i: RefundRequestInput!) { refundRequest(input: $i) { refund { id } userErrors { code } } }`,
+    vars: async () => ({ i: { subscriptionId: (await freshOwnerSubscription()), reason: 'STOLEN_CARD', details: 'My card was stolen.' } }),
+    expect: OWNER_OR_STAFF,
+  },
+  {
+    name: 'refundDecide',
+    query: `mutation($i: RefundDecideInput!) { refundDecide(input: $i) { refund { id } userErrors { code } } }`,
+    vars: async () => ({ i: { refundId: await pendingRefund(), decision: 'APPROVED' } }),
+    expect: ADMIN,
+  },
+];
+
+function agentId(): string {
+  return agent.id;
+}
+
+let planIdCache: string | undefined;
+async function premiumPlanId(): Promise<string> {
+  planIdCache ??= (await app.admin.Plans()).plans.find((p) => p.kind === 'PREMIUM_MONTHLY')!.id;
+  return planIdCache;
+}
+
+async function portTicket(): Promise<string> {
+  const r = await app.raw(
+    `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } } }`,
+    {
+      i: {
+        subject: 'Port store',
+        description: 'Our MijoShop store cannot send mail.',
+        category: 'BUG_FIX',
+        environment: { opencartVersion: '1.5.6.4', platform: 'MIJOSHOP' },
+      },
+    },
+    owner.token,
+  );
+  return r.body.data!.ticketCreate.ticket.id;
+}
+
+/** A second premium purchase of the owner, so each refund case has a month of its own. */
+async function freshOwnerSubscription(): Promise<string> {
+  const r = await app.admin.SubscriptionCreate({ input: { customerId: owner.customerId, planId: await premiumPlanId(), months: 1 } });
+  return r.subscriptionCreate.subscription!.id;
+}
+
+/** A refund waiting for an admin: a guaranteed first reply was missed. */
+async function pendingRefund(): Promise<string> {
+  const m = await createMerchant(app);
+  const t = await m.sdk.TicketCreate({ input: { subject: 'Late reply', description: 'Nobody answered this ticket.', category: 'BUG_FIX' as never } });
+  await app.admin.TicketAccessWaive({ input: { ticketId: t.ticketCreate.ticket!.id, reason: 'matrix set-up' } });
+  const saved = app.now();
+  app.setNow(saved.plus({ days: 3 }));
+  const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: 'SERVICE_NOT_DELIVERED' as never, details: 'Our guaranteed reply never came.' } });
+  app.setNow(saved);
+  if (!r.refundRequest.refund) throw new Error(`no pending refund: ${JSON.stringify(r.refundRequest.userErrors)}`);
+  return r.refundRequest.refund.id;
+}
+
+function outcomeOf(body: RawBody): Outcome | string {
+  const code = body.errors?.[0]?.extensions?.code;
+  if (code === 'UNAUTHENTICATED') return 'unauthenticated';
+  if (code === 'FORBIDDEN') return 'forbidden';
+  if (code) return `error ${code}: ${body.errors![0]!.message}`;
+  const root = Object.values(body.data ?? {})[0] as Record<string, unknown> | unknown[] | null;
+  if (root === null) return 'notFound';
+  if (Array.isArray(root)) return root.every((item) => item === null) ? 'notFound' : 'ok';
+  const errors = (root as { userErrors?: Array<{ code: string }> }).userErrors;
+  if (errors?.length) {
+    if (errors[0]!.code === 'NOT_FOUND') return 'notFound';
+    if (errors[0]!.code === 'FORBIDDEN') return 'forbidden';
+    return `userError ${errors[0]!.code}`;
+  }
+  return 'ok';
+}
+
+describe('who may do what: every operation for every role', () => {
+  const rows = CASES.flatMap((c) => ROLES.map((role) => ({ op: c.name, role, c })));
+  it.each(rows)('$op as $role', async ({ c, role }) => {
+    let vars = c.vars ? await c.vars() : {};
+    if (c.name === 'ticketCreate' && (role === 'agent' || role === 'admin')) vars = { i: { ...(vars.i as object), customerId: owner.customerId } };
+    const { body } = await app.raw(c.query, vars, tokenFor(role));
+    expect(outcomeOf(body)).toBe(c.expect[role]);
+  });
+
+  it('covers every query and mutation of the schema', async () => {
+    const r = await app.raw(`{ __schema { queryType { fields { name } } mutationType { fields { name } } } }`);
+    const all = [...r.body.data!.__schema.queryType.fields, ...r.body.data!.__schema.mutationType.fields].map((f: { name: string }) => f.name);
+    const covered = new Set(CASES.map((c) => c.name.replace(/\(.*\)$/, '')));
+    expect(all.filter((name) => !covered.has(name) && !EXEMPT.has(name))).toEqual([]);
+  });
+});
+
+/** Operations whose access rules are proven in their own test files. */
+const EXEMPT = new Set<string>(['ticketAccessProvide', 'ticketAccessReveal', 'ticketAccessVerify', 'ticketAccessWithdraw']);
+
+describe('what a merchant never sees', () => {
+  it('internal notes stay out of the conversation, the last message and node()', async () => {
+    const id = await newTicket();
+    const note = await app.admin.TicketReply({ input: { ticketId: id, body: 'Internal: merchant seems to use a nulled theme.', internal: true } });
+    const noteId = note.ticketReply.message!.id;
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Hello, we are looking into it.' } });
+
+    const mine = await owner.sdk.TicketDetail({ id });
+    const bodies = (mine.node as { messages: { edges: Array<{ node: { body: string } }> } }).messages.edges.map((e) => e.node.body);
+    expect(bodies).toEqual(['Hello, we are looking into it.']);
+    const staffView = await app.admin.TicketDetail({ id });
+    expect((staffView.node as { messages: { totalCount: number } }).messages.totalCount).toBe(2);
+
+    const direct = await app.raw(`query($id: ID!) { node(id: $id) { id } }`, { id: noteId }, owner.token);
+    expect(direct.body.data!.node).toBeNull();
+    const events = (mine.node as { events: { edges: Array<{ node: { action: string } }> } }).events.edges.map((e) => e.node.action);
+    expect(events).not.toContain('INTERNAL_NOTE_ADDED');
+  });
+
+  it('staff-only fields answer FORBIDDEN to a merchant, even on their own ticket', async () => {
+    const id = await newTicket();
+    for (const field of ['accessWaiverReason', 'accessWithheld', 'thirdPartyBlocked']) {
+      const r = await app.raw(`query($id: ID!) { node(id: $id) { ... on Ticket { ${field} } } }`, { id }, owner.token);
+      expect(r.body.errors?.[0]?.extensions?.code, field).toBe('FORBIDDEN');
+    }
+    const staff = await app.raw(`query($id: ID!) { node(id: $id) { ... on Ticket { accessWithheld } } }`, { id }, agent.token);
+    expect(staff.body.errors).toBeUndefined();
+  });
+
+  it("a merchant's tickets list holds only their own tickets", async () => {
+    await newTicket();
+    const mine = await owner.sdk.Tickets({ first: 100 });
+    const theirs = await other.sdk.Tickets({ first: 100 });
+    const mineIds = new Set(mine.tickets.edges.map((e) => e.node.id));
+    expect(mine.tickets.totalCount).toBeGreaterThan(0);
+    expect(theirs.tickets.edges.some((e) => mineIds.has(e.node.id))).toBe(false);
+    const filtered = await app.raw(`query($c: ID!) { tickets(first: 5, filter: { customerId: $c }) { totalCount } }`, { c: owner.customerId }, other.token);
+    expect(filtered.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('a bad token is refused with HTTP 401, not treated as anonymous', async () => {
+    const r = await app.raw(`{ plans { id } }`, {}, 'ocm_not-a-real-key');
+    expect(r.status).toBe(401);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
