@@ -140,7 +140,7 @@ export class RefundService {
       customerId: refund.customer.id,
       action: 'REFUND_DECIDED',
       rule: refund.rule,
-      details: { refundId: refund.id, status: refund.status, note: input.note ?? null },
+      details: { refundId: refund.id, status: refund.status, assessedRule: assessment.rule, note: input.note ?? null },
     });
     if (result.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) this.cancelForStolenCard(subscription);
     return refund;

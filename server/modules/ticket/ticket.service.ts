@@ -314,13 +314,16 @@ export class TicketService {
         quoteStatus: ticket.quoteStatus,
         needsPortDecision: ticket.platformFlags.includes(PlatformFlag.NON_NATIVE_PORT),
         portDecision: ticket.portDecision,
+        surchargeStatus: ticket.surchargeStatus,
+        accessProvided: ticket.accessState !== AccessState.MISSING,
       });
       if (!gate.allowed) {
-        const code = gate.code.startsWith('QUOTE') ? UserErrorCode.QUOTE_REQUIRED : UserErrorCode.DECISION_REQUIRED;
+        const code = gate.code.startsWith('QUOTE')
+          ? UserErrorCode.QUOTE_REQUIRED
+          : gate.code === 'ACCESS_REQUIRED'
+            ? UserErrorCode.ACCESS_REQUIRED
+            : UserErrorCode.DECISION_REQUIRED;
         throw DomainError.of(code, gate.message, ['input', 'status']);
-      }
-      if (ticket.surchargeStatus === QuoteStatus.PENDING) {
-        throw DomainError.of(UserErrorCode.DECISION_REQUIRED, 'The merchant has not accepted the surcharge yet.', ['input', 'status']);
       }
     }
     const notices: Notice[] = [];

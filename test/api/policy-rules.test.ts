@@ -1,0 +1,319 @@
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AccessState,
+  BanReason,
+  Platform,
+  PlatformFlag,
+  PlanKind,
+  PortDecision,
+  QuoteStatus,
+  RefundReason,
+  RefundRule,
+  RefundStatus,
+  StaffTeam,
+  SubscriptionStatus,
+  TicketCategory,
+  TicketStatus,
+  UserErrorCode,
+} from '../sdk/generated';
+import { createMerchant, createStaff, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
+
+/** The support policy, clause by clause, through the API a merchant and staff use. */
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.close());
+
+const base = { subject: 'Store problem', description: 'The store does something it should not do.', category: TicketCategory.BugFix };
+
+async function fileAndWaive(m: Merchant, extra: Partial<typeof base> & Record<string, unknown> = {}) {
+  const created = await m.sdk.TicketCreate({ input: { ...base, ...extra } });
+  if (!created.ticketCreate.ticket) throw new Error(JSON.stringify(created.ticketCreate.userErrors));
+  const id = created.ticketCreate.ticket.id;
+  await app.admin.TicketAccessWaive({ input: { ticketId: id, reason: 'Credentials checked by phone.' } });
+  return { id, created };
+}
+
+describe('"We are processing support requests from 3 AM to 12 PM every business day, at Eastern Time"', () => {
+  it.each([
+    ['a weekday opening: the whole support day, due at its close', '2026-03-03T03:00:00-05:00', '2026-03-03T12:00:00.000-05:00'],
+    ['a weekday mid-window: due at the same time the next day (24 h)', '2026-03-03T05:00:00-05:00', '2026-03-04T05:00:00.000-05:00'],
+    ['Friday 11:59: due the next business day, Monday 11:59 (72 h)', '2026-03-06T11:59:00-05:00', '2026-03-09T11:59:00.000-04:00'],
+    ['Friday 12:00, after hours: starts Monday 03:00 (after the DST switch) and is due at its close', '2026-03-06T12:00:00-05:00', '2026-03-09T12:00:00.000-04:00'],
+    ['before the Thanksgiving holiday weekend (96 h)', '2026-11-25T05:00:00-05:00', '2026-11-27T05:00:00.000-05:00'],
+    ['filed on July 4th observed (Friday 3rd, 2026): starts Monday 03:00', '2026-07-03T05:00:00-04:00', '2026-07-06T12:00:00.000-04:00'],
+  ])('%s', async (_name, filedAt, dueAt) => {
+    app.setNow(DateTime.fromISO(filedAt, { setZone: true }));
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    const detail = await m.sdk.TicketDetail({ id });
+    expect((detail.node as { firstReplyDueAt: string }).firstReplyDueAt).toBe(dueAt);
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('the public support-hours query answers in the caller\'s zone', async () => {
+    app.setNow(DateTime.fromISO('2026-03-06T12:30:00-05:00'));
+    const r = await app.sdk().SupportHours({ zone: 'Europe/Berlin' });
+    expect(r.supportHours).toMatchObject({ open: false, zone: 'Europe/Berlin', nextOpensAt: '2026-03-09T08:00:00.000+01:00' });
+    const bad = await app.raw(`{ supportHours(zone: "Mars/Olympus") { open } }`);
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    app.setNow(DEFAULT_NOW);
+  });
+});
+
+describe('the SLA clock pauses while the ticket waits on the merchant', () => {
+  it('time already used stays used; waiting on the customer adds none', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m); // Tuesday 05:00
+    app.setNow(DEFAULT_NOW.plus({ hours: 1 }));
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Which payment module do you use?', status: TicketStatus.WaitingOnCustomer } });
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    let detail = (await m.sdk.TicketDetail({ id })).node as { sla: { running: boolean; usedMinutes: number } };
+    expect(detail.sla).toMatchObject({ running: false, usedMinutes: 60 });
+    await m.sdk.TicketReply({ input: { ticketId: id, body: 'We use the PayPal Commerce Platform module.' } });
+    detail = (await m.sdk.TicketDetail({ id })).node as { sla: { running: boolean; usedMinutes: number }; status: string; resolutionDueAt: string };
+    expect(detail.status).toBe(TicketStatus.Open);
+    expect(detail.sla.running).toBe(true);
+    // Thursday 05:00 + the 480 minutes left = Thursday 13:00 → past closing, so Friday 04:00.
+    expect(detail.resolutionDueAt).toBe('2026-03-06T04:00:00.000-05:00');
+    app.setNow(DEFAULT_NOW);
+  });
+});
+
+describe('"guaranteed reply time" (Premium) versus best effort (one-time fix)', () => {
+  it('premium tickets are guaranteed and go to the development team; a one-time fix is best effort', async () => {
+    const premium = await createMerchant(app);
+    const fix = await createMerchant(app, { plan: PlanKind.OneTimeFix });
+    const p = (await premium.sdk.TicketCreate({ input: base })).ticketCreate;
+    const f = (await fix.sdk.TicketCreate({ input: base })).ticketCreate;
+    expect(p.ticket).toMatchObject({ slaGuaranteed: true, team: StaffTeam.Development });
+    expect(f.ticket).toMatchObject({ slaGuaranteed: false, team: StaffTeam.Support });
+    expect(f.notices.map((n) => n.code)).toContain('BEST_EFFORT');
+  });
+
+  it('"direct communication with a development team": premium tickets are assigned only to developers, and the merchant sees who answers', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    const supportAgent = await createStaff(app, 'AGENT', 'SUPPORT');
+    const developer = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+    const refused = await app.admin.TicketAssign({ input: { ticketId: id, assigneeId: supportAgent.id } });
+    expect(refused.ticketAssign.userErrors[0]!.code).toBe(UserErrorCode.Invalid);
+    await app.admin.TicketAssign({ input: { ticketId: id, assigneeId: developer.id } });
+    await developer.sdk.TicketReply({ input: { ticketId: id, body: 'Hi, I am on the development team and will fix this.' } });
+    const detail = (await m.sdk.TicketDetail({ id })).node as { assignee: { team: string }; messages: { edges: Array<{ node: { author: { team: string } } }> } };
+    expect(detail.assignee.team).toBe(StaffTeam.Development);
+    expect(detail.messages.edges[0]!.node.author.team).toBe(StaffTeam.Development);
+  });
+});
+
+describe('"What is not covered … custom development … subject to charge separately"', () => {
+  it('staff quote it; work starts only after the merchant accepts', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m, { category: TicketCategory.CustomExtensionDevelopment });
+    const early = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(early.ticketStatusChange.userErrors[0]!.code).toBe(UserErrorCode.QuoteRequired);
+    const quoted = await app.admin.TicketQuoteSet({ input: { ticketId: id, amount: 35000, note: 'A custom shipping module.' } });
+    expect(quoted.ticketQuoteSet.ticket!).toMatchObject({ awaitingMerchantDecision: true, quote: { status: QuoteStatus.Pending, price: { formatted: '$350.00' } } });
+    expect(quoted.ticketQuoteSet.ticket!.sla.running).toBe(false);
+    await m.sdk.TicketQuoteRespond({ input: { ticketId: id, accept: true } });
+    const started = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(started.ticketStatusChange.userErrors).toEqual([]);
+    expect(started.ticketStatusChange.ticket!.sla.running).toBe(true);
+  });
+
+  it('a declined quote closes the ticket', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m, { category: TicketCategory.FrontEndChange });
+    await app.admin.TicketQuoteSet({ input: { ticketId: id, amount: 9000 } });
+    const declined = await m.sdk.TicketQuoteRespond({ input: { ticketId: id, accept: false } });
+    expect(declined.ticketQuoteRespond.ticket!.status).toBe(TicketStatus.Closed);
+  });
+});
+
+describe('"MijoShop, AceShop, JooCart, Arastta and other non-native OpenCart ports"', () => {
+  const port = (platform: Platform, opencartVersion = '2.3.0.2') => ({ ...base, environment: { platform, opencartVersion } });
+
+  it('a port is flagged for a staff decision; a surcharge must be accepted before work starts', async () => {
+    const m = await createMerchant(app);
+    const { id, created } = await fileAndWaive(m, port(Platform.Mijoshop));
+    expect(created.ticketCreate.ticket!.platformFlags).toContain(PlatformFlag.NonNativePort);
+    expect(created.ticketCreate.notices.map((n) => n.code)).toContain('PORT_REVIEW');
+    const early = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(early.ticketStatusChange.userErrors[0]!.code).toBe(UserErrorCode.DecisionRequired);
+    const noAmount = await app.admin.TicketPortDecide({ input: { ticketId: id, decision: PortDecision.AcceptWithSurcharge } });
+    expect(noAmount.ticketPortDecide.userErrors[0]!.code).toBe(UserErrorCode.Invalid);
+    await app.admin.TicketPortDecide({ input: { ticketId: id, decision: PortDecision.AcceptWithSurcharge, surchargeAmount: 4000 } });
+    const pending = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(pending.ticketStatusChange.userErrors[0]!.code).toBe(UserErrorCode.DecisionRequired);
+    const accepted = await m.sdk.TicketSurchargeRespond({ input: { ticketId: id, accept: true } });
+    expect(accepted.ticketSurchargeRespond.ticket!.portReview).toMatchObject({ pending: false, decision: PortDecision.AcceptWithSurcharge, surcharge: { amount: 4000 } });
+    const started = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(started.ticketStatusChange.userErrors).toEqual([]);
+  });
+
+  it('a denied port closes the ticket and gives the allowance back', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m, port(Platform.Joocart));
+    const before = (await m.sdk.Viewer()).viewer.customer!.allowance!.used;
+    const denied = await app.admin.TicketPortDecide({ input: { ticketId: id, decision: PortDecision.Deny, note: 'JooCart 2 is not supported.' } });
+    expect(denied.ticketPortDecide.ticket).toMatchObject({ status: TicketStatus.Closed, consumesAllowance: false });
+    expect((await m.sdk.Viewer()).viewer.customer!.allowance!.used).toBe(before - 1);
+  });
+
+  it('native OpenCart skips the decision', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m, port(Platform.Native, '3.0.3.8'));
+    const r = await app.admin.TicketPortDecide({ input: { ticketId: id, decision: PortDecision.Accept } });
+    expect(r.ticketPortDecide.userErrors[0]!.code).toBe(UserErrorCode.Invalid);
+    expect((await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } })).ticketStatusChange.userErrors).toEqual([]);
+  });
+});
+
+describe('"OpenCart versions <1.5.4.x" and "a wrong version of the module"', () => {
+  it.each([
+    ['1.5.3.1', [PlatformFlag.LegacyVersion], false, false],
+    ['1.5.4', [], true, true],
+    ['1.5.4.1', [], true, true],
+    ['4.1.0.4', [], true, true],
+  ])('OpenCart %s → flags %j, fix guaranteed %s, reply time guaranteed %s', async (version, flags, fixGuaranteed, slaGuaranteed) => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.TicketCreate({ input: { ...base, environment: { platform: Platform.Native, opencartVersion: version } } });
+    expect(r.ticketCreate.ticket).toMatchObject({ platformFlags: flags, fixGuaranteed, slaGuaranteed });
+  });
+
+  it('a module built for another OpenCart line is flagged and the fix is not guaranteed', async () => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.TicketCreate({
+      input: {
+        ...base,
+        environment: {
+          platform: Platform.Native,
+          opencartVersion: '3.0.3.8',
+          extensions: [{ kind: 'EXTENSION' as never, code: 'oldslider', name: 'Old Slider', version: '1.2', targetLine: '2.x', evidence: 'admin/controller/module/oldslider.php' }],
+        },
+      },
+    });
+    expect(r.ticketCreate.ticket).toMatchObject({ platformFlags: [PlatformFlag.WrongModuleVersion], fixGuaranteed: false });
+    expect(r.ticketCreate.notices.find((n) => n.code === 'FIX_NOT_GUARANTEED')!.message).toContain('Old Slider');
+  });
+});
+
+describe('"All support communication will be handled only in English"', () => {
+  it('a ticket that is not English is flagged and the merchant told, but not rejected', async () => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.TicketCreate({
+      input: {
+        ...base,
+        subject: 'Kasse funktioniert nicht',
+        description: 'Seit dem letzten Update zeigt die Kasse eine leere Seite, wenn ein Gast mit PayPal bezahlen möchte. Können Sie uns bitte helfen?',
+      },
+    });
+    expect(r.ticketCreate.ticket!.notEnglish).toBe(true);
+    expect(r.ticketCreate.notices.find((n) => n.code === 'NOT_ENGLISH')!.message).toMatch(/English/);
+    const english = await m.sdk.TicketCreate({ input: base });
+    expect(english.ticketCreate.ticket!.notEnglish).toBe(false);
+    expect(english.ticketCreate.notices.map((n) => n.code)).not.toContain('NOT_ENGLISH');
+  });
+});
+
+describe('"After the matter of the ticket is resolved … disable the temporary FTP and web store access"', () => {
+  it('resolution asks the merchant to disable access, and the ticket shows whether it was done', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    const early = await m.sdk.TicketAccessDisabledConfirm({ input: { ticketId: id } });
+    expect(early.ticketAccessDisabledConfirm.userErrors[0]!.code).toBe(UserErrorCode.InvalidTransition);
+    const resolved = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Resolved } });
+    expect(resolved.ticketStatusChange.notices.find((n) => n.code === 'DISABLE_ACCESS')).toBeDefined();
+    const confirmed = await m.sdk.TicketAccessDisabledConfirm({ input: { ticketId: id } });
+    expect(confirmed.ticketAccessDisabledConfirm.ticket!.accessDisabledAt).not.toBeNull();
+    expect(confirmed.ticketAccessDisabledConfirm.ticket!.accessState).toBe(AccessState.Waived);
+  });
+});
+
+describe('"Refunds … only for the current month and not for the whole contract period"', () => {
+  it('a breached guaranteed reply makes the current month eligible; an admin decides; one refund per month', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    const before = await m.sdk.SubscriptionDetail({ id: m.subscriptionId });
+    expect((before.node as { refundEligibility: { eligible: boolean; rule: string } }).refundEligibility).toMatchObject({ eligible: false, rule: RefundRule.NoPromiseBroken });
+
+    app.setNow(DEFAULT_NOW.plus({ days: 2 })); // the guaranteed first reply is now late
+    const eligible = (await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { refundEligibility: { eligible: boolean; amount: { amount: number } } };
+    expect(eligible.refundEligibility).toMatchObject({ eligible: true, amount: { amount: 19900 } });
+    const requested = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Nobody replied within the guaranteed time.' } });
+    expect(requested.refundRequest.refund).toMatchObject({ status: RefundStatus.Pending, rule: RefundRule.PromiseBroken, periodIndex: 0, money: { amount: 19900 } });
+    const again = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Asking twice.' } });
+    expect(again.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.AlreadyRefunded);
+    const decided = await app.admin.RefundDecide({ input: { refundId: requested.refundRequest.refund!.id, decision: RefundStatus.Approved } });
+    expect(decided.refundDecide.refund).toMatchObject({ status: RefundStatus.Approved, rule: RefundRule.AdminDecision });
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('"not granted in case the customer is not providing access": refused with its rule', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    await app.admin.TicketUpdate({ input: { ticketId: id, accessWithheld: true, reason: 'FTP login never worked.' } });
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
+    expect(r.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.NotEligible);
+    expect(r.refundRequest.userErrors[0]!.message).toMatch(/access/i);
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('"hosting or other third party … not cooperating": refused', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    await app.admin.TicketUpdate({ input: { ticketId: id, thirdPartyBlocked: true, reason: 'Host refused to raise PHP memory.' } });
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
+    expect(r.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.NotEligible);
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('"refunds, no questions asked, in the case of a stolen credit card": approved at once and the plan ends', async () => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'This card was stolen.' } });
+    expect(r.refundRequest.refund).toMatchObject({ status: RefundStatus.Approved, rule: RefundRule.StolenCardNoQuestions, money: { amount: 19900 } });
+    const sub = await m.sdk.SubscriptionDetail({ id: m.subscriptionId });
+    expect((sub.node as { status: string }).status).toBe(SubscriptionStatus.Refunded);
+    const ticket = await m.sdk.TicketCreate({ input: base });
+    expect(ticket.ticketCreate.userErrors[0]!.code).toBe(UserErrorCode.NoActivePlan);
+  });
+});
+
+describe('"Your access will be banned permanently"', () => {
+  it('keys stop working, open tickets close, and the email or store cannot come back', async () => {
+    const m = await createMerchant(app, { email: 'Forger+shop@Example.com', storeUrl: 'https://www.forged-store.example/' });
+    const { id } = await fileAndWaive(m);
+    const banned = await app.admin.CustomerBan({ input: { customerId: m.customerId, reason: BanReason.AccountForgery, note: 'Documents were forged.' } });
+    expect(banned.customerBan.customer).toMatchObject({ status: 'BANNED', banReason: BanReason.AccountForgery });
+
+    const refused = await app.raw(`{ viewer { kind } }`, {}, m.token);
+    expect(refused.status).toBe(401);
+    const ticket = (await app.admin.TicketDetail({ id })).node as { status: string; events: { edges: Array<{ node: { rule: string | null } }> } };
+    expect(ticket.status).toBe(TicketStatus.Closed);
+    expect(ticket.events.edges.map((e) => e.node.rule)).toContain('CUSTOMER_BANNED');
+
+    const sameEmail = await app.admin.CustomerCreate({ input: { email: 'forger@example.com', name: 'Totally New' } });
+    expect(sameEmail.customerCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'email'] });
+    const sameStore = await app.admin.CustomerCreate({ input: { email: 'someone-else@example.org', name: 'Other', storeUrl: 'forged-store.example' } });
+    expect(sameStore.customerCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'storeUrl'] });
+
+    const events = await app.admin.CustomerEvents({ id: m.customerId });
+    const ban = (events.node as { events: { edges: Array<{ node: { action: string; rule: string | null; actorKind: string } }> } }).events.edges.find((e) => e.node.action === 'CUSTOMER_BANNED');
+    expect(ban!.node).toMatchObject({ rule: 'BAN_ACCOUNT_FORGERY', actorKind: 'STAFF' });
+  });
+});
+
+describe('the record', () => {
+  it('the audit trail is append-only in the database itself', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    const connection = app.orm.em.getConnection();
+    await expect(connection.execute(`update audit_event set action = 'FORGED'`)).rejects.toThrow(/append-only/);
+    await expect(connection.execute(`delete from audit_event`)).rejects.toThrow(/append-only/);
+  });
+});
