@@ -46,7 +46,7 @@ class Detector {
 		$platform = $this->platform();
 		$line = $platform['line'];
 
-		return array(
+		return $this->fit(array(
 			'opencartVersion' => $platform['opencartVersion'],
 			'platform' => $platform['platform'],
 			'platformVersion' => $platform['platformVersion'],
@@ -58,7 +58,60 @@ class Detector {
 			'adminLanguage' => $this->adminLanguage(),
 			'extensions' => $this->extensions($line),
 			'errorLogExcerpt' => $includeErrorLog ? $this->errorLogExcerpt() : null,
-		);
+		));
+	}
+
+	/** Keeps every field within what the API accepts (OpenCartEnvironmentInput's limits). */
+	private function fit(array $env) {
+		$limits = array('opencartVersion' => 32, 'platformVersion' => 64, 'phpVersion' => 32, 'webServer' => 200, 'databaseServer' => 200, 'storeUrl' => 2048, 'adminLanguage' => 32);
+
+		foreach ($limits as $key => $limit) {
+			$env[$key] = $env[$key] === null ? null : self::clip($env[$key], $limit);
+		}
+
+		$env['phpExtensions'] = array_slice($env['phpExtensions'], 0, 300);
+		$extensions = array();
+
+		foreach (array_slice($env['extensions'], 0, 1000) as $item) {
+			$item['code'] = self::clip($item['code'] !== '' ? $item['code'] : '?', 128);
+			$item['name'] = self::clip($item['name'] !== '' ? $item['name'] : $item['code'], 255);
+
+			foreach (array('version' => 64, 'author' => 255, 'evidence' => 500) as $key => $limit) {
+				$item[$key] = $item[$key] === null ? null : self::clip($item[$key], $limit);
+			}
+
+			$extensions[] = $item;
+		}
+
+		$env['extensions'] = $extensions;
+
+		if ($env['errorLogExcerpt'] !== null && strlen($env['errorLogExcerpt']) > 19000) {
+			// Keep the newest lines.
+			$env['errorLogExcerpt'] = substr($env['errorLogExcerpt'], -19000);
+			$env['errorLogExcerpt'] = (string)preg_replace('/^[^\n]*\n/', '', $env['errorLogExcerpt']);
+		}
+
+		if ($env['errorLogExcerpt'] !== null) {
+			$env['errorLogExcerpt'] = self::validUtf8($env['errorLogExcerpt']);
+		}
+
+		return $env;
+	}
+
+	/** The first $length characters of a UTF-8 string (no mbstring needed). */
+	public static function clip($text, $length) {
+		$text = self::validUtf8((string)$text);
+
+		return preg_match('/^.{0,' . (int)$length . '}/us', $text, $m) ? $m[0] : substr($text, 0, $length);
+	}
+
+	/** Replaces bytes that are not UTF-8 (log files can hold anything) so that json_encode() works. */
+	public static function validUtf8($text) {
+		if (preg_match('//u', $text)) {
+			return $text;
+		}
+
+		return (string)preg_replace('/[^\x09\x0A\x0D\x20-\x7E]/', '?', $text);
 	}
 
 	/**

@@ -259,16 +259,29 @@ class Endpoint {
 		}
 
 		$payload = isset($response['data']['ticketAccessProvide']) ? $response['data']['ticketAccessProvide'] : null;
+		$accepted = is_array($payload) && empty($payload['userErrors']) && empty($response['errors']);
+		$errors = self::errors($response);
 
-		if (!is_array($payload) || !empty($payload['userErrors'])) {
+		if (!$accepted) {
 			// Support never got the password: do not leave an enabled admin user behind.
 			$this->revoke($created, $ticketId);
+
+			if (is_array($payload) && !empty($payload['userErrors'])) {
+				foreach ($payload['userErrors'] as $error) {
+					$errors[] = array('message' => (string)$error['message'], 'code' => isset($error['code']) ? (string)$error['code'] : null);
+				}
+			}
+
+			if (!$errors) {
+				$errors[] = array('message' => 'The support desk did not accept the access.', 'code' => null);
+			}
 		}
 
 		return self::success(array(
+			'accepted' => $accepted,
 			'data' => isset($response['data']) ? $response['data'] : null,
-			'errors' => self::errors($response),
-			'temporaryUser' => $created !== null ? array('username' => $created['username']) : null,
+			'errors' => $errors,
+			'temporaryUser' => $created !== null && $accepted ? array('username' => $created['username']) : null,
 		));
 	}
 

@@ -3,7 +3,7 @@
 //      when the API's schema.graphql is there, checks the operations against it;
 //   2. bundles src/ with esbuild into each line's admin/view/javascript/ folder;
 //   3. zips dist/opencart-3.0/oc_support_desk.ocmod.zip and dist/opencart-4.x/oc_support_desk.ocmod.zip.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { EXTENSION_ROOT, OPERATIONS_PHP, renderOperationsPhp, validateOperations } from './operations';
@@ -44,8 +44,12 @@ export async function buildBundle(): Promise<Buffer> {
   const bundle = Buffer.from(result.outputFiles[0]!.contents);
   for (const line of LINES) {
     const target = join(LINE_DIR[line], BUNDLE_PATH[line]);
+    if (existsSync(target) && readFileSync(target).equals(bundle)) continue;
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, bundle);
+    // Write and rename: tests build in parallel while a browser may be loading the file.
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, bundle);
+    renameSync(temporary, target);
   }
   return bundle;
 }

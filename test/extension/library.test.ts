@@ -81,6 +81,10 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
   });
 
+  it('keeps detected values within the API\'s limits without breaking UTF-8', () => {
+    expect(out.clip).toEqual({ utf8: 'äöü', ascii: '3.0.4.0-with-a-very-long-suffix-', invalid: 'bad ?? bytes', jsonSafe: true });
+  });
+
   describe('API client', () => {
     it('sends the allowlisted document by name with the key as a bearer token', () => {
       expect(out.client.ok).toMatchObject({ ok: true, response: { data: { viewer: { name: 'Ada Shop' } } } });
@@ -143,7 +147,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
 
     it('files a ticket with the detected environment, then gives support a temporary admin user and FTP access', () => {
       expect(out.endpoint.create).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'T-OPEN' } } } } });
-      expect(out.endpoint.create.body.access).toMatchObject({ ok: true, temporaryUser: { username: expect.stringMatching(/^ocsupport_topen_[0-9a-f]{4}$/) } });
+      expect(out.endpoint.create.body.access).toMatchObject({ ok: true, accepted: true, temporaryUser: { username: expect.stringMatching(/^ocsupport_topen_[0-9a-f]{4}$/) } });
       const created = api.calls('TicketCreate')[0]!.variables.input;
       expect(created).toMatchObject({ subject: 'Checkout broken', category: 'BUG_FIX', idempotencyKey: 'idem-12345678' });
       expect(created.environment).toMatchObject({ platform: 'NATIVE', opencartVersion: '3.0.4.0', webServer: 'Apache', storeUrl: 'https://shop.example.com/', adminLanguage: 'en-gb', errorLogExcerpt: null });
@@ -157,7 +161,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
 
     it('disables a temporary user at once when the API refuses the access', () => {
-      expect(out.endpoint.createRejectedAccess.body).toMatchObject({ ok: true, data: { ticketAccessProvide: { userErrors: [{ message: 'Access rejected' }] } } });
+      expect(out.endpoint.createRejectedAccess.body).toMatchObject({ ok: true, accepted: false, temporaryUser: null, errors: [{ message: 'Access rejected', code: 'INVALID' }] });
       const rejected = out.endpoint.accessesBeforeSweep.find((a: any) => a.ticketId === 'T-REJECT');
       expect(rejected.disabledAt).not.toBeNull();
     });

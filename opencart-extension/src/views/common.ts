@@ -80,6 +80,14 @@ export function accessFields(prefix: string): Html {
     </fieldset>`;
 }
 
+/** The JSON endpoint's answer to "access.provide" (also inside "ticket.create"). */
+export interface AccessResult {
+  ok: true;
+  accepted: boolean;
+  errors: UserErrorLike[];
+  temporaryUser: { username: string } | null;
+}
+
 export interface AccessChoice {
   createTemporaryAdmin: boolean;
   userGroup: string;

@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import { looksEnglish } from '../english';
 import type { TicketCreateMutation } from '../generated/graphql';
 import { html, render, type Html } from '../html';
-import { accessFields, alert, busy, checked, errorMessage, readAccess, userErrors, value } from './common';
+import { accessFields, alert, busy, checked, errorMessage, readAccess, userErrors, value, type AccessResult } from './common';
 
 type Environment = Record<string, unknown> & { extensions?: Array<Record<string, string | null>> };
 
@@ -127,7 +127,7 @@ export async function newTicketView(ctx: Context): Promise<void> {
     }
     try {
       const result = await busy(form, () =>
-        ctx.endpoint.call<{ data: TicketCreateMutation | null; errors: Array<{ message: string }>; access?: any }>('ticket.create', {
+        ctx.endpoint.call<{ data: TicketCreateMutation | null; errors: Array<{ message: string }>; access?: unknown }>('ticket.create', {
           subject: value(form, 'subject'),
           description: value(form, 'description'),
           category: value(form, 'category'),
@@ -143,10 +143,10 @@ export async function newTicketView(ctx: Context): Promise<void> {
         return;
       }
       const notes: Html[] = (payload.notices ?? []).map((n) => html`<li>${n.message}</li>`);
-      const access = result.access;
-      if (access?.ok === false) notes.push(html`<li>Access was not sent: ${access.error?.message}</li>`);
-      else if (access?.data?.ticketAccessProvide?.userErrors?.length) {
-        notes.push(html`<li>Access was not accepted: ${access.data.ticketAccessProvide.userErrors.map((e: { message: string }) => e.message).join(' ')}</li>`);
+      const access = result.access as AccessResult | { ok: false; error?: { message: string } } | undefined;
+      if (access && (access.ok === false || !access.accepted)) {
+        const why = access.ok === false ? access.error?.message : access.errors.map((e) => e.message).join(' ');
+        notes.push(html`<li>Access was not sent: ${why} Provide it from the ticket page.</li>`);
       } else if (access?.temporaryUser) {
         notes.push(html`<li>Support received a temporary admin user <code>${access.temporaryUser.username}</code>; it is disabled when the ticket is resolved.</li>`);
       }

@@ -14,7 +14,7 @@ import type { Context } from '../context';
 import { looksEnglish } from '../english';
 import { formatDateTime, humanise } from '../format';
 import { html, multiline, render, type Html } from '../html';
-import { accessFields, alert, busy, errorMessage, flashes, readAccess, userErrors, value } from './common';
+import { accessFields, alert, busy, errorMessage, flashes, readAccess, userErrors, value, type AccessResult } from './common';
 import { ENGLISH_NOTICE } from './new-ticket';
 import { disableAccess } from './tickets';
 
@@ -165,14 +165,9 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
     if (!choice) return render(messages, alert('danger', 'Choose a temporary admin user, enter an admin login, or fill in FTP access.'));
     try {
       const result = await busy(access, () =>
-        ctx.endpoint.call<{ data: any; errors: Array<{ message: string }>; temporaryUser: { username: string } | null }>('access.provide', {
-          ticketId: t.id,
-          ticketNumber: t.number,
-          ...choice,
-        }),
+        ctx.endpoint.call<AccessResult>('access.provide', { ticketId: t.id, ticketNumber: t.number, ...choice }),
       );
-      const problems = result.data?.ticketAccessProvide?.userErrors ?? result.errors;
-      if (problems?.length) return render(messages, userErrors(problems));
+      if (!result.accepted) return render(messages, userErrors(result.errors));
       await ctx.refreshBootstrap();
       reload(result.temporaryUser ? `Support received the temporary admin user ${result.temporaryUser.username}.` : 'Support received the access.');
     } catch (error) {

@@ -190,4 +190,12 @@ $e['notConfigured'] = $make(true, array('settings' => array()))->handle('graphql
 $out['endpoint'] = $e;
 $out['savedSettings'] = $saved;
 
+// ------------------------------------------------------------------ Detector helpers
+$out['clip'] = array(
+	'utf8' => OcSupportDesk\Detector::clip('äöüß-Ω', 3),
+	'ascii' => OcSupportDesk\Detector::clip('3.0.4.0-with-a-very-long-suffix-that-goes-on', 32),
+	'invalid' => OcSupportDesk\Detector::clip("bad \xff\xfe bytes", 40),
+	'jsonSafe' => json_encode(OcSupportDesk\Detector::validUtf8("log \xc3\x28 line")) !== false,
+);
+
 echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);

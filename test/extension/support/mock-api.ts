@@ -42,11 +42,12 @@ export class MockApi {
           .writeHead(401, { 'content-type': 'application/json' })
           .end(JSON.stringify({ errors: [{ message: 'Unknown API key', extensions: { code: 'UNAUTHENTICATED' } }] }));
       }
-      const answer = this.answers[json.operationName];
-      const data = answer ? answer(json.variables) : null;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify(answer ? { data } : { data: null, errors: [{ message: `No canned answer for ${json.operationName}` }] }),
-      );
+      const answer: Answer | undefined = this.answers[json.operationName];
+      const reply =
+        answer === undefined
+          ? { data: null, errors: [{ message: `No canned answer for ${json.operationName}` }] }
+          : { data: answer(json.variables) };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

@@ -15,6 +15,8 @@ export const hasPhp = phpVersion !== null;
 export const NO_PHP_MESSAGE =
   'SKIPPED: PHP tests need the php command line interpreter (Debian: `apt-get install -y php-cli`; or set PHP_BINARY).';
 
+// Under CI (.ci/run installs php-cli) a missing interpreter is a failure, not a skip.
+if (!hasPhp && process.env.CI) throw new Error(`CI: ${NO_PHP_MESSAGE}`);
 if (!hasPhp) console.warn(NO_PHP_MESSAGE);
 
 export function runPhp(args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {

@@ -1,0 +1,95 @@
+// The built bundle in its shell page, in headless Chromium, with the module's JSON endpoint run by
+// real PHP against a canned API: strings from the API are shown as text, never run as markup.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildBundle } from '../../opencart-extension/scripts/pack';
+import { hasChromium, launchChromium, NO_CHROMIUM_MESSAGE } from './support/browser';
+import { MockApi } from './support/mock-api';
+import { hasPhp, NO_PHP_MESSAGE } from './support/php';
+import { startStore, type Store } from './support/store';
+
+const XSS_SUBJECT = '<img src=x onerror="window.__pwned=1">Checkout <b>broken</b>';
+const XSS_BODY = '<script>window.__pwned=2</script>Please check <a href="javascript:alert(1)">this</a>';
+
+const ticket = {
+  id: 'VGlja2V0OjE=',
+  number: 'OC-000777',
+  subject: XSS_SUBJECT,
+  status: 'OPEN',
+  category: 'BUG_FIX',
+  coverage: 'COVERED',
+  createdAt: '2026-03-02T08:00:00.000Z',
+  firstReplyDueAt: '2026-03-02T14:30:00.000Z',
+  resolutionDueAt: null,
+  unreadMessageCount: 1,
+};
+
+const api = new MockApi({
+  Viewer: () => ({ viewer: { kind: 'CUSTOMER', customer: { id: 'C1', name: '<i>Ada</i>', email: 'a@x', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: null, periodEnd: '2026-04-01T00:00:00Z' }, subscriptions: { edges: [] } } } }),
+  SupportHours: () => ({ supportHours: { open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'Europe/Berlin', nextHoliday: { name: '<b>Holiday</b>', date: '2026-05-25' } } }),
+  TicketList: () => ({ tickets: { edges: [{ cursor: 'c1', node: ticket }], pageInfo: { hasNextPage: false, endCursor: 'c1' }, totalCount: 1 } }),
+  TicketDetail: () => ({
+    node: {
+      ...ticket,
+      __typename: 'Ticket',
+      description: XSS_BODY,
+      accessState: 'PROVIDED',
+      accessDisabledAt: null,
+      quote: { price: { formatted: '$<u>90</u>' }, note: '<script>x</script>', status: 'PENDING' },
+      portReview: null,
+      messages: { edges: [{ node: { id: 'M1', body: XSS_BODY, createdAt: '2026-03-02T09:00:00Z', author: { displayName: '<b>Staff</b>', kind: 'STAFF' } } }] },
+    },
+  }),
+  TicketMarkRead: () => ({ ticketMarkRead: { ticket: { id: ticket.id, unreadMessageCount: 0 }, userErrors: [] } }),
+});
+
+let browser: Browser;
+let store: Store;
+let page: Page;
+
+describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium ? 'module UI in Chromium (canned API)' : NO_CHROMIUM_MESSAGE, () => {
+  beforeAll(async () => {
+    await Promise.all([buildBundle(), api.start()]);
+    store = await startStore({ apiUrl: `${api.url}/graphql`, apiKey: 'key-good-canned-0000', timezone: 'Europe/Berlin' });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('dialog', (d) => void d.dismiss());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await store?.stop();
+    await api.stop();
+  });
+
+  it('shows a ticket subject with markup as text in the list, and runs none of it', async () => {
+    await page.goto(store.shellUrl);
+    const row = page.locator('tr[data-ticket-id]');
+    await row.waitFor();
+    expect(await row.locator('.ocsd-subject').textContent()).toBe(XSS_SUBJECT);
+    expect(await page.locator('#oc-support-desk img, #oc-support-desk b').count()).toBe(0);
+    expect(await row.textContent()).toContain('Reply due: Mon, 2 Mar 2026, 15:30 CET');
+    await page.locator('[data-testid="hours"]').waitFor();
+    expect(await page.locator('#ocsd-hours').textContent()).toContain('<b>Holiday</b>');
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  });
+
+  it('shows the conversation, quote and author as text on the ticket page', async () => {
+    await page.locator('.ocsd-subject').click();
+    await page.locator('[data-testid="conversation"]').waitFor();
+    expect(await page.locator('[data-testid="ticket-title"]').textContent()).toBe(`OC-000777: ${XSS_SUBJECT}`);
+    const conversation = await page.locator('[data-testid="conversation"]').textContent();
+    expect(conversation).toContain('<script>window.__pwned=2</script>Please check <a href="javascript:alert(1)">this</a>');
+    expect(conversation).toContain('<b>Staff</b>');
+    expect(await page.locator('#oc-support-desk script, #oc-support-desk a[href^="javascript"], #oc-support-desk u').count()).toBe(0);
+    expect(await page.locator('[data-testid="quote"]').textContent()).toContain('$<u>90</u>');
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    // Opening the ticket marked its replies read.
+    await expect.poll(() => api.calls('TicketMarkRead').length).toBe(1);
+  });
+
+  it('refuses the endpoint without the admin token', async () => {
+    const response = await fetch(`${store.url}/admin/index.php?route=extension/module/oc_support_desk/api&user_token=wrong&action=bootstrap`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'TOKEN' } });
+  });
+});

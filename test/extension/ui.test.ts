@@ -1,0 +1,140 @@
+// The module's TypeScript UI pieces, against canned data: escaping, dates in the admin's time zone,
+// the English-only hint, categories, and the endpoint client.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../opencart-extension/src/categories';
+import { EndpointError, ModuleEndpoint } from '../../opencart-extension/src/endpoint';
+import { looksEnglish } from '../../opencart-extension/src/english';
+import { formatDateTime, relative } from '../../opencart-extension/src/format';
+import { escapeHtml, html, multiline } from '../../opencart-extension/src/html';
+import { hoursBadge } from '../../opencart-extension/src/views/hours';
+import { environmentTable } from '../../opencart-extension/src/views/new-ticket';
+import { accessRows, allowance, ticketRows } from '../../opencart-extension/src/views/tickets';
+
+const XSS = '<img src=x onerror="alert(1)">Checkout & "cart"';
+
+const ticket = (overrides: Record<string, unknown> = {}) =>
+  ({
+    id: 'VGlja2V0OjE=',
+    number: 'OC-000001',
+    subject: XSS,
+    status: 'OPEN',
+    category: 'BUG_FIX',
+    coverage: 'COVERED',
+    createdAt: '2026-03-02T08:00:00.000Z',
+    firstReplyDueAt: '2026-03-02T14:30:00.000Z',
+    resolutionDueAt: null,
+    unreadMessageCount: 2,
+    ...overrides,
+  }) as any;
+
+describe('escaping', () => {
+  it('escapes every interpolated value, keeps nested html and drops null/false', () => {
+    expect(escapeHtml(`<a href="x">'&\`</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#96;&lt;/a&gt;');
+    expect(html`<b>${'<i>'}</b>${html`<i>ok</i>`}${null}${false}${[1, '<2>']}`.value).toBe('<b>&lt;i&gt;</b><i>ok</i>1&lt;2&gt;');
+    expect(multiline('a<b>\nc').value).toBe('a&lt;b&gt;<br>c');
+  });
+
+  it('shows a ticket subject with markup as text in the tickets list', () => {
+    const out = ticketRows([ticket()], 'Europe/Berlin').value;
+    expect(out).not.toContain('<img');
+    expect(out).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Checkout &amp; &quot;cart&quot;');
+  });
+
+  it('escapes API strings in the environment preview, hours badge, allowance and temporary users', () => {
+    const env = environmentTable({
+      platform: 'NATIVE',
+      webServer: '<script>x</script>',
+      extensions: [{ kind: 'EXTENSION', code: 'm/<b>', name: '<svg onload=1>', version: null, author: '"a"', targetLine: '2.x', evidence: '<i>' }],
+      errorLogExcerpt: '</pre><script>1</script>',
+    }).value;
+    expect(env).not.toMatch(/<script|<svg|<b>|<i>/);
+    const badge = hoursBadge({ open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'x', nextHoliday: { name: '<b>Day</b>', date: '2026-05-25' } }, 'UTC').value;
+    expect(badge).toContain('&lt;b&gt;Day&lt;/b&gt;');
+    const rows = accessRows([{ ticketId: '"><x', ticketNumber: '<n>', username: '<u>', createdAt: '', disabledAt: null, confirmedAt: null }], true).value;
+    expect(rows).not.toMatch(/<x|<n>|<u>/);
+    expect(allowance({ kind: 'CUSTOMER', customer: { id: '1', name: 'x', email: 'e', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: null, periodEnd: '' }, subscriptions: { edges: [] } } }, 'UTC').value).toContain('<strong>9</strong> of 10');
+  });
+});
+
+describe('dates in the admin time zone', () => {
+  it('formats due times in the given zone, with its name', () => {
+    expect(formatDateTime('2026-03-02T14:30:00.000Z', 'Europe/Berlin')).toBe('Mon, 2 Mar 2026, 15:30 CET');
+    expect(formatDateTime('2026-03-02T14:30:00.000Z', 'America/New_York')).toBe('Mon, 2 Mar 2026, 09:30 GMT-5');
+    expect(formatDateTime(null, 'UTC')).toBe('—');
+    const row = ticketRows([ticket()], 'Asia/Tokyo').value;
+    expect(row).toContain('Reply due: Mon, 2 Mar 2026, 23:30 GMT+9');
+  });
+
+  it('says how far away a time is', () => {
+    const now = new Date('2026-03-02T12:00:00Z');
+    expect(relative('2026-03-02T14:30:00Z', now)).toBe('in 2 h 30 min');
+    expect(relative('2026-03-02T11:55:00Z', now)).toBe('5 min ago');
+    expect(relative('2026-03-04T13:00:00Z', now)).toBe('in 2 d 1 h');
+  });
+
+  it('shows open or next opening in the badge', () => {
+    expect(hoursBadge({ open: true, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-02T17:00:00Z', zone: 'UTC', nextHoliday: null as any }, 'Europe/Berlin').value).toContain(
+      'Support is open now · until Mon, 2 Mar 2026, 18:00 CET',
+    );
+    expect(hoursBadge({ open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'UTC', nextHoliday: null as any }, 'UTC').value).toContain(
+      'Support is closed · opens Tue, 3 Mar 2026, 08:00 UTC',
+    );
+  });
+});
+
+describe('English-only hint', () => {
+  it.each([
+    ['Hello, my checkout page is blank since I installed the new theme. Can you please have a look?', true],
+    ['Error in admin/controller/sale/order.php on line 12', true],
+    ['Hallo, meine Kasse zeigt seit dem Update nur eine leere Seite an und ich weiß nicht warum.', false],
+    ['Bonjour, la page de paiement reste blanche depuis la mise à jour du thème, pouvez-vous aider?', false],
+    ['Здравствуйте, после обновления страница оформления заказа пустая, помогите пожалуйста.', false],
+    ['Short text', true],
+  ])('%s → %s', (text, expected) => expect(looksEnglish(text)).toBe(expected));
+});
+
+describe('categories', () => {
+  it('match the API schema: every TicketCategory with its label and hint', () => {
+    const schema = readFileSync(resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
+    const block = /enum TicketCategory \{([\s\S]*?)\n\}/.exec(schema)![1]!;
+    const values = [...block.matchAll(/"""\s*([\s\S]*?)\s*"""\s*([A-Z_]+)/g)].map((m) => [m[2], m[1]!.replace(/\s+/g, ' ')]);
+    expect(values.length).toBeGreaterThan(10);
+    expect(new Set(CATEGORIES.map((c) => c.value))).toEqual(new Set(values.map(([v]) => v)));
+    for (const [value, description] of values) {
+      const c = CATEGORIES.find((x) => x.value === value)!;
+      expect(`${c.label}: ${c.hint}`).toBe(description);
+    }
+  });
+});
+
+describe('endpoint client', () => {
+  const fake = (status: number, body: unknown, seen: string[] = []) =>
+    (async (url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(`${String(url)} ${init?.method} ${String(init?.body)}`);
+      return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+    }) as typeof fetch;
+
+  it('posts the action to the module URL, keeping its user_token', async () => {
+    const seen: string[] = [];
+    const endpoint = new ModuleEndpoint('/admin/index.php?route=extension/module/oc_support_desk/api&user_token=abc', fake(200, { ok: true, data: { tickets: 1 }, errors: [] }, seen));
+    await expect(endpoint.graphql('TicketList', { first: 5 })).resolves.toEqual({ tickets: 1 });
+    expect(seen[0]).toBe('/admin/index.php?route=extension/module/oc_support_desk/api&user_token=abc&action=graphql POST {"operation":"TicketList","variables":{"first":5}}');
+  });
+
+  it('turns failures into clear messages', async () => {
+    await expect(new ModuleEndpoint('/x', fake(502, { ok: false, error: { code: 'UNREACHABLE', message: 'cannot be reached' } })).call('bootstrap')).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: 'cannot be reached',
+    });
+    await expect(new ModuleEndpoint('/x', fake(200, '<html>login</html>')).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
+    await expect(new ModuleEndpoint('/x', fake(200, { ok: true, data: null, errors: [{ message: 'Not yours', code: 'FORBIDDEN' }] })).graphql('TicketDetail')).rejects.toBeInstanceOf(
+      EndpointError,
+    );
+    const offline = new ModuleEndpoint('/x', (async () => {
+      throw new TypeError('offline');
+    }) as typeof fetch);
+    await expect(offline.call('bootstrap')).rejects.toMatchObject({ code: 'NETWORK' });
+  });
+});
