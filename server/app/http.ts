@@ -53,10 +53,10 @@ const CLIENT_CODES = new Set([
  * with the offending properties.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = (error as { originalError?: unknown })?.originalError ?? error;
   const code = formatted.extensions?.code as string | undefined;
-  if (original && (original as { name?: string }).name === 'ArgumentValidationError') {
-    const failures = ((original as { extensions?: { validationErrors?: unknown[] } }).extensions?.validationErrors ?? []) as Array<{
+  const validation = formatted.extensions?.validationErrors ?? (error as { originalError?: { extensions?: { validationErrors?: unknown } } })?.originalError?.extensions?.validationErrors;
+  if (Array.isArray(validation)) {
+    const failures = validation as Array<{
       property: string;
       constraints?: Record<string, string>;
       children?: unknown[];
@@ -96,7 +96,6 @@ function errorLogging(): ApolloServerPlugin<AppContext> {
           for (const error of errors) {
             const code = error.extensions?.code as string | undefined;
             if (code && (CLIENT_CODES.has(code) || code === 'UNAUTHORIZED')) continue;
-            if ((error.originalError as { name?: string } | undefined)?.name === 'ArgumentValidationError') continue;
             contextValue?.log?.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error in a GraphQL request');
           }
         },

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findFreePort } from '../../server/common/ports';
+import { spawnServer } from '../support/server-process';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+describe('npm start, as a process', () => {
+  it('refuses bad configuration with one clear line per bad variable', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, PORT: 'eighty', SUPPORT_TIMEZONE: 'Mars/Olympus', SUPPORT_OPENS_AT: '3am', DATABASE_URL: 'mysql://x' },
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/PORT="eighty": must be a number/);
+    expect(result.stderr).toMatch(/SUPPORT_OPENS_AT="3am": must be a time of day as HH:mm/);
+    expect(result.stderr).toMatch(/DATABASE_URL="mysql:\/\/x": must be a postgres/);
+  });
+
+  it('starts on a fresh embedded PostgreSQL, prints the admin token once, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-start-'));
+    try {
+      const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await findFreePort()) };
+      const first = await spawnServer(env, 90_000);
+      const token = /\b(ocs_[A-Za-z0-9_-]{20,})\b/.exec(first.output())?.[1];
+      expect(token).toBeDefined();
+      const health = await fetch(`${first.url}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+      const viewer = await fetch(`${first.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ viewer { kind } }' }),
+      });
+      expect(await viewer.json()).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
+      expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+      expect(await first.stop('SIGTERM')).toBe(0);
+      // The embedded PostgreSQL was shut down with the server, not left running.
+      expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+      // A restart reuses the data: no second admin, no token printed.
+      const second = await spawnServer(env, 90_000);
+      expect(second.output()).not.toMatch(/ocs_/);
+      const again = await fetch(`${second.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ viewer { kind } }' }),
+      });
+      expect(await again.json()).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
+      expect(await second.stop('SIGTERM')).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
