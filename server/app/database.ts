@@ -46,6 +46,14 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
     onError: (message) => logger.debug({ component: 'postgres' }, String(message).trim()),
   });
 
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/support_desk`;
+  // Another command of ours (npm start, npm run demo) may already run this cluster: share it.
+  if (existsSync(path.join(databaseDir, 'postmaster.pid')) && (await accepts(pg))) {
+    logger.info({ databaseDir }, 'using the embedded PostgreSQL that is already running');
+    await ensureDatabase(pg, 'support_desk');
+    return { url, embedded: true, stop: async () => {} };
+  }
+
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   if (fresh) {
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL cluster');
@@ -59,7 +67,6 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
         `set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server): ${(error as Error).message ?? error}`,
     );
   }
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/support_desk`;
   await ensureDatabase(pg, 'support_desk');
   return {
     url,
@@ -68,6 +75,17 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
       await pg.stop();
     },
   };
+}
+
+async function accepts(pg: EmbeddedPostgres): Promise<boolean> {
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function ensureDatabase(pg: EmbeddedPostgres, name: string): Promise<void> {

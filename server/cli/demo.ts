@@ -1,0 +1,152 @@
+/**
+ * npm run demo: fills the database with a few realistic merchants, tickets and conversations,
+ * made through the GraphQL API itself (so every rule applies), and prints staff tokens to try.
+ */
+import 'reflect-metadata';
+import { GraphQLClient } from 'graphql-request';
+import { loadConfig } from '../app/config';
+import { systemClock } from '../app/clock';
+import { startHttpApp } from '../app/http';
+import { createLogger } from '../app/logger';
+import { startRuntime } from '../app/runtime';
+import { supportCalendarFrom } from '../app/support-hours';
+import { issueToken, STAFF_TOKEN_PREFIX } from '../common/tokens';
+import { StaffMember, StaffRole, StaffTeam } from '../modules/staff/staff-member.entity';
+
+const config = loadConfig();
+const logger = createLogger('warn');
+const runtime = await startRuntime(config, logger);
+const app = await startHttpApp({ orm: runtime.orm, logger, clock: systemClock, calendar: supportCalendarFrom(config), host: '127.0.0.1', port: 0 });
+
+try {
+  const em = runtime.orm.em.fork();
+  if (await em.count(StaffMember, { email: { $like: '%@support.demo.example' } })) {
+    console.log('The demo data is already there. (Delete the DATA_DIR folder to start over.)');
+  } else {
+    const tokens: Record<string, string> = {};
+    for (const [key, name, role, team] of [
+      ['admin', 'Morgan Admin', StaffRole.ADMIN, StaffTeam.DEVELOPMENT],
+      ['developer', 'Dana Developer', StaffRole.AGENT, StaffTeam.DEVELOPMENT],
+      ['support', 'Sam Support', StaffRole.AGENT, StaffTeam.SUPPORT],
+    ] as const) {
+      const issued = issueToken(STAFF_TOKEN_PREFIX);
+      em.create(StaffMember, { email: `${key}@support.demo.example`, name, role, team, tokenHash: issued.hash });
+      tokens[key] = issued.token;
+    }
+    await em.flush();
+    await seed(`${app.url}/graphql`, tokens);
+    console.log(`
+Demo data created: 4 merchants, their plans, tickets and conversations.
+Staff tokens (shown once):
+  Morgan Admin   (ADMIN)                  ${tokens.admin}
+  Dana Developer (AGENT, development team) ${tokens.developer}
+  Sam Support    (AGENT, support team)     ${tokens.support}
+Start the API with \`npm start\` and paste one into the playground's Headers:
+  {"Authorization": "Bearer ${tokens.developer}"}`);
+  }
+} finally {
+  await app.stop();
+  await runtime.close();
+}
+
+async function seed(endpoint: string, tokens: Record<string, string>): Promise<void> {
+  const as = (token: string) => new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${token}` } });
+  const admin = as(tokens.admin!);
+  const call = async <T = any>(client: GraphQLClient, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const data = (await client.request(query, variables)) as Record<string, any>;
+    const payload = Object.values(data)[0];
+    if (payload?.userErrors?.length) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(payload.userErrors)}`);
+    return data as T;
+  };
+  const plans = (await call<{ plans: Array<{ id: string; kind: string }> }>(admin, '{ plans { id kind } }')).plans;
+  const plan = (kind: string) => plans.find((p) => p.kind === kind)!.id;
+  const staff = (await call<{ staffMembers: { nodes: Array<{ id: string; name: string }> } }>(admin, '{ staffMembers(first: 20) { nodes { id name } } }')).staffMembers.nodes;
+  const dana = staff.find((s) => s.name === 'Dana Developer')!.id;
+  const developer = as(tokens.developer!);
+  const support = as(tokens.support!);
+
+  async function merchant(email: string, name: string, company: string, storeUrl: string, kind: string) {
+    const c = await call(admin, `mutation($i: CustomerCreateInput!) { customerCreate(input: $i) { customer { id } userErrors { message } } }`, { i: { email, name, company, storeUrl } });
+    const customerId = c.customerCreate.customer.id;
+    await call(admin, `mutation($i: SubscriptionCreateInput!) { subscriptionCreate(input: $i) { subscription { id } userErrors { message } } }`, {
+      i: { customerId, planId: plan(kind), paymentReference: `pay_${Math.random().toString(36).slice(2, 12)}` },
+    });
+    const k = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, { i: { customerId, name: 'OpenCart admin module' } });
+    return as(k.merchantApiKeyCreate.token);
+  }
+  const file = async (client: GraphQLClient, input: Record<string, unknown>) =>
+    (await call(client, `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { message } } }`, { i: input })).ticketCreate.ticket.id as string;
+  const reply = (client: GraphQLClient, ticketId: string, body: string, extra: Record<string, unknown> = {}) =>
+    call(client, `mutation($i: TicketReplyInput!) { ticketReply(input: $i) { message { id } userErrors { message } } }`, { i: { ticketId, body, ...extra } });
+  const waive = (ticketId: string, reason: string) =>
+    call(admin, `mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, reason } });
+  const status = (client: GraphQLClient, ticketId: string, s: string) =>
+    call(client, `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, status: s } });
+  const assign = (ticketId: string, assigneeId: string) =>
+    call(admin, `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, assigneeId } });
+
+  const native3 = { platform: 'NATIVE', opencartVersion: '3.0.3.8', phpVersion: '7.4.33', webServer: 'Apache/2.4.57', databaseServer: 'MySQL 8.0.35', adminLanguage: 'en-gb' };
+
+  // A Premium merchant with a checkout bug, worked by the development team.
+  const northwind = await merchant('olivia@northwind-outdoor.demo.example', 'Olivia Hart', 'Northwind Outdoor', 'https://northwind-outdoor.demo.example', 'PREMIUM_MONTHLY');
+  const checkout = await file(northwind, {
+    subject: 'Guest checkout shows a blank page with PayPal',
+    description: 'Since updating the PayPal Commerce Platform extension yesterday, guests who choose PayPal see a blank page at step 5. Logged-in customers are fine.',
+    category: 'BUG_FIX',
+    priority: 'HIGH',
+    environment: { ...native3, storeUrl: 'https://northwind-outdoor.demo.example', extensions: [{ kind: 'EXTENSION', code: 'paypal', name: 'PayPal Commerce Platform', version: '3.1.2', author: 'OpenCart', targetLine: '3.0' }] },
+  });
+  await waive(checkout, 'Merchant shared a staging copy with us by phone.');
+  await assign(checkout, dana);
+  await reply(developer, checkout, 'Thanks Olivia. I can reproduce it on the staging copy: the extension throws a fatal error for guests. Working on a fix now.');
+  await reply(developer, checkout, 'Fatal in catalog/controller/extension/payment/paypal.php line 212: customer_id is null for guests.', { internal: true });
+  await status(developer, checkout, 'IN_PROGRESS');
+
+  const shipping = await file(northwind, {
+    subject: 'How do I offer free shipping over $100?',
+    description: 'We want free shipping for orders over $100 in the US only, and flat rate otherwise. Which extension should we use?',
+    category: 'SHIPPING_CONFIGURATION',
+    environment: native3,
+  });
+  await waive(shipping, 'A configuration question: no store access needed.');
+  await reply(developer, shipping, 'Enable Extensions > Shipping > Free Shipping with a total of 100 and a US geo zone, and keep Flat Rate for everything else.');
+  await reply(northwind, shipping, 'That worked, thank you!');
+  await status(developer, shipping, 'RESOLVED');
+
+  // A one-time fix on OpenCart 4, still waiting for access.
+  const bella = await merchant('marco@bellacasa.demo.example', 'Marco Rossi', 'Bella Casa', 'https://bellacasa.demo.example', 'ONE_TIME_FIX');
+  await file(bella, {
+    subject: 'Product images do not upload',
+    description: 'Uploading any image in Catalog > Products gives "Warning: File could not be uploaded for an unknown reason!".',
+    category: 'BUG_FIX',
+    environment: { platform: 'NATIVE', opencartVersion: '4.0.2.3', phpVersion: '8.2.12', storeUrl: 'https://bellacasa.demo.example' },
+  });
+
+  // A MijoShop store: a port that waits for a staff decision, and custom work waiting on a quote.
+  const crafts = await merchant('ann@joomla-crafts.demo.example', 'Ann Lee', 'Joomla Crafts', 'https://joomla-crafts.demo.example', 'PREMIUM_MONTHLY');
+  await file(crafts, {
+    subject: 'Order emails are not sent',
+    description: 'Customers stopped receiving order confirmation emails after we moved hosts. Admin notifications still arrive.',
+    category: 'BUG_FIX',
+    environment: { platform: 'MIJOSHOP', platformVersion: '4.0.3', opencartVersion: '2.3.0.2', storeUrl: 'https://joomla-crafts.demo.example' },
+  });
+  const custom = await file(crafts, {
+    subject: 'A gift-wrapping option at checkout',
+    description: 'We would like customers to choose gift wrapping for $5 per order, with a message field, shown on the invoice.',
+    category: 'NEW_FUNCTIONALITY',
+  });
+  await waive(custom, 'Scoping only.');
+  await call(admin, `mutation($i: TicketQuoteSetInput!) { ticketQuoteSet(input: $i) { ticket { id } userErrors { message } } }`, {
+    i: { ticketId: custom, amount: 24000, note: 'Gift-wrapping option with message and invoice line, about 6 hours.' },
+  });
+
+  // A legacy store: OpenCart 1.5.3.1, where fixes cannot be guaranteed.
+  const vinyl = await merchant('joe@vintage-vinyl.demo.example', 'Joe Fender', 'Vintage Vinyl', 'https://vintage-vinyl.demo.example', 'PREMIUM_MONTHLY');
+  const legacy = await file(vinyl, {
+    subject: 'Admin login loops back to the login page',
+    description: 'After entering the correct password the admin login page simply reloads. We have not changed anything.',
+    category: 'BUG_FIX',
+    environment: { platform: 'NATIVE', opencartVersion: '1.5.3.1', phpVersion: '5.6.40' },
+  });
+  await reply(support, legacy, 'Hello Joe, please send working store-admin and FTP access so we can look at the session settings.', { status: 'WAITING_ON_CUSTOMER' });
+}
