@@ -15,6 +15,9 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+const MASTER_KEY = /^[A-Za-z0-9+/]{43}=$/;
+const MASTER_KEY_MESSAGE = 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,7 +41,24 @@ const schema = z.object({
     .default('US'),
   ADMIN_EMAIL: z.email('must be an email address').default('admin@support.localhost'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  // Store-access vault. Without VAULT_MASTER_KEY (embedded default) the key lives in <DATA_DIR>/vault-master.key.
+  VAULT_MASTER_KEY: z.string().regex(MASTER_KEY, MASTER_KEY_MESSAGE).optional(),
+  VAULT_MASTER_KEY_FILE: z.string().min(1).optional(),
+  VAULT_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .refine((keys) => keys.split(',').every((key) => MASTER_KEY.test(key.trim())), 'must be master keys separated by commas, each 32 bytes in base64')
+    .optional(),
+  VAULT_SHRED_AFTER_DAYS: z.coerce
+    .number({ error: 'must be a number of days, e.g. 7' })
+    .min(0, 'must be 0 (shred at the next sweep) or more days')
+    .max(365, 'must be at most 365 days')
+    .default(7),
+  VAULT_VERIFY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(500, 'must be at least 500').max(60_000, 'must be at most 60000').default(8_000),
+  VAULT_VERIFY_PRIVATE_HOSTS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
+
+/** Variables whose values are secrets: a refusal names them but never prints them. */
+const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS']);
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
@@ -58,7 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+        const shown = SECRET_VARIABLES.has(name) ? '(value hidden)' : JSON.stringify(env[name] ?? '');
+        return `${name}=${shown}: ${issue.message}`;
       }),
     );
   }
@@ -67,6 +88,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.SUPPORT_OPENS_AT >= parsed.data.SUPPORT_CLOSES_AT) {
     throw new ConfigError([`SUPPORT_OPENS_AT=${parsed.data.SUPPORT_OPENS_AT}: must be before SUPPORT_CLOSES_AT=${parsed.data.SUPPORT_CLOSES_AT}`]);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.VAULT_MASTER_KEY && !parsed.data.VAULT_MASTER_KEY_FILE) {
+    throw new ConfigError([
+      'VAULT_MASTER_KEY: required in production (or VAULT_MASTER_KEY_FILE), so that every server process shares one master key kept outside the data folder (generate one with `openssl rand -base64 32` and keep it in your secret store)',
+    ]);
+  }
+  if (parsed.data.VAULT_MASTER_KEY && parsed.data.VAULT_MASTER_KEY_FILE) {
+    throw new ConfigError(['VAULT_MASTER_KEY_FILE: set either VAULT_MASTER_KEY or VAULT_MASTER_KEY_FILE, not both']);
+  }
+  if (parsed.data.VAULT_PREVIOUS_MASTER_KEYS && !parsed.data.VAULT_MASTER_KEY) {
+    throw new ConfigError(['VAULT_PREVIOUS_MASTER_KEYS: only makes sense with VAULT_MASTER_KEY (the key file keeps previous keys itself)']);
   }
   return { ...parsed.data, dataDir: path.resolve(PROJECT_ROOT, parsed.data.DATA_DIR) };
 }

@@ -10,6 +10,7 @@ import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
 import { TicketMessage } from '../modules/ticket/ticket-message.entity';
 import { Ticket } from '../modules/ticket/ticket.entity';
+import { TicketAccess } from '../modules/vault/ticket-access.entity';
 import { PROJECT_ROOT } from './config';
 
 export const ENTITIES = [
@@ -22,6 +23,7 @@ export const ENTITIES = [
   StaffMember,
   Subscription,
   Ticket,
+  TicketAccess,
   TicketMessage,
 ];
 

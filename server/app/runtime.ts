@@ -3,6 +3,7 @@ import { StaffMember, StaffRole, StaffTeam } from '../modules/staff/staff-member
 import { issueToken, STAFF_TOKEN_PREFIX } from '../common/tokens';
 import { MIGRATIONS } from '../migrations';
 import { seedPlans } from '../seeders/plans';
+import { startVault, type VaultRuntime } from '../modules/vault/vault.runtime';
 import type { Config } from './config';
 import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
@@ -11,7 +12,9 @@ import { ormConfig } from './orm';
 export interface Runtime {
   orm: MikroORM;
   database: RunningDatabase;
-  /** Closes the pool, then stops the embedded PostgreSQL if we started it. */
+  /** The store-access vault: master keys and the background shred jobs. */
+  vault: VaultRuntime;
+  /** Stops the background jobs, closes the pool, then stops the embedded PostgreSQL if we started it. */
   close(): Promise<void>;
 }
 
@@ -42,18 +45,23 @@ export async function ensureFirstAdmin(orm: MikroORM, email: string): Promise<st
 
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const database = await openDatabase(config, logger);
-  let orm: MikroORM;
+  let orm: MikroORM | undefined;
+  let vault: VaultRuntime;
   try {
     orm = await openOrm(database.url);
     await prepareDatabase(orm);
+    vault = await startVault(config, { orm, databaseUrl: database.url, logger });
   } catch (error) {
+    await orm?.close();
     await database.stop();
     throw error;
   }
   return {
     orm,
     database,
+    vault,
     close: async () => {
+      await vault.stop();
       await orm.close();
       await database.stop();
     },

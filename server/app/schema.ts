@@ -12,6 +12,7 @@ import { SubscriptionResolver } from '../modules/subscription/subscription.resol
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
 import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
 import { TicketResolver } from '../modules/ticket/ticket.resolver';
+import { TicketAccessResolver, TicketVaultResolver } from '../modules/vault/vault.resolver';
 import { NodeResolver } from '../modules/viewer/node.resolver';
 import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
@@ -30,6 +31,8 @@ export const RESOLVERS = [
   SupportHoursResolver,
   TicketMessageResolver,
   TicketResolver,
+  TicketAccessResolver,
+  TicketVaultResolver,
   ViewerResolver,
 ] as const;
 

@@ -19,6 +19,7 @@ export enum UserErrorCode {
   ALREADY_REFUNDED = 'ALREADY_REFUNDED',
   OUTSIDE_AGREEMENT = 'OUTSIDE_AGREEMENT',
   CLOSED = 'CLOSED',
+  ACCESS_SHREDDED = 'ACCESS_SHREDDED',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation was refused.' });
 

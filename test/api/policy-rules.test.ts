@@ -71,10 +71,11 @@ describe('the SLA clock pauses while the ticket waits on the merchant', () => {
     app.setNow(DEFAULT_NOW.plus({ hours: 1 }));
     await app.admin.TicketReply({ input: { ticketId: id, body: 'Which payment module do you use?', status: TicketStatus.WaitingOnCustomer } });
     app.setNow(DEFAULT_NOW.plus({ days: 2 }));
-    let detail = (await m.sdk.TicketDetail({ id })).node as { sla: { running: boolean; usedMinutes: number } };
+    type Detail = { sla: { running: boolean; usedMinutes: number }; status: string; resolutionDueAt: string };
+    let detail = (await m.sdk.TicketDetail({ id })).node as Detail;
     expect(detail.sla).toMatchObject({ running: false, usedMinutes: 60 });
     await m.sdk.TicketReply({ input: { ticketId: id, body: 'We use the PayPal Commerce Platform module.' } });
-    detail = (await m.sdk.TicketDetail({ id })).node as { sla: { running: boolean; usedMinutes: number }; status: string; resolutionDueAt: string };
+    detail = (await m.sdk.TicketDetail({ id })).node as Detail;
     expect(detail.status).toBe(TicketStatus.Open);
     expect(detail.sla.running).toBe(true);
     // Thursday 05:00 + the 480 minutes left = Thursday 13:00 → past closing, so Friday 04:00.

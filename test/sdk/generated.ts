@@ -6,6 +6,26 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { type GraphQLClient, type RequestOptions } from 'graphql-request';
 import { gql } from 'graphql-tag';
 type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+export enum AccessSecretField {
+  /** The FTP, FTPS or SFTP password. */
+  FilePassword = 'FILE_PASSWORD',
+  /** The SFTP private key. */
+  FilePrivateKey = 'FILE_PRIVATE_KEY',
+  /** The store admin's password. */
+  StoreAdminPassword = 'STORE_ADMIN_PASSWORD'
+}
+
+export enum AccessShredReason {
+  /** The merchant confirmed the temporary access was disabled. */
+  AccessDisabled = 'ACCESS_DISABLED',
+  /** The account was banned. */
+  CustomerBanned = 'CUSTOMER_BANNED',
+  /** The set number of days after the ticket was resolved (or closed) passed. */
+  ResolvedDelayElapsed = 'RESOLVED_DELAY_ELAPSED',
+  /** The merchant withdrew the access. */
+  Withdrawn = 'WITHDRAWN'
+}
+
 export enum AccessState {
   /** No working store-admin and FTP access yet: work cannot start. */
   Missing = 'MISSING',
@@ -13,6 +33,15 @@ export enum AccessState {
   Provided = 'PROVIDED',
   /** Staff waived the access requirement, with a recorded reason. */
   Waived = 'WAIVED'
+}
+
+export enum AccessVerificationOutcome {
+  /** The server answered but refused the username, password or key. */
+  AuthFailed = 'AUTH_FAILED',
+  /** The server accepted the login. */
+  Ok = 'OK',
+  /** No login answer: the host did not resolve, refused or timed out, or TLS failed. */
+  Unreachable = 'UNREACHABLE'
 }
 
 export enum AuthorKind {
@@ -73,6 +102,37 @@ export enum CustomerStatus {
 export enum ExtensionKind {
   Extension = 'EXTENSION',
   Modification = 'MODIFICATION'
+}
+
+/** Access to the store's files. Write-only: the password and key are never returned to the merchant. */
+export type FileAccessInput = {
+  /** Host name or IP address, without ftp:// or a path. */
+  host: string;
+  /** Write-only. Required for FTP and FTPS; for SFTP, a password or a private key. */
+  password?: string | null | undefined;
+  /** Defaults to 21 for FTP and FTPS (990 means implicit FTPS), 22 for SFTP. */
+  port?: number | null | undefined;
+  /** Write-only. SFTP only: a private key in PEM or OpenSSH format. */
+  privateKey?: string | null | undefined;
+  protocol: FileProtocol;
+  /** The folder OpenCart is installed in, e.g. /public_html. Defaults to /. */
+  rootPath?: string | null | undefined;
+  username: string;
+};
+
+/** How the file access logs in (SFTP may use a private key). */
+export enum FileAuthMethod {
+  Password = 'PASSWORD',
+  PrivateKey = 'PRIVATE_KEY'
+}
+
+export enum FileProtocol {
+  /** Plain FTP (port 21 by default). */
+  Ftp = 'FTP',
+  /** FTP over TLS: explicit on any port, implicit on port 990. */
+  Ftps = 'FTPS',
+  /** SSH file transfer (port 22 by default), with a password or a private key. */
+  Sftp = 'SFTP'
 }
 
 /** An extension or modification installed in the store. */
@@ -219,6 +279,24 @@ export enum StaffTeam {
   Support = 'SUPPORT'
 }
 
+/** The store's admin login. Write-only: the password is never returned to the merchant. */
+export type StoreAdminAccessInput = {
+  /** Write-only. */
+  password: string;
+  /** The admin page's web address, starting with https:// or http://. */
+  url: string;
+  username: string;
+};
+
+export enum StoredAccessState {
+  /** The key was destroyed: nobody, staff included, can read this access any more. */
+  Shredded = 'SHREDDED',
+  /** The ticket is resolved: the key that opens the access is destroyed at shredAfter. */
+  ShredScheduled = 'SHRED_SCHEDULED',
+  /** Encrypted and usable by the staff working on the ticket. */
+  Stored = 'STORED'
+}
+
 export type SubscriptionCreateInput = {
   /** Defaults to now. */
   contractStart?: string | null | undefined;
@@ -235,6 +313,24 @@ export enum SubscriptionStatus {
   Expired = 'EXPIRED',
   Refunded = 'REFUNDED'
 }
+
+/** Working store-admin and file access, as the support policy requires. */
+export type TicketAccessInput = {
+  fileAccess: FileAccessInput;
+  storeAdmin: StoreAdminAccessInput;
+};
+
+export type TicketAccessProvideInput = {
+  fileAccess: FileAccessInput;
+  storeAdmin: StoreAdminAccessInput;
+  ticketId: string | number;
+};
+
+export type TicketAccessRevealInput = {
+  /** The one secret to open; each reveal is recorded in the audit trail. */
+  field: AccessSecretField;
+  ticketId: string | number;
+};
 
 export type TicketAccessWaiveInput = {
   /** Why work can start without store access (recorded in the audit trail). */
@@ -290,6 +386,8 @@ export enum TicketCategory {
 }
 
 export type TicketCreateInput = {
+  /** Store-admin and file access, given with the ticket: work can start at once. Write-only. */
+  access?: TicketAccessInput | null | undefined;
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
   customerId?: string | number | null | undefined;
@@ -409,6 +507,7 @@ export type TicketUpdateInput = {
 /** Why a mutation was refused. */
 export enum UserErrorCode {
   AccessRequired = 'ACCESS_REQUIRED',
+  AccessShredded = 'ACCESS_SHREDDED',
   AlreadyRefunded = 'ALREADY_REFUNDED',
   Banned = 'BANNED',
   Closed = 'CLOSED',
@@ -652,6 +751,60 @@ export type TicketByNumberQueryVariables = Exact<{
 
 export type TicketByNumberQuery = { ticketByNumber: { id: string, number: string, subject: string } | null };
 
+export type TicketAccessFieldsFragment = { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> };
+
+export type TicketCreateWithAccessMutationVariables = Exact<{
+  input: TicketCreateInput;
+}>;
+
+
+export type TicketCreateWithAccessMutation = { ticketCreate: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketAccessProvideMutationVariables = Exact<{
+  input: TicketAccessProvideInput;
+}>;
+
+
+export type TicketAccessProvideMutation = { ticketAccessProvide: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketAccessWithdrawMutationVariables = Exact<{
+  input: TicketIdInput;
+}>;
+
+
+export type TicketAccessWithdrawMutation = { ticketAccessWithdraw: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketAccessRevealMutationVariables = Exact<{
+  input: TicketAccessRevealInput;
+}>;
+
+
+export type TicketAccessRevealMutation = { ticketAccessReveal: { secret: { field: AccessSecretField, value: string } | null, ticket: { id: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketAccessVerifyMutationVariables = Exact<{
+  input: TicketIdInput;
+}>;
+
+
+export type TicketAccessVerifyMutation = { ticketAccessVerify: { verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, ticket: { id: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketAccessDetailQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TicketAccessDetailQuery = { node:
+    | { __typename: 'AuditEvent' }
+    | { __typename: 'Customer' }
+    | { __typename: 'MerchantApiKey' }
+    | { __typename: 'Plan' }
+    | { __typename: 'Refund' }
+    | { __typename: 'StaffMember' }
+    | { __typename: 'Subscription' }
+    | { __typename: 'Ticket', id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null, events: { edges: Array<{ node: { action: string, rule: string | null, actorKind: AuthorKind, createdAt: string, actorStaff: { id: string, name: string } | null } }> }, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null }
+    | { __typename: 'TicketMessage' }
+   | null };
+
 export const UserErrorFieldsFragmentDoc = gql`
     fragment UserErrorFields on UserError {
   field
@@ -720,6 +873,43 @@ export const TicketFieldsFragmentDoc = gql`
       currencyCode
     }
     surchargeStatus
+  }
+}
+    `;
+export const TicketAccessFieldsFragmentDoc = gql`
+    fragment TicketAccessFields on TicketAccess {
+  state
+  providedAt
+  protocol
+  authMethod
+  revealedCount
+  lastRevealedAt
+  shredAfter
+  shreddedAt
+  shredReason
+  storeAdmin {
+    url
+    username
+  }
+  fileAccess {
+    protocol
+    host
+    port
+    username
+    rootPath
+    authMethod
+  }
+  verification {
+    outcome
+    checkedAt
+  }
+  reveals {
+    field
+    revealedAt
+    staffMember {
+      id
+      name
+    }
   }
 }
     `;
@@ -1282,6 +1472,133 @@ export const TicketByNumberDocument = gql`
   }
 }
     `;
+export const TicketCreateWithAccessDocument = gql`
+    mutation TicketCreateWithAccess($input: TicketCreateInput!) {
+  ticketCreate(input: $input) {
+    ticket {
+      ...TicketFields
+      access {
+        ...TicketAccessFields
+      }
+    }
+    notices {
+      code
+      message
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${TicketAccessFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const TicketAccessProvideDocument = gql`
+    mutation TicketAccessProvide($input: TicketAccessProvideInput!) {
+  ticketAccessProvide(input: $input) {
+    ticket {
+      ...TicketFields
+      access {
+        ...TicketAccessFields
+      }
+    }
+    notices {
+      code
+      message
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${TicketAccessFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const TicketAccessWithdrawDocument = gql`
+    mutation TicketAccessWithdraw($input: TicketIdInput!) {
+  ticketAccessWithdraw(input: $input) {
+    ticket {
+      ...TicketFields
+      access {
+        ...TicketAccessFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${TicketAccessFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const TicketAccessRevealDocument = gql`
+    mutation TicketAccessReveal($input: TicketAccessRevealInput!) {
+  ticketAccessReveal(input: $input) {
+    secret {
+      field
+      value
+    }
+    ticket {
+      id
+      access {
+        ...TicketAccessFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketAccessFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const TicketAccessVerifyDocument = gql`
+    mutation TicketAccessVerify($input: TicketIdInput!) {
+  ticketAccessVerify(input: $input) {
+    verification {
+      outcome
+      checkedAt
+    }
+    ticket {
+      id
+      access {
+        ...TicketAccessFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketAccessFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
+export const TicketAccessDetailDocument = gql`
+    query TicketAccessDetail($id: ID!) {
+  node(id: $id) {
+    __typename
+    ... on Ticket {
+      ...TicketFields
+      access {
+        ...TicketAccessFields
+      }
+      events(first: 100) {
+        edges {
+          node {
+            action
+            rule
+            actorKind
+            createdAt
+            actorStaff {
+              id
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${TicketAccessFieldsFragmentDoc}`;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -1376,6 +1693,24 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     TicketByNumber(variables: TicketByNumberQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketByNumberQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketByNumberQuery>({ document: TicketByNumberDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketByNumber', 'query', variables);
+    },
+    TicketCreateWithAccess(variables: TicketCreateWithAccessMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketCreateWithAccessMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketCreateWithAccessMutation>({ document: TicketCreateWithAccessDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketCreateWithAccess', 'mutation', variables);
+    },
+    TicketAccessProvide(variables: TicketAccessProvideMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAccessProvideMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketAccessProvideMutation>({ document: TicketAccessProvideDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAccessProvide', 'mutation', variables);
+    },
+    TicketAccessWithdraw(variables: TicketAccessWithdrawMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAccessWithdrawMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketAccessWithdrawMutation>({ document: TicketAccessWithdrawDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAccessWithdraw', 'mutation', variables);
+    },
+    TicketAccessReveal(variables: TicketAccessRevealMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAccessRevealMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketAccessRevealMutation>({ document: TicketAccessRevealDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAccessReveal', 'mutation', variables);
+    },
+    TicketAccessVerify(variables: TicketAccessVerifyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAccessVerifyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketAccessVerifyMutation>({ document: TicketAccessVerifyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAccessVerify', 'mutation', variables);
+    },
+    TicketAccessDetail(variables: TicketAccessDetailQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAccessDetailQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketAccessDetailQuery>({ document: TicketAccessDetailDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAccessDetail', 'query', variables);
     }
   };
 }

@@ -10,6 +10,7 @@ import { startHttpApp, type HttpApp } from '../../server/app/http';
 import { createLogger } from '../../server/app/logger';
 import { ensureFirstAdmin, openOrm } from '../../server/app/runtime';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
+import { attachVault, Vault } from '../../server/modules/vault/vault';
 import { getSdk, PlanKind, type Sdk } from '../sdk/generated';
 
 const TEMPLATE_DB = 'support_desk_template';
@@ -65,10 +66,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   });
   const orm = await openOrm(databaseUrl, options.onQuery);
+  const logger = createLogger('info', sink);
+  attachVault(orm, Vault.forTests({ clock: () => now, logger }));
   const adminToken = (await ensureFirstAdmin(orm, 'admin@support.test'))!;
   const http: HttpApp = await startHttpApp({
     orm,
-    logger: createLogger('info', sink),
+    logger,
     clock: () => now,
     calendar: new SupportCalendar(),
     host: '127.0.0.1',

@@ -28,6 +28,30 @@ export type ExtensionKind =
   | 'EXTENSION'
   | 'MODIFICATION';
 
+/** Access to the store's files. Write-only: the password and key are never returned to the merchant. */
+export type FileAccessInput = {
+  /** Host name or IP address, without ftp:// or a path. */
+  host: string;
+  /** Write-only. Required for FTP and FTPS; for SFTP, a password or a private key. */
+  password?: string | null | undefined;
+  /** Defaults to 21 for FTP and FTPS (990 means implicit FTPS), 22 for SFTP. */
+  port?: number | null | undefined;
+  /** Write-only. SFTP only: a private key in PEM or OpenSSH format. */
+  privateKey?: string | null | undefined;
+  protocol: FileProtocol;
+  /** The folder OpenCart is installed in, e.g. /public_html. Defaults to /. */
+  rootPath?: string | null | undefined;
+  username: string;
+};
+
+export type FileProtocol =
+  /** Plain FTP (port 21 by default). */
+  | 'FTP'
+  /** FTP over TLS: explicit on any port, implicit on port 990. */
+  | 'FTPS'
+  /** SSH file transfer (port 22 by default), with a password or a private key. */
+  | 'SFTP';
+
 /** An extension or modification installed in the store. */
 export type InstalledExtensionInput = {
   author?: string | null | undefined;
@@ -100,11 +124,26 @@ export type RefundStatus =
   | 'PENDING'
   | 'REJECTED';
 
+/** The store's admin login. Write-only: the password is never returned to the merchant. */
+export type StoreAdminAccessInput = {
+  /** Write-only. */
+  password: string;
+  /** The admin page's web address, starting with https:// or http://. */
+  url: string;
+  username: string;
+};
+
 export type SubscriptionStatus =
   | 'ACTIVE'
   | 'CANCELLED'
   | 'EXPIRED'
   | 'REFUNDED';
+
+/** Working store-admin and file access, as the support policy requires. */
+export type TicketAccessInput = {
+  fileAccess: FileAccessInput;
+  storeAdmin: StoreAdminAccessInput;
+};
 
 export type TicketCategory =
   /** Bug fix: Something in OpenCart is broken and needs fixing. Covered by your support. */
@@ -147,6 +186,8 @@ export type TicketCategory =
   | 'THIRD_PARTY_EXTENSION_IMPROVEMENT';
 
 export type TicketCreateInput = {
+  /** Store-admin and file access, given with the ticket: work can start at once. Write-only. */
+  access?: TicketAccessInput | null | undefined;
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
   customerId?: string | number | null | undefined;
@@ -200,6 +241,7 @@ export type TicketStatus =
 /** Why a mutation was refused. */
 export type UserErrorCode =
   | 'ACCESS_REQUIRED'
+  | 'ACCESS_SHREDDED'
   | 'ALREADY_REFUNDED'
   | 'BANNED'
   | 'CLOSED'

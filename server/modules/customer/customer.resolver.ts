@@ -12,6 +12,7 @@ import { SubscriptionConnection } from '../subscription/subscription.types';
 import { currentAllowance } from '../subscription/subscription.resolver';
 import { Ticket } from '../ticket/ticket.entity';
 import { TicketConnection } from '../ticket/ticket.types';
+import { vaultService } from '../vault/vault.service';
 import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';
 import { Customer } from './customer.entity';
@@ -27,7 +28,13 @@ import {
 } from './customer.types';
 
 function customerService(ctx: AppContext) {
-  return new CustomerService(ctx.em, { viewer: ctx.viewer, now: ctx.clock() });
+  return new CustomerService(ctx.em, {
+    viewer: ctx.viewer,
+    now: ctx.clock(),
+    onBanned: async (em, customerId) => {
+      await vaultService(em, { viewer: ctx.viewer, now: ctx.clock() }).onCustomerBanned(customerId);
+    },
+  });
 }
 
 @Resolver(() => Customer)

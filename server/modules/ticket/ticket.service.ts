@@ -10,6 +10,7 @@ import { StaffMember, StaffTeam } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { entitlementFor, selectSubscriptionForTicket } from '../subscription/subscription.service';
 import type { SupportCalendar } from '../support-hours/support-calendar';
+import { vaultService } from '../vault/vault.service';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { canStartWork, consumesAllowance, Coverage, coverageOf, QuoteStatus } from './coverage';
 import type { ReportedEnvironment } from './environment';
@@ -180,7 +181,12 @@ export class TicketService {
       details: { number: ticket.number, category: ticket.category, coverage, periodIndex, subscriptionId: subscription.id },
     });
 
-    notices.push(notice('ACCESS_REQUIRED', 'Work starts once you provide working store-admin and FTP access; until then the reply clock is paused.'));
+    if (input.access) {
+      await vaultService(this.em, this.deps).store(ticket, input.access, ['input', 'access']);
+      this.markAccessProvided(ticket);
+    } else {
+      notices.push(notice('ACCESS_REQUIRED', 'Work starts once you provide working store-admin and FTP access; until then the reply clock is paused.'));
+    }
     if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
       notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work starts after you accept our quote.'));
     }
@@ -226,7 +232,7 @@ export class TicketService {
       if (!language.english) notices.push(notice('NOT_ENGLISH', language.notice ?? ENGLISH_ONLY_NOTICE));
       // The merchant answered: the ball is back with us.
       if (ticket.status === TicketStatus.WAITING_ON_CUSTOMER) this.setStatus(ticket, TicketStatus.OPEN, 'CUSTOMER_REPLIED');
-      else if (ticket.status === TicketStatus.RESOLVED) this.reopen(ticket, 'CUSTOMER_REPLIED');
+      else if (ticket.status === TicketStatus.RESOLVED) await this.reopen(ticket, 'CUSTOMER_REPLIED');
       ticket.customerLastReadAt = now.toJSDate();
     } else if (isStaff(viewer)) {
       message.authorKind = AuthorKind.STAFF;
@@ -328,11 +334,12 @@ export class TicketService {
     }
     const notices: Notice[] = [];
     if (from === TicketStatus.RESOLVED && to === TicketStatus.OPEN) {
-      this.reopen(ticket, reason ?? 'STAFF_REOPENED');
+      await this.reopen(ticket, reason ?? 'STAFF_REOPENED');
       return notices;
     }
     this.setStatus(ticket, to, reason);
     if (to === TicketStatus.RESOLVED) notices.push(notice('DISABLE_ACCESS', DISABLE_ACCESS_NOTICE));
+    if (to === TicketStatus.RESOLVED || to === TicketStatus.CLOSED) await vaultService(this.em, this.deps).onResolved(ticket);
     return notices;
   }
 
@@ -362,10 +369,11 @@ export class TicketService {
   }
 
   /** A resolved ticket comes back: the resolution clock restarts, and access is asked for again if it was disabled. */
-  private reopen(ticket: Ticket, reason: string): void {
+  private async reopen(ticket: Ticket, reason: string): Promise<void> {
     ticket.resolvedAt = null;
     ticket.resolutionMinutes = null;
-    if (ticket.accessDisabledAt && ticket.accessState === AccessState.PROVIDED) {
+    const accessShredded = await vaultService(this.em, this.deps).onReopened(ticket);
+    if ((ticket.accessDisabledAt || accessShredded) && ticket.accessState === AccessState.PROVIDED) {
       ticket.accessState = AccessState.MISSING;
       ticket.accessDisabledAt = null;
       this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, reason);
@@ -523,6 +531,15 @@ export class TicketService {
     syncClock(ticket, now, calendar);
   }
 
+  /** Access was withdrawn (from the vault): an open ticket waits for new access and its clock pauses. */
+  markAccessWithdrawn(ticket: Ticket): void {
+    const { now, calendar } = this.deps;
+    if (ticket.accessState !== AccessState.PROVIDED) return;
+    ticket.accessState = AccessState.MISSING;
+    if (ticket.status === TicketStatus.OPEN || ticket.status === TicketStatus.IN_PROGRESS) this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, 'ACCESS_WITHDRAWN');
+    syncClock(ticket, now, calendar);
+  }
+
   async accessDisabledConfirm(ticketId: string): Promise<Ticket> {
     const { now, viewer } = this.deps;
     const ticket = await this.findVisible(ticketId, ['input', 'ticketId'], true);
@@ -532,6 +549,7 @@ export class TicketService {
     if (!ticket.accessDisabledAt) {
       ticket.accessDisabledAt = now.toJSDate();
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_CONFIRMED', rule: 'DISABLE_TEMPORARY_ACCESS' });
+      await vaultService(this.em, this.deps).onAccessDisabled(ticket);
     }
     return ticket;
   }

@@ -10,6 +10,7 @@ import { Ticket } from './ticket.entity';
 import { TicketPriority, TicketStatus, TicketOrder } from './ticket.enums';
 import { ConnectionType } from '../../common/connection';
 import { StaffTeam } from '../staff/staff-member.entity';
+import { TicketAccessInput } from '../vault/vault.types';
 
 registerEnumType(TicketCategory, {
   name: 'TicketCategory',
@@ -304,6 +305,10 @@ export class TicketCreateInput {
   @Field(() => OpenCartEnvironmentInput, { nullable: true })
   @IsOptional()
   environment?: OpenCartEnvironmentInput | null;
+
+  @Field(() => TicketAccessInput, { nullable: true, description: 'Store-admin and file access, given with the ticket: work can start at once. Write-only.' })
+  @IsOptional()
+  access?: TicketAccessInput | null;
 
   @Field(() => String, {
     nullable: true,

@@ -1,0 +1,171 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { runMutation } from '../../common/mutation';
+import { DomainError } from '../../common/user-error';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Ticket } from '../ticket/ticket.entity';
+import { ticketService } from '../ticket/ticket.resolver';
+import { TicketIdInput, TicketPayload } from '../ticket/ticket.types';
+import { Role } from '../viewer/viewer';
+import type { AccessProfile } from './access-rules';
+import { openProfile, PROFILE_COLUMNS } from './sealed-access';
+import { TicketAccess } from './ticket-access.entity';
+import { requireVault } from './vault';
+import { AccessSecretField } from './vault.enums';
+import { vaultService } from './vault.service';
+import {
+  AccessRevealView,
+  AccessVerificationView,
+  FileAccessView,
+  StoreAdminAccessView,
+  TicketAccessProvideInput,
+  TicketAccessRevealInput,
+  TicketAccessRevealPayload,
+  TicketAccessVerifyPayload,
+} from './vault.types';
+import { checkFileLogin } from './verifier';
+
+const vaultOf = (ctx: AppContext) => vaultService(ctx.em, { viewer: ctx.viewer, now: ctx.clock() });
+
+// Per-request batch loaders, keyed by the request's EntityManager fork (one per request).
+const accessLoaders = new WeakMap<EntityManager, DataLoader<string, TicketAccess | null>>();
+const profileLoaders = new WeakMap<EntityManager, DataLoader<TicketAccess, AccessProfile | null>>();
+
+function accessLoader(em: EntityManager): DataLoader<string, TicketAccess | null> {
+  let loader = accessLoaders.get(em);
+  if (!loader) {
+    loader = new DataLoader(async (ticketIds) => {
+      const rows = await em.find(TicketAccess, { ticket: { $in: [...ticketIds] } });
+      const byTicket = new Map(rows.map((row) => [row.ticket.id, row]));
+      return ticketIds.map((id) => byTicket.get(id) ?? null);
+    });
+    accessLoaders.set(em, loader);
+  }
+  return loader;
+}
+
+/** Opens the profile (URL, host, usernames) of each access once per request; null once shredded. */
+function profileLoader(em: EntityManager): DataLoader<TicketAccess, AccessProfile | null> {
+  let loader = profileLoaders.get(em);
+  if (!loader) {
+    loader = new DataLoader(async (rows) => {
+      const live = rows.filter((row) => row.live);
+      if (live.length) await em.populate(live, [...PROFILE_COLUMNS] as never, { refresh: false });
+      const keyring = requireVault(em).keyring;
+      return rows.map((row) => (row.live && row.sealedProfile ? openProfile(row, keyring) : null));
+    });
+    profileLoaders.set(em, loader);
+  }
+  return loader;
+}
+
+@Resolver(() => Ticket)
+export class TicketVaultResolver {
+  @FieldResolver(() => TicketAccess, {
+    nullable: true,
+    description: 'The store access the merchant gave, without any password or key; null if none was ever given.',
+  })
+  access(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+    return accessLoader(ctx.em).load(ticket.id);
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => TicketPayload, {
+    description:
+      'Give (or replace) the store-admin and file access of your ticket. It is encrypted at once and never shown back to you; a ticket waiting for access opens.',
+  })
+  ticketAccessProvide(@Arg('input', () => TicketAccessProvideInput) input: TicketAccessProvideInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
+      ticket: await vaultOf({ ...ctx, em }).provide(input, ticketService({ ...ctx, em })),
+    }));
+  }
+
+  @Authorized()
+  @Mutation(() => TicketPayload, {
+    description: 'Merchant (or an admin): destroy the stored access at once. The ticket waits for new access and its clock pauses.',
+  })
+  ticketAccessWithdraw(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
+      ticket: await vaultOf({ ...ctx, em }).withdraw(input.ticketId, ticketService({ ...ctx, em })),
+    }));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketAccessRevealPayload, {
+    description:
+      'The agent assigned to the ticket, or an admin: read one password or key. Every reveal is in the audit trail, which the merchant sees.',
+  })
+  ticketAccessReveal(@Arg('input', () => TicketAccessRevealInput) input: TicketAccessRevealInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketAccessRevealPayload(), async (em) => {
+      const { ticket, secret } = await vaultOf({ ...ctx, em }).reveal(input, ticketService({ ...ctx, em }));
+      return { ticket, secret };
+    });
+  }
+
+  @Authorized()
+  @Mutation(() => TicketAccessVerifyPayload, {
+    description: 'Try a real login with the file access (short timeouts) and record the outcome on the ticket.',
+  })
+  async ticketAccessVerify(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
+    // Read, then log in with no transaction open (it may take seconds), then record.
+    let attempt;
+    try {
+      attempt = await vaultOf(ctx).prepareVerification(input.ticketId, ticketService(ctx));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return Object.assign(new TicketAccessVerifyPayload(), { userErrors: error.errors });
+    }
+    const check = await checkFileLogin(attempt.login, requireVault(ctx.em).verify);
+    return runMutation(ctx.em, () => new TicketAccessVerifyPayload(), async (em) => {
+      const { ticket, verification } = await vaultOf({ ...ctx, em }).recordVerification(attempt, check, ticketService({ ...ctx, em }));
+      return { ticket, verification: Object.assign(new AccessVerificationView(), verification) };
+    });
+  }
+}
+
+@Resolver(() => TicketAccess)
+export class TicketAccessResolver {
+  @FieldResolver(() => StoreAdminAccessView, { nullable: true, description: 'Admin URL and username; null once shredded.' })
+  async storeAdmin(@Root() access: TicketAccess, @Ctx() ctx: AppContext): Promise<StoreAdminAccessView | null> {
+    const profile = await profileLoader(ctx.em).load(access);
+    return profile && Object.assign(new StoreAdminAccessView(), { url: profile.storeAdminUrl, username: profile.storeAdminUsername });
+  }
+
+  @FieldResolver(() => FileAccessView, { nullable: true, description: 'Host, port, username and root path; null once shredded.' })
+  async fileAccess(@Root() access: TicketAccess, @Ctx() ctx: AppContext): Promise<FileAccessView | null> {
+    const profile = await profileLoader(ctx.em).load(access);
+    return (
+      profile &&
+      Object.assign(new FileAccessView(), {
+        protocol: profile.protocol,
+        host: profile.host,
+        port: profile.port,
+        username: profile.username,
+        rootPath: profile.rootPath,
+        authMethod: access.authMethod,
+      })
+    );
+  }
+
+  @FieldResolver(() => AccessVerificationView, { nullable: true, description: 'The last login check, if any.' })
+  verification(@Root() access: TicketAccess): AccessVerificationView | null {
+    if (!access.verificationOutcome || !access.verifiedAt) return null;
+    return Object.assign(new AccessVerificationView(), { outcome: access.verificationOutcome, checkedAt: access.verifiedAt });
+  }
+
+  @FieldResolver(() => [AccessRevealView], { description: "Who opened which secret of this ticket's access, and when, newest first." })
+  async reveals(@Root() access: TicketAccess, @Ctx() ctx: AppContext): Promise<AccessRevealView[]> {
+    const events = await ctx.em.find(
+      AuditEvent,
+      { ticket: access.ticket.id, action: 'ACCESS_REVEALED' },
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 100 },
+    );
+    const staff = await Promise.all(events.map((e) => (e.actorStaff ? ctx.loaders.staff.load(e.actorStaff.id) : null)));
+    return events.flatMap((event, i) => {
+      const field = event.details?.field as AccessSecretField | undefined;
+      return field ? [Object.assign(new AccessRevealView(), { field, revealedAt: event.createdAt, staffMember: staff[i] ?? null })] : [];
+    });
+  }
+}
