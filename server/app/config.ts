@@ -58,7 +58,8 @@ const schema = z.object({
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */
-const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS']);
+// Never echo these back: a key, or a URL that may carry a database password.
+const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL']);
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
