@@ -6,6 +6,7 @@ import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
 import { ticketLoaders } from '../modules/ticket/ticket.loaders';
 import { subscriptionLoaders } from '../modules/subscription/subscription.loaders';
+import { vaultLoaders } from '../modules/vault/vault.loaders';
 import type { Viewer } from '../modules/viewer/viewer';
 
 type WithId = { id: string };
@@ -28,6 +29,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer) {
     subscription: byIdLoader(em, Subscription),
     ...ticketLoaders(em, viewer),
     ...subscriptionLoaders(em),
+    ...vaultLoaders(em),
   };
 }
 

@@ -39,6 +39,7 @@ const PAGE = `query($first: Int!) {
       subscription { status plan { name kind } }
       assignee { name team }
       lastMessage { body author { displayName } }
+      access { state reveals { revealedAt } }
     } }
   }
 }`;
@@ -65,7 +66,7 @@ describe('SQL statements per request', () => {
     const large = await statementsFor(50);
     expect(small).toBeGreaterThanOrEqual(6);
     expect(large).toBe(small);
-    // Auth, page, count, customers, subscriptions, plans, staff (assignees and authors), last messages, unread counts.
+    // Auth, page, count, customers, subscriptions, plans, staff (assignees and authors), last messages, unread counts, access.
     expect(large).toBeLessThanOrEqual(12);
   });
 });

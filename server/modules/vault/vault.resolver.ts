@@ -1,16 +1,11 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { runMutation } from '../../common/mutation';
 import { DomainError } from '../../common/user-error';
-import { AuditEvent } from '../audit/audit-event.entity';
 import { Ticket } from '../ticket/ticket.entity';
 import { ticketService } from '../ticket/ticket.resolver';
 import { TicketIdInput, TicketPayload } from '../ticket/ticket.types';
 import { Role } from '../viewer/viewer';
-import type { AccessProfile } from './access-rules';
-import { openProfile, PROFILE_COLUMNS } from './sealed-access';
 import { TicketAccess } from './ticket-access.entity';
 import { requireVault } from './vault';
 import { AccessSecretField } from './vault.enums';
@@ -29,38 +24,6 @@ import { checkFileLogin } from './verifier';
 
 const vaultOf = (ctx: AppContext) => vaultService(ctx.em, { viewer: ctx.viewer, now: ctx.clock() });
 
-// Per-request batch loaders, keyed by the request's EntityManager fork (one per request).
-const accessLoaders = new WeakMap<EntityManager, DataLoader<string, TicketAccess | null>>();
-const profileLoaders = new WeakMap<EntityManager, DataLoader<TicketAccess, AccessProfile | null>>();
-
-function accessLoader(em: EntityManager): DataLoader<string, TicketAccess | null> {
-  let loader = accessLoaders.get(em);
-  if (!loader) {
-    loader = new DataLoader(async (ticketIds) => {
-      const rows = await em.find(TicketAccess, { ticket: { $in: [...ticketIds] } });
-      const byTicket = new Map(rows.map((row) => [row.ticket.id, row]));
-      return ticketIds.map((id) => byTicket.get(id) ?? null);
-    });
-    accessLoaders.set(em, loader);
-  }
-  return loader;
-}
-
-/** Opens the profile (URL, host, usernames) of each access once per request; null once shredded. */
-function profileLoader(em: EntityManager): DataLoader<TicketAccess, AccessProfile | null> {
-  let loader = profileLoaders.get(em);
-  if (!loader) {
-    loader = new DataLoader(async (rows) => {
-      const live = rows.filter((row) => row.live);
-      if (live.length) await em.populate(live, [...PROFILE_COLUMNS] as never, { refresh: false });
-      const keyring = requireVault(em).keyring;
-      return rows.map((row) => (row.live && row.sealedProfile ? openProfile(row, keyring) : null));
-    });
-    profileLoaders.set(em, loader);
-  }
-  return loader;
-}
-
 @Resolver(() => Ticket)
 export class TicketVaultResolver {
   @FieldResolver(() => TicketAccess, {
@@ -68,7 +31,7 @@ export class TicketVaultResolver {
     description: 'The store access the merchant gave, without any password or key; null if none was ever given.',
   })
   access(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return accessLoader(ctx.em).load(ticket.id);
+    return ctx.loaders.ticketAccess.load(ticket.id);
   }
 
   @Authorized(Role.CUSTOMER)
@@ -129,13 +92,13 @@ export class TicketVaultResolver {
 export class TicketAccessResolver {
   @FieldResolver(() => StoreAdminAccessView, { nullable: true, description: 'Admin URL and username; null once shredded.' })
   async storeAdmin(@Root() access: TicketAccess, @Ctx() ctx: AppContext): Promise<StoreAdminAccessView | null> {
-    const profile = await profileLoader(ctx.em).load(access);
+    const profile = await ctx.loaders.accessProfile.load(access);
     return profile && Object.assign(new StoreAdminAccessView(), { url: profile.storeAdminUrl, username: profile.storeAdminUsername });
   }
 
   @FieldResolver(() => FileAccessView, { nullable: true, description: 'Host, port, username and root path; null once shredded.' })
   async fileAccess(@Root() access: TicketAccess, @Ctx() ctx: AppContext): Promise<FileAccessView | null> {
-    const profile = await profileLoader(ctx.em).load(access);
+    const profile = await ctx.loaders.accessProfile.load(access);
     return (
       profile &&
       Object.assign(new FileAccessView(), {
@@ -157,11 +120,7 @@ export class TicketAccessResolver {
 
   @FieldResolver(() => [AccessRevealView], { description: "Who opened which secret of this ticket's access, and when, newest first." })
   async reveals(@Root() access: TicketAccess, @Ctx() ctx: AppContext): Promise<AccessRevealView[]> {
-    const events = await ctx.em.find(
-      AuditEvent,
-      { ticket: access.ticket.id, action: 'ACCESS_REVEALED' },
-      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 100 },
-    );
+    const events = await ctx.loaders.accessReveals.load(access.ticket.id);
     const staff = await Promise.all(events.map((e) => (e.actorStaff ? ctx.loaders.staff.load(e.actorStaff.id) : null)));
     return events.flatMap((event, i) => {
       const field = event.details?.field as AccessSecretField | undefined;
