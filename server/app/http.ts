@@ -114,6 +114,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     schema: await getSchema(),
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: drain, then close the database, in that order.
+    stopOnTerminationSignals: false,
     formatError,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), errorLogging()],
   });

@@ -55,6 +55,16 @@ describe('npm start, as a process', () => {
       });
       expect(await again.json()).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
       expect(await second.stop('SIGTERM')).toBe(0);
+
+      // A command that fails says so in its exit code (nothing turns it into a success).
+      const missing = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/admin-token.ts', 'nobody@nowhere.test'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+        timeout: 60_000,
+      });
+      expect(missing.stderr).toContain('No admin with the email nobody@nowhere.test');
+      expect(missing.status).toBe(1);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
