@@ -110,6 +110,24 @@ describe('"guaranteed reply time" (Premium) versus best effort (one-time fix)', 
   });
 });
 
+describe('"guaranteed reply time": breaches are reported', () => {
+  it('a late ticket is listed as overdue for staff, and a late first reply is recorded as a breach', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    const overdueIds = async () => (await app.admin.Tickets({ first: 100, filter: { overdue: true } })).tickets.edges.map((e) => e.node.id);
+    expect(await overdueIds()).not.toContain(id);
+    app.setNow(DEFAULT_NOW.plus({ days: 1, hours: 1 })); // Wednesday 06:00: the 540 minutes ran out at 05:00
+    expect(await overdueIds()).toContain(id);
+    const late = await app.admin.TicketReply({ input: { ticketId: id, body: 'Sorry for the wait, looking now.' } });
+    expect(late.ticketReply.ticket!.sla.firstReply).toMatchObject({ met: true, breached: true, minutesTaken: 600 });
+    const events = ((await app.admin.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string; rule: string | null } }> } }).events.edges;
+    expect(events.find((e) => e.node.action === 'FIRST_REPLY')!.node.rule).toBe('GUARANTEED_REPLY_BREACHED');
+    const forMerchant = await app.raw(`{ tickets(first: 5, filter: { overdue: true }) { totalCount } }`, {}, m.token);
+    expect(forMerchant.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    app.setNow(DEFAULT_NOW);
+  });
+});
+
 describe('"What is not covered … custom development … subject to charge separately"', () => {
   it('staff quote it; work starts only after the merchant accepts', async () => {
     const m = await createMerchant(app);

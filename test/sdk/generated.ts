@@ -410,6 +410,8 @@ export type TicketFilter = {
   createdBefore?: string | null | undefined;
   /** Staff only: tickets of this customer. */
   customerId?: string | number | null | undefined;
+  /** Staff only: true for tickets whose running SLA target (first reply, then resolution) is already past due. */
+  overdue?: boolean | null | undefined;
   priorities?: Array<TicketPriority> | null | undefined;
   statuses?: Array<TicketStatus> | null | undefined;
   team?: StaffTeam | null | undefined;

@@ -66,8 +66,8 @@ export class TicketResolver {
   ) {
     const where: FilterQuery<Ticket>[] = [];
     if (isCustomer(ctx.viewer)) {
-      if (filter?.customerId || filter?.assigneeId || filter?.unassigned != null) {
-        throw new GraphQLError('Merchants cannot filter by customer or assignee.', { extensions: { code: 'FORBIDDEN' } });
+      if (filter?.customerId || filter?.assigneeId || filter?.unassigned != null || filter?.overdue != null) {
+        throw new GraphQLError('Merchants cannot filter by customer, assignee or overdue.', { extensions: { code: 'FORBIDDEN' } });
       }
       where.push({ customer: ctx.viewer.customerId });
     }
@@ -79,6 +79,9 @@ export class TicketResolver {
     if (filter?.assigneeId) where.push({ assignee: idOfType(filter.assigneeId, 'StaffMember') ?? '00000000-0000-0000-0000-000000000000' });
     if (filter?.unassigned === true) where.push({ assignee: null });
     if (filter?.unassigned === false) where.push({ assignee: { $ne: null } });
+    // urgencyAt is the due time that matters next while the clock runs (a far date otherwise).
+    if (filter?.overdue === true) where.push({ urgencyAt: { $lte: ctx.clock().toJSDate() } });
+    if (filter?.overdue === false) where.push({ urgencyAt: { $gt: ctx.clock().toJSDate() } });
     if (filter?.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
     if (filter?.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
     return paginate(ctx.em, Ticket, where.length ? { $and: where } : {}, args, ORDERS[orderBy]);

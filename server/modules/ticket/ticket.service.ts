@@ -15,7 +15,8 @@ import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { canStartWork, consumesAllowance, Coverage, coverageOf, QuoteStatus } from './coverage';
 import type { ReportedEnvironment } from './environment';
 import { assessEnglish, ENGLISH_ONLY_NOTICE } from './language';
-import { supportMinutesUsed, syncClock } from './ticket-clock';
+import { evaluateMetTarget, slaTargets } from '../sla/sla-clock';
+import { supportMinutesUsed, syncClock, tierOf } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, AuthorKind, TicketStatus } from './ticket.enums';
@@ -241,12 +242,17 @@ export class TicketService {
       if (!input.internal && !ticket.firstReplyAt) {
         ticket.firstReplyAt = now.toJSDate();
         ticket.firstReplyMinutes = supportMinutesUsed(ticket, now, calendar);
+        const target = slaTargets(tierOf(ticket)).firstReplyMinutes;
+        const late = evaluateMetTarget(ticket.firstReplyMinutes, target).breached;
         audit(this.em, viewer, {
           customerId: ticket.customer.id,
           ticket,
           action: 'FIRST_REPLY',
-          rule: ticket.slaGuaranteed ? 'GUARANTEED_REPLY_TIME' : 'BEST_EFFORT_REPLY_TIME',
-          details: { supportMinutes: ticket.firstReplyMinutes },
+          // A late guaranteed reply is a broken promise: recorded here, it is what refunds weigh.
+          rule: ticket.slaGuaranteed
+            ? late ? 'GUARANTEED_REPLY_BREACHED' : 'GUARANTEED_REPLY_TIME'
+            : late ? 'BEST_EFFORT_REPLY_LATE' : 'BEST_EFFORT_REPLY_TIME',
+          details: { supportMinutes: ticket.firstReplyMinutes, targetMinutes: target, breached: late },
         });
       }
       if (input.status && input.status !== ticket.status) await this.changeStatus(ticket, input.status, null);

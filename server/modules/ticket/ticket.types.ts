@@ -259,6 +259,13 @@ export class TicketFilter {
   @IsOptional()
   team?: StaffTeam | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Staff only: true for tickets whose running SLA target (first reply, then resolution) is already past due.',
+  })
+  @IsOptional()
+  overdue?: boolean | null;
+
   @Field(() => Date, { nullable: true, description: 'Created at or after this instant.' })
   @IsOptional()
   createdAfter?: Date | null;
