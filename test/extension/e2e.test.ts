@@ -19,8 +19,6 @@ const SHOTS = [join(ROOT, 'test-results', 'opencart-extension')];
 if (process.env.OCSD_UPDATE_SCREENSHOTS === '1') SHOTS.push(join(ROOT, 'opencart-extension', 'docs', 'screenshots'));
 const TZ = 'Europe/Berlin';
 
-/** ticketAccessProvide is settled in the API's design; until schema.graphql has it, staff waive access instead. */
-const apiHasAccessProvide = /\bticketAccessProvide\(/.test(readFileSync(join(ROOT, 'schema.graphql'), 'utf8'));
 
 let app: TestApp;
 let merchant: Merchant;
@@ -104,16 +102,11 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     const node = tickets.edges[0].node;
     ticketId = node.id;
     expect(node.environment).toMatchObject({ opencartVersion: '3.0.4.0', platform: 'NATIVE', webServer: 'Apache/2.4.62 (Debian)' });
-    if (apiHasAccessProvide) {
-      expect(flash).toContain('temporary admin user');
-    } else {
-      // Until the API has ticketAccessProvide, the module reports that access was not sent and
-      // removes the user it created; staff start the clock with a waiver instead.
-      expect(flash).toContain('Access was not sent');
-      await staffCall('mutation($input: TicketAccessWaiveInput!) { ticketAccessWaive(input: $input) { userErrors { message } } }', {
-        input: { ticketId, reason: 'E2E: the API has no ticketAccessProvide yet.' },
-      });
-    }
+    expect(flash).toContain('temporary admin user');
+    // The access went to the vault with the ticket: the ticket no longer waits for it.
+    const access = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { status accessState access { storeAdmin { username } fileAccess { host } } } } }', { id: ticketId }, merchant.token)).body.data!.node;
+    expect(access).toMatchObject({ status: 'OPEN', accessState: 'PROVIDED' });
+    expect(access.access.storeAdmin.username).toMatch(/^ocsupport_/);
   });
 
   it('lists the ticket with its due time in the admin time zone', async () => {
@@ -156,7 +149,7 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(messages.unreadMessageCount).toBe(0);
   });
 
-  it.runIf(apiHasAccessProvide)('disables the temporary admin user when the ticket is resolved, and tells the API', async () => {
+  it('disables the temporary admin user when the ticket is resolved, and tells the API', async () => {
     await staffCall('mutation($input: TicketStatusChangeInput!) { ticketStatusChange(input: $input) { userErrors { message } } }', {
       input: { ticketId, status: 'RESOLVED' },
     });
