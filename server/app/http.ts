@@ -14,7 +14,7 @@ import { authenticate } from '../modules/viewer/authenticate';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
 import { createLoaders } from './loaders';
-import type { Logger } from './logger';
+import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
 import { getSchema } from './schema';
 
@@ -134,6 +134,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),

@@ -7,6 +7,8 @@ import { Subscription } from '../modules/subscription/subscription.entity';
 import { ticketLoaders } from '../modules/ticket/ticket.loaders';
 import { subscriptionLoaders } from '../modules/subscription/subscription.loaders';
 import { vaultLoaders } from '../modules/vault/vault.loaders';
+import { customerLoaders } from '../modules/customer/customer.loaders';
+import { refundLoaders } from '../modules/refund/refund.loaders';
 import type { Viewer } from '../modules/viewer/viewer';
 
 type WithId = { id: string };
@@ -30,6 +32,8 @@ export function createLoaders(em: EntityManager, viewer: Viewer) {
     ...ticketLoaders(em, viewer),
     ...subscriptionLoaders(em),
     ...vaultLoaders(em),
+    ...customerLoaders(em),
+    ...refundLoaders(em),
   };
 }
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { buildSchema, type AuthChecker } from 'type-graphql';
+import { buildSchema, type AuthChecker, type MiddlewareFn } from 'type-graphql';
 import { DateTimeScalar } from '../common/date-time.scalar';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { CustomerResolver } from '../modules/customer/customer.resolver';
@@ -49,6 +49,24 @@ export const authChecker: AuthChecker<AppContext, Role> = ({ context }, roles) =
   throw new GraphQLError(`This needs the ${roles.join(' or ')} role.`, { extensions: { code: 'FORBIDDEN' } });
 };
 
+/**
+ * PostgreSQL cannot store NUL characters in text; a client that sends one gets a clear
+ * BAD_USER_INPUT here instead of a failed statement (and merchant text in an error log).
+ */
+const rejectNulCharacters: MiddlewareFn<AppContext> = ({ args }, next) => {
+  if (containsNul(args)) {
+    throw new GraphQLError('Text must not contain NUL (\\u0000) characters.', { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return next();
+};
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === 'object') return Object.values(value).some(containsNul);
+  return false;
+}
+
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every app in the process: build it once. */
@@ -56,6 +74,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
+    globalMiddlewares: [rejectNulCharacters],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,

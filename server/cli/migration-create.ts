@@ -2,7 +2,9 @@
  * Writes a migration for the difference between the entities and the committed migrations.
  * It starts a throw-away PostgreSQL, applies every committed migration there, diffs, and
  * appends the new file to server/migrations/index.ts.
- *   npm run migration:create -- <name>
+ *   npm run migration:create -- <name>            the diff between entities and migrations
+ *   npm run migration:create -- <name> --blank    an empty migration, for SQL the diff cannot see
+ *                                                 (partial indexes, triggers, data changes)
  */
 import 'reflect-metadata';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,9 @@ import { ormConfig } from '../app/orm';
 import { MIGRATIONS } from '../migrations';
 import { findFreePort } from '../common/ports';
 
-const name = process.argv[2];
+const name = process.argv[2]?.replace(/[^A-Za-z0-9]+/g, '_');
+const blank = process.argv.includes('--blank');
+if (!name) throw new Error('Name the migration: npm run migration:create -- <name> [--blank]');
 const dir = path.join(PROJECT_ROOT, 'server/migrations');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-migrate-'));
 const db = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), logger: createLogger('warn') });
@@ -24,7 +28,7 @@ try {
   const base = ormConfig({ clientUrl: db.url });
   const orm = await MikroORM.init({ ...base, migrations: { ...base.migrations, snapshot: false, migrationsList: MIGRATIONS } });
   await orm.getMigrator().up();
-  const result = await orm.getMigrator().createMigration(dir, false, MIGRATIONS.length === 0, name);
+  const result = await orm.getMigrator().createMigration(dir, blank, MIGRATIONS.length === 0, name);
   await orm.close();
   if (!result.fileName) {
     console.log('No changes: the entities match the migrations.');

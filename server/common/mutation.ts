@@ -1,5 +1,6 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DomainError, type UserError } from './user-error';
+import { DomainError, type UserError, UserErrorCode, userError } from './user-error';
 
 /**
  * Runs a mutation's work in one database transaction. A DomainError rolls everything back
@@ -18,6 +19,12 @@ export async function runMutation<P extends { userErrors: UserError[] }>(
     if (error instanceof DomainError) {
       em.clear();
       payload.userErrors = error.errors;
+      return payload;
+    }
+    // Two requests raced past a uniqueness check (same email, same key): the loser is told plainly.
+    if (error instanceof UniqueConstraintViolationException) {
+      em.clear();
+      payload.userErrors = [userError(UserErrorCode.TAKEN, 'This already exists (another request created it at the same moment).')];
       return payload;
     }
     throw error;

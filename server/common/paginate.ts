@@ -1,4 +1,4 @@
-import { Cursor, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import { Cursor, DriverException, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import type { Connection } from './connection';
@@ -15,12 +15,19 @@ export async function paginate<T extends object>(
   orderBy: QueryOrderMap<T>[],
 ): Promise<Connection<T>> {
   if (args.after) assertCursor(em, entity, args.after, orderBy);
-  const cursor = await em.findByCursor(entity, where, {
-    first: args.first,
-    after: args.after ?? undefined,
-    orderBy: orderBy as never,
-    includeCount: true,
-  });
+  let cursor;
+  try {
+    cursor = await em.findByCursor(entity, where, {
+      first: args.first,
+      after: args.after ?? undefined,
+      orderBy: orderBy as never,
+      includeCount: true,
+    });
+  } catch (error) {
+    // A cursor of another list can hold values of the wrong type for this ordering.
+    if (args.after && error instanceof DriverException) throw invalidCursor();
+    throw error;
+  }
   const nodes = [...cursor.items] as T[];
   return {
     nodes,
@@ -35,12 +42,15 @@ export async function paginate<T extends object>(
   };
 }
 
+function invalidCursor(): GraphQLError {
+  return new GraphQLError('`after` is not a cursor of this list and ordering; use a pageInfo.endCursor from the same query.', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
 /** A cursor from another list or ordering would page through the wrong rows: refuse it clearly. */
 function assertCursor<T extends object>(em: EntityManager, entity: new () => T, after: string, orderBy: QueryOrderMap<T>[]) {
-  const invalid = () =>
-    new GraphQLError('`after` is not a cursor of this list and ordering; use a pageInfo.endCursor from the same query.', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+  const invalid = invalidCursor;
   let values: unknown;
   try {
     values = Cursor.decode(after);

@@ -108,6 +108,47 @@ describe('inputs, errors and IDs', () => {
     expect(app.logs.join('\n')).not.toContain(app.adminToken);
   });
 
+  it('client mistakes that reach the database are BAD_USER_INPUT, and the log keeps no merchant text', async () => {
+    const marker = 'Zq7-private-merchant-text';
+    const nul = await app.raw(
+      `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } } }`,
+      { i: { subject: 'Bad\u0000byte', description: `${marker} with enough words`, category: 'BUG_FIX' } },
+      merchant.token,
+    );
+    expect(nul.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(nul.body.errors![0]!.message).toMatch(/NUL/);
+    expect(app.logs.join('\n')).not.toContain(marker);
+
+    const staffPage = await app.raw(`{ staffMembers(first: 1) { pageInfo { endCursor } } }`, {}, app.adminToken);
+    const foreign = staffPage.body.data!.staffMembers.pageInfo.endCursor;
+    const r = await app.raw(`query($a: String) { tickets(first: 5, after: $a) { totalCount } }`, { a: foreign }, app.adminToken);
+    expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('nested input is validated too: the reported environment', async () => {
+    const r = await app.raw(
+      `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } } }`,
+      {
+        i: {
+          subject: 'Nested',
+          description: 'Checking nested validation.',
+          category: 'BUG_FIX',
+          environment: { platform: 'NATIVE', opencartVersion: 'x'.repeat(500), extensions: [{ kind: 'EXTENSION', code: 'm', name: 'M', targetLine: 'bogus' }] },
+        },
+      },
+      merchant.token,
+    );
+    expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r.body.errors![0]!.message).toContain('targetLine must be one of 1.5, 2.x, 3.0, 4.x');
+  });
+
+  it('two requests racing to create the same customer: one succeeds, the other is told TAKEN', async () => {
+    const create = () => app.admin.CustomerCreate({ input: { email: 'race@shop.test', name: 'Racer' } });
+    const results = await Promise.all([create(), create(), create()]);
+    expect(results.filter((r) => r.customerCreate.customer).length).toBe(1);
+    expect(results.flatMap((r) => r.customerCreate.userErrors.map((e) => e.code))).toEqual(['TAKEN', 'TAKEN']);
+  });
+
   it('the health endpoint reports the database', async () => {
     const r = await fetch(`${app.url}/healthz`);
     expect(r.status).toBe(200);

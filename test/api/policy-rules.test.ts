@@ -303,6 +303,67 @@ describe('"Refunds … only for the current month and not for the whole contract
   });
 });
 
+describe('refunds under pressure', () => {
+  it('a refunded purchase cannot be refunded again in a later month', async () => {
+    const m = await createMerchant(app);
+    await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
+    app.setNow(DEFAULT_NOW.plus({ months: 1 }));
+    const again = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen, again.' } });
+    expect(again.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.NotEligible);
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('after a rejected request, a stolen-card claim for the same month is still refunded', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const first = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
+    await app.admin.RefundDecide({ input: { refundId: first.refundRequest.refund!.id, decision: RefundStatus.Rejected, note: 'Replied by phone in time.' } });
+    const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
+    expect(stolen.refundRequest.refund).toMatchObject({ status: RefundStatus.Approved, rule: RefundRule.StolenCardNoQuestions });
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('a stolen card ends the plan even when its month was already refunded', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const first = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
+    await app.admin.RefundDecide({ input: { refundId: first.refundRequest.refund!.id, decision: RefundStatus.Approved } });
+    const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
+    expect(stolen.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.AlreadyRefunded);
+    const sub = await m.sdk.SubscriptionDetail({ id: m.subscriptionId });
+    expect((sub.node as { status: string }).status).toBe(SubscriptionStatus.Refunded);
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('two admins deciding one refund at once: one decision, the other NOT_PENDING', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
+    const other = await createStaff(app, 'ADMIN');
+    const [a, b] = await Promise.all([
+      app.admin.RefundDecide({ input: { refundId: r.refundRequest.refund!.id, decision: RefundStatus.Approved } }),
+      other.sdk.RefundDecide({ input: { refundId: r.refundRequest.refund!.id, decision: RefundStatus.Rejected } }),
+    ]);
+    const codes = [a.refundDecide.userErrors[0]?.code, b.refundDecide.userErrors[0]?.code].filter(Boolean);
+    expect(codes).toEqual([UserErrorCode.NotPending]);
+    app.setNow(DEFAULT_NOW);
+  });
+});
+
+describe('"In order for us to provide support, you need to submit working web store admin and FTP credentials"', () => {
+  it('a merchant answering a question on a ticket without access sends it back to waiting for access, not to work', async () => {
+    const m = await createMerchant(app);
+    const created = await m.sdk.TicketCreate({ input: base });
+    const id = created.ticketCreate.ticket!.id;
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.WaitingOnCustomer, reason: 'Which theme?' } });
+    const reply = await m.sdk.TicketReply({ input: { ticketId: id, body: 'We use the default theme.' } });
+    expect(reply.ticketReply.ticket).toMatchObject({ status: TicketStatus.AwaitingAccess, sla: { running: false } });
+  });
+});
+
 describe('"Your access will be banned permanently"', () => {
   it('keys stop working, open tickets close, and the email or store cannot come back', async () => {
     const m = await createMerchant(app, { email: 'Forger+shop@Example.com', storeUrl: 'https://www.forged-store.example/' });
@@ -320,6 +381,17 @@ describe('"Your access will be banned permanently"', () => {
     expect(sameEmail.customerCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'email'] });
     const sameStore = await app.admin.CustomerCreate({ input: { email: 'someone-else@example.org', name: 'Other', storeUrl: 'forged-store.example' } });
     expect(sameStore.customerCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'storeUrl'] });
+
+    // Its tickets are closed for good: their clocks stopped, so they never show as overdue.
+    app.setNow(DEFAULT_NOW.plus({ days: 3 }));
+    const overdue = (await app.admin.Tickets({ first: 100, filter: { overdue: true } })).tickets.edges.map((e) => e.node.id);
+    expect(overdue).not.toContain(id);
+    app.setNow(DEFAULT_NOW);
+
+    // The store cannot come back through another account's ticket either.
+    const newcomer = await createMerchant(app);
+    const viaTicket = await newcomer.sdk.TicketCreate({ input: { ...base, environment: { platform: Platform.Native, opencartVersion: '3.0.3.8', storeUrl: 'https://forged-store.example/shop' } } });
+    expect(viaTicket.ticketCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'environment', 'storeUrl'] });
 
     const events = await app.admin.CustomerEvents({ id: m.customerId });
     const ban = (events.node as { events: { edges: Array<{ node: { action: string; rule: string | null; actorKind: string } }> } }).events.edges.find((e) => e.node.action === 'CUSTOMER_BANNED');

@@ -69,4 +69,40 @@ describe('SQL statements per request', () => {
     // Auth, page, count, customers, subscriptions, plans, staff (assignees and authors), last messages, unread counts, access.
     expect(large).toBeLessThanOrEqual(12);
   });
+
+  it('a page of customers with their keys, allowance, audit trail, tickets, conversations and subscriptions: flat too', async () => {
+    const CUSTOMERS = `query($first: Int!) {
+      customers(first: $first) { edges { node {
+        email apiKeys { prefix } allowance { used remaining }
+        events(first: 3) { totalCount edges { node { action } } }
+        tickets(first: 3) { totalCount edges { node {
+          number messages(first: 3) { totalCount edges { node { body author { displayName team } } } }
+          events(first: 3) { totalCount edges { node { action actorStaff { name } } } }
+        } } }
+        subscriptions(first: 3) { edges { node {
+          plan { kind } refunds { status } currentPeriod { index } allowance { used }
+          refundEligibility { eligible rule }
+        } } }
+      } } }
+    }`;
+    const count = async (first: number) => {
+      statements.length = 0;
+      counting = true;
+      const { body } = await app.raw(CUSTOMERS, { first }, app.adminToken);
+      counting = false;
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.customers.edges).toHaveLength(first);
+      for (const edge of body.data!.customers.edges) {
+        expect(edge.node.tickets.totalCount).toBe(10);
+        expect(edge.node.tickets.edges[0].node.messages.edges[0].node.body).toMatch(/^Reply to /);
+        // The first purchase's 10 tickets are used up: the next ticket draws on the second one.
+        expect(edge.node.allowance).toEqual({ used: 0, remaining: 10 });
+      }
+      return statements.length;
+    };
+    const two = await count(2);
+    const six = await count(6);
+    expect(two).toBeGreaterThanOrEqual(10);
+    expect(six).toBe(two);
+  });
 });

@@ -139,6 +139,23 @@ describe('"we will process the refund only for the current month and not for the
     expect(a.amountMinor).toBe(0);
   });
 
+  it.each([
+    ['a REFUNDED subscription (e.g. after a stolen-card refund)', SubscriptionStatus.REFUNDED, null],
+    ['a CANCELLED subscription, in a month after it was cancelled', SubscriptionStatus.CANCELLED, '2024-02-10T12:00'],
+  ])('"only for the current month": %s has no month left to refund', (_label, status, cancelledAt) => {
+    const base = request({ tickets: [breached], reason: RefundReason.STOLEN_CARD });
+    const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status, cancelledAt: cancelledAt ? ny(cancelledAt) : null } });
+    expect(a.eligible).toBe(false);
+    expect(a.rule).toBe(RefundRule.CURRENT_PERIOD_ONLY);
+    expect(a.amountMinor).toBe(0);
+  });
+
+  it('"only for the current month": a CANCELLED subscription keeps the month it was cancelled in', () => {
+    const base = request({ tickets: [breached] });
+    const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status: SubscriptionStatus.CANCELLED, cancelledAt: ny('2024-03-05T09:00') } });
+    expect(a).toMatchObject({ eligible: true, rule: RefundRule.PROMISE_BROKEN, periodIndex: 1, amountMinor: PRICE });
+  });
+
   it('an EXPIRED subscription has no current month', () => {
     const base = request({ tickets: [breached] });
     const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status: SubscriptionStatus.EXPIRED } });

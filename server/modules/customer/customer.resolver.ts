@@ -15,6 +15,7 @@ import { TicketConnection } from '../ticket/ticket.types';
 import { vaultService } from '../vault/vault.service';
 import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';
+import { CUSTOMER_EVENT_ORDER, CUSTOMER_SUBSCRIPTION_ORDER, CUSTOMER_TICKET_ORDER } from './customer.loaders';
 import { Customer } from './customer.entity';
 import { CustomerService } from './customer.service';
 import {
@@ -31,6 +32,7 @@ function customerService(ctx: AppContext) {
   return new CustomerService(ctx.em, {
     viewer: ctx.viewer,
     now: ctx.clock(),
+    calendar: ctx.calendar,
     onBanned: async (em, customerId) => {
       await vaultService(em, { viewer: ctx.viewer, now: ctx.clock() }).onCustomerBanned(customerId);
     },
@@ -57,12 +59,14 @@ export class CustomerResolver {
 
   @FieldResolver(() => TicketConnection, { description: "The customer's tickets, newest first." })
   tickets(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
-    return paginate(ctx.em, Ticket, { customer: customer.id }, args, [{ createdAt: 'desc' }, { id: 'desc' }]);
+    if (!args.after) return ctx.loaders.ticketsFirstPage.load({ parentId: customer.id, first: args.first });
+    return paginate(ctx.em, Ticket, { customer: customer.id }, args, CUSTOMER_TICKET_ORDER);
   }
 
   @FieldResolver(() => SubscriptionConnection, { description: "The customer's purchases, newest first." })
   subscriptions(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
-    return paginate(ctx.em, Subscription, { customer: customer.id }, args, [{ contractStart: 'desc' }, { id: 'desc' }]);
+    if (!args.after) return ctx.loaders.subscriptionsFirstPage.load({ parentId: customer.id, first: args.first });
+    return paginate(ctx.em, Subscription, { customer: customer.id }, args, CUSTOMER_SUBSCRIPTION_ORDER);
   }
 
   @FieldResolver(() => Allowance, { nullable: true, description: 'Tickets left on the plan the next ticket would draw on; null with no active plan.' })
@@ -72,12 +76,13 @@ export class CustomerResolver {
 
   @FieldResolver(() => [MerchantApiKey], { description: 'API keys (their secrets are never shown again).' })
   apiKeys(@Root() customer: Customer, @Ctx() ctx: AppContext) {
-    return ctx.em.find(MerchantApiKey, { customer: customer.id }, { orderBy: { createdAt: 'desc' } });
+    return ctx.loaders.apiKeysByCustomer.load(customer.id);
   }
 
   @FieldResolver(() => AuditEventConnection, { description: 'Account-level audit trail (bans, refunds, plans), oldest first.' })
   events(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
-    return paginate(ctx.em, AuditEvent, { customer: customer.id, ticket: null }, args, [{ createdAt: 'asc' }, { id: 'asc' }]);
+    if (!args.after) return ctx.loaders.customerEventsFirstPage.load({ parentId: customer.id, first: args.first });
+    return paginate(ctx.em, AuditEvent, { customer: customer.id, ticket: null }, args, CUSTOMER_EVENT_ORDER);
   }
 
   @Authorized(Role.AGENT)

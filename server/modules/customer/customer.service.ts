@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
@@ -6,6 +7,8 @@ import { audit } from '../audit/audit';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
+import type { SupportCalendar } from '../support-hours/support-calendar';
+import { syncClock } from '../ticket/ticket-clock';
 import { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
@@ -16,6 +19,7 @@ import type { CustomerBanInput, CustomerCreateInput, CustomerUpdateInput } from 
 export interface CustomerServiceDeps {
   viewer: Viewer;
   now: DateTime;
+  calendar: SupportCalendar;
   /** Called when a customer is banned, to destroy their stored store credentials at once. */
   onBanned?: (em: EntityManager, customerId: string) => Promise<void>;
 }
@@ -92,7 +96,8 @@ export class CustomerService {
   async ban(input: CustomerBanInput): Promise<Customer> {
     const { viewer, now } = this.deps;
     const id = requireId(input.customerId, 'Customer', ['input', 'customerId']);
-    const customer = await this.em.findOne(Customer, { id });
+    // Locked like ticket creation locks it: no ticket or access slips in while the ban is written.
+    const customer = await this.em.findOne(Customer, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
     if (customer.status === CustomerStatus.BANNED) {
       throw DomainError.of(UserErrorCode.BANNED, 'This customer is already banned.', ['input', 'customerId']);
@@ -106,9 +111,10 @@ export class CustomerService {
     const revoked = await this.em.nativeUpdate(MerchantApiKey, { customer: id, revokedAt: null }, { revokedAt: now.toJSDate() });
     const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } });
     for (const ticket of open) {
+      syncClock(ticket, now, this.deps.calendar);
       ticket.status = TicketStatus.CLOSED;
       ticket.closedAt = now.toJSDate();
-      ticket.clockRunningSince = null;
+      syncClock(ticket, now, this.deps.calendar);
       audit(this.em, viewer, { customerId: id, ticket, action: 'STATUS_CHANGED', rule: 'CUSTOMER_BANNED', details: { to: TicketStatus.CLOSED } });
     }
     await this.em.nativeUpdate(

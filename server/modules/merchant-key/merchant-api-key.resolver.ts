@@ -7,7 +7,7 @@ import { issueToken, MERCHANT_KEY_PREFIX } from '../../common/tokens';
 import { DomainError, UserError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { Customer, CustomerStatus } from '../customer/customer.entity';
-import { isCustomer } from '../viewer/viewer';
+import { isAdmin, isCustomer } from '../viewer/viewer';
 import { MerchantApiKey } from './merchant-api-key.entity';
 
 @InputType()
@@ -42,7 +42,9 @@ export class MerchantApiKeyPayload {
 @Resolver(() => MerchantApiKey)
 export class MerchantApiKeyResolver {
   @Authorized()
-  @Mutation(() => MerchantApiKeyPayload, { description: 'Issue an API key for the OpenCart module. The secret is returned once.' })
+  @Mutation(() => MerchantApiKeyPayload, {
+    description: 'Issue an API key for the OpenCart module (a merchant for itself, or an admin). The secret is returned once.',
+  })
   merchantApiKeyCreate(@Arg('input', () => MerchantApiKeyCreateInput) input: MerchantApiKeyCreateInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new MerchantApiKeyPayload(), async (em) => {
       let customerId: string;
@@ -52,6 +54,8 @@ export class MerchantApiKeyResolver {
         }
         customerId = ctx.viewer.customerId;
       } else {
+        // A key acts as the merchant (accepting quotes, giving access): only an admin may mint one.
+        if (!isAdmin(ctx.viewer)) throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only admins issue API keys for a merchant.', ['input', 'customerId']);
         customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
       }
       const customer = await em.findOne(Customer, { id: customerId });

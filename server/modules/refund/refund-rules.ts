@@ -70,6 +70,8 @@ export interface RefundRequestInput {
     pricePerPeriodMinor: number;
     /** Defaults to PREMIUM_MONTHLY. A one-time fix is a single period over the whole purchase. */
     planKind?: PlanKind;
+    /** When a CANCELLED subscription ended: only the month it ended in can still be refunded. */
+    cancelledAt?: DateTime | null;
   };
   now: DateTime;
   /** Indexes of periods already refunded. */
@@ -93,11 +95,17 @@ export function assessRefundRequest(input: RefundRequestInput): RefundAssessment
   const { reason, subscription: sub, now } = input;
   const stolen = reason === RefundReason.STOLEN_CARD;
   // A one-time fix is one period spanning the whole purchase (same window as its allowance).
-  const window =
-    sub.status === SubscriptionStatus.EXPIRED
-      ? null
-      : allowanceWindow(sub.planKind ?? PlanKind.PREMIUM_MONTHLY, sub.contractStart, sub.contractMonths, now);
-  const period = window?.period ?? null;
+  const window = (at: DateTime) => allowanceWindow(sub.planKind ?? PlanKind.PREMIUM_MONTHLY, sub.contractStart, sub.contractMonths, at);
+  const period = currentPeriod();
+  // Expired and refunded purchases have no current month any more; a cancelled one keeps the
+  // month it was cancelled in (the merchant may have cancelled because we failed them), no later.
+  function currentPeriod() {
+    if (sub.status === SubscriptionStatus.EXPIRED || sub.status === SubscriptionStatus.REFUNDED) return null;
+    const nowPeriod = window(now)?.period ?? null;
+    if (sub.status !== SubscriptionStatus.CANCELLED || nowPeriod === null) return nowPeriod;
+    const cancelledIn = sub.cancelledAt ? (window(sub.cancelledAt)?.period ?? null) : null;
+    return cancelledIn && cancelledIn.index === nowPeriod.index ? nowPeriod : null;
+  }
   const price = sub.pricePerPeriodMinor;
 
   const refuse = (rule: RefundRule, message: string, periodIndex: number | null, cancels = false): RefundAssessment => ({

@@ -12,7 +12,11 @@ import { RefundReason, RefundRule, RefundStatus } from './refund-rules';
 /** A refund request for one monthly period of a subscription. At most one per period. */
 @ObjectType({ implements: Node, description: 'A refund request for one billing period.' })
 @Entity()
-@Unique({ properties: ['subscription', 'periodIndex'] })
+// One refund per month: a rejected request does not count, so the index is partial.
+@Unique({
+  name: 'refund_subscription_id_period_index_unique',
+  expression: `create unique index "refund_subscription_id_period_index_unique" on "refund" ("subscription_id", "period_index") where "status" <> 'REJECTED'`,
+})
 export class Refund extends BaseEntity<'money' | 'status'> implements Node {
   @Field(() => ID, { name: 'id' })
   get globalId(): string {

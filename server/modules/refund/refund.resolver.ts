@@ -122,10 +122,11 @@ export class RefundResolver {
 
   @Authorized()
   @Mutation(() => RefundPayload, {
-    description: 'Ask for a refund of the current month. Stolen-card claims are approved at once; other eligible requests wait for an admin.',
+    description:
+      'Ask for a refund of the current month (merchants; admins on their behalf). Stolen-card claims are approved at once; other eligible requests wait for an admin.',
   })
   refundRequest(@Arg('input', () => RefundRequestInput) input: RefundRequestInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new RefundPayload(), async (em) => ({ refund: await refundService({ ...ctx, em }).request(input) }));
+    return runMutation(ctx.em, () => new RefundPayload(), async (em) => refundService({ ...ctx, em }).request(input));
   }
 
   @Authorized(Role.ADMIN)
@@ -139,20 +140,23 @@ export class RefundResolver {
 export class SubscriptionRefundResolver {
   @FieldResolver(() => RefundEligibility, { description: 'Would a refund of the current month be considered now (for a service failure)?' })
   async refundEligibility(@Root() subscription: Subscription, @Ctx() ctx: AppContext): Promise<RefundEligibility> {
-    const service = refundService(ctx);
-    const full = await ctx.em.findOneOrFail(Subscription, { id: subscription.id }, { populate: ['plan'] });
-    const a = await service.assess(full, RefundReason.SERVICE_NOT_DELIVERED, ctx.clock());
+    await ctx.loaders.plan.load(subscription.plan.id);
+    const [refunds, tickets] = await Promise.all([
+      ctx.loaders.refundsBySubscription.load(subscription.id),
+      ctx.loaders.ticketsBySubscription.load(subscription.id),
+    ]);
+    const a = await refundService(ctx).assess(subscription, RefundReason.SERVICE_NOT_DELIVERED, ctx.clock(), { refunds, tickets });
     return {
       eligible: a.eligible,
       rule: a.rule,
       message: a.message,
-      amount: a.eligible ? Money.of(a.amountMinor, full.currency) : null,
+      amount: a.eligible ? Money.of(a.amountMinor, subscription.currency) : null,
       periodIndex: a.periodIndex,
     };
   }
 
   @FieldResolver(() => [Refund])
   refunds(@Root() subscription: Subscription, @Ctx() ctx: AppContext) {
-    return ctx.em.find(Refund, { subscription: subscription.id }, { orderBy: { createdAt: 'desc' } });
+    return ctx.loaders.refundsBySubscription.load(subscription.id);
   }
 }

@@ -1,7 +1,8 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
-import { DomainError, UserErrorCode } from '../../common/user-error';
+import { DomainError, type UserError, UserErrorCode, userError } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { PlanKind, SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
@@ -11,7 +12,7 @@ import { Coverage } from '../ticket/coverage';
 import { slaView } from '../ticket/ticket-clock';
 import { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
-import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
+import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { StaffMember } from '../staff/staff-member.entity';
 import { assessRefundRequest, decideRefund, RefundReason, RefundRule, RefundStatus, type RefundAssessment, type RefundTicketFacts } from './refund-rules';
 import { Refund } from './refund.entity';
@@ -28,18 +29,20 @@ export class RefundService {
     private readonly deps: RefundServiceDeps,
   ) {}
 
-  async findSubscription(globalId: string, field: string[]): Promise<Subscription> {
+  async findSubscription(globalId: string, field: string[], lock = false): Promise<Subscription> {
     const id = requireId(globalId, 'Subscription', field);
     const { viewer } = this.deps;
     const where = isCustomer(viewer) ? { id, customer: viewer.customerId } : { id };
-    const subscription = await this.em.findOne(Subscription, where, { populate: ['plan'] });
+    const subscription = await this.em.findOne(Subscription, where, {
+      populate: ['plan'],
+      ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['s0'] } : {}),
+    });
     if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', field);
     return subscription;
   }
 
   /** The facts of each ticket of the subscription that the refund rules weigh. */
-  async ticketFacts(subscription: Subscription, at: DateTime): Promise<RefundTicketFacts[]> {
-    const tickets = await this.em.find(Ticket, { subscription: subscription.id });
+  ticketFacts(tickets: Ticket[], at: DateTime): RefundTicketFacts[] {
     return tickets.map((ticket) => {
       const sla = slaView(ticket, at, this.deps.calendar);
       const finished = ticket.status === TicketStatus.RESOLVED || ticket.status === TicketStatus.CLOSED;
@@ -55,8 +58,21 @@ export class RefundService {
     });
   }
 
-  async assess(subscription: Subscription, reason: RefundReason, at: DateTime, excludeRefundId?: string): Promise<RefundAssessment> {
-    const refunds = await this.em.find(Refund, { subscription: subscription.id, status: { $ne: RefundStatus.REJECTED } });
+  /**
+   * The rules' verdict on a refund of `subscription` (plan loaded) at `at`. Callers answering for
+   * many subscriptions at once pass the refunds and tickets they loaded in a batch.
+   */
+  async assess(
+    subscription: Subscription,
+    reason: RefundReason,
+    at: DateTime,
+    options: { excludeRefundId?: string; refunds?: Refund[]; tickets?: Ticket[] } = {},
+  ): Promise<RefundAssessment> {
+    const { excludeRefundId } = options;
+    const refunds = (options.refunds ?? (await this.em.find(Refund, { subscription: subscription.id }))).filter(
+      (r) => r.status !== RefundStatus.REJECTED,
+    );
+    const tickets = options.tickets ?? (await this.em.find(Ticket, { subscription: subscription.id }));
     return assessRefundRequest({
       reason,
       subscription: {
@@ -65,20 +81,35 @@ export class RefundService {
         contractMonths: subscription.months,
         pricePerPeriodMinor: subscription.priceAmount,
         planKind: subscription.plan.kind,
+        cancelledAt: subscription.cancelledAt ? DateTime.fromJSDate(subscription.cancelledAt) : null,
       },
       now: at,
       existingRefundPeriods: refunds.filter((r) => r.id !== excludeRefundId).map((r) => r.periodIndex),
-      tickets: await this.ticketFacts(subscription, at),
+      tickets: this.ticketFacts(tickets, at),
     });
   }
 
-  async request(input: { subscriptionId: string; reason: RefundReason; details: string }): Promise<Refund> {
+  /**
+   * A refund request, decided by the rules at once where they decide. Returns the refusal as
+   * userErrors without throwing when the refusal itself must be kept (a stolen card ends the
+   * subscription even when its month was already refunded).
+   */
+  async request(input: { subscriptionId: string; reason: RefundReason; details: string }): Promise<{ refund: Refund | null; userErrors?: UserError[] }> {
     const { viewer, now } = this.deps;
-    const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId']);
+    if (!isCustomer(viewer) && !isAdmin(viewer)) {
+      throw DomainError.of(UserErrorCode.FORBIDDEN, 'Refunds are requested by the merchant, or by an admin for them.');
+    }
+    // Serialises requests for one subscription: one refund per month holds under concurrency.
+    const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId'], true);
     const assessment = await this.assess(subscription, input.reason, now);
     if (!assessment.eligible || assessment.periodIndex === null) {
-      const code = assessment.rule === 'ONE_PER_PERIOD' ? UserErrorCode.ALREADY_REFUNDED : UserErrorCode.NOT_ELIGIBLE;
-      throw DomainError.of(code, assessment.message, ['input', 'subscriptionId']);
+      const code = assessment.rule === RefundRule.ONE_PER_PERIOD ? UserErrorCode.ALREADY_REFUNDED : UserErrorCode.NOT_ELIGIBLE;
+      const refusal = userError(code, assessment.message, ['input', 'subscriptionId']);
+      if (assessment.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) {
+        this.cancelForStolenCard(subscription);
+        return { refund: null, userErrors: [refusal] };
+      }
+      throw new DomainError([refusal]);
     }
     const start = contractStartOf(subscription);
     const refund = this.em.create(Refund, {
@@ -104,7 +135,7 @@ export class RefundService {
       details: { refundId: refund.id, periodIndex: refund.periodIndex, amount: refund.amount, status: refund.status },
     });
     if (assessment.cancelsSubscription) this.cancelForStolenCard(subscription);
-    return refund;
+    return { refund };
   }
 
   private cancelForStolenCard(subscription: Subscription): void {
@@ -121,14 +152,15 @@ export class RefundService {
   async decide(input: { refundId: string; decision: RefundStatus; note?: string | null }): Promise<Refund> {
     const { viewer, now } = this.deps;
     if (!isStaff(viewer)) throw DomainError.of(UserErrorCode.FORBIDDEN, 'Admins decide refunds.');
-    const refund = await this.em.findOne(Refund, { id: requireId(input.refundId, 'Refund', ['input', 'refundId']) });
+    // Locked: two admins deciding at once get one decision and one NOT_PENDING.
+    const refund = await this.em.findOne(Refund, { id: requireId(input.refundId, 'Refund', ['input', 'refundId']) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!refund) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Refund with this ID.', ['input', 'refundId']);
     if (refund.status !== RefundStatus.PENDING) {
       throw DomainError.of(UserErrorCode.NOT_PENDING, `This refund was already ${refund.status.toLowerCase()}.`, ['input', 'refundId']);
     }
     const subscription = await this.em.findOneOrFail(Subscription, { id: refund.subscription.id }, { populate: ['plan'] });
     // Judge by the facts now, as of the month the request was made in.
-    const assessment = await this.assess(subscription, refund.reason, DateTime.fromJSDate(refund.createdAt), refund.id);
+    const assessment = await this.assess(subscription, refund.reason, DateTime.fromJSDate(refund.createdAt), { excludeRefundId: refund.id });
     const result = decideRefund({ assessment, decision: input.decision });
     if (!result.ok) throw DomainError.of(UserErrorCode.NOT_ELIGIBLE, result.message, ['input', 'decision']);
     refund.status = result.status;

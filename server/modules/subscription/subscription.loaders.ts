@@ -1,6 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { childrenLoader } from '../../common/batched-connection';
 import { placeholders } from '../../common/sql';
+import { Ticket } from '../ticket/ticket.entity';
+import { SubscriptionStatus } from './entitlement-rules';
+import { Subscription } from './subscription.entity';
 
 /**
  * Allowance-consuming tickets per subscription and period, batched. Key: "<subscriptionId>:<periodIndex>",
@@ -8,6 +12,8 @@ import { placeholders } from '../../common/sql';
  */
 export function subscriptionLoaders(em: EntityManager) {
   return {
+    activeSubscriptionsByCustomer: childrenLoader(em, Subscription, 'customer', { contractStart: 'asc' }, { status: SubscriptionStatus.ACTIVE }),
+    ticketsBySubscription: childrenLoader(em, Ticket, 'subscription', { createdAt: 'asc' }),
     ticketsUsed: new DataLoader<string, number>(async (keys) => {
       const ids = [...new Set(keys.map((k) => k.split(':')[0]!))];
       const rows = await em.execute(

@@ -13,9 +13,9 @@ import { Customer, CustomerStatus } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { periodAt } from './billing-period';
-import { allowanceWindow, PlanKind, SubscriptionStatus } from './entitlement-rules';
+import { SubscriptionStatus } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
-import { contractStartOf, selectSubscriptionForTicket, summaryFor } from './subscription.service';
+import { allowanceKey, chooseSubscription, contractStartOf, summaryFor } from './subscription.service';
 import {
   BillingPeriodView,
   SubscriptionCancelInput,
@@ -30,18 +30,22 @@ async function allowanceOf(ctx: AppContext, subscription: Subscription): Promise
   const plan = await ctx.loaders.plan.load(subscription.plan.id);
   if (!plan) return null;
   const now = ctx.clock();
-  const window = allowanceWindow(plan.kind, contractStartOf(subscription), subscription.months, now);
-  if (!window) return null;
-  const key = plan.kind === PlanKind.PREMIUM_MONTHLY ? `${subscription.id}:${window.period.index}` : `${subscription.id}:*`;
-  const used = await ctx.loaders.ticketsUsed.load(key);
-  const summary = summaryFor(subscription, used, now);
+  const key = allowanceKey(subscription, now);
+  if (!key) return null;
+  const summary = summaryFor(subscription, await ctx.loaders.ticketsUsed.load(key), now);
   return summary && { planKind: plan.kind, ...summary };
 }
 
-/** The allowance of the plan a new ticket would draw on, or null with no active plan. */
+/** The allowance of the plan a new ticket would draw on, or null with no active plan (batched). */
 export async function currentAllowance(ctx: AppContext, customerId: string): Promise<Allowance | null> {
-  const subscription = await selectSubscriptionForTicket(ctx.em, customerId, ctx.clock(), true);
-  return subscription ? allowanceOf(ctx, subscription) : null;
+  const now = ctx.clock();
+  const subscriptions = await ctx.loaders.activeSubscriptionsByCustomer.load(customerId);
+  await Promise.all(subscriptions.map((s) => ctx.loaders.plan.load(s.plan.id)));
+  const chosen = await chooseSubscription(subscriptions, now, true, async (s) => {
+    const key = allowanceKey(s, now);
+    return key ? ctx.loaders.ticketsUsed.load(key) : 0;
+  });
+  return chosen ? allowanceOf(ctx, chosen) : null;
 }
 
 @Resolver(() => Subscription)

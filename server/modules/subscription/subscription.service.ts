@@ -1,7 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { Ticket } from '../ticket/ticket.entity';
-import { allowanceSummary, allowanceWindow, checkTicketEntitlement, PlanKind, SubscriptionStatus, type AllowanceSummary, type EntitlementResult } from './entitlement-rules';
+import {
+  allowanceSummary,
+  allowanceWindow,
+  checkTicketEntitlement,
+  PlanKind,
+  SubscriptionStatus,
+  type AllowanceSummary,
+  type EntitlementResult,
+} from './entitlement-rules';
 import { Subscription } from './subscription.entity';
 
 /** Billing periods follow the support zone's calendar months. */
@@ -11,18 +19,30 @@ export function contractStartOf(subscription: Subscription): DateTime {
   return DateTime.fromJSDate(subscription.contractStart, { zone: CONTRACT_ZONE });
 }
 
+/**
+ * What the allowance count of a subscription is keyed by: its monthly period for Premium,
+ * the whole purchase ("*") for a one-time fix; null outside the contract. Its plan must be loaded.
+ */
+export function allowanceKey(subscription: Subscription, now: DateTime): string | null {
+  const window = allowanceWindow(subscription.plan.kind, contractStartOf(subscription), subscription.months, now);
+  if (!window) return null;
+  return subscription.plan.kind === PlanKind.PREMIUM_MONTHLY ? `${subscription.id}:${window.period.index}` : `${subscription.id}:*`;
+}
+
 /** Tickets counted against the subscription's current allowance window. */
 export async function ticketsUsed(em: EntityManager, subscription: Subscription, now: DateTime): Promise<number> {
-  const window = allowanceWindow(subscription.plan.kind, contractStartOf(subscription), subscription.months, now);
-  if (!window) return 0;
+  const key = allowanceKey(subscription, now);
+  if (!key) return 0;
+  const period = key.split(':')[1]!;
   return em.count(Ticket, {
     subscription: subscription.id,
     consumesAllowance: true,
-    ...(subscription.plan.kind === PlanKind.PREMIUM_MONTHLY ? { periodIndex: window.period.index } : {}),
+    ...(period === '*' ? {} : { periodIndex: Number(period) }),
   });
 }
 
-export async function entitlementFor(em: EntityManager, subscription: Subscription, now: DateTime): Promise<EntitlementResult> {
+/** The entitlement rules for one subscription with `used` tickets in its window. */
+export function entitlementWith(subscription: Subscription, used: number, now: DateTime): EntitlementResult {
   return checkTicketEntitlement({
     planKind: subscription.plan.kind,
     allowancePerPeriod: subscription.plan.ticketAllowance,
@@ -30,8 +50,12 @@ export async function entitlementFor(em: EntityManager, subscription: Subscripti
     contractStart: contractStartOf(subscription),
     contractMonths: subscription.months,
     now,
-    ticketsUsedInPeriod: await ticketsUsed(em, subscription, now),
+    ticketsUsedInPeriod: used,
   });
+}
+
+export async function entitlementFor(em: EntityManager, subscription: Subscription, now: DateTime): Promise<EntitlementResult> {
+  return entitlementWith(subscription, await ticketsUsed(em, subscription, now), now);
 }
 
 export function summaryFor(subscription: Subscription, used: number, now: DateTime): AllowanceSummary | null {
@@ -46,31 +70,35 @@ export function summaryFor(subscription: Subscription, used: number, now: DateTi
 }
 
 /**
- * The subscription a new ticket draws on: Premium before one-time fixes, oldest first, the
- * first with allowance left. When none has any, the first candidate (its refusal says when
- * the allowance renews). Null when the customer has no active plan at all.
+ * The subscription a new ticket draws on, among a customer's subscriptions (plans loaded):
+ * active and within their contract, Premium before one-time fixes, oldest first, the first
+ * with allowance left. When none has any, the first candidate (its refusal says when the
+ * allowance renews). Null when the customer has no active plan at all.
  */
+export async function chooseSubscription(
+  subscriptions: Subscription[],
+  now: DateTime,
+  consumesAllowance: boolean,
+  usedOf: (subscription: Subscription) => Promise<number>,
+): Promise<Subscription | null> {
+  const candidates = subscriptions
+    .filter((s) => s.status === SubscriptionStatus.ACTIVE && s.contractStart.getTime() <= now.toMillis() && allowanceKey(s, now) !== null)
+    .sort((a, b) => rank(a) - rank(b) || a.contractStart.getTime() - b.contractStart.getTime());
+  if (candidates.length === 0) return null;
+  if (!consumesAllowance) return candidates[0]!;
+  // All counts asked for at once, so a DataLoader answers them in one batch.
+  const used = await Promise.all(candidates.map(usedOf));
+  return candidates.find((candidate, i) => entitlementWith(candidate, used[i]!, now).ok) ?? candidates[0]!;
+}
+
+const rank = (s: Subscription) => (s.plan.kind === PlanKind.PREMIUM_MONTHLY ? 0 : 1);
+
 export async function selectSubscriptionForTicket(
   em: EntityManager,
   customerId: string,
   now: DateTime,
   consumesAllowance: boolean,
 ): Promise<Subscription | null> {
-  const candidates = (
-    await em.find(
-      Subscription,
-      { customer: customerId, status: SubscriptionStatus.ACTIVE, contractStart: { $lte: now.toJSDate() } },
-      { populate: ['plan'], orderBy: { contractStart: 'asc' } },
-    )
-  )
-    .filter((s) => allowanceWindow(s.plan.kind, contractStartOf(s), s.months, now) !== null)
-    .sort((a, b) => rank(a) - rank(b));
-  if (candidates.length === 0) return null;
-  if (!consumesAllowance) return candidates[0]!;
-  for (const candidate of candidates) {
-    if ((await entitlementFor(em, candidate, now)).ok) return candidate;
-  }
-  return candidates[0]!;
+  const subscriptions = await em.find(Subscription, { customer: customerId, status: SubscriptionStatus.ACTIVE }, { populate: ['plan'] });
+  return chooseSubscription(subscriptions, now, consumesAllowance, (s) => ticketsUsed(em, s, now));
 }
-
-const rank = (s: Subscription) => (s.plan.kind === PlanKind.PREMIUM_MONTHLY ? 0 : 1);

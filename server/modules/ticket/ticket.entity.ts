@@ -112,7 +112,7 @@ export class Ticket extends BaseEntity implements Node {
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   clockRunningSince?: Date | null = null;
 
-  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: `'9999-12-31T00:00:00Z'` })
+  @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: `'9999-12-31 00:00:00+00'` })
   urgencyAt: Date = NOT_DUE;
 
   @Field(() => Date, { nullable: true })

@@ -1,13 +1,35 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { firstPageLoader } from '../../common/batched-connection';
 import { placeholders } from '../../common/sql';
+import { AuditEvent } from '../audit/audit-event.entity';
+import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { isStaff, type Viewer } from '../viewer/viewer';
 import { TicketMessage } from './ticket-message.entity';
+
+export const MESSAGE_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+export const EVENT_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 
 /** Batched per-ticket lookups; merchants never see internal notes, so their loaders skip them. */
 export function ticketLoaders(em: EntityManager, viewer: Viewer) {
   const staff = isStaff(viewer);
   return {
+    /** The conversation's first page per ticket, oldest first (the order of `Ticket.messages`). */
+    messagesFirstPage: firstPageLoader(em, TicketMessage, {
+      table: 'ticket_message',
+      parentColumn: 'ticket_id',
+      where: staff ? undefined : 'internal = false',
+      orderSql: 't.created_at asc, t.id asc',
+      orderBy: MESSAGE_ORDER,
+    }),
+    /** The audit trail's first page per ticket, oldest first (the order of `Ticket.events`). */
+    eventsFirstPage: firstPageLoader(em, AuditEvent, {
+      table: 'audit_event',
+      parentColumn: 'ticket_id',
+      where: staff ? undefined : `action not in (${STAFF_ONLY_ACTIONS.map((a) => `'${a}'`).join(', ')})`,
+      orderSql: 't.created_at asc, t.id asc',
+      orderBy: EVENT_ORDER,
+    }),
     lastMessage: new DataLoader<string, TicketMessage | null>(async (ticketIds) => {
       const rows = await em.execute(
         `select distinct on (ticket_id) * from ticket_message

@@ -8,7 +8,7 @@ import { idOfType } from '../../common/global-id';
 import { Money } from '../../common/money';
 import { runMutation } from '../../common/mutation';
 import { paginate } from '../../common/paginate';
-import { AuditEventConnection } from '../audit/audit.types';
+import { AuditEventConnection, STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
@@ -20,6 +20,7 @@ import { slaView } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
+import { EVENT_ORDER, MESSAGE_ORDER } from './ticket.loaders';
 import { TicketService } from './ticket.service';
 import {
   OpenCartEnvironmentView,
@@ -116,8 +117,9 @@ export class TicketResolver {
 
   @FieldResolver(() => TicketMessageConnection, { description: 'The conversation, oldest first. Merchants never see internal notes.' })
   async messages(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    if (!args.after) return ctx.loaders.messagesFirstPage.load({ parentId: ticket.id, first: args.first });
     const where: FilterQuery<TicketMessage> = isCustomer(ctx.viewer) ? { ticket: ticket.id, internal: false } : { ticket: ticket.id };
-    return paginate(ctx.em, TicketMessage, where, args, [{ createdAt: 'asc' }, { id: 'asc' }]);
+    return paginate(ctx.em, TicketMessage, where, args, MESSAGE_ORDER);
   }
 
   @FieldResolver(() => TicketMessage, { nullable: true })
@@ -132,10 +134,11 @@ export class TicketResolver {
 
   @FieldResolver(() => AuditEventConnection, { description: 'The audit trail of this ticket, oldest first.' })
   async events(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    if (!args.after) return ctx.loaders.eventsFirstPage.load({ parentId: ticket.id, first: args.first });
     const where: FilterQuery<AuditEvent> = isCustomer(ctx.viewer)
-      ? { ticket: ticket.id, action: { $nin: ['INTERNAL_NOTE_ADDED'] } }
+      ? { ticket: ticket.id, action: { $nin: [...STAFF_ONLY_ACTIONS] } }
       : { ticket: ticket.id };
-    return paginate(ctx.em, AuditEvent, where, args, [{ createdAt: 'asc' }, { id: 'asc' }]);
+    return paginate(ctx.em, AuditEvent, where, args, EVENT_ORDER);
   }
 
   // ---------- computed ----------

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode, userError } from '../../common/user-error';
 import { audit } from '../audit/audit';
-import { Customer, CustomerStatus } from '../customer/customer.entity';
+import { BanIdentityKind, storeDomain } from '../customer/ban-rules';
+import { BannedIdentity, Customer, CustomerStatus } from '../customer/customer.entity';
 import { assessPlatform, PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
 import { StaffMember, StaffTeam } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
@@ -142,6 +143,7 @@ export class TicketService {
           extensions: (environment.extensions ?? []).map((e) => ({ code: e.code, name: e.name, version: e.version, targetLine: e.targetLine })),
         })
       : null;
+    await this.refuseBannedStore(environment?.storeUrl ?? null);
     const language = assessEnglish(`${input.subject}\n\n${input.description}`);
 
     const [{ n }] = await this.em.execute<[{ n: string }]>("select nextval('ticket_serial_seq') as n");
@@ -210,6 +212,15 @@ export class TicketService {
     return { ticket, notices };
   }
 
+  /** A permanent ban covers the store too: its domain cannot come back under another account. */
+  private async refuseBannedStore(storeUrl: string | null): Promise<void> {
+    const domain = storeDomain(storeUrl);
+    if (!domain) return;
+    if (await this.em.count(BannedIdentity, { kind: BanIdentityKind.STORE_DOMAIN, value: domain })) {
+      throw DomainError.of(UserErrorCode.BANNED, 'Support for this store was ended permanently.', ['input', 'environment', 'storeUrl']);
+    }
+  }
+
   async reply(input: TicketReplyInput): Promise<{ message: TicketMessage; ticket: Ticket; notices: Notice[] }> {
     const { viewer, now, calendar } = this.deps;
     const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
@@ -232,7 +243,10 @@ export class TicketService {
       message.notEnglish = !language.english;
       if (!language.english) notices.push(notice('NOT_ENGLISH', language.notice ?? ENGLISH_ONLY_NOTICE));
       // The merchant answered: the ball is back with us.
-      if (ticket.status === TicketStatus.WAITING_ON_CUSTOMER) this.setStatus(ticket, TicketStatus.OPEN, 'CUSTOMER_REPLIED');
+      // Without access the ticket goes back to waiting for it, not to work.
+      if (ticket.status === TicketStatus.WAITING_ON_CUSTOMER) {
+        this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, 'CUSTOMER_REPLIED');
+      }
       else if (ticket.status === TicketStatus.RESOLVED) await this.reopen(ticket, 'CUSTOMER_REPLIED');
       ticket.customerLastReadAt = now.toJSDate();
     } else if (isStaff(viewer)) {
@@ -340,16 +354,17 @@ export class TicketService {
     }
     const notices: Notice[] = [];
     if (from === TicketStatus.RESOLVED && to === TicketStatus.OPEN) {
-      await this.reopen(ticket, reason ?? 'STAFF_REOPENED');
+      await this.reopen(ticket, 'STAFF_REOPENED', reason);
       return notices;
     }
-    this.setStatus(ticket, to, reason);
+    this.setStatus(ticket, to, null, reason);
     if (to === TicketStatus.RESOLVED) notices.push(notice('DISABLE_ACCESS', DISABLE_ACCESS_NOTICE));
     if (to === TicketStatus.RESOLVED || to === TicketStatus.CLOSED) await vaultService(this.em, this.deps).onResolved(ticket);
     return notices;
   }
 
-  private setStatus(ticket: Ticket, to: TicketStatus, reason: string | null): void {
+  /** `rule` names the policy rule or event that moved the ticket; `note` is staff's own words. */
+  private setStatus(ticket: Ticket, to: TicketStatus, rule: string | null, note: string | null = null): void {
     const { now, calendar, viewer } = this.deps;
     const from = ticket.status;
     // Bank the clock under the old status before the new one decides whether it runs.
@@ -366,8 +381,8 @@ export class TicketService {
       customerId: ticket.customer.id,
       ticket,
       action: 'STATUS_CHANGED',
-      rule: reason && /^[A-Z_]+$/.test(reason) ? reason : null,
-      details: { from, to, reason },
+      rule,
+      details: { from, to, reason: note },
     });
     if (to === TicketStatus.RESOLVED) {
       audit(this.em, 'system', { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLE_REQUESTED', rule: 'DISABLE_TEMPORARY_ACCESS' });
@@ -375,16 +390,16 @@ export class TicketService {
   }
 
   /** A resolved ticket comes back: the resolution clock restarts, and access is asked for again if it was disabled. */
-  private async reopen(ticket: Ticket, reason: string): Promise<void> {
+  private async reopen(ticket: Ticket, rule: string, note: string | null = null): Promise<void> {
     ticket.resolvedAt = null;
     ticket.resolutionMinutes = null;
     const accessShredded = await vaultService(this.em, this.deps).onReopened(ticket);
     if ((ticket.accessDisabledAt || accessShredded) && ticket.accessState === AccessState.PROVIDED) {
       ticket.accessState = AccessState.MISSING;
       ticket.accessDisabledAt = null;
-      this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, reason);
+      this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, rule, note);
     } else {
-      this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, reason);
+      this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, rule, note);
     }
   }
 

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../common/date-time.scalar';
 import { Money } from '../../common/money';
@@ -129,6 +129,7 @@ export class OpenCartEnvironmentInput {
   @Field(() => [InstalledExtensionInput], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
   extensions?: InstalledExtensionInput[] | null;
 
   @Field(() => String, { nullable: true, description: 'The last lines of the error log, secrets redacted by the module (opt-in).' })
@@ -311,6 +312,7 @@ export class TicketCreateInput {
 
   @Field(() => OpenCartEnvironmentInput, { nullable: true })
   @IsOptional()
+  @ValidateNested()
   environment?: OpenCartEnvironmentInput | null;
 
   @Field(() => TicketAccessInput, { nullable: true, description: 'Store-admin and file access, given with the ticket: work can start at once. Write-only.' })

@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/context';
 import { fromGlobalId } from '../../common/global-id';
 import { Node } from '../../common/node';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { Customer } from '../customer/customer.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { Plan } from '../plan/plan.entity';
@@ -36,7 +37,7 @@ const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
   MerchantApiKey: { entity: MerchantApiKey, scope: ownedByCustomer },
   AuditEvent: {
     entity: AuditEvent,
-    scope: (v, id) => (v.kind === 'staff' ? { id } : v.kind === 'customer' ? { id, customer: v.customerId, action: { $ne: 'INTERNAL_NOTE_ADDED' } } : null),
+    scope: (v, id) => (v.kind === 'staff' ? { id } : v.kind === 'customer' ? { id, customer: v.customerId, action: { $nin: [...STAFF_ONLY_ACTIONS] } } : null),
   },
   StaffMember: { entity: StaffMember, scope: staffOnly },
 };
