@@ -10,6 +10,13 @@ class AccessManager {
 	const FIRSTNAME = 'OpenCart Support';
 	/** Ticket statuses after which support no longer needs the store. */
 	const FINISHED = array('RESOLVED', 'CLOSED');
+	/**
+	 * Days after which a temporary user is disabled whatever the API says: the clean-up must not
+	 * depend on the API answering (revoked key, lapsed subscription, API gone).
+	 */
+	const MAX_AGE_DAYS = 30;
+	/** OpenCart 4.x tables keyed by user_id that OpenCart's own deleteUser() clears too. */
+	const USER_TABLES = array('user_login', 'user_authorize');
 
 	private $db;
 	private $prefix;
@@ -42,23 +49,56 @@ class AccessManager {
 		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
 	}
 
-	/** Disables every temporary user still active, removes the dedicated group if unused, drops the table. */
-	public function uninstall() {
+	/**
+	 * Leaves nothing behind: disables every temporary user still active, tells the API (best effort,
+	 * within $deadline) for each ticket it was not told about yet, deletes the temporary users this
+	 * module created, deletes the dedicated group once no user is left in it,
+	 * and drops the table.
+	 *
+	 * @param ApiClient|null $api      null when the module has no endpoint or key (nothing to tell)
+	 * @param float|null     $deadline microtime(true) after which the API is not called any more
+	 * @return array disabled (ticket IDs), confirmed (ticket IDs), errors (messages), deleted (users)
+	 */
+	public function uninstall($api = null, $deadline = null) {
+		$result = array('disabled' => array(), 'confirmed' => array(), 'errors' => array(), 'deleted' => 0);
+
 		foreach ($this->active() as $row) {
-			$this->disableUser((int)$row['user_id']);
+			$this->disableRow($row);
+			$result['disabled'][] = (string)$row['ticket_id'];
+		}
+
+		$result['disabled'] = array_values(array_unique($result['disabled']));
+
+		if ($api !== null && $api->isConfigured()) {
+			$this->confirmPending($api, $deadline, $result);
+		}
+
+		foreach ($this->all() as $row) {
+			// By ID and name: only the user this module created for the ticket (even if someone enabled it again).
+			$this->db->query("DELETE FROM `" . $this->prefix . "user` WHERE `user_id` = '" . (int)$row['user_id'] . "' AND `username` = '" . $this->db->escape($row['username']) . "'");
+			$result['deleted'] += (int)$this->db->countAffected();
+
+			foreach (self::USER_TABLES as $table) {
+				if ($this->db->query("SHOW TABLES LIKE '" . $this->db->escape($this->prefix . $table) . "'")->num_rows) {
+					$this->db->query("DELETE FROM `" . $this->prefix . $table . "` WHERE `user_id` = '" . (int)$row['user_id'] . "'");
+				}
+			}
 		}
 
 		$group = $this->dedicatedGroupId();
 
 		if ($group !== null) {
-			$users = $this->db->query("SELECT `user_id` FROM `" . $this->prefix . "user` WHERE `user_group_id` = '" . (int)$group . "' AND `status` = '1'");
+			$users = $this->db->query("SELECT `user_id` FROM `" . $this->prefix . "user` WHERE `user_group_id` = '" . (int)$group . "'");
 
+			// A user the merchant moved into the group keeps it (and its permissions).
 			if (!$users->num_rows) {
 				$this->db->query("DELETE FROM `" . $this->prefix . "user_group` WHERE `user_group_id` = '" . (int)$group . "'");
 			}
 		}
 
 		$this->db->query("DROP TABLE IF EXISTS `" . $this->table() . "`");
+
+		return $result;
 	}
 
 	/**
@@ -81,7 +121,7 @@ class AccessManager {
 
 		$this->db->query("INSERT INTO `" . $this->table() . "` SET `ticket_id` = '" . $this->db->escape($ticketId) . "', `ticket_number` = '" . $this->db->escape($ticketNumber) . "', `user_id` = '" . $userId . "', `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `created_at` = NOW()");
 
-		return array('user_id' => $userId, 'username' => $username, 'password' => $password, 'user_group_id' => (int)$groupId);
+		return array('access_id' => (int)$this->db->getLastId(), 'user_id' => $userId, 'username' => $username, 'password' => $password, 'user_group_id' => (int)$groupId);
 	}
 
 	/** "ocsupport_42_1a2b" for ticket OC-000042: recognisable, unique, within OpenCart's 20 characters. */
@@ -121,6 +161,28 @@ class AccessManager {
 		return $this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `disabled_at` IS NULL")->rows;
 	}
 
+	/** The ticket's temporary users not disabled yet. */
+	public function activeFor($ticketId) {
+		return $this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `disabled_at` IS NULL AND `ticket_id` = '" . $this->db->escape($ticketId) . "'")->rows;
+	}
+
+	/** Active temporary users created more than MAX_AGE_DAYS ago. */
+	public function expired($now = null) {
+		$limit = ($now === null ? time() : (int)$now) - self::MAX_AGE_DAYS * 86400;
+		$rows = array();
+
+		foreach ($this->active() as $row) {
+			$created = strtotime((string)$row['created_at']);
+
+			// A date that cannot be read counts as old: the user goes rather than stays forever.
+			if ($created === false || $created < $limit) {
+				$rows[] = $row;
+			}
+		}
+
+		return $rows;
+	}
+
 	/** Every temporary user this module created, newest last. */
 	public function all() {
 		return $this->db->query("SELECT * FROM `" . $this->table() . "`")->rows;
@@ -139,31 +201,63 @@ class AccessManager {
 	public function disable($ticketId) {
 		$count = 0;
 
-		foreach ($this->active() as $row) {
-			if ((string)$row['ticket_id'] !== (string)$ticketId) {
-				continue;
-			}
-
-			$this->disableUser((int)$row['user_id']);
-			$this->db->query("UPDATE `" . $this->table() . "` SET `disabled_at` = NOW() WHERE `access_id` = '" . (int)$row['access_id'] . "'");
+		foreach ($this->activeFor($ticketId) as $row) {
+			$this->disableRow($row);
 			$count++;
 		}
 
 		return $count;
 	}
 
+	/** Disables one temporary user that support never received (or no longer needs to hear about), and settles it. */
+	public function revoke($accessId) {
+		$rows = $this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `access_id` = '" . (int)$accessId . "'")->rows;
+
+		foreach ($rows as $row) {
+			if (empty($row['disabled_at'])) {
+				$this->disableRow($row);
+			}
+		}
+
+		$this->markAccessConfirmed($accessId);
+	}
+
 	public function markConfirmed($ticketId) {
 		$this->db->query("UPDATE `" . $this->table() . "` SET `confirmed_at` = NOW() WHERE `ticket_id` = '" . $this->db->escape($ticketId) . "' AND `confirmed_at` IS NULL");
 	}
 
+	/** One row needs no confirmation (the API never had its password, or has replaced it). */
+	public function markAccessConfirmed($accessId) {
+		$this->db->query("UPDATE `" . $this->table() . "` SET `confirmed_at` = NOW() WHERE `access_id` = '" . (int)$accessId . "' AND `confirmed_at` IS NULL");
+	}
+
 	/**
 	 * Disables the users of finished tickets and tells the API, retrying confirmations that failed.
+	 * Users older than MAX_AGE_DAYS are disabled first, without asking the API, so that the clean-up
+	 * also happens when the API cannot be reached or no longer accepts the key. A ticket the API no
+	 * longer returns (null node, NOT_FOUND) counts as finished.
 	 *
-	 * @param ApiClient $api
-	 * @return array disabled (ticket IDs), confirmed (ticket IDs), errors (messages)
+	 * @param ApiClient|null $api      null when the module has no endpoint or key
+	 * @param float|null     $deadline microtime(true) after which the API is not called any more
+	 * @return array disabled (ticket IDs), expired (ticket IDs disabled by age), confirmed (ticket IDs), errors (messages)
 	 */
-	public function sweep($api) {
-		$result = array('disabled' => array(), 'confirmed' => array(), 'errors' => array());
+	public function sweep($api, $deadline = null) {
+		$result = array('disabled' => array(), 'expired' => array(), 'confirmed' => array(), 'errors' => array());
+
+		foreach ($this->expired() as $row) {
+			$this->disableRow($row);
+			$ticketId = (string)$row['ticket_id'];
+
+			if (!in_array($ticketId, $result['expired'], true)) {
+				$result['expired'][] = $ticketId;
+				$result['disabled'][] = $ticketId;
+			}
+		}
+
+		if ($api === null || !$api->isConfigured()) {
+			return $result;
+		}
+
 		$tickets = array();
 
 		foreach ($this->active() as $row) {
@@ -171,6 +265,10 @@ class AccessManager {
 		}
 
 		foreach (array_keys($tickets) as $ticketId) {
+			if (self::late($deadline)) {
+				return $result;
+			}
+
 			try {
 				$response = $api->execute('TicketState', array('id' => $ticketId));
 			} catch (ApiException $e) {
@@ -179,38 +277,61 @@ class AccessManager {
 				return $result;
 			}
 
-			$node = isset($response['data']['node']) && is_array($response['data']['node']) ? $response['data']['node'] : array();
-			$status = isset($node['status']) ? $node['status'] : null;
-			$finished = in_array($status, self::FINISHED, true) || !empty($node['disableAccessRequested']);
-
-			if ($finished && $this->disable($ticketId) > 0) {
+			if (self::finished($response) && $this->disable($ticketId) > 0) {
 				$result['disabled'][] = $ticketId;
 			}
 		}
 
-		$pending = array();
-
-		foreach ($this->unconfirmed() as $row) {
-			$pending[(string)$row['ticket_id']] = true;
-		}
-
-		foreach (array_keys($pending) as $ticketId) {
-			if ($this->confirm($api, $ticketId, $result['errors'])) {
-				$result['confirmed'][] = $ticketId;
-			}
-		}
+		$this->confirmPending($api, $deadline, $result);
 
 		return $result;
 	}
 
+	/**
+	 * Whether a TicketState answer means support no longer needs the store: resolved or closed, the
+	 * API asked for the access to be disabled, or the API no longer returns the ticket at all.
+	 */
+	public static function finished(array $response) {
+		$codes = array();
+
+		if (!empty($response['errors']) && is_array($response['errors'])) {
+			foreach ($response['errors'] as $error) {
+				$codes[] = isset($error['extensions']['code']) ? (string)$error['extensions']['code'] : '';
+			}
+		}
+
+		if (in_array('NOT_FOUND', $codes, true)) {
+			return true;
+		}
+
+		if ($codes || !isset($response['data']) || !is_array($response['data']) || !array_key_exists('node', $response['data'])) {
+			// Some other error, or no answer about the ticket: ask again next time.
+			return false;
+		}
+
+		$node = $response['data']['node'];
+
+		// null: deleted, or no longer visible to this key. No status: the ID is not a ticket's.
+		if (!is_array($node) || !isset($node['status'])) {
+			return true;
+		}
+
+		return in_array($node['status'], self::FINISHED, true) || !empty($node['disableAccessRequested']);
+	}
+
 	/** Tells the API the ticket's access was disabled; true when it accepted. */
 	public function confirm($api, $ticketId, array &$errors) {
+		return $this->tell($api, $ticketId, $errors) === 'confirmed';
+	}
+
+	/** @return string confirmed, refused or unreachable */
+	private function tell($api, $ticketId, array &$errors) {
 		try {
 			$response = $api->execute('TicketAccessDisabledConfirm', array('input' => array('ticketId' => $ticketId)));
 		} catch (ApiException $e) {
 			$errors[] = $e->getMessage();
 
-			return false;
+			return in_array($e->kind, array('TIMEOUT', 'UNREACHABLE'), true) ? 'unreachable' : 'refused';
 		}
 
 		$payload = isset($response['data']['ticketAccessDisabledConfirm']) ? $response['data']['ticketAccessDisabledConfirm'] : null;
@@ -218,20 +339,62 @@ class AccessManager {
 		if (!is_array($payload)) {
 			$errors[] = isset($response['errors'][0]['message']) ? (string)$response['errors'][0]['message'] : 'The support desk did not confirm.';
 
-			return false;
+			return 'refused';
 		}
 
 		if (!empty($payload['userErrors'])) {
 			foreach ($payload['userErrors'] as $error) {
+				if (isset($error['code']) && $error['code'] === 'NOT_FOUND') {
+					// The API no longer has this ticket: there is nobody left to tell.
+					$this->markConfirmed($ticketId);
+
+					return 'confirmed';
+				}
+			}
+
+			foreach ($payload['userErrors'] as $error) {
 				$errors[] = (string)$error['message'];
 			}
 
-			return false;
+			return 'refused';
 		}
 
 		$this->markConfirmed($ticketId);
 
-		return true;
+		return 'confirmed';
+	}
+
+	/** Tells the API about every ticket whose users were disabled but not confirmed yet. */
+	private function confirmPending($api, $deadline, array &$result) {
+		$pending = array();
+
+		foreach ($this->unconfirmed() as $row) {
+			$pending[(string)$row['ticket_id']] = true;
+		}
+
+		foreach (array_keys($pending) as $ticketId) {
+			if (self::late($deadline)) {
+				return;
+			}
+
+			$outcome = $this->tell($api, $ticketId, $result['errors']);
+
+			if ($outcome === 'confirmed') {
+				$result['confirmed'][] = $ticketId;
+			} elseif ($outcome === 'unreachable') {
+				// The API cannot be reached: do not wait once per ticket.
+				return;
+			}
+		}
+	}
+
+	private static function late($deadline) {
+		return $deadline !== null && microtime(true) >= $deadline;
+	}
+
+	private function disableRow(array $row) {
+		$this->disableUser((int)$row['user_id']);
+		$this->db->query("UPDATE `" . $this->table() . "` SET `disabled_at` = NOW() WHERE `access_id` = '" . (int)$row['access_id'] . "'");
 	}
 
 	private function disableUser($userId) {

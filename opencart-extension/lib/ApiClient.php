@@ -24,7 +24,7 @@ class ApiClient {
 	private $timeout;
 
 	/**
-	 * @param string $endpoint   the API's URL (http or https)
+	 * @param string $endpoint   the API's URL (https, or http to localhost)
 	 * @param string $apiKey     the merchant's API key; never leaves the server except to $endpoint
 	 * @param array  $operations operation name => document (the allowlist)
 	 * @param Http   $http
@@ -42,10 +42,27 @@ class ApiClient {
 		return $this->endpoint !== '' && $this->apiKey !== '';
 	}
 
-	public static function validEndpoint($endpoint) {
-		$parts = parse_url((string)$endpoint);
+	/** Hosts that may be reached over plain http://: the key never crosses a network there. */
+	const LOCAL_HOSTS = array('localhost', '127.0.0.1', '[::1]', '::1');
 
-		return is_array($parts) && isset($parts['scheme'], $parts['host']) && in_array(strtolower($parts['scheme']), array('http', 'https'), true) && !isset($parts['user']);
+	/** Said wherever an endpoint is refused, so the merchant sees the rule. */
+	const ENDPOINT_RULE = 'The API endpoint must be an https:// address, for example https://support.example.com/graphql. Plain http:// is accepted only for localhost or 127.0.0.1 (a support desk on this same server), because your API key would otherwise travel unencrypted.';
+
+	/** https:// anywhere; http:// only to this machine (the bearer key would cross the network in clear text). */
+	public static function validEndpoint($endpoint) {
+		$parts = parse_url(trim((string)$endpoint));
+
+		if (!is_array($parts) || !isset($parts['scheme'], $parts['host']) || isset($parts['user']) || isset($parts['pass'])) {
+			return false;
+		}
+
+		$scheme = strtolower($parts['scheme']);
+
+		if ($scheme === 'https') {
+			return true;
+		}
+
+		return $scheme === 'http' && in_array(strtolower($parts['host']), self::LOCAL_HOSTS, true);
 	}
 
 	public function hasOperation($name) {
@@ -68,7 +85,7 @@ class ApiClient {
 		}
 
 		if (!self::validEndpoint($this->endpoint)) {
-			throw new ApiException('NOT_CONFIGURED', 'The API endpoint must be an http:// or https:// address.');
+			throw new ApiException('NOT_CONFIGURED', self::ENDPOINT_RULE);
 		}
 
 		$body = json_encode(array(

@@ -18,6 +18,14 @@ class Endpoint {
 	/** Seconds between two automatic checks for resolved tickets on admin page loads. */
 	const SWEEP_INTERVAL = 60;
 
+	/**
+	 * Seconds per API call on paths the merchant did not ask for (the admin-visit event, uninstall):
+	 * a slow API must not hold up every admin page.
+	 */
+	const BACKGROUND_TIMEOUT = 3;
+	/** Seconds after which those paths make no further API call. */
+	const BACKGROUND_BUDGET = 5;
+
 	private $deps;
 	private $settings;
 	private $operations;
@@ -36,6 +44,9 @@ class Endpoint {
 	 *   http           optional Http
 	 *   timeout        optional seconds
 	 *   line           "3.0" or "4.x": the package installed
+	 *   loginSecurity  the name of the OpenCart setting that asks every admin login for a code sent
+	 *                  by e-mail (4.0.2+ "config_security", 4.1 "config_user_2fa") when it is on, else
+	 *                  '': a temporary user has no e-mail address, so it could not log in
 	 */
 	public function __construct(array $deps) {
 		$this->deps = $deps + array(
@@ -48,6 +59,7 @@ class Endpoint {
 			'http' => null,
 			'timeout' => 15,
 			'line' => null,
+			'loginSecurity' => '',
 		);
 		$this->settings = $this->deps['settings'];
 		$this->operations = $this->deps['operations'];
@@ -62,7 +74,8 @@ class Endpoint {
 		$handlers = array(
 			'bootstrap' => array('bootstrap', false),
 			'settings.save' => array('saveSettings', true),
-			'settings.test' => array('testConnection', false),
+			// Sends the key to an address: as sensitive as changing the settings.
+			'settings.test' => array('testConnection', true),
 			'environment' => array('environment', false),
 			'graphql' => array('graphql', false),
 			'ticket.create' => array('createTicket', true),
@@ -86,6 +99,33 @@ class Endpoint {
 		} catch (ApiException $e) {
 			return self::failure($e->kind === 'NOT_CONFIGURED' ? 409 : 502, $e->kind, $e->getMessage());
 		}
+	}
+
+	/**
+	 * The admin-visit event (admin/controller/common/header/before): disables temporary users whose
+	 * ticket is finished or that are too old, whatever the module's status. Throttled, and with a
+	 * short timeout, since it runs before an admin page is shown.
+	 */
+	public function adminVisit() {
+		$this->deps['timeout'] = min((int)$this->deps['timeout'], self::BACKGROUND_TIMEOUT);
+
+		try {
+			return $this->sweep(array(), microtime(true) + self::BACKGROUND_BUDGET);
+		} catch (ApiException $e) {
+			return self::failure(502, $e->kind, $e->getMessage());
+		}
+	}
+
+	/**
+	 * Uninstall: disables every temporary user, tells the API where it can (short timeout, best
+	 * effort), deletes the users and the dedicated group, drops the table.
+	 *
+	 * @return array what AccessManager::uninstall() did
+	 */
+	public function uninstall() {
+		$api = new ApiClient($this->setting(self::KEY_ENDPOINT), $this->setting(self::KEY_API_KEY), $this->documents(), $this->deps['http'], min((int)$this->deps['timeout'], self::BACKGROUND_TIMEOUT));
+
+		return $this->access()->uninstall($api->isConfigured() ? $api : null, microtime(true) + self::BACKGROUND_BUDGET);
 	}
 
 	public static function success(array $body) {
@@ -113,6 +153,10 @@ class Endpoint {
 				'platformVersion' => $platform['platformVersion'],
 			),
 			'accesses' => $this->accesses(),
+			'temporaryAdmin' => array(
+				'available' => $this->loginSecurityMessage() === null,
+				'message' => $this->loginSecurityMessage(),
+			),
 		));
 	}
 
@@ -121,16 +165,22 @@ class Endpoint {
 		$apiKey = isset($input['apiKey']) ? trim((string)$input['apiKey']) : '';
 
 		if ($endpoint !== '' && !ApiClient::validEndpoint($endpoint)) {
-			return self::failure(422, 'INVALID_ENDPOINT', 'The API endpoint must be an http:// or https:// address.');
+			return self::failure(422, 'INVALID_ENDPOINT', ApiClient::ENDPOINT_RULE);
 		}
 
 		$settings = $this->settings;
 		$settings[self::KEY_ENDPOINT] = $endpoint;
 		$settings[self::KEY_STATUS] = !empty($input['status']) ? '1' : '0';
+		$notice = null;
 
-		// An empty key field keeps the stored key: the browser never receives it, so cannot send it back.
+		// An empty key field keeps the stored key (the browser never receives it, so cannot send it
+		// back), but only with the endpoint it was saved with: a new address needs the key entered
+		// again, so nobody can redirect the stored key elsewhere.
 		if ($apiKey !== '') {
 			$settings[self::KEY_API_KEY] = $apiKey;
+		} elseif ($endpoint !== $this->setting(self::KEY_ENDPOINT) && $this->setting(self::KEY_API_KEY) !== '') {
+			$settings[self::KEY_API_KEY] = '';
+			$notice = 'The endpoint changed, so the stored API key was removed. Enter your merchant API key for the new endpoint.';
 		}
 
 		if (!empty($input['clearApiKey'])) {
@@ -143,12 +193,26 @@ class Endpoint {
 
 		$this->settings = $settings;
 
-		return self::success(array('settings' => $this->publicSettings()));
+		return self::success(array('settings' => $this->publicSettings(), 'notice' => $notice));
 	}
 
 	private function testConnection(array $input) {
-		$endpoint = isset($input['endpoint']) && trim((string)$input['endpoint']) !== '' ? (string)$input['endpoint'] : $this->setting(self::KEY_ENDPOINT);
-		$apiKey = isset($input['apiKey']) && trim((string)$input['apiKey']) !== '' ? (string)$input['apiKey'] : $this->setting(self::KEY_API_KEY);
+		$stored = trim($this->setting(self::KEY_ENDPOINT));
+		$endpoint = isset($input['endpoint']) && trim((string)$input['endpoint']) !== '' ? trim((string)$input['endpoint']) : $stored;
+		$apiKey = isset($input['apiKey']) ? trim((string)$input['apiKey']) : '';
+
+		if ($endpoint !== '' && !ApiClient::validEndpoint($endpoint)) {
+			return self::failure(422, 'INVALID_ENDPOINT', ApiClient::ENDPOINT_RULE);
+		}
+
+		if ($apiKey === '') {
+			if ($endpoint !== $stored) {
+				return self::failure(422, 'API_KEY_REQUIRED', 'Enter your merchant API key to test another endpoint: the stored key is only sent to the endpoint it was saved with.');
+			}
+
+			$apiKey = $this->setting(self::KEY_API_KEY);
+		}
+
 		$api = new ApiClient($endpoint, $apiKey, $this->documents(), $this->deps['http'], min(10, (int)$this->deps['timeout']));
 		$response = $api->execute('Viewer');
 
@@ -183,6 +247,13 @@ class Endpoint {
 	}
 
 	private function createTicket(array $input) {
+		$access = !empty($input['access']) && is_array($input['access']) ? $input['access'] : null;
+
+		// Refused before anything is filed: the merchant chooses another kind of access first.
+		if ($access !== null && !empty($access['createTemporaryAdmin']) && $this->loginSecurityMessage() !== null) {
+			return self::failure(409, 'LOGIN_SECURITY', $this->loginSecurityMessage());
+		}
+
 		$ticketInput = array(
 			'subject' => isset($input['subject']) ? (string)$input['subject'] : '',
 			'description' => isset($input['description']) ? (string)$input['description'] : '',
@@ -203,12 +274,36 @@ class Endpoint {
 
 		$body = array('data' => $response['data'], 'errors' => array());
 
-		if (!empty($input['access']) && is_array($input['access'])) {
-			$access = $input['access'];
-			$access['ticketId'] = $payload['ticket']['id'];
+		if ($access !== null) {
+			$ticketId = (string)$payload['ticket']['id'];
+			$existing = $this->access()->activeFor($ticketId);
+
+			if (!empty($access['createTemporaryAdmin']) && $existing) {
+				// A replayed submission (same idempotency key): the first one already gave support a
+				// temporary user, which stays the only one.
+				$body['access'] = array(
+					'ok' => true,
+					'accepted' => true,
+					'replayed' => true,
+					'data' => null,
+					'errors' => array(),
+					'temporaryUser' => array('username' => (string)$existing[count($existing) - 1]['username']),
+				);
+
+				return self::success($body);
+			}
+
+			$access['ticketId'] = $ticketId;
 			$access['ticketNumber'] = isset($payload['ticket']['number']) ? (string)$payload['ticket']['number'] : '';
-			$provided = $this->provideAccess($access);
-			$body['access'] = $provided['body'];
+
+			try {
+				$provided = $this->provideAccess($access);
+				$body['access'] = $provided['body'];
+			} catch (ApiException $e) {
+				// The ticket is filed: say that the access did not reach support, not that the ticket failed.
+				$failed = self::failure(502, $e->kind, $e->getMessage());
+				$body['access'] = $failed['body'];
+			}
 		}
 
 		return self::success($body);
@@ -221,12 +316,21 @@ class Endpoint {
 			return self::failure(422, 'INVALID', 'Which ticket is the access for?');
 		}
 
+		if (!empty($input['createTemporaryAdmin']) && $this->loginSecurityMessage() !== null) {
+			return self::failure(409, 'LOGIN_SECURITY', $this->loginSecurityMessage());
+		}
+
 		$accessInput = array('ticketId' => $ticketId);
 		$created = null;
+		$manager = $this->access();
+		// Temporary users this ticket already has: the new access replaces them at the API.
+		$previous = $manager->activeFor($ticketId);
 
 		if (!empty($input['createTemporaryAdmin'])) {
+			// Never two enabled temporary users for one ticket: the earlier one goes first.
+			$manager->disable($ticketId);
 			$group = isset($input['userGroup']) && $input['userGroup'] === 'admin' ? 'admin' : 'dedicated';
-			$created = $this->access()->createTemporaryAdmin($ticketId, isset($input['ticketNumber']) ? (string)$input['ticketNumber'] : '', $group);
+			$created = $manager->createTemporaryAdmin($ticketId, isset($input['ticketNumber']) ? (string)$input['ticketNumber'] : '', $group);
 			$accessInput['storeAdmin'] = array('url' => (string)$this->deps['adminUrl'], 'username' => $created['username'], 'password' => $created['password']);
 		} elseif (!empty($input['storeAdmin']['username'])) {
 			$accessInput['storeAdmin'] = self::pick($input['storeAdmin'], array('url', 'username', 'password'));
@@ -253,7 +357,7 @@ class Endpoint {
 		try {
 			$response = $this->api()->execute('TicketAccessProvide', array('input' => $accessInput));
 		} catch (ApiException $e) {
-			$this->revoke($created, $ticketId);
+			$this->revoke($created);
 
 			throw $e;
 		}
@@ -262,9 +366,15 @@ class Endpoint {
 		$accepted = is_array($payload) && empty($payload['userErrors']) && empty($response['errors']);
 		$errors = self::errors($response);
 
-		if (!$accepted) {
+		if ($accepted) {
+			// The API replaced the ticket's access: it no longer holds the earlier temporary users'
+			// passwords, so they are disabled (if not yet) and need no confirmation.
+			foreach ($previous as $row) {
+				$manager->revoke($row['access_id']);
+			}
+		} else {
 			// Support never got the password: do not leave an enabled admin user behind.
-			$this->revoke($created, $ticketId);
+			$this->revoke($created);
 
 			if (is_array($payload) && !empty($payload['userErrors'])) {
 				foreach ($payload['userErrors'] as $error) {
@@ -303,9 +413,15 @@ class Endpoint {
 		return self::success(array('disabled' => $disabled, 'confirmed' => $confirmed, 'messages' => $errors, 'accesses' => $this->accesses()));
 	}
 
-	/** Called by the admin-visit event and by the module's pages: throttled. */
-	private function sweep(array $input) {
-		if (!$this->enabled() || !$this->api()->isConfigured() || !$this->access()->all()) {
+	/**
+	 * Called by the admin-visit event and by the module's pages: throttled. Runs whenever there are
+	 * temporary users to disable or confirm, whether the module is enabled or not, and without an
+	 * API configured too (users older than AccessManager::MAX_AGE_DAYS are disabled regardless).
+	 */
+	private function sweep(array $input, $deadline = null) {
+		$manager = $this->access();
+
+		if (!$manager->active() && !$manager->unconfirmed()) {
 			return self::success(array('sweep' => null));
 		}
 
@@ -323,17 +439,29 @@ class Endpoint {
 		}
 
 		$this->settings = $settings;
+		$api = $this->api();
 
-		return self::success(array('sweep' => $this->access()->sweep($this->api())));
+		return self::success(array('sweep' => $manager->sweep($api->isConfigured() ? $api : null, $deadline)));
 	}
 
 	// ---------------------------------------------------------------- helpers
 
-	private function revoke($created, $ticketId) {
+	/** Disables a temporary user support never received. */
+	private function revoke($created) {
 		if ($created !== null) {
-			$this->access()->disable($ticketId);
-			$this->access()->markConfirmed($ticketId);
+			$this->access()->revoke($created['access_id']);
 		}
+	}
+
+	/** Why a temporary admin user cannot be used on this store, or null when it can. */
+	private function loginSecurityMessage() {
+		if ((string)$this->deps['loginSecurity'] === '') {
+			return null;
+		}
+
+		return 'OpenCart asks every admin login on this store for a code sent by e-mail (two-factor security, setting "' . $this->deps['loginSecurity'] . '", under System > Settings > edit your store > Server tab). '
+			. 'A temporary support user has no e-mail address, so support could not log in with it. '
+			. 'Give support your own admin login instead, or switch that setting off and try again.';
 	}
 
 	private function accesses() {

@@ -153,6 +153,7 @@ fragment TicketSummary on Ticket {
             author {
               displayName
               kind
+              team
             }
           }
         }
@@ -261,6 +262,7 @@ fragment Problems on UserError {
       author {
         displayName
         kind
+        team
       }
     }
     notices {

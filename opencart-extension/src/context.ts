@@ -10,6 +10,8 @@ export interface Bootstrap {
   line: '3.0' | '4.x' | null;
   platform: { platform: string; opencartVersion: string | null; platformVersion: string | null };
   accesses: TemporaryAccess[];
+  /** Whether a temporary admin user can log in on this store; message says why not. */
+  temporaryAdmin: { available: boolean; message: string | null };
 }
 
 export interface TemporaryAccess {

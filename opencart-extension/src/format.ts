@@ -27,6 +27,12 @@ export function relative(iso: string, now: Date = new Date()): string {
   return minutes >= 0 ? `in ${text}` : `${text} ago`;
 }
 
+/** DEVELOPMENT → "Development team": who answers (Premium Support tickets go to the development team). */
+export function teamLabel(team: string | null | undefined): string {
+  if (!team) return '';
+  return `${humanise(team)} team`;
+}
+
 const WORDS: Record<string, string> = {};
 /** TICKET_STATUS → "Ticket status". */
 export function humanise(value: string | null | undefined): string {

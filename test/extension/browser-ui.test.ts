@@ -37,7 +37,12 @@ const api = new MockApi({
       accessDisabledAt: null,
       quote: { price: { formatted: '$<u>90</u>' }, note: '<script>x</script>', status: 'PENDING' },
       portReview: null,
-      messages: { edges: [{ node: { id: 'M1', body: XSS_BODY, createdAt: '2026-03-02T09:00:00Z', author: { displayName: '<b>Staff</b>', kind: 'STAFF' } } }] },
+      messages: {
+        edges: [
+          { node: { id: 'M1', body: XSS_BODY, createdAt: '2026-03-02T09:00:00Z', author: { displayName: '<b>Staff</b>', kind: 'STAFF', team: null } } },
+          { node: { id: 'M2', body: 'Fixed in the theme.', createdAt: '2026-03-02T10:00:00Z', author: { displayName: 'Dana', kind: 'STAFF', team: 'DEVELOPMENT' } } },
+        ],
+      },
     },
   }),
   TicketMarkRead: () => ({ ticketMarkRead: { ticket: { id: ticket.id, unreadMessageCount: 0 }, userErrors: [] } }),
@@ -45,12 +50,14 @@ const api = new MockApi({
 
 let browser: Browser;
 let store: Store;
+let secureStore: Store;
 let page: Page;
 
 describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium ? 'module UI in Chromium (canned API)' : NO_CHROMIUM_MESSAGE, () => {
   beforeAll(async () => {
     await Promise.all([buildBundle(), api.start()]);
     store = await startStore({ apiUrl: `${api.url}/graphql`, apiKey: 'key-good-canned-0000', timezone: 'Europe/Berlin' });
+    secureStore = await startStore({ apiUrl: `${api.url}/graphql`, apiKey: 'key-good-canned-0000', timezone: 'Europe/Berlin', version: '4.0.2.3', loginSecurity: 'config_security' });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('dialog', (d) => void d.dismiss());
@@ -58,6 +65,7 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
   afterAll(async () => {
     await browser?.close();
     await store?.stop();
+    await secureStore?.stop();
     await api.stop();
   });
 
@@ -82,9 +90,37 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(conversation).toContain('<b>Staff</b>');
     expect(await page.locator('#oc-support-desk script, #oc-support-desk a[href^="javascript"], #oc-support-desk u').count()).toBe(0);
     expect(await page.locator('[data-testid="quote"]').textContent()).toContain('$<u>90</u>');
+    // Premium Support's promise: the merchant sees which team answers.
+    expect(await page.locator('[data-testid="author"]').allTextContents()).toEqual([
+      expect.stringMatching(/^<b>Staff<\/b> · /),
+      expect.stringMatching(/^Dana \(Development team\) · /),
+    ]);
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
     // Opening the ticket marked its replies read.
     await expect.poll(() => api.calls('TicketMarkRead').length).toBe(1);
+  });
+
+  it('does not test another endpoint with the stored key', async () => {
+    await page.goto(`${store.shellUrl}#settings`);
+    await page.locator('#ocsd-settings').waitFor();
+    const viewerCalls = api.calls('Viewer').length;
+    await page.fill('#ocsd-endpoint', 'https://attacker.example/graphql');
+    await page.locator('#ocsd-test').click();
+    expect(await page.locator('#ocsd-settings-result').textContent()).toContain('Enter your merchant API key to test another endpoint');
+    const response = await fetch(`${store.url}/admin/index.php?route=extension/module/oc_support_desk/api&user_token=${store.token}&action=settings.test`, {
+      method: 'POST',
+      body: JSON.stringify({ endpoint: 'https://attacker.example/graphql' }),
+    });
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'API_KEY_REQUIRED' } });
+    expect(api.calls('Viewer').length).toBe(viewerCalls);
+  });
+
+  it('warns in the new-ticket form when login security would lock a temporary user out, and offers the own login instead', async () => {
+    await page.goto(`${secureStore.shellUrl}#new`);
+    await page.locator('#ocsd-new').waitFor();
+    expect(await page.locator('[data-testid="login-security"]').textContent()).toMatch(/cannot be used on this store.*config_security.*own admin login/s);
+    expect(await page.locator('input[name="adminMode"][value="temporary"]').isDisabled()).toBe(true);
+    expect(await page.locator('input[name="adminMode"][value="manual"]').isChecked()).toBe(true);
   });
 
   it('refuses the endpoint without the admin token', async () => {

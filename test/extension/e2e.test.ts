@@ -137,6 +137,8 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     await row.locator('.ocsd-subject').click();
     await page.locator('[data-testid="conversation"]').waitFor();
     expect(await page.locator('[data-testid="conversation"]').textContent()).toContain('we are looking into the PayPal checkout');
+    // The staff author is shown with the team the API names (Premium Support: the development team).
+    expect(await page.locator('.ocsd-message-staff [data-testid="author"]').first().textContent()).toMatch(/^\S.* \((Development|Support) team\) · /);
 
     await page.fill('#ocsd-reply-body', 'Thank you. The error log shows nothing new since Monday.');
     await page.locator('#ocsd-reply button[type="submit"]').click();

@@ -72,12 +72,13 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       }
     });
 
-    it('uninstalling disables every remaining temporary user, drops its table and the unused group', () => {
-      const a = out.access['4.0.2.3'].afterUninstall;
-      expect(a.statuses[0]).toBe('admin:1');
-      expect(a.statuses.slice(1).every((s: string) => s.endsWith(':0'))).toBe(true);
-      expect(a.tableDropped).toBe(true);
-      expect(a.groupNames).toEqual(['Administrator', 'Demonstration']);
+    it('uninstalling deletes every temporary user it created, its table and the unused group', () => {
+      for (const version of ['3.0.2.0', '4.0.2.3']) {
+        const a = out.access[version].afterUninstall;
+        expect(a.statuses).toEqual(['admin:1']);
+        expect(a.tableDropped).toBe(true);
+        expect(a.groupNames).toEqual(['Administrator', 'Demonstration']);
+      }
     });
   });
 
@@ -96,7 +97,8 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     it.each([
       ['unknownOperation', 'UNKNOWN_OPERATION', /not one of this module's operations/],
       ['notConfigured', 'NOT_CONFIGURED', /Enter the API endpoint/],
-      ['badScheme', 'NOT_CONFIGURED', /http:\/\/ or https:\/\//],
+      ['badScheme', 'NOT_CONFIGURED', /must be an https:\/\/ address/],
+      ['plainHttpRemote', 'NOT_CONFIGURED', /plain http:\/\/ is accepted only for localhost or 127\.0\.0\.1/i],
       ['unreachable', 'UNREACHABLE', /cannot be reached from your store \(127\.0\.0\.1\)/],
       ['timeout', 'TIMEOUT', /did not answer within 1 seconds/],
       ['unauthenticated', 'UNAUTHENTICATED', /did not accept your merchant API key/],
@@ -105,6 +107,20 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     ])('%s: %s with a clear message', (name, kind, message) => {
       expect(out.client[name]).toMatchObject({ ok: false, kind });
       expect(out.client[name].message).toMatch(message);
+    });
+
+    it('accepts https:// endpoints, and plain http:// only to this machine', () => {
+      expect(out.client.validEndpoint).toEqual({
+        'https://support.example.com/graphql': true,
+        'http://localhost:4000/graphql': true,
+        'http://127.0.0.1:4000/graphql': true,
+        'http://[::1]:4000/graphql': true,
+        'http://support.example.com/graphql': false,
+        'http://localhost.evil.example/graphql': false,
+        'http://127.0.0.1@evil.example/graphql': false,
+        'https://user:pw@support.example.com/graphql': false,
+        'ftp://example.com/graphql': false,
+      });
     });
 
     it('gives up on a slow API after its timeout', () => {
@@ -132,8 +148,9 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(out.endpoint.unknownAction).toMatchObject({ status: 404 });
     });
 
-    it('tests the connection', () => {
+    it('tests the connection (with "modify" permission: it sends the key)', () => {
       expect(out.endpoint.test).toMatchObject({ status: 200, body: { viewer: { name: 'Ada Shop' } } });
+      expect(out.endpoint.testWithoutModify).toMatchObject({ status: 403, body: { error: { code: 'PERMISSION' } } });
       expect(out.endpoint.testBadKey).toMatchObject({ status: 502, body: { error: { code: 'UNAUTHENTICATED' } } });
     });
 
@@ -167,7 +184,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
 
     it('disables the users of resolved tickets on the next admin visit, tells the API, and is throttled', () => {
-      expect(out.endpoint.sweepThrottledFirst.body.sweep).toEqual({ disabled: ['T-DONE'], confirmed: ['T-DONE'], errors: [] });
+      expect(out.endpoint.sweepThrottledFirst.body.sweep).toEqual({ disabled: ['T-DONE'], expired: [], confirmed: ['T-DONE'], errors: [] });
       expect(out.endpoint.sweepThrottledSecond.body.sweep).toBeNull();
       expect(api.calls('TicketAccessDisabledConfirm').map((c) => c.variables.input.ticketId)).toContain('T-DONE');
     });

@@ -9,7 +9,9 @@ import { looksEnglish } from '../../opencart-extension/src/english';
 import { formatDateTime, relative } from '../../opencart-extension/src/format';
 import { escapeHtml, html, multiline } from '../../opencart-extension/src/html';
 import { hoursBadge } from '../../opencart-extension/src/views/hours';
+import { accessFields } from '../../opencart-extension/src/views/common';
 import { environmentTable } from '../../opencart-extension/src/views/new-ticket';
+import { authorName } from '../../opencart-extension/src/views/ticket';
 import { accessRows, allowance, ticketRows } from '../../opencart-extension/src/views/tickets';
 
 const XSS = '<img src=x onerror="alert(1)">Checkout & "cart"';
@@ -81,6 +83,26 @@ describe('dates in the admin time zone', () => {
     expect(hoursBadge({ open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'UTC', nextHoliday: null as any }, 'UTC').value).toContain(
       'Support is closed · opens Tue, 3 Mar 2026, 08:00 UTC',
     );
+  });
+});
+
+describe('ticket page', () => {
+  it('names the team of a staff author when the API gives it', () => {
+    expect(authorName({ displayName: 'Dana', kind: 'STAFF', team: 'DEVELOPMENT' })).toBe('Dana (Development team)');
+    expect(authorName({ displayName: 'Sam', kind: 'STAFF', team: 'SUPPORT' })).toBe('Sam (Support team)');
+    expect(authorName({ displayName: 'Sam', kind: 'STAFF', team: null })).toBe('Sam');
+    expect(authorName({ displayName: 'Ada Shop', kind: 'CUSTOMER', team: null })).toBe('Ada Shop');
+  });
+
+  it('offers no temporary admin user, and says why, when login security is on', () => {
+    const open = accessFields('a-').value;
+    expect(open).toMatch(/value="temporary" checked/);
+    expect(open).not.toContain('login-security');
+    const blocked = accessFields('a-', 'Login security <b>on</b>.').value;
+    expect(blocked).toContain('data-testid="login-security"');
+    expect(blocked).toContain('Login security &lt;b&gt;on&lt;/b&gt;.');
+    expect(blocked).toMatch(/value="temporary" disabled/);
+    expect(blocked).toMatch(/value="manual" checked/);
   });
 });
 

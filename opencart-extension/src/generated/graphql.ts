@@ -124,6 +124,10 @@ export type RefundStatus =
   | 'PENDING'
   | 'REJECTED';
 
+export type StaffTeam =
+  | 'DEVELOPMENT'
+  | 'SUPPORT';
+
 /** The store's admin login. Write-only: the password is never returned to the merchant. */
 export type StoreAdminAccessInput = {
   /** Write-only. */
@@ -280,7 +284,7 @@ export type TicketReplyMutationVariables = Exact<{
 }>;
 
 
-export type TicketReplyMutation = { ticketReply: { message: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind } } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type TicketReplyMutation = { ticketReply: { message: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind, team: StaffTeam | null } } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TicketMarkReadMutationVariables = Exact<{
   input: TicketIdInput;
@@ -328,7 +332,7 @@ export type TicketDetailQueryVariables = Exact<{
 
 
 export type TicketDetailQuery = { node:
-    | { description: string, accessState: AccessState, accessDisabledAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number, quote: { note: string | null, status: QuoteStatus, price: { formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, note: string | null, surcharge: { formatted: string } | null } | null, messages: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind } } }> } }
+    | { description: string, accessState: AccessState, accessDisabledAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number, quote: { note: string | null, status: QuoteStatus, price: { formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, note: string | null, surcharge: { formatted: string } | null } | null, messages: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind, team: StaffTeam | null } } }> } }
     | Record<PropertyKey, never>
    | null };
 

@@ -42,21 +42,27 @@ export function checked(form: HTMLElement, name: string): boolean {
   return form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.checked ?? false;
 }
 
-/** The store-access fields shared by the new-ticket form and the ticket page. */
-export function accessFields(prefix: string): Html {
+/**
+ * The store-access fields shared by the new-ticket form and the ticket page. `temporaryBlocked` is
+ * the reason a temporary admin user could not log in on this store (login security is on): then
+ * that choice is shown disabled, with the reason, and "my own login" is chosen instead.
+ */
+export function accessFields(prefix: string, temporaryBlocked: string | null = null): Html {
+  const blocked = temporaryBlocked !== null;
   return html`
     <fieldset class="ocsd-fieldset">
       <legend>Store admin access</legend>
-      <p class="ocsd-help">Support needs to log in to your admin. The simplest is a temporary admin user that the module disables as soon as the ticket is resolved.</p>
-      <div class="radio form-check"><label class="form-check-label"><input class="form-check-input" type="radio" name="${prefix}adminMode" value="temporary" checked> Create a temporary admin user for support (random strong password, sent to support only)</label></div>
+      <p class="ocsd-help">Support needs to log in to your admin. The simplest is a temporary admin user that the module disables as soon as the ticket is resolved (and after 30 days at the latest).</p>
+      ${blocked ? html`<div data-testid="login-security">${alert('warning', html`<strong>A temporary admin user cannot be used on this store.</strong> ${temporaryBlocked}`)}</div>` : ''}
+      <div class="radio form-check"><label class="form-check-label"><input class="form-check-input" type="radio" name="${prefix}adminMode" value="temporary" ${blocked ? 'disabled' : 'checked'}> Create a temporary admin user for support (random strong password, sent to support only)</label></div>
       <div class="ocsd-indent">
         <label for="${prefix}userGroup">User group</label>
-        <select class="form-control form-select" id="${prefix}userGroup" name="${prefix}userGroup">
+        <select class="form-control form-select" id="${prefix}userGroup" name="${prefix}userGroup" ${blocked ? 'disabled' : ''}>
           <option value="dedicated">A dedicated "OpenCart Support (temporary)" group with administrator permissions</option>
           <option value="admin">The Administrator group</option>
         </select>
       </div>
-      <div class="radio form-check"><label class="form-check-label"><input class="form-check-input" type="radio" name="${prefix}adminMode" value="manual"> I will enter an admin login myself</label></div>
+      <div class="radio form-check"><label class="form-check-label"><input class="form-check-input" type="radio" name="${prefix}adminMode" value="manual" ${blocked ? 'checked' : ''}> I will enter an admin login myself</label></div>
       <div class="ocsd-indent ocsd-grid">
         <label>Admin username <input class="form-control" name="${prefix}adminUsername" autocomplete="off"></label>
         <label>Admin password <input class="form-control" type="password" name="${prefix}adminPassword" autocomplete="new-password"></label>
@@ -84,6 +90,8 @@ export function accessFields(prefix: string): Html {
 export interface AccessResult {
   ok: true;
   accepted: boolean;
+  /** A resubmitted form: support already has the temporary user made the first time. */
+  replayed?: boolean;
   errors: UserErrorLike[];
   temporaryUser: { username: string } | null;
 }

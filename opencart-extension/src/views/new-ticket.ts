@@ -78,7 +78,7 @@ export async function newTicketView(ctx: Context): Promise<void> {
         <textarea class="form-control" id="ocsd-description" name="description" rows="8" required placeholder="What happens, what you expected, and how to see it."></textarea>
         <div id="ocsd-english" data-testid="english-notice"></div>
       </div>
-      ${accessFields('')}
+      ${accessFields('', ctx.boot.temporaryAdmin?.message ?? null)}
       <fieldset class="ocsd-fieldset">
         <legend>Your store's environment (sent with the ticket)</legend>
         <div class="checkbox form-check"><label class="form-check-label"><input class="form-check-input" type="checkbox" name="includeErrorLog"> Include the last lines of the error log (passwords, keys and e-mail addresses are removed; you see them below before sending)</label></div>
@@ -148,7 +148,11 @@ export async function newTicketView(ctx: Context): Promise<void> {
         const why = access.ok === false ? access.error?.message : access.errors.map((e) => e.message).join(' ');
         notes.push(html`<li>Access was not sent: ${why} Provide it from the ticket page.</li>`);
       } else if (access?.temporaryUser) {
-        notes.push(html`<li>Support received a temporary admin user <code>${access.temporaryUser.username}</code>; it is disabled when the ticket is resolved.</li>`);
+        notes.push(
+          access.replayed
+            ? html`<li>This ticket was already sent; support keeps the temporary admin user <code>${access.temporaryUser.username}</code> made then (no second user was created).</li>`
+            : html`<li>Support received a temporary admin user <code>${access.temporaryUser.username}</code>; it is disabled when the ticket is resolved.</li>`,
+        );
       }
       await ctx.refreshBootstrap();
       ctx.navigate('#tickets', {

@@ -10,6 +10,7 @@ export async function settingsView(ctx: Context): Promise<void> {
   const s = ctx.boot.settings;
   const flash = ctx.takeFlash();
   const disabled = ctx.boot.canModify ? '' : 'disabled';
+  const stored = s.endpoint;
   render(
     ctx.main,
     html`${flashes(flash)}
@@ -18,6 +19,7 @@ export async function settingsView(ctx: Context): Promise<void> {
       <div class="form-group mb-3">
         <label class="control-label" for="ocsd-endpoint">API endpoint</label>
         <input class="form-control" id="ocsd-endpoint" name="endpoint" type="url" value="${s.endpoint}" placeholder="https://support.example.com/graphql" ${disabled}>
+        <p class="ocsd-help">An https:// address. Plain http:// is accepted only for localhost or 127.0.0.1. If you change the endpoint, enter the API key again: the stored key is only ever sent to the endpoint it was saved with.</p>
       </div>
       <div class="form-group mb-3">
         <label class="control-label" for="ocsd-api-key">Merchant API key</label>
@@ -27,10 +29,11 @@ export async function settingsView(ctx: Context): Promise<void> {
         <p class="ocsd-help">The key is stored in your OpenCart settings and used by your server only; it is never shown again.</p>
       </div>
       <div class="checkbox form-check form-switch mb-3">
-        <label class="form-check-label"><input class="form-check-input" type="checkbox" name="status" ${s.status ? 'checked' : ''} ${disabled}> Enabled (checks for resolved tickets on admin visits and disables their temporary admin users)</label>
+        <label class="form-check-label"><input class="form-check-input" type="checkbox" name="status" ${s.status ? 'checked' : ''} ${disabled}> Enabled</label>
+        <p class="ocsd-help">Temporary admin users are disabled on schedule (ticket resolved, or 30 days old) whether or not the module is enabled.</p>
       </div>
       <button type="submit" class="btn btn-primary" ${disabled}>Save</button>
-      <button type="button" class="btn btn-default btn-secondary" id="ocsd-test">Test connection</button>
+      <button type="button" class="btn btn-default btn-secondary" id="ocsd-test" ${disabled}>Test connection</button>
     </form>
     <p class="ocsd-muted">Detected platform: ${ctx.boot.platform.platform} ${ctx.boot.platform.opencartVersion ?? ''}${
       ctx.boot.platform.platformVersion ? ` (${ctx.boot.platform.platformVersion})` : ''
@@ -42,15 +45,21 @@ export async function settingsView(ctx: Context): Promise<void> {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
-      await busy(form, () => ctx.endpoint.call('settings.save', { endpoint: value(form, 'endpoint'), apiKey: value(form, 'apiKey'), status: checked(form, 'status') }));
+      const saved = await busy(form, () =>
+        ctx.endpoint.call<{ notice?: string | null }>('settings.save', { endpoint: value(form, 'endpoint'), apiKey: value(form, 'apiKey'), status: checked(form, 'status') }),
+      );
       await ctx.refreshBootstrap();
-      ctx.navigate('#settings', { kind: 'success', message: 'Settings saved.' });
+      ctx.navigate('#settings', saved.notice ? { kind: 'warning', message: `Settings saved. ${saved.notice}` } : { kind: 'success', message: 'Settings saved.' });
     } catch (error) {
       render(result, alert('danger', errorMessage(error)));
     }
   });
 
   form.querySelector('#ocsd-test')!.addEventListener('click', async () => {
+    if (value(form, 'endpoint') !== stored && !value(form, 'apiKey')) {
+      render(result, alert('warning', 'Enter your merchant API key to test another endpoint: the stored key is only sent to the endpoint it was saved with.'));
+      return;
+    }
     render(result, alert('info', 'Testing…'));
     try {
       const { viewer } = await busy(form, () =>

@@ -12,7 +12,7 @@ import type {
 import { categoryLabel } from '../categories';
 import type { Context } from '../context';
 import { looksEnglish } from '../english';
-import { formatDateTime, humanise } from '../format';
+import { formatDateTime, humanise, teamLabel } from '../format';
 import { html, multiline, render, type Html } from '../html';
 import { accessFields, alert, busy, errorMessage, flashes, readAccess, userErrors, value, type AccessResult } from './common';
 import { ENGLISH_NOTICE } from './new-ticket';
@@ -20,13 +20,20 @@ import { disableAccess } from './tickets';
 
 type Ticket = Extract<NonNullable<TicketDetailQuery['node']>, { __typename?: 'Ticket'; number: string }>;
 
-function conversation(ticket: Ticket, timezone: string): Html {
+type Author = Ticket['messages']['edges'][number]['node']['author'];
+
+/** "Dana (Development team)" for staff when the API names the team; the name alone otherwise. */
+export function authorName(author: Author): string {
+  return author.kind === 'STAFF' && author.team ? `${author.displayName} (${teamLabel(author.team)})` : author.displayName;
+}
+
+export function conversation(ticket: Ticket, timezone: string): Html {
   const messages = ticket.messages.edges.map((e) => e.node);
   return html`<ol class="ocsd-conversation" data-testid="conversation">
     <li class="ocsd-message ocsd-message-customer"><div class="ocsd-meta">You · ${formatDateTime(ticket.createdAt, timezone)}</div><div class="ocsd-body">${multiline(ticket.description)}</div></li>
     ${messages.map(
       (m) => html`<li class="ocsd-message ocsd-message-${m.author.kind.toLowerCase()}">
-        <div class="ocsd-meta">${m.author.displayName} · ${formatDateTime(m.createdAt, timezone)}</div>
+        <div class="ocsd-meta" data-testid="author">${authorName(m.author)} · ${formatDateTime(m.createdAt, timezone)}</div>
         <div class="ocsd-body">${multiline(m.body)}</div></li>`,
     )}
   </ol>`;
@@ -96,7 +103,7 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
       <button type="submit" class="btn btn-primary">Send reply</button>
     </form>`}
     ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Provide or replace store access</summary>
-      <form id="ocsd-access" class="ocsd-form">${accessFields('a-')}<button type="submit" class="btn btn-primary">Send access to support</button></form></details>` : ''}
+      <form id="ocsd-access" class="ocsd-form">${accessFields('a-', ctx.boot.temporaryAdmin?.message ?? null)}<button type="submit" class="btn btn-primary">Send access to support</button></form></details>` : ''}
     ${ctx.boot.canModify ? html`<details class="ocsd-panel"><summary>Request a refund</summary>
       <form id="ocsd-refund" class="ocsd-form">
         <p class="ocsd-help">Refunds are considered when we could not deliver what the support policy promises, for the current month only. They are not granted when hosting or other third parties did not cooperate, or when store admin and FTP access were not provided.</p>

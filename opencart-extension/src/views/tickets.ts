@@ -42,7 +42,7 @@ export function accessRows(accesses: TemporaryAccess[], canModify: boolean): Htm
   if (active.length === 0) return html``;
   return html`<div class="ocsd-panel" data-testid="temporary-users">
     <h3>Temporary admin users for support</h3>
-    <p class="ocsd-help">They are disabled automatically once their ticket is resolved (at the latest on your next admin visit).</p>
+    <p class="ocsd-help">They are disabled automatically once their ticket is resolved (on your next admin visit), and 30 days after they were created at the latest, whether the module is enabled or not.</p>
     <ul class="ocsd-list">${active.map(
       (a) => html`<li><code>${a.username}</code> for ticket ${a.ticketNumber}
         ${canModify ? html`<button type="button" class="btn btn-warning btn-sm" data-disable="${a.ticketId}">Disable now</button>` : ''}</li>`,

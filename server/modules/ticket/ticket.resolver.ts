@@ -21,6 +21,8 @@ import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
 import { EVENT_ORDER, MESSAGE_ORDER } from './ticket.loaders';
+import { TicketDecisionService } from './ticket-decisions.service';
+import { TicketIntakeService } from './ticket-intake.service';
 import { TicketService } from './ticket.service';
 import {
   OpenCartEnvironmentView,
@@ -53,6 +55,14 @@ const ORDERS: Record<TicketOrder, QueryOrderMap<Ticket>[]> = {
 
 export function ticketService(ctx: AppContext): TicketService {
   return new TicketService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
+}
+
+function ticketIntake(ctx: AppContext): TicketIntakeService {
+  return new TicketIntakeService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar }, ticketService(ctx));
+}
+
+function ticketDecisions(ctx: AppContext): TicketDecisionService {
+  return new TicketDecisionService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar }, ticketService(ctx));
 }
 
 @Resolver(() => Ticket)
@@ -228,7 +238,7 @@ export class TicketResolver {
   @Authorized()
   @Mutation(() => TicketPayload, { description: 'File a ticket. It waits for store access before work starts.' })
   ticketCreate(@Arg('input', () => TicketCreateInput) input: TicketCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).create(input));
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketIntake({ ...ctx, em }).create(input));
   }
 
   @Authorized()
@@ -258,25 +268,25 @@ export class TicketResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload, { description: 'Send a quote for custom development.' })
   ticketQuoteSet(@Arg('input', () => TicketQuoteSetInput) input: TicketQuoteSetInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).quoteSet(input) }));
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketDecisions({ ...ctx, em }).quoteSet(input) }));
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => TicketPayload, { description: 'Accept or decline the quote for custom development.' })
   ticketQuoteRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).quoteRespond(input));
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).quoteRespond(input));
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload, { description: 'Decide on a store running a non-native port: accept, surcharge, or deny.' })
   ticketPortDecide(@Arg('input', () => TicketPortDecideInput) input: TicketPortDecideInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).portDecide(input) }));
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketDecisions({ ...ctx, em }).portDecide(input) }));
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => TicketPayload, { description: 'Accept or decline the surcharge for a non-native port.' })
   ticketSurchargeRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).surchargeRespond(input));
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).surchargeRespond(input));
   }
 
   @Authorized(Role.AGENT)

@@ -2,46 +2,28 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
-import { DomainError, UserErrorCode, userError } from '../../common/user-error';
+import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
-import { BanIdentityKind, storeDomain } from '../customer/ban-rules';
-import { BannedIdentity, Customer, CustomerStatus } from '../customer/customer.entity';
-import { assessPlatform, PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
+import { Customer } from '../customer/customer.entity';
+import { PlatformFlag } from '../platform/platform-rules';
 import { StaffMember, StaffTeam } from '../staff/staff-member.entity';
-import { Subscription } from '../subscription/subscription.entity';
-import { entitlementFor, selectSubscriptionForTicket } from '../subscription/subscription.service';
 import type { SupportCalendar } from '../support-hours/support-calendar';
 import { vaultService } from '../vault/vault.service';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
-import { canStartWork, consumesAllowance, Coverage, coverageOf, QuoteStatus } from './coverage';
-import type { ReportedEnvironment } from './environment';
+import { canStartWork } from './coverage';
 import { assessEnglish, ENGLISH_ONLY_NOTICE } from './language';
 import { evaluateMetTarget, slaTargets } from '../sla/sla-clock';
 import { supportMinutesUsed, syncClock, tierOf } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, AuthorKind, TicketStatus } from './ticket.enums';
-import type {
-  Notice,
-  OpenCartEnvironmentInput,
-  TicketAccessWaiveInput,
-  TicketAssignInput,
-  TicketCreateInput,
-  TicketPortDecideInput,
-  TicketQuoteSetInput,
-  TicketReplyInput,
-  TicketRespondInput,
-  TicketStatusChangeInput,
-  TicketUpdateInput,
-} from './ticket.types';
+import { notice, type Notice, type TicketAccessWaiveInput, type TicketAssignInput, type TicketReplyInput, type TicketStatusChangeInput, type TicketUpdateInput } from './ticket.types';
 
 export interface TicketServiceDeps {
   viewer: Viewer;
   now: DateTime;
   calendar: SupportCalendar;
 }
-
-const notice = (code: string, message: string): Notice => ({ code, message });
 
 /** Statuses staff may move a ticket to from each status. */
 const TRANSITIONS: Record<TicketStatus, TicketStatus[]> = {
@@ -76,149 +58,6 @@ export class TicketService {
       : null;
     if (!ticket) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No ticket with this ID.', field);
     return ticket;
-  }
-
-  async create(input: TicketCreateInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
-    const { viewer, now } = this.deps;
-    let customerId: string;
-    if (isCustomer(viewer)) {
-      if (input.customerId) {
-        throw DomainError.of(UserErrorCode.FORBIDDEN, 'Merchants file tickets for themselves; leave customerId out.', ['input', 'customerId']);
-      }
-      customerId = viewer.customerId;
-    } else {
-      if (!input.customerId) throw DomainError.of(UserErrorCode.INVALID, 'Staff must say which customer the ticket is for.', ['input', 'customerId']);
-      customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
-    }
-
-    const coverage = coverageOf(input.category);
-    if (coverage === Coverage.OUTSIDE_AGREEMENT) {
-      throw DomainError.of(
-        UserErrorCode.OUTSIDE_AGREEMENT,
-        'Server configuration and other configuration outside OpenCart are not part of the support agreement.',
-        ['input', 'category'],
-      );
-    }
-
-    // Serialises ticket creation per customer across every server process: the allowance
-    // check and the insert below cannot interleave with another request's.
-    const customer = await this.em.findOne(Customer, { id: customerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No customer with this ID.', ['input', 'customerId']);
-    if (customer.status === CustomerStatus.BANNED) {
-      throw DomainError.of(UserErrorCode.BANNED, 'This account is banned permanently.', ['input', 'customerId']);
-    }
-
-    if (input.idempotencyKey) {
-      const previous = await this.em.findOne(Ticket, { customer: customerId, idempotencyKey: input.idempotencyKey });
-      if (previous) return { ticket: previous, notices: [notice('IDEMPOTENT_REPLAY', `This submission was already received as ${previous.number}.`)] };
-    }
-
-    const subscription = await selectSubscriptionForTicket(this.em, customerId, now, consumesAllowance(input.category));
-    if (!subscription) {
-      throw DomainError.of(
-        UserErrorCode.NO_ACTIVE_PLAN,
-        'You have no active support plan. Buy a one-time fix or Premium Support to open a ticket.',
-      );
-    }
-    const plan = subscription.plan;
-    const consumes = consumesAllowance(input.category);
-    let periodIndex: number | null = null;
-    if (consumes) {
-      const decision = await entitlementFor(this.em, subscription, now);
-      if (!decision.ok) {
-        const code = UserErrorCode[decision.code];
-        const renews = decision.renewsAt ? ` (renews ${decision.renewsAt.toISO()})` : '';
-        throw new DomainError([userError(code, decision.message + (decision.message.includes('renews') ? '' : renews))]);
-      }
-      periodIndex = decision.period.index;
-    }
-
-    const notices: Notice[] = [];
-    const environment = input.environment ? toReportedEnvironment(input.environment) : null;
-    const platform = environment
-      ? assessPlatform({
-          opencartVersion: environment.opencartVersion ?? null,
-          platform: environment.platform,
-          platformVersion: environment.platformVersion ?? null,
-          extensions: (environment.extensions ?? []).map((e) => ({ code: e.code, name: e.name, version: e.version, targetLine: e.targetLine })),
-        })
-      : null;
-    await this.refuseBannedStore(environment?.storeUrl ?? null);
-    const language = assessEnglish(`${input.subject}\n\n${input.description}`);
-
-    const [{ n }] = await this.em.execute<[{ n: string }]>("select nextval('ticket_serial_seq') as n");
-    const ticket = new Ticket();
-    Object.assign(ticket, {
-      serial: Number(n),
-      customer,
-      subscription,
-      subject: input.subject.trim(),
-      description: input.description,
-      category: input.category,
-      coverage,
-      priority: input.priority,
-      environment,
-      platformFlags: platform?.flags.filter((f) => f !== PlatformFlag.UNKNOWN_VERSION) ?? [],
-      fixGuaranteed: platform?.fixGuaranteed ?? true,
-      slaGuaranteed: plan.guaranteedReply && (platform?.slaGuaranteed ?? true),
-      notEnglish: !language.english,
-      consumesAllowance: consumes,
-      periodIndex,
-      team: plan.developmentTeamAccess ? StaffTeam.DEVELOPMENT : StaffTeam.SUPPORT,
-      idempotencyKey: input.idempotencyKey ?? null,
-      status: TicketStatus.AWAITING_ACCESS,
-      accessState: AccessState.MISSING,
-      quoteStatus: null,
-      createdAt: now.toJSDate(),
-      updatedAt: now.toJSDate(),
-      lastActivityAt: now.toJSDate(),
-    });
-    syncClock(ticket, now, this.deps.calendar);
-    this.em.persist(ticket);
-
-    audit(this.em, viewer, {
-      customerId,
-      ticket,
-      action: 'TICKET_CREATED',
-      rule: consumes ? 'ALLOWANCE_CONSUMED' : 'CUSTOM_DEVELOPMENT_NO_ALLOWANCE',
-      details: { number: ticket.number, category: ticket.category, coverage, periodIndex, subscriptionId: subscription.id },
-    });
-
-    if (input.access) {
-      await vaultService(this.em, this.deps).store(ticket, input.access, ['input', 'access']);
-      this.markAccessProvided(ticket);
-    } else {
-      notices.push(notice('ACCESS_REQUIRED', 'Work starts once you provide working store-admin and FTP access; until then the reply clock is paused.'));
-    }
-    if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
-      notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work starts after you accept our quote.'));
-    }
-    if (platform) {
-      if (platform.flags.length > 0) {
-        audit(this.em, 'system', { customerId, ticket, action: 'PLATFORM_FLAGGED', rule: platform.flags.join(','), details: { reasons: platform.reasons } });
-      }
-      if (!platform.fixGuaranteed) notices.push(notice('FIX_NOT_GUARANTEED', platform.reasons.join(' ')));
-      if (platform.needsStaffDecision) {
-        notices.push(notice('PORT_REVIEW', 'Your store runs a non-native OpenCart port: we will confirm whether we can support it, possibly at a surcharge, before work starts.'));
-      }
-    }
-    if (!language.english) {
-      audit(this.em, 'system', { customerId, ticket, action: 'LANGUAGE_FLAGGED', rule: 'ENGLISH_ONLY', details: { detected: language.detected } });
-      notices.push(notice('NOT_ENGLISH', language.notice ?? ENGLISH_ONLY_NOTICE));
-    }
-    if (!plan.guaranteedReply) {
-      notices.push(notice('BEST_EFFORT', 'A one-time fix has no guaranteed reply time: the targets shown are best effort.'));
-    }
-    return { ticket, notices };
-  }
-
-  /** A permanent ban covers the store too: its domain cannot come back under another account. */
-  private async refuseBannedStore(storeUrl: string | null): Promise<void> {
-    const domain = storeDomain(storeUrl);
-    if (!domain) return;
-    if (await this.em.count(BannedIdentity, { kind: BanIdentityKind.STORE_DOMAIN, value: domain })) {
-      throw DomainError.of(UserErrorCode.BANNED, 'Support for this store was ended permanently.', ['input', 'environment', 'storeUrl']);
-    }
   }
 
   async reply(input: TicketReplyInput): Promise<{ message: TicketMessage; ticket: Ticket; notices: Notice[] }> {
@@ -363,8 +202,11 @@ export class TicketService {
     return notices;
   }
 
-  /** `rule` names the policy rule or event that moved the ticket; `note` is staff's own words. */
-  private setStatus(ticket: Ticket, to: TicketStatus, rule: string | null, note: string | null = null): void {
+  /**
+   * Moves a ticket to a status with its clock and audit entry; no policy gate (callers check).
+   * `rule` names the policy rule or event that moved the ticket; `note` is staff's own words.
+   */
+  setStatus(ticket: Ticket, to: TicketStatus, rule: string | null, note: string | null = null): void {
     const { now, calendar, viewer } = this.deps;
     const from = ticket.status;
     // Bank the clock under the old status before the new one decides whether it runs.
@@ -427,102 +269,6 @@ export class TicketService {
     return ticket;
   }
 
-  async quoteSet(input: TicketQuoteSetInput): Promise<Ticket> {
-    const { now, calendar, viewer } = this.deps;
-    const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
-    if (ticket.coverage !== Coverage.CUSTOM_DEVELOPMENT) {
-      throw DomainError.of(UserErrorCode.INVALID, 'Only custom development is quoted; this ticket is covered by the plan.', ['input', 'ticketId']);
-    }
-    if (ticket.status === TicketStatus.CLOSED || ticket.quoteStatus === QuoteStatus.ACCEPTED) {
-      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'The quote can no longer change.', ['input', 'ticketId']);
-    }
-    const subscription = await this.em.findOneOrFail(Subscription, { id: ticket.subscription.id });
-    ticket.quoteAmount = input.amount;
-    ticket.quoteCurrency = subscription.currency;
-    ticket.quoteNote = input.note ?? null;
-    ticket.quoteStatus = QuoteStatus.PENDING;
-    ticket.updatedAt = now.toJSDate();
-    syncClock(ticket, now, calendar);
-    audit(this.em, viewer, {
-      customerId: ticket.customer.id,
-      ticket,
-      action: 'QUOTE_SENT',
-      rule: 'CUSTOM_DEVELOPMENT_BILLED_SEPARATELY',
-      details: { amount: input.amount, currency: subscription.currency },
-    });
-    return ticket;
-  }
-
-  async quoteRespond(input: TicketRespondInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
-    const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
-    if (ticket.quoteStatus !== QuoteStatus.PENDING) {
-      throw DomainError.of(UserErrorCode.NOT_PENDING, 'There is no quote waiting for your answer on this ticket.', ['input', 'ticketId']);
-    }
-    return this.respond(ticket, input.accept, 'quoteStatus', 'QUOTE');
-  }
-
-  async surchargeRespond(input: TicketRespondInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
-    const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
-    if (ticket.surchargeStatus !== QuoteStatus.PENDING) {
-      throw DomainError.of(UserErrorCode.NOT_PENDING, 'There is no surcharge waiting for your answer on this ticket.', ['input', 'ticketId']);
-    }
-    return this.respond(ticket, input.accept, 'surchargeStatus', 'SURCHARGE');
-  }
-
-  /** The merchant's answer to a quote or surcharge: accepting lets work start, declining closes the ticket. */
-  private respond(ticket: Ticket, accept: boolean, field: 'quoteStatus' | 'surchargeStatus', what: string) {
-    const { now, calendar, viewer } = this.deps;
-    ticket[field] = accept ? QuoteStatus.ACCEPTED : QuoteStatus.DECLINED;
-    ticket.updatedAt = now.toJSDate();
-    audit(this.em, viewer, {
-      customerId: ticket.customer.id,
-      ticket,
-      action: accept ? `${what}_ACCEPTED` : `${what}_DECLINED`,
-    });
-    const notices: Notice[] = [];
-    if (!accept) {
-      // Nothing was done, so the ticket gives its allowance back.
-      ticket.consumesAllowance = false;
-      this.setStatus(ticket, TicketStatus.CLOSED, `${what}_DECLINED`);
-      notices.push(notice('CLOSED', `You declined the ${what.toLowerCase()}; the ticket is closed and uses none of your allowance.`));
-    }
-    syncClock(ticket, now, calendar);
-    return { ticket, notices };
-  }
-
-  async portDecide(input: TicketPortDecideInput): Promise<Ticket> {
-    const { now, calendar, viewer } = this.deps;
-    const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
-    if (!ticket.platformFlags.includes(PlatformFlag.NON_NATIVE_PORT)) {
-      throw DomainError.of(UserErrorCode.INVALID, 'This store runs native OpenCart: there is nothing to decide.', ['input', 'ticketId']);
-    }
-    if (ticket.portDecision) {
-      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'The decision on this port was already made.', ['input', 'ticketId']);
-    }
-    const valid = validatePortDecision({ decision: input.decision, surchargeAmount: input.surchargeAmount });
-    if (!valid.ok) throw DomainError.of(UserErrorCode.INVALID, valid.message, ['input', 'surchargeAmount']);
-    ticket.portDecision = valid.decision;
-    ticket.portDecisionNote = input.note ?? null;
-    ticket.updatedAt = now.toJSDate();
-    audit(this.em, viewer, {
-      customerId: ticket.customer.id,
-      ticket,
-      action: 'PORT_DECIDED',
-      rule: `NON_NATIVE_PORT_${valid.decision}`,
-      details: { decision: valid.decision, surchargeAmount: valid.surchargeAmountMinor, note: input.note ?? null },
-    });
-    if (valid.decision === PortDecision.ACCEPT_WITH_SURCHARGE) {
-      ticket.surchargeAmount = valid.surchargeAmountMinor;
-      ticket.surchargeStatus = QuoteStatus.PENDING;
-    }
-    if (valid.decision === PortDecision.DENY) {
-      ticket.consumesAllowance = false;
-      this.setStatus(ticket, TicketStatus.CLOSED, 'NON_NATIVE_PORT_DENY');
-    }
-    syncClock(ticket, now, calendar);
-    return ticket;
-  }
-
   async accessWaive(input: TicketAccessWaiveInput): Promise<Ticket> {
     const { now, calendar, viewer } = this.deps;
     const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
@@ -580,28 +326,4 @@ export class TicketService {
     if (isCustomer(this.deps.viewer)) ticket.customerLastReadAt = this.deps.now.toJSDate();
     return ticket;
   }
-}
-
-function toReportedEnvironment(input: OpenCartEnvironmentInput): ReportedEnvironment {
-  return {
-    opencartVersion: input.opencartVersion?.trim() || null,
-    platform: input.platform,
-    platformVersion: input.platformVersion?.trim() || null,
-    phpVersion: input.phpVersion ?? null,
-    phpExtensions: input.phpExtensions ?? [],
-    webServer: input.webServer ?? null,
-    databaseServer: input.databaseServer ?? null,
-    storeUrl: input.storeUrl ?? null,
-    adminLanguage: input.adminLanguage ?? null,
-    extensions: (input.extensions ?? []).map((e) => ({
-      kind: e.kind,
-      code: e.code,
-      name: e.name,
-      version: e.version ?? null,
-      author: e.author ?? null,
-      targetLine: e.targetLine ?? null,
-      evidence: e.evidence ?? null,
-    })),
-    errorLogExcerpt: input.errorLogExcerpt ?? null,
-  };
 }

@@ -7,7 +7,7 @@ import { Platform, PlatformFlag, PortDecision } from '../platform/platform-rules
 import { Coverage, QuoteStatus, TicketCategory, CATEGORY_INFO } from './coverage';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
-import { TicketPriority, TicketStatus, TicketOrder } from './ticket.enums';
+import { TicketPriority, TicketStatus } from './ticket.enums';
 import { ConnectionType } from '../../common/connection';
 import { StaffTeam } from '../staff/staff-member.entity';
 import { TicketAccessInput } from '../vault/vault.types';
@@ -288,6 +288,10 @@ export class Notice {
 
   @Field(() => String)
   message!: string;
+}
+
+export function notice(code: string, message: string): Notice {
+  return { code, message };
 }
 
 @InputType()

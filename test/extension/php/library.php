@@ -116,6 +116,7 @@ $out['client'] = array(
 	'unknownOperation' => attempt(new ApiClient($api . '/graphql', 'key-good', $operations, new Http(false), 5), 'IntrospectionQuery'),
 	'notConfigured' => attempt(new ApiClient('', '', $operations, new Http(false), 5), 'Viewer'),
 	'badScheme' => attempt(new ApiClient('ftp://example.com/graphql', 'key', $operations, new Http(false), 5), 'Viewer'),
+	'plainHttpRemote' => attempt(new ApiClient('http://support.example.com/graphql', 'key', $operations, new Http(false), 5), 'Viewer'),
 	'unreachable' => attempt(new ApiClient($closed . '/graphql', 'key-good', $operations, new Http(false), 2), 'Viewer'),
 	'timeout' => attempt(new ApiClient($api . '/slow', 'key-good', $operations, new Http(false), 1), 'Viewer'),
 	'unauthenticated' => attempt(new ApiClient($api . '/graphql', 'key-bad', $operations, new Http(false), 5), 'Viewer'),
@@ -123,6 +124,11 @@ $out['client'] = array(
 	'http500' => attempt(new ApiClient($api . '/broken', 'key-good', $operations, new Http(false), 5), 'Viewer'),
 );
 $out['client']['timeoutSeconds'] = round(microtime(true) - $started, 1);
+$out['client']['validEndpoint'] = array();
+
+foreach (array('https://support.example.com/graphql', 'http://localhost:4000/graphql', 'http://127.0.0.1:4000/graphql', 'http://[::1]:4000/graphql', 'http://support.example.com/graphql', 'http://localhost.evil.example/graphql', 'http://127.0.0.1@evil.example/graphql', 'https://user:pw@support.example.com/graphql', 'ftp://example.com/graphql') as $url) {
+	$out['client']['validEndpoint'][$url] = ApiClient::validEndpoint($url);
+}
 
 // ------------------------------------------------------------------ Endpoint
 $db = store('3.0.4.0');
@@ -162,8 +168,9 @@ $e['saveWithoutModify'] = $make(false)->handle('settings.save', array('endpoint'
 $e['saveBadEndpoint'] = $make(true)->handle('settings.save', array('endpoint' => 'javascript:alert(1)'));
 $e['saveKeepsKey'] = $make(true)->handle('settings.save', array('endpoint' => $api . '/graphql', 'apiKey' => '', 'status' => true));
 $e['keyAfterSave'] = $settings[Endpoint::KEY_API_KEY];
-$e['test'] = $make(false)->handle('settings.test', array());
-$e['testBadKey'] = $make(false)->handle('settings.test', array('apiKey' => 'key-bad'));
+$e['test'] = $make(true)->handle('settings.test', array());
+$e['testBadKey'] = $make(true)->handle('settings.test', array('apiKey' => 'key-bad'));
+$e['testWithoutModify'] = $make(false)->handle('settings.test', array());
 $e['arbitraryQuery'] = $make(true)->handle('graphql', array('operation' => 'query { __schema { types { name } } }'));
 $e['serverOnly'] = $make(true)->handle('graphql', array('operation' => 'TicketCreate', 'variables' => array('input' => array('subject' => 'x'))));
 $e['mutationWithoutModify'] = $make(false)->handle('graphql', array('operation' => 'TicketReply', 'variables' => array('input' => array('ticketId' => 'T1', 'body' => 'hi'))));

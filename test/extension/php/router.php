@@ -6,7 +6,8 @@
 // It does what the module's 3.0 controller does (token and permission check, then the shared
 // library's Endpoint), with the store's tables in a JSON file (FakeDb) instead of MySQL.
 // Environment: OCSD_STATE (folder for db.json and settings.json), OCSD_TOKEN, OCSD_MODIFY (1/0),
-// OCSD_TIMEZONE, OCSD_VERSION (VERSION), OCSD_LOGS (folder with error.log, optional).
+// OCSD_TIMEZONE, OCSD_VERSION (VERSION), OCSD_LOGS (folder with error.log, optional),
+// OCSD_LOGIN_SECURITY (the 4.x setting that is on, e.g. config_security; optional).
 require __DIR__ . '/FakeDb.php';
 require __DIR__ . '/../../../opencart-extension/lib/autoload.php';
 
@@ -77,6 +78,7 @@ if ($route === 'extension/module/oc_support_desk/api') {
 		'timezone' => date_default_timezone_get(),
 		'operations' => OcSupportDesk\Operations::all(),
 		'timeout' => 10,
+		'loginSecurity' => (string)getenv('OCSD_LOGIN_SECURITY'),
 		'detector' => array(
 			'paths' => array('application' => $root . '/admin/', 'logs' => getenv('OCSD_LOGS') ?: null),
 			'settings' => array('config_url' => 'http://' . $_SERVER['HTTP_HOST'] . '/', 'config_error_filename' => 'error.log'),

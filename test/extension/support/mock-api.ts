@@ -13,6 +13,13 @@ export interface Received {
 
 export type Answer = (variables: any) => unknown;
 
+const RAW = Symbol('raw reply');
+
+/** An answer sent as is instead of `{ data }`: GraphQL errors, or an HTTP status with any body. */
+export function raw(body: unknown, status = 200): unknown {
+  return { [RAW]: { body, status } };
+}
+
 export class MockApi {
   readonly received: Received[] = [];
   private server!: Server;
@@ -43,10 +50,15 @@ export class MockApi {
           .end(JSON.stringify({ errors: [{ message: 'Unknown API key', extensions: { code: 'UNAUTHENTICATED' } }] }));
       }
       const answer: Answer | undefined = this.answers[json.operationName];
+      const result = answer === undefined ? undefined : (answer(json.variables) as any);
+      if (result && typeof result === 'object' && RAW in result) {
+        const { body: rawBody, status } = result[RAW] as { body: unknown; status: number };
+        return void res.writeHead(status, { 'content-type': 'application/json' }).end(typeof rawBody === 'string' ? rawBody : JSON.stringify(rawBody));
+      }
       const reply =
         answer === undefined
           ? { data: null, errors: [{ message: `No canned answer for ${json.operationName}` }] }
-          : { data: answer(json.variables) };
+          : { data: result };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));

@@ -14,6 +14,8 @@ export interface StoreOptions {
   canModify?: boolean;
   version?: string;
   errorLog?: string;
+  /** The 4.x login-security setting that is on (config_security, config_user_2fa). */
+  loginSecurity?: string;
 }
 
 export interface Store {
@@ -67,6 +69,7 @@ export async function startStore(options: StoreOptions): Promise<Store> {
       OCSD_TIMEZONE: options.timezone ?? 'Europe/Berlin',
       OCSD_VERSION: options.version ?? '3.0.4.0',
       ...(logs ? { OCSD_LOGS: logs } : {}),
+      ...(options.loginSecurity ? { OCSD_LOGIN_SECURITY: options.loginSecurity } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

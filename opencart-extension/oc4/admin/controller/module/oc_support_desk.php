@@ -66,14 +66,18 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 		$this->json($result['status'], $result['body']);
 	}
 
-	/** Event admin/controller/common/header/before: disables temporary users of resolved tickets. */
+	/**
+	 * Event admin/controller/common/header/before: disables temporary users of resolved tickets and
+	 * those older than 30 days. Runs whether the module is enabled or not: a temporary admin user
+	 * must not outlive its ticket because the module was switched off.
+	 */
 	public function onAdminVisit(string &$route = '', array &$args = []): void {
-		if (!$this->user->isLogged() || !$this->config->get('module_oc_support_desk_status')) {
+		if (!$this->user->isLogged()) {
 			return;
 		}
 
 		try {
-			$this->endpoint()->handle('access.sweep', []);
+			$this->endpoint()->adminVisit();
 		} catch (\Throwable $e) {
 			$this->log->write('OpenCart Support Desk: ' . $e->getMessage());
 		}
@@ -116,8 +120,15 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 			return;
 		}
 
-		$this->library();
-		(new \OcSupportDesk\AccessManager($this->db, DB_PREFIX, VERSION))->uninstall();
+		try {
+			$result = $this->endpoint(['settings' => $this->storedSettings(), 'saveSettings' => null])->uninstall();
+
+			foreach ($result['errors'] as $message) {
+				$this->log->write('OpenCart Support Desk uninstall: ' . $message);
+			}
+		} catch (\Throwable $e) {
+			$this->log->write('OpenCart Support Desk uninstall: ' . $e->getMessage());
+		}
 
 		$this->load->model('setting/event');
 		$this->model_setting_event->deleteEventByCode(self::CODE);
@@ -131,14 +142,51 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 		require_once DIR_EXTENSION . 'oc_support_desk/system/library/oc_support_desk/autoload.php';
 	}
 
-	private function endpoint(): \OcSupportDesk\Endpoint {
+	/**
+	 * The module's settings. OpenCart deletes them when it uninstalls the module; the values it
+	 * loaded into the config at the start of the request are still there, and uninstall needs the
+	 * endpoint and key to tell the API.
+	 */
+	private function storedSettings(): array {
+		$this->load->model('setting/setting');
+		$settings = $this->model_setting_setting->getSetting('module_' . self::CODE);
+
+		foreach (['endpoint', 'api_key'] as $name) {
+			$key = 'module_' . self::CODE . '_' . $name;
+
+			if (empty($settings[$key]) && $this->config->get($key)) {
+				$settings[$key] = (string)$this->config->get($key);
+			}
+		}
+
+		return $settings;
+	}
+
+	/**
+	 * The setting that makes every admin login wait for a code sent by e-mail, when it is on:
+	 * "config_security" (4.0.2.x, login security) or "config_user_2fa" (4.1, two-factor
+	 * authentication). A temporary support user has no e-mail address and could not log in.
+	 */
+	private function loginSecurity(): string {
+		foreach (['config_security', 'config_user_2fa'] as $key) {
+			if ($this->config->get($key)) {
+				return $key;
+			}
+		}
+
+		return '';
+	}
+
+	/** @param array $overrides Endpoint dependencies that replace the defaults below */
+	private function endpoint(array $overrides = []): \OcSupportDesk\Endpoint {
 		$this->library();
 		$this->load->model('setting/setting');
 
 		$model = $this->model_setting_setting;
 
-		return new \OcSupportDesk\Endpoint([
+		return new \OcSupportDesk\Endpoint($overrides + [
 			'line' => '4.x',
+			'loginSecurity' => $this->loginSecurity(),
 			'version' => VERSION,
 			'db' => $this->db,
 			'prefix' => DB_PREFIX,

@@ -64,14 +64,18 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 		$this->json($result['status'], $result['body']);
 	}
 
-	/** Event admin/controller/common/header/before: disables temporary users of resolved tickets. */
+	/**
+	 * Event admin/controller/common/header/before: disables temporary users of resolved tickets and
+	 * those older than 30 days. Runs whether the module is enabled or not: a temporary admin user
+	 * must not outlive its ticket because the module was switched off.
+	 */
 	public function onAdminVisit(&$route = '', &$args = array()) {
-		if (!$this->user->isLogged() || !$this->config->get('module_oc_support_desk_status')) {
+		if (!$this->user->isLogged()) {
 			return;
 		}
 
 		try {
-			$this->endpoint()->handle('access.sweep', array());
+			$this->endpoint()->adminVisit();
 		} catch (\Throwable $e) {
 			$this->log->write('OpenCart Support Desk: ' . $e->getMessage());
 		}
@@ -99,9 +103,15 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 			return;
 		}
 
-		$this->library();
-		$access = new \OcSupportDesk\AccessManager($this->db, DB_PREFIX, VERSION);
-		$access->uninstall();
+		try {
+			$result = $this->endpoint(array('settings' => $this->storedSettings(), 'saveSettings' => null))->uninstall();
+
+			foreach ($result['errors'] as $message) {
+				$this->log->write('OpenCart Support Desk uninstall: ' . $message);
+			}
+		} catch (\Throwable $e) {
+			$this->log->write('OpenCart Support Desk uninstall: ' . $e->getMessage());
+		}
 
 		$this->load->model('setting/event');
 		$this->model_setting_event->deleteEventByCode(self::CODE);
@@ -111,13 +121,34 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 		require_once DIR_SYSTEM . 'library/oc_support_desk/autoload.php';
 	}
 
-	private function endpoint() {
+	/**
+	 * The module's settings. OpenCart deletes them before it calls uninstall(); the values it loaded
+	 * into the config at the start of the request are still there, and uninstall needs the endpoint
+	 * and key to tell the API.
+	 */
+	private function storedSettings() {
+		$this->load->model('setting/setting');
+		$settings = $this->model_setting_setting->getSetting('module_' . self::CODE);
+
+		foreach (array('endpoint', 'api_key') as $name) {
+			$key = 'module_' . self::CODE . '_' . $name;
+
+			if (empty($settings[$key]) && $this->config->get($key)) {
+				$settings[$key] = (string)$this->config->get($key);
+			}
+		}
+
+		return $settings;
+	}
+
+	/** @param array $overrides Endpoint dependencies that replace the defaults below */
+	private function endpoint(array $overrides = array()) {
 		$this->library();
 		$this->load->model('setting/setting');
 
 		$model = $this->model_setting_setting;
 
-		return new \OcSupportDesk\Endpoint(array(
+		return new \OcSupportDesk\Endpoint($overrides + array(
 			'line' => '3.0',
 			'version' => VERSION,
 			'db' => $this->db,

@@ -1,0 +1,121 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError, UserErrorCode } from '../../common/user-error';
+import { audit } from '../audit/audit';
+import { PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
+import { Subscription } from '../subscription/subscription.entity';
+import { Coverage, QuoteStatus } from './coverage';
+import { syncClock } from './ticket-clock';
+import type { Ticket } from './ticket.entity';
+import { TicketStatus } from './ticket.enums';
+import type { TicketService, TicketServiceDeps } from './ticket.service';
+import { notice, type Notice, type TicketPortDecideInput, type TicketQuoteSetInput, type TicketRespondInput } from './ticket.types';
+
+/**
+ * The decisions a ticket may wait on before work starts: a quote for custom development (the
+ * merchant accepts or declines), and staff's call on a non-native OpenCart port (accept,
+ * surcharge the merchant must accept, or deny). Declining or denying closes the ticket and
+ * gives its allowance back.
+ */
+export class TicketDecisionService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: TicketServiceDeps,
+    private readonly tickets: TicketService,
+  ) {}
+
+  async quoteSet(input: TicketQuoteSetInput): Promise<Ticket> {
+    const { now, calendar, viewer } = this.deps;
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (ticket.coverage !== Coverage.CUSTOM_DEVELOPMENT) {
+      throw DomainError.of(UserErrorCode.INVALID, 'Only custom development is quoted; this ticket is covered by the plan.', ['input', 'ticketId']);
+    }
+    if (ticket.status === TicketStatus.CLOSED || ticket.quoteStatus === QuoteStatus.ACCEPTED) {
+      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'The quote can no longer change.', ['input', 'ticketId']);
+    }
+    const subscription = await this.em.findOneOrFail(Subscription, { id: ticket.subscription.id });
+    ticket.quoteAmount = input.amount;
+    ticket.quoteCurrency = subscription.currency;
+    ticket.quoteNote = input.note ?? null;
+    ticket.quoteStatus = QuoteStatus.PENDING;
+    ticket.updatedAt = now.toJSDate();
+    syncClock(ticket, now, calendar);
+    audit(this.em, viewer, {
+      customerId: ticket.customer.id,
+      ticket,
+      action: 'QUOTE_SENT',
+      rule: 'CUSTOM_DEVELOPMENT_BILLED_SEPARATELY',
+      details: { amount: input.amount, currency: subscription.currency },
+    });
+    return ticket;
+  }
+
+  async quoteRespond(input: TicketRespondInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (ticket.quoteStatus !== QuoteStatus.PENDING) {
+      throw DomainError.of(UserErrorCode.NOT_PENDING, 'There is no quote waiting for your answer on this ticket.', ['input', 'ticketId']);
+    }
+    return this.respond(ticket, input.accept, 'quoteStatus', 'QUOTE');
+  }
+
+  async surchargeRespond(input: TicketRespondInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (ticket.surchargeStatus !== QuoteStatus.PENDING) {
+      throw DomainError.of(UserErrorCode.NOT_PENDING, 'There is no surcharge waiting for your answer on this ticket.', ['input', 'ticketId']);
+    }
+    return this.respond(ticket, input.accept, 'surchargeStatus', 'SURCHARGE');
+  }
+
+  /** The merchant's answer to a quote or surcharge: accepting lets work start, declining closes the ticket. */
+  private respond(ticket: Ticket, accept: boolean, field: 'quoteStatus' | 'surchargeStatus', what: string) {
+    const { now, calendar, viewer } = this.deps;
+    ticket[field] = accept ? QuoteStatus.ACCEPTED : QuoteStatus.DECLINED;
+    ticket.updatedAt = now.toJSDate();
+    audit(this.em, viewer, {
+      customerId: ticket.customer.id,
+      ticket,
+      action: accept ? `${what}_ACCEPTED` : `${what}_DECLINED`,
+    });
+    const notices: Notice[] = [];
+    if (!accept) {
+      // Nothing was done, so the ticket gives its allowance back.
+      ticket.consumesAllowance = false;
+      this.tickets.setStatus(ticket, TicketStatus.CLOSED, `${what}_DECLINED`);
+      notices.push(notice('CLOSED', `You declined the ${what.toLowerCase()}; the ticket is closed and uses none of your allowance.`));
+    }
+    syncClock(ticket, now, calendar);
+    return { ticket, notices };
+  }
+
+  async portDecide(input: TicketPortDecideInput): Promise<Ticket> {
+    const { now, calendar, viewer } = this.deps;
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (!ticket.platformFlags.includes(PlatformFlag.NON_NATIVE_PORT)) {
+      throw DomainError.of(UserErrorCode.INVALID, 'This store runs native OpenCart: there is nothing to decide.', ['input', 'ticketId']);
+    }
+    if (ticket.portDecision) {
+      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'The decision on this port was already made.', ['input', 'ticketId']);
+    }
+    const valid = validatePortDecision({ decision: input.decision, surchargeAmount: input.surchargeAmount });
+    if (!valid.ok) throw DomainError.of(UserErrorCode.INVALID, valid.message, ['input', 'surchargeAmount']);
+    ticket.portDecision = valid.decision;
+    ticket.portDecisionNote = input.note ?? null;
+    ticket.updatedAt = now.toJSDate();
+    audit(this.em, viewer, {
+      customerId: ticket.customer.id,
+      ticket,
+      action: 'PORT_DECIDED',
+      rule: `NON_NATIVE_PORT_${valid.decision}`,
+      details: { decision: valid.decision, surchargeAmount: valid.surchargeAmountMinor, note: input.note ?? null },
+    });
+    if (valid.decision === PortDecision.ACCEPT_WITH_SURCHARGE) {
+      ticket.surchargeAmount = valid.surchargeAmountMinor;
+      ticket.surchargeStatus = QuoteStatus.PENDING;
+    }
+    if (valid.decision === PortDecision.DENY) {
+      ticket.consumesAllowance = false;
+      this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'NON_NATIVE_PORT_DENY');
+    }
+    syncClock(ticket, now, calendar);
+    return ticket;
+  }
+}

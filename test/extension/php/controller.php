@@ -1,0 +1,289 @@
+<?php
+// Runs the module's real OpenCart controller (3.0 or 4.x) on stand-ins for OpenCart's registry
+// objects (user, config, loader, settings and event models, request, response, log) and FakeDb,
+// and prints what happened as JSON for test/extension/controller.test.ts. One line per process:
+// OpenCart's constants (VERSION, DIR_SYSTEM …) cannot be defined twice.
+//   php controller.php <3.0|4.x> <mock API base URL>
+error_reporting(E_ALL);
+ini_set('display_errors', 'stderr');
+
+require __DIR__ . '/FakeDb.php';
+
+$line = $argv[1];
+$api = $argv[2];
+$lib = realpath(__DIR__ . '/../../../opencart-extension/lib');
+$root = sys_get_temp_dir() . '/ocsd-controller-' . getmypid();
+
+// Where each line's controller looks for the shared library.
+if ($line === '3.0') {
+	@mkdir($root . '/system/library', 0777, true);
+	symlink($lib, $root . '/system/library/oc_support_desk');
+	define('VERSION', '3.0.3.8');
+	define('DIR_SYSTEM', $root . '/system/');
+} else {
+	@mkdir($root . '/extension/oc_support_desk/system/library', 0777, true);
+	symlink($lib, $root . '/extension/oc_support_desk/system/library/oc_support_desk');
+	define('VERSION', '4.0.2.3');
+	define('DIR_SYSTEM', $root . '/system/');
+	define('DIR_EXTENSION', $root . '/extension/');
+}
+
+define('DB_PREFIX', 'oc_');
+define('DIR_APPLICATION', $root . '/admin/');
+define('DIR_LOGS', $root . '/logs/');
+define('HTTP_SERVER', 'https://shop.example.com/admin/');
+define('HTTPS_SERVER', 'https://shop.example.com/admin/');
+define('HTTP_CATALOG', 'https://shop.example.com/');
+
+register_shutdown_function(function () use ($root, $line) {
+	@unlink($line === '3.0' ? $root . '/system/library/oc_support_desk' : $root . '/extension/oc_support_desk/system/library/oc_support_desk');
+	exec('rm -rf ' . escapeshellarg($root));
+});
+
+class Registry {
+	private $data = array();
+
+	public function get($key) {
+		return isset($this->data[$key]) ? $this->data[$key] : null;
+	}
+
+	public function set($key, $value) {
+		$this->data[$key] = $value;
+	}
+}
+
+if ($line === '3.0') {
+	abstract class Controller {
+		protected $registry;
+
+		public function __construct($registry) {
+			$this->registry = $registry;
+		}
+
+		public function __get($key) {
+			return $this->registry->get($key);
+		}
+
+		public function __set($key, $value) {
+			$this->registry->set($key, $value);
+		}
+	}
+} else {
+	eval('namespace Opencart\System\Engine; abstract class Controller {
+		protected $registry;
+		public function __construct($registry) { $this->registry = $registry; }
+		public function __get($key) { return $this->registry->get($key); }
+		public function __set($key, $value) { $this->registry->set($key, $value); }
+	}');
+}
+
+class StubUser {
+	public $logged = true;
+
+	public function isLogged() {
+		return $this->logged;
+	}
+
+	public function hasPermission($type, $route) {
+		return true;
+	}
+
+	public function getId() {
+		return 1;
+	}
+}
+
+class StubConfig {
+	public $data = array();
+
+	public function get($key) {
+		return isset($this->data[$key]) ? $this->data[$key] : null;
+	}
+}
+
+/** model_setting_setting: settings by code, like OpenCart's oc_setting. */
+class StubSettings {
+	public $codes = array();
+	public $edits = 0;
+
+	public function getSetting($code) {
+		return isset($this->codes[$code]) ? $this->codes[$code] : array();
+	}
+
+	public function editSetting($code, $data) {
+		$this->codes[$code] = $data;
+		$this->edits++;
+	}
+}
+
+class StubEvents {
+	public $events = array();
+
+	public function addEvent($code, $description = '', $trigger = '', $action = '', $status = 1, $sortOrder = 0) {
+		// 3.0 ($code, $trigger, $action, …), 4.0.0.0 positional with a description, 4.0.1+ one array.
+		$this->events[] = is_array($code) ? $code : (VERSION[0] === '3' ? array('code' => $code, 'trigger' => $description, 'action' => $trigger) : array('code' => $code, 'trigger' => $trigger, 'action' => $action));
+	}
+
+	public function deleteEventByCode($code) {
+		$this->events = array_values(array_filter($this->events, function ($event) use ($code) {
+			return $event['code'] !== $code;
+		}));
+	}
+}
+
+class StubLoader {
+	private $registry;
+	private $models;
+
+	public function __construct($registry, array $models) {
+		$this->registry = $registry;
+		$this->models = $models;
+	}
+
+	public function language($route) {
+	}
+
+	public function model($route) {
+		$this->registry->set('model_' . str_replace('/', '_', $route), $this->models[$route]);
+	}
+
+	public function controller($route) {
+		return '';
+	}
+
+	public function view($route, $data = array()) {
+		return '';
+	}
+}
+
+class StubLog {
+	public $lines = array();
+
+	public function write($message) {
+		$this->lines[] = (string)$message;
+	}
+}
+
+class StubResponse {
+	public $output = '';
+
+	public function addHeader($header) {
+	}
+
+	public function setOutput($output) {
+		$this->output = $output;
+	}
+}
+
+class StubRequest {
+	public $get = array();
+	public $post = array();
+	public $cookie = array();
+	public $server = array('REQUEST_METHOD' => 'POST', 'SERVER_SOFTWARE' => 'Apache');
+}
+
+class StubLanguage {
+	public function get($key) {
+		return $key;
+	}
+}
+
+$db = new FakeDb(array(
+	'oc_user' => array(array('user_id' => '1', 'user_group_id' => '1', 'username' => 'admin', 'status' => '1')),
+	'oc_user_group' => array(array('user_group_id' => '1', 'name' => 'Administrator', 'permission' => '{"access":[],"modify":[]}')),
+	'oc_setting' => array(),
+));
+$settings = new StubSettings();
+$events = new StubEvents();
+$config = new StubConfig();
+$log = new StubLog();
+$user = new StubUser();
+$registry = new Registry();
+
+foreach (array(
+	'db' => $db,
+	'config' => $config,
+	'log' => $log,
+	'user' => $user,
+	'load' => new StubLoader($registry, array('setting/setting' => $settings, 'setting/event' => $events)),
+	'request' => new StubRequest(),
+	'response' => new StubResponse(),
+	'session' => (object)array('data' => array('user_token' => 'tok')),
+	'language' => new StubLanguage(),
+) as $key => $value) {
+	$registry->set($key, $value);
+}
+
+if ($line === '3.0') {
+	require __DIR__ . '/../../../opencart-extension/oc3/admin/controller/extension/module/oc_support_desk.php';
+	$controller = new ControllerExtensionModuleOcSupportDesk($registry);
+} else {
+	require __DIR__ . '/../../../opencart-extension/oc4/admin/controller/module/oc_support_desk.php';
+	$controller = new Opencart\Admin\Controller\Extension\OcSupportDesk\Module\OcSupportDesk($registry);
+}
+
+$code = 'module_oc_support_desk';
+$prefix = $line === '3.0' ? 'C3' : 'C4';
+$out = array();
+
+function bootstrap($controller, $registry) {
+	$registry->get('request')->get = array('user_token' => 'tok', 'action' => 'bootstrap');
+	$controller->api();
+
+	return json_decode($registry->get('response')->output, true);
+}
+
+function userStatuses(FakeDb $db) {
+	return array_map(function ($row) {
+		return $row['username'] . ':' . $row['status'];
+	}, $db->tables['oc_user']);
+}
+
+// Install: the table, the event, and the module switched off (as OpenCart leaves it).
+$controller->install();
+$out['install'] = array(
+	'table' => isset($db->tables['oc_oc_support_desk_access']),
+	'events' => $events->events,
+	'settings' => $settings->getSetting($code),
+);
+
+// The merchant enters the endpoint and key but never ticks "Enabled".
+$stored = array($code . '_status' => '0', $code . '_endpoint' => $api . '/graphql', $code . '_api_key' => 'key-good-controller');
+$settings->codes[$code] = $stored;
+$config->data = $stored;
+
+$manager = new OcSupportDesk\AccessManager($db, 'oc_', VERSION);
+$manager->createTemporaryAdmin($prefix . '-DONE', 'OC-1', 'dedicated');
+
+// Any admin page: the header event.
+$route = 'common/header';
+$args = array();
+$controller->onAdminVisit($route, $args);
+$out['visit'] = array('users' => userStatuses($db), 'log' => $log->lines, 'rows' => $db->tables['oc_oc_support_desk_access']);
+
+// Login security, as each line stores it.
+$out['bootstrap'] = array();
+
+foreach (array('off' => array(), 'config_security' => array('config_security' => '1'), 'config_user_2fa' => array('config_user_2fa' => '1')) as $name => $extra) {
+	$config->data = $stored + $extra;
+	$body = bootstrap($controller, $registry);
+	$out['bootstrap'][$name] = isset($body['temporaryAdmin']) ? $body['temporaryAdmin'] : $body;
+}
+
+$config->data = $stored;
+
+// Uninstall: OpenCart has already deleted the module's settings; the config still holds them.
+$manager->createTemporaryAdmin($prefix . '-OPEN', 'OC-2', 'dedicated');
+unset($settings->codes[$code]);
+$controller->uninstall();
+$out['uninstall'] = array(
+	'users' => userStatuses($db),
+	'tableDropped' => !isset($db->tables['oc_oc_support_desk_access']),
+	'events' => $events->events,
+	'groups' => array_map(function ($row) {
+		return $row['name'];
+	}, $db->tables['oc_user_group']),
+	'log' => $log->lines,
+);
+
+echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);

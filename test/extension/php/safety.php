@@ -1,0 +1,345 @@
+<?php
+// The module's safety rules, each exercised in one PHP process, printed as JSON for
+// test/extension/safety.test.ts: where the API key may go, when temporary admin users are disabled
+// (module off, ticket replaced, gone or too old, uninstall), login security, error-log redaction.
+//   php safety.php <mock API base URL> <closed port URL>
+error_reporting(E_ALL);
+ini_set('display_errors', 'stderr');
+
+require __DIR__ . '/FakeDb.php';
+require __DIR__ . '/../../../opencart-extension/lib/autoload.php';
+
+use OcSupportDesk\AccessManager;
+use OcSupportDesk\Endpoint;
+use OcSupportDesk\Http;
+use OcSupportDesk\Redactor;
+
+$api = $argv[1];
+$closed = $argv[2];
+$out = array();
+
+/** Records every request and answers from canned GraphQL data, without a network. */
+class RecordingHttp extends Http {
+	public $calls = array();
+	private $answers;
+
+	public function __construct(array $answers = array()) {
+		parent::__construct(false);
+		$this->answers = $answers;
+	}
+
+	public function post($url, array $headers, $body, $timeout) {
+		$request = json_decode($body, true);
+		$authorization = '';
+
+		foreach ($headers as $header) {
+			if (stripos($header, 'Authorization:') === 0) {
+				$authorization = trim(substr($header, 14));
+			}
+		}
+
+		$name = $request['operationName'];
+		$this->calls[] = array('url' => $url, 'authorization' => $authorization, 'operation' => $name, 'variables' => $request['variables'], 'timeout' => $timeout);
+		$data = isset($this->answers[$name]) ? call_user_func($this->answers[$name], $request['variables']) : null;
+
+		return array('status' => 200, 'body' => json_encode(array('data' => $data)));
+	}
+}
+
+function store() {
+	return new FakeDb(array(
+		'oc_user' => array(array('user_id' => '1', 'user_group_id' => '1', 'username' => 'admin', 'status' => '1')),
+		'oc_user_group' => array(array('user_group_id' => '1', 'name' => 'Administrator', 'permission' => '{"access":[],"modify":[]}')),
+		'oc_setting' => array(),
+	));
+}
+
+/** An Endpoint on its own settings; $state['settings'] follows what it saves. */
+function endpoint(FakeDb $db, array &$state, array $overrides = array()) {
+	return new Endpoint($overrides + array(
+		'line' => '3.0',
+		'version' => '3.0.4.0',
+		'db' => $db,
+		'prefix' => 'oc_',
+		'settings' => $state['settings'],
+		'saveSettings' => function ($new) use (&$state) {
+			$state['settings'] = $new;
+		},
+		'canModify' => true,
+		'adminUrl' => 'https://shop.example.com/admin/',
+		'timezone' => 'UTC',
+		'operations' => OcSupportDesk\Operations::all(),
+		'http' => new Http(false),
+		'timeout' => 5,
+		'detector' => array('server' => array('SERVER_SOFTWARE' => 'Apache'), 'storeUrl' => 'https://shop.example.com/', 'adminLanguage' => 'en-gb'),
+	));
+}
+
+function users(FakeDb $db) {
+	return array_map(function ($row) {
+		return $row['username'] . ':' . $row['status'];
+	}, $db->tables['oc_user']);
+}
+
+function accessRows(FakeDb $db) {
+	return isset($db->tables['oc_oc_support_desk_access']) ? $db->tables['oc_oc_support_desk_access'] : null;
+}
+
+/** A temporary user as an earlier request (or an earlier month) left it. */
+function seedAccess(FakeDb $db, $ticketId, $createdAt, $version = '3.0.4.0') {
+	$manager = new AccessManager($db, 'oc_', $version);
+	$created = $manager->createTemporaryAdmin($ticketId, 'OC-' . $ticketId, 'dedicated');
+
+	foreach ($db->tables['oc_oc_support_desk_access'] as $i => $row) {
+		if ((int)$row['access_id'] === $created['access_id']) {
+			$db->tables['oc_oc_support_desk_access'][$i]['created_at'] = $createdAt;
+		}
+	}
+
+	return $created;
+}
+
+// ------------------------------------------------------------------ 1. where the stored API key may go
+$storedKey = 'stored-key-0123456789abcdef';
+$recorder = new RecordingHttp(array('Viewer' => function () {
+	return array('viewer' => array('kind' => 'CUSTOMER', 'customer' => null));
+}));
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => $storedKey, Endpoint::KEY_STATUS => '1'));
+$key = array();
+// The reviewer's reproduction (/tmp/ocr/leak.php): access permission only, endpoint from the browser.
+$key['testWithoutModify'] = endpoint($db, $state, array('canModify' => false, 'http' => $recorder))->handle('settings.test', array('endpoint' => 'https://attacker.example/x'));
+$key['testOtherEndpointNoKey'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.test', array('endpoint' => 'https://attacker.example/x'));
+$key['testOtherEndpointTypedKey'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.test', array('endpoint' => 'https://other.example/graphql', 'apiKey' => 'typed-key-for-other'));
+$key['testStoredEndpoint'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.test', array('endpoint' => 'https://support.example.com/graphql'));
+$key['testPlainHttp'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.test', array('endpoint' => 'http://support.example.com/graphql', 'apiKey' => 'typed'));
+$key['savePlainHttp'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.save', array('endpoint' => 'http://support.example.com/graphql', 'status' => true));
+$key['saveLocalHttp'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.save', array('endpoint' => 'http://127.0.0.1:4000/graphql', 'apiKey' => $storedKey, 'status' => true));
+$key['keyAfterLocalSave'] = $state['settings'][Endpoint::KEY_API_KEY];
+$key['saveSameEndpoint'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.save', array('endpoint' => 'http://127.0.0.1:4000/graphql', 'status' => true));
+$key['keyAfterSameSave'] = $state['settings'][Endpoint::KEY_API_KEY];
+$key['saveOtherEndpoint'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.save', array('endpoint' => 'https://attacker.example/x', 'status' => true));
+$key['keyAfterOtherSave'] = $state['settings'][Endpoint::KEY_API_KEY];
+$key['viewerAfterOtherSave'] = endpoint($db, $state, array('http' => $recorder))->handle('graphql', array('operation' => 'Viewer'));
+$key['calls'] = $recorder->calls;
+$out['key'] = $key;
+
+// ------------------------------------------------------------------ 2. clean-up whatever the module's status
+// The reviewer's reproduction (/tmp/ocr/sweep.php): status 0, the ticket is resolved.
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+seedAccess($db, 'S-DONE', date('Y-m-d H:i:s'));
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-sweep', Endpoint::KEY_STATUS => '0'));
+$out['disabledModule'] = array(
+	'visit' => endpoint($db, $state)->adminVisit(),
+	'users' => users($db),
+	'secondVisit' => endpoint($db, $state)->adminVisit(),
+);
+
+// No API configured at all: nothing to ask, but old users still go.
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+seedAccess($db, 'S-NOAPI-OLD', date('Y-m-d H:i:s', time() - 31 * 86400));
+seedAccess($db, 'S-NOAPI-NEW', date('Y-m-d H:i:s'));
+$state = array('settings' => array(Endpoint::KEY_STATUS => '0'));
+$out['noApi'] = array('visit' => endpoint($db, $state)->adminVisit(), 'users' => users($db));
+
+// Nothing to do: no query to the API, no settings written.
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+$recorder = new RecordingHttp();
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '0'));
+$out['idle'] = array('visit' => endpoint($db, $state, array('http' => $recorder))->adminVisit(), 'calls' => count($recorder->calls), 'lastSweep' => isset($state['settings'][Endpoint::KEY_LAST_SWEEP]));
+
+// ------------------------------------------------------------------ 3. one temporary user per ticket
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-replace', Endpoint::KEY_STATUS => '1'));
+$replace = array();
+$replace['first'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'createTemporaryAdmin' => true));
+$replace['second'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'createTemporaryAdmin' => true));
+$replace['afterSecond'] = accessRows($db);
+$replace['ownLogin'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'storeAdmin' => array('username' => 'owner', 'password' => 'owner-pass')));
+$replace['afterOwnLogin'] = accessRows($db);
+$replace['users'] = users($db);
+// A replayed form (same idempotency key): the API answers with the ticket it already filed.
+$form = array('subject' => 'Blank page', 'description' => 'The checkout is blank.', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-replay-0001', 'access' => array('createTemporaryAdmin' => true, 'userGroup' => 'dedicated'));
+$replace['create'] = endpoint($db, $state)->handle('ticket.create', $form);
+$replace['replay'] = endpoint($db, $state)->handle('ticket.create', $form);
+$replace['replayRows'] = array_values(array_filter(accessRows($db), function ($row) {
+	return $row['ticket_id'] === 'R-REPLAY';
+}));
+$out['replace'] = $replace;
+
+// ------------------------------------------------------------------ 4. fail closed: too old, or gone from the API
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+seedAccess($db, 'A-OLD', date('Y-m-d H:i:s', time() - 31 * 86400));
+seedAccess($db, 'A-YOUNG', date('Y-m-d H:i:s', time() - 29 * 86400));
+seedAccess($db, 'A-GONE', date('Y-m-d H:i:s'));
+seedAccess($db, 'A-NOTFOUND', date('Y-m-d H:i:s'));
+seedAccess($db, 'A-BROKEN', date('Y-m-d H:i:s'));
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-age', Endpoint::KEY_STATUS => '1'));
+$sweep = endpoint($db, $state)->handle('access.sweep', array('force' => true));
+$status = array();
+
+foreach (accessRows($db) as $row) {
+	$status[$row['ticket_id']] = array('disabled' => isset($row['disabled_at']), 'confirmed' => isset($row['confirmed_at']));
+}
+
+$out['failClosed'] = array('sweep' => $sweep, 'rows' => $status);
+
+// The key was revoked (the API refuses it): old users still go, young ones wait.
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+seedAccess($db, 'K-OLD', date('Y-m-d H:i:s', time() - 40 * 86400));
+seedAccess($db, 'K-NEW', date('Y-m-d H:i:s'));
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'revoked-key', Endpoint::KEY_STATUS => '1'));
+$out['revokedKey'] = array('sweep' => endpoint($db, $state)->handle('access.sweep', array('force' => true)), 'users' => users($db));
+
+// The API is gone (nothing listens): the same.
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+seedAccess($db, 'U-OLD', date('Y-m-d H:i:s', time() - 40 * 86400));
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $closed . '/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$out['apiGone'] = array('sweep' => endpoint($db, $state)->adminVisit(), 'users' => users($db));
+
+// ------------------------------------------------------------------ 5. uninstall leaves nothing behind
+foreach (array('3.0.4.0', '4.0.2.3') as $version) {
+	$db = store();
+	$db->tables['oc_user_login'] = array(array('user_login_id' => '1', 'user_id' => '1', 'ip' => '10.0.0.1'));
+	$db->tables['oc_user_authorize'] = array();
+	$manager = new AccessManager($db, 'oc_', $version);
+	$manager->install();
+	$done = seedAccess($db, 'N-DONE-' . $version, date('Y-m-d H:i:s'), $version);
+	$open = seedAccess($db, 'N-OPEN-' . $version, date('Y-m-d H:i:s'), $version);
+	$admin = $manager->createTemporaryAdmin('N-ADMIN-' . $version, 'OC-9', 'admin');
+	$manager->disable('N-DONE-' . $version);
+
+	// Someone enabled the disabled user again by hand; another admin happens to have a similar name.
+	foreach ($db->tables['oc_user'] as $i => $row) {
+		if ((int)$row['user_id'] === $done['user_id']) {
+			$db->tables['oc_user'][$i]['status'] = '1';
+		}
+	}
+
+	$db->tables['oc_user'][] = array('user_id' => '77', 'user_group_id' => '1', 'username' => 'ocsupport_friend', 'status' => '1');
+	// The temporary users logged in once (4.x keeps a row per login).
+	$db->tables['oc_user_login'][] = array('user_login_id' => '2', 'user_id' => (string)$done['user_id'], 'ip' => '10.0.0.2');
+	$db->tables['oc_user_authorize'][] = array('user_authorize_id' => '1', 'user_id' => (string)$open['user_id'], 'token' => 't');
+	$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-uninstall', Endpoint::KEY_STATUS => '0'));
+	$result = endpoint($db, $state, array('version' => $version))->uninstall();
+	$out['uninstall'][$version] = array(
+		'result' => $result,
+		'users' => users($db),
+		'groups' => array_map(function ($row) {
+			return $row['name'];
+		}, $db->tables['oc_user_group']),
+		'userLogin' => array_map(function ($row) {
+			return $row['user_id'];
+		}, $db->tables['oc_user_login']),
+		'userAuthorize' => count($db->tables['oc_user_authorize']),
+		'tableDropped' => accessRows($db) === null,
+	);
+}
+
+// A user the merchant moved into the dedicated group keeps it; the API cannot be reached: quick anyway.
+$db = store();
+$manager = new AccessManager($db, 'oc_', '3.0.4.0');
+$manager->install();
+$temporary = seedAccess($db, 'N-KEEP', date('Y-m-d H:i:s'));
+$db->tables['oc_user'][] = array('user_id' => '50', 'user_group_id' => (string)$temporary['user_group_id'], 'username' => 'helper', 'status' => '1');
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $closed . '/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$started = microtime(true);
+$result = endpoint($db, $state)->uninstall();
+$out['uninstallOffline'] = array(
+	'result' => $result,
+	'seconds' => round(microtime(true) - $started, 2),
+	'users' => users($db),
+	'groups' => array_map(function ($row) {
+		return $row['name'];
+	}, $db->tables['oc_user_group']),
+);
+
+// ------------------------------------------------------------------ 6. error-log redaction
+// The reviewer's reproduction (/tmp/ocr/red.php), and a few more.
+$redactor = new Redactor();
+$out['redact'] = array();
+
+foreach (array(
+	"2024-01-01 PHP Notice: x in /a.php; 'password' => 'my secret phrase'",
+	'request: {"apiKey":"abc def ghi"}',
+	'request: {"password":"a \\"quoted\\" phrase","user":"bob"}',
+	'https://user:p@ss@host/x',
+	'ftp://admin:s3cr%40t@ftp.example.com/public_html',
+	"define('DB_PASSWORD', 'x');",
+	"define('DB_PASSWORD', 'two words');",
+	'define("API_SECRET_KEY", "k e y");',
+	"define('OC_TOKEN', 'abc');",
+	"DB_PASSWORD', 'hunter2xyz'",
+	"define('DB_USERNAME', 'shopuser');",
+	"'password' => 'cut short by the log line",
+	'smtp_password=plain',
+	'Authorization: Bearer abc.def.ghi',
+	'Error: Could not make a database link using root@localhost',
+	'See https://shop.example.com/index.php?route=product&path=1',
+) as $line) {
+	$out['redact'][$line] = $redactor->redact($line);
+}
+
+// ------------------------------------------------------------------ 7. login security: no temporary user
+$db = store();
+(new AccessManager($db, 'oc_', '4.0.2.3'))->install();
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-security', Endpoint::KEY_STATUS => '1'));
+$secure = array('line' => '4.x', 'version' => '4.0.2.3', 'loginSecurity' => 'config_security');
+$out['loginSecurity'] = array(
+	'bootstrap' => endpoint($db, $state, $secure)->handle('bootstrap', array())['body']['temporaryAdmin'],
+	'bootstrapOff' => endpoint($db, $state, array('line' => '4.x', 'version' => '4.0.2.3'))->handle('bootstrap', array())['body']['temporaryAdmin'],
+	'create' => endpoint($db, $state, $secure)->handle('ticket.create', array('subject' => 'Login security on', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true))),
+	'provide' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'createTemporaryAdmin' => true)),
+	'provideOwnLogin' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'storeAdmin' => array('username' => 'owner', 'password' => 'pw'))),
+	'twoFactor' => endpoint($db, $state, array('loginSecurity' => 'config_user_2fa') + $secure)->handle('access.provide', array('ticketId' => 'L-1', 'createTemporaryAdmin' => true)),
+	'users' => users($db),
+);
+
+// ------------------------------------------------------------------ 8. the ticket is filed even when the access is not
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-filed', Endpoint::KEY_STATUS => '1'));
+$out['accessFails'] = array(
+	'create' => endpoint($db, $state)->handle('ticket.create', array('subject' => 'Access fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-access-down', 'access' => array('createTemporaryAdmin' => true))),
+	'rows' => accessRows($db),
+	'users' => users($db),
+);
+
+// ------------------------------------------------------------------ 9. the admin-visit event waits 3 s at most per call
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+seedAccess($db, 'W-1', date('Y-m-d H:i:s'));
+seedAccess($db, 'W-2', date('Y-m-d H:i:s'));
+$recorder = new RecordingHttp(array(
+	'TicketState' => function ($v) {
+		return array('node' => array('id' => $v['id'], 'status' => 'RESOLVED', 'disableAccessRequested' => false));
+	},
+	'TicketAccessDisabledConfirm' => function ($v) {
+		return array('ticketAccessDisabledConfirm' => array('ticket' => array('id' => $v['input']['ticketId'], 'accessDisabledAt' => '2026-01-01T00:00:00Z'), 'userErrors' => array()));
+	},
+));
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$visit = endpoint($db, $state, array('http' => $recorder, 'timeout' => 15))->adminVisit();
+$visitTimeouts = array_map(function ($c) {
+	return $c['timeout'];
+}, $recorder->calls);
+seedAccess($db, 'W-3', date('Y-m-d H:i:s'));
+$recorder->calls = array();
+endpoint($db, $state, array('http' => $recorder, 'timeout' => 15))->handle('access.sweep', array('force' => true));
+$out['timeouts'] = array(
+	'visit' => $visit['body']['sweep'],
+	'visitTimeouts' => $visitTimeouts,
+	'pageTimeouts' => array_map(function ($c) {
+		return $c['timeout'];
+	}, $recorder->calls),
+);
+
+echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);
