@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,29 @@ describe('npm start, as a process', () => {
       });
       expect(await viewer.json()).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
       expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
+
+      // A request still arriving when SIGTERM comes is finished, not cut off.
+      const body = JSON.stringify({ query: '{ viewer { kind } }' });
+      const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(`${first.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => {
+          first.child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(10)), 500);
+        }, 200);
+      });
+      const answered = await inFlight;
+      expect(answered.status).toBe(200);
+      expect(JSON.parse(answered.text)).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
 
       expect(await first.stop('SIGTERM')).toBe(0);
       // The embedded PostgreSQL was shut down with the server, not left running.
