@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { startHttpApp, type HttpApp } from '../../server/app/http';
 import { createLogger } from '../../server/app/logger';
-import { ensureFirstAdmin, openOrm } from '../../server/app/runtime';
+import { ensureFirstAdmin, openOrm, prepareDatabase } from '../../server/app/runtime';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
 import { attachVault, Vault } from '../../server/modules/vault/vault';
 import { getSdk, PlanKind, type Sdk } from '../sdk/generated';
@@ -20,6 +20,8 @@ export interface TestAppOptions {
   now?: DateTime;
   /** Receives every SQL statement the app runs. */
   onQuery?: (sql: string) => void;
+  /** Another PostgreSQL server (its maintenance database URL) instead of the suite's embedded one. */
+  adminUrl?: string;
 }
 
 export interface TestApp {
@@ -49,13 +51,19 @@ export const DEFAULT_NOW = DateTime.fromISO('2026-03-03T05:00:00', { zone: 'Amer
  * template, on 127.0.0.1 and a free port. Each test file gets its own.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const adminUrl = inject('postgresAdminUrl');
+  const adminUrl = options.adminUrl ?? inject('postgresAdminUrl');
   const name = `t_${randomUUID().replace(/-/g, '')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
-  await client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  // The suite's server has a migrated template to clone; another server is migrated here.
+  await client.query(options.adminUrl ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
   await client.end();
   const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  if (options.adminUrl) {
+    const migrating = await openOrm(databaseUrl);
+    await prepareDatabase(migrating);
+    await migrating.close();
+  }
 
   let now = options.now ?? DEFAULT_NOW;
   const logs: string[] = [];
