@@ -364,6 +364,28 @@ describe('"In order for us to provide support, you need to submit working web st
   });
 });
 
+describe('access disabled before the ticket is resolved', () => {
+  it('the stored access is destroyed and the ticket waits for new access, its clock paused', async () => {
+    const m = await createMerchant(app);
+    const created = await m.sdk.TicketCreate({
+      input: {
+        ...base,
+        access: {
+          storeAdmin: { url: 'https://shop.example.com/admin/', username: 'ocsupport_1', password: 'Temp-Adm1n-pass' },
+          fileAccess: { protocol: 'FTP' as never, host: 'ftp.shop.example.com', username: 'support', password: 'Ftp-pass-123' },
+        },
+      },
+    });
+    const id = created.ticketCreate.ticket!.id;
+    expect(created.ticketCreate.ticket).toMatchObject({ status: TicketStatus.Open, accessState: AccessState.Provided });
+    const disabled = await m.sdk.TicketAccessDisabledConfirm({ input: { ticketId: id } });
+    expect(disabled.ticketAccessDisabledConfirm.userErrors).toEqual([]);
+    expect(disabled.ticketAccessDisabledConfirm.ticket).toMatchObject({ status: TicketStatus.AwaitingAccess, accessState: AccessState.Missing, sla: { running: false } });
+    const detail = await app.raw(`query($id: ID!) { node(id: $id) { ... on Ticket { access { state } } } }`, { id }, app.adminToken);
+    expect(detail.body.data!.node.access.state).toBe('SHREDDED');
+  });
+});
+
 describe('"Your access will be banned permanently"', () => {
   it('keys stop working, open tickets close, and the email or store cannot come back', async () => {
     const m = await createMerchant(app, { email: 'Forger+shop@Example.com', storeUrl: 'https://www.forged-store.example/' });

@@ -296,7 +296,10 @@ export class TicketResolver {
   }
 
   @Authorized(Role.CUSTOMER)
-  @Mutation(() => TicketPayload, { description: 'Confirm the temporary store and FTP access was disabled after resolution.' })
+  @Mutation(() => TicketPayload, {
+    description:
+      'Confirm the temporary store access was disabled. After resolution this ends it; before resolution the stored access is destroyed and the ticket waits for new access.',
+  })
   ticketAccessDisabledConfirm(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
       ticket: await ticketService({ ...ctx, em }).accessDisabledConfirm(input.ticketId),

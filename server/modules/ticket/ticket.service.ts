@@ -311,7 +311,15 @@ export class TicketService {
     const { now, viewer } = this.deps;
     const ticket = await this.findVisible(ticketId, ['input', 'ticketId'], true);
     if (ticket.status !== TicketStatus.RESOLVED && ticket.status !== TicketStatus.CLOSED) {
-      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'Keep the access until the ticket is resolved: we still need it.', ['input', 'ticketId']);
+      if (ticket.accessState !== AccessState.PROVIDED) {
+        throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'There is no store access of yours on this ticket to disable.', ['input', 'ticketId']);
+      }
+      // Turned off before we finished: the stored access is useless now, so it is destroyed and
+      // the ticket waits for new access (its clock paused) instead of staff trying dead logins.
+      audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_BEFORE_RESOLUTION', rule: 'ACCESS_REQUIRED' });
+      await vaultService(this.em, this.deps).onAccessDisabled(ticket);
+      this.markAccessWithdrawn(ticket);
+      return ticket;
     }
     if (!ticket.accessDisabledAt) {
       ticket.accessDisabledAt = now.toJSDate();
