@@ -17,6 +17,7 @@ import { createLoaders } from './loaders';
 import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
 import { getSchema } from './schema';
+import { flattenValidation, type ValidationFailure } from '../common/validation';
 
 export interface HttpAppOptions {
   orm: MikroORM;
@@ -56,12 +57,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const code = formatted.extensions?.code as string | undefined;
   const validation = formatted.extensions?.validationErrors ?? (error as { originalError?: { extensions?: { validationErrors?: unknown } } })?.originalError?.extensions?.validationErrors;
   if (Array.isArray(validation)) {
-    const failures = validation as Array<{
-      property: string;
-      constraints?: Record<string, string>;
-      children?: unknown[];
-    }>;
-    const messages = flattenValidation(failures);
+    const messages = flattenValidation(validation as ValidationFailure[]);
     return {
       message: `Invalid input: ${messages.map((m) => m.message).join('; ')}`,
       locations: formatted.locations,
@@ -74,17 +70,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-}
-
-function flattenValidation(
-  failures: Array<{ property: string; constraints?: Record<string, string>; children?: unknown[] }>,
-  prefix: string[] = [],
-): Array<{ field: string[]; message: string }> {
-  return failures.flatMap((failure) => {
-    const field = [...prefix, failure.property];
-    const own = Object.values(failure.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flattenValidation((failure.children ?? []) as typeof failures, field)];
-  });
 }
 
 /** Logs every unexpected error with the request id, so a masked 500 can be traced. */

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type AuthChecker, type MiddlewareFn } from 'type-graphql';
 import { DateTimeScalar } from '../common/date-time.scalar';
+import { UserErrorCode, userError } from '../common/user-error';
+import { flattenValidation, validationFailures } from '../common/validation';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { CustomerResolver } from '../modules/customer/customer.resolver';
 import { MerchantApiKeyResolver } from '../modules/merchant-key/merchant-api-key.resolver';
@@ -67,6 +69,33 @@ function containsNul(value: unknown): boolean {
   return false;
 }
 
+/**
+ * A mutation's invalid input (lengths, formats) is the merchant's or agent's to fix, so it comes
+ * back like any other refusal: as the payload's userErrors, naming each field. Queries keep
+ * top-level BAD_USER_INPUT errors (e.g. `first` out of range).
+ */
+const invalidInputAsUserErrors: MiddlewareFn<AppContext> = async ({ info }, next) => {
+  try {
+    return await next();
+  } catch (error) {
+    const failures = info.parentType.name === 'Mutation' ? validationFailures(error) : null;
+    if (!failures) throw error;
+    return {
+      ...emptyPayload(info.returnType),
+      userErrors: flattenValidation(failures, ['input']).map(({ field, message }) => userError(UserErrorCode.INVALID, message, field)),
+    };
+  }
+};
+
+/** A payload with nothing in it: required lists empty, everything else null. */
+function emptyPayload(type: GraphQLOutputType): Record<string, unknown> {
+  const named = getNamedType(type);
+  if (!isObjectType(named)) return {};
+  return Object.fromEntries(
+    Object.values(named.getFields()).map((field) => [field.name, isNonNullType(field.type) && isListType(field.type.ofType) ? [] : null]),
+  );
+}
+
 let cached: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every app in the process: build it once. */
@@ -74,7 +103,7 @@ export function getSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
-    globalMiddlewares: [rejectNulCharacters],
+    globalMiddlewares: [rejectNulCharacters, invalidInputAsUserErrors],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,

@@ -68,15 +68,15 @@ describe('Relay connections', () => {
 });
 
 describe('inputs, errors and IDs', () => {
-  it('invalid input names the field and says what is wrong', async () => {
-    const r = await app.raw(
-      `mutation { ticketCreate(input: { subject: "x", description: "short", category: BUG_FIX }) { ticket { id } } }`,
-      {},
-      merchant.token,
-    );
-    expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(r.body.errors![0]!.message).toContain('subject must be 3 to 200 characters');
-    expect(r.body.errors![0]!.message).toContain('description must be 10 to 50000 characters');
+  it('invalid mutation input comes back as userErrors naming each field, and nothing is written', async () => {
+    const before = (await merchant.sdk.Tickets({ first: 1 })).tickets.totalCount;
+    const r = await merchant.sdk.TicketCreate({ input: { subject: 'x', description: 'short', category: TicketCategory.BugFix } });
+    expect(r.ticketCreate.ticket).toBeNull();
+    expect(r.ticketCreate.userErrors).toEqual([
+      { field: ['input', 'subject'], message: 'subject must be 3 to 200 characters', code: 'INVALID' },
+      { field: ['input', 'description'], message: 'description must be 10 to 50000 characters', code: 'INVALID' },
+    ]);
+    expect((await merchant.sdk.Tickets({ first: 1 })).tickets.totalCount).toBe(before);
   });
 
   it('global IDs are opaque and typed: a customer ID is not a ticket ID', async () => {
@@ -127,7 +127,7 @@ describe('inputs, errors and IDs', () => {
 
   it('nested input is validated too: the reported environment', async () => {
     const r = await app.raw(
-      `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } } }`,
+      `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { field message code } } }`,
       {
         i: {
           subject: 'Nested',
@@ -138,8 +138,13 @@ describe('inputs, errors and IDs', () => {
       },
       merchant.token,
     );
-    expect(r.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(r.body.errors![0]!.message).toContain('targetLine must be one of 1.5, 2.x, 3.0, 4.x');
+    expect(r.body.data!.ticketCreate.ticket).toBeNull();
+    expect(r.body.data!.ticketCreate.userErrors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: ['input', 'environment', 'opencartVersion'], code: 'INVALID' }),
+        { field: ['input', 'environment', 'extensions', '0', 'targetLine'], message: 'targetLine must be one of 1.5, 2.x, 3.0, 4.x', code: 'INVALID' },
+      ]),
+    );
   });
 
   it('two requests racing to create the same customer: one succeeds, the other is told TAKEN', async () => {
