@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     calendar: supportCalendarFrom(config),
     host: config.HOST,
     port: config.PORT,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   });
 
   logger.info({ url: `${app.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'OpenCart Support Desk is listening');

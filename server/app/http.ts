@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   calendar: SupportCalendar;
   host: string;
   port: number;
+  /** How long a stop waits for requests in flight before closing their connections. */
+  shutdownGraceMs?: number;
 }
 
 export interface HttpApp {
@@ -102,7 +104,11 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // main.ts owns SIGTERM/SIGINT: drain, then close the database, in that order.
     stopOnTerminationSignals: false,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), ApolloServerPluginLandingPageDisabled(), errorLogging()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: options.shutdownGraceMs ?? 10_000 }),
+      ApolloServerPluginLandingPageDisabled(),
+      errorLogging(),
+    ],
   });
   await apollo.start();
 
