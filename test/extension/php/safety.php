@@ -108,7 +108,7 @@ $db = store();
 (new AccessManager($db, 'oc_', '3.0.4.0'))->install();
 $state = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => $storedKey, Endpoint::KEY_STATUS => '1'));
 $key = array();
-// The reviewer's reproduction (/tmp/ocr/leak.php): access permission only, endpoint from the browser.
+// A user with access permission only, endpoint chosen by the browser.
 $key['testWithoutModify'] = endpoint($db, $state, array('canModify' => false, 'http' => $recorder))->handle('settings.test', array('endpoint' => 'https://attacker.example/x'));
 $key['testOtherEndpointNoKey'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.test', array('endpoint' => 'https://attacker.example/x'));
 $key['testOtherEndpointTypedKey'] = endpoint($db, $state, array('http' => $recorder))->handle('settings.test', array('endpoint' => 'https://other.example/graphql', 'apiKey' => 'typed-key-for-other'));
@@ -126,7 +126,7 @@ $key['calls'] = $recorder->calls;
 $out['key'] = $key;
 
 // ------------------------------------------------------------------ 2. clean-up whatever the module's status
-// The reviewer's reproduction (/tmp/ocr/sweep.php): status 0, the ticket is resolved.
+// Module status 0 (not enabled), and the ticket is resolved.
 $db = store();
 (new AccessManager($db, 'oc_', '3.0.4.0'))->install();
 seedAccess($db, 'S-DONE', date('Y-m-d H:i:s'));
@@ -263,7 +263,7 @@ $out['uninstallOffline'] = array(
 );
 
 // ------------------------------------------------------------------ 6. error-log redaction
-// The reviewer's reproduction (/tmp/ocr/red.php), and a few more.
+// Secrets in error-log lines, quoted, in URLs and in define() calls.
 $redactor = new Redactor();
 $out['redact'] = array();
 
