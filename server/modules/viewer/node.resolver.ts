@@ -15,51 +15,63 @@ import { TicketMessage } from '../ticket/ticket-message.entity';
 import { Ticket } from '../ticket/ticket.entity';
 import type { Viewer } from './viewer';
 
-type Scope = (viewer: Viewer, id: string) => Record<string, unknown> | null;
+/** The rows of a type a viewer may fetch, as a filter; null when none at all. */
+type Scope = (viewer: Viewer) => Record<string, unknown> | null;
 
-const staffOnly: Scope = (v, id) => (v.kind === 'staff' ? { id } : null);
-const ownedByCustomer: Scope = (v, id) => (v.kind === 'staff' ? { id } : v.kind === 'customer' ? { id, customer: v.customerId } : null);
+const everyone: Scope = () => ({});
+const staffOnly: Scope = (v) => (v.kind === 'staff' ? {} : null);
+const ownedByCustomer: Scope = (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { customer: v.customerId } : null);
 
 /**
  * Which rows each viewer may fetch by ID. Anything outside the scope answers null, exactly
  * like an ID that does not exist, so IDs of other merchants' data reveal nothing.
  */
 const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
-  Plan: { entity: Plan, scope: (_, id) => ({ id }) },
-  Customer: { entity: Customer, scope: (v, id) => (v.kind === 'staff' ? { id } : v.kind === 'customer' && v.customerId === id ? { id } : null) },
+  Plan: { entity: Plan, scope: everyone },
+  Customer: { entity: Customer, scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { id: v.customerId } : null) },
   Ticket: { entity: Ticket, scope: ownedByCustomer },
   TicketMessage: {
     entity: TicketMessage,
-    scope: (v, id) => (v.kind === 'staff' ? { id } : v.kind === 'customer' ? { id, internal: false, ticket: { customer: v.customerId } } : null),
+    scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { internal: false, ticket: { customer: v.customerId } } : null),
   },
   Subscription: { entity: Subscription, scope: ownedByCustomer },
   Refund: { entity: Refund, scope: ownedByCustomer },
   MerchantApiKey: { entity: MerchantApiKey, scope: ownedByCustomer },
   AuditEvent: {
     entity: AuditEvent,
-    scope: (v, id) => (v.kind === 'staff' ? { id } : v.kind === 'customer' ? { id, customer: v.customerId, action: { $nin: [...STAFF_ONLY_ACTIONS] } } : null),
+    scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { customer: v.customerId, action: { $nin: [...STAFF_ONLY_ACTIONS] } } : null),
   },
   StaffMember: { entity: StaffMember, scope: staffOnly },
 };
 
-async function loadNode(ctx: AppContext, globalId: string): Promise<object | null> {
-  const decoded = fromGlobalId(globalId);
-  const type = decoded && NODE_TYPES[decoded.type];
-  if (!decoded || !type) return null;
-  const where = type.scope(ctx.viewer, decoded.id);
-  return where ? ctx.em.findOne(type.entity as never, where as never) : null;
+/** The objects for global IDs, in the order asked: one query per type, null where not visible. */
+async function loadNodes(ctx: AppContext, globalIds: string[]): Promise<Array<object | null>> {
+  const decoded = globalIds.map((globalId) => fromGlobalId(globalId));
+  const found = new Map<string, object>();
+  const byType = new Map<string, string[]>();
+  for (const d of decoded) if (d && NODE_TYPES[d.type]) byType.set(d.type, [...(byType.get(d.type) ?? []), d.id]);
+  await Promise.all(
+    [...byType].map(async ([type, ids]) => {
+      const { entity, scope } = NODE_TYPES[type]!;
+      const where = scope(ctx.viewer);
+      if (!where) return;
+      const rows = (await ctx.em.find(entity as never, { $and: [where, { id: { $in: ids } }] } as never)) as Array<{ id: string }>;
+      for (const row of rows) found.set(`${type}:${row.id}`, row);
+    }),
+  );
+  return decoded.map((d) => (d ? (found.get(`${d.type}:${d.id}`) ?? null) : null));
 }
 
 @Resolver()
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Fetch any object by its global ID; null when it does not exist or is not yours.' })
-  node(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
-    return loadNode(ctx, id);
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
+    return (await loadNodes(ctx, [id]))[0];
   }
 
   @Query(() => [Node], { nullable: 'items', description: 'Fetch up to 100 objects by global ID, in the order asked.' })
   async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: AppContext) {
     if (ids.length > 100) throw new GraphQLError('Ask for at most 100 ids at a time.', { extensions: { code: 'BAD_USER_INPUT' } });
-    return Promise.all(ids.map((id) => loadNode(ctx, id)));
+    return loadNodes(ctx, ids);
   }
 }
