@@ -2,21 +2,9 @@
 // real PHP interpreter against a fake DB handle and a canned API over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { closedPortUrl, MockApi } from './support/mock-api';
+import { cannedTicket as ticket, closedPortUrl, MockApi } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
-const ticket = (id: string, status = 'OPEN') => ({
-  id,
-  number: `OC-${id}`,
-  subject: 'Checkout broken',
-  status,
-  category: 'BUG_FIX',
-  coverage: 'COVERED',
-  createdAt: '2026-01-05T10:00:00.000Z',
-  firstReplyDueAt: '2026-01-05T14:00:00.000Z',
-  resolutionDueAt: null,
-  unreadMessageCount: 0,
-});
 const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED' };
 
 const api = new MockApi({

@@ -5,21 +5,9 @@
 // secrets are removed from the error log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { closedPortUrl, MockApi, raw } from './support/mock-api';
+import { cannedTicket as ticket, closedPortUrl, MockApi, raw } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
-const ticket = (id: string, status = 'OPEN') => ({
-  id,
-  number: `OC-${id}`,
-  subject: 'Checkout broken',
-  status,
-  category: 'BUG_FIX',
-  coverage: 'COVERED',
-  createdAt: '2026-01-05T10:00:00.000Z',
-  firstReplyDueAt: '2026-01-05T14:00:00.000Z',
-  resolutionDueAt: null,
-  unreadMessageCount: 0,
-});
 
 const RESOLVED = new Set(['S-DONE', 'N-DONE-3.0.4.0', 'N-DONE-4.0.2.3']);
 // Tickets still open: the real API refuses to hear that their access was disabled.

@@ -68,17 +68,9 @@ export class TicketAccessInput {
 }
 
 @InputType()
-export class TicketAccessProvideInput {
+export class TicketAccessProvideInput extends TicketAccessInput {
   @Field(() => ID)
   ticketId!: string;
-
-  @Field(() => StoreAdminAccessInput)
-  @ValidateNested()
-  storeAdmin!: StoreAdminAccessInput;
-
-  @Field(() => FileAccessInput)
-  @ValidateNested()
-  fileAccess!: FileAccessInput;
 }
 
 @InputType()

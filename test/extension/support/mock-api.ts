@@ -92,3 +92,17 @@ export async function closedPortUrl(): Promise<string> {
   await new Promise<void>((r) => server.close(() => r()));
   return `http://127.0.0.1:${port}`;
 }
+
+/** A ticket as the API lists it, for canned answers. */
+export const cannedTicket = (id: string, status = 'OPEN') => ({
+  id,
+  number: `OC-${id}`,
+  subject: 'Checkout broken',
+  status,
+  category: 'BUG_FIX',
+  coverage: 'COVERED',
+  createdAt: '2026-01-05T10:00:00.000Z',
+  firstReplyDueAt: '2026-01-05T14:00:00.000Z',
+  resolutionDueAt: null,
+  unreadMessageCount: 0,
+});
