@@ -8,8 +8,8 @@ import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
 import type { SupportCalendar } from '../support-hours/support-calendar';
-import { syncClock } from '../ticket/ticket-clock';
 import { Ticket } from '../ticket/ticket.entity';
+import { TicketService } from '../ticket/ticket.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { banIdentity, normaliseEmail, storeDomain } from './ban-rules';
@@ -110,13 +110,8 @@ export class CustomerService {
     // Keys stop working, open tickets close, the plan ends; no refund follows a ban.
     const revoked = await this.em.nativeUpdate(MerchantApiKey, { customer: id, revokedAt: null }, { revokedAt: now.toJSDate() });
     const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } });
-    for (const ticket of open) {
-      syncClock(ticket, now, this.deps.calendar);
-      ticket.status = TicketStatus.CLOSED;
-      ticket.closedAt = now.toJSDate();
-      syncClock(ticket, now, this.deps.calendar);
-      audit(this.em, viewer, { customerId: id, ticket, action: 'STATUS_CHANGED', rule: 'CUSTOMER_BANNED', details: { to: TicketStatus.CLOSED } });
-    }
+    const tickets = new TicketService(this.em, { viewer, now, calendar: this.deps.calendar });
+    for (const ticket of open) tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
     await this.em.nativeUpdate(
       Subscription,
       { customer: id, status: SubscriptionStatus.ACTIVE },
