@@ -56,11 +56,18 @@ export const authChecker: AuthChecker<AppContext, Role> = ({ context }, roles) =
  * BAD_USER_INPUT here instead of a failed statement (and merchant text in an error log).
  */
 const rejectNulCharacters: MiddlewareFn<AppContext> = ({ args }, next) => {
+  // Runs for every field of every row: fields without arguments pass straight through.
+  if (!hasAny(args)) return next();
   if (containsNul(args)) {
     throw new GraphQLError('Text must not contain NUL (\\u0000) characters.', { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return next();
 };
+
+function hasAny(args: Record<string, unknown>): boolean {
+  for (const _ in args) return true;
+  return false;
+}
 
 function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
@@ -74,18 +81,23 @@ function containsNul(value: unknown): boolean {
  * back like any other refusal: as the payload's userErrors, naming each field. Queries keep
  * top-level BAD_USER_INPUT errors (e.g. `first` out of range).
  */
-const invalidInputAsUserErrors: MiddlewareFn<AppContext> = async ({ info }, next) => {
+const invalidInputAsUserErrors: MiddlewareFn<AppContext> = ({ info }, next) => {
+  // Only mutations are concerned; every other field goes through without an extra await.
+  return info.parentType.name === 'Mutation' ? mutationWithUserErrors(info.returnType, next) : next();
+};
+
+async function mutationWithUserErrors(returnType: GraphQLOutputType, next: () => Promise<unknown>): Promise<unknown> {
   try {
     return await next();
   } catch (error) {
-    const failures = info.parentType.name === 'Mutation' ? validationFailures(error) : null;
+    const failures = validationFailures(error);
     if (!failures) throw error;
     return {
-      ...emptyPayload(info.returnType),
+      ...emptyPayload(returnType),
       userErrors: flattenValidation(failures, ['input']).map(({ field, message }) => userError(UserErrorCode.INVALID, message, field)),
     };
   }
-};
+}
 
 /** A payload with nothing in it: required lists empty, everything else null. */
 function emptyPayload(type: GraphQLOutputType): Record<string, unknown> {
