@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Bearer tokens: a kind prefix, then 32 random bytes. Only their SHA-256 is stored. */
 export const MERCHANT_KEY_PREFIX = 'ocm_';
@@ -17,10 +17,4 @@ export function issueToken(kindPrefix: string): IssuedToken {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
