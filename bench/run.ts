@@ -63,7 +63,16 @@ try {
       await admin.TicketReply({ input: { ticketId: ticket.id, body: 'A reply.' } });
     }
   }
+  // 50 tickets whose clocks run (access waived, no reply yet): their due times are computed live.
+  const waiting = (await admin.CustomerCreate({ input: { email: 'waiting@shop.example', name: 'Waiting' } })).customerCreate.customer!;
+  for (let s = 0; s < 5; s += 1) await admin.SubscriptionCreate({ input: { customerId: waiting.id, planId: premium, months: 1 } });
+  for (let t = 0; t < 50; t += 1) {
+    const ticket = (await admin.TicketCreate({ input: { customerId: waiting.id, subject: `Waiting ${t}`, description: 'A ticket nobody answered yet.', category: 'BUG_FIX' as never } })).ticketCreate.ticket!;
+    await admin.TicketAccessWaive({ input: { ticketId: ticket.id, reason: 'Benchmark set-up.' } });
+  }
   const client = new GraphQLClient(`${app.url}/graphql`, { headers: { authorization: `Bearer ${token}` } });
+  const running = `query($c: ID!) { tickets(first: 50, filter: { customerId: $c }) { edges { node { number firstReplyDueAt resolutionDueAt sla { usedMinutes firstReply { dueAt remainingMinutes breached } resolution { dueAt } } } } } }`;
+  await measureAsync('GraphQL: 50 running tickets with every due time', 100, () => client.request(running, { c: waiting.id }));
   const page = `{ tickets(first: 50, orderBy: MOST_URGENT) { totalCount edges { node { number subject firstReplyDueAt sla { usedMinutes } customer { name } subscription { plan { name } } assignee { name } lastMessage { body } } } } }`;
   await measureAsync('GraphQL: a page of 50 tickets with every edge (200 rows)', 100, () => client.request(page));
   await measureAsync('GraphQL: customer + subscription + ticketCreate', 50, async () => {

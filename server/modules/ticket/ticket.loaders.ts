@@ -5,6 +5,7 @@ import { placeholders } from '../../common/sql';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { isStaff, type Viewer } from '../viewer/viewer';
+import type { SlaView } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 
 export const MESSAGE_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
@@ -14,6 +15,8 @@ export const EVENT_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const 
 export function ticketLoaders(em: EntityManager, viewer: Viewer) {
   const staff = isStaff(viewer);
   return {
+    /** Each ticket's SLA view, worked out once per request (see `slaOf` in the resolver). */
+    slaViews: new Map<string, { key: string; view: SlaView }>(),
     /** The conversation's first page per ticket, oldest first (the order of `Ticket.messages`). */
     messagesFirstPage: firstPageLoader(em, TicketMessage, {
       table: 'ticket_message',

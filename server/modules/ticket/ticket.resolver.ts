@@ -16,7 +16,7 @@ import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { QuoteStatus } from './coverage';
-import { slaView } from './ticket-clock';
+import { slaView, type SlaView } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
@@ -63,6 +63,21 @@ function ticketIntake(ctx: AppContext): TicketIntakeService {
 
 function ticketDecisions(ctx: AppContext): TicketDecisionService {
   return new TicketDecisionService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar }, ticketService(ctx));
+}
+
+/**
+ * `sla`, `firstReplyDueAt` and `resolutionDueAt` read the same SLA view, whose calendar walk is
+ * the costly part of a ticket list: work it out once per ticket and request (keyed by the clock
+ * state too, so a mutation earlier in the same request is never answered from a stale view).
+ */
+function slaOf(ticket: Ticket, ctx: AppContext): SlaView {
+  const now = ctx.clock();
+  const key = [now.toMillis(), ticket.status, ticket.complex, ticket.clockUsedMinutes, ticket.clockRunningSince?.getTime(), ticket.firstReplyAt?.getTime(), ticket.resolvedAt?.getTime()].join('|');
+  const cached = ctx.loaders.slaViews.get(ticket.id);
+  if (cached?.key === key) return cached.view;
+  const view = slaView(ticket, now, ctx.calendar);
+  ctx.loaders.slaViews.set(ticket.id, { key, view });
+  return view;
 }
 
 @Resolver(() => Ticket)
@@ -155,18 +170,18 @@ export class TicketResolver {
 
   @FieldResolver(() => TicketSla)
   sla(@Root() ticket: Ticket, @Ctx() ctx: AppContext): TicketSla {
-    const view = slaView(ticket, ctx.clock(), ctx.calendar);
+    const view = slaOf(ticket, ctx);
     return { ...view, guaranteed: ticket.slaGuaranteed };
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the first reply is due (support zone); null once replied or while paused.' })
   firstReplyDueAt(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return slaView(ticket, ctx.clock(), ctx.calendar).firstReply.dueAt;
+    return slaOf(ticket, ctx).firstReply.dueAt;
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When resolution is due (support zone); null once resolved or while paused.' })
   resolutionDueAt(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return slaView(ticket, ctx.clock(), ctx.calendar).resolution.dueAt;
+    return slaOf(ticket, ctx).resolution.dueAt;
   }
 
   @FieldResolver(() => OpenCartEnvironmentView, { nullable: true })
