@@ -32,12 +32,10 @@ class FakeDb {
 
 	public function save() {
 		if ($this->file !== null) {
-			$handle = fopen($this->file, 'c');
-			flock($handle, LOCK_EX);
-			ftruncate($handle, 0);
-			fwrite($handle, json_encode($this->tables, JSON_PRETTY_PRINT));
-			flock($handle, LOCK_UN);
-			fclose($handle);
+			// Write then rename: a reader outside the request lock (a test) never sees a half-written file.
+			$temp = $this->file . '.' . getmypid() . '.tmp';
+			file_put_contents($temp, json_encode($this->tables, JSON_PRETTY_PRINT));
+			rename($temp, $this->file);
 		}
 	}
 

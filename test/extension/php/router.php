@@ -71,7 +71,8 @@ if ($route === 'extension/module/oc_support_desk/api') {
 		'prefix' => 'oc_',
 		'settings' => $settings,
 		'saveSettings' => function ($new) use ($settingsFile) {
-			file_put_contents($settingsFile, json_encode($new, JSON_PRETTY_PRINT));
+			file_put_contents($settingsFile . '.tmp', json_encode($new, JSON_PRETTY_PRINT));
+			rename($settingsFile . '.tmp', $settingsFile);
 		},
 		'canModify' => getenv('OCSD_MODIFY') !== '0',
 		'adminUrl' => 'http://' . $_SERVER['HTTP_HOST'] . '/admin/',
