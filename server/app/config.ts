@@ -55,6 +55,8 @@ const schema = z.object({
     .default(7),
   VAULT_VERIFY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(500, 'must be at least 500').max(60_000, 'must be at most 60000').default(8_000),
   VAULT_VERIFY_PRIVATE_HOSTS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  VAULT_VERIFY_MAX_CHECKS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000, 'must be at most 1000').default(10),
+  VAULT_VERIFY_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1_440, 'must be at most 1440').default(10),
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */

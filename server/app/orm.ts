@@ -10,6 +10,7 @@ import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
 import { TicketMessage } from '../modules/ticket/ticket-message.entity';
 import { Ticket } from '../modules/ticket/ticket.entity';
+import { AccessCheckWindow } from '../modules/vault/access-check-window.entity';
 import { TicketAccess } from '../modules/vault/ticket-access.entity';
 import { PROJECT_ROOT } from './config';
 
@@ -24,6 +25,7 @@ export const ENTITIES = [
   Subscription,
   Ticket,
   TicketAccess,
+  AccessCheckWindow,
   TicketMessage,
 ];
 

@@ -20,6 +20,7 @@ export enum UserErrorCode {
   OUTSIDE_AGREEMENT = 'OUTSIDE_AGREEMENT',
   CLOSED = 'CLOSED',
   ACCESS_SHREDDED = 'ACCESS_SHREDDED',
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation was refused.' });
 

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126022104_initial as M0 } from './Migration20261126022104_initial';
 import { Migration20261126023135_vault as M1 } from './Migration20261126023135_vault';
 import { Migration20261126025607_refund_one_per_month as M2 } from './Migration20261126025607_refund_one_per_month';
+import { Migration20261126034640_vault_check_limit as M3 } from './Migration20261126034640_vault_check_limit';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126022104_initial', class: M0 },
   { name: 'Migration20261126023135_vault', class: M1 },
   { name: 'Migration20261126025607_refund_one_per_month', class: M2 },
+  { name: 'Migration20261126034640_vault_check_limit', class: M3 },
 ];

@@ -376,6 +376,37 @@ describe('shredding at once', () => {
   });
 });
 
+describe('login checks are limited per store', () => {
+  it('a store\'s access gets 10 checks in 10 minutes, even when they race; the 11th says when the next is possible', async () => {
+    const owner = await createMerchant(app);
+    const id = (await ticketWithAccess(ftpAccess({ port: closedPort }), owner)).ticket!.id;
+    const windowStart = app.now();
+    const results = await Promise.all(Array.from({ length: 14 }, () => owner.sdk.TicketAccessVerify({ input: { ticketId: id } })));
+    const checked = results.filter((r) => r.ticketAccessVerify.verification);
+    const refused = results.flatMap((r) => r.ticketAccessVerify.userErrors);
+    expect(checked).toHaveLength(10);
+    expect(checked.every((r) => r.ticketAccessVerify.verification!.outcome === AccessVerificationOutcome.Unreachable)).toBe(true);
+    expect(refused).toHaveLength(4);
+    const nextCheck = windowStart.plus({ minutes: 10 }).toUTC().toISO({ suppressMilliseconds: false });
+    for (const error of refused) {
+      expect(error).toMatchObject({ code: UserErrorCode.RateLimited, field: ['input', 'ticketId'] });
+      expect(error.message).toContain(`the next check is possible at ${nextCheck}`);
+    }
+    // Staff checks count against the same store, so nobody can use the server to guess a password.
+    expect((await agent.sdk.TicketAccessVerify({ input: { ticketId: id } })).ticketAccessVerify.userErrors[0]!.code).toBe(UserErrorCode.RateLimited);
+
+    // Another merchant's store is not held back.
+    const other = await createMerchant(app);
+    const otherId = (await ticketWithAccess(ftpAccess(), other)).ticket!.id;
+    expect((await other.sdk.TicketAccessVerify({ input: { ticketId: otherId } })).ticketAccessVerify.verification!.outcome).toBe(AccessVerificationOutcome.Ok);
+
+    app.setNow(windowStart.plus({ minutes: 10 }));
+    const again = await owner.sdk.TicketAccessVerify({ input: { ticketId: id } });
+    expect(again.ticketAccessVerify.userErrors).toEqual([]);
+    expect(again.ticketAccessVerify.verification!.checkedAt).toBe(windowStart.plus({ minutes: 10 }).toUTC().toISO());
+  });
+});
+
 describe('input rules', () => {
   // A merchant of its own: each holds ten tickets a month.
   beforeAll(async () => {

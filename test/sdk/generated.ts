@@ -524,6 +524,7 @@ export enum UserErrorCode {
   OutsideAgreement = 'OUTSIDE_AGREEMENT',
   PlanExpired = 'PLAN_EXPIRED',
   QuoteRequired = 'QUOTE_REQUIRED',
+  RateLimited = 'RATE_LIMITED',
   Taken = 'TAKEN',
   TicketLimitReached = 'TICKET_LIMIT_REACHED'
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/app/config';
-import { checkAccess, mayReveal, shredAfterFor, storedState, type AccessFields } from '../../server/modules/vault/access-rules';
+import { admitCheck, checkAccess, DEFAULT_CHECK_LIMIT, mayReveal, shredAfterFor, storedState, type AccessFields, type CheckWindow } from '../../server/modules/vault/access-rules';
 import { AccessVerificationOutcome, FileAuthMethod, FileProtocol, StoredAccessState } from '../../server/modules/vault/vault.enums';
 import { classifyFtpError, classifySftpError, isInternalAddress } from '../../server/modules/vault/verifier';
 
@@ -142,6 +142,28 @@ describe('the login check', () => {
   });
 });
 
+describe('how often a store\'s access may be checked', () => {
+  const limit = { maxChecks: 3, windowMinutes: 10 };
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
+  const window = (startedAt: string, checks: number): CheckWindow => ({ startedAt: new Date(startedAt), checks });
+
+  it.each<[string, CheckWindow | null, string, ReturnType<typeof admitCheck>]>([
+    ['the first check opens a window', null, '2026-11-26T10:00:00Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 1) }],
+    ['a check inside the window counts', window('2026-11-26T10:00:00Z', 1), '2026-11-26T10:04:00Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 2) }],
+    ['the last allowed check fills the window', window('2026-11-26T10:00:00Z', 2), '2026-11-26T10:09:59Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 3) }],
+    ['one more is refused until the window ends', window('2026-11-26T10:00:00Z', 3), '2026-11-26T10:09:59Z', { admitted: false, retryAt: new Date('2026-11-26T10:10:00Z') }],
+    ['at the end of the window a new one opens', window('2026-11-26T10:00:00Z', 3), '2026-11-26T10:10:00Z', { admitted: true, window: window('2026-11-26T10:10:00Z', 1) }],
+    ['a window from long ago is forgotten', window('2026-11-20T10:00:00Z', 3), '2026-11-26T10:00:00Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 1) }],
+  ])('%s', (_, current, now, expected) => {
+    expect(admitCheck(current, at(now), limit)).toEqual(expected);
+  });
+
+  it('by default a store\'s access gets 10 checks in 10 minutes', () => {
+    expect(DEFAULT_CHECK_LIMIT).toEqual({ maxChecks: 10, windowMinutes: 10 });
+    expect(loadConfig({})).toMatchObject({ VAULT_VERIFY_MAX_CHECKS: 10, VAULT_VERIFY_WINDOW_MINUTES: 10 });
+  });
+});
+
 describe('vault configuration', () => {
   const key = Buffer.alloc(32, 7).toString('base64');
 
@@ -157,6 +179,8 @@ describe('vault configuration', () => {
     [{ VAULT_SHRED_AFTER_DAYS: '-1' }, 'VAULT_SHRED_AFTER_DAYS="-1": must be 0'],
     [{ VAULT_SHRED_AFTER_DAYS: 'a week' }, 'VAULT_SHRED_AFTER_DAYS="a week": must be a number of days'],
     [{ VAULT_VERIFY_PRIVATE_HOSTS: 'yes' }, 'VAULT_VERIFY_PRIVATE_HOSTS="yes": must be true or false'],
+    [{ VAULT_VERIFY_MAX_CHECKS: '0' }, 'VAULT_VERIFY_MAX_CHECKS="0": must be at least 1'],
+    [{ VAULT_VERIFY_WINDOW_MINUTES: 'an hour' }, 'VAULT_VERIFY_WINDOW_MINUTES="an hour": must be a number of minutes'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db.internal/app' }, 'VAULT_MASTER_KEY: required in production'],
     [{ VAULT_MASTER_KEY: key, VAULT_MASTER_KEY_FILE: '/run/secrets/vault.key' }, 'set either VAULT_MASTER_KEY or VAULT_MASTER_KEY_FILE'],
     [{ VAULT_PREVIOUS_MASTER_KEYS: key }, 'VAULT_PREVIOUS_MASTER_KEYS: only makes sense with VAULT_MASTER_KEY'],

@@ -260,6 +260,7 @@ export type UserErrorCode =
   | 'OUTSIDE_AGREEMENT'
   | 'PLAN_EXPIRED'
   | 'QUOTE_REQUIRED'
+  | 'RATE_LIMITED'
   | 'TAKEN'
   | 'TICKET_LIMIT_REACHED';
 

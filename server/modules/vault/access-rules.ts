@@ -149,3 +149,30 @@ export function storedState(access: { shreddedAt?: Date | null; shredAfter?: Dat
 export function shredAfterFor(resolvedAt: DateTime, delayDays: number): Date {
   return resolvedAt.plus({ milliseconds: Math.round(delayDays * 86_400_000) }).toJSDate();
 }
+
+/** How many login checks a store's access may get in a window: our server must not become a password-guessing tool. */
+export interface CheckLimit {
+  maxChecks: number;
+  windowMinutes: number;
+}
+
+export const DEFAULT_CHECK_LIMIT: CheckLimit = { maxChecks: 10, windowMinutes: 10 };
+
+/** The checks counted so far in the current window of one customer's stores. */
+export interface CheckWindow {
+  startedAt: Date;
+  checks: number;
+}
+
+export type CheckAdmission = { admitted: true; window: CheckWindow } | { admitted: false; retryAt: Date };
+
+/**
+ * Admits one more login check, or says when the next one is possible. A fixed window opens
+ * with the first check and lasts `windowMinutes`; the `maxChecks`-th check is the last in it.
+ */
+export function admitCheck(window: CheckWindow | null, now: DateTime, limit: CheckLimit): CheckAdmission {
+  const windowEnd = window ? window.startedAt.getTime() + limit.windowMinutes * 60_000 : 0;
+  if (!window || windowEnd <= now.toMillis()) return { admitted: true, window: { startedAt: now.toJSDate(), checks: 1 } };
+  if (window.checks >= limit.maxChecks) return { admitted: false, retryAt: new Date(windowEnd) };
+  return { admitted: true, window: { startedAt: window.startedAt, checks: window.checks + 1 } };
+}

@@ -84,7 +84,11 @@ export async function startVault(
     shredDelayDays: config.VAULT_SHRED_AFTER_DAYS,
     clock: options.clock ?? systemClock,
     logger: options.logger.child({ component: 'vault' }),
-    verify: { timeoutMs: config.VAULT_VERIFY_TIMEOUT_MS, allowPrivateHosts: config.VAULT_VERIFY_PRIVATE_HOSTS === 'true' },
+    verify: {
+      timeoutMs: config.VAULT_VERIFY_TIMEOUT_MS,
+      allowPrivateHosts: config.VAULT_VERIFY_PRIVATE_HOSTS === 'true',
+      limit: { maxChecks: config.VAULT_VERIFY_MAX_CHECKS, windowMinutes: config.VAULT_VERIFY_WINDOW_MINUTES },
+    },
   });
   await refuseForeignKeys(options.orm.em.fork(), keyring);
   attachVault(options.orm, vault);

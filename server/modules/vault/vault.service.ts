@@ -7,7 +7,8 @@ import type { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
 import type { TicketService } from '../ticket/ticket.service';
 import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
-import { checkAccess, mayReveal, shredAfterFor, type AccessFields } from './access-rules';
+import { AccessCheckWindow } from './access-check-window.entity';
+import { admitCheck, checkAccess, mayReveal, shredAfterFor, type AccessFields } from './access-rules';
 import { openProfile, openSecrets, SEALED_COLUMNS, sealInto, shredRow } from './sealed-access';
 import { TicketAccess } from './ticket-access.entity';
 import { vaultFor, type Vault } from './vault';
@@ -190,6 +191,7 @@ export class VaultService {
   async prepareVerification(ticketId: string, tickets: TicketService): Promise<VerificationAttempt> {
     const ticket = await tickets.findVisible(ticketId, ['input', 'ticketId']);
     const access = await this.liveAccess(ticket, SEALED_COLUMNS, false);
+    await this.admitLoginCheck(ticket.customer.id);
     const profile = openProfile(access, this.vault.keyring);
     const secrets = openSecrets(access, this.vault.keyring);
     return {
@@ -205,6 +207,33 @@ export class VaultService {
         privateKey: secrets.filePrivateKey,
       },
     };
+  }
+
+  /**
+   * Counts one login check against the customer's window, in its own short transaction (the
+   * count must stand even if the login then hangs), or refuses with the time of the next one.
+   */
+  private async admitLoginCheck(customerId: string): Promise<void> {
+    const { limit } = this.vault.verify;
+    const now = this.deps.now;
+    const admission = await this.em.transactional(async (em) => {
+      await em.getConnection().execute(
+        "insert into access_check_window (customer_id, started_at, checks) values (?, 'epoch', 0) on conflict (customer_id) do nothing",
+        [customerId],
+      );
+      const row = await em.findOneOrFail(AccessCheckWindow, { customer: customerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const decision = admitCheck(row.checks > 0 ? { startedAt: row.startedAt, checks: row.checks } : null, now, limit);
+      if (decision.admitted) Object.assign(row, decision.window);
+      return decision;
+    });
+    if (!admission.admitted) {
+      throw DomainError.of(
+        UserErrorCode.RATE_LIMITED,
+        `This store's access was checked ${limit.maxChecks} times in ${limit.windowMinutes} minutes, the most we allow; ` +
+          `the next check is possible at ${admission.retryAt.toISOString()}.`,
+        ['input', 'ticketId'],
+      );
+    }
   }
 
   /** Second half: records how the login went, unless the access changed meanwhile. */

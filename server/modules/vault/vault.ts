@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../app/clock';
 import type { Logger } from '../../app/logger';
+import { DEFAULT_CHECK_LIMIT, type CheckLimit } from './access-rules';
 import { StaticKeyring, type MasterKeyring } from './keyring';
 
 /** Sends the wake-up that shreds an access when its time comes (pg-boss; see vault.jobs.ts). */
@@ -13,6 +14,8 @@ export interface VerifyOptions {
   timeoutMs: number;
   /** Connect to loopback and private addresses too (tests, on-premise stores). Off in production. */
   allowPrivateHosts: boolean;
+  /** Checks per customer and window, whoever asks for them. */
+  limit: CheckLimit;
 }
 
 export interface VaultOptions {
@@ -52,7 +55,7 @@ export class Vault {
       shredDelayDays: 7,
       clock: options.clock,
       logger: options.logger,
-      verify: { timeoutMs: 3_000, allowPrivateHosts: true },
+      verify: { timeoutMs: 3_000, allowPrivateHosts: true, limit: DEFAULT_CHECK_LIMIT },
     });
   }
 
