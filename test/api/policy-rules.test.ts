@@ -43,7 +43,8 @@ describe('"We are processing support requests from 3 AM to 12 PM every business 
     ['a weekday mid-window: due at the same time the next day (24 h)', '2026-03-03T05:00:00-05:00', '2026-03-04T05:00:00.000-05:00'],
     ['Friday 11:59: due the next business day, Monday 11:59 (72 h)', '2026-03-06T11:59:00-05:00', '2026-03-09T11:59:00.000-04:00'],
     ['Friday 12:00, after hours: starts Monday 03:00 (after the DST switch) and is due at its close', '2026-03-06T12:00:00-05:00', '2026-03-09T12:00:00.000-04:00'],
-    ['before the Thanksgiving holiday weekend (96 h)', '2026-11-25T05:00:00-05:00', '2026-11-27T05:00:00.000-05:00'],
+    ['the day before Thanksgiving: the holiday is skipped (48 h)', '2026-11-25T05:00:00-05:00', '2026-11-27T05:00:00.000-05:00'],
+    ['the Friday before Labor Day: a holiday weekend (96 h)', '2026-09-04T05:00:00-04:00', '2026-09-08T05:00:00.000-04:00'],
     ['filed on July 4th observed (Friday 3rd, 2026): starts Monday 03:00', '2026-07-03T05:00:00-04:00', '2026-07-06T12:00:00.000-04:00'],
   ])('%s', async (_name, filedAt, dueAt) => {
     app.setNow(DateTime.fromISO(filedAt, { setZone: true }));
@@ -80,6 +81,30 @@ describe('the SLA clock pauses while the ticket waits on the merchant', () => {
     expect(detail.sla.running).toBe(true);
     // Thursday 05:00 + the 480 minutes left = Thursday 13:00 → past closing, so Friday 04:00.
     expect(detail.resolutionDueAt).toBe('2026-03-06T04:00:00.000-05:00');
+    app.setNow(DEFAULT_NOW);
+  });
+});
+
+describe('a resolved ticket the merchant writes to again', () => {
+  it('reopens with a full resolution budget, so a "thanks" does not make it overdue', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m); // Tuesday 05:00
+    app.setNow(DEFAULT_NOW.plus({ minutes: 30 }));
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Found it: a cached template. Cleared.' } });
+    app.setNow(DEFAULT_NOW.plus({ hours: 6, minutes: 50 })); // 11:50: 410 of 540 minutes used
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Resolved } });
+    app.setNow(DEFAULT_NOW.plus({ days: 1, hours: 4 })); // Wednesday 09:00
+    const reply = await m.sdk.TicketReply({ input: { ticketId: id, body: 'Thanks, it works again!' } });
+    expect(reply.ticketReply.ticket!.status).toBe(TicketStatus.Open);
+    app.setNow(DEFAULT_NOW.plus({ days: 1, hours: 6 })); // Wednesday 11:00
+    type Detail = { sla: { resolution: { remainingMinutes: number; breached: boolean }; firstReply: { met: boolean; minutesTaken: number } } };
+    const detail = (await m.sdk.TicketDetail({ id })).node as Detail;
+    expect(detail.sla.resolution).toMatchObject({ remainingMinutes: 540 - 120, breached: false });
+    expect(detail.sla.firstReply).toMatchObject({ met: true, minutesTaken: 30 });
+    const overdue = (await app.admin.Tickets({ first: 100, filter: { overdue: true } })).tickets.edges.map((e) => e.node.id);
+    expect(overdue).not.toContain(id);
+    const events = ((await app.admin.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string } }> } }).events.edges.map((e) => e.node.action);
+    expect(events).toContain('RESOLUTION_CLOCK_RESTARTED');
     app.setNow(DEFAULT_NOW);
   });
 });

@@ -231,10 +231,24 @@ export class TicketService {
     }
   }
 
-  /** A resolved ticket comes back: the resolution clock restarts, and access is asked for again if it was disabled. */
+  /**
+   * A resolved ticket comes back: the resolution clock restarts with a full budget (a "thanks"
+   * after a resolution must not make the ticket overdue at once), and access is asked for
+   * again if it was disabled. A first reply still owed keeps its clock running from where it was.
+   */
   private async reopen(ticket: Ticket, rule: string, note: string | null = null): Promise<void> {
     ticket.resolvedAt = null;
     ticket.resolutionMinutes = null;
+    if (ticket.firstReplyAt && ticket.clockUsedMinutes > 0) {
+      audit(this.em, 'system', {
+        customerId: ticket.customer.id,
+        ticket,
+        action: 'RESOLUTION_CLOCK_RESTARTED',
+        rule: 'TICKET_REOPENED',
+        details: { previousSupportMinutes: ticket.clockUsedMinutes },
+      });
+      ticket.clockUsedMinutes = 0;
+    }
     const accessShredded = await vaultService(this.em, this.deps).onReopened(ticket);
     if ((ticket.accessDisabledAt || accessShredded) && ticket.accessState === AccessState.PROVIDED) {
       ticket.accessState = AccessState.MISSING;
