@@ -356,9 +356,36 @@ describe('refunds under pressure', () => {
     const first = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
     await app.admin.RefundDecide({ input: { refundId: first.refundRequest.refund!.id, decision: RefundStatus.Approved } });
     const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
-    expect(stolen.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.AlreadyRefunded);
+    // No second refund: the month's refund is returned, and the plan ends.
+    expect(stolen.refundRequest.userErrors).toEqual([]);
+    expect(stolen.refundRequest.refund).toMatchObject({ id: first.refundRequest.refund!.id, status: RefundStatus.Approved });
     const sub = await m.sdk.SubscriptionDetail({ id: m.subscriptionId });
     expect((sub.node as { status: string }).status).toBe(SubscriptionStatus.Refunded);
+    const refunds = await app.admin.Refunds({ first: 10, filter: { customerId: m.customerId } });
+    expect(refunds.refunds.totalCount).toBe(1);
+    app.setNow(DEFAULT_NOW);
+  });
+
+  it('a stolen-card claim while a request for the month is pending takes it over: approved at once, one refund', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const first = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply.' } });
+    expect(first.refundRequest.refund!.status).toBe(RefundStatus.Pending);
+    const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
+    expect(stolen.refundRequest.userErrors).toEqual([]);
+    expect(stolen.refundRequest.refund).toMatchObject({
+      id: first.refundRequest.refund!.id,
+      status: RefundStatus.Approved,
+      rule: RefundRule.StolenCardNoQuestions,
+      reason: RefundReason.StolenCard,
+      money: { amount: 19900 },
+    });
+    const sub = await m.sdk.SubscriptionDetail({ id: m.subscriptionId });
+    expect((sub.node as { status: string }).status).toBe(SubscriptionStatus.Refunded);
+    // Nothing is left for an admin to decide.
+    const decided = await app.admin.RefundDecide({ input: { refundId: first.refundRequest.refund!.id, decision: RefundStatus.Rejected } });
+    expect(decided.refundDecide.userErrors[0]!.code).toBe(UserErrorCode.NotPending);
     app.setNow(DEFAULT_NOW);
   });
 

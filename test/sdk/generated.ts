@@ -226,6 +226,12 @@ export type RefundDecideInput = {
   refundId: string | number;
 };
 
+export type RefundFilter = {
+  /** Staff only. */
+  customerId?: string | number | null | undefined;
+  status?: RefundStatus | null | undefined;
+};
+
 export enum RefundReason {
   /** Anything else; decided by the rules like any request. */
   Other = 'OTHER',
@@ -620,7 +626,15 @@ export type RefundRequestMutationVariables = Exact<{
 }>;
 
 
-export type RefundRequestMutation = { refundRequest: { refund: { id: string, status: RefundStatus, rule: RefundRule, periodIndex: number, money: { amount: number, currencyCode: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+export type RefundRequestMutation = { refundRequest: { refund: { id: string, status: RefundStatus, rule: RefundRule, reason: RefundReason, periodIndex: number, money: { amount: number, currencyCode: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type RefundsQueryVariables = Exact<{
+  first: number;
+  filter?: RefundFilter | null | undefined;
+}>;
+
+
+export type RefundsQuery = { refunds: { totalCount: number, edges: Array<{ node: { id: string, status: RefundStatus, rule: RefundRule, reason: RefundReason, periodIndex: number } }> } };
 
 export type RefundDecideMutationVariables = Exact<{
   input: RefundDecideInput;
@@ -1151,6 +1165,7 @@ export const RefundRequestDocument = gql`
       id
       status
       rule
+      reason
       periodIndex
       money {
         amount
@@ -1163,6 +1178,22 @@ export const RefundRequestDocument = gql`
   }
 }
     ${UserErrorFieldsFragmentDoc}`;
+export const RefundsDocument = gql`
+    query Refunds($first: Int!, $filter: RefundFilter) {
+  refunds(first: $first, filter: $filter) {
+    totalCount
+    edges {
+      node {
+        id
+        status
+        rule
+        reason
+        periodIndex
+      }
+    }
+  }
+}
+    `;
 export const RefundDecideDocument = gql`
     mutation RefundDecide($input: RefundDecideInput!) {
   refundDecide(input: $input) {
@@ -1645,6 +1676,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RefundRequest(variables: RefundRequestMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RefundRequestMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RefundRequestMutation>({ document: RefundRequestDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RefundRequest', 'mutation', variables);
+    },
+    Refunds(variables: RefundsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RefundsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RefundsQuery>({ document: RefundsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Refunds', 'query', variables);
     },
     RefundDecide(variables: RefundDecideMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RefundDecideMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RefundDecideMutation>({ document: RefundDecideDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RefundDecide', 'mutation', variables);

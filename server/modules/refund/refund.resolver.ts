@@ -123,7 +123,7 @@ export class RefundResolver {
   @Authorized()
   @Mutation(() => RefundPayload, {
     description:
-      'Ask for a refund of the current month (merchants; admins on their behalf). Stolen-card claims are approved at once; other eligible requests wait for an admin.',
+      'Ask for a refund of the current month (merchants; admins on their behalf). Stolen-card claims are approved at once (taking over a request still pending for the month) and end the plan; for a month already refunded they end the plan and return that refund. Other eligible requests wait for an admin.',
   })
   refundRequest(@Arg('input', () => RefundRequestInput) input: RefundRequestInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new RefundPayload(), async (em) => refundService({ ...ctx, em }).request(input));

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
-import { DomainError, type UserError, UserErrorCode, userError } from '../../common/user-error';
+import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { PlanKind, SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
@@ -90,26 +90,32 @@ export class RefundService {
   }
 
   /**
-   * A refund request, decided by the rules at once where they decide. Returns the refusal as
-   * userErrors without throwing when the refusal itself must be kept (a stolen card ends the
-   * subscription even when its month was already refunded).
+   * A refund request, decided by the rules at once where they decide. A stolen-card claim is
+   * never lost: it takes over a request still pending for the same month, and for a month
+   * already refunded it ends the plan and returns that month's refund.
    */
-  async request(input: { subscriptionId: string; reason: RefundReason; details: string }): Promise<{ refund: Refund | null; userErrors?: UserError[] }> {
+  async request(input: { subscriptionId: string; reason: RefundReason; details: string }): Promise<{ refund: Refund | null }> {
     const { viewer, now } = this.deps;
     if (!isCustomer(viewer) && !isAdmin(viewer)) {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Refunds are requested by the merchant, or by an admin for them.');
     }
     // Serialises requests for one subscription: one refund per month holds under concurrency.
     const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId'], true);
-    const assessment = await this.assess(subscription, input.reason, now);
+    const refunds = await this.em.find(Refund, { subscription: subscription.id });
+    const stolen = input.reason === RefundReason.STOLEN_CARD;
+    const pending = stolen ? refunds.find((r) => r.status === RefundStatus.PENDING) : undefined;
+    const assessment = await this.assess(subscription, input.reason, now, { refunds, excludeRefundId: pending?.id });
+    if (pending && assessment.autoDecision === RefundStatus.APPROVED && assessment.periodIndex === pending.periodIndex) {
+      return { refund: this.approvePendingForStolenCard(pending, subscription, assessment, input.details) };
+    }
     if (!assessment.eligible || assessment.periodIndex === null) {
-      const code = assessment.rule === RefundRule.ONE_PER_PERIOD ? UserErrorCode.ALREADY_REFUNDED : UserErrorCode.NOT_ELIGIBLE;
-      const refusal = userError(code, assessment.message, ['input', 'subscriptionId']);
       if (assessment.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) {
         this.cancelForStolenCard(subscription);
-        return { refund: null, userErrors: [refusal] };
+        const refunded = refunds.find((r) => r.periodIndex === assessment.periodIndex && r.status === RefundStatus.APPROVED);
+        return { refund: refunded ?? null };
       }
-      throw new DomainError([refusal]);
+      const code = assessment.rule === RefundRule.ONE_PER_PERIOD ? UserErrorCode.ALREADY_REFUNDED : UserErrorCode.NOT_ELIGIBLE;
+      throw DomainError.of(code, assessment.message, ['input', 'subscriptionId']);
     }
     const start = contractStartOf(subscription);
     const refund = this.em.create(Refund, {
@@ -136,6 +142,27 @@ export class RefundService {
     });
     if (assessment.cancelsSubscription) this.cancelForStolenCard(subscription);
     return { refund };
+  }
+
+  /** The month's pending request becomes the stolen-card refund, approved at once (one refund per month still holds). */
+  private approvePendingForStolenCard(pending: Refund, subscription: Subscription, assessment: RefundAssessment, details: string): Refund {
+    const { viewer, now } = this.deps;
+    const previousReason = pending.reason;
+    pending.reason = RefundReason.STOLEN_CARD;
+    pending.details = details;
+    pending.amount = assessment.amountMinor;
+    pending.status = RefundStatus.APPROVED;
+    pending.rule = assessment.rule;
+    pending.decidedAt = now.toJSDate();
+    pending.decisionNote = `Stolen card: approved at once, in place of the pending ${previousReason.toLowerCase().replace(/_/g, ' ')} request for this month.`;
+    audit(this.em, viewer, {
+      customerId: subscription.customer.id,
+      action: 'REFUND_DECIDED',
+      rule: assessment.rule,
+      details: { refundId: pending.id, status: pending.status, previousReason },
+    });
+    this.cancelForStolenCard(subscription);
+    return pending;
   }
 
   private cancelForStolenCard(subscription: Subscription): void {
