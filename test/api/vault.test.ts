@@ -260,6 +260,18 @@ describe('provide → verify → reveal → resolve → shred, on the real datab
     expect(seen.events.edges.map((e) => e.node.action)).toEqual(expect.arrayContaining(['ACCESS_DISABLE_REQUESTED', 'ACCESS_SHRED_SCHEDULED']));
   });
 
+  it('once resolved, nobody opens the access any more, not even an agent who assigns the ticket to themselves', async () => {
+    await otherAgent.sdk.TicketAssign({ input: { ticketId, assigneeId: otherAgent.id } });
+    for (const who of [otherAgent.sdk, app.admin]) {
+      const refused = await who.TicketAccessReveal({ input: { ticketId, field: AccessSecretField.StoreAdminPassword } });
+      expect(refused.ticketAccessReveal.userErrors[0]).toMatchObject({ code: UserErrorCode.Forbidden, field: ['input', 'ticketId'] });
+      expect(refused.ticketAccessReveal.userErrors[0]!.message).toContain('is resolved');
+      expect(refused.ticketAccessReveal.secret).toBeNull();
+    }
+    expect((await detail(ticketId)).access!.revealedCount).toBe(2);
+    await app.admin.TicketAssign({ input: { ticketId, assigneeId: agent.id } });
+  });
+
   it('the shred job destroys the data key once the delay is over; then the access no longer exists', async () => {
     expect(await shredDue(app.now().plus({ days: 6 }))).toEqual({ scheduled: 0, shredded: 0 });
     expect((await row(ticketId)).wrapped_data_key).not.toBeNull();

@@ -148,6 +148,14 @@ export class VaultService {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the agent assigned to this ticket, or an admin, can open its access.', ['input', 'ticketId']);
     }
     const access = await this.liveAccess(ticket, SEALED_COLUMNS, true);
+    // Work is over once a ticket is resolved or closed: its access waits to be shredded and is
+    // not opened any more, whoever is assigned (an agent cannot pick up an old ticket to read it).
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is closed; its access is not opened any more.`, ['input', 'ticketId']);
+    }
+    if (ticket.status === TicketStatus.RESOLVED) {
+      throw DomainError.of(UserErrorCode.FORBIDDEN, `${ticket.number} is resolved; its access is not opened any more. Reopen the ticket if work remains.`, ['input', 'ticketId']);
+    }
     const secrets = openSecrets(access, this.vault.keyring);
     const value =
       input.field === AccessSecretField.STORE_ADMIN_PASSWORD
