@@ -457,6 +457,18 @@ describe('input rules', () => {
     const resolved = await merchant.sdk.TicketAccessProvide({ input: { ticketId: id, ...ftpAccess() } });
     expect(resolved.ticketAccessProvide.userErrors[0]!.code).toBe(UserErrorCode.InvalidTransition);
   });
+
+  it('staff filing a ticket for a merchant cannot hand in access for them; nothing is filed', async () => {
+    const customerId = (await merchant.sdk.Viewer()).viewer!.customer!.id;
+    const before = (await app.admin.Tickets({ first: 100, filter: { customerId } })).tickets.totalCount;
+    const filed = await app.admin.TicketCreateWithAccess({
+      input: { customerId, subject: 'Filed by phone', description: 'The merchant called about a blank checkout.', category: TicketCategory.BugFix, access: ftpAccess() },
+    });
+    expect(filed.ticketCreate.ticket).toBeNull();
+    expect(filed.ticketCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Forbidden, field: ['input', 'access'] });
+    expect(filed.ticketCreate.userErrors[0]!.message).toContain('ticketAccessWaive');
+    expect((await app.admin.Tickets({ first: 100, filter: { customerId } })).tickets.totalCount).toBe(before);
+  });
 });
 
 describe('background shredding on pg-boss', () => {

@@ -41,6 +41,10 @@ export class TicketIntakeService {
       customerId = viewer.customerId;
     } else {
       if (!input.customerId) throw DomainError.of(UserErrorCode.INVALID, 'Staff must say which customer the ticket is for.', ['input', 'customerId']);
+      // Store access comes from the merchant only; staff who have it by other means record a waiver.
+      if (input.access) {
+        throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the merchant gives store access. Staff record why work may start without it with ticketAccessWaive.', ['input', 'access']);
+      }
       customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
     }
 
