@@ -38,6 +38,17 @@ describe('SLA targets: first reply within 1 support day; resolution 1 day, or 3 
     expect(slaTargets(tier)).toEqual({ firstReplyMinutes, resolutionMinutes });
   });
 
+  it('with other configured hours, a support day is as long as they are: 09:00–17:00 gives 480 minutes, due at the same time the next day', () => {
+    const nineToFive = new SupportCalendar({ opensAt: '09:00', closesAt: '17:00' });
+    expect(nineToFive.supportDayMinutes).toBe(480);
+    expect(calendar.supportDayMinutes).toBe(SUPPORT_DAY_MINUTES);
+    const targets = slaTargets(SlaTier.COMPLEX, nineToFive.supportDayMinutes);
+    expect(targets).toEqual({ firstReplyMinutes: 480, resolutionMinutes: 1440 });
+    const filed = at('2026-03-09T09:00');
+    expect(nineToFive.addSupportMinutes(filed, targets.firstReplyMinutes).toISO()).toBe('2026-03-09T17:00:00.000-04:00');
+    expect(nineToFive.addSupportMinutes(at('2026-03-09T13:00'), targets.firstReplyMinutes).toISO()).toBe('2026-03-10T13:00:00.000-04:00');
+  });
+
   it('an unknown tier is rejected', () => {
     expect(() => slaTargets('URGENT' as SlaTier)).toThrow(RangeError);
   });

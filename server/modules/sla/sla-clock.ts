@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { SupportCalendar } from '../support-hours/support-calendar';
 
-/** One support day: 03:00–12:00 ET, 9 hours. */
+/** One support day of the default hours: 03:00–12:00 ET, 9 hours. */
 export const SUPPORT_DAY_MINUTES = 540;
 
 export enum SlaTier {
@@ -16,15 +16,17 @@ export interface SlaTargets {
 
 // Policy: "most of the support issues are handled within 24 hours, in some complicated
 // cases ... up to 72-96 hours": 1 support day, or 3 for complex tickets.
-const TARGETS: Readonly<Record<SlaTier, SlaTargets>> = Object.freeze({
-  [SlaTier.STANDARD]: Object.freeze({ firstReplyMinutes: SUPPORT_DAY_MINUTES, resolutionMinutes: SUPPORT_DAY_MINUTES }),
-  [SlaTier.COMPLEX]: Object.freeze({ firstReplyMinutes: SUPPORT_DAY_MINUTES, resolutionMinutes: 3 * SUPPORT_DAY_MINUTES }),
+const SUPPORT_DAYS: Readonly<Record<SlaTier, { firstReply: number; resolution: number }>> = Object.freeze({
+  [SlaTier.STANDARD]: Object.freeze({ firstReply: 1, resolution: 1 }),
+  [SlaTier.COMPLEX]: Object.freeze({ firstReply: 1, resolution: 3 }),
 });
 
-export function slaTargets(tier: SlaTier): SlaTargets {
-  const targets = TARGETS[tier];
-  if (!targets) throw new RangeError(`Unknown SLA tier "${String(tier)}"`);
-  return targets;
+/** The targets in support minutes; a support day is as long as the configured support hours. */
+export function slaTargets(tier: SlaTier, supportDayMinutes: number = SUPPORT_DAY_MINUTES): SlaTargets {
+  const days = SUPPORT_DAYS[tier];
+  if (!days) throw new RangeError(`Unknown SLA tier "${String(tier)}"`);
+  if (!Number.isInteger(supportDayMinutes) || supportDayMinutes <= 0) throw new RangeError(`A support day must be a positive number of minutes, got ${supportDayMinutes}`);
+  return { firstReplyMinutes: days.firstReply * supportDayMinutes, resolutionMinutes: days.resolution * supportDayMinutes };
 }
 
 /**

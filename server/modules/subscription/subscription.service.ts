@@ -12,7 +12,10 @@ import {
 } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
 
-/** Billing periods follow the support zone's calendar months. */
+/**
+ * Billing periods are calendar months in the company's zone. Fixed on purpose: moving the
+ * support hours to another zone must not move the months of contracts already sold.
+ */
 export const CONTRACT_ZONE = 'America/New_York';
 
 export function contractStartOf(subscription: Subscription): DateTime {

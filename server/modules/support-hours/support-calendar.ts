@@ -150,6 +150,11 @@ export class SupportCalendar {
     this.holidays = holidayCalendarFor({ country: merged.holidayCountry, region: merged.holidayRegion });
   }
 
+  /** Minutes from opening to closing on an ordinary business day: one "support day" of the SLA. */
+  get supportDayMinutes(): number {
+    return this.closes.hour * 60 + this.closes.minute - (this.opens.hour * 60 + this.opens.minute);
+  }
+
   /** The schedule in words, for people: "03:00–12:00 America/New_York, Monday to Friday, except US federal holidays". */
   describe(): string {
     const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

@@ -70,7 +70,7 @@ export interface SlaView {
 
 export function slaView(ticket: Ticket, now: DateTime, calendar: SupportCalendar): SlaView {
   const state = clockOf(ticket);
-  const targets = slaTargets(tierOf(ticket));
+  const targets = slaTargets(tierOf(ticket), calendar.supportDayMinutes);
   const view = (target: number, metAt: Date | null | undefined, minutesWhenMet: number | null | undefined): TargetView => {
     if (metAt && minutesWhenMet != null) {
       const met = evaluateMetTarget(minutesWhenMet, target);

@@ -95,7 +95,7 @@ export class TicketService {
       if (!input.internal && !ticket.firstReplyAt) {
         ticket.firstReplyAt = now.toJSDate();
         ticket.firstReplyMinutes = supportMinutesUsed(ticket, now, calendar);
-        const target = slaTargets(tierOf(ticket)).firstReplyMinutes;
+        const target = slaTargets(tierOf(ticket), calendar.supportDayMinutes).firstReplyMinutes;
         const late = evaluateMetTarget(ticket.firstReplyMinutes, target).breached;
         audit(this.em, viewer, {
           customerId: ticket.customer.id,
