@@ -63,6 +63,19 @@ describe('"The monthly support is limited to 10 issues/tickets per month"', () =
     expect(r.ticketCreate.userErrors[0]!.code).toBe(UserErrorCode.NoActivePlan);
   });
 
+  it('a plan that ended is refused with PLAN_EXPIRED saying when; one that starts later says when it starts', async () => {
+    const ended = await createMerchant(app, { contractStart: DateTime.fromISO('2025-11-10T09:00:00-05:00'), months: 2 });
+    const late = await ended.sdk.TicketCreate({ input: ticket(1) });
+    expect(late.ticketCreate.ticket).toBeNull();
+    expect(late.ticketCreate.userErrors[0]!.code).toBe(UserErrorCode.PlanExpired);
+    expect(late.ticketCreate.userErrors[0]!.message).toMatch(/ended on 10 January 2026.*Buy a one-time fix or Premium Support/);
+
+    const early = await createMerchant(app, { contractStart: DateTime.fromISO('2026-03-16T00:00:00-04:00') });
+    const notYet = await early.sdk.TicketCreate({ input: ticket(1) });
+    expect(notYet.ticketCreate.userErrors[0]!.code).toBe(UserErrorCode.NoActivePlan);
+    expect(notYet.ticketCreate.userErrors[0]!.message).toContain('starts on 16 March 2026');
+  });
+
   it('server and external configuration is outside the agreement and refused', async () => {
     const m = await createMerchant(app);
     const r = await m.sdk.TicketCreate({ input: ticket(1, TicketCategory.ServerConfiguration) });

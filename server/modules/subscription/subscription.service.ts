@@ -8,6 +8,7 @@ import {
   PlanKind,
   SubscriptionStatus,
   type AllowanceSummary,
+  type EntitlementDenialCode,
   type EntitlementResult,
 } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
@@ -105,3 +106,20 @@ export async function selectSubscriptionForTicket(
   const subscriptions = await em.find(Subscription, { customer: customerId, status: SubscriptionStatus.ACTIVE }, { populate: ['plan'] });
   return chooseSubscription(subscriptions, now, consumesAllowance, (s) => ticketsUsed(em, s, now));
 }
+
+/**
+ * Why a customer has no plan to draw a ticket on, in the entitlement rules' words: a plan that
+ * starts later, one that ended or expired, one refunded or cancelled, or none ever bought.
+ */
+export async function explainNoPlan(em: EntityManager, customerId: string, now: DateTime): Promise<{ code: EntitlementDenialCode; message: string }> {
+  const buy = 'Buy a one-time fix or Premium Support to open a ticket.';
+  const subscriptions = await em.find(Subscription, { customer: customerId }, { populate: ['plan'], orderBy: { contractStart: 'desc' } });
+  // A plan still to come says when it starts; otherwise the latest plan says how it ended.
+  const upcoming = subscriptions.filter((s) => s.status === SubscriptionStatus.ACTIVE && s.contractStart.getTime() > now.toMillis()).at(-1);
+  const latest = upcoming ?? subscriptions[0];
+  if (!latest) return { code: 'NO_ACTIVE_PLAN', message: `You have no active support plan. ${buy}` };
+  const result = entitlementWith(latest, 0, now);
+  if (result.ok) return { code: 'NO_ACTIVE_PLAN', message: `You have no active support plan. ${buy}` };
+  return { code: result.code, message: upcoming ? result.message : `${result.message} ${buy}` };
+}
+

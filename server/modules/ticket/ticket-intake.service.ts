@@ -7,7 +7,7 @@ import { BanIdentityKind, storeDomain } from '../customer/ban-rules';
 import { BannedIdentity, Customer, CustomerStatus } from '../customer/customer.entity';
 import { assessPlatform, PlatformFlag } from '../platform/platform-rules';
 import { StaffTeam } from '../staff/staff-member.entity';
-import { entitlementFor, selectSubscriptionForTicket } from '../subscription/subscription.service';
+import { entitlementFor, explainNoPlan, selectSubscriptionForTicket } from '../subscription/subscription.service';
 import { vaultService } from '../vault/vault.service';
 import { isCustomer } from '../viewer/viewer';
 import { consumesAllowance, Coverage, coverageOf } from './coverage';
@@ -72,10 +72,8 @@ export class TicketIntakeService {
 
     const subscription = await selectSubscriptionForTicket(this.em, customerId, now, consumesAllowance(input.category));
     if (!subscription) {
-      throw DomainError.of(
-        UserErrorCode.NO_ACTIVE_PLAN,
-        'You have no active support plan. Buy a one-time fix or Premium Support to open a ticket.',
-      );
+      const why = await explainNoPlan(this.em, customerId, now);
+      throw DomainError.of(UserErrorCode[why.code], why.message);
     }
     const plan = subscription.plan;
     const consumes = consumesAllowance(input.category);
