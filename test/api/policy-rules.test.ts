@@ -275,6 +275,14 @@ describe('"After the matter of the ticket is resolved … disable the temporary 
     expect(confirmed.ticketAccessDisabledConfirm.ticket!.accessDisabledAt).not.toBeNull();
     expect(confirmed.ticketAccessDisabledConfirm.ticket!.accessState).toBe(AccessState.Waived);
   });
+
+  it('resolving with the final reply asks for it too', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m);
+    const reply = await app.admin.TicketReply({ input: { ticketId: id, body: 'Fixed: the cache is cleared and checkout works.', status: TicketStatus.Resolved } });
+    expect(reply.ticketReply.ticket!.status).toBe(TicketStatus.Resolved);
+    expect(reply.ticketReply.notices.map((n) => n.code)).toContain('DISABLE_ACCESS');
+  });
 });
 
 describe('"Refunds … only for the current month and not for the whole contract period"', () => {

@@ -108,7 +108,7 @@ export class TicketService {
           details: { supportMinutes: ticket.firstReplyMinutes, targetMinutes: target, breached: late },
         });
       }
-      if (input.status && input.status !== ticket.status) await this.changeStatus(ticket, input.status, null);
+      if (input.status && input.status !== ticket.status) notices.push(...(await this.changeStatus(ticket, input.status, null)));
     } else {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Sign in to reply.');
     }
