@@ -386,6 +386,24 @@ describe('shredding at once', () => {
       expect(await row(id)).toMatchObject({ wrapped_data_key: null, sealed_secrets: null, shred_reason: 'CUSTOMER_BANNED' });
     }
   });
+
+  it('access given while the ban is being written is destroyed too (or refused): none survives', async () => {
+    const banned = await createMerchant(app);
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const created = await banned.sdk.TicketCreate({ input: { subject: `Waiting ${i}`, description: 'A ticket that waits for access.', category: TicketCategory.BugFix } });
+      ids.push(created.ticketCreate.ticket!.id);
+    }
+    await Promise.all([
+      ...ids.map((ticketId) => banned.sdk.TicketAccessProvide({ input: { ticketId, ...ftpAccess() } }).catch(() => null)),
+      app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: 'ABUSE' as never, note: 'Abusive messages to staff.' } }),
+    ]);
+    const [live] = await app.orm.em.getConnection().execute(
+      `select count(*)::int as n from ticket_access a join ticket t on t.id = a.ticket_id where t.customer_id = ? and a.wrapped_data_key is not null`,
+      [Buffer.from(banned.customerId, 'base64url').toString().split(':')[1]],
+    );
+    expect(live.n).toBe(0);
+  });
 });
 
 describe('login checks are limited per store', () => {

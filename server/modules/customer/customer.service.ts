@@ -12,6 +12,7 @@ import { Ticket } from '../ticket/ticket.entity';
 import { TicketService } from '../ticket/ticket.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
+import { lockCustomer } from './customer-lock';
 import { banIdentity, normaliseEmail, storeDomain } from './ban-rules';
 import { BannedIdentity, Customer, CustomerStatus } from './customer.entity';
 import type { CustomerBanInput, CustomerCreateInput, CustomerUpdateInput } from './customer.types';
@@ -96,8 +97,8 @@ export class CustomerService {
   async ban(input: CustomerBanInput): Promise<Customer> {
     const { viewer, now } = this.deps;
     const id = requireId(input.customerId, 'Customer', ['input', 'customerId']);
-    // Locked like ticket creation locks it: no ticket or access slips in while the ban is written.
-    const customer = await this.em.findOne(Customer, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    // Locked like ticket creation locks it: no ticket slips in while the ban is written.
+    const customer = await lockCustomer(this.em, id);
     if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
     if (customer.status === CustomerStatus.BANNED) {
       throw DomainError.of(UserErrorCode.BANNED, 'This customer is already banned.', ['input', 'customerId']);
@@ -109,7 +110,10 @@ export class CustomerService {
 
     // Keys stop working, open tickets close, the plan ends; no refund follows a ban.
     const revoked = await this.em.nativeUpdate(MerchantApiKey, { customer: id, revokedAt: null }, { revokedAt: now.toJSDate() });
-    const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } });
+    // Locked before the stored access is read (onBanned): a ticketAccessProvide that got its
+    // ticket first commits before this goes on, so its access is seen and shredded; one that
+    // comes later finds the ticket closed.
+    const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const tickets = new TicketService(this.em, { viewer, now, calendar: this.deps.calendar });
     for (const ticket of open) tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
     await this.em.nativeUpdate(

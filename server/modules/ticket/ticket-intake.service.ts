@@ -1,10 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode, userError } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { BanIdentityKind, storeDomain } from '../customer/ban-rules';
-import { BannedIdentity, Customer, CustomerStatus } from '../customer/customer.entity';
+import { BannedIdentity, CustomerStatus } from '../customer/customer.entity';
+import { lockCustomer } from '../customer/customer-lock';
 import { assessPlatform, PlatformFlag } from '../platform/platform-rules';
 import { StaffTeam } from '../staff/staff-member.entity';
 import { entitlementFor, explainNoPlan, selectSubscriptionForTicket } from '../subscription/subscription.service';
@@ -59,7 +59,7 @@ export class TicketIntakeService {
 
     // Serialises ticket creation per customer across every server process: the allowance
     // check and the insert below cannot interleave with another request's.
-    const customer = await this.em.findOne(Customer, { id: customerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const customer = await lockCustomer(this.em, customerId);
     if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No customer with this ID.', ['input', 'customerId']);
     if (customer.status === CustomerStatus.BANNED) {
       throw DomainError.of(UserErrorCode.BANNED, 'This account is banned permanently.', ['input', 'customerId']);

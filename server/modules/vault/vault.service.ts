@@ -225,7 +225,7 @@ export class VaultService {
     const { limit } = this.vault.verify;
     const now = this.deps.now;
     const admission = await this.em.transactional(async (em) => {
-      await em.getConnection().execute(
+      await em.execute(
         "insert into access_check_window (customer_id, started_at, checks) values (?, 'epoch', 0) on conflict (customer_id) do nothing",
         [customerId],
       );
