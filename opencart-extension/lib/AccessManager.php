@@ -44,6 +44,7 @@ class AccessManager {
 			`created_at` DATETIME NOT NULL,
 			`disabled_at` DATETIME NULL,
 			`confirmed_at` DATETIME NULL,
+			`confirm_refused` VARCHAR(255) NULL,
 			PRIMARY KEY (`access_id`),
 			KEY `ticket_id` (`ticket_id`)
 		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
@@ -76,7 +77,13 @@ class AccessManager {
 		foreach ($this->all() as $row) {
 			// By ID and name: only the user this module created for the ticket (even if someone enabled it again).
 			$this->db->query("DELETE FROM `" . $this->prefix . "user` WHERE `user_id` = '" . (int)$row['user_id'] . "' AND `username` = '" . $this->db->escape($row['username']) . "'");
-			$result['deleted'] += (int)$this->db->countAffected();
+			$deleted = (int)$this->db->countAffected();
+			$result['deleted'] += $deleted;
+
+			// The merchant deleted the user already and the ID may now be someone else's: their logins stay.
+			if (!$deleted) {
+				continue;
+			}
 
 			foreach (self::USER_TABLES as $table) {
 				if ($this->db->query("SHOW TABLES LIKE '" . $this->db->escape($this->prefix . $table) . "'")->num_rows) {
@@ -115,7 +122,8 @@ class AccessManager {
 		$username = self::username($ticketNumber);
 		$password = self::strongPassword();
 
-		$this->db->query("INSERT INTO `" . $this->prefix . "user` SET " . $this->passwordColumns($password) . ", `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `firstname` = '" . self::FIRSTNAME . "', `lastname` = '" . $this->db->escape('(temporary, ticket #' . $ticketNumber . ')') . "', `email` = '', `image` = '', `code` = '', `ip` = '', `status` = '1', `date_added` = NOW()");
+		// No `code`: 4.1.0.1 and later dropped that column (OpenCart's own addUser never sets it).
+		$this->db->query("INSERT INTO `" . $this->prefix . "user` SET " . $this->passwordColumns($password) . ", `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `firstname` = '" . self::FIRSTNAME . "', `lastname` = '" . $this->db->escape('(temporary, ticket #' . $ticketNumber . ')') . "', `email` = '', `image` = '', `ip` = '', `status` = '1', `date_added` = NOW()");
 
 		$userId = (int)$this->db->getLastId();
 
@@ -222,8 +230,33 @@ class AccessManager {
 		$this->markAccessConfirmed($accessId);
 	}
 
+	/** The API heard that the ticket's access was disabled: settles its disabled rows (an active one still needs telling later). */
 	public function markConfirmed($ticketId) {
-		$this->db->query("UPDATE `" . $this->table() . "` SET `confirmed_at` = NOW() WHERE `ticket_id` = '" . $this->db->escape($ticketId) . "' AND `confirmed_at` IS NULL");
+		$this->db->query("UPDATE `" . $this->table() . "` SET `confirmed_at` = NOW() WHERE `ticket_id` = '" . $this->db->escape($ticketId) . "' AND `disabled_at` IS NOT NULL AND `confirmed_at` IS NULL");
+	}
+
+	/**
+	 * The API refused to hear it (a userError such as INVALID_TRANSITION or NOT_FOUND): asking again
+	 * would get the same answer on every sweep, so the disabled rows are settled with the reason.
+	 */
+	private function markRefused($ticketId, $reason) {
+		$this->db->query("UPDATE `" . $this->table() . "` SET `confirmed_at` = NOW(), `confirm_refused` = '" . $this->db->escape(Detector::clip($reason, 255)) . "' WHERE `ticket_id` = '" . $this->db->escape($ticketId) . "' AND `disabled_at` IS NOT NULL AND `confirmed_at` IS NULL");
+	}
+
+	/**
+	 * The API accepted new access for the ticket, replacing what it held: no earlier row may be
+	 * confirmed any more, since a confirmation on an open ticket destroys the access it holds now.
+	 *
+	 * @param int|null $keepAccessId the new temporary user's row, if any
+	 */
+	public function settleEarlier($ticketId, $keepAccessId = null) {
+		$rows = $this->db->query("SELECT `access_id` FROM `" . $this->table() . "` WHERE `ticket_id` = '" . $this->db->escape($ticketId) . "' AND `confirmed_at` IS NULL")->rows;
+
+		foreach ($rows as $row) {
+			if ((int)$row['access_id'] !== (int)$keepAccessId) {
+				$this->markAccessConfirmed($row['access_id']);
+			}
+		}
 	}
 
 	/** One row needs no confirmation (the API never had its password, or has replaced it). */
@@ -319,19 +352,19 @@ class AccessManager {
 		return in_array($node['status'], self::FINISHED, true) || !empty($node['disableAccessRequested']);
 	}
 
-	/** Tells the API the ticket's access was disabled; true when it accepted. */
-	public function confirm($api, $ticketId, array &$errors) {
-		return $this->tell($api, $ticketId, $errors) === 'confirmed';
-	}
-
-	/** @return string confirmed, refused or unreachable */
-	private function tell($api, $ticketId, array &$errors) {
+	/**
+	 * Tells the API the ticket's access was disabled.
+	 *
+	 * @return string confirmed; refused (the API said no: settled, not asked again); failed (asked
+	 *                again later); unreachable (likewise, and no use asking about other tickets now)
+	 */
+	public function tell($api, $ticketId, array &$errors) {
 		try {
 			$response = $api->execute('TicketAccessDisabledConfirm', array('input' => array('ticketId' => $ticketId)));
 		} catch (ApiException $e) {
 			$errors[] = $e->getMessage();
 
-			return in_array($e->kind, array('TIMEOUT', 'UNREACHABLE'), true) ? 'unreachable' : 'refused';
+			return in_array($e->kind, array('TIMEOUT', 'UNREACHABLE'), true) ? 'unreachable' : 'failed';
 		}
 
 		$payload = isset($response['data']['ticketAccessDisabledConfirm']) ? $response['data']['ticketAccessDisabledConfirm'] : null;
@@ -339,17 +372,24 @@ class AccessManager {
 		if (!is_array($payload)) {
 			$errors[] = isset($response['errors'][0]['message']) ? (string)$response['errors'][0]['message'] : 'The support desk did not confirm.';
 
-			return 'refused';
+			return 'failed';
 		}
 
 		if (!empty($payload['userErrors'])) {
-			foreach ($payload['userErrors'] as $error) {
-				if (isset($error['code']) && $error['code'] === 'NOT_FOUND') {
-					// The API no longer has this ticket: there is nobody left to tell.
-					$this->markConfirmed($ticketId);
+			$messages = array();
+			$gone = false;
 
-					return 'confirmed';
-				}
+			foreach ($payload['userErrors'] as $error) {
+				$code = isset($error['code']) ? (string)$error['code'] : '';
+				$messages[] = ($code !== '' ? $code . ': ' : '') . (string)$error['message'];
+				$gone = $gone || $code === 'NOT_FOUND';
+			}
+
+			$this->markRefused($ticketId, implode(' ', $messages));
+
+			if ($gone) {
+				// The API no longer has this ticket: there is nobody left to tell.
+				return 'confirmed';
 			}
 
 			foreach ($payload['userErrors'] as $error) {
@@ -393,12 +433,13 @@ class AccessManager {
 	}
 
 	private function disableRow(array $row) {
-		$this->disableUser((int)$row['user_id']);
+		$this->disableUser((int)$row['user_id'], (string)$row['username']);
 		$this->db->query("UPDATE `" . $this->table() . "` SET `disabled_at` = NOW() WHERE `access_id` = '" . (int)$row['access_id'] . "'");
 	}
 
-	private function disableUser($userId) {
-		$this->db->query("UPDATE `" . $this->prefix . "user` SET `status` = '0', " . $this->passwordColumns(self::strongPassword(32)) . " WHERE `user_id` = '" . (int)$userId . "'");
+	/** By ID and name: if the merchant deleted the user, its ID may since belong to a real admin. */
+	private function disableUser($userId, $username) {
+		$this->db->query("UPDATE `" . $this->prefix . "user` SET `status` = '0', " . $this->passwordColumns(self::strongPassword(32)) . " WHERE `user_id` = '" . (int)$userId . "' AND `username` = '" . $this->db->escape($username) . "'");
 	}
 
 	/** The SET clause for a password, the way this OpenCart line checks it at login. */

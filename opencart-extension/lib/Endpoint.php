@@ -26,6 +26,12 @@ class Endpoint {
 	/** Seconds after which those paths make no further API call. */
 	const BACKGROUND_BUDGET = 5;
 
+	/**
+	 * What the browser is told when the store itself fails (a DB error, say): OpenCart's exceptions
+	 * carry SQL and paths, which go to the log only.
+	 */
+	const INTERNAL_MESSAGE = 'Your store ran into an error while doing this. The details are in OpenCart\'s error log (System > Maintenance > Error Logs).';
+
 	private $deps;
 	private $settings;
 	private $operations;
@@ -47,6 +53,7 @@ class Endpoint {
 	 *   loginSecurity  the name of the OpenCart setting that asks every admin login for a code sent
 	 *                  by e-mail (4.0.2+ "config_security", 4.1 "config_user_2fa") when it is on, else
 	 *                  '': a temporary user has no e-mail address, so it could not log in
+	 *   log            optional callable(string $message): OpenCart's log, for errors the browser only hears about
 	 */
 	public function __construct(array $deps) {
 		$this->deps = $deps + array(
@@ -60,6 +67,7 @@ class Endpoint {
 			'timeout' => 15,
 			'line' => null,
 			'loginSecurity' => '',
+			'log' => null,
 		);
 		$this->settings = $this->deps['settings'];
 		$this->operations = $this->deps['operations'];
@@ -98,6 +106,11 @@ class Endpoint {
 			return $this->$method($input);
 		} catch (ApiException $e) {
 			return self::failure($e->kind === 'NOT_CONFIGURED' ? 409 : 502, $e->kind, $e->getMessage());
+		} catch (\Throwable $e) {
+			// OpenCart's DB drivers throw plain exceptions: answered as JSON, or OpenCart shows an HTML error page.
+			$this->logError($action, $e);
+
+			return self::failure(500, 'INTERNAL', self::INTERNAL_MESSAGE);
 		}
 	}
 
@@ -275,38 +288,46 @@ class Endpoint {
 		$body = array('data' => $response['data'], 'errors' => array());
 
 		if ($access !== null) {
-			$ticketId = (string)$payload['ticket']['id'];
-			$existing = $this->access()->activeFor($ticketId);
-
-			if (!empty($access['createTemporaryAdmin']) && $existing) {
-				// A replayed submission (same idempotency key): the first one already gave support a
-				// temporary user, which stays the only one.
-				$body['access'] = array(
-					'ok' => true,
-					'accepted' => true,
-					'replayed' => true,
-					'data' => null,
-					'errors' => array(),
-					'temporaryUser' => array('username' => (string)$existing[count($existing) - 1]['username']),
-				);
-
-				return self::success($body);
-			}
-
-			$access['ticketId'] = $ticketId;
-			$access['ticketNumber'] = isset($payload['ticket']['number']) ? (string)$payload['ticket']['number'] : '';
-
 			try {
-				$provided = $this->provideAccess($access);
-				$body['access'] = $provided['body'];
+				$body['access'] = $this->accessForNewTicket($payload['ticket'], $access);
 			} catch (ApiException $e) {
 				// The ticket is filed: say that the access did not reach support, not that the ticket failed.
 				$failed = self::failure(502, $e->kind, $e->getMessage());
+				$body['access'] = $failed['body'];
+			} catch (\Throwable $e) {
+				// Likewise when the store fails to record the access: a reload must not file the ticket again.
+				$this->logError('ticket.create', $e);
+				$failed = self::failure(500, 'INTERNAL', 'Your store could not record the access for support. The details are in OpenCart\'s error log (System > Maintenance > Error Logs).');
 				$body['access'] = $failed['body'];
 			}
 		}
 
 		return self::success($body);
+	}
+
+	/** The access given with a new ticket: the body of access.provide, or of a replayed submission. */
+	private function accessForNewTicket(array $ticket, array $access) {
+		$ticketId = (string)$ticket['id'];
+		$existing = $this->access()->activeFor($ticketId);
+
+		if (!empty($access['createTemporaryAdmin']) && $existing) {
+			// A replayed submission (same idempotency key): the first one already gave support a
+			// temporary user, which stays the only one.
+			return array(
+				'ok' => true,
+				'accepted' => true,
+				'replayed' => true,
+				'data' => null,
+				'errors' => array(),
+				'temporaryUser' => array('username' => (string)$existing[count($existing) - 1]['username']),
+			);
+		}
+
+		$access['ticketId'] = $ticketId;
+		$access['ticketNumber'] = isset($ticket['number']) ? (string)$ticket['number'] : '';
+		$provided = $this->provideAccess($access);
+
+		return $provided['body'];
 	}
 
 	private function provideAccess(array $input) {
@@ -356,7 +377,7 @@ class Endpoint {
 
 		try {
 			$response = $this->api()->execute('TicketAccessProvide', array('input' => $accessInput));
-		} catch (ApiException $e) {
+		} catch (\Throwable $e) {
 			$this->revoke($created);
 
 			throw $e;
@@ -372,6 +393,10 @@ class Endpoint {
 			foreach ($previous as $row) {
 				$manager->revoke($row['access_id']);
 			}
+
+			// Earlier users disabled before (their confirmation still due): telling the API now would
+			// destroy the access it was just given.
+			$manager->settleEarlier($ticketId, $created !== null ? $created['access_id'] : null);
 		} else {
 			// Support never got the password: do not leave an enabled admin user behind.
 			$this->revoke($created);
@@ -400,17 +425,24 @@ class Endpoint {
 		$manager = $this->access();
 		$disabled = $manager->disable($ticketId);
 		$errors = array();
-		$confirmed = false;
+		$outcome = null;
 
 		foreach ($manager->unconfirmed() as $row) {
 			if ((string)$row['ticket_id'] === $ticketId) {
-				$confirmed = $manager->confirm($this->api(), $ticketId, $errors);
+				$outcome = $manager->tell($this->api(), $ticketId, $errors);
 
 				break;
 			}
 		}
 
-		return self::success(array('disabled' => $disabled, 'confirmed' => $confirmed, 'messages' => $errors, 'accesses' => $this->accesses()));
+		return self::success(array(
+			'disabled' => $disabled,
+			'confirmed' => $outcome === 'confirmed',
+			// The API said no: it is not asked again, so the page must not promise a retry.
+			'refused' => $outcome === 'refused',
+			'messages' => $errors,
+			'accesses' => $this->accesses(),
+		));
 	}
 
 	/**
@@ -446,6 +478,13 @@ class Endpoint {
 
 	// ---------------------------------------------------------------- helpers
 
+	/** Writes what went wrong to OpenCart's log, when the controller gave one. */
+	private function logError($action, \Throwable $e) {
+		if (is_callable($this->deps['log'])) {
+			call_user_func($this->deps['log'], 'OpenCart Support Desk (' . $action . '): ' . get_class($e) . ': ' . $e->getMessage() . ' in ' . $e->getFile() . ':' . $e->getLine());
+		}
+	}
+
 	/** Disables a temporary user support never received. */
 	private function revoke($created) {
 		if ($created !== null) {
@@ -475,6 +514,7 @@ class Endpoint {
 				'createdAt' => (string)$row['created_at'],
 				'disabledAt' => isset($row['disabled_at']) ? (string)$row['disabled_at'] : null,
 				'confirmedAt' => isset($row['confirmed_at']) ? (string)$row['confirmed_at'] : null,
+				'confirmRefused' => isset($row['confirm_refused']) ? (string)$row['confirm_refused'] : null,
 			);
 		}
 

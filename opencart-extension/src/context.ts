@@ -21,6 +21,8 @@ export interface TemporaryAccess {
   createdAt: string;
   disabledAt: string | null;
   confirmedAt: string | null;
+  /** The API's answer when it refused to hear that the user was disabled (not asked again). */
+  confirmRefused?: string | null;
 }
 
 export interface Flash {

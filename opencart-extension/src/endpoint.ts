@@ -19,6 +19,10 @@ export interface UserErrorLike {
 
 type Ok<T> = { ok: true } & T;
 
+const SESSION_EXPIRED = 'Your admin session has expired. Please reload the page and log in again.';
+/** OpenCart's login page (3.0 and 4.x), which it shows in place of any admin route without a valid session. */
+const LOGIN_PAGE = /route=common\/login/;
+
 export class ModuleEndpoint {
   constructor(
     private readonly url: string,
@@ -38,12 +42,21 @@ export class ModuleEndpoint {
     } catch {
       throw new EndpointError('NETWORK', 'Your store did not answer. Check your connection and reload the page.');
     }
+    const text = await response.text().catch(() => '');
     let body: any;
     try {
-      body = await response.json();
+      body = JSON.parse(text);
     } catch {
-      // OpenCart answers an expired session with its login page, not JSON.
-      throw new EndpointError('SESSION', 'Your admin session has expired. Please reload the page and log in again.', response.status);
+      // OpenCart answers an expired session with its login page, not JSON; anything else that is not
+      // JSON is an error page, and reading it as an expired session would send the merchant astray.
+      if (response.status === 401 || response.status === 403 || LOGIN_PAGE.test(text)) {
+        throw new EndpointError('SESSION', SESSION_EXPIRED, response.status);
+      }
+      throw new EndpointError(
+        'SERVER',
+        `Your store answered with an error page (HTTP ${response.status}) instead of the module's data. The details are in OpenCart's error log (System > Maintenance > Error Logs).`,
+        response.status,
+      );
     }
     if (!body || body.ok !== true) {
       const error = body?.error ?? {};

@@ -1,7 +1,8 @@
 // The module's real OpenCart controllers (3.0 and 4.x), run by PHP on stand-ins for OpenCart's
 // registry objects (test/extension/php/controller.php) against a canned API: the admin-visit event
-// cleans up while the module is disabled, 4.x detects login security, and uninstall tells the API
-// with the endpoint and key OpenCart has already deleted from the settings table.
+// cleans up while the module is disabled, 4.x detects login security, uninstall tells the API
+// with the endpoint and key OpenCart has already deleted from the settings table, the store's own
+// errors are answered as JSON, and another admin language gets the English texts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { MockApi } from './support/mock-api';
@@ -43,6 +44,27 @@ describe.skipIf(!hasPhp)(hasPhp ? 'OpenCart controllers (PHP)' : NO_PHP_MESSAGE,
       expect(v.rows[0]).toMatchObject({ ticket_id: `${prefix}-DONE`, confirmed_at: expect.any(String) });
       expect(v.log).toEqual([]);
       expect(api.calls('TicketAccessDisabledConfirm').map((c) => c.variables.input.ticketId)).toContain(`${prefix}-DONE`);
+    });
+
+    it('answers the store\'s own errors as JSON (a 500 with a clear message) and writes the details to OpenCart\'s log', () => {
+      const e = out[line].storeErrors;
+      for (const answer of [e.db, e.setup]) {
+        expect(answer).toEqual({ status: 500, body: { ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Your store ran into an error.*error log/) } } });
+      }
+      expect(e.log).toEqual([
+        expect.stringMatching(/^OpenCart Support Desk \(bootstrap\): Exception: Error: MySQL server has gone away.*oc_support_desk_access/),
+        expect.stringMatching(/^OpenCart Support Desk \(bootstrap\): Exception: .*oc_setting/),
+      ]);
+    });
+
+    it('shows its page and messages in English when the admin language has no texts for the module', () => {
+      expect(out[line].otherLanguage).toEqual({
+        title: 'OpenCart Support Desk',
+        heading: 'OpenCart Support Desk',
+        loading: 'Loading the support desk…',
+        breadcrumbs: ['Home', 'Extensions', 'OpenCart Support Desk'],
+        expired: { ok: false, error: { code: 'TOKEN', message: 'Your admin session has expired. Please reload the page and log in again.' } },
+      });
     });
 
     it('uninstalls with the endpoint and key from the config (OpenCart deleted the settings first): tells the API, deletes the users', () => {

@@ -29,7 +29,12 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
   afterAll(() => api.stop());
 
   describe('temporary admin users', () => {
-    it.each(['3.0.2.0', '4.0.2.3'])('on %s: recognisable, enabled, with a strong password OpenCart accepts', (version) => {
+    it('on 4.1.0.4, whose user table has no `code` column any more, the temporary user is created', () => {
+      expect(out.access['4.1.0.4'].error).toBeUndefined();
+      expect(out.access['4.1.0.4']).toMatchObject({ loginWorks: true, user: { status: '1', hasSalt: false } });
+    });
+
+    it.each(['3.0.2.0', '4.0.2.3', '4.1.0.4'])('on %s: recognisable, enabled, with a strong password OpenCart accepts', (version) => {
       const a = out.access[version];
       expect(a.username).toMatch(/^ocsupport_42_[0-9a-f]{4}$/);
       expect(a.user).toMatchObject({ firstname: 'OpenCart Support', lastname: '(temporary, ticket #OC-000042)', status: '1' });
@@ -53,7 +58,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
 
     it('disables them: status 0 and the old password no longer works', () => {
-      for (const version of ['3.0.2.0', '4.0.2.3']) {
+      for (const version of ['3.0.2.0', '4.0.2.3', '4.1.0.4']) {
         const a = out.access[version];
         expect(a.disabledCount).toBe(1);
         expect(a.afterDisable).toEqual({ status: '0', oldPasswordWorks: false });
@@ -61,7 +66,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
 
     it('uninstalling deletes every temporary user it created, its table and the unused group', () => {
-      for (const version of ['3.0.2.0', '4.0.2.3']) {
+      for (const version of ['3.0.2.0', '4.0.2.3', '4.1.0.4']) {
         const a = out.access[version].afterUninstall;
         expect(a.statuses).toEqual(['admin:1']);
         expect(a.tableDropped).toBe(true);
@@ -181,6 +186,24 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(out.endpoint.disableNow.body).toMatchObject({ disabled: 1, confirmed: true, messages: [] });
       expect(out.endpoint.usersAfter[0]).toBe('admin:1');
       expect(out.endpoint.usersAfter.slice(1).every((s: string) => s.endsWith(':0'))).toBe(true);
+    });
+
+    it('answers the store\'s own errors (OpenCart\'s DB driver throws a plain Exception) as JSON: a 500 with a clear message, the SQL only in the log', () => {
+      const f = out.storeErrors;
+      for (const answer of [f.provide, f.disable]) {
+        expect(answer).toMatchObject({ status: 500, body: { ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/error log/) } } });
+        expect(JSON.stringify(answer)).not.toMatch(/INSERT|SELECT|UPDATE|oc_|Error No|gone away|\.php/);
+      }
+      expect(f.log).toHaveLength(3);
+      expect(f.log[0]).toMatch(/^OpenCart Support Desk \(access\.provide\): Exception: Error: MySQL server has gone away.*INSERT INTO `oc_user`/);
+    });
+
+    it('reports a filed ticket as filed, with its number, when the store then fails to record the access', () => {
+      const c = out.storeErrors.create;
+      expect(c).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'T-OPEN', number: 'OC-T-OPEN' } } } } });
+      expect(c.body.access).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/could not record the access/) } });
+      expect(JSON.stringify(c.body.access)).not.toMatch(/INSERT|Error No/);
+      expect(out.storeErrors.log[1]).toMatch(/^OpenCart Support Desk \(ticket\.create\)/);
     });
 
     it('explains an unreachable or unconfigured API', () => {

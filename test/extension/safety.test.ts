@@ -10,7 +10,7 @@ import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
 
 const RESOLVED = new Set(['S-DONE', 'N-DONE-3.0.4.0', 'N-DONE-4.0.2.3']);
-// Tickets still open: the real API refuses to hear that their access was disabled.
+// Tickets whose access the API no longer holds: it refuses the confirmation (INVALID_TRANSITION).
 const STILL_OPEN = /^(A-OLD|A-YOUNG|N-OPEN|N-ADMIN)/;
 const KEEP_ACCESS = 'Keep the access until the ticket is resolved: we still need it.';
 const replays = new Map<string, number>();
@@ -141,15 +141,20 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(f.sweep.body.sweep.expired).toEqual(['A-OLD']);
       expect([...f.sweep.body.sweep.disabled].sort()).toEqual(['A-GONE', 'A-NOTFOUND', 'A-OLD']);
       expect(f.rows).toEqual({
-        // Still open at the API, which will hear about it once the ticket is resolved.
-        'A-OLD': { disabled: true, confirmed: false },
-        'A-YOUNG': { disabled: false, confirmed: false },
-        'A-GONE': { disabled: true, confirmed: true },
-        'A-NOTFOUND': { disabled: true, confirmed: true },
+        // The API refused the confirmation: settled, with its answer kept.
+        'A-OLD': { disabled: true, confirmed: true, refused: `INVALID_TRANSITION: ${KEEP_ACCESS}` },
+        'A-YOUNG': { disabled: false, confirmed: false, refused: null },
+        'A-GONE': { disabled: true, confirmed: true, refused: 'NOT_FOUND: No ticket with this ID.' },
+        'A-NOTFOUND': { disabled: true, confirmed: true, refused: 'NOT_FOUND: No ticket with this ID.' },
         // Any other error: ask again next time.
-        'A-BROKEN': { disabled: false, confirmed: false },
+        'A-BROKEN': { disabled: false, confirmed: false, refused: null },
       });
       expect(f.sweep.body.sweep.errors).toContain(KEEP_ACCESS);
+    });
+
+    it('does not send a confirmation the API refused again on every sweep', () => {
+      expect(out.failClosed.again.body.sweep).toMatchObject({ confirmed: [], errors: [] });
+      expect(api.calls('TicketAccessDisabledConfirm').filter((c) => c.variables.input.ticketId === 'A-OLD')).toHaveLength(1);
     });
 
     it('still disables old users when the key is revoked or the API is gone', () => {
@@ -158,6 +163,47 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(out.apiGone.sweep.body.sweep).toMatchObject({ expired: ['U-OLD'], errors: [expect.stringMatching(/cannot be reached/)] });
       expect(out.apiGone.users.slice(1)).toEqual([expect.stringMatching(/:0$/)]);
     });
+  });
+
+  describe('a late confirmation never costs support the access given since', () => {
+    it('a confirmation still due when the merchant gives new access is dropped; support hears when the new user is disabled', () => {
+      const l = out.lateConfirmation;
+      expect(l.disable.body).toMatchObject({ disabled: 1, confirmed: false, refused: false });
+      expect(l.second.body).toMatchObject({ accepted: true });
+      // Sent now, it would destroy the new access at the API (the ticket is open).
+      expect(l.confirmationsWhileOpen).toBe(0);
+      expect(l.rowsWhileOpen).toEqual([
+        { disabled: true, confirmed: true },
+        { disabled: false, confirmed: false },
+      ]);
+      expect(l.resolved.body.sweep).toMatchObject({ disabled: ['D-1'], confirmed: ['D-1'] });
+      expect(l.confirmationsAfter).toBe(1);
+      expect(l.rowsAfter).toEqual([
+        { disabled: true, confirmed: true },
+        { disabled: true, confirmed: true },
+      ]);
+    });
+
+    it('a confirmation already under way settles the disabled user only, not the active one', () => {
+      const r = out.raceConfirmation;
+      expect(r.rowsWhileOpen).toEqual([
+        { disabled: true, confirmed: true },
+        { disabled: false, confirmed: false },
+      ]);
+      expect(r.resolved.body.sweep).toMatchObject({ disabled: ['D-2'], confirmed: ['D-2'] });
+      expect(r.confirmations).toBe(2);
+      expect(r.rowsAfter.every((row: any) => row.disabled && row.confirmed)).toBe(true);
+    });
+  });
+
+  it('never disables, scrambles or logs out a real admin who got the ID of a temporary user the merchant deleted', () => {
+    const r = out.reusedId;
+    expect(r.visit.body.sweep).toMatchObject({ expired: ['X-OLD'] });
+    expect(r.afterVisit).toEqual([expect.objectContaining({ username: 'mary', status: '1', password: 'marys-hash' })]);
+    expect(r.uninstall.deleted).toBe(0);
+    expect(r.users).toEqual(['admin:1', 'mary:1']);
+    expect(r.userLogin).toBe(1);
+    expect(r.userAuthorize).toBe(1);
   });
 
   describe('uninstall leaves nothing behind', () => {

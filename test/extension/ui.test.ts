@@ -150,7 +150,9 @@ describe('endpoint client', () => {
       code: 'UNREACHABLE',
       message: 'cannot be reached',
     });
-    await expect(new ModuleEndpoint('/x', fake(200, '<html>login</html>')).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
+    // OpenCart shows its login page in place of the endpoint when the session has expired.
+    const loginPage = '<html><form action="https://shop.example.com/admin/index.php?route=common/login" method="post"><input name="password" type="password"></form></html>';
+    await expect(new ModuleEndpoint('/x', fake(200, loginPage)).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
     await expect(new ModuleEndpoint('/x', fake(200, { ok: true, data: null, errors: [{ message: 'Not yours', code: 'FORBIDDEN' }] })).graphql('TicketDetail')).rejects.toBeInstanceOf(
       EndpointError,
     );
@@ -158,5 +160,19 @@ describe('endpoint client', () => {
       throw new TypeError('offline');
     }) as typeof fetch);
     await expect(offline.call('bootstrap')).rejects.toMatchObject({ code: 'NETWORK' });
+  });
+
+  it('shows a store error as a store error, never as an expired session', async () => {
+    const internal = { ok: false, error: { code: 'INTERNAL', message: "Your store ran into an error while doing this. The details are in OpenCart's error log (System > Maintenance > Error Logs)." } };
+    await expect(new ModuleEndpoint('/x', fake(500, internal)).call('bootstrap')).rejects.toMatchObject({ code: 'INTERNAL', status: 500, message: internal.error.message });
+    // An error page that is not JSON (PHP's fatal error, OpenCart's error page).
+    const page = new ModuleEndpoint('/x', fake(500, '<b>Fatal error</b>: Uncaught Exception: Error: MySQL server has gone away'));
+    const error = (await page.call('bootstrap').catch((e: unknown) => e)) as EndpointError;
+    expect(error).toMatchObject({ code: 'SERVER', status: 500 });
+    expect(error.message).toMatch(/error page \(HTTP 500\).*error log/);
+    expect(error.message).not.toMatch(/session/i);
+    // Only a refused session (401/403) or the login page reads as an expired session.
+    await expect(new ModuleEndpoint('/x', fake(401, 'Unauthorized')).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
+    await expect(new ModuleEndpoint('/x', fake(403, '<html>Forbidden</html>')).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
   });
 });

@@ -87,14 +87,16 @@ export async function ticketsView(ctx: Context): Promise<void> {
 export async function disableAccess(ctx: Context, ticketId: string, button: HTMLElement): Promise<void> {
   try {
     const result = await busy(button.parentElement ?? button, () =>
-      ctx.endpoint.call<{ disabled: number; confirmed: boolean; messages: string[] }>('access.disable', { ticketId }),
+      ctx.endpoint.call<{ disabled: number; confirmed: boolean; refused?: boolean; messages: string[] }>('access.disable', { ticketId }),
     );
     await ctx.refreshBootstrap();
     ctx.navigate(location.hash || '#tickets', {
       kind: result.confirmed ? 'success' : 'warning',
       message: result.confirmed
         ? 'The temporary admin user is disabled and support has been told.'
-        : `The temporary admin user is disabled. Support could not be told yet (${result.messages.join(' ')}); the module will retry.`,
+        : result.refused
+          ? `The temporary admin user is disabled. The support desk did not take the notice (${result.messages.join(' ')}).`
+          : `The temporary admin user is disabled. Support could not be told yet (${result.messages.join(' ')}); the module will retry.`,
     });
   } catch (error) {
     ctx.navigate(location.hash || '#tickets', { kind: 'danger', message: errorMessage(error) });

@@ -5,20 +5,45 @@
 //   SELECT cols FROM `t` [WHERE cond [AND cond]...];  cond: `c` = 'v' | `c` IS [NOT] NULL
 //   INSERT INTO `t` SET `c` = 'v', ...; UPDATE `t` SET ... [WHERE ...]; DELETE FROM `t` [WHERE ...]
 //   CREATE TABLE [IF NOT EXISTS] `t` (...); DROP TABLE [IF EXISTS] `t`
-// Anything else throws, so a query the fake does not understand fails the test loudly.
+// Anything else throws, so a query the fake does not understand fails the test loudly. Tables with a
+// schema (given, or from CREATE TABLE) refuse unknown columns the way MySQL does through OpenCart's driver.
 class FakeDb {
 	/** @var array table => list of rows */
 	public $tables;
+	/** @var array table => list of column names; tables without an entry take any column */
+	public $schemas;
 	/** @var string[] every statement received */
 	public $log = array();
+	/** @var string|null a regex: statements it matches fail, as when the MySQL server goes away */
+	public $failOn = null;
 	public $serverVersion;
 	private $lastId = 0;
 	private $affected = 0;
 	private $file;
 
-	public function __construct(array $tables = array(), $serverVersion = '10.11.6-MariaDB-0+deb12u1') {
+	public function __construct(array $tables = array(), $serverVersion = '10.11.6-MariaDB-0+deb12u1', array $schemas = array()) {
 		$this->tables = $tables;
 		$this->serverVersion = $serverVersion;
+		$this->schemas = $schemas;
+	}
+
+	/**
+	 * The columns of OpenCart's `user` table on a version, from its install SQL (3.0) or
+	 * system/helper/db_schema.php (4.x): 4.x has no `salt`, 4.1.0.1 and later no `code` either.
+	 */
+	public static function userColumns($version) {
+		$columns = array('user_id', 'user_group_id', 'username', 'password', 'salt', 'firstname', 'lastname', 'email', 'image', 'code', 'ip', 'status', 'date_added');
+		$drop = array();
+
+		if (version_compare($version, '4.0.0.0', '>=')) {
+			$drop[] = 'salt';
+		}
+
+		if (version_compare($version, '4.1.0.1', '>=')) {
+			$drop[] = 'code';
+		}
+
+		return array_values(array_diff($columns, $drop));
 	}
 
 	/** A fake whose tables live in a JSON file, so that separate PHP requests share them. */
@@ -55,6 +80,11 @@ class FakeDb {
 		$this->log[] = $sql;
 		$sql = trim($sql);
 
+		if ($this->failOn !== null && preg_match($this->failOn, $sql)) {
+			// What OpenCart's mysqli driver throws: a plain Exception with the SQL in its message.
+			throw new \Exception('Error: MySQL server has gone away<br />Error No: 2006<br />' . $sql);
+		}
+
 		if (preg_match("/^SHOW TABLES LIKE '([^']*)'$/i", $sql, $m)) {
 			return $this->result(isset($this->tables[$m[1]]) ? array(array('Tables' => $m[1])) : array());
 		}
@@ -66,6 +96,11 @@ class FakeDb {
 		if (preg_match('/^CREATE TABLE (IF NOT EXISTS )?`(\w+)`/i', $sql, $m)) {
 			if (!isset($this->tables[$m[2]])) {
 				$this->tables[$m[2]] = array();
+
+				// One column definition per line: "`name` TYPE ..."
+				if (preg_match_all('/^\s*`(\w+)`\s+[A-Za-z]/m', $sql, $columns)) {
+					$this->schemas[$m[2]] = $columns[1];
+				}
 			}
 
 			return true;
@@ -78,13 +113,14 @@ class FakeDb {
 		}
 
 		if (preg_match('/^SELECT (.+?) FROM `(\w+)`(?: WHERE (.+))?$/is', $sql, $m)) {
-			$rows = $this->where($this->table($m[2]), isset($m[3]) ? $m[3] : '');
+			$rows = $this->where($this->table($m[2]), isset($m[3]) ? $m[3] : '', $m[2], $sql);
 			$columns = trim($m[1]);
 
 			if ($columns !== '*') {
 				$names = array_map(function ($c) {
 					return trim($c, " `");
 				}, explode(',', $columns));
+				$this->checkColumns($m[2], $names, 'field list', $sql);
 				$rows = array_map(function ($row) use ($names) {
 					$picked = array();
 
@@ -103,6 +139,7 @@ class FakeDb {
 			$table = $m[1];
 			$this->table($table);
 			$row = $this->assignments($m[2]);
+			$this->checkColumns($table, array_keys($row), 'field list', $sql);
 			$key = $this->primaryKey($table);
 
 			if ($key !== null && empty($row[$key])) {
@@ -124,7 +161,8 @@ class FakeDb {
 
 		if (preg_match('/^UPDATE `(\w+)` SET (.+?)(?: WHERE (.+))?$/is', $sql, $m)) {
 			$set = $this->assignments($m[2]);
-			$matches = $this->where($this->table($m[1]), isset($m[3]) ? $m[3] : '');
+			$this->checkColumns($m[1], array_keys($set), 'field list', $sql);
+			$matches = $this->where($this->table($m[1]), isset($m[3]) ? $m[3] : '', $m[1], $sql);
 			$this->affected = 0;
 
 			foreach (array_keys($matches) as $index) {
@@ -136,7 +174,7 @@ class FakeDb {
 		}
 
 		if (preg_match('/^DELETE FROM `(\w+)`(?: WHERE (.+))?$/is', $sql, $m)) {
-			$matches = $this->where($this->table($m[1]), isset($m[2]) ? $m[2] : '');
+			$matches = $this->where($this->table($m[1]), isset($m[2]) ? $m[2] : '', $m[1], $sql);
 
 			foreach (array_keys($matches) as $index) {
 				unset($this->tables[$m[1]][$index]);
@@ -176,8 +214,21 @@ class FakeDb {
 		return null;
 	}
 
+	/** Throws what OpenCart's mysqli driver throws for MySQL error 1054. */
+	private function checkColumns($table, array $columns, $clause, $sql) {
+		if (!isset($this->schemas[$table])) {
+			return;
+		}
+
+		foreach ($columns as $column) {
+			if (!in_array($column, $this->schemas[$table], true)) {
+				throw new \Exception("Error: Unknown column '" . $column . "' in '" . $clause . "'<br />Error No: 1054<br />" . $sql);
+			}
+		}
+	}
+
 	/** rows (keyed by their index) that match "cond AND cond ..." */
-	private function where(array $rows, $where) {
+	private function where(array $rows, $where, $table = null, $sql = '') {
 		$where = trim($where);
 
 		if ($where === '') {
@@ -196,6 +247,12 @@ class FakeDb {
 			} else {
 				throw new \Exception('FakeDb does not understand the condition: ' . $part);
 			}
+		}
+
+		if ($table !== null) {
+			$this->checkColumns($table, array_map(function ($condition) {
+				return $condition[0];
+			}, $conditions), 'where clause', $sql);
 		}
 
 		return array_filter($rows, function ($row) use ($conditions) {

@@ -1,6 +1,7 @@
 <?php
 // Runs the module's real OpenCart controller (3.0 or 4.x) on stand-ins for OpenCart's registry
-// objects (user, config, loader, settings and event models, request, response, log) and FakeDb,
+// objects (user, config, loader, language, settings and event models, request, response, log, url,
+// document) and FakeDb,
 // and prints what happened as JSON for test/extension/controller.test.ts. One line per process:
 // OpenCart's constants (VERSION, DIR_SYSTEM …) cannot be defined twice.
 //   php controller.php <3.0|4.x> <mock API base URL>
@@ -105,8 +106,14 @@ class StubConfig {
 class StubSettings {
 	public $codes = array();
 	public $edits = 0;
+	/** Makes getSetting() fail, as it does when OpenCart's DB does. */
+	public $fail = false;
 
 	public function getSetting($code) {
+		if ($this->fail) {
+			throw new \Exception('Error: MySQL server has gone away<br />Error No: 2006<br />SELECT * FROM `oc_setting`');
+		}
+
 		return isset($this->codes[$code]) ? $this->codes[$code] : array();
 	}
 
@@ -135,12 +142,16 @@ class StubLoader {
 	private $registry;
 	private $models;
 
+	/** @var array the data of the last template rendered */
+	public $viewData = null;
+
 	public function __construct($registry, array $models) {
 		$this->registry = $registry;
 		$this->models = $models;
 	}
 
-	public function language($route) {
+	public function language($route, $prefix = '', $code = '') {
+		return $this->registry->get('language')->load($route, $prefix, $code);
 	}
 
 	public function model($route) {
@@ -151,7 +162,10 @@ class StubLoader {
 		return '';
 	}
 
+	/** Templates also receive every loaded text (OpenCart's view/*\/before language event). */
 	public function view($route, $data = array()) {
+		$this->viewData = $data + $this->registry->get('language')->all();
+
 		return '';
 	}
 }
@@ -182,9 +196,87 @@ class StubRequest {
 	public $server = array('REQUEST_METHOD' => 'POST', 'SERVER_SOFTWARE' => 'Apache');
 }
 
+/**
+ * The module's own language files, read the way each line reads them: 3.0 loads en-gb first and the
+ * admin language over it; 4.x loads only the language asked for (the admin's unless $code is given).
+ */
 class StubLanguage {
+	public $code = 'en-gb';
+	private $line;
+	private $dir;
+	private $data = array();
+
+	public function __construct($line, $dir) {
+		$this->line = $line;
+		$this->dir = $dir;
+	}
+
 	public function get($key) {
-		return $key;
+		return isset($this->data[$key]) ? $this->data[$key] : $key;
+	}
+
+	public function set($key, $value) {
+		$this->data[$key] = $value;
+	}
+
+	public function all($prefix = '') {
+		if ($prefix === '') {
+			return $this->data;
+		}
+
+		$picked = array();
+
+		foreach ($this->data as $key => $value) {
+			if (strpos($key, $prefix . '_') === 0) {
+				$picked[substr($key, strlen($prefix) + 1)] = $value;
+			}
+		}
+
+		return $picked;
+	}
+
+	public function clear() {
+		$this->data = array();
+	}
+
+	public function load($route, $prefix = '', $code = '') {
+		// 4.x finds an extension's files under its own folder: extension/<code>/<path> → <path>.
+		$path = $this->line === '3.0' ? $route : preg_replace('#^extension/oc_support_desk/#', '', $route);
+		$codes = $this->line === '3.0' ? array_unique(array('en-gb', $this->code)) : array($code !== '' ? $code : $this->code);
+		$texts = array();
+
+		foreach ($codes as $language) {
+			$file = $this->dir . '/' . $language . '/' . $path . '.php';
+
+			if (is_file($file)) {
+				$_ = array();
+				require $file;
+				$texts = array_merge($texts, $_);
+			}
+		}
+
+		foreach ($texts as $key => $value) {
+			$this->data[$prefix !== '' ? $prefix . '_' . $key : $key] = $value;
+		}
+
+		return $this->data;
+	}
+}
+
+class StubUrl {
+	public function link($route, $args = '', $secure = false) {
+		return 'https://shop.example.com/admin/index.php?route=' . $route . ($args !== '' ? '&amp;' . $args : '');
+	}
+}
+
+class StubDocument {
+	public $title = null;
+
+	public function setTitle($title) {
+		$this->title = $title;
+	}
+
+	public function addScript($href) {
 	}
 }
 
@@ -195,21 +287,27 @@ $db = new FakeDb(array(
 ));
 $settings = new StubSettings();
 $events = new StubEvents();
+$language = new StubLanguage($line, realpath(__DIR__ . '/../../../opencart-extension/' . ($line === '3.0' ? 'oc3' : 'oc4') . '/admin/language'));
+$document = new StubDocument();
 $config = new StubConfig();
 $log = new StubLog();
 $user = new StubUser();
 $registry = new Registry();
+
+$loader = new StubLoader($registry, array('setting/setting' => $settings, 'setting/event' => $events));
 
 foreach (array(
 	'db' => $db,
 	'config' => $config,
 	'log' => $log,
 	'user' => $user,
-	'load' => new StubLoader($registry, array('setting/setting' => $settings, 'setting/event' => $events)),
+	'load' => $loader,
 	'request' => new StubRequest(),
 	'response' => new StubResponse(),
 	'session' => (object)array('data' => array('user_token' => 'tok')),
-	'language' => new StubLanguage(),
+	'language' => $language,
+	'url' => new StubUrl(),
+	'document' => $document,
 ) as $key => $value) {
 	$registry->set($key, $value);
 }
@@ -284,6 +382,41 @@ $out['uninstall'] = array(
 		return $row['name'];
 	}, $db->tables['oc_user_group']),
 	'log' => $log->lines,
+);
+
+// The store's own errors: answered as JSON, with the details in OpenCart's log.
+$log->lines = array();
+$manager->install();
+$db->failOn = '/oc_support_desk_access/';
+$dbError = bootstrap($controller, $registry);
+$db->failOn = null;
+$settings->fail = true;
+$setupError = bootstrap($controller, $registry);
+$settings->fail = false;
+$out['storeErrors'] = array(
+	'db' => array('status' => http_response_code(), 'body' => $dbError),
+	'setup' => array('status' => http_response_code(), 'body' => $setupError),
+	'log' => $log->lines,
+);
+
+// An admin language the module has no texts for: the page and the endpoint's messages in English.
+$language->code = 'de-de';
+$language->clear();
+$config->data['config_admin_language'] = 'de-de';
+$config->data['config_language_admin'] = 'de-de';
+$controller->index();
+$page = $loader->viewData;
+$registry->get('request')->get = array('user_token' => 'expired', 'action' => 'bootstrap');
+$controller->api();
+$out['otherLanguage'] = array(
+	'title' => $document->title,
+	// OpenCart's Twig shows a missing variable as an empty string.
+	'heading' => isset($page['heading_title']) ? $page['heading_title'] : '',
+	'loading' => isset($page['text_loading']) ? $page['text_loading'] : '',
+	'breadcrumbs' => array_map(function ($crumb) {
+		return $crumb['text'];
+	}, $page['breadcrumbs']),
+	'expired' => json_decode($registry->get('response')->output, true),
 );
 
 echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);

@@ -18,6 +18,7 @@ $api = $argv[1];
 $closed = $argv[2];
 $out = array();
 
+/** A store whose `user` table has that OpenCart version's columns (MySQL refuses any other). */
 function store($version) {
 	return new FakeDb(array(
 		'oc_user' => array(
@@ -28,7 +29,7 @@ function store($version) {
 			array('user_group_id' => '10', 'name' => 'Demonstration', 'permission' => '{}'),
 		),
 		'oc_setting' => array(),
-	));
+	), '10.11.6-MariaDB-0+deb12u1', array('oc_user' => FakeDb::userColumns($version)));
 }
 
 function userRow(FakeDb $db, $id) {
@@ -42,12 +43,19 @@ function userRow(FakeDb $db, $id) {
 }
 
 // ------------------------------------------------------------------ AccessManager, per line
-foreach (array('3.0.2.0', '4.0.2.3') as $version) {
+foreach (array('3.0.2.0', '4.0.2.3', '4.1.0.4') as $version) {
 	$db = store($version);
 	$access = new AccessManager($db, 'oc_', $version);
 	$access->install();
 
-	$dedicated = $access->createTemporaryAdmin('VGlja2V0OjE=', 'OC-000042', 'dedicated');
+	try {
+		$dedicated = $access->createTemporaryAdmin('VGlja2V0OjE=', 'OC-000042', 'dedicated');
+	} catch (Exception $e) {
+		$out['access'][$version] = array('error' => $e->getMessage());
+
+		continue;
+	}
+
 	$again = $access->createTemporaryAdmin('VGlja2V0OjI=', 'OC-000043', 'dedicated');
 	$admin = $access->createTemporaryAdmin('VGlja2V0OjM=', 'OC-000044', 'admin');
 	$user = userRow($db, $dedicated['user_id']);
@@ -196,6 +204,23 @@ $e['unreachable'] = $make(true, array('settings' => array(Endpoint::KEY_ENDPOINT
 $e['notConfigured'] = $make(true, array('settings' => array()))->handle('graphql', array('operation' => 'Viewer'));
 $out['endpoint'] = $e;
 $out['savedSettings'] = $saved;
+
+// ------------------------------------------------------------------ Endpoint: the store's own errors
+// OpenCart's DB driver throws a plain Exception (with the SQL in its message) when a query fails.
+$logged = array();
+$logger = array('log' => function ($message) use (&$logged) {
+	$logged[] = $message;
+});
+$db->failOn = '/^INSERT INTO `oc_user`/';
+$failures = array(
+	'provide' => $make(true, $logger)->handle('access.provide', array('ticketId' => 'T-DBFAIL', 'ticketNumber' => 'OC-11', 'createTemporaryAdmin' => true)),
+	'create' => $make(true, $logger)->handle('ticket.create', array('subject' => 'Store fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-dbfail', 'access' => array('createTemporaryAdmin' => true))),
+);
+$db->failOn = '/oc_support_desk_access/';
+$failures['disable'] = $make(true, $logger)->handle('access.disable', array('ticketId' => 'T-OPEN'));
+$db->failOn = null;
+$failures['log'] = $logged;
+$out['storeErrors'] = $failures;
 
 // ------------------------------------------------------------------ Detector helpers
 $out['clip'] = array(

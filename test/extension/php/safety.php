@@ -182,13 +182,15 @@ seedAccess($db, 'A-NOTFOUND', date('Y-m-d H:i:s'));
 seedAccess($db, 'A-BROKEN', date('Y-m-d H:i:s'));
 $state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-age', Endpoint::KEY_STATUS => '1'));
 $sweep = endpoint($db, $state)->handle('access.sweep', array('force' => true));
+// The next sweep: a confirmation the API refused is not sent again.
+$again = endpoint($db, $state)->handle('access.sweep', array('force' => true));
 $status = array();
 
 foreach (accessRows($db) as $row) {
-	$status[$row['ticket_id']] = array('disabled' => isset($row['disabled_at']), 'confirmed' => isset($row['confirmed_at']));
+	$status[$row['ticket_id']] = array('disabled' => isset($row['disabled_at']), 'confirmed' => isset($row['confirmed_at']), 'refused' => isset($row['confirm_refused']) ? $row['confirm_refused'] : null);
 }
 
-$out['failClosed'] = array('sweep' => $sweep, 'rows' => $status);
+$out['failClosed'] = array('sweep' => $sweep, 'again' => $again, 'rows' => $status);
 
 // The key was revoked (the API refuses it): old users still go, young ones wait.
 $db = store();
@@ -341,5 +343,99 @@ $out['timeouts'] = array(
 		return $c['timeout'];
 	}, $recorder->calls),
 );
+
+// ------------------------------------------------------------------ 10. a late confirmation never costs the access given since
+/** A support desk whose ticket is open until $state['status'] says otherwise; it accepts any access. */
+function desk(array &$desk) {
+	return new RecordingHttp(array(
+		'TicketAccessProvide' => function ($v) {
+			return array('ticketAccessProvide' => array('ticket' => array('id' => $v['input']['ticketId'], 'status' => 'OPEN', 'accessState' => 'PROVIDED'), 'userErrors' => array()));
+		},
+		'TicketState' => function ($v) use (&$desk) {
+			return array('node' => array('id' => $v['id'], 'status' => $desk['status'], 'disableAccessRequested' => false));
+		},
+		'TicketAccessDisabledConfirm' => function ($v) {
+			return array('ticketAccessDisabledConfirm' => array('ticket' => array('id' => $v['input']['ticketId'], 'accessDisabledAt' => '2026-01-06T00:00:00Z'), 'userErrors' => array()));
+		},
+	));
+}
+
+function confirmations(RecordingHttp $http) {
+	return count(array_filter($http->calls, function ($call) {
+		return $call['operation'] === 'TicketAccessDisabledConfirm';
+	}));
+}
+
+function rowStates(FakeDb $db) {
+	return array_map(function ($row) {
+		return array('disabled' => isset($row['disabled_at']), 'confirmed' => isset($row['confirmed_at']));
+	}, accessRows($db));
+}
+
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+$desk = array('status' => 'OPEN');
+$http = desk($desk);
+$online = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$offline = array('settings' => array(Endpoint::KEY_ENDPOINT => $closed . '/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$late = array();
+$late['first'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'D-1', 'ticketNumber' => 'OC-201', 'createTemporaryAdmin' => true));
+// "Disable now" while the support desk cannot be reached: its confirmation is still due...
+$late['disable'] = endpoint($db, $offline)->handle('access.disable', array('ticketId' => 'D-1'));
+// ... when the merchant gives support a new temporary user for the same ticket.
+$late['second'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'D-1', 'ticketNumber' => 'OC-201', 'createTemporaryAdmin' => true));
+$late['sweep'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
+$late['confirmationsWhileOpen'] = confirmations($http);
+$late['rowsWhileOpen'] = rowStates($db);
+$desk['status'] = 'RESOLVED';
+$late['resolved'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
+$late['confirmationsAfter'] = confirmations($http);
+$late['rowsAfter'] = rowStates($db);
+$late['users'] = users($db);
+$out['lateConfirmation'] = $late;
+
+// The same, with the confirmation already on its way (a sweep read it just before the new user was
+// accepted): it may settle the disabled user, never the new one support still has to hear about.
+$db = store();
+$manager = new AccessManager($db, 'oc_', '3.0.4.0');
+$manager->install();
+$desk = array('status' => 'OPEN');
+$http = desk($desk);
+$manager->createTemporaryAdmin('D-2', 'OC-202', 'dedicated');
+$manager->disable('D-2');
+$manager->createTemporaryAdmin('D-2', 'OC-202', 'dedicated');
+$race = array();
+$race['sweep'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
+$race['rowsWhileOpen'] = rowStates($db);
+$desk['status'] = 'RESOLVED';
+$race['resolved'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
+$race['confirmations'] = confirmations($http);
+$race['rowsAfter'] = rowStates($db);
+$out['raceConfirmation'] = $race;
+
+// ------------------------------------------------------------------ 11. a deleted temporary user's ID, now a real admin's
+$db = store();
+$db->tables['oc_user_login'] = array();
+$db->tables['oc_user_authorize'] = array();
+$manager = new AccessManager($db, 'oc_', '4.0.2.3');
+$manager->install();
+$gone = seedAccess($db, 'X-OLD', date('Y-m-d H:i:s', time() - 40 * 86400), '4.0.2.3');
+// The merchant deleted the temporary user in OpenCart; the next admin created got the same ID.
+$db->tables['oc_user'] = array_values(array_filter($db->tables['oc_user'], function ($row) use ($gone) {
+	return (int)$row['user_id'] !== $gone['user_id'];
+}));
+$db->tables['oc_user'][] = array('user_id' => (string)$gone['user_id'], 'user_group_id' => '1', 'username' => 'mary', 'password' => 'marys-hash', 'status' => '1');
+$db->tables['oc_user_login'][] = array('user_login_id' => '1', 'user_id' => (string)$gone['user_id'], 'ip' => '10.0.0.9');
+$db->tables['oc_user_authorize'][] = array('user_authorize_id' => '1', 'user_id' => (string)$gone['user_id'], 'token' => 't');
+$state = array('settings' => array(Endpoint::KEY_STATUS => '1'));
+$reused = array('visit' => endpoint($db, $state, array('version' => '4.0.2.3', 'line' => '4.x'))->adminVisit());
+$reused['afterVisit'] = array_values(array_filter($db->tables['oc_user'], function ($row) {
+	return $row['username'] === 'mary';
+}));
+$reused['uninstall'] = endpoint($db, $state, array('version' => '4.0.2.3', 'line' => '4.x'))->uninstall();
+$reused['users'] = users($db);
+$reused['userLogin'] = count($db->tables['oc_user_login']);
+$reused['userAuthorize'] = count($db->tables['oc_user_authorize']);
+$out['reusedId'] = $reused;
 
 echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);

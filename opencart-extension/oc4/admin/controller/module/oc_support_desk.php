@@ -7,9 +7,11 @@ namespace Opencart\Admin\Controller\Extension\OcSupportDesk\Module;
 class OcSupportDesk extends \Opencart\System\Engine\Controller {
 	const CODE = 'oc_support_desk';
 	const ROUTE = 'extension/oc_support_desk/module/oc_support_desk';
+	/** Prefix of the module's en-gb texts, loaded beside the admin language's. */
+	const ENGLISH = 'oc_support_desk_en_gb';
 
 	public function index(): void {
-		$this->load->language(self::ROUTE);
+		$this->loadLanguage();
 
 		$this->document->setTitle($this->language->get('heading_title'));
 		$this->document->addScript('../extension/oc_support_desk/admin/view/javascript/support-desk.js');
@@ -37,7 +39,7 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 
 	/** The JSON endpoint: index.php?route=extension/oc_support_desk/module/oc_support_desk.api&user_token=…&action=… */
 	public function api(): void {
-		$this->load->language(self::ROUTE);
+		$this->loadLanguage();
 
 		$token = (string)($this->request->get['user_token'] ?? '');
 
@@ -61,7 +63,14 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 
 		$input = json_decode((string)file_get_contents('php://input'), true);
 		$action = (string)($this->request->get['action'] ?? '');
-		$result = $this->endpoint()->handle($action, is_array($input) ? $input : []);
+
+		try {
+			$result = $this->endpoint()->handle($action, is_array($input) ? $input : []);
+		} catch (\Throwable $e) {
+			// Answered as JSON all the same: OpenCart's HTML error page would read as an expired session.
+			$this->log->write('OpenCart Support Desk (' . $action . '): ' . get_class($e) . ': ' . $e->getMessage() . ' in ' . $e->getFile() . ':' . $e->getLine());
+			$result = ['status' => 500, 'body' => ['ok' => false, 'error' => ['code' => 'INTERNAL', 'message' => $this->language->get('error_internal')]]];
+		}
 
 		$this->json($result['status'], $result['body']);
 	}
@@ -134,6 +143,24 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 		$this->model_setting_event->deleteEventByCode(self::CODE);
 	}
 
+	/**
+	 * The module's texts in the admin's language, and in English where that language has none:
+	 * unlike 3.0, 4.0.0.0 to 4.1 do not fall back to en-gb, and would show keys like "heading_title".
+	 */
+	private function loadLanguage(): void {
+		$this->load->language(self::ROUTE);
+
+		// Loader::language($route, $prefix, $code) on every 4.x up to 4.1.0.4. The prefix keeps the
+		// English texts from replacing the translated ones (OpenCart's own among them).
+		$this->load->language(self::ROUTE, self::ENGLISH, 'en-gb');
+
+		foreach ($this->language->all(self::ENGLISH) as $key => $text) {
+			if ($this->language->get($key) === $key) {
+				$this->language->set($key, $text);
+			}
+		}
+	}
+
 	public static function separator(): string {
 		return version_compare(VERSION, '4.0.2.0', '>=') ? '.' : '|';
 	}
@@ -183,6 +210,7 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 		$this->load->model('setting/setting');
 
 		$model = $this->model_setting_setting;
+		$log = $this->log;
 
 		return new \OcSupportDesk\Endpoint($overrides + [
 			'line' => '4.x',
@@ -198,6 +226,9 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 			'adminUrl' => HTTP_SERVER,
 			'timezone' => date_default_timezone_get(),
 			'operations' => \OcSupportDesk\Operations::all(),
+			'log' => function (string $message) use ($log): void {
+				$log->write($message);
+			},
 			'detector' => [
 				'paths' => ['application' => DIR_APPLICATION, 'system' => DIR_SYSTEM, 'extension' => DIR_EXTENSION, 'logs' => DIR_LOGS],
 				'settings' => [

@@ -59,7 +59,14 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 
 		$input = json_decode((string)file_get_contents('php://input'), true);
 		$action = isset($this->request->get['action']) ? (string)$this->request->get['action'] : '';
-		$result = $this->endpoint()->handle($action, is_array($input) ? $input : array());
+
+		try {
+			$result = $this->endpoint()->handle($action, is_array($input) ? $input : array());
+		} catch (\Throwable $e) {
+			// Answered as JSON all the same: OpenCart's HTML error page would read as an expired session.
+			$this->log->write('OpenCart Support Desk (' . $action . '): ' . get_class($e) . ': ' . $e->getMessage() . ' in ' . $e->getFile() . ':' . $e->getLine());
+			$result = array('status' => 500, 'body' => array('ok' => false, 'error' => array('code' => 'INTERNAL', 'message' => $this->language->get('error_internal'))));
+		}
 
 		$this->json($result['status'], $result['body']);
 	}
@@ -147,6 +154,7 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 		$this->load->model('setting/setting');
 
 		$model = $this->model_setting_setting;
+		$log = $this->log;
 
 		return new \OcSupportDesk\Endpoint($overrides + array(
 			'line' => '3.0',
@@ -161,6 +169,9 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 			'adminUrl' => defined('HTTPS_SERVER') ? HTTPS_SERVER : HTTP_SERVER,
 			'timezone' => date_default_timezone_get(),
 			'operations' => \OcSupportDesk\Operations::all(),
+			'log' => function ($message) use ($log) {
+				$log->write($message);
+			},
 			'detector' => array(
 				'paths' => array('application' => DIR_APPLICATION, 'system' => DIR_SYSTEM, 'logs' => DIR_LOGS),
 				'settings' => array(
