@@ -123,7 +123,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       },
       // Headers are left out entirely: they carry bearer tokens.
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: req.url }),
+        // The path only: a query string can carry a whole GraphQL request with its variables.
+        req: (req) => ({ id: req.id, method: req.method, url: (req.url ?? '').split('?')[0] }),
         res: (res) => ({ statusCode: res.statusCode }),
         err: serializeError,
       },

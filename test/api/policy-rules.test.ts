@@ -207,6 +207,17 @@ describe('"MijoShop, AceShop, JooCart, Arastta and other non-native OpenCart por
     expect((await m.sdk.Viewer()).viewer.customer!.allowance!.used).toBe(before - 1);
   });
 
+  it('a closed ticket has nothing left to decide', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m, port(Platform.Aceshop));
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Closed } });
+    const late = await app.admin.TicketPortDecide({ input: { ticketId: id, decision: PortDecision.AcceptWithSurcharge, surchargeAmount: 4000 } });
+    expect(late.ticketPortDecide.userErrors[0]).toMatchObject({ code: UserErrorCode.Closed, field: ['input', 'ticketId'] });
+    const detail = (await m.sdk.TicketDetail({ id })).node as { status: string; portReview: { pending: boolean; decision: string | null } };
+    expect(detail.status).toBe(TicketStatus.Closed);
+    expect(detail.portReview.decision).toBeNull();
+  });
+
   it('native OpenCart skips the decision', async () => {
     const m = await createMerchant(app);
     const { id } = await fileAndWaive(m, port(Platform.Native, '3.0.3.8'));

@@ -113,6 +113,13 @@ describe('secrets never leave the vault', () => {
     const tooLong = await asMerchant(provideQuery, { i: { ticketId, ...access(SECRETS.refusedPassword.repeat(40), SECRETS.refusedPassword) } });
     expect(tooLong.data!.ticketAccessProvide.userErrors[0]).toMatchObject({ code: 'INVALID', field: ['input', 'storeAdmin', 'password'] });
     expect(JSON.stringify(tooLong)).not.toContain(SECRETS.refusedPassword);
+    // A client that sends the mutation as a GET: refused, and the query string is not logged.
+    const viaGet = new URL(`${app.url}/graphql`);
+    viaGet.searchParams.set('query', provideQuery);
+    viaGet.searchParams.set('variables', JSON.stringify({ i: { ticketId, ...access(SECRETS.refusedPassword, SECRETS.refusedPassword) } }));
+    const get = await fetch(viaGet, { headers: { authorization: `Bearer ${merchant.token}`, 'apollo-require-preflight': 'true' } });
+    expect(get.status).toBeGreaterThanOrEqual(400);
+    merchantResponses.push(await get.text());
     const merchantReveal = await asMerchant(
       `mutation($i: TicketAccessRevealInput!) { ticketAccessReveal(input: $i) { secret { value } } }`,
       { i: { ticketId, field: 'STORE_ADMIN_PASSWORD' } },

@@ -95,6 +95,9 @@ export class TicketDecisionService {
     if (ticket.portDecision) {
       throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'The decision on this port was already made.', ['input', 'ticketId']);
     }
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is closed: there is nothing left to decide.`, ['input', 'ticketId']);
+    }
     const valid = validatePortDecision({ decision: input.decision, surchargeAmount: input.surchargeAmount });
     if (!valid.ok) throw DomainError.of(UserErrorCode.INVALID, valid.message, ['input', 'surchargeAmount']);
     ticket.portDecision = valid.decision;
