@@ -52,16 +52,20 @@ export const authChecker: AuthChecker<AppContext, Role> = ({ context }, roles) =
 };
 
 /**
- * PostgreSQL cannot store NUL characters in text; a client that sends one gets a clear
- * BAD_USER_INPUT here instead of a failed statement (and merchant text in an error log).
+ * PostgreSQL cannot store NUL characters in text; a client that sends one gets a clear answer
+ * here instead of a failed statement (and merchant text in an error log): an INVALID userError
+ * naming the field for a mutation, like any other invalid input, and BAD_USER_INPUT for a query.
  */
-const rejectNulCharacters: MiddlewareFn<AppContext> = ({ args }, next) => {
+const rejectNulCharacters: MiddlewareFn<AppContext> = ({ args, info }, next) => {
   // Runs for every field of every row: fields without arguments pass straight through.
   if (!hasAny(args)) return next();
-  if (containsNul(args)) {
-    throw new GraphQLError('Text must not contain NUL (\\u0000) characters.', { extensions: { code: 'BAD_USER_INPUT' } });
+  const path = nulPath(args, []);
+  if (!path) return next();
+  const message = 'Text must not contain NUL (\\u0000) characters.';
+  if (info.parentType.name === 'Mutation') {
+    return Promise.resolve({ ...emptyPayload(info.returnType), userErrors: [userError(UserErrorCode.INVALID, message, path)] });
   }
-  return next();
+  throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field: path } });
 };
 
 function hasAny(args: Record<string, unknown>): boolean {
@@ -69,11 +73,23 @@ function hasAny(args: Record<string, unknown>): boolean {
   return false;
 }
 
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === 'object') return Object.values(value).some(containsNul);
-  return false;
+/** The path to the first string holding a NUL, e.g. ['input', 'body']; null when there is none. */
+function nulPath(value: unknown, path: string[]): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = nulPath(item, [...path, String(i)]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nulPath(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 /**

@@ -108,15 +108,19 @@ describe('inputs, errors and IDs', () => {
     expect(app.logs.join('\n')).not.toContain(app.adminToken);
   });
 
-  it('client mistakes that reach the database are BAD_USER_INPUT, and the log keeps no merchant text', async () => {
+  it('client mistakes that would reach the database are refused clearly, and the log keeps no merchant text', async () => {
     const marker = 'Zq7-private-merchant-text';
     const nul = await app.raw(
-      `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } } }`,
+      `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { code field message } } }`,
       { i: { subject: 'Bad\u0000byte', description: `${marker} with enough words`, category: 'BUG_FIX' } },
       merchant.token,
     );
-    expect(nul.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(nul.body.errors![0]!.message).toMatch(/NUL/);
+    // In a mutation it is invalid input like any other: a userError naming the field.
+    expect(nul.body.errors).toBeUndefined();
+    expect(nul.body.data!.ticketCreate.ticket).toBeNull();
+    expect(nul.body.data!.ticketCreate.userErrors).toEqual([{ code: 'INVALID', field: ['input', 'subject'], message: expect.stringMatching(/NUL/) }]);
+    const inQuery = await app.raw(`query($z: String!) { supportHours(zone: $z) { open } }`, { z: 'Europe/Ber\u0000lin' });
+    expect(inQuery.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(app.logs.join('\n')).not.toContain(marker);
 
     const staffPage = await app.raw(`{ staffMembers(first: 1) { pageInfo { endCursor } } }`, {}, app.adminToken);
