@@ -408,6 +408,26 @@ describe('refunds under pressure', () => {
     app.setNow(DEFAULT_NOW);
   });
 
+  it('a stolen-card claim takes over the pending request of its own month, not an older one', async () => {
+    const m = await createMerchant(app);
+    await fileAndWaive(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 2 }));
+    const march = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply in March.' } });
+    expect(march.refundRequest.refund).toMatchObject({ status: RefundStatus.Pending, periodIndex: 0 });
+    app.setNow(DEFAULT_NOW.plus({ days: 31 }));
+    await fileAndWaive(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 36 })); // the April ticket's first reply is late by now
+    const april = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply in April.' } });
+    expect(april.refundRequest.userErrors).toEqual([]);
+    expect(april.refundRequest.refund).toMatchObject({ status: RefundStatus.Pending, periodIndex: 1 });
+    const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
+    expect(stolen.refundRequest.userErrors).toEqual([]);
+    expect(stolen.refundRequest.refund).toMatchObject({ id: april.refundRequest.refund!.id, status: RefundStatus.Approved, rule: RefundRule.StolenCardNoQuestions });
+    const pending = await app.admin.Refunds({ first: 10, filter: { customerId: m.customerId, status: RefundStatus.Pending } });
+    expect(pending.refunds.edges.map((e) => e.node.id)).toEqual([march.refundRequest.refund!.id]);
+    app.setNow(DEFAULT_NOW);
+  });
+
   it('two admins deciding one refund at once: one decision, the other NOT_PENDING', async () => {
     const m = await createMerchant(app);
     await fileAndWaive(m);

@@ -102,11 +102,20 @@ export class RefundService {
     // Serialises requests for one subscription: one refund per month holds under concurrency.
     const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId'], true);
     const refunds = await this.em.find(Refund, { subscription: subscription.id });
-    const stolen = input.reason === RefundReason.STOLEN_CARD;
-    const pending = stolen ? refunds.find((r) => r.status === RefundStatus.PENDING) : undefined;
-    const assessment = await this.assess(subscription, input.reason, now, { refunds, excludeRefundId: pending?.id });
-    if (pending && assessment.autoDecision === RefundStatus.APPROVED && assessment.periodIndex === pending.periodIndex) {
-      return { refund: this.approvePendingForStolenCard(pending, subscription, assessment, input.details) };
+    let assessment = await this.assess(subscription, input.reason, now, { refunds });
+    if (input.reason === RefundReason.STOLEN_CARD && assessment.rule === RefundRule.ONE_PER_PERIOD) {
+      // The month is taken by a request still pending: a stolen card takes it over, judged as if
+      // it were not there. Locked and read again, so an admin deciding it at this moment wins.
+      const pending = refunds.find((r) => r.periodIndex === assessment.periodIndex && r.status === RefundStatus.PENDING);
+      const locked = pending && (await this.em.findOne(Refund, { id: pending.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }));
+      if (locked && locked.status === RefundStatus.PENDING) {
+        const takeover = await this.assess(subscription, input.reason, now, { refunds, excludeRefundId: locked.id });
+        if (takeover.autoDecision === RefundStatus.APPROVED && takeover.periodIndex === locked.periodIndex) {
+          return { refund: this.approvePendingForStolenCard(locked, subscription, takeover, input.details) };
+        }
+      } else if (locked) {
+        assessment = await this.assess(subscription, input.reason, now, { refunds: await this.em.find(Refund, { subscription: subscription.id }, { refresh: true }) });
+      }
     }
     if (!assessment.eligible || assessment.periodIndex === null) {
       if (assessment.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) {
