@@ -107,6 +107,27 @@ describe('a resolved ticket the merchant writes to again', () => {
     expect(events).toContain('RESOLUTION_CLOCK_RESTARTED');
     app.setNow(DEFAULT_NOW);
   });
+
+  it('a resolution that came too late stays late when the ticket is reopened, so the month stays refundable', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileAndWaive(m); // Tuesday 05:00
+    app.setNow(DEFAULT_NOW.plus({ minutes: 30 }));
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Looking into it.' } });
+    app.setNow(DEFAULT_NOW.plus({ days: 1, hours: 2 })); // Wednesday 07:00: 600 of 540 minutes used
+    const eligibility = async () =>
+      ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { refundEligibility: { eligible: boolean; rule: string } }).refundEligibility;
+    const overdue = await eligibility();
+    app.setNow(DEFAULT_NOW);
+    expect(overdue.eligible).toBe(true);
+    app.setNow(DEFAULT_NOW.plus({ days: 1, hours: 2 }));
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Resolved } });
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Open } });
+    const detail = (await m.sdk.TicketDetail({ id })).node as { sla: { resolution: { breached: boolean } } };
+    const reopened = await eligibility();
+    app.setNow(DEFAULT_NOW);
+    expect(detail.sla.resolution.breached).toBe(true);
+    expect(reopened).toEqual(overdue);
+  });
 });
 
 describe('"guaranteed reply time" (Premium) versus best effort (one-time fix)', () => {

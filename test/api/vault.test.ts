@@ -406,8 +406,8 @@ describe('shredding at once', () => {
   });
 });
 
-describe('login checks are limited per store', () => {
-  it('a store\'s access gets 10 checks in 10 minutes, even when they race; the 11th says when the next is possible', async () => {
+describe('login checks are limited per customer', () => {
+  it('a customer\'s store access gets 10 checks in 10 minutes, even when they race; the 11th says when the next is possible', async () => {
     const owner = await createMerchant(app);
     const id = (await ticketWithAccess(ftpAccess({ port: closedPort }), owner)).ticket!.id;
     const windowStart = app.now();
@@ -425,7 +425,7 @@ describe('login checks are limited per store', () => {
     // Staff checks count against the same store, so nobody can use the server to guess a password.
     expect((await agent.sdk.TicketAccessVerify({ input: { ticketId: id } })).ticketAccessVerify.userErrors[0]!.code).toBe(UserErrorCode.RateLimited);
 
-    // Another merchant's store is not held back.
+    // Another customer's store is not held back.
     const other = await createMerchant(app);
     const otherId = (await ticketWithAccess(ftpAccess(), other)).ticket!.id;
     expect((await other.sdk.TicketAccessVerify({ input: { ticketId: otherId } })).ticketAccessVerify.verification!.outcome).toBe(AccessVerificationOutcome.Ok);

@@ -392,7 +392,7 @@ export enum TicketCategory {
 }
 
 export type TicketCreateInput = {
-  /** Store-admin and file access, given with the ticket: work can start at once. Write-only. */
+  /** Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only. */
   access?: TicketAccessInput | null | undefined;
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */

@@ -13,6 +13,8 @@ import {
   type SlaClockState,
 } from '../../server/modules/sla/sla-clock';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
+import { slaView, targetsOf } from '../../server/modules/ticket/ticket-clock';
+import { Ticket } from '../../server/modules/ticket/ticket.entity';
 
 const ET = 'America/New_York';
 const calendar = new SupportCalendar();
@@ -47,6 +49,14 @@ describe('SLA targets: first reply within 1 support day; resolution 1 day, or 3 
     const filed = at('2026-03-09T09:00');
     expect(nineToFive.addSupportMinutes(filed, targets.firstReplyMinutes).toISO()).toBe('2026-03-09T17:00:00.000-04:00');
     expect(nineToFive.addSupportMinutes(at('2026-03-09T13:00'), targets.firstReplyMinutes).toISO()).toBe('2026-03-10T13:00:00.000-04:00');
+  });
+
+  it('a ticket keeps the support day it was filed with: shorter hours later do not turn an on-time reply late', () => {
+    const ticket = Object.assign(new Ticket(), { complex: false, supportDayMinutes: 540, firstReplyAt: new Date('2026-03-10T12:00:00Z'), firstReplyMinutes: 500 });
+    const shorter = new SupportCalendar({ opensAt: '03:00', closesAt: '11:00' });
+    const view = slaView(ticket, at('2026-03-11T05:00'), shorter);
+    expect(view.firstReply).toMatchObject({ targetMinutes: 540, met: true, breached: false, minutesTaken: 500 });
+    expect(targetsOf(Object.assign(new Ticket(), { complex: true, supportDayMinutes: 480 }))).toEqual({ firstReplyMinutes: 480, resolutionMinutes: 1440 });
   });
 
   it('an unknown tier is rejected', () => {

@@ -142,7 +142,7 @@ describe('the login check', () => {
   });
 });
 
-describe('how often a store\'s access may be checked', () => {
+describe('how often a customer\'s store access may be checked', () => {
   const limit = { maxChecks: 3, windowMinutes: 10 };
   const at = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
   const window = (startedAt: string, checks: number): CheckWindow => ({ startedAt: new Date(startedAt), checks });
@@ -158,7 +158,7 @@ describe('how often a store\'s access may be checked', () => {
     expect(admitCheck(current, at(now), limit)).toEqual(expected);
   });
 
-  it('by default a store\'s access gets 10 checks in 10 minutes', () => {
+  it('by default a customer\'s store access gets 10 checks in 10 minutes', () => {
     expect(DEFAULT_CHECK_LIMIT).toEqual({ maxChecks: 10, windowMinutes: 10 });
     expect(loadConfig({})).toMatchObject({ VAULT_VERIFY_MAX_CHECKS: 10, VAULT_VERIFY_WINDOW_MINUTES: 10 });
   });

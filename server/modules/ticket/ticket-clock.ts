@@ -6,6 +6,7 @@ import {
   resumeClock,
   SlaTier,
   slaTargets,
+  type SlaTargets,
   usedMinutesAt,
   type SlaClockState,
 } from '../sla/sla-clock';
@@ -24,6 +25,11 @@ export function clockOf(ticket: Ticket): SlaClockState {
 
 export function tierOf(ticket: Ticket): SlaTier {
   return ticket.complex ? SlaTier.COMPLEX : SlaTier.STANDARD;
+}
+
+/** The ticket's targets: its tier, in support days as long as they were when it was filed. */
+export function targetsOf(ticket: Ticket): SlaTargets {
+  return slaTargets(tierOf(ticket), ticket.supportDayMinutes);
 }
 
 /**
@@ -70,7 +76,7 @@ export interface SlaView {
 
 export function slaView(ticket: Ticket, now: DateTime, calendar: SupportCalendar): SlaView {
   const state = clockOf(ticket);
-  const targets = slaTargets(tierOf(ticket), calendar.supportDayMinutes);
+  const targets = targetsOf(ticket);
   const view = (target: number, metAt: Date | null | undefined, minutesWhenMet: number | null | undefined): TargetView => {
     if (metAt && minutesWhenMet != null) {
       const met = evaluateMetTarget(minutesWhenMet, target);

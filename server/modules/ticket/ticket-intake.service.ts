@@ -123,6 +123,7 @@ export class TicketIntakeService {
       idempotencyKey: input.idempotencyKey ?? null,
       status: TicketStatus.AWAITING_ACCESS,
       accessState: AccessState.MISSING,
+      supportDayMinutes: this.deps.calendar.supportDayMinutes,
       quoteStatus: null,
       createdAt: now.toJSDate(),
       updatedAt: now.toJSDate(),

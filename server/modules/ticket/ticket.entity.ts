@@ -109,6 +109,13 @@ export class Ticket extends BaseEntity implements Node {
   @Property({ type: 'integer' })
   clockUsedMinutes: number = 0;
 
+  /**
+   * How long a support day was when the ticket was filed: its targets stay what they were when
+   * later changes to the support hours apply to new tickets only.
+   */
+  @Property({ type: 'integer', default: 540 })
+  supportDayMinutes: number = 540;
+
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   clockRunningSince?: Date | null = null;
 

@@ -12,8 +12,8 @@ import { vaultService } from '../vault/vault.service';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { canStartWork } from './coverage';
 import { assessEnglish, ENGLISH_ONLY_NOTICE } from './language';
-import { evaluateMetTarget, slaTargets } from '../sla/sla-clock';
-import { supportMinutesUsed, syncClock, tierOf } from './ticket-clock';
+import { evaluateMetTarget } from '../sla/sla-clock';
+import { supportMinutesUsed, syncClock, targetsOf } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, AuthorKind, TicketStatus } from './ticket.enums';
@@ -95,7 +95,7 @@ export class TicketService {
       if (!input.internal && !ticket.firstReplyAt) {
         ticket.firstReplyAt = now.toJSDate();
         ticket.firstReplyMinutes = supportMinutesUsed(ticket, now, calendar);
-        const target = slaTargets(tierOf(ticket), calendar.supportDayMinutes).firstReplyMinutes;
+        const target = targetsOf(ticket).firstReplyMinutes;
         const late = evaluateMetTarget(ticket.firstReplyMinutes, target).breached;
         audit(this.em, viewer, {
           customerId: ticket.customer.id,
@@ -237,9 +237,12 @@ export class TicketService {
    * again if it was disabled. A first reply still owed keeps its clock running from where it was.
    */
   private async reopen(ticket: Ticket, rule: string, note: string | null = null): Promise<void> {
+    // Only a resolution that was on time earns a fresh budget: reopening must not wipe a
+    // deadline already missed (refunds weigh it).
+    const resolvedOnTime = ticket.resolutionMinutes != null && !evaluateMetTarget(ticket.resolutionMinutes, targetsOf(ticket).resolutionMinutes).breached;
     ticket.resolvedAt = null;
     ticket.resolutionMinutes = null;
-    if (ticket.firstReplyAt && ticket.clockUsedMinutes > 0) {
+    if (ticket.firstReplyAt && resolvedOnTime && ticket.clockUsedMinutes > 0) {
       audit(this.em, 'system', {
         customerId: ticket.customer.id,
         ticket,

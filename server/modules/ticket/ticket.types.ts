@@ -168,7 +168,7 @@ export class OpenCartEnvironmentView {
 
 @ObjectType({ description: 'One SLA target (first reply or resolution), counted in support minutes.' })
 export class SlaTarget {
-  @Field(() => Int, { description: 'The target in support minutes (540 = one support day).' })
+  @Field(() => Int, { description: 'The target in support minutes (one support day = the support hours when the ticket was filed: 540 by default).' })
   targetMinutes!: number;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the target falls due; null while the clock is paused or once met.' })
@@ -319,7 +319,7 @@ export class TicketCreateInput {
   @ValidateNested()
   environment?: OpenCartEnvironmentInput | null;
 
-  @Field(() => TicketAccessInput, { nullable: true, description: 'Store-admin and file access, given with the ticket: work can start at once. Write-only.' })
+  @Field(() => TicketAccessInput, { nullable: true, description: 'Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only.' })
   @IsOptional()
   access?: TicketAccessInput | null;
 

@@ -150,7 +150,7 @@ export function shredAfterFor(resolvedAt: DateTime, delayDays: number): Date {
   return resolvedAt.plus({ milliseconds: Math.round(delayDays * 86_400_000) }).toJSDate();
 }
 
-/** How many login checks a store's access may get in a window: our server must not become a password-guessing tool. */
+/** How many login checks one customer's store access may get in a window: our server must not become a password-guessing tool. */
 export interface CheckLimit {
   maxChecks: number;
   windowMinutes: number;

@@ -237,7 +237,7 @@ export class VaultService {
     if (!admission.admitted) {
       throw DomainError.of(
         UserErrorCode.RATE_LIMITED,
-        `This store's access was checked ${limit.maxChecks} times in ${limit.windowMinutes} minutes, the most we allow; ` +
+        `Store access of this account was checked ${limit.maxChecks} times in ${limit.windowMinutes} minutes, the most we allow; ` +
           `the next check is possible at ${admission.retryAt.toISOString()}.`,
         ['input', 'ticketId'],
       );
