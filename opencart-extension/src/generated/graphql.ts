@@ -190,7 +190,7 @@ export type TicketCategory =
   | 'THIRD_PARTY_EXTENSION_IMPROVEMENT';
 
 export type TicketCreateInput = {
-  /** Store-admin and file access, given with the ticket: work can start at once. Write-only. */
+  /** Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only. */
   access?: TicketAccessInput | null | undefined;
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
