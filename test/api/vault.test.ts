@@ -8,6 +8,11 @@ import path from 'node:path';
 import { FtpSrv } from 'ftp-srv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../server/common/ports';
+import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
+import { TicketService } from '../../server/modules/ticket/ticket.service';
+import type { AccessFields } from '../../server/modules/vault/access-rules';
+import type { Viewer } from '../../server/modules/viewer/viewer';
+import { vaultService } from '../../server/modules/vault/vault.service';
 import { FileKeyring, readKeyFile, StaticKeyring, writeKeyFile } from '../../server/modules/vault/keyring';
 import { TicketAccess } from '../../server/modules/vault/ticket-access.entity';
 import { requireVault } from '../../server/modules/vault/vault';
@@ -387,22 +392,38 @@ describe('shredding at once', () => {
     }
   });
 
-  it('access given while the ban is being written is destroyed too (or refused): none survives', async () => {
+  it('a ban waits for access being given at that very moment (no deadlock), then destroys it too', async () => {
     const banned = await createMerchant(app);
-    const ids: string[] = [];
-    for (let i = 0; i < 8; i += 1) {
-      const created = await banned.sdk.TicketCreate({ input: { subject: `Waiting ${i}`, description: 'A ticket that waits for access.', category: TicketCategory.BugFix } });
-      ids.push(created.ticketCreate.ticket!.id);
+    const created = await banned.sdk.TicketCreate({ input: { subject: 'Waiting for access', description: 'A ticket that waits for access.', category: TicketCategory.BugFix } });
+    const ticketId = created.ticketCreate.ticket!.id;
+    const customerId = Buffer.from(banned.customerId, 'base64url').toString().split(':')[1]!;
+    const connection = app.orm.em.getConnection();
+    const [key] = await connection.execute('select id from merchant_api_key where customer_id = ?', [customerId]);
+    const viewer: Viewer = { kind: 'customer', customerId, apiKeyId: key.id };
+
+    // The merchant's ticketAccessProvide, paused before it writes: its transaction holds the ticket.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let paused!: () => void;
+    const holding = new Promise<void>((resolve) => (paused = resolve));
+    const provide = app.orm.em.fork().transactional(async (em) => {
+      const deps = { viewer, now: app.now(), calendar: new SupportCalendar() };
+      await vaultService(em, deps).provide({ ticketId, ...(ftpAccess() as unknown as AccessFields) }, new TicketService(em, deps));
+      paused();
+      await gate;
+      // Its writes (the access, the audit entry pointing at the customer) come while the ban waits.
+    });
+    await holding;
+
+    // The ban starts meanwhile and has to wait for that ticket; then the provide writes and commits.
+    const ban = app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: 'ABUSE' as never, note: 'Abusive messages to staff.' } });
+    for (let waiting = 0; waiting === 0; ) {
+      [{ waiting }] = await connection.execute(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
     }
-    await Promise.all([
-      ...ids.map((ticketId) => banned.sdk.TicketAccessProvide({ input: { ticketId, ...ftpAccess() } }).catch(() => null)),
-      app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: 'ABUSE' as never, note: 'Abusive messages to staff.' } }),
-    ]);
-    const [live] = await app.orm.em.getConnection().execute(
-      `select count(*)::int as n from ticket_access a join ticket t on t.id = a.ticket_id where t.customer_id = ? and a.wrapped_data_key is not null`,
-      [Buffer.from(banned.customerId, 'base64url').toString().split(':')[1]],
-    );
-    expect(live.n).toBe(0);
+    release();
+    await provide;
+    expect((await ban).customerBan.userErrors).toEqual([]);
+    expect(await row(ticketId)).toMatchObject({ wrapped_data_key: null, sealed_secrets: null, shred_reason: 'CUSTOMER_BANNED' });
   });
 });
 

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
@@ -112,8 +111,10 @@ export class CustomerService {
     const revoked = await this.em.nativeUpdate(MerchantApiKey, { customer: id, revokedAt: null }, { revokedAt: now.toJSDate() });
     // Locked before the stored access is read (onBanned): a ticketAccessProvide that got its
     // ticket first commits before this goes on, so its access is seen and shredded; one that
-    // comes later finds the ticket closed.
-    const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    // comes later finds the ticket closed. FOR NO KEY UPDATE, so that rows merely pointing at a
+    // ticket (the shred job's audit entries) can still be written meanwhile.
+    await this.em.execute(`select id from ticket where customer_id = ? and status <> 'CLOSED' for no key update`, [id]);
+    const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } }, { refresh: true });
     const tickets = new TicketService(this.em, { viewer, now, calendar: this.deps.calendar });
     for (const ticket of open) tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
     await this.em.nativeUpdate(
