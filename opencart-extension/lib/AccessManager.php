@@ -17,10 +17,20 @@ class AccessManager {
 	const MAX_AGE_DAYS = 30;
 	/** OpenCart 4.x tables keyed by user_id that OpenCart's own deleteUser() clears too. */
 	const USER_TABLES = array('user_login', 'user_authorize');
+	/**
+	 * Columns added after the first release, with their definitions. install()'s CREATE TABLE IF NOT
+	 * EXISTS leaves an earlier build's table as it was, and updating the files reinstalls nothing.
+	 */
+	const ADDED_COLUMNS = array(
+		'confirm_refused' => 'VARCHAR(255) NULL',
+		'user_date_added' => 'DATETIME NULL',
+	);
 
 	private $db;
 	private $prefix;
 	private $line;
+	/** Whether this instance has brought the table up to date (once is enough per request). */
+	private $schemaChecked = false;
 
 	/**
 	 * @param object $db      OpenCart's DB handle
@@ -34,7 +44,7 @@ class AccessManager {
 	}
 
 	public function install() {
-		$this->db->query("CREATE TABLE IF NOT EXISTS `" . $this->table() . "` (
+		$this->db->query("CREATE TABLE IF NOT EXISTS `" . $this->tableName() . "` (
 			`access_id` INT(11) NOT NULL AUTO_INCREMENT,
 			`ticket_id` VARCHAR(128) NOT NULL,
 			`ticket_number` VARCHAR(32) NOT NULL,
@@ -45,9 +55,12 @@ class AccessManager {
 			`disabled_at` DATETIME NULL,
 			`confirmed_at` DATETIME NULL,
 			`confirm_refused` VARCHAR(255) NULL,
+			`user_date_added` DATETIME NULL,
 			PRIMARY KEY (`access_id`),
 			KEY `ticket_id` (`ticket_id`)
 		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+		// Installing again over an earlier build's table: it gets the newer columns now.
+		$this->ensureSchema();
 	}
 
 	/**
@@ -75,8 +88,8 @@ class AccessManager {
 		}
 
 		foreach ($this->all() as $row) {
-			// By ID and name: only the user this module created for the ticket (even if someone enabled it again).
-			$this->db->query("DELETE FROM `" . $this->prefix . "user` WHERE `user_id` = '" . (int)$row['user_id'] . "' AND `username` = '" . $this->db->escape($row['username']) . "'");
+			// Only the user this module created for the ticket (even if someone enabled or renamed it).
+			$this->db->query("DELETE FROM `" . $this->prefix . "user` WHERE " . $this->userMatch($row));
 			$deleted = (int)$this->db->countAffected();
 			$result['deleted'] += $deleted;
 
@@ -126,8 +139,12 @@ class AccessManager {
 		$this->db->query("INSERT INTO `" . $this->prefix . "user` SET " . $this->passwordColumns($password) . ", `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `firstname` = '" . self::FIRSTNAME . "', `lastname` = '" . $this->db->escape('(temporary, ticket #' . $ticketNumber . ')') . "', `email` = '', `image` = '', `ip` = '', `status` = '1', `date_added` = NOW()");
 
 		$userId = (int)$this->db->getLastId();
+		// Read back rather than taken from PHP's clock: it must equal what the user row holds, which
+		// stays when the user is renamed (see userMatch()).
+		$added = $this->db->query("SELECT `date_added` FROM `" . $this->prefix . "user` WHERE `user_id` = '" . $userId . "'");
+		$dateAdded = $added->num_rows && (string)$added->row['date_added'] !== '' ? "'" . $this->db->escape($added->row['date_added']) . "'" : 'NULL';
 
-		$this->db->query("INSERT INTO `" . $this->table() . "` SET `ticket_id` = '" . $this->db->escape($ticketId) . "', `ticket_number` = '" . $this->db->escape($ticketNumber) . "', `user_id` = '" . $userId . "', `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `created_at` = NOW()");
+		$this->db->query("INSERT INTO `" . $this->table() . "` SET `ticket_id` = '" . $this->db->escape($ticketId) . "', `ticket_number` = '" . $this->db->escape($ticketNumber) . "', `user_id` = '" . $userId . "', `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `created_at` = NOW(), `user_date_added` = " . $dateAdded);
 
 		return array('access_id' => (int)$this->db->getLastId(), 'user_id' => $userId, 'username' => $username, 'password' => $password, 'user_group_id' => (int)$groupId);
 	}
@@ -432,14 +449,31 @@ class AccessManager {
 		return $deadline !== null && microtime(true) >= $deadline;
 	}
 
+	/**
+	 * Disables the row's user, then marks the row disabled. No user matching: the merchant deleted it,
+	 * nothing is left to disable. A failing UPDATE throws before the row is marked, so the user is
+	 * tried again rather than shown as disabled.
+	 */
 	private function disableRow(array $row) {
-		$this->disableUser((int)$row['user_id'], (string)$row['username']);
+		$this->db->query("UPDATE `" . $this->prefix . "user` SET `status` = '0', " . $this->passwordColumns(self::strongPassword(32)) . " WHERE " . $this->userMatch($row));
 		$this->db->query("UPDATE `" . $this->table() . "` SET `disabled_at` = NOW() WHERE `access_id` = '" . (int)$row['access_id'] . "'");
 	}
 
-	/** By ID and name: if the merchant deleted the user, its ID may since belong to a real admin. */
-	private function disableUser($userId, $username) {
-		$this->db->query("UPDATE `" . $this->prefix . "user` SET `status` = '0', " . $this->passwordColumns(self::strongPassword(32)) . " WHERE `user_id` = '" . (int)$userId . "' AND `username` = '" . $this->db->escape($username) . "'");
+	/**
+	 * The WHERE condition for the user this module created for a row. Not by ID alone: if the merchant
+	 * deleted the user, its ID may since belong to a real admin. By ID and name, or ID and date_added:
+	 * a temporary user (with admin rights) may rename itself but keeps its date_added, while a user
+	 * that got a deleted user's ID was created later. Rows from before user_date_added: ID and name.
+	 */
+	private function userMatch(array $row) {
+		$id = "`user_id` = '" . (int)$row['user_id'] . "'";
+		$name = "`username` = '" . $this->db->escape($row['username']) . "'";
+
+		if (isset($row['user_date_added']) && (string)$row['user_date_added'] !== '') {
+			return $id . " AND (" . $name . " OR `date_added` = '" . $this->db->escape($row['user_date_added']) . "')";
+		}
+
+		return $id . " AND " . $name;
 	}
 
 	/** The SET clause for a password, the way this OpenCart line checks it at login. */
@@ -486,7 +520,46 @@ class AccessManager {
 		return (int)$this->db->getLastId();
 	}
 
+	/** The table's name, for every query that needs its current columns: it is brought up to date first. */
 	private function table() {
+		$this->ensureSchema();
+
+		return $this->tableName();
+	}
+
+	private function tableName() {
 		return $this->prefix . self::TABLE;
+	}
+
+	/** Adds the ADDED_COLUMNS an earlier build's table lacks (OpenCart's DB drivers run any SQL). */
+	private function ensureSchema() {
+		if ($this->schemaChecked) {
+			return;
+		}
+
+		$missing = $this->missingColumns();
+
+		foreach ($missing as $column) {
+			try {
+				$this->db->query("ALTER TABLE `" . $this->tableName() . "` ADD COLUMN `" . $column . "` " . self::ADDED_COLUMNS[$column]);
+			} catch (\Exception $e) {
+				// Another request (an admin page loading alongside) may have added it just now.
+				if (in_array($column, $this->missingColumns(), true)) {
+					throw $e;
+				}
+			}
+		}
+
+		$this->schemaChecked = true;
+	}
+
+	private function missingColumns() {
+		$present = array();
+
+		foreach ($this->db->query("SHOW COLUMNS FROM `" . $this->tableName() . "`")->rows as $row) {
+			$present[] = (string)$row['Field'];
+		}
+
+		return array_values(array_diff(array_keys(self::ADDED_COLUMNS), $present));
 	}
 }

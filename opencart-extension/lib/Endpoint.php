@@ -35,6 +35,8 @@ class Endpoint {
 	private $deps;
 	private $settings;
 	private $operations;
+	/** @var AccessManager|null */
+	private $accessManager;
 
 	/**
 	 * @param array $deps
@@ -555,8 +557,13 @@ class Endpoint {
 		return new ApiClient($this->setting(self::KEY_ENDPOINT), $this->setting(self::KEY_API_KEY), $this->documents(), $this->deps['http'], (int)$this->deps['timeout']);
 	}
 
+	/** One AccessManager per request: it checks the table's columns once. */
 	private function access() {
-		return new AccessManager($this->deps['db'], $this->deps['prefix'], $this->deps['version']);
+		if ($this->accessManager === null) {
+			$this->accessManager = new AccessManager($this->deps['db'], $this->deps['prefix'], $this->deps['version']);
+		}
+
+		return $this->accessManager;
 	}
 
 	private function detector() {

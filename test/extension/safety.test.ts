@@ -206,6 +206,57 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
     expect(r.userAuthorize).toBe(1);
   });
 
+  describe('a store that installed an earlier build (its table lacks the newer columns)', () => {
+    it('settles a refused confirmation instead of failing every sweep, and "Disable it now" and new access work', () => {
+      const e = out.earlierTable;
+      expect(e.sweep).toMatchObject({ status: 200, body: { sweep: { disabled: ['M-OLD'], expired: ['M-OLD'], errors: ['Keep the access until the ticket is resolved.'] } } });
+      expect(e.again).toMatchObject({ status: 200, body: { sweep: { confirmed: [], errors: [] } } });
+      expect(e.disableNow).toMatchObject({ status: 200, body: { ok: true, disabled: 1, confirmed: true, refused: false } });
+      expect(e.disableNow.body.accesses.map((a: any) => [a.ticketId, a.disabledAt !== null, a.confirmRefused])).toEqual([
+        ['M-OLD', true, 'INVALID_TRANSITION: Keep the access until the ticket is resolved.'],
+        ['M-GONE', true, 'NOT_FOUND: No ticket with this ID.'],
+      ]);
+      // The refused confirmation was asked once, not again on the second sweep.
+      expect(e.confirmations).toBe(2);
+      expect(e.provide).toMatchObject({ status: 200, body: { accepted: true, temporaryUser: { username: expect.stringMatching(temporary) } } });
+      expect(e.users).toEqual(['admin:1', 'ocsupport_401_aaaa:0', 'ocsupport_402_bbbb:0', expect.stringMatching(/^ocsupport_403_.*:1$/)]);
+    });
+
+    it('checks the table\'s columns once per request', () => {
+      expect(out.earlierTable.columnChecks).toBe(1);
+    });
+  });
+
+  describe('a temporary user that renamed itself (it has Administrator rights) is not left active', () => {
+    it('"Disable it now" disables it and its password stops working', () => {
+      const r = out.renamed;
+      expect(r.disableNow).toMatchObject({ status: 200, body: { disabled: 1, confirmed: true } });
+      expect(r.disableNowUser).toEqual({ status: '0', oldPasswordWorks: false });
+    });
+
+    it('the 30-day rule disables it', () => {
+      expect(out.renamed.visit.body.sweep).toMatchObject({ disabled: ['RN-OLD'], expired: ['RN-OLD'] });
+      expect(out.renamed.oldUser).toEqual({ status: '0', oldPasswordWorks: false });
+    });
+
+    it('uninstall deletes it, with its logins', () => {
+      const r = out.renamed;
+      expect(r.usersBeforeUninstall).toEqual(['admin:1', 'helpdesk:0', 'helpdesk2:0', 'helpdesk3:1']);
+      expect(r.uninstall).toMatchObject({ disabled: ['RN-OPEN'], deleted: 3 });
+      expect(r.users).toEqual(['admin:1']);
+      expect(r.userLogin).toEqual(['1']);
+      expect(r.userAuthorize).toBe(0);
+    });
+
+    it('is not shown as disabled when the store failed to disable it; the next try does', () => {
+      const u = out.updateFails;
+      expect(u.disable).toMatchObject({ status: 500, body: { ok: false, error: { code: 'INTERNAL' } } });
+      expect(u.active).toBe(1);
+      expect(u.retry).toMatchObject({ status: 200, body: { disabled: 1 } });
+      expect(u.users).toEqual(['admin:1', expect.stringMatching(/^ocsupport_302_.*:0$/)]);
+    });
+  });
+
   describe('uninstall leaves nothing behind', () => {
     it.each(['3.0.4.0', '4.0.2.3'])('on %s: disables, tells the API, deletes the temporary users, their logins and the group', (version) => {
       const u = out.uninstall[version];

@@ -1,10 +1,12 @@
 <?php
 // A stand-in for OpenCart's DB handle (query(), escape(), getLastId(), countAffected()) that
 // answers the small SQL subset the module's library uses from in-memory arrays:
-//   SHOW TABLES LIKE 'x'; SELECT VERSION() AS `version`;
-//   SELECT cols FROM `t` [WHERE cond [AND cond]...];  cond: `c` = 'v' | `c` IS [NOT] NULL
+//   SHOW TABLES LIKE 'x'; SHOW COLUMNS FROM `t`; SELECT VERSION() AS `version`;
+//   SELECT cols FROM `t` [WHERE cond [AND cond]...];
+//     cond: `c` = 'v' | `c` IS [NOT] NULL | (cond OR cond [OR cond]...)
 //   INSERT INTO `t` SET `c` = 'v', ...; UPDATE `t` SET ... [WHERE ...]; DELETE FROM `t` [WHERE ...]
-//   CREATE TABLE [IF NOT EXISTS] `t` (...); DROP TABLE [IF EXISTS] `t`
+//   CREATE TABLE [IF NOT EXISTS] `t` (...); DROP TABLE [IF EXISTS] `t`;
+//   ALTER TABLE `t` ADD [COLUMN] `c` definition
 // Anything else throws, so a query the fake does not understand fails the test loudly. Tables with a
 // schema (given, or from CREATE TABLE) refuse unknown columns the way MySQL does through OpenCart's driver.
 class FakeDb {
@@ -87,6 +89,36 @@ class FakeDb {
 
 		if (preg_match("/^SHOW TABLES LIKE '([^']*)'$/i", $sql, $m)) {
 			return $this->result(isset($this->tables[$m[1]]) ? array(array('Tables' => $m[1])) : array());
+		}
+
+		if (preg_match('/^SHOW COLUMNS FROM `(\w+)`$/i', $sql, $m)) {
+			$rows = array();
+
+			foreach ($this->columns($m[1]) as $column) {
+				// MySQL's rows have Type, Null, Key, Default and Extra too: the module reads Field only.
+				$rows[] = array('Field' => $column);
+			}
+
+			return $this->result($rows);
+		}
+
+		if (preg_match('/^ALTER TABLE `(\w+)` ADD (?:COLUMN )?`(\w+)` [A-Za-z].*$/is', $sql, $m)) {
+			$this->table($m[1]);
+
+			// A table without a schema takes any column already.
+			if (isset($this->schemas[$m[1]])) {
+				if (in_array($m[2], $this->schemas[$m[1]], true)) {
+					throw new \Exception("Error: Duplicate column name '" . $m[2] . "'<br />Error No: 1060<br />" . $sql);
+				}
+
+				$this->schemas[$m[1]][] = $m[2];
+
+				foreach (array_keys($this->tables[$m[1]]) as $index) {
+					$this->tables[$m[1]][$index][$m[2]] = null;
+				}
+			}
+
+			return true;
 		}
 
 		if (preg_match('/^SELECT VERSION\(\) AS `?(\w+)`?$/i', $sql, $m)) {
@@ -197,6 +229,23 @@ class FakeDb {
 		return $this->tables[$name];
 	}
 
+	/** The table's columns: its schema, or else those its rows have. */
+	private function columns($table) {
+		$rows = $this->table($table);
+
+		if (isset($this->schemas[$table])) {
+			return $this->schemas[$table];
+		}
+
+		$columns = array();
+
+		foreach ($rows as $row) {
+			$columns = array_merge($columns, array_diff(array_keys($row), $columns));
+		}
+
+		return $columns;
+	}
+
 	private function primaryKey($table) {
 		$guesses = array(
 			'user' => 'user_id',
@@ -237,44 +286,135 @@ class FakeDb {
 
 		$conditions = array();
 
-		foreach (preg_split('/\s+AND\s+/i', $where) as $part) {
-			$part = trim($part);
-
-			if (preg_match('/^`?(\w+)`? IS (NOT )?NULL$/i', $part, $m)) {
-				$conditions[] = array($m[1], !empty($m[2]) ? 'notnull' : 'null', null);
-			} elseif (preg_match("/^`?(\w+)`?\s*=\s*'((?:[^'\\\\]|\\\\.)*)'$/s", $part, $m)) {
-				$conditions[] = array($m[1], 'eq', stripcslashes($m[2]));
-			} else {
-				throw new \Exception('FakeDb does not understand the condition: ' . $part);
-			}
+		foreach ($this->split($where, 'AND') as $part) {
+			$conditions[] = $this->condition($part);
 		}
 
 		if ($table !== null) {
-			$this->checkColumns($table, array_map(function ($condition) {
-				return $condition[0];
-			}, $conditions), 'where clause', $sql);
+			$this->checkColumns($table, self::conditionColumns($conditions), 'where clause', $sql);
 		}
 
 		return array_filter($rows, function ($row) use ($conditions) {
 			foreach ($conditions as $condition) {
-				list($column, $op, $value) = $condition;
-				$actual = array_key_exists($column, $row) ? $row[$column] : null;
-
-				if ($op === 'null' && $actual !== null) {
-					return false;
-				}
-
-				if ($op === 'notnull' && $actual === null) {
-					return false;
-				}
-
-				if ($op === 'eq' && (string)$actual !== $value) {
+				if (!self::matches($row, $condition)) {
 					return false;
 				}
 			}
 
 			return true;
 		});
+	}
+
+	/** array(op, column, value) for one condition; array('or', null, conditions) for a bracketed OR. */
+	private function condition($part) {
+		$part = trim($part);
+		$blank = self::blankQuotes($part);
+
+		if ($blank !== '' && $blank[0] === '(' && self::closingBracket($blank) === strlen($blank) - 1) {
+			$options = array();
+
+			foreach ($this->split(substr($part, 1, -1), 'OR') as $option) {
+				$options[] = $this->condition($option);
+			}
+
+			return array('or', null, $options);
+		}
+
+		if (preg_match('/^`?(\w+)`? IS (NOT )?NULL$/i', $part, $m)) {
+			return array(!empty($m[2]) ? 'notnull' : 'null', $m[1], null);
+		}
+
+		if (preg_match("/^`?(\w+)`?\s*=\s*'((?:[^'\\\\]|\\\\.)*)'$/s", $part, $m)) {
+			return array('eq', $m[1], stripcslashes($m[2]));
+		}
+
+		throw new \Exception('FakeDb does not understand the condition: ' . $part);
+	}
+
+	/** $sql cut at the keyword $word where it stands outside quotes and brackets. */
+	private function split($sql, $word) {
+		$blank = self::blankQuotes($sql);
+		$parts = array();
+		$depth = 0;
+		$start = 0;
+
+		for ($i = 0; $i < strlen($blank); $i++) {
+			if ($blank[$i] === '(') {
+				$depth++;
+			} elseif ($blank[$i] === ')') {
+				$depth--;
+			} elseif ($depth === 0 && preg_match('/\G\s+' . $word . '\s+/i', $blank, $m, 0, $i)) {
+				$parts[] = substr($sql, $start, $i - $start);
+				$start = $i + strlen($m[0]);
+				$i = $start - 1;
+			}
+		}
+
+		if ($depth !== 0) {
+			throw new \Exception('FakeDb does not understand the brackets in: ' . $sql);
+		}
+
+		$parts[] = substr($sql, $start);
+
+		return $parts;
+	}
+
+	/** $sql with the inside of every quoted value replaced, so that brackets and keywords in values do not count. */
+	private static function blankQuotes($sql) {
+		return preg_replace_callback("/'(?:[^'\\\\]|\\\\.)*'/s", function ($m) {
+			return "'" . str_repeat('x', strlen($m[0]) - 2) . "'";
+		}, $sql);
+	}
+
+	/** The position of the bracket that closes the one at position 0, or -1. */
+	private static function closingBracket($blank) {
+		$depth = 0;
+
+		for ($i = 0; $i < strlen($blank); $i++) {
+			if ($blank[$i] === '(') {
+				$depth++;
+			} elseif ($blank[$i] === ')' && --$depth === 0) {
+				return $i;
+			}
+		}
+
+		return -1;
+	}
+
+	private static function conditionColumns(array $conditions) {
+		$columns = array();
+
+		foreach ($conditions as $condition) {
+			$columns = array_merge($columns, $condition[0] === 'or' ? self::conditionColumns($condition[2]) : array($condition[1]));
+		}
+
+		return $columns;
+	}
+
+	private static function matches(array $row, array $condition) {
+		list($op, $column, $value) = $condition;
+
+		if ($op === 'or') {
+			foreach ($value as $option) {
+				if (self::matches($row, $option)) {
+					return true;
+				}
+			}
+
+			return false;
+		}
+
+		$actual = array_key_exists($column, $row) ? $row[$column] : null;
+
+		if ($op === 'null') {
+			return $actual === null;
+		}
+
+		if ($op === 'notnull') {
+			return $actual !== null;
+		}
+
+		return (string)$actual === $value;
 	}
 
 	/** "`a` = 'x', `b` = NOW(), `c` = NULL" => array */

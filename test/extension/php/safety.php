@@ -424,7 +424,8 @@ $gone = seedAccess($db, 'X-OLD', date('Y-m-d H:i:s', time() - 40 * 86400), '4.0.
 $db->tables['oc_user'] = array_values(array_filter($db->tables['oc_user'], function ($row) use ($gone) {
 	return (int)$row['user_id'] !== $gone['user_id'];
 }));
-$db->tables['oc_user'][] = array('user_id' => (string)$gone['user_id'], 'user_group_id' => '1', 'username' => 'mary', 'password' => 'marys-hash', 'status' => '1');
+// Created after the temporary user: its date_added cannot be the one recorded.
+$db->tables['oc_user'][] = array('user_id' => (string)$gone['user_id'], 'user_group_id' => '1', 'username' => 'mary', 'password' => 'marys-hash', 'status' => '1', 'date_added' => date('Y-m-d H:i:s', time() + 3600));
 $db->tables['oc_user_login'][] = array('user_login_id' => '1', 'user_id' => (string)$gone['user_id'], 'ip' => '10.0.0.9');
 $db->tables['oc_user_authorize'][] = array('user_authorize_id' => '1', 'user_id' => (string)$gone['user_id'], 'token' => 't');
 $state = array('settings' => array(Endpoint::KEY_STATUS => '1'));
@@ -437,5 +438,138 @@ $reused['users'] = users($db);
 $reused['userLogin'] = count($db->tables['oc_user_login']);
 $reused['userAuthorize'] = count($db->tables['oc_user_authorize']);
 $out['reusedId'] = $reused;
+
+// ------------------------------------------------------------------ 12. a table created by an earlier build
+/** Counts the statements matching $pattern that $run sends. */
+function statements(FakeDb $db, $pattern, callable $run) {
+	$from = count($db->log);
+	$result = $run();
+
+	return array($result, count(preg_grep($pattern, array_slice($db->log, $from))));
+}
+
+$db = store();
+// The earlier build's CREATE TABLE, word for word: no confirm_refused, no user_date_added.
+$db->query("CREATE TABLE IF NOT EXISTS `oc_oc_support_desk_access` (
+			`access_id` INT(11) NOT NULL AUTO_INCREMENT,
+			`ticket_id` VARCHAR(128) NOT NULL,
+			`ticket_number` VARCHAR(32) NOT NULL,
+			`user_id` INT(11) NOT NULL,
+			`username` VARCHAR(40) NOT NULL,
+			`user_group_id` INT(11) NOT NULL,
+			`created_at` DATETIME NOT NULL,
+			`disabled_at` DATETIME NULL,
+			`confirmed_at` DATETIME NULL,
+			PRIMARY KEY (`access_id`),
+			KEY `ticket_id` (`ticket_id`)
+		) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+// Temporary users that build created: one too old, one whose ticket the API has since deleted.
+$db->tables['oc_user'][] = array('user_id' => '2', 'user_group_id' => '1', 'username' => 'ocsupport_401_aaaa', 'password' => 'p', 'salt' => 's', 'status' => '1', 'date_added' => date('Y-m-d H:i:s', time() - 40 * 86400));
+$db->tables['oc_user'][] = array('user_id' => '3', 'user_group_id' => '1', 'username' => 'ocsupport_402_bbbb', 'password' => 'p', 'salt' => 's', 'status' => '1', 'date_added' => date('Y-m-d H:i:s'));
+$db->query("INSERT INTO `oc_oc_support_desk_access` SET `ticket_id` = 'M-OLD', `ticket_number` = 'OC-401', `user_id` = '2', `username` = 'ocsupport_401_aaaa', `user_group_id` = '1', `created_at` = '" . date('Y-m-d H:i:s', time() - 40 * 86400) . "'");
+$db->query("INSERT INTO `oc_oc_support_desk_access` SET `ticket_id` = 'M-GONE', `ticket_number` = 'OC-402', `user_id` = '3', `username` = 'ocsupport_402_bbbb', `user_group_id` = '1', `created_at` = NOW()");
+$http = new RecordingHttp(array(
+	'TicketState' => function ($v) {
+		return array('node' => array('id' => $v['id'], 'status' => 'OPEN', 'disableAccessRequested' => false));
+	},
+	'TicketAccessProvide' => function ($v) {
+		return array('ticketAccessProvide' => array('ticket' => array('id' => $v['input']['ticketId'], 'status' => 'OPEN', 'accessState' => 'PROVIDED'), 'userErrors' => array()));
+	},
+	'TicketAccessDisabledConfirm' => function ($v) {
+		if ($v['input']['ticketId'] === 'M-GONE') {
+			return array('ticketAccessDisabledConfirm' => array('ticket' => null, 'userErrors' => array(array('field' => array('input', 'ticketId'), 'message' => 'No ticket with this ID.', 'code' => 'NOT_FOUND'))));
+		}
+
+		return array('ticketAccessDisabledConfirm' => array('ticket' => null, 'userErrors' => array(array('field' => array('input', 'ticketId'), 'message' => 'Keep the access until the ticket is resolved.', 'code' => 'INVALID_TRANSITION'))));
+	},
+));
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$earlier = array();
+list($earlier['sweep'], $earlier['columnChecks']) = statements($db, '/^SHOW COLUMNS/', function () use ($db, &$state, $http) {
+	return endpoint($db, $state, array('http' => $http))->handle('access.sweep', array('force' => true));
+});
+$earlier['again'] = endpoint($db, $state, array('http' => $http))->handle('access.sweep', array('force' => true));
+$earlier['disableNow'] = endpoint($db, $state, array('http' => $http))->handle('access.disable', array('ticketId' => 'M-GONE'));
+$earlier['provide'] = endpoint($db, $state, array('http' => $http))->handle('access.provide', array('ticketId' => 'M-NEW', 'ticketNumber' => 'OC-403', 'createTemporaryAdmin' => true));
+$earlier['confirmations'] = count(array_filter($http->calls, function ($call) {
+	return $call['operation'] === 'TicketAccessDisabledConfirm';
+}));
+$earlier['users'] = users($db);
+$out['earlierTable'] = $earlier;
+
+// ------------------------------------------------------------------ 13. a temporary user that renamed itself
+/** Renames user $id the way OpenCart's user form does (date_added stays). */
+function renameUser(FakeDb $db, $id, $username) {
+	foreach ($db->tables['oc_user'] as $i => $row) {
+		if ((int)$row['user_id'] === (int)$id) {
+			$db->tables['oc_user'][$i]['username'] = $username;
+		}
+	}
+}
+
+function userById(FakeDb $db, $id) {
+	foreach ($db->tables['oc_user'] as $row) {
+		if ((int)$row['user_id'] === (int)$id) {
+			return $row;
+		}
+	}
+
+	return null;
+}
+
+$db = store();
+$db->tables['oc_user_login'] = array();
+$db->tables['oc_user_authorize'] = array();
+$manager = new AccessManager($db, 'oc_', '4.0.2.3');
+$manager->install();
+$renamed = array();
+$version = array('version' => '4.0.2.3', 'line' => '4.x');
+$state = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
+$http = new RecordingHttp(array(
+	'TicketState' => function ($v) {
+		return array('node' => array('id' => $v['id'], 'status' => 'OPEN', 'disableAccessRequested' => false));
+	},
+	'TicketAccessDisabledConfirm' => function ($v) {
+		return array('ticketAccessDisabledConfirm' => array('ticket' => array('id' => $v['input']['ticketId'], 'accessDisabledAt' => '2026-01-06T00:00:00Z'), 'userErrors' => array()));
+	},
+));
+// "Disable it now" on a temporary user (Administrator rights) that renamed itself.
+$now = $manager->createTemporaryAdmin('RN-NOW', 'OC-301', 'admin');
+renameUser($db, $now['user_id'], 'helpdesk');
+$renamed['disableNow'] = endpoint($db, $state, $version + array('http' => $http))->handle('access.disable', array('ticketId' => 'RN-NOW'));
+$renamed['disableNowUser'] = array('status' => userById($db, $now['user_id'])['status'], 'oldPasswordWorks' => password_verify($now['password'], userById($db, $now['user_id'])['password']));
+// The 30-day rule, with no API configured.
+$old = seedAccess($db, 'RN-OLD', date('Y-m-d H:i:s', time() - 31 * 86400), '4.0.2.3');
+renameUser($db, $old['user_id'], 'helpdesk2');
+$offline = array('settings' => array(Endpoint::KEY_STATUS => '1'));
+$renamed['visit'] = endpoint($db, $offline, $version)->adminVisit();
+$renamed['oldUser'] = array('status' => userById($db, $old['user_id'])['status'], 'oldPasswordWorks' => password_verify($old['password'], userById($db, $old['user_id'])['password']));
+// Uninstall: the renamed users go, with their logins.
+$open = seedAccess($db, 'RN-OPEN', date('Y-m-d H:i:s'), '4.0.2.3');
+renameUser($db, $open['user_id'], 'helpdesk3');
+$db->tables['oc_user_login'][] = array('user_login_id' => '1', 'user_id' => (string)$open['user_id'], 'ip' => '10.0.0.3');
+$db->tables['oc_user_login'][] = array('user_login_id' => '2', 'user_id' => '1', 'ip' => '10.0.0.1');
+$db->tables['oc_user_authorize'][] = array('user_authorize_id' => '1', 'user_id' => (string)$open['user_id'], 'token' => 't');
+$renamed['usersBeforeUninstall'] = users($db);
+$renamed['uninstall'] = endpoint($db, $offline, $version)->uninstall();
+$renamed['users'] = users($db);
+$renamed['userLogin'] = array_map(function ($row) {
+	return $row['user_id'];
+}, $db->tables['oc_user_login']);
+$renamed['userAuthorize'] = count($db->tables['oc_user_authorize']);
+$out['renamed'] = $renamed;
+
+// The store's DB fails while the user is being disabled: the row stays active, to be tried again.
+$db = store();
+$manager = new AccessManager($db, 'oc_', '3.0.4.0');
+$manager->install();
+$failing = $manager->createTemporaryAdmin('RN-FAIL', 'OC-302', 'admin');
+$db->failOn = '/^UPDATE `oc_user` SET/';
+$updateFails = array('disable' => endpoint($db, $state, array('http' => $http))->handle('access.disable', array('ticketId' => 'RN-FAIL')));
+$updateFails['active'] = count($manager->activeFor('RN-FAIL'));
+$db->failOn = null;
+$updateFails['retry'] = endpoint($db, $state, array('http' => $http))->handle('access.disable', array('ticketId' => 'RN-FAIL'));
+$updateFails['users'] = users($db);
+$out['updateFails'] = $updateFails;
 
 echo json_encode($out, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES);
