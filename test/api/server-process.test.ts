@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,13 +15,15 @@ describe('npm start, as a process', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, PORT: 'eighty', SUPPORT_TIMEZONE: 'Mars/Olympus', SUPPORT_OPENS_AT: '3am', DATABASE_URL: 'mysql://x' },
+      env: { PATH: process.env.PATH, PORT: 'eighty', HOST: 'not a host', EMBEDDED_PG_PORT: '0', SUPPORT_TIMEZONE: 'Mars/Olympus', SUPPORT_OPENS_AT: '3am', DATABASE_URL: 'mysql://x' },
       timeout: 60_000,
     });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('Invalid configuration');
     expect(result.stderr).toMatch(/PORT="eighty": must be a number/);
     expect(result.stderr).toMatch(/SUPPORT_OPENS_AT="3am": must be a time of day as HH:mm/);
+    expect(result.stderr).toMatch(/HOST="not a host": must be an IP address or a host name/);
+    expect(result.stderr).toMatch(/EMBEDDED_PG_PORT="0": must be between 1 and 65535/);
     expect(result.stderr).toMatch(/DATABASE_URL=\(value hidden\): must be a postgres/);
     expect(result.stderr).not.toContain("mysql://x");
   });
@@ -93,4 +96,58 @@ describe('npm start, as a process', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('a start that fails leaves nothing running; a PostgreSQL left by a killed server is taken over and stopped', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-fail-'));
+    const pgPort = await findFreePort();
+    const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
+    const postmaster = path.join(dataDir, 'postgres', 'postmaster.pid');
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const taken = (blocker.address() as net.AddressInfo).port;
+      const failed = await runServerToExit({ ...env, PORT: String(taken) });
+      expect(failed.code).toBe(1);
+      expect(failed.output).toContain(`127.0.0.1:${taken} is already in use by another program: stop it, or set PORT`);
+      expect(existsSync(postmaster)).toBe(false);
+      expect(await accepts(pgPort)).toBe(false);
+
+      const killed = await spawnServer(env, 90_000);
+      await killed.stop('SIGKILL');
+      expect(await accepts(pgPort)).toBe(true);
+      const next = await spawnServer(env, 90_000);
+      expect(next.output()).toContain('taking over the embedded PostgreSQL left running by a process that is gone');
+      expect(await next.stop('SIGTERM')).toBe(0);
+      expect(existsSync(postmaster)).toBe(false);
+      expect(await accepts(pgPort)).toBe(false);
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
+
+/** `npm start` that is expected to stop by itself: its exit code and everything it printed. */
+function runServerToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

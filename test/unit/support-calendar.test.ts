@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/app/config';
 import {
   DEFAULT_SUPPORT_HOURS,
   SupportCalendar,
@@ -291,5 +292,13 @@ describe('configuration', () => {
     { clause: 'custom business days exclude Friday', config: { businessDays: [1, 2, 3, 4] }, when: '2026-03-13T05:00:00-04:00', open: false },
   ])('$clause', ({ config, when, open }) => {
     expect(new SupportCalendar(config).isOpen(DateTime.fromISO(when))).toBe(open);
+  });
+});
+
+describe('support hours configuration', () => {
+  it('a holiday country with no holiday data is refused at start, naming the variable', () => {
+    expect(() => loadConfig({ SUPPORT_HOLIDAYS: 'XX' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SUPPORT_HOLIDAYS: 'XX' })).toThrow(/SUPPORT_HOLIDAYS="XX": Unknown holiday country "XX"/);
+    expect(loadConfig({ SUPPORT_HOLIDAYS: 'US-NY' }).SUPPORT_HOLIDAYS).toBe('US-NY');
   });
 });
