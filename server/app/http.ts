@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -13,6 +12,7 @@ import { SupportCalendar } from '../modules/support-hours/support-calendar';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
+import { HttpDrain } from './drain';
 import { createLoaders } from './loaders';
 import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
@@ -105,13 +105,14 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     stopOnTerminationSignals: false,
     formatError,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: options.shutdownGraceMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       errorLogging(),
     ],
   });
   await apollo.start();
+  const drain = new HttpDrain(server);
 
+  app.use(drain.track);
   app.use(
     pinoHttp({
       logger,
@@ -132,14 +133,17 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }),
   );
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok', database: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
-    }
-  });
+  app.get(
+    '/healthz',
+    drain.wrap(async (_req, res) => {
+      try {
+        await orm.em.getConnection().execute('select 1');
+        res.json({ status: 'ok', database: 'ok' });
+      } catch {
+        res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+      }
+    }),
+  );
 
   app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
   app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {
@@ -160,14 +164,16 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<AppContext> => {
-        const em = orm.em.fork();
-        const log = req.log as Logger;
-        const viewer = await authenticate(em, req.headers.authorization, clock());
-        return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, log };
-      },
-    }),
+    drain.wrap(
+      expressMiddleware(apollo, {
+        context: async ({ req }): Promise<AppContext> => {
+          const em = orm.em.fork();
+          const log = req.log as Logger;
+          const viewer = await authenticate(em, req.headers.authorization, clock());
+          return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, log };
+        },
+      }),
+    ),
   );
 
   app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -185,7 +191,11 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   return {
     server,
     url: `http://${host}:${address.port}`,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      const graceful = await drain.stop(options.shutdownGraceMs ?? 10_000);
+      if (!graceful) logger.warn('requests still running after the shutdown grace period were cut off');
+      await apollo.stop();
+    },
   };
 }
 

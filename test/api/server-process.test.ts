@@ -45,8 +45,24 @@ describe('npm start, as a process', () => {
       expect(await viewer.json()).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
       expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(true);
 
-      // A request still arriving when SIGTERM comes is finished, not cut off.
+      // A request still arriving when SIGTERM comes is finished, not cut off; so are requests
+      // sent just after it on connections that were already open.
       const body = JSON.stringify({ query: '{ viewer { kind } }' });
+      const { hostname, port } = new URL(first.url);
+      const sockets = await Promise.all(
+        Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve, reject) => net.connect(Number(port), hostname).once('connect', function (this: net.Socket) { resolve(this); }).once('error', reject))),
+      );
+      const raw = `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n${body}`;
+      const lateAnswers = sockets.map(
+        (socket) =>
+          new Promise<string>((resolve) => {
+            let text = '';
+            socket.on('data', (chunk) => (text += chunk));
+            socket.on('close', () => resolve(text));
+            socket.on('error', () => resolve(text));
+          }),
+      );
+      setTimeout(() => sockets.forEach((socket) => socket.write(raw)), 250);
       const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = http.request(`${first.url}/graphql`, {
           method: 'POST',
@@ -67,6 +83,8 @@ describe('npm start, as a process', () => {
       const answered = await inFlight;
       expect(answered.status).toBe(200);
       expect(JSON.parse(answered.text)).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
+      const late = await Promise.all(lateAnswers);
+      expect(late.filter((text) => text.startsWith('HTTP/1.1 200') && text.includes('"kind":"ADMIN"'))).toHaveLength(sockets.length);
 
       expect(await first.stop('SIGTERM')).toBe(0);
       // The embedded PostgreSQL was shut down with the server, not left running.
@@ -117,7 +135,7 @@ describe('npm start, as a process', () => {
       expect(await accepts(pgPort)).toBe(true);
       const next = await spawnServer(env, 90_000);
       expect(next.output()).toContain('taking over the embedded PostgreSQL left running by a process that is gone');
-      expect(await next.stop('SIGTERM')).toBe(0);
+      expect(await next.stop('SIGTERM'), next.output()).toBe(0);
       expect(existsSync(postmaster)).toBe(false);
       expect(await accepts(pgPort)).toBe(false);
     } finally {

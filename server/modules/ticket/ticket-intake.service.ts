@@ -144,7 +144,14 @@ export class TicketIntakeService {
       await vaultService(this.em, this.deps).store(ticket, input.access, ['input', 'access']);
       this.tickets.markAccessProvided(ticket);
     } else {
-      notices.push(notice('ACCESS_REQUIRED', 'Work starts once you provide working store-admin and FTP access; until then the reply clock is paused.'));
+      notices.push(
+        notice(
+          'ACCESS_REQUIRED',
+          isCustomer(viewer)
+            ? 'Work starts once you provide working store-admin and FTP access; until then the reply clock is paused.'
+            : 'Work starts once the merchant provides working store-admin and FTP access (or staff waive it with ticketAccessWaive); until then the reply clock is paused.',
+        ),
+      );
     }
     if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
       notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work starts after you accept our quote.'));

@@ -112,7 +112,12 @@ export async function startVaultJobs(options: VaultJobsOptions): Promise<VaultJo
     application_name: 'support-desk-vault-jobs',
   });
   // pg-boss errors are about the queue (connections, SQL): they never carry job data beyond ids.
-  boss.on('error', (error) => log.error({ error: error.message }, 'job queue error'));
+  // Once the queue is stopping, a connection cut by the database's own shutdown is expected.
+  let stopping = false;
+  boss.on('error', (error) => {
+    if (stopping) log.debug({ error: error.message }, 'job queue error while stopping');
+    else log.error({ error: error.message }, 'job queue error');
+  });
   await boss.start();
   try {
     await boss.createQueue(SHRED_QUEUE, { name: SHRED_QUEUE, retryLimit: 5, retryDelay: 30, retryBackoff: true });
@@ -135,6 +140,7 @@ export async function startVaultJobs(options: VaultJobsOptions): Promise<VaultJo
     return {
       runNow,
       async stop() {
+        stopping = true;
         vault.scheduler = null;
         await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       },
