@@ -96,7 +96,9 @@ export class SubscriptionResolver {
     return runMutation(ctx.em, () => new SubscriptionPayload(), async (em) => {
       const customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
       const planId = requireId(input.planId, 'Plan', ['input', 'planId']);
-      const [customer, plan] = await Promise.all([em.findOne(Customer, { id: customerId }), em.findOne(Plan, { id: planId })]);
+      // One after the other: a transaction has one connection, which runs one query at a time.
+      const customer = await em.findOne(Customer, { id: customerId });
+      const plan = await em.findOne(Plan, { id: planId });
       if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
       if (customer.status === CustomerStatus.BANNED) throw DomainError.of(UserErrorCode.BANNED, 'This customer is banned permanently.', ['input', 'customerId']);
       if (!plan) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Plan with this ID.', ['input', 'planId']);

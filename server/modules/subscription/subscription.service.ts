@@ -104,7 +104,13 @@ export async function selectSubscriptionForTicket(
   consumesAllowance: boolean,
 ): Promise<Subscription | null> {
   const subscriptions = await em.find(Subscription, { customer: customerId, status: SubscriptionStatus.ACTIVE }, { populate: ['plan'] });
-  return chooseSubscription(subscriptions, now, consumesAllowance, (s) => ticketsUsed(em, s, now));
+  // Inside the ticket's transaction: one connection, so the counts run one after the other.
+  let previous: Promise<unknown> = Promise.resolve();
+  return chooseSubscription(subscriptions, now, consumesAllowance, (s) => {
+    const count = previous.then(() => ticketsUsed(em, s, now));
+    previous = count.catch(() => undefined);
+    return count;
+  });
 }
 
 /**
