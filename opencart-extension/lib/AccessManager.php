@@ -376,8 +376,18 @@ class AccessManager {
 	 *                again later); unreachable (likewise, and no use asking about other tickets now)
 	 */
 	public function tell($api, $ticketId, array &$errors) {
+		$input = array('ticketId' => $ticketId);
+
+		// Names the user that was disabled: if the merchant has given other access since, the API
+		// keeps it instead of destroying it on a confirmation that arrives late.
+		foreach ($this->unconfirmed() as $row) {
+			if ((string)$row['ticket_id'] === (string)$ticketId) {
+				$input['storeAdminUsername'] = (string)$row['username'];
+			}
+		}
+
 		try {
-			$response = $api->execute('TicketAccessDisabledConfirm', array('input' => array('ticketId' => $ticketId)));
+			$response = $api->execute('TicketAccessDisabledConfirm', array('input' => $input));
 		} catch (ApiException $e) {
 			$errors[] = $e->getMessage();
 

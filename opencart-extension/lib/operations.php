@@ -44,7 +44,7 @@ fragment Problems on UserError {
 			),
 			'TicketAccessDisabledConfirm' => array(
 				'type' => 'mutation',
-				'document' => 'mutation TicketAccessDisabledConfirm($input: TicketIdInput!) {
+				'document' => 'mutation TicketAccessDisabledConfirm($input: TicketAccessDisabledConfirmInput!) {
   ticketAccessDisabledConfirm(input: $input) {
     ticket {
       id

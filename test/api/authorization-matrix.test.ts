@@ -170,7 +170,7 @@ const CASES: Case[] = [
   },
   {
     name: 'ticketAccessDisabledConfirm',
-    query: `mutation($i: TicketIdInput!) { ticketAccessDisabledConfirm(input: $i) { ticket { id } userErrors { code } } }`,
+    query: `mutation($i: TicketAccessDisabledConfirmInput!) { ticketAccessDisabledConfirm(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {
       const id = await waived(await newTicket());
       await app.raw(`mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`, { i: { ticketId: id, status: 'RESOLVED' } }, admin.token);

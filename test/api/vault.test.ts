@@ -362,6 +362,22 @@ describe('shredding at once', () => {
     expect(reply.ticketReply.ticket!.status).toBe(TicketStatus.AwaitingAccess);
   });
 
+  it('a late confirmation about an admin user the merchant has replaced since keeps the new access', async () => {
+    const id = (await ticketWithAccess()).ticket!.id; // logs in as support-admin
+    const replaced = ftpAccess();
+    replaced.storeAdmin.username = 'ocsupport_77_ab12';
+    await merchant.sdk.TicketAccessProvide({ input: { ticketId: id, ...replaced } });
+    const late = await merchant.sdk.TicketAccessDisabledConfirm({ input: { ticketId: id, storeAdminUsername: 'support-admin' } });
+    expect(late.ticketAccessDisabledConfirm.userErrors[0]).toMatchObject({ code: UserErrorCode.Invalid, field: ['input', 'storeAdminUsername'] });
+    expect((await row(id)).wrapped_data_key).not.toBeNull();
+    expect((await detail(id)).status).toBe(TicketStatus.Open);
+    // About the user the access does log in as (OpenCart ignores case): destroyed at once.
+    const current = await merchant.sdk.TicketAccessDisabledConfirm({ input: { ticketId: id, storeAdminUsername: 'OCSUPPORT_77_AB12' } });
+    expect(current.ticketAccessDisabledConfirm.userErrors).toEqual([]);
+    expect((await row(id)).wrapped_data_key).toBeNull();
+    expect((await detail(id)).status).toBe(TicketStatus.AwaitingAccess);
+  });
+
   it('withdrawing destroys it at once and pauses the clock; only the merchant or an admin may', async () => {
     const id = (await ticketWithAccess()).ticket!.id;
     await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });

@@ -193,6 +193,9 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(r.resolved.body.sweep).toMatchObject({ disabled: ['D-2'], confirmed: ['D-2'] });
       expect(r.confirmations).toBe(2);
       expect(r.rowsAfter.every((row: any) => row.disabled && row.confirmed)).toBe(true);
+      // Each confirmation names the user it is about, so the API keeps access given after it.
+      expect(r.users).toHaveLength(2);
+      expect(r.named).toEqual(r.users);
     });
   });
 

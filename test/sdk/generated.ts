@@ -320,6 +320,12 @@ export enum SubscriptionStatus {
   Refunded = 'REFUNDED'
 }
 
+export type TicketAccessDisabledConfirmInput = {
+  /** The admin username that was disabled. When the stored access logs in as another user, it was replaced since: it is kept and the confirmation is refused (INVALID). */
+  storeAdminUsername?: string | null | undefined;
+  ticketId: string | number;
+};
+
 /** Working store-admin and file access, as the support policy requires. */
 export type TicketAccessInput = {
   fileAccess: FileAccessInput;
@@ -700,7 +706,7 @@ export type TicketAccessWaiveMutationVariables = Exact<{
 export type TicketAccessWaiveMutation = { ticketAccessWaive: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TicketAccessDisabledConfirmMutationVariables = Exact<{
-  input: TicketIdInput;
+  input: TicketAccessDisabledConfirmInput;
 }>;
 
 
@@ -1334,7 +1340,7 @@ export const TicketAccessWaiveDocument = gql`
     ${TicketFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
 export const TicketAccessDisabledConfirmDocument = gql`
-    mutation TicketAccessDisabledConfirm($input: TicketIdInput!) {
+    mutation TicketAccessDisabledConfirm($input: TicketAccessDisabledConfirmInput!) {
   ticketAccessDisabledConfirm(input: $input) {
     ticket {
       ...TicketFields

@@ -33,6 +33,7 @@ import {
   TicketConnection,
   TicketCreateInput,
   TicketFilter,
+  TicketAccessDisabledConfirmInput,
   TicketIdInput,
   TicketMessageConnection,
   TicketPayload,
@@ -315,9 +316,9 @@ export class TicketResolver {
     description:
       'Confirm the temporary store access was disabled. After resolution this ends it; before resolution the stored access is destroyed and the ticket waits for new access.',
   })
-  ticketAccessDisabledConfirm(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
+  ticketAccessDisabledConfirm(@Arg('input', () => TicketAccessDisabledConfirmInput) input: TicketAccessDisabledConfirmInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
-      ticket: await ticketService({ ...ctx, em }).accessDisabledConfirm(input.ticketId),
+      ticket: await ticketService({ ...ctx, em }).accessDisabledConfirm(input.ticketId, input.storeAdminUsername ?? null),
     }));
   }
 

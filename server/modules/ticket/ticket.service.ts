@@ -324,9 +324,18 @@ export class TicketService {
     syncClock(ticket, now, calendar);
   }
 
-  async accessDisabledConfirm(ticketId: string): Promise<Ticket> {
+  async accessDisabledConfirm(ticketId: string, storeAdminUsername: string | null = null): Promise<Ticket> {
     const { now, viewer } = this.deps;
     const ticket = await this.findVisible(ticketId, ['input', 'ticketId'], true);
+    // A confirmation that comes late, about a user the merchant has replaced since, must not
+    // destroy (or mark disabled) the access given after it.
+    if (storeAdminUsername !== null && !(await vaultService(this.em, this.deps).storedAdminUserIs(ticket, storeAdminUsername))) {
+      throw DomainError.of(
+        UserErrorCode.INVALID,
+        'The stored access logs in as another admin user: it was replaced after that user was disabled, and is kept.',
+        ['input', 'storeAdminUsername'],
+      );
+    }
     if (ticket.status !== TicketStatus.RESOLVED && ticket.status !== TicketStatus.CLOSED) {
       if (ticket.accessState !== AccessState.PROVIDED) {
         throw DomainError.of(UserErrorCode.INVALID_TRANSITION, 'There is no store access of yours on this ticket to disable.', ['input', 'ticketId']);

@@ -482,6 +482,20 @@ export class TicketAccessWaiveInput {
 }
 
 @InputType()
+export class TicketAccessDisabledConfirmInput {
+  @Field(() => ID)
+  ticketId!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The admin username that was disabled. When the stored access logs in as another user, it was replaced since: it is kept and the confirmation is refused (INVALID).',
+  })
+  @MaxLength(255, { message: 'storeAdminUsername must be at most 255 characters' })
+  storeAdminUsername?: string | null;
+}
+
+@InputType()
 export class TicketIdInput {
   @Field(() => ID)
   ticketId!: string;

@@ -9,7 +9,7 @@ import type { TicketService } from '../ticket/ticket.service';
 import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { AccessCheckWindow } from './access-check-window.entity';
 import { admitCheck, checkAccess, mayReveal, shredAfterFor, type AccessFields } from './access-rules';
-import { openProfile, openSecrets, SEALED_COLUMNS, sealInto, shredRow } from './sealed-access';
+import { openProfile, openSecrets, PROFILE_COLUMNS, SEALED_COLUMNS, sealInto, shredRow } from './sealed-access';
 import { TicketAccess } from './ticket-access.entity';
 import { vaultFor, type Vault } from './vault';
 import { AccessSecretField, AccessShredReason, type AccessVerificationOutcome } from './vault.enums';
@@ -191,6 +191,16 @@ export class VaultService {
       );
     }
     return access;
+  }
+
+  /**
+   * Whether the live stored access logs in as `username` (OpenCart compares usernames without
+   * case). True when nothing is stored any more: there is nothing left to protect.
+   */
+  async storedAdminUserIs(ticket: Ticket, username: string): Promise<boolean> {
+    const access = await this.accessOf(ticket, { sealed: PROFILE_COLUMNS, lock: true });
+    if (!access || !access.live) return true;
+    return openProfile(access, this.vault.keyring).storeAdminUsername.toLowerCase() === username.trim().toLowerCase();
   }
 
   // ---------- checking the login ----------

@@ -411,6 +411,15 @@ $desk['status'] = 'RESOLVED';
 $race['resolved'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
 $race['confirmations'] = confirmations($http);
 $race['rowsAfter'] = rowStates($db);
+// Each confirmation names the user it is about (the API keeps access that logs in as another one).
+$race['named'] = array_values(array_map(function ($call) {
+	return isset($call['variables']['input']['storeAdminUsername']) ? $call['variables']['input']['storeAdminUsername'] : null;
+}, array_filter($http->calls, function ($call) {
+	return $call['operation'] === 'TicketAccessDisabledConfirm';
+})));
+$race['users'] = array_map(function ($row) {
+	return $row['username'];
+}, accessRows($db));
 $out['raceConfirmation'] = $race;
 
 // ------------------------------------------------------------------ 11. a deleted temporary user's ID, now a real admin's
