@@ -101,20 +101,15 @@ export class RefundService {
     }
     // Serialises requests for one subscription: one refund per month holds under concurrency.
     const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId'], true);
-    const refunds = await this.em.find(Refund, { subscription: subscription.id });
-    let assessment = await this.assess(subscription, input.reason, now, { refunds });
+    // Locked too: an admin deciding one of them at this moment finishes first, and its decision is seen here.
+    const refunds = await this.em.find(Refund, { subscription: subscription.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const assessment = await this.assess(subscription, input.reason, now, { refunds });
     if (input.reason === RefundReason.STOLEN_CARD && assessment.rule === RefundRule.ONE_PER_PERIOD) {
-      // The month is taken by a request still pending: a stolen card takes it over, judged as if
-      // it were not there. Locked and read again, so an admin deciding it at this moment wins.
+      // The month is taken by a request still pending: a stolen card takes it over, judged as if it were not there.
       const pending = refunds.find((r) => r.periodIndex === assessment.periodIndex && r.status === RefundStatus.PENDING);
-      const locked = pending && (await this.em.findOne(Refund, { id: pending.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }));
-      if (locked && locked.status === RefundStatus.PENDING) {
-        const takeover = await this.assess(subscription, input.reason, now, { refunds, excludeRefundId: locked.id });
-        if (takeover.autoDecision === RefundStatus.APPROVED && takeover.periodIndex === locked.periodIndex) {
-          return { refund: this.approvePendingForStolenCard(locked, subscription, takeover, input.details) };
-        }
-      } else if (locked) {
-        assessment = await this.assess(subscription, input.reason, now, { refunds: await this.em.find(Refund, { subscription: subscription.id }, { refresh: true }) });
+      const takeover = pending && (await this.assess(subscription, input.reason, now, { refunds, excludeRefundId: pending.id }));
+      if (pending && takeover && takeover.autoDecision === RefundStatus.APPROVED && takeover.periodIndex === pending.periodIndex) {
+        return { refund: this.approvePendingForStolenCard(pending, subscription, takeover, input.details) };
       }
     }
     if (!assessment.eligible || assessment.periodIndex === null) {
