@@ -92,7 +92,8 @@ async function main(): Promise<void> {
 function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE') return new Error(`${host}:${port} is already in use by another program: stop it, or set PORT to a free port.`);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new Error(`HOST=${host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses.`);
+  if (code === 'EADDRNOTAVAIL') return new Error(`HOST=${host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new Error(`HOST=${host} could not be resolved to an address: use an IP address such as 127.0.0.1 or 0.0.0.0.`);
   if (code === 'EACCES') return new Error(`Port ${port} needs privileges this user does not have: set PORT above 1023.`);
   return error;
 }

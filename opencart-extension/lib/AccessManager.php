@@ -235,7 +235,8 @@ class AccessManager {
 	}
 
 	/** Disables one temporary user that support never received (or no longer needs to hear about), and settles it. */
-	public function revoke($accessId) {
+	/** Disables one temporary user whose confirmation is still owed to the API. */
+	public function disableOnly($accessId) {
 		$rows = $this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `access_id` = '" . (int)$accessId . "'")->rows;
 
 		foreach ($rows as $row) {
@@ -243,7 +244,11 @@ class AccessManager {
 				$this->disableRow($row);
 			}
 		}
+	}
 
+	/** Disables one temporary user the API never holds: there is nothing to confirm. */
+	public function revoke($accessId) {
+		$this->disableOnly($accessId);
 		$this->markAccessConfirmed($accessId);
 	}
 
@@ -380,8 +385,11 @@ class AccessManager {
 
 		// Names the user that was disabled: if the merchant has given other access since, the API
 		// keeps it instead of destroying it on a confirmation that arrives late.
+		$newest = 0;
+
 		foreach ($this->unconfirmed() as $row) {
-			if ((string)$row['ticket_id'] === (string)$ticketId) {
+			if ((string)$row['ticket_id'] === (string)$ticketId && (int)$row['access_id'] > $newest) {
+				$newest = (int)$row['access_id'];
 				$input['storeAdminUsername'] = (string)$row['username'];
 			}
 		}

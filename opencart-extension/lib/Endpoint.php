@@ -380,7 +380,13 @@ class Endpoint {
 		try {
 			$response = $this->api()->execute('TicketAccessProvide', array('input' => $accessInput));
 		} catch (\Throwable $e) {
-			$this->revoke($created);
+			if ($created !== null && $e instanceof ApiException && in_array($e->kind, array('TIMEOUT', 'UNREACHABLE'), true)) {
+				// The API may have stored it before the answer was lost: disabled, but still to be
+				// confirmed by name, which the API refuses if it never stored this user.
+				$this->access()->disableOnly($created['access_id']);
+			} else {
+				$this->revoke($created);
+			}
 
 			throw $e;
 		}

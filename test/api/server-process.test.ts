@@ -62,7 +62,14 @@ describe('npm start, as a process', () => {
             socket.on('error', () => resolve(text));
           }),
       );
-      setTimeout(() => sockets.forEach((socket) => socket.write(raw)), 250);
+      // One connection kept alive after a first answer, as a proxy's pool keeps it, is reused just after SIGTERM.
+      const reused = await new Promise<net.Socket>((resolve, reject) => net.connect(Number(port), hostname).once('connect', function (this: net.Socket) { resolve(this); }).once('error', reject));
+      let reusedText = '';
+      const firstAnswer = new Promise<void>((resolve) => reused.on('data', (chunk) => ((reusedText += chunk), reusedText.includes('"kind":"ADMIN"') && resolve())));
+      const reusedClosed = new Promise<void>((resolve) => reused.on('close', () => resolve()));
+      reused.write(raw.replace('Connection: close', 'Connection: keep-alive'));
+      await firstAnswer;
+      setTimeout(() => [...sockets, reused].forEach((socket) => socket.write(raw)), 250);
       const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = http.request(`${first.url}/graphql`, {
           method: 'POST',
@@ -85,6 +92,8 @@ describe('npm start, as a process', () => {
       expect(JSON.parse(answered.text)).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
       const late = await Promise.all(lateAnswers);
       expect(late.filter((text) => text.startsWith('HTTP/1.1 200') && text.includes('"kind":"ADMIN"'))).toHaveLength(sockets.length);
+      await reusedClosed;
+      expect(reusedText.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
 
       expect(await first.stop('SIGTERM')).toBe(0);
       // The embedded PostgreSQL was shut down with the server, not left running.
@@ -115,7 +124,7 @@ describe('npm start, as a process', () => {
     }
   }, 180_000);
 
-  it('a start that fails leaves nothing running; a PostgreSQL left by a killed server is taken over and stopped', async () => {
+  it('the embedded PostgreSQL never outlives its last user: a failed start, a killed server, Ctrl+C, two commands on one cluster', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-fail-'));
     const pgPort = await findFreePort();
     const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
@@ -136,6 +145,37 @@ describe('npm start, as a process', () => {
       const next = await spawnServer(env, 90_000);
       expect(next.output()).toContain('taking over the embedded PostgreSQL left running by a process that is gone');
       expect(await next.stop('SIGTERM'), next.output()).toBe(0);
+      expect(existsSync(postmaster)).toBe(false);
+      expect(await accepts(pgPort)).toBe(false);
+
+      // Ctrl+C in a terminal signals the whole foreground group: the database must outlive the
+      // drain, so a request on its way still gets its answer from it.
+      const interactive = await spawnServer(env, 90_000, { ownProcessGroup: true });
+      const token = await adminTokenFor(env);
+      const { hostname, port } = new URL(interactive.url);
+      const body = JSON.stringify({ query: '{ viewer { kind } }' });
+      const socket = await new Promise<net.Socket>((resolve, reject) => net.connect(Number(port), hostname).once('connect', function (this: net.Socket) { resolve(this); }).once('error', reject));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write(`POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\n`);
+      process.kill(-interactive.child.pid!, 'SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.write(`Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      await closed;
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      expect(answer).toContain('"kind":"ADMIN"');
+      expect(await interactive.stop('SIGINT')).toBe(0);
+      expect(existsSync(postmaster)).toBe(false);
+      expect(existsSync(path.join(dataDir, 'postgres.owner'))).toBe(false);
+
+      // Two commands on one cluster: the one that started it leaves first, the other keeps its
+      // database, and the last one out stops it.
+      const starter = await spawnServer(env, 90_000);
+      const sharer = await spawnServer(env, 90_000);
+      expect(await starter.stop('SIGTERM')).toBe(0);
+      expect(await (await fetch(`${sharer.url}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok' });
+      expect(await sharer.stop('SIGTERM')).toBe(0);
       expect(existsSync(postmaster)).toBe(false);
       expect(await accepts(pgPort)).toBe(false);
     } finally {
@@ -168,4 +208,12 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** A fresh admin token from `npm run admin:token` (the first one was printed once, to the first start). */
+async function adminTokenFor(env: Record<string, string>): Promise<string> {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/admin-token.ts'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
+  const token = /\b(ocs_[A-Za-z0-9_-]{20,})\b/.exec(result.stdout)?.[1];
+  if (!token) throw new Error(`admin:token printed no token:\n${result.stdout}${result.stderr}`);
+  return token;
 }

@@ -199,6 +199,15 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
     });
   });
 
+  it('a new temporary user whose answer was lost is disabled at once, and still confirmed by name later', () => {
+    const l = out.lostAnswer;
+    expect(l.provide.status).toBeGreaterThanOrEqual(500);
+    expect(l.rows).toEqual([{ disabled: true, confirmed: false }]);
+    expect(l.users.slice(1)).toEqual([expect.stringMatching(/^ocsupport_.*:0$/)]);
+    expect(l.named).toEqual([{ ticketId: 'L-1', storeAdminUsername: l.username }]);
+    expect(l.rowsAfter).toEqual([{ disabled: true, confirmed: true }]);
+  });
+
   it('never disables, scrambles or logs out a real admin who got the ID of a temporary user the merchant deleted', () => {
     const r = out.reusedId;
     expect(r.visit.body.sweep).toMatchObject({ expired: ['X-OLD'] });

@@ -422,6 +422,46 @@ $race['users'] = array_map(function ($row) {
 }, accessRows($db));
 $out['raceConfirmation'] = $race;
 
+// The answer to "here is the new temporary user" is lost (timeout): the API may have stored it.
+// The user is disabled at once, and its confirmation, naming it, is still sent later.
+class LosingHttp extends RecordingHttp {
+	public function post($url, array $headers, $body, $timeout) {
+		$result = parent::post($url, $headers, $body, $timeout);
+		$request = json_decode($body, true);
+
+		if ($request['operationName'] === 'TicketAccessProvide') {
+			throw new OcSupportDesk\HttpException('TIMEOUT', 'Operation timed out after 5000 milliseconds');
+		}
+
+		return $result;
+	}
+}
+
+$db = store();
+(new AccessManager($db, 'oc_', '3.0.4.0'))->install();
+$desk = array('status' => 'RESOLVED');
+$http = new LosingHttp(array(
+	'TicketState' => function ($v) use (&$desk) {
+		return array('node' => array('id' => $v['id'], 'status' => $desk['status'], 'disableAccessRequested' => false));
+	},
+	'TicketAccessDisabledConfirm' => function ($v) {
+		return array('ticketAccessDisabledConfirm' => array('ticket' => array('id' => $v['input']['ticketId'], 'accessDisabledAt' => '2026-01-06T00:00:00Z'), 'userErrors' => array()));
+	},
+));
+$lost = array();
+$lost['provide'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-301', 'createTemporaryAdmin' => true));
+$lost['rows'] = rowStates($db);
+$lost['users'] = users($db);
+$lost['sweep'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
+$lost['named'] = array_values(array_map(function ($call) {
+	return $call['variables']['input'];
+}, array_filter($http->calls, function ($call) {
+	return $call['operation'] === 'TicketAccessDisabledConfirm';
+})));
+$lost['username'] = accessRows($db)[0]['username'];
+$lost['rowsAfter'] = rowStates($db);
+$out['lostAnswer'] = $lost;
+
 // ------------------------------------------------------------------ 11. a deleted temporary user's ID, now a real admin's
 $db = store();
 $db->tables['oc_user_login'] = array();
