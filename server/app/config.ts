@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
 import path from 'node:path';
 import { Info } from 'luxon';
 import { z } from 'zod';
+import { isHostOrAddress } from '../common/hosts';
 import { holidayCalendarFor } from '../modules/support-hours/holidays';
 
 /** Project root: every relative default below is resolved against it, whatever the cwd. */
@@ -31,7 +31,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z
     .string()
-    .refine((host) => isIP(host) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host), 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
+    .refine(isHostOrAddress, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
     .default('127.0.0.1'),
   PORT: port.default(4000),
   DATABASE_URL: z

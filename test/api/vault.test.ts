@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FtpSrv } from 'ftp-srv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOfType } from '../../server/common/global-id';
 import { findFreePort } from '../../server/common/ports';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
 import { TicketService } from '../../server/modules/ticket/ticket.service';
@@ -141,7 +142,7 @@ async function detail(id: string, sdk = merchant.sdk) {
 async function row(ticketId: string): Promise<Record<string, any>> {
   const [found] = await app.orm.em.getConnection().execute(
     `select a.* from ticket_access a join ticket t on t.id = a.ticket_id where t.serial = (select serial from ticket where id = ?)`,
-    [Buffer.from(ticketId, 'base64url').toString().split(':')[1]],
+    [idOfType(ticketId, 'Ticket')],
   );
   return found;
 }
@@ -412,7 +413,7 @@ describe('shredding at once', () => {
     const banned = await createMerchant(app);
     const created = await banned.sdk.TicketCreate({ input: { subject: 'Waiting for access', description: 'A ticket that waits for access.', category: TicketCategory.BugFix } });
     const ticketId = created.ticketCreate.ticket!.id;
-    const customerId = Buffer.from(banned.customerId, 'base64url').toString().split(':')[1]!;
+    const customerId = idOfType(banned.customerId, 'Customer')!;
     const connection = app.orm.em.getConnection();
     const [key] = await connection.execute('select id from merchant_api_key where customer_id = ?', [customerId]);
     const viewer: Viewer = { kind: 'customer', customerId, apiKeyId: key.id };

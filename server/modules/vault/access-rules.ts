@@ -1,5 +1,5 @@
-import { isIP } from 'node:net';
 import type { DateTime } from 'luxon';
+import { isHostOrAddress } from '../../common/hosts';
 import { FileAuthMethod, FileProtocol, StoredAccessState } from './vault.enums';
 
 // Rules of the vault in plain functions: no GraphQL, no database. Messages never repeat a
@@ -52,7 +52,6 @@ export const DEFAULT_PORTS: Record<FileProtocol, number> = {
 
 export const LIMITS = { url: 2048, username: 255, password: 1024, host: 253, rootPath: 1024, privateKey: 16_384 } as const;
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/;
 const PRIVATE_KEY = /^-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----\r?\n[\s\S]+\r?\n-----END ([A-Z0-9]+ )*PRIVATE KEY-----$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -130,8 +129,7 @@ function isWebAddress(text: string): boolean {
 }
 
 function isHost(host: string): boolean {
-  if (host.length === 0 || host.length > LIMITS.host) return false;
-  return isIP(host) !== 0 || HOSTNAME.test(host);
+  return host.length > 0 && host.length <= LIMITS.host && isHostOrAddress(host);
 }
 
 /** Who may read a secret: an admin, or the agent the ticket is assigned to. */
