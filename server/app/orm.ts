@@ -13,6 +13,7 @@ import { Ticket } from '../modules/ticket/ticket.entity';
 import { AccessCheckWindow } from '../modules/vault/access-check-window.entity';
 import { TicketAccess } from '../modules/vault/ticket-access.entity';
 import { PROJECT_ROOT } from './config';
+import { RateLimitWindow } from './rate-limit.entity';
 
 export const ENTITIES = [
   AuditEvent,
@@ -27,6 +28,7 @@ export const ENTITIES = [
   TicketAccess,
   AccessCheckWindow,
   TicketMessage,
+  RateLimitWindow,
 ];
 
 export interface OrmOptions {

@@ -4,6 +4,7 @@ import { Migration20261126023135_vault as M1 } from './Migration20261126023135_v
 import { Migration20261126025607_refund_one_per_month as M2 } from './Migration20261126025607_refund_one_per_month';
 import { Migration20261126034640_vault_check_limit as M3 } from './Migration20261126034640_vault_check_limit';
 import { Migration20261126041646_ticket_support_day as M4 } from './Migration20261126041646_ticket_support_day';
+import { Migration20261203110646_rate_limit as M5 } from './Migration20261203110646_rate_limit';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126025607_refund_one_per_month', class: M2 },
   { name: 'Migration20261126034640_vault_check_limit', class: M3 },
   { name: 'Migration20261126041646_ticket_support_day', class: M4 },
+  { name: 'Migration20261203110646_rate_limit', class: M5 },
 ];
