@@ -24,6 +24,14 @@ const fixedPort = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+function wholeNumber(min: number, max: number) {
+  return z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+}
+
 const MASTER_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MASTER_KEY_MESSAGE = 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
 
@@ -69,11 +77,22 @@ const schema = z.object({
   VAULT_VERIFY_PRIVATE_HOSTS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   VAULT_VERIFY_MAX_CHECKS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000, 'must be at most 1000').default(10),
   VAULT_VERIFY_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1_440, 'must be at most 1440').default(10),
+  // Rate limits (server/app/rate-limit.ts): per token, per address without one, and failed authentications per address.
+  RATE_LIMIT_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 3_600).default(60),
+  RATE_LIMIT_REQUESTS: wholeNumber(1, 1_000_000).default(3_000),
+  RATE_LIMIT_ANONYMOUS_REQUESTS: wholeNumber(1, 1_000_000).default(600),
+  RATE_LIMIT_AUTH_FAILURES: wholeNumber(1, 10_000).default(20),
+  RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: wholeNumber(1, 86_400).default(900),
+  // Proxies in front of the server whose X-Forwarded-For is believed (0: the peer's address is the client's).
+  TRUST_PROXY_HOPS: wholeNumber(0, 10).default(0),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`').optional(),
+  METRICS_LOCALHOST: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */
 // Never echo these back: a key, or a URL that may carry a database password.
-const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'METRICS_TOKEN']);
 
 export type Config = z.infer<typeof schema> & { dataDir: string };
 
