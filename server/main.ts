@@ -3,8 +3,16 @@ import { ConfigError, loadConfig } from './app/config';
 import { systemClock } from './app/clock';
 import { startHttpApp } from './app/http';
 import { createLogger } from './app/logger';
-import { ensureFirstAdmin, startRuntime } from './app/runtime';
+import { rateLimitsFromConfig } from './app/rate-limit';
+import { ensureFirstAdmin, handOverFirstAdminToken, startRuntime } from './app/runtime';
 import { supportCalendarFrom } from './app/support-hours';
+
+/**
+ * Exit codes, for a supervisor (README, "Running under a supervisor"): 0 stopped cleanly;
+ * 1 failed to start or to stop; 69 the embedded PostgreSQL died and could not be started
+ * again (restart the service); 78 bad configuration (fix it: restarting does not help).
+ */
+export const EXIT_DATABASE_LOST = 69;
 
 async function main(): Promise<void> {
   let config;
@@ -18,7 +26,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const runtime = await startRuntime(config, logger);
+  const runtime = await startRuntime(config, logger, {
+    onDatabaseLost: (error) => {
+      process.stderr.write(`OpenCart Support Desk stops: ${error.message}\n`);
+      process.exit(EXIT_DATABASE_LOST);
+    },
+  });
   let adminToken: string | null;
   let app: Awaited<ReturnType<typeof startHttpApp>>;
   try {
@@ -31,6 +44,9 @@ async function main(): Promise<void> {
       host: config.HOST,
       port: config.PORT,
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      rateLimits: rateLimitsFromConfig(config),
+      trustProxyHops: config.TRUST_PROXY_HOPS,
+      metrics: { token: config.METRICS_TOKEN, allowLocalhost: config.METRICS_LOCALHOST === 'true' },
     });
   } catch (error) {
     // Nothing may outlive a failed start: the job queue, the pool and the embedded PostgreSQL stop too.
@@ -70,22 +86,16 @@ async function main(): Promise<void> {
     `  GraphQL API:        ${app.url}/graphql  (POST)`,
     `  GraphQL playground: ${app.url}/graphql  (open it in a browser)`,
     `  Health:             ${app.url}/healthz`,
+    `  Metrics:            ${app.url}/metrics  (Prometheus; METRICS_TOKEN, a staff token${config.METRICS_LOCALHOST === 'true' ? ', or from this machine' : ''})`,
     `  Database:           ${runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}`,
     `  Vault master key:   ${runtime.vault.keySource}${runtime.vault.createdKeyFile ? '  (generated now: back this file up)' : ''}`,
   ];
-  if (adminToken) {
-    lines.push(
-      '',
-      `  First start: an admin account was created for ${config.ADMIN_EMAIL}.`,
-      `  Its token is shown only this once; keep it safe:`,
-      '',
-      `    ${adminToken}`,
-      '',
-      `  In the playground, open "Headers" and paste: {"Authorization": "Bearer ${adminToken}"}`,
-    );
-  }
-  // Printed to the terminal, not the log stream: the token must not end up in log storage.
+  // The banner holds no secret: stdout is also the log stream, which collectors keep.
   process.stdout.write(`${lines.join('\n')}\n\n`);
+  if (adminToken) {
+    const handedOver = handOverFirstAdminToken(adminToken, { email: config.ADMIN_EMAIL, dataDir: config.dataDir, interactive: process.stderr.isTTY === true, logger });
+    if (handedOver.file) process.stdout.write(`  First start: the admin token for ${config.ADMIN_EMAIL} is in ${handedOver.file} (owner-only); read it, then delete it.\n\n`);
+  }
 }
 
 /** The HTTP port or address could not be used: say which setting to change. */

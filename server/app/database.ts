@@ -41,14 +41,23 @@ export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   logger: Logger;
+  /**
+   * Called when the embedded PostgreSQL died and could not be started again: without it the
+   * server cannot serve, and a supervisor restarting the whole process is the next remedy.
+   * Without this option a dead PostgreSQL is not restarted (short-lived commands).
+   */
+  onLost?: (error: Error) => void;
 }
+
+/** Waits before each attempt to start a PostgreSQL that died: about 30 s in all, then onLost. */
+export const RESTART_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
 /**
  * Starts (and on first use initialises) a real PostgreSQL from npm binaries, keeping its
  * files under `dataDir/postgres` so the data survives restarts. The superuser password is
  * random per installation and kept next to the data, readable only by its owner.
  */
-export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedOptions): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: EmbeddedOptions): Promise<RunningDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   const passwordFile = path.join(dataDir, 'postgres.password');
   mkdirSync(dataDir, { recursive: true });
@@ -123,9 +132,10 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
     await pg.initialise();
   }
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  const start = () => startPostgres({ databaseDir, port, flags, asPostgresUser: isRoot, logger });
   let server: PostgresProcess;
   try {
-    server = await startPostgres({ databaseDir, port, flags, asPostgresUser: isRoot, logger });
+    server = await start();
   } catch (error) {
     throw new Error(
       `The embedded PostgreSQL could not start on 127.0.0.1:${port} (is another server using that port? ` +
@@ -140,7 +150,57 @@ export async function startEmbeddedPostgres({ dataDir, port, logger }: EmbeddedO
     rmSync(ownerFile, { force: true });
     throw error;
   }
-  return { url, embedded: true, stop: () => lastOneOut(() => server.stop()) };
+  const supervised = onLost ? superviseRestarts(server, start, logger, onLost) : server;
+  return { url, embedded: true, stop: () => lastOneOut(() => supervised.stop()) };
+}
+
+/**
+ * Starts the cluster again when it dies under us (killed, crashed, out of memory), with
+ * growing pauses: its backends need a moment to notice and release the shared memory.
+ * Requests fail meanwhile and /healthz says 503; the pools reconnect by themselves after.
+ */
+function superviseRestarts(first: PostgresProcess, start: () => Promise<PostgresProcess>, logger: Logger, onLost: (error: Error) => void): PostgresProcess {
+  let current = first;
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  const stopped = new AbortController();
+  const watch = (proc: PostgresProcess) => {
+    void proc.exited.then((how) => {
+      if (stopping) return;
+      logger.error({ component: 'postgres', ...how }, 'the embedded PostgreSQL stopped unexpectedly; starting it again');
+      restarting = restart().finally(() => (restarting = null));
+    });
+  };
+  const restart = async () => {
+    let lastError: Error | null = null;
+    for (const [index, delay] of RESTART_DELAYS_MS.entries()) {
+      const waited = await sleep(delay, true, { signal: stopped.signal }).catch(() => false);
+      if (!waited || stopping) return;
+      try {
+        current = await start();
+      } catch (error) {
+        lastError = error as Error;
+        logger.warn({ component: 'postgres', attempt: index + 1, reason: lastError.message }, 'the embedded PostgreSQL did not start yet');
+        continue;
+      }
+      if (stopping) return current.stop();
+      logger.warn({ component: 'postgres', attempt: index + 1 }, 'the embedded PostgreSQL is running again');
+      watch(current);
+      return;
+    }
+    logger.fatal({ component: 'postgres', attempts: RESTART_DELAYS_MS.length }, 'the embedded PostgreSQL could not be started again');
+    onLost(new Error(`the embedded PostgreSQL could not be started again after ${RESTART_DELAYS_MS.length} attempts: ${lastError?.message ?? 'unknown reason'}`));
+  };
+  watch(first);
+  return {
+    exited: first.exited,
+    stop: async () => {
+      stopping = true;
+      stopped.abort();
+      await restarting;
+      await current.stop();
+    },
+  };
 }
 
 /** Client sessions on the cluster other than the one asking (our own pools are closed by then). */
@@ -156,6 +216,8 @@ async function otherSessions(pg: EmbeddedPostgres): Promise<number> {
 }
 
 interface PostgresProcess {
+  /** Settles when the server process ends, however it ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -175,7 +237,7 @@ async function startPostgres(options: { databaseDir: string; port: number; flags
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let lastLines = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -188,6 +250,7 @@ async function startPostgres(options: { databaseDir: string; port: number; flags
     void exited.then(() => reject(new Error(lastLines.trim().split('\n').at(-1) || 'the server exited at once')));
   });
   return {
+    exited,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGINT'); // fast shutdown: sessions end, the data is written out

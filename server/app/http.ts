@@ -13,6 +13,8 @@ import { authenticate } from '../modules/viewer/authenticate';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
 import { HttpDrain } from './drain';
+import { metricsPlugin, metricsRoute, type MetricsAccess } from './metrics';
+import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit';
 import { createLoaders } from './loaders';
 import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
@@ -28,6 +30,12 @@ export interface HttpAppOptions {
   port: number;
   /** How long a stop waits for requests in flight before closing their connections. */
   shutdownGraceMs?: number;
+  /** Per-caller limits shared through the database; on by default. */
+  rateLimits?: RateLimitSettings;
+  /** Who may read GET /metrics besides staff: default, loopback clients only. */
+  metrics?: MetricsAccess;
+  /** Proxies in front whose X-Forwarded-For gives the client address (rate limits per address). */
+  trustProxyHops?: number;
 }
 
 export interface HttpApp {
@@ -95,6 +103,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { orm, logger, clock, calendar } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxyHops ?? 0);
+  const limits = createRateLimits(orm, options.rateLimits ?? DEFAULT_RATE_LIMITS, logger);
   const server = http.createServer(app);
 
   const apollo = new ApolloServer<AppContext>({
@@ -107,6 +117,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       errorLogging(),
+      metricsPlugin(),
     ],
   });
   await apollo.start();
@@ -145,6 +156,12 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }),
   );
 
+  app.get(
+    '/metrics',
+    limits.authGate,
+    drain.wrap(metricsRoute({ orm, clock, logger, access: options.metrics ?? { allowLocalhost: true }, onAuthFailure: limits.recordAuthFailure })),
+  );
+
   app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
   app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {
     res.type('application/javascript').send(PLAYGROUND_BOOT);
@@ -163,13 +180,17 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   app.use(
     '/graphql',
+    limits.guard,
     express.json({ limit: '1mb' }),
     drain.wrap(
       expressMiddleware(apollo, {
         context: async ({ req }): Promise<AppContext> => {
           const em = orm.em.fork();
           const log = req.log as Logger;
-          const viewer = await authenticate(em, req.headers.authorization, clock());
+          const viewer = await authenticate(em, req.headers.authorization, clock()).catch(async (error: unknown) => {
+            await limits.recordAuthFailure(req);
+            throw error;
+          });
           return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, log };
         },
       }),

@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { StaffMember, StaffRole, StaffTeam } from '../modules/staff/staff-member.entity';
 import { issueToken, STAFF_TOKEN_PREFIX } from '../common/tokens';
@@ -18,9 +20,14 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config, logger: Logger): Promise<RunningDatabase> {
+export interface RuntimeOptions {
+  /** The embedded PostgreSQL died and could not be started again (see startEmbeddedPostgres). */
+  onDatabaseLost?: (error: Error) => void;
+}
+
+export async function openDatabase(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<RunningDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
-  return startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger });
+  return startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger, onLost: options.onDatabaseLost });
 }
 
 export async function openOrm(url: string, onQuery?: (sql: string) => void): Promise<MikroORM> {
@@ -43,8 +50,44 @@ export async function ensureFirstAdmin(orm: MikroORM, email: string): Promise<st
   return issued.token;
 }
 
-export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const database = await openDatabase(config, logger);
+export const FIRST_ADMIN_TOKEN_FILE = 'first-admin-token';
+
+/**
+ * Where the first admin's token goes: never into the log stream, which collectors keep.
+ * Run in a terminal (stderr is a TTY), it is shown there once. Otherwise (systemd, containers,
+ * pipes) it is written to a file only its owner can read, and the log names the file.
+ */
+export function handOverFirstAdminToken(
+  token: string,
+  options: { email: string; dataDir: string; interactive: boolean; logger: Logger; write?: (text: string) => void },
+): { shownOnTerminal: boolean; file: string | null } {
+  if (options.interactive) {
+    const write = options.write ?? ((text: string) => process.stderr.write(text));
+    write(
+      [
+        '',
+        `  First start: an admin account was created for ${options.email}.`,
+        '  Its token is shown only this once; keep it safe:',
+        '',
+        `    ${token}`,
+        '',
+        `  In the playground, open "Headers" and paste: {"Authorization": "Bearer ${token}"}`,
+        '',
+        '',
+      ].join('\n'),
+    );
+    return { shownOnTerminal: true, file: null };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, FIRST_ADMIN_TOKEN_FILE);
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // an older file keeps its mode on overwrite
+  options.logger.warn({ file, email: options.email }, 'first start: the admin token was written to this file (readable by its owner only); read it, then delete the file');
+  return { shownOnTerminal: false, file };
+}
+
+export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const database = await openDatabase(config, logger, options);
   let orm: MikroORM | undefined;
   let vault: VaultRuntime;
   try {

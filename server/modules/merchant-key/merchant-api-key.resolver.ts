@@ -70,10 +70,14 @@ export class MerchantApiKeyResolver {
   }
 
   @Authorized()
-  @Mutation(() => MerchantApiKeyPayload, { description: 'Revoke a key at once.' })
+  @Mutation(() => MerchantApiKeyPayload, { description: "Revoke a key at once: a merchant its own keys, an admin any merchant's." })
   merchantApiKeyRevoke(@Arg('input', () => MerchantApiKeyRevokeInput) input: MerchantApiKeyRevokeInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new MerchantApiKeyPayload(), async (em) => {
       const id = requireId(input.apiKeyId, 'MerchantApiKey', ['input', 'apiKeyId']);
+      // A merchant's keys are the merchant's and the admin's, as minting them is.
+      if (!isCustomer(ctx.viewer) && !isAdmin(ctx.viewer)) {
+        throw DomainError.of(UserErrorCode.FORBIDDEN, "Only admins revoke a merchant's API keys.", ['input', 'apiKeyId']);
+      }
       const where = isCustomer(ctx.viewer) ? { id, customer: ctx.viewer.customerId } : { id };
       const apiKey = await em.findOne(MerchantApiKey, where);
       if (!apiKey) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No MerchantApiKey with this ID.', ['input', 'apiKeyId']);

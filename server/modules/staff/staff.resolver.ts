@@ -8,6 +8,7 @@ import { paginate } from '../../common/paginate';
 import { issueToken, STAFF_TOKEN_PREFIX } from '../../common/tokens';
 import { DomainError, UserError, UserErrorCode } from '../../common/user-error';
 import { isAdmin, isStaff, Role } from '../viewer/viewer';
+import { countActiveAdmins, lockAdminChanges } from './admin-guard';
 import { StaffMember, StaffRole, StaffTeam } from './staff-member.entity';
 
 export const StaffMemberConnection = ConnectionType(StaffMember, 'StaffMember');
@@ -110,12 +111,14 @@ export class StaffResolver {
   staffMemberUpdate(@Arg('input', () => StaffMemberUpdateInput) input: StaffMemberUpdateInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new StaffMemberPayload(), async (em) => {
       const id = requireId(input.staffMemberId, 'StaffMember', ['input', 'staffMemberId']);
-      const staffMember = await em.findOne(StaffMember, { id });
+      const demoting = (input.role != null && input.role !== StaffRole.ADMIN) || input.active === false;
+      // Changes that can remove an admin take turns, so two admins demoting each other at once
+      // (on any server process) cannot both see the other as the remaining one.
+      if (demoting) await lockAdminChanges(em);
+      const staffMember = await em.findOne(StaffMember, { id }, { refresh: true });
       if (!staffMember) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No StaffMember with this ID.', ['input', 'staffMemberId']);
-      const demoting = (input.role && input.role !== StaffRole.ADMIN) || input.active === false;
-      if (demoting && staffMember.role === StaffRole.ADMIN) {
-        const admins = await em.count(StaffMember, { role: StaffRole.ADMIN, active: true });
-        if (admins <= 1) throw DomainError.of(UserErrorCode.INVALID, 'This is the last active admin: appoint another first.', ['input', 'role']);
+      if (demoting && staffMember.role === StaffRole.ADMIN && staffMember.active) {
+        if ((await countActiveAdmins(em)) <= 1) throw DomainError.of(UserErrorCode.INVALID, 'This is the last active admin: appoint another first.', ['input', input.role != null && input.role !== StaffRole.ADMIN ? 'role' : 'active']);
       }
       if (input.name != null) staffMember.name = input.name.trim();
       if (input.role != null) staffMember.role = input.role;

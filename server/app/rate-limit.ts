@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { recordRateLimited } from './metrics';
+
+export interface RateLimitSettings {
+  enabled: boolean;
+  /** Length of a request window, in seconds. */
+  windowSeconds: number;
+  /** Requests per window for each token (staff token or merchant key). */
+  requestsPerToken: number;
+  /** Requests per window for each client address calling without a token. */
+  anonymousRequests: number;
+  /** Failed authentications per client address before its requests with a token are refused. */
+  authFailures: number;
+  authFailureWindowSeconds: number;
+}
+
+/** High enough that the OpenCart module, the test suite and `npm run bench` never meet them. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  enabled: true,
+  windowSeconds: 60,
+  requestsPerToken: 3_000,
+  anonymousRequests: 600,
+  authFailures: 20,
+  authFailureWindowSeconds: 900,
+};
+
+export type RateLimitName = 'token' | 'anonymous' | 'auth_failures';
+
+export interface RateLimits {
+  /** Express middleware for the API: refuses with 429 and says when to retry. */
+  guard: RequestHandler;
+  /** Refuses requests carrying a token from an address that failed authentication too often. */
+  authGate: RequestHandler;
+  /** Counts a failed authentication against the request's client address. */
+  recordAuthFailure(req: Request): Promise<void>;
+}
+
+const TABLE = 'rate_limit';
+
+/**
+ * Limits per caller kept in PostgreSQL (the `rate_limit` table), so every server process on one
+ * database shares them. A caller with a token is counted by the token's hash (never the token),
+ * one without by client address. If the database is briefly unreachable, each process falls back
+ * to counting in memory rather than refusing everyone or letting everyone through.
+ */
+export function createRateLimits(orm: MikroORM, settings: RateLimitSettings, logger: Logger): RateLimits {
+  if (!settings.enabled) {
+    const pass: RequestHandler = (_req, _res, next) => next();
+    return { guard: pass, authGate: pass, recordAuthFailure: async () => {} };
+  }
+  const knex = orm.em.getKnex();
+  const limiter = (keyPrefix: string, points: number, duration: number, clearsExpired: boolean) =>
+    new RateLimiterPostgres({
+      storeClient: knex,
+      storeType: 'knex',
+      tableName: TABLE,
+      tableCreated: true, // by the migration
+      keyPrefix,
+      points,
+      duration,
+      // One limiter is enough to delete windows that ended over an hour ago (every 5 minutes).
+      clearExpiredByTimeout: clearsExpired,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+    });
+  const perToken = limiter('token', settings.requestsPerToken, settings.windowSeconds, true);
+  const anonymous = limiter('anonymous', settings.anonymousRequests, settings.windowSeconds, false);
+  const authFailures = limiter('auth_failures', settings.authFailures, settings.authFailureWindowSeconds, false);
+
+  const refuse = (res: Response, name: RateLimitName, limit: number, state: RateLimiterRes) => {
+    recordRateLimited(name);
+    const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+    res.setHeader('Retry-After', String(retryAfter));
+    setLimitHeaders(res, limit, 0, state.msBeforeNext);
+    res.status(429).json({
+      errors: [
+        {
+          message:
+            name === 'auth_failures'
+              ? `Too many failed authentications from this address: retry in ${retryAfter} s.`
+              : `Too many requests: at most ${limit} every ${settings.windowSeconds} s. Retry in ${retryAfter} s.`,
+          extensions: { code: 'RATE_LIMITED', limit: name, retryAfterSeconds: retryAfter },
+        },
+      ],
+    });
+  };
+
+  /** Whether the request was refused because its address failed authentication too often. */
+  const refusedForAuthFailures = async (req: Request, res: Response): Promise<boolean> => {
+    if (!req.headers.authorization) return false;
+    const failures = await authFailures.get(clientAddress(req)).catch(() => null);
+    if (!failures || failures.consumedPoints < settings.authFailures) return false;
+    refuse(res, 'auth_failures', settings.authFailures, failures);
+    return true;
+  };
+  const authGate: RequestHandler = async (req, res, next) => {
+    if (!(await refusedForAuthFailures(req, res))) next();
+  };
+
+  const guard: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
+    if (await refusedForAuthFailures(req, res)) return;
+    const header = req.headers.authorization;
+    const [name, store, key, limit]: [RateLimitName, RateLimiterPostgres, string, number] = header
+      ? ['token', perToken, createHash('sha256').update(header.trim()).digest('hex'), settings.requestsPerToken]
+      : ['anonymous', anonymous, clientAddress(req), settings.anonymousRequests];
+    try {
+      const state = await store.consume(key);
+      setLimitHeaders(res, limit, state.remainingPoints, state.msBeforeNext);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return refuse(res, name, limit, rejection);
+      // Neither the store nor the in-memory fallback answered: serving beats refusing everyone.
+      logger.warn({ err: rejection }, 'rate limit store unavailable; request let through');
+    }
+    next();
+  };
+
+  return {
+    guard,
+    authGate,
+    recordAuthFailure: async (req) => {
+      await authFailures.penalty(clientAddress(req)).catch((error: unknown) => logger.warn({ err: error }, 'could not record a failed authentication'));
+    },
+  };
+}
+
+/** The client's address as Express sees it (TRUST_PROXY_HOPS decides whether proxies' headers count). */
+function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** The IETF draft's RateLimit-* headers: the limit, what is left, and seconds until the window ends. */
+function setLimitHeaders(res: Response, limit: number, remaining: number, msBeforeNext: number): void {
+  res.setHeader('RateLimit-Limit', String(limit));
+  res.setHeader('RateLimit-Remaining', String(Math.max(0, remaining)));
+  res.setHeader('RateLimit-Reset', String(Math.max(0, Math.ceil(msBeforeNext / 1000))));
+}
+
+export function rateLimitsFromConfig(config: Pick<Config, 'RATE_LIMIT_ENABLED' | 'RATE_LIMIT_WINDOW_SECONDS' | 'RATE_LIMIT_REQUESTS' | 'RATE_LIMIT_ANONYMOUS_REQUESTS' | 'RATE_LIMIT_AUTH_FAILURES' | 'RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS'>): RateLimitSettings {
+  return {
+    enabled: config.RATE_LIMIT_ENABLED === 'true',
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    requestsPerToken: config.RATE_LIMIT_REQUESTS,
+    anonymousRequests: config.RATE_LIMIT_ANONYMOUS_REQUESTS,
+    authFailures: config.RATE_LIMIT_AUTH_FAILURES,
+    authFailureWindowSeconds: config.RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS,
+  };
+}
