@@ -20,6 +20,9 @@ import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
 import { getSchema } from './schema';
 import { flattenValidation, type ValidationFailure } from '../common/validation';
+import { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits/query-limits';
+import { queryLimitsPlugin, ValidatedDocumentStore } from './limits/query-limits.plugin';
+import { isTokenLimitError, isUncodedClientError, variableErrorMessage } from './client-errors';
 
 export interface HttpAppOptions {
   orm: MikroORM;
@@ -30,6 +33,10 @@ export interface HttpAppOptions {
   port: number;
   /** How long a stop waits for requests in flight before closing their connections. */
   shutdownGraceMs?: number;
+  /** Cost, depth, alias, root-field and token limits per caller (DEFAULT_QUERY_LIMITS if unset). */
+  queryLimits?: QueryLimits;
+  /** NODE_ENV=production: no field suggestions in errors, no introspection for anonymous callers. */
+  production?: boolean;
   /** Per-caller limits shared through the database; on by default. */
   rateLimits?: RateLimitSettings;
   /** Who may read GET /metrics besides staff: default, loopback clients only. */
@@ -61,9 +68,13 @@ const CLIENT_CODES = new Set([
 /**
  * Client faults keep their message; everything else becomes "Internal server error" with
  * no stack, SQL or path leaking. Validation errors from type-graphql become BAD_USER_INPUT
- * with the offending properties.
+ * with the offending properties. A refused query keeps its measured and allowed values.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { production?: boolean; maxTokens?: number } = {},
+): GraphQLFormattedError {
   const code = formatted.extensions?.code as string | undefined;
   const validation = formatted.extensions?.validationErrors ?? (error as { originalError?: { extensions?: { validationErrors?: unknown } } })?.originalError?.extensions?.validationErrors;
   if (Array.isArray(validation)) {
@@ -76,6 +87,23 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   if (code === 'UNAUTHORIZED') return { ...formatted, extensions: { code: 'FORBIDDEN' } };
+  if (code && (LIMIT_CODES as readonly string[]).includes(code)) {
+    const { http: _http, ...extensions } = formatted.extensions ?? {};
+    return { message: formatted.message, extensions };
+  }
+  if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
+    return {
+      message: `This document has more than ${options.maxTokens} tokens (names, punctuation, values), the most allowed: send a smaller query.`,
+      extensions: { code: 'TOO_MANY_TOKENS', maximumTokens: options.maxTokens },
+    };
+  }
+  if (code === 'BAD_USER_INPUT') {
+    const message = variableErrorMessage(error, { suggestions: !options.production });
+    if (message) return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  if (isUncodedClientError(error)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
+  }
   if (code && CLIENT_CODES.has(code)) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
@@ -90,7 +118,8 @@ function errorLogging(): ApolloServerPlugin<AppContext> {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const code = error.extensions?.code as string | undefined;
-            if (code && (CLIENT_CODES.has(code) || code === 'UNAUTHORIZED')) continue;
+            if (code && (CLIENT_CODES.has(code) || code === 'UNAUTHORIZED' || (LIMIT_CODES as readonly string[]).includes(code))) continue;
+            if (isUncodedClientError(error)) continue;
             contextValue?.log?.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error in a GraphQL request');
           }
         },
@@ -107,15 +136,24 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const limits = createRateLimits(orm, options.rateLimits ?? DEFAULT_RATE_LIMITS, logger);
   const server = http.createServer(app);
 
+  const schema = await getSchema();
+  const queryLimits = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
+  const production = options.production ?? false;
   const apollo = new ApolloServer<AppContext>({
-    schema: await getSchema(),
+    schema,
+    // Signed-in callers only in production: queryLimitsPlugin refuses anonymous introspection.
     introspection: true,
+    // No "Did you mean …" in production: it reveals the schema field by field.
+    hideSchemaDetailsFromClientErrors: production,
+    parseOptions: { maxTokens: queryLimits.tokens },
+    documentStore: new ValidatedDocumentStore(),
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: drain, then close the database, in that order.
     stopOnTerminationSignals: false,
-    formatError,
+    formatError: (formatted, error) => formatError(formatted, error, { production, maxTokens: queryLimits.tokens }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin({ schema, limits: queryLimits, anonymousIntrospection: !production }),
       errorLogging(),
       metricsPlugin(),
     ],

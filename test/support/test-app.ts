@@ -7,6 +7,7 @@ import pg from 'pg';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { startHttpApp, type HttpApp } from '../../server/app/http';
+import type { QueryLimits } from '../../server/app/limits/query-limits';
 import { createLogger } from '../../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../../server/app/runtime';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
@@ -22,6 +23,10 @@ export interface TestAppOptions {
   onQuery?: (sql: string) => void;
   /** Another PostgreSQL server (its maintenance database URL) instead of the suite's embedded one. */
   adminUrl?: string;
+  /** Passed to the HTTP app: as with NODE_ENV=production (no suggestions, no anonymous introspection). */
+  production?: boolean;
+  /** Passed to the HTTP app: query limits other than the defaults. */
+  queryLimits?: QueryLimits;
 }
 
 export interface TestApp {
@@ -84,6 +89,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     calendar: new SupportCalendar(),
     host: '127.0.0.1',
     port: 0,
+    production: options.production,
+    queryLimits: options.queryLimits,
   });
   const endpoint = `${http.url}/graphql`;
   const sdk = (token?: string | null) =>

@@ -1,0 +1,95 @@
+import type { ApolloServerPlugin, DocumentStore, GraphQLRequestContext } from '@apollo/server';
+import { InMemoryLRUCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Viewer } from '../../modules/viewer/viewer';
+import type { AppContext } from '../context';
+import { checkQueryLimits, type CallerTier, type QueryLimits } from './query-limits';
+
+export function callerTier(viewer: Viewer): CallerTier {
+  if (viewer.kind === 'staff') return 'staff';
+  return viewer.kind === 'customer' ? 'merchant' : 'anonymous';
+}
+
+export interface QueryLimitsPluginOptions {
+  schema: GraphQLSchema;
+  limits: QueryLimits;
+  /** Let anonymous callers introspect the schema (off in production). */
+  anonymousIntrospection: boolean;
+}
+
+/** Documents put in place of a refused one so that graphql-js has nothing to validate. */
+const standIns = new WeakSet<DocumentNode>();
+
+/**
+ * Apollo's cache of validated documents, except the stand-ins of refused documents: those must
+ * be checked again on every request (another caller may have higher limits).
+ */
+export class ValidatedDocumentStore implements DocumentStore {
+  private readonly cache = new InMemoryLRUCache<DocumentNode>();
+
+  get(key: string) {
+    return this.cache.get(key);
+  }
+
+  async set(key: string, document: DocumentNode, options?: KeyValueCacheSetOptions) {
+    if (!standIns.has(document)) await this.cache.set(key, document, options);
+  }
+
+  delete(key: string) {
+    return this.cache.delete(key);
+  }
+}
+
+/**
+ * Refuses an operation over its caller's limits before anything runs.
+ *
+ * Apollo parses (with the token limit), validates with graphql-js's rules, caches the validated
+ * document by the query's hash, then calls `didResolveOperation`, the first hook whose errors
+ * end the request as a client error (a throw in an earlier hook is a 500). Two of graphql-js's
+ * rules take time that grows with the square of repeated fields, so the limits are measured in
+ * `validationDidStart`: a refused document is swapped for a one-field stand-in, which validates
+ * at once and is never cached, and the refusal is thrown from `didResolveOperation`. A cached
+ * document skips parsing and validation and may have been accepted for a caller with higher
+ * limits: `didResolveOperation` measures it again, with this request's variables.
+ */
+export function queryLimitsPlugin({ schema, limits, anonymousIntrospection }: QueryLimitsPluginOptions): ApolloServerPlugin<AppContext> {
+  const check = (rc: GraphQLRequestContext<AppContext>, document: DocumentNode): GraphQLError | null => {
+    const tier = callerTier(rc.contextValue.viewer);
+    const { error } = checkQueryLimits({ schema, document, operationName: rc.request.operationName, variables: rc.request.variables, tier, limits });
+    if (error) return error;
+    if (tier === 'anonymous' && !anonymousIntrospection && asksForIntrospection(schema, document)) {
+      return new GraphQLError('Introspection is available to signed-in callers only: send "Authorization: Bearer <token>".', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+    return null;
+  };
+  return {
+    async requestDidStart() {
+      let checked: DocumentNode | null = null;
+      let refusal: GraphQLError | null = null;
+      return {
+        async validationDidStart(rc) {
+          refusal = check(rc, rc.document);
+          checked = rc.document;
+          if (refusal) {
+            const standIn = parse('{ __typename }');
+            standIns.add(standIn);
+            (rc as { document: DocumentNode }).document = standIn;
+          }
+        },
+        async didResolveOperation(rc) {
+          if (refusal) throw refusal;
+          if (checked !== rc.document) {
+            const error = check(rc, rc.document);
+            if (error) throw error;
+          }
+        },
+      };
+    },
+  };
+}
+
+function asksForIntrospection(schema: GraphQLSchema, document: DocumentNode): boolean {
+  return validate(schema, document, [NoSchemaIntrospectionCustomRule]).length > 0;
+}
