@@ -148,7 +148,7 @@ export function metricsRoute(options: {
       const rows = await orm.em
         .getConnection()
         .execute<Array<{ name: string; depth: number }>>(
-          `select name, count(*)::int as depth from pgboss.job where state in ('created', 'retry') group by name`,
+          `select q.name, count(j.id)::int as depth from pgboss.queue q left join pgboss.job j on j.name = q.name and j.state in ('created', 'retry') group by q.name`,
         )
         .catch(() => []); // no queue schema yet (the job runner has not started on this database)
       for (const row of rows) this.set({ queue: row.name }, row.depth);
