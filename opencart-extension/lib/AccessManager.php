@@ -88,21 +88,7 @@ class AccessManager {
 		}
 
 		foreach ($this->all() as $row) {
-			// Only the user this module created for the ticket (even if someone enabled or renamed it).
-			$this->db->query("DELETE FROM `" . $this->prefix . "user` WHERE " . $this->userMatch($row));
-			$deleted = (int)$this->db->countAffected();
-			$result['deleted'] += $deleted;
-
-			// The merchant deleted the user already and the ID may now be someone else's: their logins stay.
-			if (!$deleted) {
-				continue;
-			}
-
-			foreach (self::USER_TABLES as $table) {
-				if ($this->db->query("SHOW TABLES LIKE '" . $this->db->escape($this->prefix . $table) . "'")->num_rows) {
-					$this->db->query("DELETE FROM `" . $this->prefix . $table . "` WHERE `user_id` = '" . (int)$row['user_id'] . "'");
-				}
-			}
+			$result['deleted'] += $this->deleteUser($row);
 		}
 
 		$group = $this->dedicatedGroupId();
@@ -136,7 +122,7 @@ class AccessManager {
 		$password = self::strongPassword();
 
 		// No `code`: 4.1.0.1 and later dropped that column (OpenCart's own addUser never sets it).
-		$this->db->query("INSERT INTO `" . $this->prefix . "user` SET " . $this->passwordColumns($password) . ", `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `firstname` = '" . self::FIRSTNAME . "', `lastname` = '" . $this->db->escape('(temporary, ticket #' . $ticketNumber . ')') . "', `email` = '', `image` = '', `ip` = '', `status` = '1', `date_added` = NOW()");
+		$this->db->query("INSERT INTO `" . $this->prefix . "user` SET " . $this->passwordColumns($password) . ", `username` = '" . $this->db->escape($username) . "', `user_group_id` = '" . (int)$groupId . "', `firstname` = '" . self::FIRSTNAME . "', `lastname` = '" . $this->db->escape($ticketNumber !== '' ? '(temporary, ticket #' . $ticketNumber . ')' : '(temporary, ticket being filed)') . "', `email` = '', `image` = '', `ip` = '', `status` = '1', `date_added` = NOW()");
 
 		$userId = (int)$this->db->getLastId();
 		// Read back rather than taken from PHP's clock: it must equal what the user row holds, which
@@ -149,12 +135,57 @@ class AccessManager {
 		return array('access_id' => (int)$this->db->getLastId(), 'user_id' => $userId, 'username' => $username, 'password' => $password, 'user_group_id' => (int)$groupId);
 	}
 
-	/** "ocsupport_42_1a2b" for ticket OC-000042: recognisable, unique, within OpenCart's 20 characters. */
-	public static function username($ticketNumber) {
+	/**
+	 * Records which ticket a temporary user created before filing belongs to, and names the ticket
+	 * in the user's last name (the username, which support logs in with, stays as sent).
+	 */
+	public function assign($accessId, $ticketId, $ticketNumber) {
+		$rows = $this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `access_id` = '" . (int)$accessId . "'")->rows;
+
+		foreach ($rows as $row) {
+			$this->db->query("UPDATE `" . $this->table() . "` SET `ticket_id` = '" . $this->db->escape($ticketId) . "', `ticket_number` = '" . $this->db->escape($ticketNumber) . "' WHERE `access_id` = '" . (int)$accessId . "'");
+			$this->db->query("UPDATE `" . $this->prefix . "user` SET `lastname` = '" . $this->db->escape($ticketNumber !== '' ? '(temporary, ticket #' . $ticketNumber . ')' : '(temporary, ticket being filed)') . "' WHERE " . $this->userMatch($row));
+		}
+	}
+
+	/**
+	 * Deletes a temporary user support never received (filing or handing over the access failed),
+	 * with its logins on 4.x and its row: nothing of it is left to disable or to confirm.
+	 */
+	public function deleteUnused($accessId) {
+		$rows = $this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `access_id` = '" . (int)$accessId . "'")->rows;
+
+		foreach ($rows as $row) {
+			$this->deleteUser($row);
+			$this->db->query("DELETE FROM `" . $this->table() . "` WHERE `access_id` = '" . (int)$accessId . "'");
+		}
+	}
+
+	/**
+	 * Temporary users created for a ticket that was never filed: the request that made them ended
+	 * before it could delete them (PHP stopped mid-way). Older than $minutes, so not one being filed now.
+	 */
+	public function abandoned($minutes = 10, $now = null) {
+		$limit = ($now === null ? time() : (int)$now) - $minutes * 60;
+		$rows = array();
+
+		foreach ($this->db->query("SELECT * FROM `" . $this->table() . "` WHERE `ticket_id` = ''")->rows as $row) {
+			$created = strtotime((string)$row['created_at']);
+
+			if ($created === false || $created < $limit) {
+				$rows[] = $row;
+			}
+		}
+
+		return $rows;
+	}
+
+	/** "ocsupport_1a2b3c": recognisable, unique, within OpenCart's 20 characters; with a ticket number, "ocsupport_42_1a2b". */
+	public static function username($ticketNumber = '') {
 		$digits = ltrim(preg_replace('/\D/', '', (string)$ticketNumber), '0');
 		$tag = $digits !== '' ? $digits : strtolower(preg_replace('/[^0-9A-Za-z]/', '', (string)$ticketNumber));
 
-		return 'ocsupport_' . ($tag !== '' ? substr($tag, -5) . '_' : '') . bin2hex(random_bytes(2));
+		return 'ocsupport_' . ($tag !== '' ? substr($tag, -5) . '_' . bin2hex(random_bytes(2)) : bin2hex(random_bytes(3)));
 	}
 
 	/** 20 characters from four classes, drawn with random_int(). */
@@ -299,6 +330,10 @@ class AccessManager {
 	public function sweep($api, $deadline = null) {
 		$result = array('disabled' => array(), 'expired' => array(), 'confirmed' => array(), 'errors' => array());
 
+		foreach ($this->abandoned() as $row) {
+			$this->deleteUnused($row['access_id']);
+		}
+
 		foreach ($this->expired() as $row) {
 			$this->disableRow($row);
 			$ticketId = (string)$row['ticket_id'];
@@ -316,7 +351,10 @@ class AccessManager {
 		$tickets = array();
 
 		foreach ($this->active() as $row) {
-			$tickets[(string)$row['ticket_id']] = true;
+			// '' is a ticket being filed right now.
+			if ((string)$row['ticket_id'] !== '') {
+				$tickets[(string)$row['ticket_id']] = true;
+			}
 		}
 
 		foreach (array_keys($tickets) as $ticketId) {
@@ -405,7 +443,8 @@ class AccessManager {
 		$payload = isset($response['data']['ticketAccessDisabledConfirm']) ? $response['data']['ticketAccessDisabledConfirm'] : null;
 
 		if (!is_array($payload)) {
-			$errors[] = isset($response['errors'][0]['message']) ? (string)$response['errors'][0]['message'] : 'The support desk did not confirm.';
+			$plain = (new ApiMessages())->graphqlErrors($response);
+			$errors[] = $plain ? $plain[0]['message'] : 'The support desk did not confirm.';
 
 			return 'failed';
 		}
@@ -465,6 +504,30 @@ class AccessManager {
 
 	private static function late($deadline) {
 		return $deadline !== null && microtime(true) >= $deadline;
+	}
+
+	/**
+	 * Deletes the user this module created for a row (even if someone enabled or renamed it), with its
+	 * rows in OpenCart 4.x's login tables.
+	 *
+	 * @return int 1 if deleted, 0 if no such user was left
+	 */
+	private function deleteUser(array $row) {
+		$this->db->query("DELETE FROM `" . $this->prefix . "user` WHERE " . $this->userMatch($row));
+		$deleted = (int)$this->db->countAffected();
+
+		// The merchant deleted the user already and the ID may now be someone else's: their logins stay.
+		if (!$deleted) {
+			return 0;
+		}
+
+		foreach (self::USER_TABLES as $table) {
+			if ($this->db->query("SHOW TABLES LIKE '" . $this->db->escape($this->prefix . $table) . "'")->num_rows) {
+				$this->db->query("DELETE FROM `" . $this->prefix . $table . "` WHERE `user_id` = '" . (int)$row['user_id'] . "'");
+			}
+		}
+
+		return 1;
 	}
 
 	/**

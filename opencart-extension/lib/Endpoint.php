@@ -15,6 +15,9 @@ class Endpoint {
 	/** Operations the server runs itself, with data the browser must not choose (environment, credentials). */
 	const SERVER_ONLY = array('TicketCreate', 'TicketAccessProvide', 'TicketAccessDisabledConfirm', 'TicketState');
 
+	/** Browser operations whose answer shows tickets with their status: finished ones are cleaned up before they are shown. */
+	const SHOWS_TICKETS = array('TicketList', 'TicketDetail');
+
 	/** Seconds between two automatic checks for resolved tickets on admin page loads. */
 	const SWEEP_INTERVAL = 60;
 
@@ -37,6 +40,8 @@ class Endpoint {
 	private $operations;
 	/** @var AccessManager|null */
 	private $accessManager;
+	/** @var ApiMessages the API's errors in plain words, and the secrets no answer may contain */
+	private $messages;
 
 	/**
 	 * @param array $deps
@@ -73,6 +78,7 @@ class Endpoint {
 		);
 		$this->settings = $this->deps['settings'];
 		$this->operations = $this->deps['operations'];
+		$this->messages = new ApiMessages();
 	}
 
 	/**
@@ -105,15 +111,19 @@ class Endpoint {
 		}
 
 		try {
-			return $this->$method($input);
+			$result = $this->$method($input);
 		} catch (ApiException $e) {
-			return self::failure($e->kind === 'NOT_CONFIGURED' ? 409 : 502, $e->kind, $e->getMessage());
+			$result = self::failure($e->kind === 'NOT_CONFIGURED' ? 409 : 502, $e->kind, $e->getMessage());
 		} catch (\Throwable $e) {
 			// OpenCart's DB drivers throw plain exceptions: answered as JSON, or OpenCart shows an HTML error page.
 			$this->logError($action, $e);
-
-			return self::failure(500, 'INTERNAL', self::INTERNAL_MESSAGE);
+			$result = self::failure(500, 'INTERNAL', self::INTERNAL_MESSAGE);
 		}
+
+		// A password typed into the form, or the one generated for a temporary user, never comes back.
+		$result['body'] = $this->messages->clean($result['body']);
+
+		return $result;
 	}
 
 	/**
@@ -232,7 +242,8 @@ class Endpoint {
 		$response = $api->execute('Viewer');
 
 		if (empty($response['data']['viewer'])) {
-			$message = isset($response['errors'][0]['message']) ? (string)$response['errors'][0]['message'] : 'The API answered, but did not recognise your merchant API key.';
+			$errors = $this->messages->graphqlErrors($response);
+			$message = $errors ? $errors[0]['message'] : 'The API answered, but did not recognise your merchant API key.';
 
 			return self::failure(401, 'UNAUTHENTICATED', $message);
 		}
@@ -257,22 +268,95 @@ class Endpoint {
 		}
 
 		$response = $this->api()->execute($name, $variables);
+		$data = isset($response['data']) ? $response['data'] : null;
+		$body = array('data' => $data, 'errors' => $this->messages->graphqlErrors($response));
 
-		return self::success(array('data' => isset($response['data']) ? $response['data'] : null, 'errors' => self::errors($response)));
+		if (in_array($name, self::SHOWS_TICKETS, true) && is_array($data)) {
+			$body['disabledNow'] = $this->settleShown($data);
+			$body['accesses'] = $this->accesses();
+		}
+
+		return self::success($body);
 	}
 
-	private function createTicket(array $input) {
-		$access = !empty($input['access']) && is_array($input['access']) ? $input['access'] : null;
+	/**
+	 * Disables the temporary users of the finished tickets in an answer the merchant is about to see
+	 * (the list, a ticket page), and tells the API: the page never shows a resolved ticket beside an
+	 * active temporary user, and the user goes the moment the module learns of the resolution.
+	 *
+	 * @return array list of array(ticketNumber, username): the users disabled now
+	 */
+	private function settleShown(array $data) {
+		$nodes = array();
 
-		// Refused before anything is filed: the merchant chooses another kind of access first.
-		if ($access !== null && !empty($access['createTemporaryAdmin']) && $this->loginSecurityMessage() !== null) {
+		if (isset($data['node']) && is_array($data['node'])) {
+			$nodes[] = $data['node'];
+		}
+
+		if (isset($data['tickets']['edges']) && is_array($data['tickets']['edges'])) {
+			foreach ($data['tickets']['edges'] as $edge) {
+				if (isset($edge['node']) && is_array($edge['node'])) {
+					$nodes[] = $edge['node'];
+				}
+			}
+		}
+
+		$manager = $this->access();
+		$disabled = array();
+
+		if (!$manager->active()) {
+			return $disabled;
+		}
+
+		foreach ($nodes as $node) {
+			if (!isset($node['id'], $node['status']) || !in_array($node['status'], AccessManager::FINISHED, true)) {
+				continue;
+			}
+
+			$ticketId = (string)$node['id'];
+			$rows = $manager->activeFor($ticketId);
+
+			if (!$rows) {
+				continue;
+			}
+
+			$manager->disable($ticketId);
+			// Best effort: a confirmation that fails now is sent again by the next clean-up.
+			$errors = array();
+			$manager->tell($this->api(), $ticketId, $errors);
+
+			foreach ($rows as $row) {
+				$disabled[] = array('ticketNumber' => (string)$row['ticket_number'], 'username' => (string)$row['username']);
+			}
+		}
+
+		return $disabled;
+	}
+
+	/**
+	 * Files a ticket with its store access in one request: the API stores both or neither, so a
+	 * refused access leaves no ticket and uses no allowance. The form is checked before anything is
+	 * created, and a temporary user made for the ticket is deleted again when the ticket is not filed.
+	 */
+	private function createTicket(array $input) {
+		$access = isset($input['access']) && is_array($input['access']) ? $input['access'] : array();
+		$problems = array_merge(self::ticketProblems($input), self::accessProblems($access, array('access')));
+
+		if ($problems) {
+			return self::success(array('data' => null, 'errors' => $problems));
+		}
+
+		$temporary = !empty($access['createTemporaryAdmin']);
+
+		// Refused before anything is filed: the merchant chooses their own login first.
+		if ($temporary && $this->loginSecurityMessage() !== null) {
 			return self::failure(409, 'LOGIN_SECURITY', $this->loginSecurityMessage());
 		}
 
 		$ticketInput = array(
-			'subject' => isset($input['subject']) ? (string)$input['subject'] : '',
-			'description' => isset($input['description']) ? (string)$input['description'] : '',
-			'category' => isset($input['category']) ? (string)$input['category'] : '',
+			'subject' => trim((string)$input['subject']),
+			'description' => (string)$input['description'],
+			'category' => (string)$input['category'],
 			'environment' => $this->detector()->detect(!empty($input['includeErrorLog'])),
 		);
 
@@ -280,58 +364,79 @@ class Endpoint {
 			$ticketInput['idempotencyKey'] = (string)$input['idempotencyKey'];
 		}
 
-		$response = $this->api()->execute('TicketCreate', array('input' => $ticketInput));
+		$created = $temporary ? $this->access()->createTemporaryAdmin('', '', self::group($access)) : null;
+		$ticketInput['access'] = $this->accessInput($access, $created);
+
+		try {
+			$response = $this->api()->execute('TicketCreate', array('input' => $ticketInput));
+		} catch (\Throwable $e) {
+			// Whether or not the API stored it, nobody will log in with a user that is gone.
+			$this->deleteCreated($created);
+
+			throw $e;
+		}
+
 		$payload = isset($response['data']['ticketCreate']) ? $response['data']['ticketCreate'] : null;
 
 		if (!is_array($payload) || !empty($payload['userErrors']) || empty($payload['ticket'])) {
-			return self::success(array('data' => isset($response['data']) ? $response['data'] : null, 'errors' => self::errors($response)));
+			$this->deleteCreated($created);
+			$errors = $this->messages->graphqlErrors($response);
+
+			if (is_array($payload) && !empty($payload['userErrors'])) {
+				$errors = array_merge($errors, $this->messages->userErrors($payload['userErrors']));
+			}
+
+			if (!$errors) {
+				$errors[] = array('message' => 'The support desk did not file the ticket. Please try again in a few minutes.', 'code' => null);
+			}
+
+			return self::success(array('data' => null, 'errors' => $errors));
 		}
 
-		$body = array('data' => $response['data'], 'errors' => array());
+		$ticket = $payload['ticket'];
+		$replayed = false;
 
-		if ($access !== null) {
+		foreach (isset($payload['notices']) && is_array($payload['notices']) ? $payload['notices'] : array() as $notice) {
+			$replayed = $replayed || (isset($notice['code']) && $notice['code'] === 'IDEMPOTENT_REPLAY');
+		}
+
+		$body = array('data' => $response['data'], 'errors' => array(), 'access' => array('ok' => true, 'accepted' => true, 'replayed' => $replayed, 'errors' => array(), 'temporaryUser' => null));
+
+		if ($created !== null) {
 			try {
-				$body['access'] = $this->accessForNewTicket($payload['ticket'], $access);
-			} catch (ApiException $e) {
-				// The ticket is filed: say that the access did not reach support, not that the ticket failed.
-				$failed = self::failure(502, $e->kind, $e->getMessage());
-				$body['access'] = $failed['body'];
+				$body['access']['temporaryUser'] = $this->keepCreated($created, $ticket, $replayed);
 			} catch (\Throwable $e) {
-				// Likewise when the store fails to record the access: a reload must not file the ticket again.
+				// The ticket is filed: a reload must not file it again, so this is not reported as a failure to file.
 				$this->logError('ticket.create', $e);
-				$failed = self::failure(500, 'INTERNAL', 'Your store could not record the access for support. The details are in OpenCart\'s error log (System > Maintenance > Error Logs).');
-				$body['access'] = $failed['body'];
+				$body['access']['temporaryUser'] = array('username' => $created['username']);
+				$body['access']['storeError'] = 'Your store could not note which ticket the temporary admin user belongs to. The details are in OpenCart\'s error log (System > Maintenance > Error Logs).';
 			}
 		}
 
 		return self::success($body);
 	}
 
-	/** The access given with a new ticket: the body of access.provide, or of a replayed submission. */
-	private function accessForNewTicket(array $ticket, array $access) {
+	/**
+	 * The temporary user made for a filed ticket: recorded for it, or, when the form had been sent
+	 * before (the API kept the first submission's access), deleted in favour of the first one.
+	 */
+	private function keepCreated(array $created, array $ticket, $replayed) {
 		$ticketId = (string)$ticket['id'];
-		$existing = $this->access()->activeFor($ticketId);
+		$manager = $this->access();
 
-		if (!empty($access['createTemporaryAdmin']) && $existing) {
-			// A replayed submission (same idempotency key): the first one already gave support a
-			// temporary user, which stays the only one.
-			return array(
-				'ok' => true,
-				'accepted' => true,
-				'replayed' => true,
-				'data' => null,
-				'errors' => array(),
-				'temporaryUser' => array('username' => (string)$existing[count($existing) - 1]['username']),
-			);
+		if ($replayed) {
+			$manager->deleteUnused($created['access_id']);
+			$existing = $manager->activeFor($ticketId);
+
+			return $existing ? array('username' => (string)$existing[count($existing) - 1]['username']) : null;
 		}
 
-		$access['ticketId'] = $ticketId;
-		$access['ticketNumber'] = isset($ticket['number']) ? (string)$ticket['number'] : '';
-		$provided = $this->provideAccess($access);
+		$manager->assign($created['access_id'], $ticketId, isset($ticket['number']) ? (string)$ticket['number'] : '');
 
-		return $provided['body'];
+		return array('username' => $created['username']);
 	}
 
+	/** Provides or replaces the access of a filed ticket (the ticket page). */
 	private function provideAccess(array $input) {
 		$ticketId = isset($input['ticketId']) ? (string)$input['ticketId'] : '';
 
@@ -339,43 +444,31 @@ class Endpoint {
 			return self::failure(422, 'INVALID', 'Which ticket is the access for?');
 		}
 
-		if (!empty($input['createTemporaryAdmin']) && $this->loginSecurityMessage() !== null) {
+		$problems = self::accessProblems($input, array());
+
+		if ($problems) {
+			return self::success(array('accepted' => false, 'data' => null, 'errors' => $problems, 'temporaryUser' => null));
+		}
+
+		$temporary = !empty($input['createTemporaryAdmin']);
+
+		if ($temporary && $this->loginSecurityMessage() !== null) {
 			return self::failure(409, 'LOGIN_SECURITY', $this->loginSecurityMessage());
 		}
 
-		$accessInput = array('ticketId' => $ticketId);
 		$created = null;
 		$manager = $this->access();
 		// Temporary users this ticket already has: the new access replaces them at the API.
 		$previous = $manager->activeFor($ticketId);
 
-		if (!empty($input['createTemporaryAdmin'])) {
+		if ($temporary) {
 			// Never two enabled temporary users for one ticket: the earlier one goes first.
 			$manager->disable($ticketId);
-			$group = isset($input['userGroup']) && $input['userGroup'] === 'admin' ? 'admin' : 'dedicated';
-			$created = $manager->createTemporaryAdmin($ticketId, isset($input['ticketNumber']) ? (string)$input['ticketNumber'] : '', $group);
-			$accessInput['storeAdmin'] = array('url' => (string)$this->deps['adminUrl'], 'username' => $created['username'], 'password' => $created['password']);
-		} elseif (!empty($input['storeAdmin']['username'])) {
-			$accessInput['storeAdmin'] = self::pick($input['storeAdmin'], array('url', 'username', 'password'));
-
-			if (empty($accessInput['storeAdmin']['url'])) {
-				$accessInput['storeAdmin']['url'] = (string)$this->deps['adminUrl'];
-			}
+			$created = $manager->createTemporaryAdmin($ticketId, isset($input['ticketNumber']) ? (string)$input['ticketNumber'] : '', self::group($input));
 		}
 
-		if (!empty($input['fileAccess']['host'])) {
-			$file = self::pick($input['fileAccess'], array('protocol', 'host', 'port', 'username', 'password', 'privateKey', 'rootPath'));
-
-			if (isset($file['port'])) {
-				$file['port'] = (int)$file['port'];
-			}
-
-			$accessInput['fileAccess'] = $file;
-		}
-
-		if (count($accessInput) === 1) {
-			return self::failure(422, 'INVALID', 'Give store admin access, FTP access, or both.');
-		}
+		$accessInput = $this->accessInput($input, $created);
+		$accessInput['ticketId'] = $ticketId;
 
 		try {
 			$response = $this->api()->execute('TicketAccessProvide', array('input' => $accessInput));
@@ -383,9 +476,9 @@ class Endpoint {
 			if ($created !== null && $e instanceof ApiException && in_array($e->kind, array('TIMEOUT', 'UNREACHABLE'), true)) {
 				// The API may have stored it before the answer was lost: disabled, but still to be
 				// confirmed by name, which the API refuses if it never stored this user.
-				$this->access()->disableOnly($created['access_id']);
+				$manager->disableOnly($created['access_id']);
 			} else {
-				$this->revoke($created);
+				$this->deleteCreated($created);
 			}
 
 			throw $e;
@@ -393,7 +486,7 @@ class Endpoint {
 
 		$payload = isset($response['data']['ticketAccessProvide']) ? $response['data']['ticketAccessProvide'] : null;
 		$accepted = is_array($payload) && empty($payload['userErrors']) && empty($response['errors']);
-		$errors = self::errors($response);
+		$errors = $this->messages->graphqlErrors($response);
 
 		if ($accepted) {
 			// The API replaced the ticket's access: it no longer holds the earlier temporary users'
@@ -406,13 +499,11 @@ class Endpoint {
 			// destroy the access it was just given.
 			$manager->settleEarlier($ticketId, $created !== null ? $created['access_id'] : null);
 		} else {
-			// Support never got the password: do not leave an enabled admin user behind.
-			$this->revoke($created);
+			// Support never got the password: the user goes at once.
+			$this->deleteCreated($created);
 
 			if (is_array($payload) && !empty($payload['userErrors'])) {
-				foreach ($payload['userErrors'] as $error) {
-					$errors[] = array('message' => (string)$error['message'], 'code' => isset($error['code']) ? (string)$error['code'] : null);
-				}
+				$errors = array_merge($errors, $this->messages->userErrors($payload['userErrors']));
 			}
 
 			if (!$errors) {
@@ -426,6 +517,99 @@ class Endpoint {
 			'errors' => $errors,
 			'temporaryUser' => $created !== null && $accepted ? array('username' => $created['username']) : null,
 		));
+	}
+
+	/**
+	 * The TicketAccessInput for the API: the temporary user just created or the admin login typed in,
+	 * and the FTP/SFTP access. Its secrets are remembered so that no answer repeats them.
+	 */
+	private function accessInput(array $access, $created) {
+		if ($created !== null) {
+			$storeAdmin = array('url' => (string)$this->deps['adminUrl'], 'username' => $created['username'], 'password' => $created['password']);
+		} else {
+			$storeAdmin = array('url' => (string)$this->deps['adminUrl'], 'username' => trim((string)$access['storeAdmin']['username']), 'password' => (string)$access['storeAdmin']['password']);
+		}
+
+		$file = self::pick($access['fileAccess'], array('protocol', 'host', 'port', 'username', 'password', 'privateKey', 'rootPath'));
+
+		if (isset($file['port'])) {
+			$file['port'] = (int)$file['port'];
+		}
+
+		$input = array('storeAdmin' => $storeAdmin, 'fileAccess' => $file);
+		$this->messages->hideAccess($input);
+
+		return $input;
+	}
+
+	/** "admin" (the Administrator group) or "dedicated" (a group of its own). */
+	private static function group(array $access) {
+		return isset($access['userGroup']) && $access['userGroup'] === 'admin' ? 'admin' : 'dedicated';
+	}
+
+	/** What the ticket form lacks, checked before anything is created. */
+	private static function ticketProblems(array $input) {
+		$problems = array();
+		$labels = array('category' => 'Category', 'subject' => 'Subject', 'description' => 'Description');
+
+		foreach ($labels as $key => $label) {
+			if (!isset($input[$key]) || trim((string)$input[$key]) === '') {
+				$problems[] = array('message' => $label . ': please fill this in.', 'code' => 'INVALID', 'field' => array($key));
+			}
+		}
+
+		return $problems;
+	}
+
+	/**
+	 * What the access part of a form lacks. The support policy asks for working store-admin AND FTP
+	 * access: a temporary admin user or an admin login, plus FTP, FTPS or SFTP.
+	 *
+	 * @param array $base the field path the access sits under, for the UI
+	 */
+	private static function accessProblems(array $access, array $base) {
+		$problems = array();
+		$add = function (array $field, $message) use (&$problems, $base) {
+			$problems[] = array('message' => $message, 'code' => 'INVALID', 'field' => array_merge($base, $field));
+		};
+		$text = function ($array, $key) {
+			return is_array($array) && isset($array[$key]) && is_scalar($array[$key]) ? trim((string)$array[$key]) : '';
+		};
+
+		if (empty($access['createTemporaryAdmin'])) {
+			$admin = isset($access['storeAdmin']) ? $access['storeAdmin'] : null;
+
+			if ($text($admin, 'username') === '' || $text($admin, 'password') === '') {
+				$add(array('storeAdmin'), 'Store admin access: choose a temporary admin user, or enter your own admin username and password.');
+			}
+		}
+
+		$file = isset($access['fileAccess']) && is_array($access['fileAccess']) ? $access['fileAccess'] : array();
+		$protocol = $text($file, 'protocol');
+
+		if (!in_array($protocol, array('FTP', 'FTPS', 'SFTP'), true)) {
+			$add(array('fileAccess', 'protocol'), ApiMessages::ACCESS_FIELDS['fileAccess.protocol']);
+		}
+
+		if ($text($file, 'host') === '') {
+			$add(array('fileAccess', 'host'), ApiMessages::ACCESS_FIELDS['fileAccess.host']);
+		}
+
+		$port = $text($file, 'port');
+
+		if ($port !== '' && (!ctype_digit($port) || (int)$port < 1 || (int)$port > 65535)) {
+			$add(array('fileAccess', 'port'), ApiMessages::ACCESS_FIELDS['fileAccess.port']);
+		}
+
+		if ($text($file, 'username') === '') {
+			$add(array('fileAccess', 'username'), ApiMessages::ACCESS_FIELDS['fileAccess.username']);
+		}
+
+		if ($text($file, 'password') === '' && !($protocol === 'SFTP' && $text($file, 'privateKey') !== '')) {
+			$add(array('fileAccess', 'password'), ApiMessages::ACCESS_FIELDS['fileAccess.password']);
+		}
+
+		return $problems;
 	}
 
 	private function disableAccess(array $input) {
@@ -493,10 +677,10 @@ class Endpoint {
 		}
 	}
 
-	/** Disables a temporary user support never received. */
-	private function revoke($created) {
+	/** Deletes a temporary user support never received. */
+	private function deleteCreated($created) {
 		if ($created !== null) {
-			$this->access()->revoke($created['access_id']);
+			$this->access()->deleteUnused($created['access_id']);
 		}
 	}
 
@@ -515,6 +699,11 @@ class Endpoint {
 		$rows = array();
 
 		foreach ($this->access()->all() as $row) {
+			// A ticket being filed right now: not a ticket's user yet.
+			if ((string)$row['ticket_id'] === '') {
+				continue;
+			}
+
 			$rows[] = array(
 				'ticketId' => (string)$row['ticket_id'],
 				'ticketNumber' => (string)$row['ticket_number'],
@@ -574,21 +763,6 @@ class Endpoint {
 
 	private function detector() {
 		return new Detector($this->deps['version'], $this->deps['db'], $this->deps['prefix'], $this->deps['detector']);
-	}
-
-	private static function errors(array $response) {
-		$errors = array();
-
-		if (!empty($response['errors']) && is_array($response['errors'])) {
-			foreach ($response['errors'] as $error) {
-				$errors[] = array(
-					'message' => isset($error['message']) ? (string)$error['message'] : 'Unknown error',
-					'code' => isset($error['extensions']['code']) ? (string)$error['extensions']['code'] : null,
-				);
-			}
-		}
-
-		return $errors;
 	}
 
 	private static function pick(array $source, array $keys) {

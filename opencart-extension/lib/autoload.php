@@ -4,6 +4,7 @@ require_once __DIR__ . '/Redactor.php';
 require_once __DIR__ . '/Detector.php';
 require_once __DIR__ . '/Http.php';
 require_once __DIR__ . '/ApiClient.php';
+require_once __DIR__ . '/ApiMessages.php';
 require_once __DIR__ . '/AccessManager.php';
 require_once __DIR__ . '/Endpoint.php';
 require_once __DIR__ . '/operations.php';

@@ -1,9 +1,10 @@
 // The module's UI: renders into the shell page's #oc-support-desk element and talks only to the
 // module's JSON endpoint. Hash routes: #tickets, #new, #ticket/<id>, #settings.
-import type { Bootstrap, Context, Flash } from './context';
+import type { Bootstrap, Context, DisabledNow, Flash } from './context';
 import { ModuleEndpoint } from './endpoint';
 import type { SupportHoursQuery } from './generated/graphql';
 import { html, render } from './html';
+import { viewLink } from './links';
 import { injectStyles } from './styles';
 import { alert, errorMessage } from './views/common';
 import { hoursBadge } from './views/hours';
@@ -35,9 +36,9 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
   render(
     root,
     html`<nav class="ocsd-nav" aria-label="Support desk">
-        <a href="#tickets" data-route="tickets">Tickets</a>
-        <a href="#new" data-route="new">New ticket</a>
-        <a href="#settings" data-route="settings">Settings</a>
+        <a href="${viewLink('#tickets', win.location.href)}" data-route="tickets">Tickets</a>
+        <a href="${viewLink('#new', win.location.href)}" data-route="new">New ticket</a>
+        <a href="${viewLink('#settings', win.location.href)}" data-route="settings">Settings</a>
         <span class="ocsd-hours" id="ocsd-hours"></span>
       </nav>
       <div id="ocsd-main"></div>`,
@@ -45,6 +46,7 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
   const main = root.querySelector<HTMLElement>('#ocsd-main')!;
   const hoursBox = root.querySelector<HTMLElement>('#ocsd-hours')!;
   let pending: Flash[] = [];
+  let disabled: DisabledNow[] = [];
 
   const ctx: Context = {
     endpoint,
@@ -64,6 +66,15 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
     async refreshBootstrap() {
       ctx.boot = await endpoint.call<Bootstrap>('bootstrap');
     },
+    takeDisabled() {
+      const list = disabled;
+      disabled = [];
+      return list;
+    },
+  };
+  endpoint.onAccesses = (update) => {
+    ctx.boot.accesses = update.accesses;
+    disabled.push(...update.disabledNow);
   };
 
   const configured = () => ctx.boot.settings.endpoint !== '' && ctx.boot.settings.hasApiKey;

@@ -25,6 +25,12 @@ export interface TemporaryAccess {
   confirmRefused?: string | null;
 }
 
+/** A temporary user the endpoint disabled while answering, because its ticket is finished. */
+export interface DisabledNow {
+  ticketNumber: string;
+  username: string;
+}
+
 export interface Flash {
   kind: 'success' | 'warning' | 'danger' | 'info';
   message: Html | string;
@@ -40,4 +46,6 @@ export interface Context {
   /** Messages to show once on the next view. */
   takeFlash(): Flash[];
   refreshBootstrap(): Promise<void>;
+  /** Temporary users disabled since the last call (the list or ticket page found their ticket finished). */
+  takeDisabled(): DisabledNow[];
 }

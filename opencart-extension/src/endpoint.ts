@@ -1,5 +1,6 @@
 // The browser's only way to the API: the module's JSON endpoint (user_token in its URL). It runs the
 // module's own operations by name; the API key never reaches the page.
+import type { DisabledNow, TemporaryAccess } from './context';
 
 export class EndpointError extends Error {
   constructor(
@@ -23,7 +24,16 @@ const SESSION_EXPIRED = 'Your admin session has expired. Please reload the page 
 /** OpenCart's login page (3.0 and 4.x), which it shows in place of any admin route without a valid session. */
 const LOGIN_PAGE = /route=common\/login/;
 
+/** What the endpoint adds to the answers that show tickets: the temporary users, after it disabled those of finished tickets. */
+export interface AccessUpdate {
+  accesses: TemporaryAccess[];
+  disabledNow: DisabledNow[];
+}
+
 export class ModuleEndpoint {
+  /** Called with the temporary users whenever an answer carries them. */
+  onAccesses: ((update: AccessUpdate) => void) | null = null;
+
   constructor(
     private readonly url: string,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
@@ -67,7 +77,8 @@ export class ModuleEndpoint {
 
   /** Runs one of the module's operations; GraphQL errors become an EndpointError. */
   async graphql<TData>(operation: string, variables: object = {}): Promise<TData> {
-    const body = await this.call<{ data: TData | null; errors: UserErrorLike[] }>('graphql', { operation, variables });
+    const body = await this.call<{ data: TData | null; errors: UserErrorLike[]; accesses?: TemporaryAccess[]; disabledNow?: DisabledNow[] }>('graphql', { operation, variables });
+    if (body.accesses) this.onAccesses?.({ accesses: body.accesses, disabledNow: body.disabledNow ?? [] });
     if (body.errors?.length) throw new EndpointError(body.errors[0]!.code ?? 'GRAPHQL', body.errors[0]!.message);
     if (body.data === null) throw new EndpointError('GRAPHQL', 'The support desk returned no data.');
     return body.data;

@@ -35,6 +35,11 @@ async function shot(name: string): Promise<void> {
   }
 }
 
+async function remaining(): Promise<number> {
+  const { body } = await app.raw('query { viewer { customer { allowance { remaining } } } }', {}, merchant.token);
+  return body.data!.viewer.customer.allowance.remaining;
+}
+
 async function staffCall(query: string, variables: Record<string, unknown>) {
   const { body } = await app.raw(query, variables, staff.token);
   if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
@@ -84,18 +89,50 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     await page.fill('#ocsd-description', 'Since the update to 3.0.4.0 the checkout page is blank when a guest pays with PayPal. It worked last week.');
     await expect.poll(() => page.locator('[data-testid="english-notice"] .alert').count()).toBe(0);
 
-    await page.fill('[name="ftpHost"]', 'ftp.shop.example.com');
-    await page.fill('[name="ftpUsername"]', 'support');
-    await page.fill('[name="ftpPassword"]', 'ftp-secret-123');
-    await page.locator('[data-testid="environment"]').waitFor();
+    await page.locator('[data-testid="environment-summary"]').getByText('OpenCart 3.0.4.0').waitFor();
+    // The environment is collapsed: Send is not pushed below a long table.
+    expect(await page.locator('[data-testid="environment"]').isVisible()).toBe(false);
+    await page.locator('[data-testid="environment-details"] > summary').click();
     expect(await page.locator('[data-testid="environment"]').textContent()).toContain('3.0.4.0');
     expect(await page.locator('[data-testid="environment-json"]').textContent()).toContain('"platform": "NATIVE"');
-    await shot('new-ticket');
+    await page.locator('[data-testid="environment-details"] > summary').click();
+    expect(await page.locator('[data-testid="access-required"]').textContent()).toContain('FTP or SFTP access');
 
+    const allowanceBefore = await remaining();
+    const filed = async () => (await app.raw('query { tickets(first: 5) { totalCount } }', {}, merchant.token)).body.data!.tickets.totalCount;
+    const temporaryUsers = () => JSON.parse(readFileSync(join(store.state, 'db.json'), 'utf8')).oc_user.filter((u: any) => u.username.startsWith('ocsupport_'));
+
+    // A temporary admin user without FTP access: refused in the form, before anything is created.
+    await page.locator('#ocsd-new button[type="submit"]').click();
+    expect(await page.locator('#ocsd-new-errors').textContent()).toMatch(/Nothing was sent.*FTP\/SFTP access: enter the host.*enter the username.*enter the password/s);
+    expect(await filed()).toBe(0);
+    expect(temporaryUsers()).toEqual([]);
+
+    // Complete in the form, refused by the API (a host with a scheme): no ticket, no allowance used,
+    // and the temporary user made for it is deleted, not just disabled. No password comes back.
+    await page.fill('[name="ftpHost"]', 'ftp://ftp.shop.example.com/public_html');
+    await page.fill('[name="ftpUsername"]', 'support');
+    await page.fill('[name="ftpPassword"]', 'ftp-secret-123');
+    await page.locator('#ocsd-new button[type="submit"]').click();
+    await page.getByText('The ticket was not filed').waitFor({ timeout: 15_000 });
+    const refused = await page.locator('#ocsd-new-errors').textContent();
+    expect(refused).toContain('The ticket was not filed, and nothing was created in your store.');
+    expect(refused).toContain('FTP/SFTP access: enter the host as a name or IP address');
+    expect(refused).not.toContain('ftp-secret-123');
+    expect(refused).not.toMatch(/fileAccess|\$input|Variable/);
+    expect(await filed()).toBe(0);
+    expect(await remaining()).toBe(allowanceBefore);
+    expect(temporaryUsers()).toEqual([]);
+
+    await page.fill('[name="ftpHost"]', 'ftp.shop.example.com');
+    await shot('new-ticket');
     await page.locator('#ocsd-new button[type="submit"]').click();
     await page.locator('.alert-success').waitFor({ timeout: 15_000 });
     const flash = await page.locator('.alert-success').textContent();
-    expect(flash).toMatch(/Ticket OC-\d{6} was sent/);
+    expect(flash).toMatch(/Ticket OC-\d{6} was sent with its store access/);
+    // Filed with its access: the message does not ask for it.
+    expect(flash).not.toMatch(/Work starts once you provide|Provide it from the ticket page|Access was not sent/);
+    expect(await remaining()).toBe(allowanceBefore - 1);
 
     const { tickets } = (await app.raw('query { tickets(first: 5) { edges { node { id number status environment { opencartVersion platform webServer } } } } }', {}, merchant.token)).body.data!;
     expect(tickets.edges).toHaveLength(1);
@@ -151,13 +188,18 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(messages.unreadMessageCount).toBe(0);
   });
 
-  it('disables the temporary admin user when the ticket is resolved, and tells the API', async () => {
+  it('disables the temporary admin user before the page shows the ticket resolved, and tells the API', async () => {
     await staffCall('mutation($input: TicketStatusChangeInput!) { ticketStatusChange(input: $input) { userErrors { message } } }', {
       input: { ticketId, status: 'RESOLVED' },
     });
-    await page.reload();
-    await page.locator('[data-testid="temporary-user"] button').click();
-    await page.getByText('support has been told').waitFor();
+    // Within the minute the admin-visit clean-up waits between runs: the list itself disables it.
+    await page.locator('.ocsd-nav [data-route="tickets"]').click();
+    await page.locator('[data-testid="disabled-now"]').waitFor();
+    expect(await page.locator('[data-testid="disabled-now"]').textContent()).toMatch(/ocsupport_\w+ of ticket OC-\d{6} was disabled just now/);
+    expect(await page.locator('[data-testid="temporary-users"]').count()).toBe(0);
+    await page.locator(`tr[data-ticket-id="${ticketId}"] .ocsd-subject`).click();
+    await page.locator('[data-testid="conversation"]').waitFor();
+    expect(await page.locator('[data-testid="temporary-user"]').count()).toBe(0);
     const after = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { accessDisabledAt } } }', { id: ticketId }, merchant.token)).body.data!.node;
     expect(after.accessDisabledAt).toBeTruthy();
     const db = JSON.parse(readFileSync(join(store.state, 'db.json'), 'utf8'));

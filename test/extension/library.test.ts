@@ -2,7 +2,7 @@
 // real PHP interpreter against a fake DB handle and a canned API over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { cannedTicket as ticket, closedPortUrl, MockApi } from './support/mock-api';
+import { cannedTicket as ticket, closedPortUrl, MockApi, raw } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
 const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED' };
@@ -10,7 +10,16 @@ const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED
 const api = new MockApi({
   Viewer: () => ({ viewer: { id: 'C1', name: 'Ada Shop', email: 'ada@example.com', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: '2026-02-01T00:00:00Z' } } }),
   TicketList: () => ({ tickets: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } }),
-  TicketCreate: () => ({ ticketCreate: { ticket: ticket('T-OPEN'), notices: [], userErrors: [] } }),
+  TicketCreate: (v) => {
+    if (v.input.subject === 'Refuse access') {
+      return { ticketCreate: { ticket: null, notices: [], userErrors: [{ field: ['input', 'access', 'fileAccess', 'host'], message: 'fileAccess.host must be a host name', code: 'INVALID' }] } };
+    }
+    if (v.input.subject === 'Echo variables') {
+      const quoted = JSON.stringify(v.input.access);
+      return raw({ errors: [{ message: `Variable "$input" got invalid value ${quoted}`, extensions: { code: 'BAD_USER_INPUT' } }] }, 400);
+    }
+    return { ticketCreate: { ticket: ticket('T-OPEN'), notices: [], userErrors: [] } };
+  },
   TicketAccessProvide: (v) =>
     v.input.ticketId === 'T-REJECT'
       ? { ticketAccessProvide: { ticket: null, userErrors: [{ field: ['input'], message: 'Access rejected', code: 'INVALID' }] } }
@@ -155,25 +164,55 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(api.received.some((r) => r.query?.includes('__schema'))).toBe(false);
     });
 
-    it('files a ticket with the detected environment, then gives support a temporary admin user and FTP access', () => {
+    it('files a ticket with the detected environment and its access (a temporary admin user and FTP) in one request', () => {
       expect(out.endpoint.create).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'T-OPEN' } } } } });
-      expect(out.endpoint.create.body.access).toMatchObject({ ok: true, accepted: true, temporaryUser: { username: expect.stringMatching(/^ocsupport_topen_[0-9a-f]{4}$/) } });
+      expect(out.endpoint.create.body.access).toMatchObject({ ok: true, accepted: true, replayed: false, temporaryUser: { username: expect.stringMatching(/^ocsupport_[0-9a-f]{6}$/) } });
       const created = api.calls('TicketCreate')[0]!.variables.input;
       expect(created).toMatchObject({ subject: 'Checkout broken', category: 'BUG_FIX', idempotencyKey: 'idem-12345678' });
       expect(created.environment).toMatchObject({ platform: 'NATIVE', opencartVersion: '3.0.4.0', webServer: 'Apache', storeUrl: 'https://shop.example.com/', adminLanguage: 'en-gb', errorLogExcerpt: null });
-      const access = api.calls('TicketAccessProvide')[0]!.variables.input;
-      expect(access.ticketId).toBe('T-OPEN');
-      expect(access.storeAdmin).toMatchObject({ url: 'https://shop.example.com/admin/', username: expect.stringMatching(/^ocsupport/) });
-      expect(access.storeAdmin.password).toHaveLength(20);
-      expect(access.fileAccess).toEqual({ protocol: 'SFTP', host: 'ftp.example.com', port: 22, username: 'u', password: 'p' });
+      expect(created.access.storeAdmin).toMatchObject({ url: 'https://shop.example.com/admin/', username: out.endpoint.create.body.access.temporaryUser.username });
+      expect(created.access.storeAdmin.password).toHaveLength(20);
+      expect(created.access.fileAccess).toEqual({ protocol: 'SFTP', host: 'ftp.example.com', port: 22, username: 'u', password: 'p' });
+      // No second request hands the access over afterwards.
+      expect(api.calls('TicketAccessProvide').map((c) => c.variables.input.ticketId)).not.toContain('T-OPEN');
+      // The user is recorded for the ticket and named after it once it is filed.
+      expect(out.endpoint.userAfterCreate).toEqual([expect.objectContaining({ username: created.access.storeAdmin.username, lastname: '(temporary, ticket #OC-T-OPEN)', status: '1' })]);
+      expect(out.endpoint.accessesBeforeSweep.find((a: any) => a.username === created.access.storeAdmin.username)).toMatchObject({ ticketId: 'T-OPEN', ticketNumber: 'OC-T-OPEN' });
       // The password went to the API only, never back to the browser.
-      expect(JSON.stringify(out.endpoint)).not.toContain(access.storeAdmin.password);
+      expect(JSON.stringify(out.endpoint)).not.toContain(created.access.storeAdmin.password);
     });
 
-    it('disables a temporary user at once when the API refuses the access', () => {
+    it('refuses an incomplete access before anything is created or sent', () => {
+      expect(out.endpoint.createIncomplete.body).toMatchObject({ ok: true, data: null });
+      expect(out.endpoint.createIncomplete.body.errors.map((e: any) => e.message)).toEqual([
+        expect.stringMatching(/^FTP\/SFTP access: choose FTP, FTPS or SFTP/),
+        expect.stringMatching(/^FTP\/SFTP access: enter the host/),
+        expect.stringMatching(/^FTP\/SFTP access: enter the username/),
+        expect.stringMatching(/^FTP\/SFTP access: enter the password/),
+      ]);
+      expect(api.calls('TicketCreate').some((c) => c.variables.input.subject === 'No FTP')).toBe(false);
+      expect(out.endpoint.createIncompleteUsers).toBe(0);
+    });
+
+    it('deletes the temporary user at once when the API does not file the ticket, and answers in plain words without any password', () => {
+      expect(out.endpoint.createRefused.body).toMatchObject({ ok: true, data: null, errors: [{ code: 'INVALID', message: expect.stringMatching(/^FTP\/SFTP access: enter the host as a name or IP address/) }] });
+      expect(JSON.stringify(out.endpoint.createRefused)).not.toContain('fileAccess.host');
+      const echoed = api.calls('TicketCreate').find((c) => c.variables.input.subject === 'Echo variables')!.variables.input.access;
+      expect(out.endpoint.createEcho.body).toMatchObject({ ok: true, data: null, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^The support desk could not accept the request/) }] });
+      const answer = JSON.stringify(out.endpoint.createEcho);
+      for (const secret of [echoed.storeAdmin.password, echoed.fileAccess.password]) expect(answer).not.toContain(secret);
+      expect(answer).not.toMatch(/Variable|\$input/);
+      const refusedUser = api.calls('TicketCreate').find((c) => c.variables.input.subject === 'Refuse access')!.variables.input.access.storeAdmin.username;
+      expect(refusedUser).toMatch(/^ocsupport_/);
+      // Deleted, not disabled: no user and no row are left of it.
+      expect(out.endpoint.createRefusedUsers).toBe(0);
+      expect(out.endpoint.createRefusedRows).toBe(1);
+    });
+
+    it('deletes a temporary user at once when the API refuses the access on the ticket page', () => {
       expect(out.endpoint.createRejectedAccess.body).toMatchObject({ ok: true, accepted: false, temporaryUser: null, errors: [{ message: 'Access rejected', code: 'INVALID' }] });
-      const rejected = out.endpoint.accessesBeforeSweep.find((a: any) => a.ticketId === 'T-REJECT');
-      expect(rejected.disabledAt).not.toBeNull();
+      expect(out.endpoint.rejectedUsers).toBe(0);
+      expect(out.endpoint.accessesBeforeSweep.find((a: any) => a.ticketId === 'T-REJECT')).toBeUndefined();
     });
 
     it('disables the users of resolved tickets on the next admin visit, tells the API, and is throttled', () => {
@@ -190,7 +229,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
 
     it('answers the store\'s own errors (OpenCart\'s DB driver throws a plain Exception) as JSON: a 500 with a clear message, the SQL only in the log', () => {
       const f = out.storeErrors;
-      for (const answer of [f.provide, f.disable]) {
+      for (const answer of [f.provide, f.create, f.disable]) {
         expect(answer).toMatchObject({ status: 500, body: { ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/error log/) } } });
         expect(JSON.stringify(answer)).not.toMatch(/INSERT|SELECT|UPDATE|oc_|Error No|gone away|\.php/);
       }
@@ -198,11 +237,10 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(f.log[0]).toMatch(/^OpenCart Support Desk \(access\.provide\): Exception: Error: MySQL server has gone away.*INSERT INTO `oc_user`/);
     });
 
-    it('reports a filed ticket as filed, with its number, when the store then fails to record the access', () => {
+    it('files nothing when the store cannot create the temporary user', () => {
       const c = out.storeErrors.create;
-      expect(c).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'T-OPEN', number: 'OC-T-OPEN' } } } } });
-      expect(c.body.access).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/could not record the access/) } });
-      expect(JSON.stringify(c.body.access)).not.toMatch(/INSERT|Error No/);
+      expect(c).toMatchObject({ status: 500, body: { ok: false, error: { code: 'INTERNAL' } } });
+      expect(api.calls('TicketCreate').some((call) => call.variables.input.subject === 'Store fails')).toBe(false);
       expect(out.storeErrors.log[1]).toMatch(/^OpenCart Support Desk \(ticket\.create\)/);
     });
 

@@ -19,7 +19,8 @@ const api = new MockApi({
   Viewer: () => ({ viewer: { kind: 'CUSTOMER', customer: null } }),
   TicketCreate: (v) => {
     const key: string | undefined = v.input.idempotencyKey;
-    const id = key === 'idem-replay-0001' ? 'R-REPLAY' : key === 'idem-access-down' ? 'F-DOWN' : 'L-NEW';
+    if (key === 'idem-access-down') return raw('upstream unavailable', 500);
+    const id = key === 'idem-replay-0001' ? 'R-REPLAY' : 'L-NEW';
     const seen = key ? (replays.get(key) ?? 0) : 0;
     if (key) replays.set(key, seen + 1);
     const notices = seen > 0 ? [{ code: 'IDEMPOTENT_REPLAY', message: `This submission was already received as OC-${id}.` }] : [];
@@ -131,7 +132,9 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(r.replay.body).toMatchObject({ ok: true, data: { ticketCreate: { ticket: { id: 'R-REPLAY' } } } });
       expect(r.replay.body.access).toMatchObject({ ok: true, accepted: true, replayed: true, temporaryUser: { username } });
       expect(r.replayRows).toHaveLength(1);
-      expect(api.calls('TicketAccessProvide').filter((c) => c.variables.input.ticketId === 'R-REPLAY')).toHaveLength(1);
+      // Filed with its access in one request; the replay's own user was deleted again.
+      expect(api.calls('TicketAccessProvide').filter((c) => c.variables.input.ticketId === 'R-REPLAY')).toHaveLength(0);
+      expect(r.usersAfterReplay.filter((u: string) => /^ocsupport_[0-9a-f]{6}:/.test(u))).toEqual([`${username}:1`]);
     });
   });
 
@@ -333,14 +336,12 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
     });
   });
 
-  it('reports a filed ticket as filed when giving the access then fails', () => {
+  it('deletes the temporary user at once when filing fails, leaving nothing behind', () => {
     const a = out.accessFails;
-    expect(a.create).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'F-DOWN' } } } } });
-    expect(a.create.body.access).toMatchObject({ ok: false, error: { code: 'HTTP_ERROR', message: expect.stringMatching(/HTTP 500/) } });
-    // Support never received its password: the temporary user is disabled at once.
-    expect(a.rows).toHaveLength(1);
-    expect(a.rows[0].disabled_at).not.toBeNull();
-    expect(a.users.slice(1)).toEqual([expect.stringMatching(/^ocsupport_.*:0$/)]);
+    expect(a.create).toMatchObject({ status: 502, body: { ok: false, error: { code: 'HTTP_ERROR', message: expect.stringMatching(/HTTP 500/) } } });
+    expect(api.calls('TicketCreate').find((c) => c.variables.input.idempotencyKey === 'idem-access-down')!.variables.input.access.storeAdmin.username).toMatch(/^ocsupport_/);
+    expect(a.rows).toEqual([]);
+    expect(a.users).toEqual(['admin:1']);
   });
 
   it('the admin-visit sweep waits 3 s at most per API call; the module\'s own pages keep the normal timeout', () => {

@@ -5,7 +5,8 @@ import type { Context } from '../context';
 import { looksEnglish } from '../english';
 import type { TicketCreateMutation } from '../generated/graphql';
 import { html, render, type Html } from '../html';
-import { accessFields, alert, busy, checked, errorMessage, readAccess, userErrors, value, type AccessResult } from './common';
+import type { UserErrorLike } from '../endpoint';
+import { accessFields, accessProblems, alert, busy, checked, errorMessage, readAccess, userErrorList, value, type AccessResult } from './common';
 
 type Environment = Record<string, unknown> & { extensions?: Array<Record<string, string | null>> };
 
@@ -81,8 +82,11 @@ export async function newTicketView(ctx: Context): Promise<void> {
       ${accessFields('', ctx.boot.temporaryAdmin?.message ?? null)}
       <fieldset class="ocsd-fieldset">
         <legend>Your store's environment (sent with the ticket)</legend>
-        <div class="checkbox form-check"><label class="form-check-label"><input class="form-check-input" type="checkbox" name="includeErrorLog"> Include the last lines of the error log (passwords, keys and e-mail addresses are removed; you see them below before sending)</label></div>
-        <div id="ocsd-environment"><p class="ocsd-muted">Detecting…</p></div>
+        <div class="checkbox form-check"><label class="form-check-label"><input class="form-check-input" type="checkbox" name="includeErrorLog"> Include the last lines of the error log (passwords, keys and e-mail addresses are removed; you can read them below before sending)</label></div>
+        <p class="ocsd-muted" id="ocsd-environment-summary" data-testid="environment-summary">Detecting…</p>
+        <details class="ocsd-details" data-testid="environment-details"><summary>Show everything that is sent</summary>
+          <div id="ocsd-environment"></div>
+        </details>
       </fieldset>
       <button type="submit" class="btn btn-primary" ${ctx.boot.canModify ? '' : 'disabled'}>Send ticket</button>
       ${ctx.boot.canModify ? '' : html`<span class="ocsd-muted"> You need "modify" permission on this module to send tickets.</span>`}
@@ -93,6 +97,7 @@ export async function newTicketView(ctx: Context): Promise<void> {
   const hint = form.querySelector<HTMLElement>('#ocsd-category-hint')!;
   const englishBox = form.querySelector<HTMLElement>('#ocsd-english')!;
   const envBox = form.querySelector<HTMLElement>('#ocsd-environment')!;
+  const envSummary = form.querySelector<HTMLElement>('#ocsd-environment-summary')!;
   const errors = form.querySelector<HTMLElement>('#ocsd-new-errors')!;
 
   form.querySelector('#ocsd-category')!.addEventListener('change', () => {
@@ -111,8 +116,9 @@ export async function newTicketView(ctx: Context): Promise<void> {
     try {
       const { environment } = await ctx.endpoint.call<{ environment: Environment }>('environment', { includeErrorLog: checked(form, 'includeErrorLog') });
       render(envBox, environmentTable(environment));
+      render(envSummary, html`${environmentSummary(environment)}`);
     } catch (error) {
-      render(envBox, alert('danger', errorMessage(error)));
+      render(envSummary, alert('danger', errorMessage(error)));
     }
   };
   form.querySelector('[name="includeErrorLog"]')!.addEventListener('change', showEnvironment);
@@ -120,47 +126,68 @@ export async function newTicketView(ctx: Context): Promise<void> {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const missing = ['category', 'subject', 'description'].filter((f) => !value(form, f));
-    if (missing.length) {
-      render(errors, alert('danger', `Please fill in: ${missing.join(', ')}.`));
+    const access = readAccess(form, '');
+    const labels: Record<string, string> = { category: 'Category', subject: 'Subject', description: 'Description' };
+    const problems = [
+      ...Object.keys(labels).filter((f) => !value(form, f)).map((f) => `${labels[f]}: please fill this in.`),
+      ...accessProblems(access),
+    ];
+    if (problems.length) {
+      render(errors, alert('danger', html`Nothing was sent. Please complete the form:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`));
+      errors.scrollIntoView?.({ block: 'center' });
       return;
     }
     try {
       const result = await busy(form, () =>
-        ctx.endpoint.call<{ data: TicketCreateMutation | null; errors: Array<{ message: string }>; access?: unknown }>('ticket.create', {
+        ctx.endpoint.call<TicketCreateResult>('ticket.create', {
           subject: value(form, 'subject'),
           description: value(form, 'description'),
           category: value(form, 'category'),
           idempotencyKey,
           includeErrorLog: checked(form, 'includeErrorLog'),
-          access: readAccess(form, ''),
+          access,
         }),
       );
       const payload = result.data?.ticketCreate;
       if (!payload?.ticket) {
-        render(errors, html`${userErrors(payload?.userErrors ?? result.errors)}`);
+        render(errors, alert('danger', html`The ticket was not filed, and nothing was created in your store.${userErrorList(result.errors)}`));
         errors.scrollIntoView?.({ block: 'center' });
         return;
       }
-      const notes: Html[] = (payload.notices ?? []).map((n) => html`<li>${n.message}</li>`);
-      const access = result.access as AccessResult | { ok: false; error?: { message: string } } | undefined;
-      if (access && (access.ok === false || !access.accepted)) {
-        const why = access.ok === false ? access.error?.message : access.errors.map((e) => e.message).join(' ');
-        notes.push(html`<li>Access was not sent: ${why} Provide it from the ticket page.</li>`);
-      } else if (access?.temporaryUser) {
-        notes.push(
-          access.replayed
-            ? html`<li>This ticket was already sent; support keeps the temporary admin user <code>${access.temporaryUser.username}</code> made then (no second user was created).</li>`
-            : html`<li>Support received a temporary admin user <code>${access.temporaryUser.username}</code>; it is disabled when the ticket is resolved.</li>`,
-        );
-      }
       await ctx.refreshBootstrap();
-      ctx.navigate('#tickets', {
-        kind: 'success',
-        message: html`Ticket ${payload.ticket.number} was sent.${notes.length ? html`<ul class="ocsd-list">${notes}</ul>` : ''}`,
-      });
+      ctx.navigate('#tickets', { kind: 'success', message: filedMessage(payload, result.access) });
     } catch (error) {
-      render(errors, alert('danger', errorMessage(error)));
+      render(errors, alert('danger', html`${errorMessage(error)} Sending the form again is safe: it files at most one ticket.`));
+      errors.scrollIntoView?.({ block: 'center' });
     }
   });
+}
+
+interface TicketCreateResult {
+  data: TicketCreateMutation | null;
+  errors: UserErrorLike[];
+  access?: AccessResult & { storeError?: string };
+}
+
+/** What the merchant reads once the ticket is filed: its access went with it, so nothing is asked for. */
+export function filedMessage(payload: NonNullable<TicketCreateMutation['ticketCreate']>, access: TicketCreateResult['access']): Html {
+  const notes: Html[] = payload.notices.filter((n) => n.code !== 'IDEMPOTENT_REPLAY').map((n) => html`<li>${n.message}</li>`);
+  if (access?.replayed) {
+    notes.push(
+      access.temporaryUser
+        ? html`<li>This form was already sent: support keeps the temporary admin user <code>${access.temporaryUser.username}</code> made then (no second user was created).</li>`
+        : html`<li>This form was already sent: support keeps the access given then. If support cannot log in, give access again on the ticket page.</li>`,
+    );
+  } else if (access?.temporaryUser) {
+    notes.push(html`<li>Support received the temporary admin user <code>${access.temporaryUser.username}</code> and your FTP access. The module disables the user as soon as it sees the ticket resolved or closed.</li>`);
+  } else {
+    notes.push(html`<li>Support received your admin login and FTP access.</li>`);
+  }
+  if (access?.storeError) notes.push(html`<li>${access.storeError}</li>`);
+  return html`Ticket ${payload.ticket!.number} was sent with its store access.<ul class="ocsd-list">${notes}</ul>`;
+}
+
+function environmentSummary(env: Environment): string {
+  const extensions = env.extensions?.length ?? 0;
+  return `OpenCart ${env.opencartVersion ?? 'version unknown'} (${env.platform ?? 'platform unknown'}), PHP ${env.phpVersion ?? '?'}, ${env.databaseServer ?? 'database unknown'}, ${extensions} extension(s) and modification(s)${env.errorLogExcerpt ? ', error log excerpt' : ''}.`;
 }

@@ -14,7 +14,7 @@ export async function settingsView(ctx: Context): Promise<void> {
   render(
     ctx.main,
     html`${flashes(flash)}
-    <form id="ocsd-settings" class="ocsd-form form-horizontal" autocomplete="off">
+    <form id="ocsd-settings" class="ocsd-form" autocomplete="off">
       <div id="ocsd-settings-result"></div>
       <div class="form-group mb-3">
         <label class="control-label" for="ocsd-endpoint">API endpoint</label>
@@ -30,7 +30,7 @@ export async function settingsView(ctx: Context): Promise<void> {
       </div>
       <div class="checkbox form-check form-switch mb-3">
         <label class="form-check-label"><input class="form-check-input" type="checkbox" name="status" ${s.status ? 'checked' : ''} ${disabled}> Enabled</label>
-        <p class="ocsd-help">Temporary admin users are disabled on schedule (ticket resolved, or 30 days old) whether or not the module is enabled.</p>
+        <p class="ocsd-help">Temporary admin users are disabled whether or not the module is enabled: as soon as the module learns that their ticket is resolved or closed, and 30 days after they were created at the latest.</p>
       </div>
       <button type="submit" class="btn btn-primary" ${disabled}>Save</button>
       <button type="button" class="btn btn-default btn-secondary" id="ocsd-test" ${disabled}>Test connection</button>

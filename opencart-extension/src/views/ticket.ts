@@ -14,9 +14,10 @@ import type { Context } from '../context';
 import { looksEnglish } from '../english';
 import { formatDateTime, humanise, teamLabel } from '../format';
 import { html, multiline, render, type Html } from '../html';
-import { accessFields, alert, busy, errorMessage, flashes, readAccess, userErrors, value, type AccessResult } from './common';
+import { viewLink } from '../links';
+import { accessFields, accessProblems, alert, busy, errorMessage, flashes, readAccess, userErrorList, userErrors, value, type AccessResult } from './common';
 import { ENGLISH_NOTICE } from './new-ticket';
-import { disableAccess } from './tickets';
+import { disableAccess, disabledNotice } from './tickets';
 
 type Ticket = Extract<NonNullable<TicketDetailQuery['node']>, { __typename?: 'Ticket'; number: string }>;
 
@@ -77,12 +78,13 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
   const t = ticket;
   const tz = ctx.timezone;
   const temporary = ctx.boot.accesses.find((a) => a.ticketId === t.id && a.disabledAt === null);
+  flash.push(...disabledNotice(ctx.takeDisabled()));
   const finished = t.status === 'RESOLVED' || t.status === 'CLOSED';
 
   render(
     ctx.main,
     html`${flashes(flash)}
-    <p><a href="#tickets">← All tickets</a></p>
+    <p><a href="${viewLink('#tickets')}">← All tickets</a></p>
     <h2 class="ocsd-title" data-testid="ticket-title">${t.number}: ${t.subject}</h2>
     <dl class="ocsd-facts">
       <dt>Status</dt><dd><span class="ocsd-status ocsd-status-${t.status.toLowerCase()}">${humanise(t.status)}</span></dd>
@@ -169,14 +171,21 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
   access?.addEventListener('submit', async (event) => {
     event.preventDefault();
     const choice = readAccess(access, 'a-');
-    if (!choice) return render(messages, alert('danger', 'Choose a temporary admin user, enter an admin login, or fill in FTP access.'));
+    const problems = accessProblems(choice);
+    if (problems.length) {
+      return render(messages, alert('danger', html`Nothing was sent. Please complete the access:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`));
+    }
     try {
       const result = await busy(access, () =>
         ctx.endpoint.call<AccessResult>('access.provide', { ticketId: t.id, ticketNumber: t.number, ...choice }),
       );
-      if (!result.accepted) return render(messages, userErrors(result.errors));
+      if (!result.accepted) return render(messages, alert('danger', html`Support did not receive the access, and no temporary admin user is left behind.${userErrorList(result.errors)}`));
       await ctx.refreshBootstrap();
-      reload(result.temporaryUser ? `Support received the temporary admin user ${result.temporaryUser.username}.` : 'Support received the access.');
+      reload(
+        result.temporaryUser
+          ? `Support received the temporary admin user ${result.temporaryUser.username} and your FTP access.`
+          : 'Support received your admin login and FTP access.',
+      );
     } catch (error) {
       render(messages, alert('danger', errorMessage(error)));
     }

@@ -2,9 +2,10 @@
 // the allowance left this period; temporary admin users still active.
 import type { TicketListQuery, ViewerQuery } from '../generated/graphql';
 import { categoryLabel } from '../categories';
-import type { Context, TemporaryAccess } from '../context';
+import type { Context, DisabledNow, Flash, TemporaryAccess } from '../context';
 import { formatDateTime, humanise, relative } from '../format';
 import { html, render, type Html } from '../html';
+import { viewLink } from '../links';
 import { alert, busy, errorMessage, flashes } from './common';
 
 type TicketRow = NonNullable<TicketListQuery['tickets']['edges'][number]>['node'];
@@ -28,7 +29,7 @@ export function ticketRows(tickets: TicketRow[], timezone: string): Html {
   return html`${tickets.map(
     (t) => html`<tr data-ticket-id="${t.id}">
       <td>${t.number}</td>
-      <td><a href="#ticket/${encodeURIComponent(t.id)}" class="ocsd-subject">${t.subject}</a></td>
+      <td><a href="${viewLink(`#ticket/${encodeURIComponent(t.id)}`)}" class="ocsd-subject">${t.subject}</a></td>
       <td><span class="ocsd-status ocsd-status-${t.status.toLowerCase()}">${humanise(t.status)}</span></td>
       <td>${categoryLabel(t.category)}${t.coverage !== 'COVERED' ? html` <span class="ocsd-muted">(${humanise(t.coverage)})</span>` : ''}</td>
       <td>${due(t, timezone)}</td>
@@ -42,7 +43,7 @@ export function accessRows(accesses: TemporaryAccess[], canModify: boolean): Htm
   if (active.length === 0) return html``;
   return html`<div class="ocsd-panel" data-testid="temporary-users">
     <h3>Temporary admin users for support</h3>
-    <p class="ocsd-help">They are disabled automatically once their ticket is resolved (on your next admin visit), and 30 days after they were created at the latest, whether the module is enabled or not.</p>
+    <p class="ocsd-help">The module disables a temporary user as soon as it learns that its ticket is resolved or closed: when this list or the ticket is shown, and on any other admin page at most once a minute. At the latest 30 days after it was created, whether the module is enabled or not.</p>
     <ul class="ocsd-list">${active.map(
       (a) => html`<li><code>${a.username}</code> for ticket ${a.ticketNumber}
         ${canModify ? html`<button type="button" class="btn btn-warning btn-sm" data-disable="${a.ticketId}">Disable now</button>` : ''}</li>`,
@@ -65,11 +66,12 @@ export async function ticketsView(ctx: Context): Promise<void> {
     return;
   }
   const tickets = data.tickets.edges.map((e) => e.node);
+  flash.push(...disabledNotice(ctx.takeDisabled()));
   render(
     ctx.main,
     html`${flashes(flash)}
       <div class="ocsd-toolbar">${allowance(viewer, ctx.timezone)}
-        <a class="btn btn-primary" href="#new">New ticket</a></div>
+        <a class="btn btn-primary" href="${viewLink('#new')}">New ticket</a></div>
       ${accessRows(ctx.boot.accesses, ctx.boot.canModify)}
       <div class="table-responsive">
         <table class="table table-bordered table-hover ocsd-table" data-testid="tickets">
@@ -82,6 +84,19 @@ export async function ticketsView(ctx: Context): Promise<void> {
   ctx.main.querySelectorAll<HTMLButtonElement>('[data-disable]').forEach((button) =>
     button.addEventListener('click', () => disableAccess(ctx, button.dataset.disable!, button)),
   );
+}
+
+/** The temporary users the module disabled while loading the page, because their ticket is finished. */
+export function disabledNotice(disabled: DisabledNow[]): Flash[] {
+  if (disabled.length === 0) return [];
+  return [
+    {
+      kind: 'info',
+      message: html`<span data-testid="disabled-now">${disabled.map(
+        (d) => html`The temporary admin user <code>${d.username}</code> of ticket ${d.ticketNumber} was disabled just now: the ticket is resolved or closed. `,
+      )}</span>`,
+    },
+  ];
 }
 
 export async function disableAccess(ctx: Context, ticketId: string, button: HTMLElement): Promise<void> {

@@ -191,8 +191,28 @@ $e['create'] = $make(true)->handle('ticket.create', array(
 	'idempotencyKey' => 'idem-12345678',
 	'access' => array('createTemporaryAdmin' => true, 'userGroup' => 'dedicated', 'fileAccess' => array('protocol' => 'SFTP', 'host' => 'ftp.example.com', 'port' => '22', 'username' => 'u', 'password' => 'p')),
 ));
-$e['createRejectedAccess'] = $make(true)->handle('access.provide', array('ticketId' => 'T-REJECT', 'ticketNumber' => 'OC-9', 'createTemporaryAdmin' => true));
-$e['provideDone'] = $make(true)->handle('access.provide', array('ticketId' => 'T-DONE', 'ticketNumber' => 'OC-7', 'createTemporaryAdmin' => true, 'userGroup' => 'admin'));
+$e['userAfterCreate'] = array_values(array_filter($db->tables['oc_user'], function ($row) {
+	return strpos($row['username'], 'ocsupport_') === 0;
+}));
+$ftp = array('protocol' => 'FTP', 'host' => 'ftp.example.com', 'username' => 'u', 'password' => 'ftp-password-1');
+$temporaryUsers = function () use ($db) {
+	return count(array_filter($db->tables['oc_user'], function ($row) {
+		return strpos($row['username'], 'ocsupport_') === 0;
+	}));
+};
+$usersBefore = $temporaryUsers();
+// Incomplete: a temporary user but no FTP access. Refused before anything is created or sent.
+$e['createIncomplete'] = $make(true)->handle('ticket.create', array('subject' => 'No FTP', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true)));
+$e['createIncompleteUsers'] = $temporaryUsers() - $usersBefore;
+// The API refuses the access (userError on a field), or the whole request (a GraphQL error that
+// quotes the variables, passwords included): nothing filed, the temporary user deleted at once.
+$e['createRefused'] = $make(true)->handle('ticket.create', array('subject' => 'Refuse access', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp)));
+$e['createEcho'] = $make(true)->handle('ticket.create', array('subject' => 'Echo variables', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('storeAdmin' => array('username' => 'owner', 'password' => 'owner-password-9'), 'fileAccess' => $ftp)));
+$e['createRefusedUsers'] = $temporaryUsers() - $usersBefore;
+$e['createRefusedRows'] = count($db->tables['oc_oc_support_desk_access']);
+$e['createRejectedAccess'] = $make(true)->handle('access.provide', array('ticketId' => 'T-REJECT', 'ticketNumber' => 'OC-9', 'createTemporaryAdmin' => true, 'fileAccess' => $ftp));
+$e['rejectedUsers'] = $temporaryUsers() - $usersBefore;
+$e['provideDone'] = $make(true)->handle('access.provide', array('ticketId' => 'T-DONE', 'ticketNumber' => 'OC-7', 'createTemporaryAdmin' => true, 'userGroup' => 'admin', 'fileAccess' => $ftp));
 $e['accessesBeforeSweep'] = $make(true)->handle('bootstrap', array())['body']['accesses'];
 $e['sweepThrottledFirst'] = $make(false)->handle('access.sweep', array());
 $e['sweepThrottledSecond'] = $make(false)->handle('access.sweep', array());
@@ -213,8 +233,8 @@ $logger = array('log' => function ($message) use (&$logged) {
 });
 $db->failOn = '/^INSERT INTO `oc_user`/';
 $failures = array(
-	'provide' => $make(true, $logger)->handle('access.provide', array('ticketId' => 'T-DBFAIL', 'ticketNumber' => 'OC-11', 'createTemporaryAdmin' => true)),
-	'create' => $make(true, $logger)->handle('ticket.create', array('subject' => 'Store fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-dbfail', 'access' => array('createTemporaryAdmin' => true))),
+	'provide' => $make(true, $logger)->handle('access.provide', array('ticketId' => 'T-DBFAIL', 'ticketNumber' => 'OC-11', 'createTemporaryAdmin' => true, 'fileAccess' => $ftp)),
+	'create' => $make(true, $logger)->handle('ticket.create', array('subject' => 'Store fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-dbfail', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp))),
 );
 $db->failOn = '/oc_support_desk_access/';
 $failures['disable'] = $make(true, $logger)->handle('access.disable', array('ticketId' => 'T-OPEN'));

@@ -4,7 +4,10 @@
 //   /admin/index.php?route=extension/module/oc_support_desk/api&user_token=…   its JSON endpoint
 //   /admin/view/javascript/oc_support_desk/support-desk.js                     the built bundle
 // It does what the module's 3.0 controller does (token and permission check, then the shared
-// library's Endpoint), with the store's tables in a JSON file (FakeDb) instead of MySQL.
+// library's Endpoint), with the store's tables in a JSON file (FakeDb) instead of MySQL. Like
+// OpenCart's admin, every page carries <base href="http://…/admin/"> in its header, and any admin
+// address without the session's user_token (a link that lost it, /admin/ itself) answers with the
+// login page, so a link that leaves the module's page shows up as it does in a real store.
 // Environment: OCSD_STATE (folder for db.json and settings.json), OCSD_TOKEN, OCSD_MODIFY (1/0),
 // OCSD_TIMEZONE, OCSD_VERSION (VERSION), OCSD_LOGS (folder with error.log, optional),
 // OCSD_LOGIN_SECURITY (the 4.x setting that is on, e.g. config_security; optional).
@@ -26,12 +29,14 @@ if ($path === '/admin/view/javascript/oc_support_desk/support-desk.js') {
 	return true;
 }
 
-if ($path !== '/admin/index.php') {
+if ($path !== '/admin/index.php' && $path !== '/admin/') {
 	http_response_code(404);
 	echo 'Not found';
 
 	return true;
 }
+
+$givenToken = isset($_GET['user_token']) ? (string)$_GET['user_token'] : '';
 
 function json_out($status, array $body) {
 	http_response_code($status);
@@ -41,9 +46,7 @@ function json_out($status, array $body) {
 }
 
 if ($route === 'extension/module/oc_support_desk/api') {
-	$given = isset($_GET['user_token']) ? (string)$_GET['user_token'] : '';
-
-	if (!hash_equals($token, $given)) {
+	if (!hash_equals($token, $givenToken)) {
 		json_out(401, array('ok' => false, 'error' => array('code' => 'TOKEN', 'message' => 'Your admin session has expired. Please reload the page and log in again.')));
 
 		return true;
@@ -99,6 +102,17 @@ if ($route === 'extension/module/oc_support_desk/api') {
 	return true;
 }
 
+if (!hash_equals($token, $givenToken) || $route === '' || $route === 'common/login') {
+	// OpenCart 3.0 sends such a request to its login page ("Invalid token session" when a token was given).
+	header('Content-Type: text/html; charset=utf-8');
+	echo '<!DOCTYPE html><html><head><title>Administration</title><base href="http://' . $_SERVER['HTTP_HOST'] . '/admin/"></head><body>'
+		. '<form action="index.php?route=common/login" method="post" id="login"><h1>Please enter your login details.</h1>'
+		. ($givenToken !== '' ? '<div class="alert alert-danger">Invalid token session. Please login again.</div>' : '')
+		. '<input name="username"><input name="password" type="password"><button type="submit">Login</button></form></body></html>';
+
+	return true;
+}
+
 if ($route === 'extension/module/oc_support_desk') {
 	// The real shell template, rendered with the few Twig forms it uses.
 	$base = 'index.php?route=';
@@ -116,6 +130,7 @@ if ($route === 'extension/module/oc_support_desk') {
 			array('text' => 'OpenCart Support Desk', 'href' => $base . 'extension/module/oc_support_desk&amp;user_token=' . $token),
 		),
 		'header' => '<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>OpenCart Support Desk</title>'
+			. '<base href="http://' . $_SERVER['HTTP_HOST'] . '/admin/">'
 			. '<style>body{font-family:"Open Sans",Arial,sans-serif;font-size:13px;color:#333;margin:0;background:#fff}#header{background:#1e91cf;color:#fff;padding:10px 20px;font-weight:600}'
 			. '#content{padding:0 20px 40px}.page-header{border-bottom:1px solid #eee;margin-bottom:15px}.page-header h1{font-size:26px;font-weight:300;margin:15px 0 5px}'
 			. '.breadcrumb{list-style:none;padding:0;margin:0 0 10px;display:flex;gap:8px}.breadcrumb li+li:before{content:"/ ";color:#999}'

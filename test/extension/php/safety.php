@@ -14,6 +14,9 @@ use OcSupportDesk\Endpoint;
 use OcSupportDesk\Http;
 use OcSupportDesk\Redactor;
 
+// Every access form carries FTP access: the module refuses one without it before anything happens.
+const FTP = array('protocol' => 'SFTP', 'host' => 'sftp.example.com', 'username' => 'support', 'password' => 'sftp-password-1');
+
 $api = $argv[1];
 $closed = $argv[2];
 $out = array();
@@ -157,19 +160,20 @@ $db = store();
 (new AccessManager($db, 'oc_', '3.0.4.0'))->install();
 $state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-replace', Endpoint::KEY_STATUS => '1'));
 $replace = array();
-$replace['first'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'createTemporaryAdmin' => true));
-$replace['second'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'createTemporaryAdmin' => true));
+$replace['first'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'createTemporaryAdmin' => true, 'fileAccess' => FTP));
+$replace['second'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'createTemporaryAdmin' => true, 'fileAccess' => FTP));
 $replace['afterSecond'] = accessRows($db);
-$replace['ownLogin'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'storeAdmin' => array('username' => 'owner', 'password' => 'owner-pass')));
+$replace['ownLogin'] = endpoint($db, $state)->handle('access.provide', array('ticketId' => 'R-1', 'ticketNumber' => 'OC-101', 'storeAdmin' => array('username' => 'owner', 'password' => 'owner-pass'), 'fileAccess' => FTP));
 $replace['afterOwnLogin'] = accessRows($db);
 $replace['users'] = users($db);
 // A replayed form (same idempotency key): the API answers with the ticket it already filed.
-$form = array('subject' => 'Blank page', 'description' => 'The checkout is blank.', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-replay-0001', 'access' => array('createTemporaryAdmin' => true, 'userGroup' => 'dedicated'));
+$form = array('subject' => 'Blank page', 'description' => 'The checkout is blank.', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-replay-0001', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP, 'userGroup' => 'dedicated'));
 $replace['create'] = endpoint($db, $state)->handle('ticket.create', $form);
 $replace['replay'] = endpoint($db, $state)->handle('ticket.create', $form);
 $replace['replayRows'] = array_values(array_filter(accessRows($db), function ($row) {
 	return $row['ticket_id'] === 'R-REPLAY';
 }));
+$replace['usersAfterReplay'] = users($db);
 $out['replace'] = $replace;
 
 // ------------------------------------------------------------------ 4. fail closed: too old, or gone from the API
@@ -298,19 +302,19 @@ $secure = array('line' => '4.x', 'version' => '4.0.2.3', 'loginSecurity' => 'con
 $out['loginSecurity'] = array(
 	'bootstrap' => endpoint($db, $state, $secure)->handle('bootstrap', array())['body']['temporaryAdmin'],
 	'bootstrapOff' => endpoint($db, $state, array('line' => '4.x', 'version' => '4.0.2.3'))->handle('bootstrap', array())['body']['temporaryAdmin'],
-	'create' => endpoint($db, $state, $secure)->handle('ticket.create', array('subject' => 'Login security on', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true))),
-	'provide' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'createTemporaryAdmin' => true)),
-	'provideOwnLogin' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'storeAdmin' => array('username' => 'owner', 'password' => 'pw'))),
-	'twoFactor' => endpoint($db, $state, array('loginSecurity' => 'config_user_2fa') + $secure)->handle('access.provide', array('ticketId' => 'L-1', 'createTemporaryAdmin' => true)),
+	'create' => endpoint($db, $state, $secure)->handle('ticket.create', array('subject' => 'Login security on', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP))),
+	'provide' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'createTemporaryAdmin' => true, 'fileAccess' => FTP)),
+	'provideOwnLogin' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'storeAdmin' => array('username' => 'owner', 'password' => 'pw'), 'fileAccess' => FTP)),
+	'twoFactor' => endpoint($db, $state, array('loginSecurity' => 'config_user_2fa') + $secure)->handle('access.provide', array('ticketId' => 'L-1', 'createTemporaryAdmin' => true, 'fileAccess' => FTP)),
 	'users' => users($db),
 );
 
-// ------------------------------------------------------------------ 8. the ticket is filed even when the access is not
+// ------------------------------------------------------------------ 8. filing fails: the temporary user is deleted
 $db = store();
 (new AccessManager($db, 'oc_', '3.0.4.0'))->install();
 $state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-filed', Endpoint::KEY_STATUS => '1'));
 $out['accessFails'] = array(
-	'create' => endpoint($db, $state)->handle('ticket.create', array('subject' => 'Access fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-access-down', 'access' => array('createTemporaryAdmin' => true))),
+	'create' => endpoint($db, $state)->handle('ticket.create', array('subject' => 'Access fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-access-down', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP))),
 	'rows' => accessRows($db),
 	'users' => users($db),
 );
@@ -379,11 +383,11 @@ $http = desk($desk);
 $online = array('settings' => array(Endpoint::KEY_ENDPOINT => 'https://support.example.com/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
 $offline = array('settings' => array(Endpoint::KEY_ENDPOINT => $closed . '/graphql', Endpoint::KEY_API_KEY => 'k', Endpoint::KEY_STATUS => '1'));
 $late = array();
-$late['first'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'D-1', 'ticketNumber' => 'OC-201', 'createTemporaryAdmin' => true));
+$late['first'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'D-1', 'ticketNumber' => 'OC-201', 'createTemporaryAdmin' => true, 'fileAccess' => FTP));
 // "Disable now" while the support desk cannot be reached: its confirmation is still due...
 $late['disable'] = endpoint($db, $offline)->handle('access.disable', array('ticketId' => 'D-1'));
 // ... when the merchant gives support a new temporary user for the same ticket.
-$late['second'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'D-1', 'ticketNumber' => 'OC-201', 'createTemporaryAdmin' => true));
+$late['second'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'D-1', 'ticketNumber' => 'OC-201', 'createTemporaryAdmin' => true, 'fileAccess' => FTP));
 $late['sweep'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
 $late['confirmationsWhileOpen'] = confirmations($http);
 $late['rowsWhileOpen'] = rowStates($db);
@@ -449,7 +453,7 @@ $http = new LosingHttp(array(
 	},
 ));
 $lost = array();
-$lost['provide'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-301', 'createTemporaryAdmin' => true));
+$lost['provide'] = endpoint($db, $online, array('http' => $http))->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-301', 'createTemporaryAdmin' => true, 'fileAccess' => FTP));
 $lost['rows'] = rowStates($db);
 $lost['users'] = users($db);
 $lost['sweep'] = endpoint($db, $online, array('http' => $http))->handle('access.sweep', array('force' => true));
@@ -539,7 +543,7 @@ list($earlier['sweep'], $earlier['columnChecks']) = statements($db, '/^SHOW COLU
 });
 $earlier['again'] = endpoint($db, $state, array('http' => $http))->handle('access.sweep', array('force' => true));
 $earlier['disableNow'] = endpoint($db, $state, array('http' => $http))->handle('access.disable', array('ticketId' => 'M-GONE'));
-$earlier['provide'] = endpoint($db, $state, array('http' => $http))->handle('access.provide', array('ticketId' => 'M-NEW', 'ticketNumber' => 'OC-403', 'createTemporaryAdmin' => true));
+$earlier['provide'] = endpoint($db, $state, array('http' => $http))->handle('access.provide', array('ticketId' => 'M-NEW', 'ticketNumber' => 'OC-403', 'createTemporaryAdmin' => true, 'fileAccess' => FTP));
 $earlier['confirmations'] = count(array_filter($http->calls, function ($call) {
 	return $call['operation'] === 'TicketAccessDisabledConfirm';
 }));
