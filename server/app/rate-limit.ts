@@ -25,7 +25,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowSeconds: 60,
   requestsPerToken: 3_000,
   anonymousRequests: 600,
-  authFailures: 20,
+  authFailures: 50,
   authFailureWindowSeconds: 900,
 };
 
