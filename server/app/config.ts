@@ -82,7 +82,7 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 3_600).default(60),
   RATE_LIMIT_REQUESTS: wholeNumber(1, 1_000_000).default(3_000),
   RATE_LIMIT_ANONYMOUS_REQUESTS: wholeNumber(1, 1_000_000).default(600),
-  RATE_LIMIT_AUTH_FAILURES: wholeNumber(1, 10_000).default(20),
+  RATE_LIMIT_AUTH_FAILURES: wholeNumber(1, 10_000).default(50),
   RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS: wholeNumber(1, 86_400).default(900),
   // Proxies in front of the server whose X-Forwarded-For is believed (0: the peer's address is the client's).
   TRUST_PROXY_HOPS: wholeNumber(0, 10).default(0),
