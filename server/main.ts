@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './app/config';
 import { systemClock } from './app/clock';
 import { startHttpApp } from './app/http';
+import { queryLimitsFromConfig } from './app/limits/limit-settings';
 import { createLogger } from './app/logger';
 import { rateLimitsFromConfig } from './app/rate-limit';
 import { ensureFirstAdmin, handOverFirstAdminToken, startRuntime } from './app/runtime';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
       rateLimits: rateLimitsFromConfig(config),
       trustProxyHops: config.TRUST_PROXY_HOPS,
       metrics: { token: config.METRICS_TOKEN, allowLocalhost: config.METRICS_LOCALHOST === 'true' },
+      queryLimits: queryLimitsFromConfig(config),
+      production: config.NODE_ENV === 'production',
     });
   } catch (error) {
     // Nothing may outlive a failed start: the job queue, the pool and the embedded PostgreSQL stop too.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Info } from 'luxon';
 import { z } from 'zod';
 import { isHostOrAddress } from '../common/hosts';
+import { DEFAULT_QUERY_LIMITS, parseTiers, tiersSetting } from './limits/limit-settings';
 import { holidayCalendarFor } from '../modules/support-hours/holidays';
 
 /** Project root: every relative default below is resolved against it, whatever the cwd. */
@@ -31,6 +32,10 @@ function wholeNumber(min: number, max: number) {
     .min(min, `must be between ${min} and ${max}`)
     .max(max, `must be between ${min} and ${max}`);
 }
+
+const tiers = z
+  .string()
+  .refine((value) => parseTiers(value) !== null, 'must be three whole numbers for anonymous/merchant/staff callers, each at least 1 and none above the next, e.g. 100/3000/10000');
 
 const MASTER_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MASTER_KEY_MESSAGE = 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
@@ -88,6 +93,12 @@ const schema = z.object({
   TRUST_PROXY_HOPS: wholeNumber(0, 10).default(0),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 24`').optional(),
   METRICS_LOCALHOST: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  // Query limits (server/app/limits): the token limit for everyone, the others per caller tier.
+  QUERY_MAX_TOKENS: wholeNumber(100, 100_000).default(DEFAULT_QUERY_LIMITS.tokens),
+  QUERY_MAX_COST: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'cost')),
+  QUERY_MAX_DEPTH: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'depth')),
+  QUERY_MAX_ALIASES: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'aliases')),
+  QUERY_MAX_ROOT_FIELDS: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'rootFields')),
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */

@@ -16,36 +16,10 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import { createComplexityRule, fieldExtensionsEstimator, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { CallerTier, QueryLimits } from './limit-settings';
+import { createComplexityRule, fieldExtensionsEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
-/** Who is asking: each tier has its own limits (anonymous lowest, staff highest). */
-export type CallerTier = 'anonymous' | 'merchant' | 'staff';
-
-export interface TierLimits {
-  /** Largest computed cost (see `queryCostEstimators`). */
-  cost: number;
-  /** Deepest selection nesting, fragments included. */
-  depth: number;
-  /** Aliased fields in the whole operation (`__typename` aliases are free). */
-  aliases: number;
-  /** Fields asked at the top of the operation. */
-  rootFields: number;
-}
-
-export interface QueryLimits {
-  /** Parser limit for every caller: lexical tokens in one document. */
-  tokens: number;
-  anonymous: TierLimits;
-  merchant: TierLimits;
-  staff: TierLimits;
-}
-
-export const DEFAULT_QUERY_LIMITS: QueryLimits = {
-  tokens: 4_000,
-  anonymous: { cost: 300, depth: 6, aliases: 10, rootFields: 10 },
-  merchant: { cost: 5_000, depth: 10, aliases: 30, rootFields: 20 },
-  staff: { cost: 25_000, depth: 12, aliases: 50, rootFields: 30 },
-};
+export { DEFAULT_QUERY_LIMITS, type CallerTier, type QueryLimits, type TierLimits } from './limit-settings';
 
 /** The error codes a refused query carries in `extensions.code`. */
 export const LIMIT_CODES = ['QUERY_TOO_COMPLEX', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'TOO_MANY_ROOT_FIELDS', 'TOO_MANY_REPEATED_FIELDS', 'TOO_MANY_TOKENS'] as const;
@@ -65,15 +39,27 @@ export function limitError(code: LimitCode, message: string, measured: Record<st
 }
 
 /**
- * The cost model, in the spirit of GitHub's and Shopify's calculated query cost: every field
- * costs 1; a connection costs 1 + `first` × the cost of what is asked for each item; a list
+ * The cost model, in the spirit of Shopify's calculated query cost: a scalar or enum field is
+ * free, an object costs 1; a connection costs 1 + `first` × the cost of what is asked for each
+ * item (its `edges` and `nodes` are that page, not another multiplier); a list
  * looked up by IDs costs per ID; other object lists are assumed to hold
  * ASSUMED_LIST_LENGTH items; a mutation costs MUTATION_COST more. A field may set its own
  * cost with type-graphql's `complexity` option, which wins.
  */
 export function queryCostEstimators(): ComplexityEstimator[] {
-  return [fieldExtensionsEstimator(), listEstimator, mutationEstimator, simpleEstimator({ defaultComplexity: 1 })];
+  return [introspectionEstimator, fieldExtensionsEstimator(), listEstimator, mutationEstimator, objectEstimator];
 }
+
+/**
+ * Introspection is answered from the schema in memory, so it is free (the playground needs it);
+ * graphql-js's own MaxIntrospectionDepthRule stops nested `fields { type { fields … } }`.
+ */
+const introspectionEstimator: ComplexityEstimator = ({ type, field }) =>
+  field.name.startsWith('__') || type.name.startsWith('__') ? 0 : undefined;
+
+/** An object costs 1 and what is asked of it; a scalar or enum value costs nothing. */
+const objectEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
+  isCompositeType(getNamedType(field.type)) ? 1 + childComplexity : 0;
 
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const named = getNamedType(field.type);
@@ -141,7 +127,11 @@ function repeatedFieldsRule(onExceeded: (name: string, repeats: number) => void)
   });
 }
 
-/** Fields in the whole document as written: never fewer than the cost of what runs. */
+/**
+ * Fields in the document as written: the cost's stand-in when it cannot be computed (variables
+ * that do not fit the operation): that request fails anyway, but a flood of fields must not
+ * reach graphql-js's validation because of it.
+ */
 function countFieldNodes(document: DocumentNode): number {
   let fields = 0;
   const walk = (selectionSet: SelectionSetNode | undefined) => {
