@@ -42,7 +42,6 @@ export const CSS = `
 /* Bootstrap 3's .form-group has no negative margins outside .form-horizontal; kept flush in both themes. */
 .ocsd-form .form-group { margin-left: 0; margin-right: 0; }
 .ocsd-required { font-weight: normal; color: #a94442; font-size: 12px; }
-.ocsd-details > summary { cursor: pointer; color: #1e91cf; }
 `;
 
 export function injectStyles(doc: Document): void {

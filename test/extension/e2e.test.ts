@@ -90,12 +90,12 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     await expect.poll(() => page.locator('[data-testid="english-notice"] .alert').count()).toBe(0);
 
     await page.locator('[data-testid="environment-summary"]').getByText('OpenCart 3.0.4.0').waitFor();
-    // The environment is collapsed: Send is not pushed below a long table.
-    expect(await page.locator('[data-testid="environment"]').isVisible()).toBe(false);
-    await page.locator('[data-testid="environment-details"] > summary').click();
+    // The long environment tables come after Send: the button is not pushed below them.
+    await page.locator('[data-testid="environment"]').waitFor();
+    const sendBox = (await page.locator('#ocsd-new button[type="submit"]').boundingBox())!;
+    expect(sendBox.y).toBeLessThan((await page.locator('[data-testid="environment"]').boundingBox())!.y);
     expect(await page.locator('[data-testid="environment"]').textContent()).toContain('3.0.4.0');
     expect(await page.locator('[data-testid="environment-json"]').textContent()).toContain('"platform": "NATIVE"');
-    await page.locator('[data-testid="environment-details"] > summary').click();
     expect(await page.locator('[data-testid="access-required"]').textContent()).toContain('FTP or SFTP access');
 
     const allowanceBefore = await remaining();

@@ -84,12 +84,14 @@ export async function newTicketView(ctx: Context): Promise<void> {
         <legend>Your store's environment (sent with the ticket)</legend>
         <div class="checkbox form-check"><label class="form-check-label"><input class="form-check-input" type="checkbox" name="includeErrorLog"> Include the last lines of the error log (passwords, keys and e-mail addresses are removed; you can read them below before sending)</label></div>
         <p class="ocsd-muted" id="ocsd-environment-summary" data-testid="environment-summary">Detecting…</p>
-        <details class="ocsd-details" data-testid="environment-details"><summary>Show everything that is sent</summary>
-          <div id="ocsd-environment"></div>
-        </details>
+        <p class="ocsd-help">Everything that is sent is listed below the Send button.</p>
       </fieldset>
       <button type="submit" class="btn btn-primary" ${ctx.boot.canModify ? '' : 'disabled'}>Send ticket</button>
       ${ctx.boot.canModify ? '' : html`<span class="ocsd-muted"> You need "modify" permission on this module to send tickets.</span>`}
+      <section class="ocsd-panel" data-testid="environment-details">
+        <h3>What is sent with the ticket</h3>
+        <div id="ocsd-environment"></div>
+      </section>
     </form>`,
   );
 
