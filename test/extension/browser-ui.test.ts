@@ -130,6 +130,20 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     await expect.poll(() => api.calls('TicketMarkRead').length).toBe(markedBefore + 1);
   });
 
+  it('keeps the settings form inside the page\'s content area under Bootstrap 3 (OpenCart 3.0\'s admin styles)', async () => {
+    await page.goto(store.shellUrl);
+    await page.locator('.ocsd-nav [data-route="settings"]').click();
+    await page.locator('#ocsd-settings').waitFor();
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.form-control')!).display)).toBe('block');
+    const area = (await page.locator('#oc-support-desk').boundingBox())!;
+    for (const box of await page.locator('#ocsd-settings .form-group, #ocsd-settings .form-check, #ocsd-settings .checkbox').evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect().toJSON() as { left: number; right: number }),
+    )) {
+      expect(box.left).toBeGreaterThanOrEqual(area.x);
+      expect(box.right).toBeLessThanOrEqual(area.x + area.width);
+    }
+  });
+
   it('does not test another endpoint with the stored key', async () => {
     await page.goto(`${store.shellUrl}#settings`);
     await page.locator('#ocsd-settings').waitFor();

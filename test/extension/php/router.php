@@ -29,6 +29,14 @@ if ($path === '/admin/view/javascript/oc_support_desk/support-desk.js') {
 	return true;
 }
 
+if ($path === '/admin/view/stylesheet/bootstrap.css') {
+	// OpenCart 3.0's admin is styled by Bootstrap 3: the module's markup is laid out by the same rules here.
+	header('Content-Type: text/css; charset=utf-8');
+	readfile(__DIR__ . '/../../../node_modules/bootstrap/dist/css/bootstrap.min.css');
+
+	return true;
+}
+
 if ($path !== '/admin/index.php' && $path !== '/admin/') {
 	http_response_code(404);
 	echo 'Not found';
@@ -131,6 +139,7 @@ if ($route === 'extension/module/oc_support_desk') {
 		),
 		'header' => '<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>OpenCart Support Desk</title>'
 			. '<base href="http://' . $_SERVER['HTTP_HOST'] . '/admin/">'
+			. '<link href="view/stylesheet/bootstrap.css" type="text/css" rel="stylesheet">'
 			. '<style>body{font-family:"Open Sans",Arial,sans-serif;font-size:13px;color:#333;margin:0;background:#fff}#header{background:#1e91cf;color:#fff;padding:10px 20px;font-weight:600}'
 			. '#content{padding:0 20px 40px}.page-header{border-bottom:1px solid #eee;margin-bottom:15px}.page-header h1{font-size:26px;font-weight:300;margin:15px 0 5px}'
 			. '.breadcrumb{list-style:none;padding:0;margin:0 0 10px;display:flex;gap:8px}.breadcrumb li+li:before{content:"/ ";color:#999}'
