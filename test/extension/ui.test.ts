@@ -9,8 +9,9 @@ import { looksEnglish } from '../../opencart-extension/src/english';
 import { formatDateTime, relative } from '../../opencart-extension/src/format';
 import { escapeHtml, html, multiline } from '../../opencart-extension/src/html';
 import { hoursBadge } from '../../opencart-extension/src/views/hours';
-import { accessFields } from '../../opencart-extension/src/views/common';
-import { environmentTable } from '../../opencart-extension/src/views/new-ticket';
+import { accessFields, accessProblems, type AccessChoice } from '../../opencart-extension/src/views/common';
+import { viewLink } from '../../opencart-extension/src/links';
+import { environmentTable, filedMessage } from '../../opencart-extension/src/views/new-ticket';
 import { authorName } from '../../opencart-extension/src/views/ticket';
 import { accessRows, allowance, ticketRows } from '../../opencart-extension/src/views/tickets';
 
@@ -174,5 +175,37 @@ describe('endpoint client', () => {
     // Only a refused session (401/403) or the login page reads as an expired session.
     await expect(new ModuleEndpoint('/x', fake(401, 'Unauthorized')).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
     await expect(new ModuleEndpoint('/x', fake(403, '<html>Forbidden</html>')).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
+  });
+});
+
+describe('links and store access', () => {
+  it('links to a view by the page\'s own address, so OpenCart\'s <base href> cannot send it elsewhere', () => {
+    const page = 'https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#tickets';
+    expect(viewLink('#new', page)).toBe('https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#new');
+    expect(viewLink('#ticket/VGlja2V0OjE%3D', page)).toBe('https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#ticket/VGlja2V0OjE%3D');
+  });
+
+  const ftp = { protocol: 'FTP', host: 'ftp.example.com', username: 'support', password: 'secret-1' };
+  it.each([
+    ['a temporary user and FTP', { createTemporaryAdmin: true, userGroup: 'dedicated', fileAccess: ftp }, []],
+    ['an own login and SFTP', { createTemporaryAdmin: false, userGroup: '', storeAdmin: { username: 'owner', password: 'pw' }, fileAccess: { ...ftp, protocol: 'SFTP' } }, []],
+    ['a temporary user without FTP', { createTemporaryAdmin: true, userGroup: 'dedicated', fileAccess: { protocol: 'FTP', host: '', username: '', password: '' } }, [/enter the host/, /enter the username/, /enter the password/]],
+    ['an own login without password', { createTemporaryAdmin: false, userGroup: '', storeAdmin: { username: 'owner', password: '' }, fileAccess: ftp }, [/^Store admin access: choose a temporary admin user, or enter your own/]],
+    ['a port out of range', { createTemporaryAdmin: true, userGroup: '', fileAccess: { ...ftp, port: 70000 } }, [/port must be a number from 1 to 65535/]],
+    ['a port that is not a number', { createTemporaryAdmin: true, userGroup: '', fileAccess: { ...ftp, port: Number.NaN } }, [/port must be a number/]],
+  ] as const)('requires store-admin and FTP access: %s', (_name, choice, expected) => {
+    const problems = accessProblems(choice as AccessChoice);
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((pattern, i) => expect(problems[i]).toMatch(pattern));
+  });
+
+  it('says after filing that support has the access, and asks for nothing more', () => {
+    const payload = { ticket: ticket({ number: 'OC-000042' }), notices: [{ code: 'BEST_EFFORT', message: 'A one-time fix has no guaranteed reply time.' }], userErrors: [] } as any;
+    const temporary = filedMessage(payload, { ok: true, accepted: true, replayed: false, errors: [], temporaryUser: { username: 'ocsupport_1a2b3c' } }).value;
+    expect(temporary).toContain('Ticket OC-000042 was sent with its store access.');
+    expect(temporary).toContain('<code>ocsupport_1a2b3c</code>');
+    expect(temporary).toContain('A one-time fix has no guaranteed reply time.');
+    expect(temporary).not.toMatch(/provide|not sent/i);
+    expect(filedMessage(payload, { ok: true, accepted: true, replayed: false, errors: [], temporaryUser: null }).value).toContain('Support received your admin login and FTP access.');
   });
 });
