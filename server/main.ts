@@ -93,12 +93,13 @@ async function main(): Promise<void> {
     `  Database:           ${runtime.database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}`,
     `  Vault master key:   ${runtime.vault.keySource}${runtime.vault.createdKeyFile ? '  (generated now: back this file up)' : ''}`,
   ];
-  // The banner holds no secret: stdout is also the log stream, which collectors keep.
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  // Before the banner, which tells whoever waits for it that the server is ready.
   if (adminToken) {
     const handedOver = handOverFirstAdminToken(adminToken, { email: config.ADMIN_EMAIL, dataDir: config.dataDir, interactive: process.stderr.isTTY === true, logger });
-    if (handedOver.file) process.stdout.write(`  First start: the admin token for ${config.ADMIN_EMAIL} is in ${handedOver.file} (owner-only); read it, then delete it.\n\n`);
+    if (handedOver.file) lines.push('', `  First start: the admin token for ${config.ADMIN_EMAIL} is in ${handedOver.file} (owner only): read it, then delete the file.`);
   }
+  // The banner holds no secret: stdout is also the log stream, which collectors keep.
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 
 /** The HTTP port or address could not be used: say which setting to change. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -28,13 +28,29 @@ describe('npm start, as a process', () => {
     expect(result.stderr).not.toContain("mysql://x");
   });
 
-  it('starts on a fresh embedded PostgreSQL, prints the admin token once, and stops cleanly on SIGTERM', async () => {
+  it('starts on a fresh embedded PostgreSQL, hands the admin token over once outside the logs, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-start-'));
     try {
       const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await findFreePort()) };
-      const first = await spawnServer(env, 90_000);
-      const token = /\b(ocs_[A-Za-z0-9_-]{20,})\b/.exec(first.output())?.[1];
-      expect(token).toBeDefined();
+      const first = await spawnServer({ ...env, LOG_LEVEL: 'info' }, 90_000);
+      // Not a terminal (as under systemd or a container): the token goes to an owner-only file
+      // that the log names, and never into stdout/stderr, which log collectors keep.
+      const tokenFile = path.join(dataDir, 'first-admin-token');
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      expect(token).toMatch(/^ocs_[A-Za-z0-9_-]{20,}$/);
+      expect(first.output()).not.toContain(token);
+      expect(first.output()).not.toMatch(/ocs_/);
+      const logLine = await (async () => {
+        for (let waited = 0; waited < 5_000; waited += 50) {
+          const line = first.output().split('\n').find((l) => l.includes('first start: the admin token was written'));
+          if (line) return line;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return undefined;
+      })();
+      expect(logLine).toBeDefined();
+      expect(JSON.parse(logLine!)).toMatchObject({ level: 40, file: tokenFile });
       const health = await fetch(`${first.url}/healthz`);
       expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
       const viewer = await fetch(`${first.url}/graphql`, {
