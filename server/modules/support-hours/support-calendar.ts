@@ -125,9 +125,48 @@ function assertValidDateTime(at: DateTime, what: string): void {
 }
 
 /**
+ * Support windows as epoch milliseconds over a run of whole local dates, in order: window i is
+ * [opens[i], closes[i]) and `before[i]` is the open time of all windows before it, so open time
+ * between two instants is a difference of two binary searches.
+ */
+interface Timeline {
+  /** First and last local date covered (UTC midnight of each, in epoch ms). */
+  fromDay: number;
+  toDay: number;
+  opens: number[];
+  closes: number[];
+  before: number[];
+}
+
+const DAY_MS = 86_400_000;
+// Timelines grow a year at a time: a page of tickets filed across a few years costs a few
+// hundred luxon window computations once per process.
+const EXTEND_DAYS = 366;
+// Every UTC offset is within ±14 h, so a local date starts less than a day after its UTC midnight.
+const OFFSET_MARGIN_MS = DAY_MS;
+
+function isoDay(dayMs: number): string {
+  return new Date(dayMs).toISOString().slice(0, 10);
+}
+
+/** Index of the first element > value in a sorted array (length when none). */
+function firstAbove(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! > value) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
  * Support hours: which instants are inside an open window, and support-time arithmetic.
- * All calendar work happens in the support zone (so DST switches are handled by luxon);
- * results are DateTimes in the support zone unless stated otherwise.
+ * The windows are worked out in luxon in the support zone (so DST switches and holidays are
+ * exact), once per date, into a timeline of epoch milliseconds; the hot paths (SLA due times of
+ * every ticket of a page) are then binary searches without any time-zone arithmetic.
+ * Results are DateTimes in the support zone unless stated otherwise.
  */
 export class SupportCalendar {
   readonly config: Readonly<SupportHoursConfig>;
@@ -135,6 +174,7 @@ export class SupportCalendar {
   private readonly closes: ClockTime;
   private readonly businessDays: ReadonlySet<number>;
   private readonly holidays: HolidayCalendar;
+  private timeline: Timeline | null = null;
 
   constructor(config: Partial<SupportHoursConfig> = {}) {
     const merged: SupportHoursConfig = {
@@ -183,8 +223,10 @@ export class SupportCalendar {
 
   isOpen(at: DateTime): boolean {
     assertValidDateTime(at, 'isOpen');
-    const w = this.windowOn(this.localDate(at));
-    return w !== null && at >= w.opensAt && at < w.closesAt;
+    const ms = at.toMillis();
+    const t = this.covering(ms);
+    const i = firstAbove(t.closes, ms);
+    return i < t.opens.length && t.opens[i]! <= ms;
   }
 
   /** `at` itself (in the support zone) when open, else the start of the next window. */
@@ -196,15 +238,17 @@ export class SupportCalendar {
   /** The start of the first window opening strictly after `at` (when open: the window after this one). */
   nextOpening(at: DateTime): DateTime {
     assertValidDateTime(at, 'nextOpening');
-    for (const w of this.windowsFrom(at)) if (w.opensAt > at) return w.opensAt;
-    throw this.neverOpens(at);
+    const ms = at.toMillis();
+    const t = this.reaching(ms, 'opens', at);
+    return this.inZone(t.opens[firstAbove(t.opens, ms)]!);
   }
 
   /** The end of the current window when open, else the end of the next window. */
   nextClosing(at: DateTime): DateTime {
     assertValidDateTime(at, 'nextClosing');
-    for (const w of this.windowsFrom(at)) if (w.closesAt > at) return w.closesAt;
-    throw this.neverOpens(at);
+    const ms = at.toMillis();
+    const t = this.reaching(ms, 'closes', at);
+    return this.inZone(t.closes[firstAbove(t.closes, ms)]!);
   }
 
   /** The holiday observed (or falling) on a support-zone date, or null. */
@@ -222,15 +266,15 @@ export class SupportCalendar {
   supportMinutesBetween(from: DateTime, to: DateTime): number {
     assertValidDateTime(from, 'supportMinutesBetween(from)');
     assertValidDateTime(to, 'supportMinutesBetween(to)');
-    if (to <= from) return 0;
-    let ms = 0;
-    for (const w of this.windowsFrom(from, Infinity)) {
-      if (w.opensAt >= to) break;
-      const start = Math.max(w.opensAt.toMillis(), from.toMillis());
-      const end = Math.min(w.closesAt.toMillis(), to.toMillis());
-      if (end > start) ms += end - start;
-    }
-    return Math.floor(ms / 60_000);
+    return this.supportMinutesBetweenMs(from.toMillis(), to.toMillis());
+  }
+
+  /** supportMinutesBetween on epoch milliseconds. */
+  supportMinutesBetweenMs(fromMs: number, toMs: number): number {
+    if (!(toMs > fromMs)) return 0;
+    this.covering(fromMs);
+    const t = this.covering(toMs);
+    return Math.floor((this.openTimeBefore(t, toMs) - this.openTimeBefore(t, fromMs)) / 60_000);
   }
 
   /**
@@ -243,17 +287,32 @@ export class SupportCalendar {
     if (!Number.isFinite(minutes) || minutes < 0) {
       throw new RangeError(`minutes must be a finite number >= 0, got ${minutes}`);
     }
-    let remaining = Math.round(minutes * 60_000);
-    if (remaining === 0) return from.setZone(this.config.zone);
-    // One step per day, so even thousands of minutes cost a handful of iterations.
-    for (const w of this.windowsFrom(from, Infinity)) {
-      if (w.closesAt <= from) continue;
-      const start = w.opensAt > from ? w.opensAt : from.setZone(this.config.zone);
-      const available = w.closesAt.toMillis() - start.toMillis();
-      if (remaining <= available) return start.plus({ milliseconds: remaining });
-      remaining -= available;
+    if (Math.round(minutes * 60_000) === 0) return from.setZone(this.config.zone);
+    return this.inZone(this.addSupportMinutesMs(from.toMillis(), minutes));
+  }
+
+  /** addSupportMinutes on epoch milliseconds (minutes already checked to be finite and >= 0). */
+  addSupportMinutesMs(fromMs: number, minutes: number): number {
+    const remaining = Math.round(minutes * 60_000);
+    if (remaining === 0) return fromMs;
+    let t = this.covering(fromMs);
+    const target = this.openTimeBefore(t, fromMs) + remaining;
+    // The first window whose end reaches the target; a budget that ends exactly at a closing
+    // time ends there, not at the next opening.
+    for (let grown = 0; ; grown += 1) {
+      const last = t.opens.length - 1;
+      if (last >= 0 && t.before[last]! + t.closes[last]! - t.opens[last]! >= target) break;
+      if (grown * EXTEND_DAYS > MAX_SEARCH_DAYS && last < 0) throw new RangeError(`Support never opens after ${new Date(fromMs).toISOString()}`);
+      t = this.extendForward(t);
     }
-    throw this.neverOpens(from);
+    let lo = 0;
+    let hi = t.opens.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t.before[mid]! + t.closes[mid]! - t.opens[mid]! >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return t.opens[lo]! + (target - t.before[lo]!);
   }
 
   /** Open/closed now, with the next opening/closing expressed in the caller's zone. */
@@ -272,16 +331,74 @@ export class SupportCalendar {
     return at.setZone(this.config.zone).toISODate()!;
   }
 
-  /**
-   * Windows from `at`'s local date onwards. Days are stepped as plain calendar dates in UTC,
-   * so a 23- or 25-hour local day never skips or repeats a date.
-   */
-  private *windowsFrom(at: DateTime, maxDays = MAX_SEARCH_DAYS): Generator<SupportWindow> {
-    let day = DateTime.fromISO(this.localDate(at), { zone: 'utc' });
-    for (let i = 0; i < maxDays; i++, day = day.plus({ days: 1 })) {
-      const w = this.windowOn(day.toISODate()!);
-      if (w) yield w;
+  private inZone(ms: number): DateTime {
+    return DateTime.fromMillis(ms, { zone: this.config.zone });
+  }
+
+  /** Open milliseconds of the timeline before the instant `ms` (which the timeline covers). */
+  private openTimeBefore(t: Timeline, ms: number): number {
+    const i = firstAbove(t.closes, ms);
+    if (i === t.opens.length) return i === 0 ? 0 : t.before[i - 1]! + t.closes[i - 1]! - t.opens[i - 1]!;
+    return t.before[i]! + Math.max(0, ms - t.opens[i]!);
+  }
+
+  /** The timeline, grown until it holds every window of `ms`'s local date and all before it from there. */
+  private covering(ms: number): Timeline {
+    const day = Math.floor(ms / DAY_MS) * DAY_MS;
+    let t = this.timeline ?? this.build(day - DAY_MS, day + EXTEND_DAYS * DAY_MS);
+    while (t.fromDay + OFFSET_MARGIN_MS > ms) t = this.extendBackward(t);
+    while (t.toDay < ms + DAY_MS) t = this.extendForward(t);
+    return t;
+  }
+
+  /** The timeline, grown until a window opens (or closes) after `ms`; throws past the search bound. */
+  private reaching(ms: number, edge: 'opens' | 'closes', at: DateTime): Timeline {
+    let t = this.covering(ms);
+    while (firstAbove(t[edge], ms) === t[edge].length) {
+      if (t.toDay > ms + MAX_SEARCH_DAYS * DAY_MS) throw this.neverOpens(at);
+      t = this.extendForward(t);
     }
+    return t;
+  }
+
+  private extendForward(t: Timeline): Timeline {
+    const more = this.windowsBetween(t.toDay + DAY_MS, t.toDay + EXTEND_DAYS * DAY_MS);
+    return this.keep({ fromDay: t.fromDay, toDay: t.toDay + EXTEND_DAYS * DAY_MS, opens: [...t.opens, ...more.opens], closes: [...t.closes, ...more.closes], before: [] });
+  }
+
+  private extendBackward(t: Timeline): Timeline {
+    const earlier = this.windowsBetween(t.fromDay - EXTEND_DAYS * DAY_MS, t.fromDay - DAY_MS);
+    return this.keep({ fromDay: t.fromDay - EXTEND_DAYS * DAY_MS, toDay: t.toDay, opens: [...earlier.opens, ...t.opens], closes: [...earlier.closes, ...t.closes], before: [] });
+  }
+
+  private build(fromDay: number, toDay: number): Timeline {
+    return this.keep({ fromDay, toDay, ...this.windowsBetween(fromDay, toDay), before: [] });
+  }
+
+  /** Fills in the running totals and makes the timeline the current one. */
+  private keep(t: Timeline): Timeline {
+    let sum = 0;
+    t.before = t.opens.map((open, i) => {
+      const before = sum;
+      sum += t.closes[i]! - open;
+      return before;
+    });
+    this.timeline = t;
+    return t;
+  }
+
+  /** The windows of the local dates fromDay…toDay (inclusive, UTC midnights). */
+  private windowsBetween(fromDay: number, toDay: number): { opens: number[]; closes: number[] } {
+    const opens: number[] = [];
+    const closes: number[] = [];
+    for (let day = fromDay; day <= toDay; day += DAY_MS) {
+      const w = this.windowOn(isoDay(day));
+      // An opening inside a spring-forward gap can move past the closing: that day never opens.
+      if (!w || w.closesAt <= w.opensAt) continue;
+      opens.push(w.opensAt.toMillis());
+      closes.push(w.closesAt.toMillis());
+    }
+    return { opens, closes };
   }
 
   private neverOpens(at: DateTime): RangeError {
