@@ -22,7 +22,7 @@ import { getSchema } from './schema';
 import { flattenValidation, type ValidationFailure } from '../common/validation';
 import { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits/query-limits';
 import { queryLimitsPlugin, ValidatedDocumentStore } from './limits/query-limits.plugin';
-import { isTokenLimitError, isUncodedClientError, variableErrorMessage } from './client-errors';
+import { isTokenLimitError, isUncodedClientError, variableErrorMessage } from '../common/client-errors';
 
 export interface HttpAppOptions {
   orm: MikroORM;
@@ -105,7 +105,9 @@ export function formatError(
     return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_REQUEST' } };
   }
   if (code && CLIENT_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // The path to the input field at fault, when a check named it (e.g. ['filter', 'customerId']).
+    const field = Array.isArray(formatted.extensions?.field) ? { field: formatted.extensions.field } : {};
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...field } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -19,6 +19,7 @@ import { NodeResolver } from '../modules/viewer/node.resolver';
 import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import type { AppContext } from './context';
+import { documentInputLimits } from './limits/input-limits';
 
 export const RESOLVERS = [
   AuditEventResolver,
@@ -52,20 +53,25 @@ export const authChecker: AuthChecker<AppContext, Role> = ({ context }, roles) =
 };
 
 /**
- * PostgreSQL cannot store NUL characters in text; a client that sends one gets a clear answer
- * here instead of a failed statement (and merchant text in an error log): an INVALID userError
- * naming the field for a mutation, like any other invalid input, and BAD_USER_INPUT for a query.
+ * PostgreSQL cannot store NUL characters in text, nor lone UTF-16 surrogates in JSON (and they
+ * are no text at all: JSON.parse lets "\ud800" through). A client that sends one gets a clear
+ * answer here instead of a failed statement (and merchant text in an error log): an INVALID
+ * userError naming the field for a mutation, like any other invalid input, and BAD_USER_INPUT
+ * for a query.
  */
-const rejectNulCharacters: MiddlewareFn<AppContext> = ({ args, info }, next) => {
+const rejectUnstorableText: MiddlewareFn<AppContext> = ({ args, info }, next) => {
   // Runs for every field of every row: fields without arguments pass straight through.
   if (!hasAny(args)) return next();
-  const path = nulPath(args, []);
-  if (!path) return next();
-  const message = 'Text must not contain NUL (\\u0000) characters.';
+  const found = unstorablePath(args, []);
+  if (!found) return next();
+  const message =
+    found.problem === 'nul'
+      ? 'Text must not contain NUL (\\u0000) characters.'
+      : 'Text must be valid Unicode: a lone UTF-16 surrogate (\\ud800–\\udfff without its pair) is not a character.';
   if (info.parentType.name === 'Mutation') {
-    return Promise.resolve({ ...emptyPayload(info.returnType), userErrors: [userError(UserErrorCode.INVALID, message, path)] });
+    return Promise.resolve({ ...emptyPayload(info.returnType), userErrors: [userError(UserErrorCode.INVALID, message, found.path)] });
   }
-  throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field: path } });
+  throw new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field: found.path } });
 };
 
 function hasAny(args: Record<string, unknown>): boolean {
@@ -73,19 +79,34 @@ function hasAny(args: Record<string, unknown>): boolean {
   return false;
 }
 
-/** The path to the first string holding a NUL, e.g. ['input', 'body']; null when there is none. */
-function nulPath(value: unknown, path: string[]): string[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+type Unstorable = { path: string[]; problem: 'nul' | 'surrogate' };
+
+function problemIn(text: string): Unstorable['problem'] | null {
+  if (text.includes('\u0000')) return 'nul';
+  return LONE_SURROGATE.test(text) ? 'surrogate' : null;
+}
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path to the first string (or object key) PostgreSQL cannot store, e.g. ['input', 'body']. */
+function unstorablePath(value: unknown, path: string[]): Unstorable | null {
+  if (typeof value === 'string') {
+    const problem = problemIn(value);
+    return problem ? { path, problem } : null;
+  }
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = nulPath(item, [...path, String(i)]);
+      const found = unstorablePath(item, [...path, String(i)]);
       if (found) return found;
     }
     return null;
   }
-  if (value && typeof value === 'object') {
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
     for (const [key, item] of Object.entries(value)) {
-      const found = nulPath(item, [...path, key]);
+      const keyProblem = problemIn(key);
+      if (keyProblem) return { path, problem: keyProblem };
+      const found = unstorablePath(item, [...path, key]);
       if (found) return found;
     }
   }
@@ -131,10 +152,10 @@ export function getSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
-    globalMiddlewares: [rejectNulCharacters, invalidInputAsUserErrors],
+    globalMiddlewares: [rejectUnstorableText, invalidInputAsUserErrors],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,
-  });
+  }).then(documentInputLimits);
   return cached;
 }

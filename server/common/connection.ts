@@ -24,7 +24,7 @@ export class ConnectionArgs {
   @Max(100, { message: 'first must be at most 100' })
   first: number = 20;
 
-  @Field(() => String, { nullable: true, description: 'Return items after this cursor (endCursor of the previous page).' })
+  @Field(() => String, { nullable: true, description: 'Return items after this cursor (endCursor of the previous page). At most 500 characters.' })
   @MaxLength(500)
   after?: string | null;
 }

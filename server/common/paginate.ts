@@ -58,6 +58,12 @@ function assertCursor<T extends object>(em: EntityManager, entity: new () => T, 
     throw invalid();
   }
   const meta = em.getMetadata().get(entity.name);
-  const definition = Cursor.getDefinition(meta, orderBy as never);
+  const definition = Cursor.getDefinition(meta, orderBy as never) as Array<[string, unknown]>;
   if (!Array.isArray(values) || values.length !== definition.length) throw invalid();
+  // A forged cursor ([null, null], objects) would reach the SQL as values of the wrong kind.
+  const fits = values.every((value, i) => {
+    if (value === null) return meta.properties[definition[i]![0] as never]?.nullable === true;
+    return ['string', 'number', 'boolean'].includes(typeof value);
+  });
+  if (!fits) throw invalid();
 }

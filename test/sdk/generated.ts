@@ -75,21 +75,24 @@ export enum Coverage {
 
 export type CustomerBanInput = {
   customerId: string | number;
-  /** What happened, for the record. */
+  /** What happened, for the record. At most 5000 characters. */
   note: string;
   reason: BanReason;
 };
 
 export type CustomerCreateInput = {
+  /** At most 120 characters. */
   company?: string | null | undefined;
+  /** At most 254 characters. */
   email: string;
+  /** At most 120 characters. */
   name: string;
-  /** The store's address, e.g. https://shop.example.com */
+  /** The store's address, e.g. https://shop.example.com. At most 2048 characters. */
   storeUrl?: string | null | undefined;
 };
 
 export type CustomerFilter = {
-  /** Matches email, name, company or store URL (case-insensitive). */
+  /** Matches email, name, company or store URL (case-insensitive). At most 200 characters. */
   search?: string | null | undefined;
   status?: CustomerStatus | null | undefined;
 };
@@ -106,17 +109,18 @@ export enum ExtensionKind {
 
 /** Access to the store's files. Write-only: the password and key are never returned to the merchant. */
 export type FileAccessInput = {
-  /** Host name or IP address, without ftp:// or a path. */
+  /** Host name or IP address, without ftp:// or a path. At most 253 characters. */
   host: string;
-  /** Write-only. Required for FTP and FTPS; for SFTP, a password or a private key. */
+  /** Write-only. Required for FTP and FTPS; for SFTP, a password or a private key. At most 1024 characters. */
   password?: string | null | undefined;
   /** Defaults to 21 for FTP and FTPS (990 means implicit FTPS), 22 for SFTP. */
   port?: number | null | undefined;
-  /** Write-only. SFTP only: a private key in PEM or OpenSSH format. */
+  /** Write-only. SFTP only: a private key in PEM or OpenSSH format. At most 16384 characters. */
   privateKey?: string | null | undefined;
   protocol: FileProtocol;
-  /** The folder OpenCart is installed in, e.g. /public_html. Defaults to /. */
+  /** The folder OpenCart is installed in, e.g. /public_html. Defaults to /. At most 1024 characters. */
   rootPath?: string | null | undefined;
+  /** At most 255 characters. */
   username: string;
 };
 
@@ -137,21 +141,25 @@ export enum FileProtocol {
 
 /** An extension or modification installed in the store. */
 export type InstalledExtensionInput = {
+  /** At most 255 characters. */
   author?: string | null | undefined;
+  /** At most 128 characters. */
   code: string;
-  /** Why the module thinks so, in a few words. */
+  /** Why the module thinks so, in a few words. At most 500 characters. */
   evidence?: string | null | undefined;
   kind: ExtensionKind;
+  /** At most 255 characters. */
   name: string;
-  /** The OpenCart line it appears built for: 1.5, 2.x, 3.0 or 4.x. */
+  /** The OpenCart line it appears built for: 1.5, 2.x, 3.0 or 4.x. At most 3 characters. */
   targetLine?: string | null | undefined;
+  /** At most 64 characters. */
   version?: string | null | undefined;
 };
 
 export type MerchantApiKeyCreateInput = {
   /** Staff: the customer to issue a key for. Merchants issue keys for themselves. */
   customerId?: string | number | null | undefined;
-  /** A label, e.g. "Main store admin". */
+  /** A label, e.g. "Main store admin". At most 120 characters. */
   name: string;
 };
 
@@ -161,18 +169,26 @@ export type MerchantApiKeyRevokeInput = {
 
 /** The store environment, as detected by the OpenCart module. */
 export type OpenCartEnvironmentInput = {
+  /** At most 32 characters. */
   adminLanguage?: string | null | undefined;
+  /** At most 200 characters. */
   databaseServer?: string | null | undefined;
-  /** The last lines of the error log, secrets redacted by the module (opt-in). */
+  /** The last lines of the error log, secrets redacted by the module (opt-in). At most 20000 characters. */
   errorLogExcerpt?: string | null | undefined;
+  /** At most 1000 items. */
   extensions?: Array<InstalledExtensionInput> | null | undefined;
-  /** The store's VERSION constant (for Arastta: Arastta's own version). */
+  /** The store's VERSION constant (for Arastta: Arastta's own version). At most 32 characters. */
   opencartVersion?: string | null | undefined;
+  /** At most 300 items, each at most 100 characters. */
   phpExtensions?: Array<string> | null | undefined;
+  /** At most 32 characters. */
   phpVersion?: string | null | undefined;
   platform?: Platform;
+  /** At most 64 characters. */
   platformVersion?: string | null | undefined;
+  /** At most 2048 characters. */
   storeUrl?: string | null | undefined;
+  /** At most 200 characters. */
   webServer?: string | null | undefined;
 };
 
@@ -222,6 +238,7 @@ export enum QuoteStatus {
 export type RefundDecideInput = {
   /** APPROVED or REJECTED. */
   decision: RefundStatus;
+  /** At most 5000 characters. */
   note?: string | null | undefined;
   refundId: string | number;
 };
@@ -242,7 +259,7 @@ export enum RefundReason {
 }
 
 export type RefundRequestInput = {
-  /** What went wrong, in a few sentences. */
+  /** What went wrong, in a few sentences. At most 5000 characters. */
   details: string;
   reason: RefundReason;
   subscriptionId: string | number;
@@ -267,7 +284,9 @@ export enum RefundStatus {
 }
 
 export type StaffMemberCreateInput = {
+  /** At most 254 characters. */
   email: string;
+  /** At most 120 characters. */
   name: string;
   role?: StaffRole;
   team?: StaffTeam;
@@ -287,10 +306,11 @@ export enum StaffTeam {
 
 /** The store's admin login. Write-only: the password is never returned to the merchant. */
 export type StoreAdminAccessInput = {
-  /** Write-only. */
+  /** Write-only. At most 1024 characters. */
   password: string;
-  /** The admin page's web address, starting with https:// or http://. */
+  /** The admin page's web address, starting with https:// or http://. At most 2048 characters. */
   url: string;
+  /** At most 255 characters. */
   username: string;
 };
 
@@ -309,6 +329,7 @@ export type SubscriptionCreateInput = {
   customerId: string | number;
   /** Contract length in months; defaults to the plan's. */
   months?: number | null | undefined;
+  /** At most 200 characters. */
   paymentReference?: string | null | undefined;
   planId: string | number;
 };
@@ -321,7 +342,7 @@ export enum SubscriptionStatus {
 }
 
 export type TicketAccessDisabledConfirmInput = {
-  /** The admin username that was disabled. When the stored access logs in as another user, it was replaced since: it is kept and the confirmation is refused (INVALID). */
+  /** The admin username that was disabled. When the stored access logs in as another user, it was replaced since: it is kept and the confirmation is refused (INVALID). At most 255 characters. */
   storeAdminUsername?: string | null | undefined;
   ticketId: string | number;
 };
@@ -345,7 +366,7 @@ export type TicketAccessRevealInput = {
 };
 
 export type TicketAccessWaiveInput = {
-  /** Why work can start without store access (recorded in the audit trail). */
+  /** Why work can start without store access (recorded in the audit trail). At most 2000 characters. */
   reason: string;
   ticketId: string | number;
 };
@@ -403,11 +424,13 @@ export type TicketCreateInput = {
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
   customerId?: string | number | null | undefined;
+  /** At most 50000 characters. */
   description: string;
   environment?: OpenCartEnvironmentInput | null | undefined;
-  /** A key unique per submission: retrying with the same key returns the first ticket and uses no more allowance. */
+  /** A key unique per submission: retrying with the same key returns the first ticket and uses no more allowance. At most 100 characters. */
   idempotencyKey?: string | null | undefined;
   priority?: TicketPriority;
+  /** At most 200 characters. */
   subject: string;
 };
 
@@ -415,6 +438,7 @@ export type TicketCreateInput = {
 export type TicketFilter = {
   /** Staff only: tickets assigned to this staff member. */
   assigneeId?: string | number | null | undefined;
+  /** At most 20 items. */
   categories?: Array<TicketCategory> | null | undefined;
   /** Created at or after this instant. */
   createdAfter?: string | null | undefined;
@@ -424,7 +448,9 @@ export type TicketFilter = {
   customerId?: string | number | null | undefined;
   /** Staff only: true for tickets whose running SLA target (first reply, then resolution) is already past due. */
   overdue?: boolean | null | undefined;
+  /** At most 10 items. */
   priorities?: Array<TicketPriority> | null | undefined;
+  /** At most 20 items. */
   statuses?: Array<TicketStatus> | null | undefined;
   team?: StaffTeam | null | undefined;
   /** Staff only: true for unassigned tickets. */
@@ -448,6 +474,7 @@ export enum TicketOrder {
 
 export type TicketPortDecideInput = {
   decision: PortDecision;
+  /** At most 2000 characters. */
   note?: string | null | undefined;
   /** Required with ACCEPT_WITH_SURCHARGE: amount in minor units. */
   surchargeAmount?: number | null | undefined;
@@ -464,11 +491,13 @@ export enum TicketPriority {
 export type TicketQuoteSetInput = {
   /** Price in minor units of the plan currency. */
   amount: number;
+  /** At most 5000 characters. */
   note?: string | null | undefined;
   ticketId: string | number;
 };
 
 export type TicketReplyInput = {
+  /** At most 50000 characters. */
   body: string;
   /** Staff only: an internal note the merchant never sees. */
   internal?: boolean;
@@ -499,7 +528,7 @@ export enum TicketStatus {
 }
 
 export type TicketStatusChangeInput = {
-  /** Why, for the audit trail. */
+  /** Why, for the audit trail. At most 2000 characters. */
   reason?: string | null | undefined;
   status: TicketStatus;
   ticketId: string | number;
@@ -511,7 +540,7 @@ export type TicketUpdateInput = {
   /** Complex tickets get three support days for resolution. */
   complex?: boolean | null | undefined;
   priority?: TicketPriority | null | undefined;
-  /** Why, for the audit trail. */
+  /** Why, for the audit trail. At most 2000 characters. */
   reason?: string | null | undefined;
   /** The host or another third party did not cooperate (decides refunds). */
   thirdPartyBlocked?: boolean | null | undefined;

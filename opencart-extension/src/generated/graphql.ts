@@ -30,17 +30,18 @@ export type ExtensionKind =
 
 /** Access to the store's files. Write-only: the password and key are never returned to the merchant. */
 export type FileAccessInput = {
-  /** Host name or IP address, without ftp:// or a path. */
+  /** Host name or IP address, without ftp:// or a path. At most 253 characters. */
   host: string;
-  /** Write-only. Required for FTP and FTPS; for SFTP, a password or a private key. */
+  /** Write-only. Required for FTP and FTPS; for SFTP, a password or a private key. At most 1024 characters. */
   password?: string | null | undefined;
   /** Defaults to 21 for FTP and FTPS (990 means implicit FTPS), 22 for SFTP. */
   port?: number | null | undefined;
-  /** Write-only. SFTP only: a private key in PEM or OpenSSH format. */
+  /** Write-only. SFTP only: a private key in PEM or OpenSSH format. At most 16384 characters. */
   privateKey?: string | null | undefined;
   protocol: FileProtocol;
-  /** The folder OpenCart is installed in, e.g. /public_html. Defaults to /. */
+  /** The folder OpenCart is installed in, e.g. /public_html. Defaults to /. At most 1024 characters. */
   rootPath?: string | null | undefined;
+  /** At most 255 characters. */
   username: string;
 };
 
@@ -54,31 +55,43 @@ export type FileProtocol =
 
 /** An extension or modification installed in the store. */
 export type InstalledExtensionInput = {
+  /** At most 255 characters. */
   author?: string | null | undefined;
+  /** At most 128 characters. */
   code: string;
-  /** Why the module thinks so, in a few words. */
+  /** Why the module thinks so, in a few words. At most 500 characters. */
   evidence?: string | null | undefined;
   kind: ExtensionKind;
+  /** At most 255 characters. */
   name: string;
-  /** The OpenCart line it appears built for: 1.5, 2.x, 3.0 or 4.x. */
+  /** The OpenCart line it appears built for: 1.5, 2.x, 3.0 or 4.x. At most 3 characters. */
   targetLine?: string | null | undefined;
+  /** At most 64 characters. */
   version?: string | null | undefined;
 };
 
 /** The store environment, as detected by the OpenCart module. */
 export type OpenCartEnvironmentInput = {
+  /** At most 32 characters. */
   adminLanguage?: string | null | undefined;
+  /** At most 200 characters. */
   databaseServer?: string | null | undefined;
-  /** The last lines of the error log, secrets redacted by the module (opt-in). */
+  /** The last lines of the error log, secrets redacted by the module (opt-in). At most 20000 characters. */
   errorLogExcerpt?: string | null | undefined;
+  /** At most 1000 items. */
   extensions?: Array<InstalledExtensionInput> | null | undefined;
-  /** The store's VERSION constant (for Arastta: Arastta's own version). */
+  /** The store's VERSION constant (for Arastta: Arastta's own version). At most 32 characters. */
   opencartVersion?: string | null | undefined;
+  /** At most 300 items, each at most 100 characters. */
   phpExtensions?: Array<string> | null | undefined;
+  /** At most 32 characters. */
   phpVersion?: string | null | undefined;
   platform?: Platform;
+  /** At most 64 characters. */
   platformVersion?: string | null | undefined;
+  /** At most 2048 characters. */
   storeUrl?: string | null | undefined;
+  /** At most 200 characters. */
   webServer?: string | null | undefined;
 };
 
@@ -113,7 +126,7 @@ export type RefundReason =
   | 'STOLEN_CARD';
 
 export type RefundRequestInput = {
-  /** What went wrong, in a few sentences. */
+  /** What went wrong, in a few sentences. At most 5000 characters. */
   details: string;
   reason: RefundReason;
   subscriptionId: string | number;
@@ -130,10 +143,11 @@ export type StaffTeam =
 
 /** The store's admin login. Write-only: the password is never returned to the merchant. */
 export type StoreAdminAccessInput = {
-  /** Write-only. */
+  /** Write-only. At most 1024 characters. */
   password: string;
-  /** The admin page's web address, starting with https:// or http://. */
+  /** The admin page's web address, starting with https:// or http://. At most 2048 characters. */
   url: string;
+  /** At most 255 characters. */
   username: string;
 };
 
@@ -195,11 +209,13 @@ export type TicketCreateInput = {
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
   customerId?: string | number | null | undefined;
+  /** At most 50000 characters. */
   description: string;
   environment?: OpenCartEnvironmentInput | null | undefined;
-  /** A key unique per submission: retrying with the same key returns the first ticket and uses no more allowance. */
+  /** A key unique per submission: retrying with the same key returns the first ticket and uses no more allowance. At most 100 characters. */
   idempotencyKey?: string | null | undefined;
   priority?: TicketPriority;
+  /** At most 200 characters. */
   subject: string;
 };
 
@@ -214,6 +230,7 @@ export type TicketPriority =
   | 'URGENT';
 
 export type TicketReplyInput = {
+  /** At most 50000 characters. */
   body: string;
   /** Staff only: an internal note the merchant never sees. */
   internal?: boolean;

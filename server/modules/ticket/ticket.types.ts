@@ -72,6 +72,7 @@ export class InstalledExtensionInput {
 
   @Field(() => String, { nullable: true, description: 'The OpenCart line it appears built for: 1.5, 2.x, 3.0 or 4.x.' })
   @IsOptional()
+  @MaxLength(3)
   @Matches(/^(1\.5|2\.x|3\.0|4\.x)$/, { message: 'targetLine must be one of 1.5, 2.x, 3.0, 4.x' })
   targetLine?: string | null;
 
@@ -104,6 +105,7 @@ export class OpenCartEnvironmentInput {
   @Field(() => [String], { nullable: true })
   @IsOptional()
   @ArrayMaxSize(300)
+  @MaxLength(100, { each: true })
   phpExtensions?: string[] | null;
 
   @Field(() => String, { nullable: true })
@@ -234,14 +236,17 @@ export class PortReview {
 export class TicketFilter {
   @Field(() => [TicketStatus], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(20)
   statuses?: TicketStatus[] | null;
 
   @Field(() => [TicketCategory], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(20)
   categories?: TicketCategory[] | null;
 
   @Field(() => [TicketPriority], { nullable: true })
   @IsOptional()
+  @ArrayMaxSize(10)
   priorities?: TicketPriority[] | null;
 
   @Field(() => ID, { nullable: true, description: 'Staff only: tickets of this customer.' })
@@ -328,6 +333,7 @@ export class TicketCreateInput {
     description: 'A key unique per submission: retrying with the same key returns the first ticket and uses no more allowance.',
   })
   @IsOptional()
+  @MaxLength(100)
   @Matches(/^[A-Za-z0-9._:-]{8,100}$/, { message: 'idempotencyKey must be 8 to 100 letters, digits or . _ : -' })
   idempotencyKey?: string | null;
 }
