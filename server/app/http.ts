@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
@@ -155,6 +155,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     formatError: (formatted, error) => formatError(formatted, error, { production, maxTokens: queryLimits.tokens }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No @cacheControl hints anywhere: Apollo's default plugin would only add a hook to every field.
+      ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin({ schema, limits: queryLimits, anonymousIntrospection: !production }),
       errorLogging(),
       metricsPlugin(),

@@ -19,6 +19,7 @@ import { NodeResolver } from '../modules/viewer/node.resolver';
 import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import type { AppContext } from './context';
+import { placeMiddlewares } from './field-middlewares';
 import { documentInputLimits } from './limits/input-limits';
 
 export const RESOLVERS = [
@@ -149,10 +150,11 @@ let cached: Promise<GraphQLSchema> | undefined;
 
 /** The schema is the same for every app in the process: build it once. */
 export function getSchema(): Promise<GraphQLSchema> {
+  // Not global middlewares: those would wrap every field of every row (see field-middlewares.ts).
+  placeMiddlewares<AppContext>({ withArguments: [rejectUnstorableText], onMutations: [invalidInputAsUserErrors] });
   cached ??= buildSchema({
     resolvers: [...RESOLVERS],
     authChecker,
-    globalMiddlewares: [rejectUnstorableText, invalidInputAsUserErrors],
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,
