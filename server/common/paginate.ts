@@ -63,7 +63,7 @@ function assertCursor<T extends object>(em: EntityManager, entity: new () => T, 
   // A forged cursor ([null, null], objects) would reach the SQL as values of the wrong kind.
   const fits = values.every((value, i) => {
     if (value === null) return meta.properties[definition[i]![0] as never]?.nullable === true;
-    return ['string', 'number', 'boolean'].includes(typeof value);
+    return value instanceof Date ? !Number.isNaN(value.getTime()) : ['string', 'number', 'boolean'].includes(typeof value);
   });
   if (!fits) throw invalid();
 }
