@@ -86,7 +86,7 @@ interface Probe {
 }
 
 /** One request per argument leaf of the given scalars, with `bad` at that leaf. */
-function probes(scalars: string[], bad: string): Probe[] {
+function probes(scalars: string[], bad: string | number): Probe[] {
   const all: Probe[] = [];
   for (const operation of ['query', 'mutation'] as const) {
     const root = operation === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
@@ -144,6 +144,38 @@ describe('client input that PostgreSQL or the server cannot take is a client err
       }
     },
   );
+
+  it.each([2_147_483_647, -2_147_483_648, 0])('answers the Int %i in every Int argument without a masked 500', async (value) => {
+    const cases = probes(['Int'], value as never);
+    expect(cases.length).toBeGreaterThan(3);
+    const internal: string[] = [];
+    for (const probe of cases) {
+      for (const token of [app.adminToken, merchant.token]) {
+        const { body } = await app.raw(probe.document, probe.variables, token);
+        if (body.errors?.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')) internal.push(`${probe.field}(${probe.path.join('.')})`);
+      }
+    }
+    expect(internal).toEqual([]);
+  });
+
+  it('answers the extremes of the allowed DateTime range with real records, without a masked 500', async () => {
+    const { plans } = await app.admin.Plans();
+    const customer = (await app.admin.CustomerCreate({ input: { email: `far-future-${Date.now()}@shop.test`, name: 'Far Future' } })).customerCreate.customer!;
+    for (const plan of plans) {
+      for (const [contractStart, months] of [['9999-12-31T23:59:59.999Z', 2_147_483_647], ['1970-01-01T00:00:00Z', 1], ['9999-12-31T00:00:00Z', 12]] as const) {
+        const { body } = await app.raw(
+          'mutation ($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { subscription { id } userErrors { field code } } }',
+          { input: { customerId: customer.id, planId: plan.id, contractStart, months } },
+          app.adminToken,
+        );
+        expect({ plan: plan.kind, contractStart, errors: body.errors }).toEqual({ plan: plan.kind, contractStart, errors: undefined });
+      }
+    }
+    for (const range of [{ createdAfter: '9999-12-31T23:59:59.999Z' }, { createdBefore: '1970-01-01T00:00:00Z' }]) {
+      const { body } = await app.raw('query ($filter: TicketFilter) { tickets(first: 5, filter: $filter) { totalCount } }', { filter: range }, app.adminToken);
+      expect(body).toEqual({ data: { tickets: { totalCount: 0 } } });
+    }
+  });
 
   it('refuses a forged cursor that decodes to [null, null] as BAD_USER_INPUT', async () => {
     const forged = Buffer.from(JSON.stringify([null, null])).toString('base64url');
