@@ -47,6 +47,10 @@ describe('the embedded PostgreSQL dies under a running server', () => {
         expect(server.child.exitCode).toBeNull();
         expect(server.child.pid).toBe(apiPid);
       }
+      // The metrics read the restarted database too: the job queue (pg-boss) and the pool.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      expect(metrics).toMatch(/^support_desk_job_queue_depth\{queue="vault-shred-due"\} 0$/m);
+      expect(metrics).toMatch(/^support_desk_db_pool_connections\{state="free"\} \d+$/m);
       const logs = server.output();
       expect(logs.match(/the embedded PostgreSQL stopped unexpectedly; starting it again/g)).toHaveLength(2);
       expect(logs.match(/the embedded PostgreSQL is running again/g)).toHaveLength(2);
