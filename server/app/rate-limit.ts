@@ -106,15 +106,13 @@ export function createRateLimits(orm: MikroORM, settings: RateLimitSettings, log
     const [name, store, key, limit]: [RateLimitName, RateLimiterPostgres, string, number] = header
       ? ['token', perToken, createHash('sha256').update(header.trim()).digest('hex'), settings.requestsPerToken]
       : ['anonymous', anonymous, clientAddress(req), settings.anonymousRequests];
-    // Both at once: one round trip to the database instead of two.
-    const [failures, counted] = await Promise.all([
-      failuresOf(req),
-      store.consume(key).then(
-        (state) => ({ state, refused: false as const }),
-        (rejection: unknown) => (rejection instanceof RateLimiterRes ? { state: rejection, refused: true as const } : { error: rejection }),
-      ),
-    ]);
+    // First the address's failures, then the count: a blocked address adds no row per guessed token.
+    const failures = await failuresOf(req);
     if (tooManyFailures(failures)) return refuse(res, 'auth_failures', settings.authFailures, failures);
+    const counted = await store.consume(key).then(
+      (state) => ({ state, refused: false as const }),
+      (rejection: unknown) => (rejection instanceof RateLimiterRes ? { state: rejection, refused: true as const } : { error: rejection }),
+    );
     if ('error' in counted) {
       // Neither the store nor the in-memory fallback answered: serving beats refusing everyone.
       logger.warn({ err: counted.error }, 'rate limit store unavailable; request let through');

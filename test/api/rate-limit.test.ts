@@ -113,6 +113,9 @@ describe('rate limits per caller', () => {
   it('stops a flood of wrong tokens under the default limits: of 1,500 guesses, only the first few dozen are checked', async () => {
     const url = await limitedApp({});
     const guesser = nextAddress();
+    const tokenRows = async () =>
+      (await app.orm.em.fork().execute<Array<{ n: number }>>(`select count(*)::int as n from rate_limit where key like 'token:%'`))[0]!.n;
+    const rowsBefore = await tokenRows();
     const statuses: number[] = [];
     // 20 at a time, as fast as the server answers.
     for (let batch = 0; batch < 75; batch += 1) {
@@ -128,6 +131,8 @@ describe('rate limits per caller', () => {
     expect(unauthenticated).toBeGreaterThanOrEqual(DEFAULT_RATE_LIMITS.authFailures);
     expect(unauthenticated).toBeLessThanOrEqual(DEFAULT_RATE_LIMITS.authFailures + 20);
     expect(limited).toBeGreaterThanOrEqual(1_430);
+    // Refused guesses are not counted per token: the store does not grow with each new guess.
+    expect((await tokenRows()) - rowsBefore).toBe(unauthenticated);
   });
 
   it('can be switched off', async () => {
