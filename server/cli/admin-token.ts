@@ -1,6 +1,6 @@
 /**
  * npm run admin:token -- [email]: issues a new token for an admin (the first active admin when no
- * email is given). For when the token printed at first start was lost; the old token stops working.
+ * email is given). For when the token handed over at first start was lost; the old token stops working.
  *
  * npm run admin:token -- --restore <email>: for when no active admin is left (or the one left is
  * out of reach): makes that staff member an active admin with a new token, creating the account
