@@ -80,7 +80,7 @@ function extract(version: string, into: string): string {
 }
 
 /** A request line of the built-in server, or its connection notes: not an error. */
-const SERVER_NOISE = /^\[[^\]]+\] (127\.0\.0\.1:\d+ (Accepted|Closing|\[\d{3}\]: )|PHP [\d.]+ Development Server)/;
+const SERVER_NOISE = /^(\[\d+\] )?\[[^\]]+\] (127\.0\.0\.1:\d+ (Accepted|Closing|\[\d{3}\]: )|PHP [\d.]+ Development Server)/;
 
 /**
  * Extracts, installs (OpenCart's CLI installer, the database on `mariadb`) and serves one store.
