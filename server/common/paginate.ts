@@ -13,6 +13,8 @@ export async function paginate<T extends object>(
   where: FilterQuery<T>,
   args: { first: number; after?: string | null },
   orderBy: QueryOrderMap<T>[],
+  /** A narrower read (joined edges, fewer columns, no count): the count is included unless turned off. */
+  read: { includeCount?: boolean; populate?: readonly string[]; exclude?: readonly string[]; strategy?: 'joined'; disableIdentityMap?: boolean } = {},
 ): Promise<Connection<T>> {
   if (args.after) assertCursor(em, entity, args.after, orderBy);
   let cursor;
@@ -22,6 +24,7 @@ export async function paginate<T extends object>(
       after: args.after ?? undefined,
       orderBy: orderBy as never,
       includeCount: true,
+      ...(read as object),
     });
   } catch (error) {
     // A cursor of another list can hold values of the wrong type for this ordering.
@@ -32,7 +35,7 @@ export async function paginate<T extends object>(
   return {
     nodes,
     edges: nodes.map((node) => ({ cursor: cursor.from(node as never), node })),
-    totalCount: cursor.totalCount,
+    totalCount: cursor.totalCount as number,
     pageInfo: {
       hasNextPage: cursor.hasNextPage,
       hasPreviousPage: cursor.hasPrevPage,

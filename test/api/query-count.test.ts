@@ -70,6 +70,51 @@ describe('SQL statements per request', () => {
     expect(large).toBeLessThanOrEqual(12);
   });
 
+  it('the staff queue (customer, subscription and plan, assignee, SLA, last message, count) takes at most 5 statements, whatever the page size', async () => {
+    const QUEUE = `query($first: Int!) {
+      tickets(first: $first, orderBy: MOST_URGENT, filter: { statuses: [AWAITING_ACCESS, OPEN, IN_PROGRESS, WAITING_ON_CUSTOMER] }) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node {
+          id number subject status priority category firstReplyDueAt resolutionDueAt
+          customer { id name email }
+          subscription { id status plan { id name kind } }
+          assignee { id name team }
+          sla { running usedMinutes firstReply { dueAt remainingMinutes breached } resolution { dueAt remainingMinutes breached } }
+          lastMessage { body createdAt }
+        } }
+      }
+    }`;
+    const run = async (first: number) => {
+      statements.length = 0;
+      counting = true;
+      const { body } = await app.raw(QUEUE, { first }, app.adminToken);
+      counting = false;
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.tickets.totalCount).toBe(60);
+      expect(body.data!.tickets.edges).toHaveLength(first);
+      for (const edge of body.data!.tickets.edges) {
+        expect(edge.node.customer.email).toMatch(/@shop\.test$/);
+        expect(edge.node.subscription.plan.kind).toBe('PREMIUM_MONTHLY');
+        expect(edge.node.assignee.name).toMatch(/^Staff/);
+        expect(edge.node.lastMessage.body).toMatch(/^Reply to /);
+      }
+      return [...statements];
+    };
+    const small = await run(5);
+    const large = await run(50);
+    expect(large.length).toBe(small.length);
+    // Authentication, the page with its customer, subscription, plan and assignee, the count, the last messages.
+    expect(large.length).toBeLessThanOrEqual(5);
+    // Without totalCount, no count is run.
+    statements.length = 0;
+    counting = true;
+    const { body } = await app.raw(`{ tickets(first: 10, orderBy: MOST_URGENT) { edges { node { number } } } }`, {}, app.adminToken);
+    counting = false;
+    expect(body.data!.tickets.edges).toHaveLength(10);
+    expect(statements.filter((sql) => /count\(/i.test(sql))).toEqual([]);
+  });
+
   it('a page of customers with their keys, allowance, audit trail, tickets, conversations and subscriptions: flat too', async () => {
     const CUSTOMERS = `query($first: Int!) {
       customers(first: $first) { edges { node {

@@ -1,6 +1,6 @@
 import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
 import { DateTimeScalar } from '../../common/date-time.scalar';
@@ -17,6 +17,7 @@ import { Subscription } from '../subscription/subscription.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { QuoteStatus } from './coverage';
 import { slaView, type SlaView } from './ticket-clock';
+import { connectionSelection, ticketPage } from './ticket-list';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
@@ -90,6 +91,7 @@ export class TicketResolver {
     @Arg('filter', () => TicketFilter, { nullable: true }) filter: TicketFilter | null,
     @Arg('orderBy', () => TicketOrder, { defaultValue: TicketOrder.NEWEST }) orderBy: TicketOrder,
     @Ctx() ctx: AppContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const where: FilterQuery<Ticket>[] = [];
     if (isCustomer(ctx.viewer)) {
@@ -111,7 +113,7 @@ export class TicketResolver {
     if (filter?.overdue === false) where.push({ urgencyAt: { $gt: ctx.clock().toJSDate() } });
     if (filter?.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
     if (filter?.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
-    return paginate(ctx.em, Ticket, where.length ? { $and: where } : {}, args, ORDERS[orderBy]);
+    return ticketPage(ctx, where.length ? { $and: where } : {}, args, ORDERS[orderBy], connectionSelection(info));
   }
 
   @Authorized()
