@@ -5,6 +5,7 @@ import { Migration20261126025607_refund_one_per_month as M2 } from './Migration2
 import { Migration20261126034640_vault_check_limit as M3 } from './Migration20261126034640_vault_check_limit';
 import { Migration20261126041646_ticket_support_day as M4 } from './Migration20261126041646_ticket_support_day';
 import { Migration20261203110646_rate_limit as M5 } from './Migration20261203110646_rate_limit';
+import { Migration20261203115000_ticket_list_indexes as M6 } from './Migration20261203115000_ticket_list_indexes';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126034640_vault_check_limit', class: M3 },
   { name: 'Migration20261126041646_ticket_support_day', class: M4 },
   { name: 'Migration20261203110646_rate_limit', class: M5 },
+  { name: 'Migration20261203115000_ticket_list_indexes', class: M6 },
 ];

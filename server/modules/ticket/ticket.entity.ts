@@ -17,7 +17,16 @@ export const NOT_DUE = new Date('9999-12-31T00:00:00Z');
 @ObjectType({ implements: Node, description: 'A support request filed by a merchant.' })
 @Entity()
 @Unique({ properties: ['customer', 'idempotencyKey'] })
-@Index({ properties: ['customer', 'createdAt'] })
+@Index({ properties: ['customer', 'createdAt', 'id'] })
+@Index({ properties: ['assignee', 'createdAt', 'id'] })
+@Index({ properties: ['createdAt', 'id'] })
+@Index({ properties: ['updatedAt', 'id'] })
+// The orderings of MOST_URGENT, and of the overdue filter over running clocks only (migration ticket_list_indexes).
+@Index({ name: 'ticket_most_urgent_index', expression: 'create index "ticket_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id")' })
+@Index({
+  name: 'ticket_running_most_urgent_index',
+  expression: `create index "ticket_running_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id") where "urgency_at" < '9999-12-31T00:00:00Z'`,
+})
 @Index({ properties: ['status', 'priority', 'urgencyAt'] })
 @Index({ properties: ['subscription', 'periodIndex'] })
 export class Ticket extends BaseEntity implements Node {
