@@ -1,8 +1,8 @@
 // End to end: the module's UI (built bundle in its shell page, headless Chromium), its JSON endpoint
 // (real PHP, `php -S`) and the real API (test/support/test-app: HTTP, GraphQL, PostgreSQL).
 // A merchant files a ticket, sees it listed with its due time in the admin's time zone, and replies.
-// Screenshots of the main pages go to test-results/opencart-extension/ (and, with
-// OCSD_UPDATE_SCREENSHOTS=1, to opencart-extension/docs/screenshots/ for the README).
+// Screenshots of the main pages go to test-results/opencart-extension/ (the README's come from a real
+// store: test/real-store/).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,6 @@ import { startStore, type Store } from './support/store';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = [join(ROOT, 'test-results', 'opencart-extension')];
-if (process.env.OCSD_UPDATE_SCREENSHOTS === '1') SHOTS.push(join(ROOT, 'opencart-extension', 'docs', 'screenshots'));
 const TZ = 'Europe/Berlin';
 
 
