@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pack } from '../../opencart-extension/scripts/pack';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../support/chromium';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
@@ -39,7 +39,11 @@ const TICKET_FIELDS = `id number subject status category coverage accessState ac
 describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHROMIUM_PATH})`, () => {
   beforeAll(async () => {
     packDir = mkdtempSync(join(tmpdir(), 'ocsd-packages-'));
-    [app, mariadb, packages, browser] = await Promise.all([createTestApp(), startMariaDb(), pack(packDir), launchChromium()]);
+    // OCSD_PACKAGES=<folder with opencart-3.0/ and opencart-4.x/> tests packages built elsewhere (a release).
+    const built = process.env.OCSD_PACKAGES
+      ? Promise.resolve({ '3.0': join(process.env.OCSD_PACKAGES, 'opencart-3.0', 'oc_support_desk.ocmod.zip'), '4.x': join(process.env.OCSD_PACKAGES, 'opencart-4.x', 'oc_support_desk.ocmod.zip') })
+      : pack(packDir);
+    [app, mariadb, packages, browser] = await Promise.all([createTestApp(), startMariaDb(), built, launchChromium()]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,7 +67,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       const dir = join(ROOT, 'test-results', 'real-store', version);
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file });
       if (process.env.OCSD_UPDATE_SCREENSHOTS === '1' && version === README_SHOTS_FROM) {
         copyFileSync(file, join(ROOT, 'opencart-extension', 'docs', 'screenshots', `${name}.png`));
       }
@@ -87,8 +91,12 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     const tableExists = async (table: string) => (await store.rows(`SHOW TABLES LIKE '${table}'`)).length > 0;
 
     async function fillTicket(category: string, subject: string, description: string) {
-      await tab(page, 'New ticket').click();
+      // A fresh form, through the list's "New ticket" button.
+      await tab(page, 'Tickets').click();
+      await root().locator('[data-testid="tickets"]').waitFor();
+      await root().locator('#ocsd-main').getByRole('link', { name: 'New ticket' }).click();
       await root().locator('#ocsd-subject').waitFor();
+      expect(await root().locator('#ocsd-subject').inputValue()).toBe('');
       await root().getByLabel('Category').selectOption({ label: category });
       await root().locator('#ocsd-subject').fill(subject);
       await root().locator('#ocsd-description').fill(description);
@@ -103,6 +111,11 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     }
     async function send() {
       await root().getByRole('button', { name: 'Send ticket' }).click();
+    }
+    /** After sending, the module shows the tickets list with a success message. */
+    async function filed() {
+      await flash('success').waitFor({ timeout: 20_000 });
+      await root().locator('[data-testid="tickets"]').waitFor();
     }
     async function openTicket(subject: string) {
       await tab(page, 'Settings').click();
@@ -119,6 +132,14 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       page = await context.newPage();
       page.setDefaultTimeout(15_000);
       problems = watchPage(page, store);
+    });
+    afterEach(async ({ task }) => {
+      // What the merchant saw when a step failed, for the findings.
+      if (task.result?.state === 'fail' && page) {
+        const dir = join(ROOT, 'test-results', 'real-store', version);
+        mkdirSync(dir, { recursive: true });
+        await page.screenshot({ path: join(dir, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => undefined);
+      }
     });
     afterAll(async () => {
       await context?.close();
@@ -192,7 +213,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await fillFileAccess('FTP', 'ftp.shop.example.com');
       await shot('new-ticket');
       await send();
-      await flash('success').waitFor({ timeout: 20_000 });
+      await filed();
       const message = await flash('success').textContent();
       expect(message).toMatch(/Ticket OC-\d{6} was sent/);
       // The access went with the ticket: the message must not ask for it again.
@@ -214,7 +235,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().locator('[name="adminPassword"]').fill(store.admin.password);
       await fillFileAccess('SFTP', 'sftp.shop.example.com');
       await send();
-      await flash('success').waitFor({ timeout: 20_000 });
+      await filed();
       expect(await flash('success').textContent()).toMatch(/Ticket OC-\d{6} was sent/);
       const ticket = await ticketBySubject(subject);
       expect(ticket).toMatchObject({ category: 'NEW_FUNCTIONALITY', coverage: 'CUSTOM_DEVELOPMENT', accessState: 'PROVIDED' });
@@ -260,11 +281,11 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await openTicket('A delivery date field at checkout');
       await root().getByText('Request a refund').click();
       await root().locator('#ocsd-refund-reason').selectOption('SERVICE_NOT_DELIVERED');
-      await root().locator('#ocsd-refund-details').fill('The first reply came two days late.');
+      await root().locator('#ocsd-refund-details').fill(`The first reply came two days late (OpenCart ${version}).`);
       await root().getByRole('button', { name: 'Request refund' }).click();
       await expect.poll(() => root().textContent()).toContain('Your refund request was sent.');
       const refunds = await app.raw('query { refunds(first: 5) { edges { node { status reason details } } } }', {}, staff.token);
-      const mine = refunds.body.data!.refunds.edges.map((e: any) => e.node).filter((r: any) => String(r.details).includes('two days late'));
+      const mine = refunds.body.data!.refunds.edges.map((e: any) => e.node).filter((r: any) => String(r.details).includes(`two days late (OpenCart ${version})`));
       expect(mine).toEqual([expect.objectContaining({ status: 'PENDING', reason: 'SERVICE_NOT_DELIVERED' })]);
     });
 
