@@ -57,6 +57,10 @@ describe('the shapes of the attack', () => {
     expect(status).toBe(400);
     expect(error.extensions).toEqual({ code: 'TOO_MANY_ROOT_FIELDS', rootFields: 900, maximumRootFields: limits.anonymous.rootFields, caller: 'anonymous' });
     expect(error.message).toContain('at most 10');
+    // Measured before validation: the same shape with an unknown field is refused for its size,
+    // not reported field by field by graphql-js.
+    const invalid = await errorOf(`{ ${'plans { nope } '.repeat(900)} }`);
+    expect(invalid.error.extensions?.code).toBe('TOO_MANY_ROOT_FIELDS');
   });
 
   it('refuses a nested field repeated thousands of times, for any caller', async () => {
