@@ -17,6 +17,7 @@ import { ensureFirstAdmin, openOrm, prepareDatabase } from '../server/app/runtim
 import { findFreePort } from '../server/common/ports';
 import { SupportCalendar } from '../server/modules/support-hours/support-calendar';
 import { getSdk } from '../test/sdk/generated';
+import { benchQueryLimits } from './query-limits';
 
 function measure(name: string, iterations: number, fn: (i: number) => unknown): void {
   for (let i = 0; i < Math.min(100, iterations); i += 1) fn(i); // warm-up
@@ -44,6 +45,7 @@ const start = DateTime.fromISO('2026-11-20T10:30:00', { zone: 'America/New_York'
 measure('addSupportMinutes: 3 support days from a Friday', 20_000, (i) => calendar.addSupportMinutes(start.plus({ minutes: i % 600 }), 1620));
 measure('supportMinutesBetween: across a holiday week', 20_000, (i) => calendar.supportMinutesBetween(start, start.plus({ days: 7, minutes: i % 600 })));
 measure('status(now, Europe/Berlin)', 20_000, (i) => calendar.status(start.plus({ minutes: i }), 'Europe/Berlin'));
+await benchQueryLimits(measure);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-bench-'));
 const logger = createLogger('silent');
