@@ -133,6 +133,17 @@ describe('our own shapes', () => {
     expect(small.body.data?.viewer.customer.tickets.nodes).toEqual([]);
   });
 
+  it('counts the cost a field declares itself: store logins cannot be fired twenty at a time', async () => {
+    const verifies = (n: number) =>
+      `mutation { ${Array.from({ length: n }, (_, i) => `v${i}: ticketAccessVerify(input: { ticketId: "x" }) { userErrors { code } }`).join(' ')} }`;
+    const { error } = await errorOf(verifies(20), merchant.token);
+    // 20 × (150 declared + 1 for the userErrors objects)
+    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 3_020, maximumCost: limits.merchant.cost, caller: 'merchant' });
+    const few = await app.raw(verifies(2), {}, merchant.token);
+    expect(few.body.errors).toBeUndefined();
+    expect(few.body.data?.v0.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+  });
+
   it('refuses too many aliases to an anonymous caller with the allowed number', async () => {
     const aliases = Array.from({ length: 11 }, (_, i) => `o${i}: open`).join(' ');
     const { error } = await errorOf(`{ supportHours { ${aliases} } }`);

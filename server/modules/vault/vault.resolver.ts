@@ -70,6 +70,8 @@ export class TicketVaultResolver {
   @Authorized()
   @Mutation(() => TicketAccessVerifyPayload, {
     description: 'Try a real login with the file access (short timeouts) and record the outcome on the ticket.',
+    // A network login to someone's store, up to VAULT_VERIFY_TIMEOUT_MS: a merchant's cost limit allows a handful at once.
+    complexity: 150,
   })
   async ticketAccessVerify(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
     // Read, then log in with no transaction open (it may take seconds), then record.
