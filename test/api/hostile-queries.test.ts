@@ -137,11 +137,17 @@ describe('our own shapes', () => {
     const verifies = (n: number) =>
       `mutation { ${Array.from({ length: n }, (_, i) => `v${i}: ticketAccessVerify(input: { ticketId: "x" }) { userErrors { code } }`).join(' ')} }`;
     const { error } = await errorOf(verifies(20), merchant.token);
-    // 20 × (150 declared + 1 for the userErrors objects)
-    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 3_020, maximumCost: limits.merchant.cost, caller: 'merchant' });
+    // 20 × (150 declared + userErrors, a list without `first` counted as 10 objects: 1 + 10 × 1)
+    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 3_220, maximumCost: limits.merchant.cost, caller: 'merchant' });
     const few = await app.raw(verifies(2), {}, merchant.token);
     expect(few.body.errors).toBeUndefined();
     expect(few.body.data?.v0.userErrors).toEqual([{ code: 'NOT_FOUND' }]);
+  });
+
+  it('counts every ID of nodes(ids:), even when only ids are asked', async () => {
+    const ids = Array.from({ length: 10_000 }, () => 'VGlja2V0OjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA');
+    const { error } = await errorOf('query ($ids: [ID!]!) { nodes(ids: $ids) { id } }', staffToken, { ids });
+    expect(error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', cost: 10_001, maximumCost: limits.staff.cost, caller: 'staff' });
   });
 
   it('refuses too many aliases to an anonymous caller with the allowed number', async () => {

@@ -68,7 +68,8 @@ const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   if (typeof args.first === 'number' && named.name.endsWith('Connection')) return 1 + args.first * childComplexity;
   if (!isList(field.type)) return undefined;
   const ids = Array.isArray(args.ids) ? args.ids.length : null;
-  return 1 + (ids ?? ASSUMED_LIST_LENGTH) * childComplexity;
+  // Each item is an object (1) with what is asked of it: a list of bare IDs is not free.
+  return 1 + (ids ?? ASSUMED_LIST_LENGTH) * (1 + childComplexity);
 };
 
 const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) =>
