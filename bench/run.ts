@@ -1,90 +1,373 @@
 /**
- * npm run bench: timings that do not belong in tests. The SLA calendar's hot paths, then the
- * API end to end (a page of 50 tickets with every edge) on a throw-away embedded PostgreSQL.
+ * npm run bench [-- --tickets 10000] [--seconds 4] [--rounds 3] [--connections 10] [--no-cold-start]
+ *
+ * The project's performance record (README, "Performance"). On a throw-away embedded PostgreSQL
+ * it seeds a data set with bulk SQL (seed.ts), starts the API as `npm start` runs it and the
+ * hand-written baseline (baseline.ts), checks that both give the same answer to every scenario,
+ * then loads them in turns (API, baseline, baseline, API, …) with the same number of concurrent
+ * connections, and prints a table and one JSON line per scenario; then the cold start of
+ * `npm start` to its first GraphQL answer, with an empty and with an existing data folder.
+ * Timings live here, never in `npm test`.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { GraphQLClient } from 'graphql-request';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { systemClock } from '../server/app/clock';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../server/app/config';
 import { startEmbeddedPostgres } from '../server/app/database';
-import { startHttpApp } from '../server/app/http';
 import { createLogger } from '../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../server/app/runtime';
+import { toGlobalId } from '../server/common/global-id';
 import { findFreePort } from '../server/common/ports';
+import { issueToken, MERCHANT_KEY_PREFIX } from '../server/common/tokens';
 import { SupportCalendar } from '../server/modules/support-hours/support-calendar';
-import { getSdk } from '../test/sdk/generated';
-import { benchQueryLimits } from './query-limits';
+import { scenarios, type Scenario } from './scenarios';
+import { seed, seedSize } from './seed';
 
-function measure(name: string, iterations: number, fn: (i: number) => unknown): void {
-  for (let i = 0; i < Math.min(100, iterations); i += 1) fn(i); // warm-up
+const { values: options } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    'no-cold-start': { type: 'boolean', default: false },
+  },
+});
+const TICKETS = Number(options.tickets);
+const SLICE_SECONDS = Number(options.seconds);
+const ROUNDS = Number(options.rounds);
+const CONNECTIONS = Number(options.connections);
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+// ---------- HTTP load ----------
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function post(url: string, token: string, payload: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.end(payload);
+  });
+}
+
+interface Target {
+  url: string;
+  token: string;
+  payload: string;
+}
+
+interface LoadResult {
+  latencies: number[];
+  failures: number;
+  seconds: number;
+}
+
+/** `connections` clients sending one request after another for `seconds`. */
+async function load(target: Target, seconds: number, into: LoadResult): Promise<void> {
   const start = performance.now();
-  for (let i = 0; i < iterations; i += 1) fn(i);
-  const ms = performance.now() - start;
-  console.log(`${name.padEnd(58)} ${(ms / iterations).toFixed(4).padStart(10)} ms/op  (${iterations} ops)`);
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const sent = performance.now();
+        const answer = await post(target.url, target.token, target.payload);
+        into.latencies.push(performance.now() - sent);
+        if (answer.status !== 200 || !answer.body.startsWith('{"data"') || answer.body.includes('"errors"')) into.failures += 1;
+      }
+    }),
+  );
+  into.seconds += (performance.now() - start) / 1000;
 }
 
-async function measureAsync(name: string, iterations: number, fn: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < 5; i += 1) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i += 1) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-  console.log(`${name.padEnd(58)} p50 ${p(0.5)} ms  p95 ${p(0.95)} ms  (${iterations} requests)`);
+function percentile(sorted: number[], q: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
+
+// ---------- processes ----------
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs} ms`);
+}
+
+const FIRST_ANSWER = JSON.stringify({ query: '{ supportHours(zone: "UTC") { open } }' });
+
+async function answersGraphql(url: string): Promise<boolean> {
+  const answer = await new Promise<Answer>((resolve, reject) => {
+    const request = http.request(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.end(FIRST_ANSWER);
+  });
+  return answer.status === 200 && answer.body.includes('"open"');
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** `npm start` as a process (node server/start.mjs, the compiled server). */
+function startApi(env: Record<string, string | undefined>): ChildProcess {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
+  return spawn(process.execPath, ['server/start.mjs'], { cwd: PROJECT_ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+/** Seconds from spawning `npm start` to its first GraphQL answer, on `dataDir`. */
+async function coldStart(dataDir: string): Promise<number> {
+  const port = await findFreePort();
+  const started = performance.now();
+  const child = startApi({ DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(await findFreePort()), LOG_LEVEL: 'warn', DATABASE_URL: undefined });
+  try {
+    await waitFor(() => answersGraphql(`http://127.0.0.1:${port}`), 60_000, 'npm start');
+    return (performance.now() - started) / 1000;
+  } finally {
+    await stopChild(child);
+  }
+}
+
+// ---------- SQL statements per request ----------
+
+/** Statements run since pg_stat_statements was reset, leaving out the job queue's polling and this count. */
+async function statementsRun(client: pg.Client): Promise<number> {
+  const { rows } = await client.query(
+    `select coalesce(sum(calls), 0)::int as n from pg_stat_statements
+      where query not ilike '%pgboss%' and query not ilike '%pg_stat_statements%'`,
+  );
+  return rows[0].n;
+}
+
+async function statementsPerRequest(client: pg.Client, target: Target, requests = 20): Promise<number> {
+  const before = await statementsRun(client);
+  for (let i = 0; i < requests; i += 1) await post(target.url, target.token, target.payload);
+  return Math.round(((await statementsRun(client)) - before) / requests * 10) / 10;
+}
+
+// ---------- the run ----------
 
 const calendar = new SupportCalendar();
-const start = DateTime.fromISO('2026-11-20T10:30:00', { zone: 'America/New_York' });
-measure('addSupportMinutes: 3 support days from a Friday', 20_000, (i) => calendar.addSupportMinutes(start.plus({ minutes: i % 600 }), 1620));
-measure('supportMinutesBetween: across a holiday week', 20_000, (i) => calendar.supportMinutesBetween(start, start.plus({ days: 7, minutes: i % 600 })));
-measure('status(now, Europe/Berlin)', 20_000, (i) => calendar.status(start.plus({ minutes: i }), 'Europe/Berlin'));
-await benchQueryLimits(measure);
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-bench-'));
+chmodSync(workDir, 0o755);
+const children: ChildProcess[] = [];
+let db: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+const logger = createLogger('warn');
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-bench-'));
-const logger = createLogger('silent');
-const db = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), logger });
-const orm = await openOrm(db.url);
 try {
+  log('building the server (npm run build)…');
+  const build = spawnSync(process.execPath, ['server/start.mjs', '--build'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+
+  // A throw-away cluster with pg_stat_statements (it counts the statements of each request).
+  const pgDir = path.join(workDir, 'db');
+  const pgPort = await findFreePort();
+  db = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, logger });
+  {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
+    await client.end();
+    await db.stop();
+    db = await startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, logger });
+  }
+  const orm = await openOrm(db.url);
   await prepareDatabase(orm);
-  const token = (await ensureFirstAdmin(orm, 'bench@support.local'))!;
-  const app = await startHttpApp({ orm, logger, clock: systemClock, calendar, host: '127.0.0.1', port: 0 });
-  const admin = getSdk(new GraphQLClient(`${app.url}/graphql`, { headers: { authorization: `Bearer ${token}` } }));
-  const premium = (await admin.Plans()).plans.find((p) => p.kind === 'PREMIUM_MONTHLY')!.id;
-  for (let c = 0; c < 20; c += 1) {
-    const customer = (await admin.CustomerCreate({ input: { email: `bench${c}@shop.example`, name: `Bench ${c}` } })).customerCreate.customer!;
-    await admin.SubscriptionCreate({ input: { customerId: customer.id, planId: premium, months: 1 } });
-    for (let t = 0; t < 10; t += 1) {
-      const ticket = (await admin.TicketCreate({ input: { customerId: customer.id, subject: `Bench ${c}-${t}`, description: 'A benchmark ticket body.', category: 'BUG_FIX' as never } })).ticketCreate.ticket!;
-      await admin.TicketReply({ input: { ticketId: ticket.id, body: 'A reply.' } });
-    }
-  }
-  // 50 tickets whose clocks run (access waived, no reply yet): their due times are computed live.
-  const waiting = (await admin.CustomerCreate({ input: { email: 'waiting@shop.example', name: 'Waiting' } })).customerCreate.customer!;
-  for (let s = 0; s < 5; s += 1) await admin.SubscriptionCreate({ input: { customerId: waiting.id, planId: premium, months: 1 } });
-  for (let t = 0; t < 50; t += 1) {
-    const ticket = (await admin.TicketCreate({ input: { customerId: waiting.id, subject: `Waiting ${t}`, description: 'A ticket nobody answered yet.', category: 'BUG_FIX' as never } })).ticketCreate.ticket!;
-    await admin.TicketAccessWaive({ input: { ticketId: ticket.id, reason: 'Benchmark set-up.' } });
-  }
-  const client = new GraphQLClient(`${app.url}/graphql`, { headers: { authorization: `Bearer ${token}` } });
-  const running = `query($c: ID!) { tickets(first: 50, filter: { customerId: $c }) { edges { node { number firstReplyDueAt resolutionDueAt sla { usedMinutes firstReply { dueAt remainingMinutes breached } resolution { dueAt } } } } } }`;
-  await measureAsync('GraphQL: 50 running tickets with every due time', 100, () => client.request(running, { c: waiting.id }));
-  const page = `{ tickets(first: 50, orderBy: MOST_URGENT) { totalCount edges { node { number subject firstReplyDueAt sla { usedMinutes } customer { name } subscription { plan { name } } assignee { name } lastMessage { body } } } } }`;
-  await measureAsync('GraphQL: a page of 50 tickets with every edge (200 rows)', 100, () => client.request(page));
-  await measureAsync('GraphQL: customer + subscription + ticketCreate', 50, async () => {
-    const customer = (await admin.CustomerCreate({ input: { email: `b${Math.random()}@shop.example`, name: 'B' } })).customerCreate.customer!;
-    await admin.SubscriptionCreate({ input: { customerId: customer.id, planId: premium, months: 1 } });
-    await admin.TicketCreate({ input: { customerId: customer.id, subject: 'Timed', description: 'A timed ticket body.', category: 'BUG_FIX' as never } });
-  });
-  await app.stop();
-} finally {
+  const adminToken = (await ensureFirstAdmin(orm, 'bench-admin@support.local'))!;
   await orm.close();
-  await db.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+
+  const size = seedSize(TICKETS);
+  log(`seeding ${size.tickets} tickets (${size.openTickets} open), ${size.customers} customers, ${size.tickets * 3} messages…`);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const seeding = performance.now();
+  await seed(client, size, calendar, DateTime.now());
+  log(`seeded in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+  await client.query('create extension if not exists pg_stat_statements');
+
+  // The merchant of the list scenario, with an API key; the ticket of the node scenario.
+  const merchant = issueToken(MERCHANT_KEY_PREFIX);
+  await client.query(
+    `insert into merchant_api_key (id, customer_id, name, token_hash, prefix)
+     select gen_random_uuid(), id, 'Bench', $1, $2 from customer where email = 'merchant1@shop.bench'`,
+    [merchant.hash, merchant.prefix],
+  );
+  const { rows: newest } = await client.query(`select id from ticket order by serial desc limit 1`);
+  const ticketId = toGlobalId('Ticket', newest[0].id);
+
+  const apiPort = await findFreePort();
+  const api = startApi({
+    DATABASE_URL: db.url,
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: workDir,
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
+    VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+    // The limiter stays on (its statement is part of every request) but never refuses the load.
+    RATE_LIMIT_REQUESTS: '1000000',
+  });
+  children.push(api);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitFor(() => answersGraphql(apiUrl), 60_000, 'the API');
+
+  const baseline = spawn(process.execPath, ['--import', 'tsx', 'bench/baseline.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, BENCH_DATABASE_URL: db.url, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(baseline);
+  const baselinePort = await new Promise<number>((resolve, reject) => {
+    baseline.stdout!.on('data', (chunk: Buffer) => {
+      const port = /listening (\d+)/.exec(chunk.toString())?.[1];
+      if (port) resolve(Number(port));
+    });
+    baseline.once('exit', () => reject(new Error('the baseline server exited')));
+  });
+
+  const rows: Record<string, unknown>[] = [];
+  for (const scenario of scenarios(ticketId)) {
+    const token = scenario.caller === 'staff' ? adminToken : merchant.token;
+    const payload = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
+    const apiTarget: Target = { url: `${apiUrl}/graphql`, token, payload };
+    const baselineTarget: Target = { url: `http://127.0.0.1:${baselinePort}/${scenario.name}`, token, payload };
+    await checkSameAnswer(scenario, apiTarget, baselineTarget);
+
+    // Warm both up, count statements, then load them in turns.
+    for (const target of [apiTarget, baselineTarget]) await load(target, 1, { latencies: [], failures: 0, seconds: 0 });
+    const apiSql = await statementsPerRequest(client, apiTarget);
+    const baselineSql = await statementsPerRequest(client, baselineTarget);
+    const apiLoad: LoadResult = { latencies: [], failures: 0, seconds: 0 };
+    const baselineLoad: LoadResult = { latencies: [], failures: 0, seconds: 0 };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const turns: [Target, LoadResult][] = [[apiTarget, apiLoad], [baselineTarget, baselineLoad]];
+      if (round % 2 === 1) turns.reverse();
+      for (const [target, into] of turns) await load(target, SLICE_SECONDS, into);
+    }
+    if (apiLoad.failures || baselineLoad.failures) throw new Error(`${scenario.name}: ${apiLoad.failures} API and ${baselineLoad.failures} baseline answers were not 200 with data`);
+    const apiSorted = [...apiLoad.latencies].sort((a, b) => a - b);
+    const baselineSorted = [...baselineLoad.latencies].sort((a, b) => a - b);
+    const apiRps = apiLoad.latencies.length / apiLoad.seconds;
+    const baselineRps = baselineLoad.latencies.length / baselineLoad.seconds;
+    const row = {
+      scenario: scenario.name,
+      tickets: TICKETS,
+      apiRps: round1(apiRps),
+      baselineRps: round1(baselineRps),
+      ratio: Math.round((apiRps / baselineRps) * 100) / 100,
+      p50Ms: round1(percentile(apiSorted, 0.5)),
+      p99Ms: round1(percentile(apiSorted, 0.99)),
+      baselineP50Ms: round1(percentile(baselineSorted, 0.5)),
+      baselineP99Ms: round1(percentile(baselineSorted, 0.99)),
+      sqlPerRequest: apiSql,
+      baselineSqlPerRequest: baselineSql,
+      rssMb: rssMb(api.pid!),
+    };
+    rows.push(row);
+    log(`${scenario.name}: ${JSON.stringify(row)}`);
+  }
+  await client.end();
+  for (const child of children.splice(0)) await stopChild(child);
+
+  const cold: Record<string, unknown> = { scenario: 'cold-start' };
+  if (!options['no-cold-start']) {
+    // `npm start` on a data folder of its own: the first start creates the cluster, the next ones reuse it.
+    const dataDir = path.join(workDir, 'cold');
+    cold.emptyDataFolderS = round2(await coldStart(dataDir));
+    const existing: number[] = [];
+    for (let i = 0; i < 3; i += 1) existing.push(await coldStart(dataDir));
+    existing.sort((a, b) => a - b);
+    cold.existingDataFolderS = round2(existing[1]!);
+    cold.existingDataFolderRunsS = existing.map(round2);
+  }
+
+  printTable(rows, cold);
+  for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+  if (!options['no-cold-start']) process.stdout.write(`${JSON.stringify(cold)}\n`);
+} finally {
+  for (const child of children) await stopChild(child);
+  agent.destroy();
+  await db?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/**
+ * Both must answer the same JSON. Due times and remaining minutes depend on the clock, so a
+ * pair straddling a minute (or a ticket falling due in between) is asked again.
+ */
+async function checkSameAnswer(scenario: Scenario, apiTarget: Target, baselineTarget: Target): Promise<void> {
+  let last: { api: unknown; baseline: unknown } | undefined;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const api = JSON.parse((await post(apiTarget.url, apiTarget.token, apiTarget.payload)).body);
+    const baseline = JSON.parse((await post(baselineTarget.url, baselineTarget.token, baselineTarget.payload)).body);
+    if (api.errors) throw new Error(`${scenario.name}: the API answered with errors: ${JSON.stringify(api.errors)}`);
+    if (isDeepStrictEqual(api, baseline)) {
+      log(`${scenario.name}: API and baseline give the same answer (${JSON.stringify(api.data).length} characters of JSON)`);
+      return;
+    }
+    last = { api, baseline };
+  }
+  const file = path.join(os.tmpdir(), `bench-${scenario.name}-mismatch.json`);
+  writeFileSync(file, JSON.stringify(last, null, 2));
+  throw new Error(`${scenario.name}: the baseline's answer differs from the API's (both in ${file})`);
+}
+
+function printTable(rows: Record<string, unknown>[], cold: Record<string, unknown>): void {
+  const columns = ['scenario', 'apiRps', 'baselineRps', 'ratio', 'p50Ms', 'p99Ms', 'baselineP50Ms', 'baselineP99Ms', 'sqlPerRequest', 'rssMb'];
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
+  process.stdout.write(`\n${TICKETS} tickets, ${CONNECTIONS} connections, ${ROUNDS} × ${SLICE_SECONDS} s per side, ${os.cpus().length} CPUs\n\n`);
+  process.stdout.write(`${line(columns)}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n`);
+  for (const row of rows) process.stdout.write(`${line(columns.map((c) => String(row[c])))}\n`);
+  if (cold.emptyDataFolderS !== undefined) {
+    process.stdout.write(`\ncold start to the first GraphQL answer: ${cold.existingDataFolderS} s with an existing data folder (median of 3), ${cold.emptyDataFolderS} s with an empty one\n\n`);
+  }
 }
