@@ -104,13 +104,18 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
     }
     if (readOwner(ownerFile) === process.pid) rmSync(ownerFile, { force: true });
   };
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+  const start = () => startPostgres({ databaseDir, port, flags, asPostgresUser: isRoot, logger });
   if (existsSync(path.join(databaseDir, 'postmaster.pid')) && (await accepts(pg))) {
     await ensureDatabase(pg, 'support_desk');
     const owner = readOwner(ownerFile);
+    let supervised: SupervisedPostgres | null = null;
     if (owner === null || owner === process.pid || !isAlive(owner)) {
       // Left running by a process that is gone (killed, failed to start, or left before us).
       logger.warn({ databaseDir }, 'taking over the embedded PostgreSQL left running by a process that is gone');
       writeFileSync(ownerFile, String(process.pid));
+      // Ours now: watched like one we started.
+      if (onLost) supervised = superviseRestarts(adoptedPostmaster(databaseDir, logger), start, logger, onLost);
     } else {
       logger.info({ databaseDir }, 'using the embedded PostgreSQL that is already running');
     }
@@ -121,7 +126,8 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
         // While the command that started it runs, stopping it is that command's job.
         const current = readOwner(ownerFile);
         if (current !== null && current !== process.pid && isAlive(current)) return;
-        await lastOneOut(() => stopPostmaster(databaseDir, logger));
+        supervised?.forget();
+        await lastOneOut(() => (supervised ? supervised.stop() : stopPostmaster(databaseDir, logger)));
       },
     };
   }
@@ -131,8 +137,6 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL cluster');
     await pg.initialise();
   }
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
-  const start = () => startPostgres({ databaseDir, port, flags, asPostgresUser: isRoot, logger });
   let server: PostgresProcess;
   try {
     server = await start();
@@ -150,8 +154,41 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
     rmSync(ownerFile, { force: true });
     throw error;
   }
-  const supervised = onLost ? superviseRestarts(server, start, logger, onLost) : server;
-  return { url, embedded: true, stop: () => lastOneOut(() => supervised.stop()) };
+  const supervised = onLost ? superviseRestarts(server, start, logger, onLost) : null;
+  return {
+    url,
+    embedded: true,
+    stop: () => {
+      supervised?.forget();
+      return lastOneOut(() => (supervised ?? server).stop());
+    },
+  };
+}
+
+/** A running cluster this process took over: its end is seen by polling its pid. */
+function adoptedPostmaster(databaseDir: string, logger: Logger): PostgresProcess {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    timer = setInterval(() => {
+      if (isAlive(pid)) return;
+      clearInterval(timer);
+      resolve({ code: null, signal: null });
+    }, 500).unref();
+  });
+  return {
+    exited,
+    stop: async () => {
+      clearInterval(timer);
+      await stopPostmaster(databaseDir, logger);
+    },
+  };
+}
+
+interface SupervisedPostgres extends PostgresProcess {
+  /** Stops watching without stopping the cluster (another command still uses it, or it is being stopped). */
+  forget(): void;
 }
 
 /**
@@ -159,7 +196,7 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
  * growing pauses: its backends need a moment to notice and release the shared memory.
  * Requests fail meanwhile and /healthz says 503; the pools reconnect by themselves after.
  */
-function superviseRestarts(first: PostgresProcess, start: () => Promise<PostgresProcess>, logger: Logger, onLost: (error: Error) => void): PostgresProcess {
+function superviseRestarts(first: PostgresProcess, start: () => Promise<PostgresProcess>, logger: Logger, onLost: (error: Error) => void): SupervisedPostgres {
   let current = first;
   let stopping = false;
   let restarting: Promise<void> | null = null;
@@ -192,11 +229,15 @@ function superviseRestarts(first: PostgresProcess, start: () => Promise<Postgres
     onLost(new Error(`the embedded PostgreSQL could not be started again after ${RESTART_DELAYS_MS.length} attempts: ${lastError?.message ?? 'unknown reason'}`));
   };
   watch(first);
+  const forget = () => {
+    stopping = true;
+    stopped.abort();
+  };
   return {
     exited: first.exited,
+    forget,
     stop: async () => {
-      stopping = true;
-      stopped.abort();
+      forget();
       await restarting;
       await current.stop();
     },

@@ -65,6 +65,26 @@ describe('the embedded PostgreSQL dies under a running server', () => {
     }
   }, 180_000);
 
+  it('is watched too when taken over from a server that was killed', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-recovery-'));
+    try {
+      const env = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await findFreePort()) };
+      const killed = await spawnServer(env, 90_000);
+      await killed.stop('SIGKILL');
+      const adopted = postmasterPid(dataDir);
+      const next = await spawnServer(env, 90_000);
+      expect(next.output()).toContain('taking over the embedded PostgreSQL left running by a process that is gone');
+      process.kill(adopted, 'SIGKILL');
+      expect(await waitFor(async () => (await health(next.url)) === 200 && postmasterPid(dataDir) !== adopted, 30_000)).toBe(true);
+      expect(next.output()).toContain('the embedded PostgreSQL is running again');
+      const restarted = postmasterPid(dataDir);
+      expect(await next.stop('SIGTERM')).toBe(0);
+      expect(() => process.kill(restarted, 0)).toThrow();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('exits with code 69 when PostgreSQL cannot be started again, for a supervisor to restart the service', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-recovery-'));
     try {
