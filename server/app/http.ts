@@ -13,7 +13,7 @@ import { authenticate } from '../modules/viewer/authenticate';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
 import { HttpDrain } from './drain';
-import { metricsPlugin, metricsRoute, type MetricsAccess } from './metrics';
+import { metricsPlugin, metricsRoute, recordRejectedByCost, type MetricsAccess } from './metrics';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit';
 import { createLoaders } from './loaders';
 import { serializeError, type Logger } from './logger';
@@ -157,7 +157,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       ApolloServerPluginLandingPageDisabled(),
       // No @cacheControl hints anywhere: Apollo's default plugin would only add a hook to every field.
       ApolloServerPluginCacheControlDisabled(),
-      queryLimitsPlugin({ schema, limits: queryLimits, anonymousIntrospection: !production }),
+      queryLimitsPlugin({ schema, limits: queryLimits, anonymousIntrospection: !production, onRefused: recordRejectedByCost }),
       errorLogging(),
       metricsPlugin(),
     ],

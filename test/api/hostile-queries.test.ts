@@ -181,6 +181,24 @@ describe('our own shapes', () => {
   });
 });
 
+describe('metrics', () => {
+  it('counts refused operations by code in GET /metrics', async () => {
+    const count = async (code: string) => {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.includes('graphql_rejected_by_cost_total') && l.includes(`code="${code}"`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const before = { rootFields: await count('TOO_MANY_ROOT_FIELDS'), tokens: await count('TOO_MANY_TOKENS'), cost: await count('QUERY_TOO_COMPLEX') };
+    await app.raw(`{ ${'plans { id } '.repeat(900)} }`);
+    await app.raw(`{ ${'plans { id } '.repeat(900)} }`);
+    await app.raw(`{ ${'__typename '.repeat(90_000)} }`);
+    await app.raw(customerTicketsNesting(2), {}, merchant.token);
+    expect(await count('TOO_MANY_ROOT_FIELDS')).toBe(before.rootFields + 2);
+    expect(await count('TOO_MANY_TOKENS')).toBe(before.tokens + 1);
+    expect(await count('QUERY_TOO_COMPLEX')).toBe(before.cost + 1);
+  });
+});
+
 describe('while under attack', () => {
   it('answers /healthz during a burst of hostile requests, and keeps its memory', async () => {
     const hostile = [

@@ -3,7 +3,8 @@ import { InMemoryLRUCache, type KeyValueCacheSetOptions } from '@apollo/utils.ke
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Viewer } from '../../modules/viewer/viewer';
 import type { AppContext } from '../context';
-import { checkQueryLimits, type CallerTier, type QueryLimits } from './query-limits';
+import { isTokenLimitError } from '../../common/client-errors';
+import { checkQueryLimits, LIMIT_CODES, type CallerTier, type QueryLimits } from './query-limits';
 
 export function callerTier(viewer: Viewer): CallerTier {
   if (viewer.kind === 'staff') return 'staff';
@@ -15,6 +16,8 @@ export interface QueryLimitsPluginOptions {
   limits: QueryLimits;
   /** Let anonymous callers introspect the schema (off in production). */
   anonymousIntrospection: boolean;
+  /** Told the code of every operation refused by a limit (for metrics). */
+  onRefused?: (code: string) => void;
 }
 
 /** Documents put in place of a refused one so that graphql-js has nothing to validate. */
@@ -52,7 +55,7 @@ export class ValidatedDocumentStore implements DocumentStore {
  * document skips parsing and validation and may have been accepted for a caller with higher
  * limits: `didResolveOperation` measures it again, with this request's variables.
  */
-export function queryLimitsPlugin({ schema, limits, anonymousIntrospection }: QueryLimitsPluginOptions): ApolloServerPlugin<AppContext> {
+export function queryLimitsPlugin({ schema, limits, anonymousIntrospection, onRefused }: QueryLimitsPluginOptions): ApolloServerPlugin<AppContext> {
   const check = (rc: GraphQLRequestContext<AppContext>, document: DocumentNode): GraphQLError | null => {
     const tier = callerTier(rc.contextValue.viewer);
     const { error } = checkQueryLimits({ schema, document, operationName: rc.request.operationName, variables: rc.request.variables, tier, limits });
@@ -68,7 +71,17 @@ export function queryLimitsPlugin({ schema, limits, anonymousIntrospection }: Qu
     async requestDidStart() {
       let checked: DocumentNode | null = null;
       let refusal: GraphQLError | null = null;
+      const refuse = (error: GraphQLError): never => {
+        const code = error.extensions.code;
+        if (typeof code === 'string' && (LIMIT_CODES as readonly string[]).includes(code)) onRefused?.(code);
+        throw error;
+      };
       return {
+        async parsingDidStart() {
+          return async (error) => {
+            if (error && isTokenLimitError(error.message)) onRefused?.('TOO_MANY_TOKENS');
+          };
+        },
         async validationDidStart(rc) {
           refusal = check(rc, rc.document);
           checked = rc.document;
@@ -79,10 +92,10 @@ export function queryLimitsPlugin({ schema, limits, anonymousIntrospection }: Qu
           }
         },
         async didResolveOperation(rc) {
-          if (refusal) throw refusal;
+          if (refusal) refuse(refusal);
           if (checked !== rc.document) {
             const error = check(rc, rc.document);
-            if (error) throw error;
+            if (error) refuse(error);
           }
         },
       };
