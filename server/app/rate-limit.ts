@@ -19,7 +19,7 @@ export interface RateLimitSettings {
   authFailureWindowSeconds: number;
 }
 
-/** High enough that the OpenCart module, the test suite and `npm run bench` never meet them. */
+/** High enough that the OpenCart module and the test suite never meet them (the load benchmark raises them). */
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   enabled: true,
   windowSeconds: 60,
