@@ -173,6 +173,38 @@ describe('our own shapes', () => {
     expect(error.extensions?.code).toBe('QUERY_TOO_COMPLEX');
   });
 
+  it('answers malformed documents, odd operation names and bad directive arguments as client errors', async () => {
+    const documents = [
+      '{ nope { x } }',
+      '{ ...Missing }',
+      'fragment F on Nope { id } { ...F }',
+      'query ($x: Nope) { plans { id } }',
+      'query ($x: Int!) { tickets(first: $x) { totalCount } }',
+      '{ tickets(first: "abc") { totalCount } }',
+      '{ plans @include(if: $undefined) { id } }',
+      '{ plans @skip(if: "x") { id } }',
+      'fragment A on Query { ...B } fragment B on Query { ...A } { ...A }',
+      '{ node(id: 1) { ... on Nope { id } ... on Ticket { id } } }',
+      'mutation { ticketCreate { ticket { id } } }',
+      'subscription { x }',
+      'query A { plans { id } } { supportHours { open } }',
+      '{ tickets(first: 5, filter: { statuses: [NOPE] }) { totalCount } }',
+    ];
+    for (const query of documents) {
+      for (const operationName of [undefined, 'A', 'Missing']) {
+        const response = await fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` },
+          body: JSON.stringify({ query, operationName, variables: { x: 'str' } }),
+        });
+        const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+        const codes = (body.errors ?? []).map((e) => e.extensions?.code);
+        expect({ query, operationName, codes }).not.toEqual({ query, operationName, codes: expect.arrayContaining(['INTERNAL_SERVER_ERROR']) });
+        expect({ query, operationName, status: response.status < 500 }).toEqual({ query, operationName, status: true });
+      }
+    }
+  });
+
   it('still answers a small query, and still validates it', async () => {
     const ok = await app.raw('{ plans { id name } supportHours { open } }');
     expect(ok.body.errors).toBeUndefined();

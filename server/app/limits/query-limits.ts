@@ -2,6 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   getNamedType,
+  getOperationAST,
   GraphQLError,
   isCompositeType,
   isListType,
@@ -169,8 +170,14 @@ export interface LimitReport {
  * safe to run on a document that graphql-js has not validated yet: it runs before the
  * validation rules whose time grows with the square of repeated fields.
  */
-export function checkQueryLimits({ schema, document, operationName, variables, tier, limits }: LimitCheck): LimitReport {
+export function checkQueryLimits({ schema, document: sent, operationName, variables, tier, limits }: LimitCheck): LimitReport {
   const allowed = limits[tier];
+  // Only the operation that would run is measured (with the fragments). When none can be told
+  // (no such name, several without one) every operation is: Apollo refuses the request later.
+  const operation = getOperationAST(sent, operationName);
+  const document: DocumentNode = operation
+    ? { ...sent, definitions: [operation, ...sent.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] }
+    : sent;
   let refusal: GraphQLError | null = null;
   const refuse = (error: GraphQLError) => {
     refusal ??= error;
@@ -205,7 +212,6 @@ export function checkQueryLimits({ schema, document, operationName, variables, t
       maximumComplexity: Number.MAX_SAFE_INTEGER,
       estimators: queryCostEstimators(),
       variables: variables ?? {},
-      operationName: operationName ?? undefined,
       // Fragment reuse is expanded: bound the work however the fragments are nested.
       maxQueryNodes: Math.max(10_000, limits.tokens * 4),
       onComplete: (computed: number) => {
@@ -219,9 +225,11 @@ export function checkQueryLimits({ schema, document, operationName, variables, t
     // after this; they only mean the cost may not have been computed.
     unmeasured = validate(schema, document, rules, { maxErrors: 1_000 }).length > 0;
   } catch (error) {
-    // The complexity walker gives up past its node cap: that is a query far too costly.
-    if (!(error instanceof GraphQLError) || !/maximum allowed number of nodes/.test(error.message)) throw error;
-    refuse(tooComplex(null, allowed.cost, tier));
+    // The complexity walker gives up past its node cap: that is a query far too costly. It also
+    // throws on directive arguments graphql-js has not checked yet (`@skip(if: "x")`): then
+    // the cost is unknown, and graphql-js reports the fault itself after this.
+    if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) refuse(tooComplex(null, allowed.cost, tier));
+    else unmeasured = true;
   }
   if (refusal) return { error: refusal, cost };
   const measured = unmeasured || cost === null ? Math.max(cost ?? 0, countFieldNodes(document)) : cost;
