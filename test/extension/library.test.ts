@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cannedTicket as ticket, closedPortUrl, MockApi, raw } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
-const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED' };
+const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED', 'T-FINISHED': 'CLOSED' };
 
 const api = new MockApi({
   Viewer: () => ({ viewer: { id: 'C1', name: 'Ada Shop', email: 'ada@example.com', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: '2026-02-01T00:00:00Z' } } }),
@@ -24,6 +24,7 @@ const api = new MockApi({
     v.input.ticketId === 'T-REJECT'
       ? { ticketAccessProvide: { ticket: null, userErrors: [{ field: ['input'], message: 'Access rejected', code: 'INVALID' }] } }
       : { ticketAccessProvide: { ticket: { id: v.input.ticketId, status: 'OPEN', accessState: 'PROVIDED' }, userErrors: [] } },
+  TicketDetail: (v) => ({ node: { ...ticket(v.id, statuses[v.id] ?? 'OPEN'), __typename: 'Ticket' } }),
   TicketState: (v) => ({ node: { id: v.id, status: statuses[v.id] ?? 'OPEN' } }),
   TicketAccessDisabledConfirm: (v) => ({ ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] } }),
 });
@@ -219,6 +220,18 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(out.endpoint.sweepThrottledFirst.body.sweep).toEqual({ disabled: ['T-DONE'], expired: [], confirmed: ['T-DONE'], errors: [] });
       expect(out.endpoint.sweepThrottledSecond.body.sweep).toBeNull();
       expect(api.calls('TicketAccessDisabledConfirm').map((c) => c.variables.input.ticketId)).toContain('T-DONE');
+    });
+
+    it('disables the temporary user of a finished ticket before the page that shows it is rendered, and tells the API', () => {
+      const detail = out.endpoint.detailFinished.body;
+      expect(detail.data.node).toMatchObject({ id: 'T-FINISHED', status: 'CLOSED' });
+      expect(detail.disabledNow).toEqual([{ ticketNumber: 'OC-8', username: expect.stringMatching(/^ocsupport_8_[0-9a-f]{4}$/) }]);
+      expect(detail.accesses.find((a: any) => a.ticketId === 'T-FINISHED')).toMatchObject({ disabledAt: expect.any(String), confirmedAt: expect.any(String) });
+      expect(api.calls('TicketAccessDisabledConfirm').filter((c) => c.variables.input.ticketId === 'T-FINISHED')).toHaveLength(1);
+      expect(out.endpoint.usersAfter).toContain(`${detail.disabledNow[0].username}:0`);
+      // Once is enough; an open ticket's user stays.
+      expect(out.endpoint.detailFinishedAgain.body.disabledNow).toEqual([]);
+      expect(out.endpoint.detailOpen.body.disabledNow).toEqual([]);
     });
 
     it('disables a ticket\'s user at once on request and confirms it', () => {

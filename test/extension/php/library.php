@@ -216,6 +216,12 @@ $e['provideDone'] = $make(true)->handle('access.provide', array('ticketId' => 'T
 $e['accessesBeforeSweep'] = $make(true)->handle('bootstrap', array())['body']['accesses'];
 $e['sweepThrottledFirst'] = $make(false)->handle('access.sweep', array());
 $e['sweepThrottledSecond'] = $make(false)->handle('access.sweep', array());
+// Support resolves a ticket within the minute the admin-visit clean-up waits: the ticket page that
+// shows the resolution disables its temporary user first (even for an admin without "modify").
+$make(true)->handle('access.provide', array('ticketId' => 'T-FINISHED', 'ticketNumber' => 'OC-8', 'createTemporaryAdmin' => true, 'fileAccess' => $ftp));
+$e['detailFinished'] = $make(false)->handle('graphql', array('operation' => 'TicketDetail', 'variables' => array('id' => 'T-FINISHED', 'messages' => 10)));
+$e['detailFinishedAgain'] = $make(false)->handle('graphql', array('operation' => 'TicketDetail', 'variables' => array('id' => 'T-FINISHED', 'messages' => 10)));
+$e['detailOpen'] = $make(false)->handle('graphql', array('operation' => 'TicketDetail', 'variables' => array('id' => 'T-OPEN', 'messages' => 10)));
 $e['disableNow'] = $make(true)->handle('access.disable', array('ticketId' => 'T-OPEN'));
 $e['usersAfter'] = array_map(function ($row) {
 	return $row['username'] . ':' . $row['status'];
