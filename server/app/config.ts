@@ -35,7 +35,7 @@ function wholeNumber(min: number, max: number) {
 
 const tiers = z
   .string()
-  .refine((value) => parseTiers(value) !== null, 'must be three whole numbers for anonymous/merchant/staff callers, each at least 1 and none above the next, e.g. 100/3000/10000');
+  .refine((value) => parseTiers(value) !== null, 'must be three whole numbers for anonymous/merchant/staff callers, each at least 1 and none above the next, e.g. 200/3000/10000');
 
 const MASTER_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MASTER_KEY_MESSAGE = 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';

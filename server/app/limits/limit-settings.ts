@@ -24,12 +24,12 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   tokens: 4_000,
-  anonymous: { cost: 100, depth: 6, aliases: 10, rootFields: 10 },
+  anonymous: { cost: 200, depth: 6, aliases: 10, rootFields: 10 },
   merchant: { cost: 3_000, depth: 10, aliases: 30, rootFields: 20 },
   staff: { cost: 10_000, depth: 12, aliases: 50, rootFields: 30 },
 };
 
-/** Settings given as "anonymous/merchant/staff", e.g. QUERY_MAX_COST=100/3000/10000. */
+/** Settings given as "anonymous/merchant/staff", e.g. QUERY_MAX_COST=200/3000/10000. */
 export function tiersSetting(limits: QueryLimits, key: keyof TierLimits): string {
   return CALLER_TIERS.map((tier) => limits[tier][key]).join('/');
 }
