@@ -37,6 +37,13 @@ class ApiMessages {
 		'fileAccess.rootPath' => 'FTP/SFTP access: the root folder must be a path such as /public_html.',
 	);
 
+	/** The ticket form's fields (the userError's field path ends with these), in the form's words. */
+	const TICKET_FIELDS = array(
+		'category' => 'Category: choose what you need help with.',
+		'subject' => 'Subject: please write 3 to 200 characters.',
+		'description' => 'Description: please describe the problem in at least 10 characters.',
+	);
+
 	/** @var string[] values never to show (passwords the merchant typed, a generated one) */
 	private $secrets = array();
 
@@ -89,7 +96,16 @@ class ApiMessages {
 		foreach ($userErrors as $error) {
 			$field = isset($error['field']) && is_array($error['field']) ? array_map('strval', $error['field']) : array();
 			$tail = implode('.', array_slice($field, -2));
-			$message = array_key_exists($tail, self::ACCESS_FIELDS) ? self::ACCESS_FIELDS[$tail] : (isset($error['message']) ? (string)$error['message'] : self::DEFAULT_ERROR);
+			$last = $field && $field[0] === 'input' && count($field) === 2 ? $field[1] : '';
+
+			if (array_key_exists($tail, self::ACCESS_FIELDS)) {
+				$message = self::ACCESS_FIELDS[$tail];
+			} elseif (array_key_exists($last, self::TICKET_FIELDS) && isset($error['code']) && $error['code'] === 'INVALID') {
+				$message = self::TICKET_FIELDS[$last];
+			} else {
+				$message = isset($error['message']) ? (string)$error['message'] : self::DEFAULT_ERROR;
+			}
+
 			$errors[] = array('message' => $this->clean($message), 'code' => isset($error['code']) ? (string)$error['code'] : null, 'field' => $field ?: null);
 		}
 

@@ -547,15 +547,26 @@ class Endpoint {
 		return isset($access['userGroup']) && $access['userGroup'] === 'admin' ? 'admin' : 'dedicated';
 	}
 
-	/** What the ticket form lacks, checked before anything is created. */
+	/** What the ticket form lacks, checked before anything is created (the API's limits, TicketCreateInput). */
 	private static function ticketProblems(array $input) {
 		$problems = array();
-		$labels = array('category' => 'Category', 'subject' => 'Subject', 'description' => 'Description');
+		$text = function ($key) use ($input) {
+			return isset($input[$key]) && is_scalar($input[$key]) ? trim((string)$input[$key]) : '';
+		};
+		$length = function ($value) {
+			return function_exists('mb_strlen') ? mb_strlen($value, 'UTF-8') : strlen($value);
+		};
 
-		foreach ($labels as $key => $label) {
-			if (!isset($input[$key]) || trim((string)$input[$key]) === '') {
-				$problems[] = array('message' => $label . ': please fill this in.', 'code' => 'INVALID', 'field' => array($key));
-			}
+		if ($text('category') === '') {
+			$problems[] = array('message' => ApiMessages::TICKET_FIELDS['category'], 'code' => 'INVALID', 'field' => array('category'));
+		}
+
+		if ($length($text('subject')) < 3 || $length($text('subject')) > 200) {
+			$problems[] = array('message' => ApiMessages::TICKET_FIELDS['subject'], 'code' => 'INVALID', 'field' => array('subject'));
+		}
+
+		if ($length($text('description')) < 10) {
+			$problems[] = array('message' => ApiMessages::TICKET_FIELDS['description'], 'code' => 'INVALID', 'field' => array('description'));
 		}
 
 		return $problems;

@@ -191,7 +191,11 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
         expect.stringMatching(/^FTP\/SFTP access: enter the username/),
         expect.stringMatching(/^FTP\/SFTP access: enter the password/),
       ]);
-      expect(api.calls('TicketCreate').some((c) => c.variables.input.subject === 'No FTP')).toBe(false);
+      expect(out.endpoint.createShort.body.errors.map((e: any) => e.message)).toEqual([
+        'Subject: please write 3 to 200 characters.',
+        'Description: please describe the problem in at least 10 characters.',
+      ]);
+      expect(api.calls('TicketCreate').some((c) => ['No FTP', 'Hi'].includes(c.variables.input.subject))).toBe(false);
       expect(out.endpoint.createIncompleteUsers).toBe(0);
     });
 

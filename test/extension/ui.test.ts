@@ -11,7 +11,7 @@ import { escapeHtml, html, multiline } from '../../opencart-extension/src/html';
 import { hoursBadge } from '../../opencart-extension/src/views/hours';
 import { accessFields, accessProblems, type AccessChoice } from '../../opencart-extension/src/views/common';
 import { viewLink } from '../../opencart-extension/src/links';
-import { environmentTable, filedMessage } from '../../opencart-extension/src/views/new-ticket';
+import { environmentTable, filedMessage, ticketProblems } from '../../opencart-extension/src/views/new-ticket';
 import { authorName } from '../../opencart-extension/src/views/ticket';
 import { accessRows, allowance, ticketRows } from '../../opencart-extension/src/views/tickets';
 
@@ -197,6 +197,17 @@ describe('links and store access', () => {
     const problems = accessProblems(choice as AccessChoice);
     expect(problems).toHaveLength(expected.length);
     expected.forEach((pattern, i) => expect(problems[i]).toMatch(pattern));
+  });
+
+  it('checks the ticket fields against the API\'s limits before sending', () => {
+    expect(ticketProblems('BUG_FIX', 'Checkout broken', 'The checkout page is blank.')).toEqual([]);
+    expect(ticketProblems('', 'Hi', 'Broken.')).toEqual([
+      'Category: choose what you need help with.',
+      'Subject: please write 3 to 200 characters.',
+      'Description: please describe the problem in at least 10 characters.',
+    ]);
+    expect(ticketProblems('BUG_FIX', 'é'.repeat(200), 'ü'.repeat(10))).toEqual([]);
+    expect(ticketProblems('BUG_FIX', 'x'.repeat(201), 'y'.repeat(10))).toEqual(['Subject: please write 3 to 200 characters.']);
   });
 
   it('says after filing that support has the access, and asks for nothing more', () => {

@@ -129,11 +129,7 @@ export async function newTicketView(ctx: Context): Promise<void> {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const access = readAccess(form, '');
-    const labels: Record<string, string> = { category: 'Category', subject: 'Subject', description: 'Description' };
-    const problems = [
-      ...Object.keys(labels).filter((f) => !value(form, f)).map((f) => `${labels[f]}: please fill this in.`),
-      ...accessProblems(access),
-    ];
+    const problems = [...ticketProblems(value(form, 'category'), value(form, 'subject'), value(form, 'description')), ...accessProblems(access)];
     if (problems.length) {
       render(errors, alert('danger', html`Nothing was sent. Please complete the form:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`));
       errors.scrollIntoView?.({ block: 'center' });
@@ -163,6 +159,15 @@ export async function newTicketView(ctx: Context): Promise<void> {
       errors.scrollIntoView?.({ block: 'center' });
     }
   });
+}
+
+/** What the ticket part of the form lacks, within the API's limits: checked before anything is sent. */
+export function ticketProblems(category: string, subject: string, description: string): string[] {
+  const problems: string[] = [];
+  if (!category) problems.push('Category: choose what you need help with.');
+  if ([...subject].length < 3 || [...subject].length > 200) problems.push('Subject: please write 3 to 200 characters.');
+  if ([...description].length < 10) problems.push('Description: please describe the problem in at least 10 characters.');
+  return problems;
 }
 
 interface TicketCreateResult {

@@ -202,12 +202,13 @@ $temporaryUsers = function () use ($db) {
 };
 $usersBefore = $temporaryUsers();
 // Incomplete: a temporary user but no FTP access. Refused before anything is created or sent.
-$e['createIncomplete'] = $make(true)->handle('ticket.create', array('subject' => 'No FTP', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true)));
+$e['createIncomplete'] = $make(true)->handle('ticket.create', array('subject' => 'No FTP', 'description' => 'The checkout page is blank.', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true)));
+$e['createShort'] = $make(true)->handle('ticket.create', array('subject' => 'Hi', 'description' => 'Broken.', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp)));
 $e['createIncompleteUsers'] = $temporaryUsers() - $usersBefore;
 // The API refuses the access (userError on a field), or the whole request (a GraphQL error that
 // quotes the variables, passwords included): nothing filed, the temporary user deleted at once.
-$e['createRefused'] = $make(true)->handle('ticket.create', array('subject' => 'Refuse access', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp)));
-$e['createEcho'] = $make(true)->handle('ticket.create', array('subject' => 'Echo variables', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('storeAdmin' => array('username' => 'owner', 'password' => 'owner-password-9'), 'fileAccess' => $ftp)));
+$e['createRefused'] = $make(true)->handle('ticket.create', array('subject' => 'Refuse access', 'description' => 'The checkout page is blank.', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp)));
+$e['createEcho'] = $make(true)->handle('ticket.create', array('subject' => 'Echo variables', 'description' => 'The checkout page is blank.', 'category' => 'BUG_FIX', 'access' => array('storeAdmin' => array('username' => 'owner', 'password' => 'owner-password-9'), 'fileAccess' => $ftp)));
 $e['createRefusedUsers'] = $temporaryUsers() - $usersBefore;
 $e['createRefusedRows'] = count($db->tables['oc_oc_support_desk_access']);
 $e['createRejectedAccess'] = $make(true)->handle('access.provide', array('ticketId' => 'T-REJECT', 'ticketNumber' => 'OC-9', 'createTemporaryAdmin' => true, 'fileAccess' => $ftp));
@@ -240,7 +241,7 @@ $logger = array('log' => function ($message) use (&$logged) {
 $db->failOn = '/^INSERT INTO `oc_user`/';
 $failures = array(
 	'provide' => $make(true, $logger)->handle('access.provide', array('ticketId' => 'T-DBFAIL', 'ticketNumber' => 'OC-11', 'createTemporaryAdmin' => true, 'fileAccess' => $ftp)),
-	'create' => $make(true, $logger)->handle('ticket.create', array('subject' => 'Store fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-dbfail', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp))),
+	'create' => $make(true, $logger)->handle('ticket.create', array('subject' => 'Store fails', 'description' => 'The checkout page is blank.', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-dbfail', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => $ftp))),
 );
 $db->failOn = '/oc_support_desk_access/';
 $failures['disable'] = $make(true, $logger)->handle('access.disable', array('ticketId' => 'T-OPEN'));

@@ -302,7 +302,7 @@ $secure = array('line' => '4.x', 'version' => '4.0.2.3', 'loginSecurity' => 'con
 $out['loginSecurity'] = array(
 	'bootstrap' => endpoint($db, $state, $secure)->handle('bootstrap', array())['body']['temporaryAdmin'],
 	'bootstrapOff' => endpoint($db, $state, array('line' => '4.x', 'version' => '4.0.2.3'))->handle('bootstrap', array())['body']['temporaryAdmin'],
-	'create' => endpoint($db, $state, $secure)->handle('ticket.create', array('subject' => 'Login security on', 'description' => 'x', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP))),
+	'create' => endpoint($db, $state, $secure)->handle('ticket.create', array('subject' => 'Login security on', 'description' => 'The checkout page is blank.', 'category' => 'BUG_FIX', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP))),
 	'provide' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'createTemporaryAdmin' => true, 'fileAccess' => FTP)),
 	'provideOwnLogin' => endpoint($db, $state, $secure)->handle('access.provide', array('ticketId' => 'L-1', 'ticketNumber' => 'OC-1', 'storeAdmin' => array('username' => 'owner', 'password' => 'pw'), 'fileAccess' => FTP)),
 	'twoFactor' => endpoint($db, $state, array('loginSecurity' => 'config_user_2fa') + $secure)->handle('access.provide', array('ticketId' => 'L-1', 'createTemporaryAdmin' => true, 'fileAccess' => FTP)),
@@ -314,7 +314,7 @@ $db = store();
 (new AccessManager($db, 'oc_', '3.0.4.0'))->install();
 $state = array('settings' => array(Endpoint::KEY_ENDPOINT => $api . '/graphql', Endpoint::KEY_API_KEY => 'key-good-filed', Endpoint::KEY_STATUS => '1'));
 $out['accessFails'] = array(
-	'create' => endpoint($db, $state)->handle('ticket.create', array('subject' => 'Access fails', 'description' => 'x', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-access-down', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP))),
+	'create' => endpoint($db, $state)->handle('ticket.create', array('subject' => 'Access fails', 'description' => 'The checkout page is blank.', 'category' => 'BUG_FIX', 'idempotencyKey' => 'idem-access-down', 'access' => array('createTemporaryAdmin' => true, 'fileAccess' => FTP))),
 	'rows' => accessRows($db),
 	'users' => users($db),
 );
