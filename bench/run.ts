@@ -1,5 +1,7 @@
 /**
- * npm run bench [-- --tickets 10000] [--seconds 4] [--rounds 3] [--connections 10] [--no-cold-start]
+ * npm run bench [-- --tickets 10000] [--seconds 4] [--rounds 3] [--connections 10] [--only staff-queue,node] [--no-cold-start]
+ * --explain: EXPLAIN of the statements the API runs for every ordering × filter of `tickets`.
+ * BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API process under load.
  *
  * The project's performance record (README, "Performance"). On a throw-away embedded PostgreSQL
  * it seeds a data set with bulk SQL (seed.ts), starts the API as `npm start` runs it and the
@@ -21,7 +23,10 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../server/app/config';
+import { systemClock } from '../server/app/clock';
 import { startEmbeddedPostgres } from '../server/app/database';
+import { startHttpApp } from '../server/app/http';
+import { DEFAULT_RATE_LIMITS } from '../server/app/rate-limit';
 import { createLogger } from '../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../server/app/runtime';
 import { toGlobalId } from '../server/common/global-id';
@@ -38,6 +43,10 @@ const { values: options } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     'no-cold-start': { type: 'boolean', default: false },
+    /** Only these scenarios (comma-separated). */
+    only: { type: 'string' },
+    /** EXPLAIN the API's own statements for every ticket ordering and filter (and say whether any scans the table). */
+    explain: { type: 'boolean', default: false },
   },
 });
 const TICKETS = Number(options.tickets);
@@ -146,7 +155,8 @@ function stopChild(child: ChildProcess): Promise<void> {
 function startApi(env: Record<string, string | undefined>): ChildProcess {
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
-  return spawn(process.execPath, ['server/start.mjs'], { cwd: PROJECT_ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...nodeArgs, 'server/start.mjs'], { cwd: PROJECT_ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function rssMb(pid: number): number {
@@ -170,19 +180,20 @@ async function coldStart(dataDir: string): Promise<number> {
 
 // ---------- SQL statements per request ----------
 
-/** Statements run since pg_stat_statements was reset, leaving out the job queue's polling and this count. */
-async function statementsRun(client: pg.Client): Promise<number> {
-  const { rows } = await client.query(
-    `select coalesce(sum(calls), 0)::int as n from pg_stat_statements
-      where query not ilike '%pgboss%' and query not ilike '%pg_stat_statements%'`,
-  );
-  return rows[0].n;
-}
-
 async function statementsPerRequest(client: pg.Client, target: Target, requests = 20): Promise<number> {
-  const before = await statementsRun(client);
+  const byStatement = async () =>
+    new Map<string, number>((await client.query(`select query, calls::int from pg_stat_statements where query not ilike '%pgboss%' and query not ilike '%pg_stat_statements%'`)).rows.map((r) => [r.query, r.calls]));
+  const before = await byStatement();
   for (let i = 0; i < requests; i += 1) await post(target.url, target.token, target.payload);
-  return Math.round(((await statementsRun(client)) - before) / requests * 10) / 10;
+  const after = await byStatement();
+  let calls = 0;
+  for (const [query, n] of after) {
+    const delta = n - (before.get(query) ?? 0);
+    calls += delta;
+    // BENCH_SHOW_SQL=1 lists them, to see where a request's round trips go.
+    if (delta && process.env.BENCH_SHOW_SQL) log(`  ${(delta / requests).toFixed(1)} × ${query.replace(/\s+/g, ' ').slice(0, 160)}`);
+  }
+  return Math.round((calls / requests) * 10) / 10;
 }
 
 // ---------- the run ----------
@@ -235,6 +246,8 @@ try {
   const { rows: newest } = await client.query(`select id from ticket order by serial desc limit 1`);
   const ticketId = toGlobalId('Ticket', newest[0].id);
 
+  if (options.explain) await explainLists(db.url, adminToken, client);
+
   const apiPort = await findFreePort();
   const api = startApi({
     DATABASE_URL: db.url,
@@ -266,7 +279,8 @@ try {
   });
 
   const rows: Record<string, unknown>[] = [];
-  for (const scenario of scenarios(ticketId)) {
+  const only = options.only?.split(',');
+  for (const scenario of scenarios(ticketId).filter((s) => !only || only.includes(s.name))) {
     const token = scenario.caller === 'staff' ? adminToken : merchant.token;
     const payload = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
     const apiTarget: Target = { url: `${apiUrl}/graphql`, token, payload };
@@ -369,5 +383,56 @@ function printTable(rows: Record<string, unknown>[], cold: Record<string, unknow
   for (const row of rows) process.stdout.write(`${line(columns.map((c) => String(row[c])))}\n`);
   if (cold.emptyDataFolderS !== undefined) {
     process.stdout.write(`\ncold start to the first GraphQL answer: ${cold.existingDataFolderS} s with an existing data folder (median of 3), ${cold.emptyDataFolderS} s with an empty one\n\n`);
+  }
+}
+
+/**
+ * Every ordering of `tickets` alone and with each filter: the API runs in this process with its
+ * statements captured, and each statement on the ticket table is EXPLAINed on the seeded data.
+ */
+async function explainLists(url: string, token: string, client: pg.Client): Promise<void> {
+  const captured: string[] = [];
+  const orm = await openOrm(url, (message) => captured.push(message));
+  const app = await startHttpApp({ orm, logger, clock: systemClock, calendar, host: '127.0.0.1', port: 0, rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false } });
+  try {
+    const { rows } = await client.query(`select (select id from customer order by email limit 1) as customer, (select id from staff_member where email like 'agent%' order by email limit 1) as agent`);
+    const filters: Record<string, string> = {
+      none: '{}',
+      statuses: `{ statuses: [${['OPEN', 'IN_PROGRESS'].join(', ')}] }`,
+      categories: '{ categories: [BUG_FIX] }',
+      priorities: '{ priorities: [URGENT, HIGH] }',
+      team: '{ team: SUPPORT }',
+      customerId: `{ customerId: "${toGlobalId('Customer', rows[0].customer)}" }`,
+      assigneeId: `{ assigneeId: "${toGlobalId('StaffMember', rows[0].agent)}" }`,
+      unassigned: '{ unassigned: true }',
+      assigned: '{ unassigned: false }',
+      overdue: '{ overdue: true }',
+      notOverdue: '{ overdue: false }',
+      createdRange: `{ createdAfter: "${DateTime.now().minus({ days: 30 }).toISO()}", createdBefore: "${DateTime.now().toISO()}" }`,
+    };
+    let scans = 0;
+    for (const orderBy of ['NEWEST', 'OLDEST', 'MOST_URGENT', 'RECENTLY_UPDATED']) {
+      for (const [name, filter] of Object.entries(filters)) {
+        captured.length = 0;
+        const query = JSON.stringify({ query: `{ tickets(first: 50, orderBy: ${orderBy}, filter: ${filter}) { totalCount edges { node { number } } } }` });
+        const answer = await post(`${app.url}/graphql`, token, query);
+        if (!answer.body.startsWith('{"data"')) throw new Error(`${orderBy} ${name}: ${answer.body}`);
+        for (const line of captured) {
+          const sql = /\[query\] (.*?)(?: \[took [^\]]*\])?$/s.exec(line)?.[1];
+          if (!sql || !/from "ticket"/.test(sql)) continue;
+          // The log inlines every value but the page size.
+          const statement = sql.replace(/ limit \$\d+/, ' limit 51');
+          const plan = (await client.query(`explain ${/\$\d/.test(statement) ? '(generic_plan) ' : ''}${statement}`)).rows.map((r) => r['QUERY PLAN'] as string);
+          const seq = plan.some((l) => /Seq Scan on ticket\b/.test(l));
+          if (seq) scans += 1;
+          const kind = /^select count/.test(statement) ? 'count' : 'page ';
+          log(`explain ${orderBy.padEnd(16)} ${name.padEnd(12)} ${kind} ${seq ? 'SEQ SCAN ' : 'index    '} ${plan.filter((l) => /Scan/.test(l)).map((l) => l.trim().replace(/\s+\(cost.*$/, '')).join(' | ')}`);
+        }
+      }
+    }
+    log(`explain: ${scans} statement(s) scan the whole ticket table`);
+  } finally {
+    await app.stop();
+    await orm.close();
   }
 }

@@ -16,9 +16,14 @@ export class Migration20261203115000_ticket_list_indexes extends Migration {
     this.addSql(`create index "ticket_assignee_id_created_at_id_index" on "ticket" ("assignee_id", "created_at", "id");`);
     this.addSql(`create index "ticket_customer_id_created_at_id_index" on "ticket" ("customer_id", "created_at", "id");`);
     this.addSql(`drop index "ticket_customer_id_created_at_index";`);
+    // Counts filtered by category or team read an index instead of the table.
+    this.addSql(`create index "ticket_category_index" on "ticket" ("category");`);
+    this.addSql(`create index "ticket_team_index" on "ticket" ("team");`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop index "ticket_team_index";`);
+    this.addSql(`drop index "ticket_category_index";`);
     this.addSql(`create index "ticket_customer_id_created_at_index" on "ticket" ("customer_id", "created_at");`);
     this.addSql(`drop index "ticket_customer_id_created_at_id_index";`);
     this.addSql(`drop index "ticket_assignee_id_created_at_id_index";`);

@@ -21,6 +21,8 @@ export const NOT_DUE = new Date('9999-12-31T00:00:00Z');
 @Index({ properties: ['assignee', 'createdAt', 'id'] })
 @Index({ properties: ['createdAt', 'id'] })
 @Index({ properties: ['updatedAt', 'id'] })
+@Index({ properties: ['category'] })
+@Index({ properties: ['team'] })
 // The orderings of MOST_URGENT, and of the overdue filter over running clocks only (migration ticket_list_indexes).
 @Index({ name: 'ticket_most_urgent_index', expression: 'create index "ticket_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id")' })
 @Index({
