@@ -17,3 +17,9 @@ export async function countActiveAdmins(em: EntityManager): Promise<number> {
   const [row] = await em.execute<Array<{ n: number }>>(`select count(*)::int as n from staff_member where role = 'ADMIN' and active`);
   return row?.n ?? 0;
 }
+
+/** Whether this staff member is an active admin as committed now (its request may have started before a demotion). */
+export async function isActiveAdmin(em: EntityManager, staffId: string): Promise<boolean> {
+  const rows = await em.execute<Array<{ id: string }>>(`select id from staff_member where id = ? and role = 'ADMIN' and active`, [staffId]);
+  return rows.length > 0;
+}

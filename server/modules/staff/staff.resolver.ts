@@ -8,7 +8,7 @@ import { paginate } from '../../common/paginate';
 import { issueToken, STAFF_TOKEN_PREFIX } from '../../common/tokens';
 import { DomainError, UserError, UserErrorCode } from '../../common/user-error';
 import { isAdmin, isStaff, Role } from '../viewer/viewer';
-import { countActiveAdmins, lockAdminChanges } from './admin-guard';
+import { countActiveAdmins, isActiveAdmin, lockAdminChanges } from './admin-guard';
 import { StaffMember, StaffRole, StaffTeam } from './staff-member.entity';
 
 export const StaffMemberConnection = ConnectionType(StaffMember, 'StaffMember');
@@ -114,7 +114,11 @@ export class StaffResolver {
       const demoting = (input.role != null && input.role !== StaffRole.ADMIN) || input.active === false;
       // Changes that can remove an admin take turns, so two admins demoting each other at once
       // (on any server process) cannot both see the other as the remaining one.
-      if (demoting) await lockAdminChanges(em);
+      if (demoting) {
+        await lockAdminChanges(em);
+        // A caller demoted while this request waited has lost the right to demote anyone.
+        if (!isStaff(ctx.viewer) || !(await isActiveAdmin(em, ctx.viewer.staffId))) throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only active admins change roles.');
+      }
       const staffMember = await em.findOne(StaffMember, { id }, { refresh: true });
       if (!staffMember) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No StaffMember with this ID.', ['input', 'staffMemberId']);
       if (demoting && staffMember.role === StaffRole.ADMIN && staffMember.active) {
