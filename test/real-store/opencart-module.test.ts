@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pack } from '../../opencart-extension/scripts/pack';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../support/chromium';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
@@ -133,6 +133,14 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       page.setDefaultTimeout(15_000);
       problems = watchPage(page, store);
     });
+    let configured = false;
+    beforeEach(async () => {
+      // After a failed step the page may have left the module (or the session): come back as a merchant
+      // would, so each later step still reports its own result.
+      if (!configured || (await root().locator('nav').isVisible().catch(() => false))) return;
+      if (await page.locator('input[name="password"]').isVisible().catch(() => false)) await login(page, store);
+      await openModule(page);
+    });
     afterEach(async ({ task }) => {
       // What the merchant saw when a step failed, for the findings.
       if (task.result?.state === 'fail' && page) {
@@ -174,6 +182,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       // The key is stored on the server and never comes back to the browser.
       expect(await page.content()).not.toContain(merchant.token);
       expect(await root().locator('#ocsd-api-key').inputValue()).toBe('');
+      configured = true;
       await shot('settings');
     });
 
@@ -188,6 +197,43 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().getByRole('link', { name: 'New ticket' }).last().click();
       await root().locator('#ocsd-subject').waitFor();
       expect(page.url().replace(/#.*$/, '')).toBe(moduleUrl);
+    });
+
+    it('shows the tab clicked last when an earlier one is still loading', async () => {
+      // The tickets list's answer is held in the browser until the merchant has moved on to Settings.
+      let requested!: () => void;
+      let release!: () => void;
+      const listRequested = new Promise<void>((r) => (requested = r));
+      const released = new Promise<void>((r) => (release = r));
+      const isList = (postData: string | null) => postData?.includes('TicketList') ?? false;
+      await page.route(
+        (url) => url.href.startsWith(store.url),
+        async (route) => {
+          if (isList(route.request().postData())) {
+            requested();
+            await released;
+          }
+          await route.fallback();
+        },
+      );
+      try {
+        await tab(page, 'Settings').click();
+        await root().locator('#ocsd-endpoint').waitFor();
+        await tab(page, 'Tickets').click();
+        await listRequested;
+        await tab(page, 'Settings').click();
+        await root().locator('#ocsd-endpoint').waitFor();
+        const answered = page.waitForResponse((response) => isList(response.request().postData()));
+        release();
+        await answered;
+        // Let the page handle the late answer (parse, render) before looking.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        expect(await root().locator('#ocsd-endpoint').isVisible()).toBe(true);
+        expect(await root().locator('[data-testid="tickets"]').count()).toBe(0);
+      } finally {
+        release();
+        await page.unrouteAll({ behavior: 'wait' });
+      }
     });
 
     it('refuses an incomplete access choice (temporary admin user without FTP) before anything is filed', async () => {
