@@ -155,6 +155,14 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(f.sweep.body.sweep.errors).toContain(KEEP_ACCESS);
     });
 
+    it('deletes a temporary user whose ticket was never filed after 10 minutes, and leaves one being filed', () => {
+      const a = out.abandoned;
+      expect(a.users).toEqual(['admin:1', `${a.filing}:1`]);
+      expect(a.rows).toEqual([a.filing]);
+      expect(a.sweep.body.sweep).toMatchObject({ disabled: [], confirmed: [], errors: [] });
+      expect(api.received.filter((r) => r.authorization === 'Bearer key-good-abandoned')).toEqual([]);
+    });
+
     it('does not send a confirmation the API refused again on every sweep', () => {
       expect(out.failClosed.again.body.sweep).toMatchObject({ confirmed: [], errors: [] });
       expect(api.calls('TicketAccessDisabledConfirm').filter((c) => c.variables.input.ticketId === 'A-OLD')).toHaveLength(1);
