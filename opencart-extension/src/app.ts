@@ -80,6 +80,11 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
   const configured = () => ctx.boot.settings.endpoint !== '' && ctx.boot.settings.hasApiKey;
 
   async function route(): Promise<void> {
+    // Each view renders into a box of its own: when the merchant has moved on before a view's data
+    // arrived, that view fills a box no longer in the page instead of replacing the newer view.
+    const box = doc.createElement('div');
+    main.replaceChildren(box);
+    const view: Context = Object.assign(Object.create(ctx) as Context, { main: box });
     const hash = win.location.hash.replace(/^#/, '');
     const [name, ...rest] = hash.split('/');
     const target = !configured() && name !== 'settings' ? 'settings' : name || 'tickets';
@@ -88,11 +93,11 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
     );
     if (target === 'settings') {
       if (!configured() && pending.length === 0) pending.push({ kind: 'info', message: 'Enter the API endpoint and your merchant API key to start.' });
-      return settingsView(ctx);
+      return settingsView(view);
     }
-    if (target === 'new') return newTicketView(ctx);
-    if (target === 'ticket' && rest.length > 0) return ticketView(ctx, decodeURIComponent(rest.join('/')));
-    return ticketsView(ctx);
+    if (target === 'new') return newTicketView(view);
+    if (target === 'ticket' && rest.length > 0) return ticketView(view, decodeURIComponent(rest.join('/')));
+    return ticketsView(view);
   }
 
   win.addEventListener('hashchange', () => void route());

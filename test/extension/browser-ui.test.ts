@@ -110,6 +110,39 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(await page.content()).not.toContain('Please enter your login details');
   });
 
+  it('shows the view clicked last when an earlier one answers late', async () => {
+    await page.goto(`${store.shellUrl}#settings`);
+    await page.locator('#ocsd-settings').waitFor();
+    let requested!: () => void;
+    let release!: () => void;
+    const listRequested = new Promise<void>((r) => (requested = r));
+    const released = new Promise<void>((r) => (release = r));
+    const isList = (body: string | null) => body?.includes('"TicketList"') ?? false;
+    await page.route(`${store.url}/**`, async (route) => {
+      if (isList(route.request().postData())) {
+        requested();
+        await released;
+      }
+      await route.fallback();
+    });
+    try {
+      await page.locator('.ocsd-nav [data-route="tickets"]').click();
+      await listRequested;
+      await page.locator('.ocsd-nav [data-route="settings"]').click();
+      await page.locator('#ocsd-settings').waitFor();
+      const answered = page.waitForResponse((response) => isList(response.request().postData()));
+      release();
+      await answered;
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      expect(await page.locator('#ocsd-settings').isVisible()).toBe(true);
+      expect(await page.locator('[data-testid="tickets"]').count()).toBe(0);
+    } finally {
+      await page.unroute(`${store.url}/**`);
+    }
+    await page.locator('.ocsd-nav [data-route="tickets"]').click();
+    await page.locator('tr[data-ticket-id]').waitFor();
+  });
+
   it('shows the conversation, quote and author as text on the ticket page', async () => {
     const markedBefore = api.calls('TicketMarkRead').length;
     await page.locator('.ocsd-subject').click();
