@@ -68,6 +68,8 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       const dir = join(ROOT, 'test-results', 'real-store', version);
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${name}.png`);
+      // The top of the page, as the merchant first sees it (filling a field scrolls it into view).
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: file });
       if (process.env.OCSD_UPDATE_SCREENSHOTS === '1' && version === README_SHOTS_FROM) {
         copyFileSync(file, join(ROOT, 'opencart-extension', 'docs', 'screenshots', `${name}.png`));
