@@ -23,14 +23,9 @@ export const NOT_DUE = new Date('9999-12-31T00:00:00Z');
 @Index({ properties: ['updatedAt', 'id'] })
 @Index({ properties: ['category'] })
 @Index({ properties: ['team'] })
-// The orderings of MOST_URGENT, and of the overdue filter over running clocks only (migration ticket_list_indexes).
+// MOST_URGENT's order from the top (migration ticket_list_indexes).
 @Index({ name: 'ticket_most_urgent_index', expression: 'create index "ticket_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id")' })
-@Index({
-  name: 'ticket_running_most_urgent_index',
-  expression: `create index "ticket_running_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id") where "urgency_at" < '9999-12-31T00:00:00Z'`,
-})
-@Index({ properties: ['status', 'priority', 'urgencyAt'] })
-@Index({ properties: ['subscription', 'periodIndex'] })
+@Index({ properties: ['urgencyAt'] })
 export class Ticket extends BaseEntity implements Node {
   @Field(() => ID, { name: 'id' })
   get globalId(): string {
