@@ -3,7 +3,7 @@
 // After logging in, every step is a click on what the admin shows: no typed addresses, no location.hash.
 // Screenshots go to test-results/real-store/<version>/; with OCSD_UPDATE_SCREENSHOTS=1 the 4.1.0.4 ones
 // also replace the README's (opencart-extension/docs/screenshots/).
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { pack } from '../../opencart-extension/scripts/pack';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../support/chromium';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
-import { installModule, login, openModule, tab, uninstallModule, uploadPackage, watchPage } from './support/admin';
+import { installModule, login, openModule, removePackage, tab, uninstallModule, uploadPackage, watchPage } from './support/admin';
 import { startMariaDb, type MariaDb } from './support/mariadb';
 import { installStore, realStoreUnavailable, VERSIONS, type OpenCartVersion, type Store } from './support/store';
 
@@ -103,8 +103,13 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().getByLabel('Category').selectOption({ label: category });
       await root().locator('#ocsd-subject').fill(subject);
       await root().locator('#ocsd-description').fill(description);
-      // The detected environment is shown before sending.
-      await root().locator('[data-testid="environment"]').waitFor();
+      // The detected environment is there to read before sending, below the Send button: no long table to scroll past.
+      await root().locator('[data-testid="environment"]').waitFor({ state: 'attached' });
+      const sendAt = (await root().getByRole('button', { name: 'Send ticket' }).boundingBox())!;
+      for (const table of await root().locator('#ocsd-new table').all()) {
+        const at = await table.boundingBox();
+        if (at) expect(sendAt.y).toBeLessThan(at.y);
+      }
     }
     async function fillFileAccess(protocol: 'FTP' | 'FTPS' | 'SFTP', host: string, prefix = '') {
       await root().locator(`[name="${prefix}ftpProtocol"]`).selectOption(protocol);
@@ -185,6 +190,11 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       // The key is stored on the server and never comes back to the browser.
       expect(await page.content()).not.toContain(merchant.token);
       expect(await root().locator('#ocsd-api-key').inputValue()).toBe('');
+      // The form stays inside the admin's content box (3.0's form-horizontal without grid columns stuck out).
+      const form = (await root().locator('#ocsd-settings').boundingBox())!;
+      const box = (await root().locator('xpath=..').boundingBox())!;
+      expect(form.x).toBeGreaterThanOrEqual(box.x - 0.5);
+      expect(form.x + form.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
       configured = true;
       await shot('settings');
     });
@@ -243,6 +253,9 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       const before = await allowance();
       await fillTicket('Bug fix', 'Incomplete access should not be filed', 'The product page shows a warning about a missing image size since the update.');
       await root().locator('input[name="adminMode"][value="temporary"]').check();
+      // FTP half filled: a password but no host.
+      await root().locator('[name="ftpUsername"]').fill('support');
+      await root().locator('[name="ftpPassword"]').fill('half-filled-ftp-secret');
       await send();
       const error = root().locator('#ocsd-new .alert-danger').first();
       await error.waitFor();
@@ -250,7 +263,8 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       expect(await tickets()).toHaveLength(0);
       expect(await allowance()).toEqual(before);
       expect(await temporaryUsers()).toEqual([]);
-      // No password of any kind is echoed back.
+      // The password typed is not echoed back in any message.
+      expect(await root().textContent()).not.toContain('half-filled-ftp-secret');
       expect(await root().textContent()).not.toMatch(/password:\s*"/);
     });
 
@@ -389,6 +403,20 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       // OpenCart deleted the settings with the uninstall: the module asks for them again.
       await root().locator('#ocsd-endpoint').waitFor();
       expect(await root().textContent()).toContain('Enter the API endpoint');
+    });
+
+    it('takes a new upload of the package the way the README says', async () => {
+      if (store.line === '4.x') {
+        // 4.x keeps the installer's entry: uninstall the module, then Uninstall and Delete it in the installer.
+        await uninstallModule(page);
+        await removePackage(page);
+        expect(existsSync(join(store.root, 'extension', 'oc_support_desk'))).toBe(false);
+      }
+      // 3.0 copies the files over the old ones.
+      await uploadPackage(page, store, packages[store.line]);
+      if (store.line === '4.x') await installModule(page);
+      await openModule(page);
+      await root().locator('#ocsd-endpoint').waitFor();
     });
 
     it("left the store's PHP error log, php -S and the browser console clean", async () => {

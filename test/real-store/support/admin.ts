@@ -64,6 +64,13 @@ export async function openMenu(page: Page, section: string, entry: string): Prom
   await Promise.all([page.waitForEvent('load'), link.click()]);
 }
 
+/** Waits for the first of `success` / `failure` to show, and fails with OpenCart's own words on a failure. */
+async function outcome(page: Page, success: string, failure: string, step: string): Promise<void> {
+  const shown = page.locator(`${success}, ${failure}`).first();
+  await shown.waitFor({ timeout: 30_000 });
+  if (await page.locator(failure).count()) throw new Error(`${step}: OpenCart says "${(await page.locator(failure).first().textContent())?.trim()}"`);
+}
+
 /** Extensions > Installer: upload the package (and on 4.x click Install beside it). */
 export async function uploadPackage(page: Page, store: Store, zip: string): Promise<void> {
   await openMenu(page, 'Extensions', 'Installer');
@@ -71,15 +78,26 @@ export async function uploadPackage(page: Page, store: Store, zip: string): Prom
   await page.locator('#button-upload').click();
   await (await chooser).setFiles(zip);
   if (store.line === '3.0') {
-    // The upload runs a chain of steps; the last one writes the success text into #progress-text.
-    await page.locator('#progress-text .text-success').waitFor({ timeout: 30_000 });
+    // The upload runs a chain of steps; the last one writes its result into #progress-text.
+    await outcome(page, '#progress-text .text-success', '#progress-text .text-danger', 'upload');
     return;
   }
-  await page.locator('#alert .alert-success').waitFor({ timeout: 30_000 });
+  await outcome(page, '#alert .alert-success', '#alert .alert-danger', 'upload');
   const row = page.locator('#extension tr', { hasText: MODULE_NAME });
   await row.locator('a.btn-success').click();
-  await page.locator('#progress-text .text-success').waitFor({ timeout: 30_000 });
+  await outcome(page, '#progress-text .text-success', '#progress-text .text-danger', 'install in the installer');
   await row.locator('a.btn-warning').waitFor();
+}
+
+/** 4.x, Extensions > Installer: Uninstall beside the package (removes its files), then Delete (removes the upload). */
+export async function removePackage(page: Page): Promise<void> {
+  await openMenu(page, 'Extensions', 'Installer');
+  const row = page.locator('#extension tr', { hasText: MODULE_NAME });
+  await row.locator('a.btn-warning').click();
+  await outcome(page, '#progress-text .text-success', '#progress-text .text-danger', 'uninstall in the installer');
+  await row.locator('a.btn-danger').click();
+  await outcome(page, '#alert .alert-success', '#alert .alert-danger', 'delete in the installer');
+  await row.waitFor({ state: 'detached' });
 }
 
 /** Extensions > Extensions, type Modules: the module's row. */
