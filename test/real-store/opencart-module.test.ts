@@ -190,11 +190,14 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       // The key is stored on the server and never comes back to the browser.
       expect(await page.content()).not.toContain(merchant.token);
       expect(await root().locator('#ocsd-api-key').inputValue()).toBe('');
-      // The form stays inside the admin's content box (3.0's form-horizontal without grid columns stuck out).
-      const form = (await root().locator('#ocsd-settings').boundingBox())!;
-      const box = (await root().locator('xpath=..').boundingBox())!;
-      expect(form.x).toBeGreaterThanOrEqual(box.x - 0.5);
-      expect(form.x + form.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      // Every row of the form stays inside the module's box (3.0's form-horizontal rows stuck out by 15 px each side).
+      const box = (await root().boundingBox())!;
+      for (const row of await root().locator('#ocsd-settings > *').all()) {
+        const at = await row.boundingBox();
+        if (!at) continue;
+        expect(at.x).toBeGreaterThanOrEqual(box.x - 0.5);
+        expect(at.x + at.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+      }
       configured = true;
       await shot('settings');
     });
