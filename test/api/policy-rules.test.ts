@@ -250,7 +250,7 @@ describe('"MijoShop, AceShop, JooCart, Arastta and other non-native OpenCart por
 
 describe('"OpenCart versions <1.5.4.x" and "a wrong version of the module"', () => {
   it.each([
-    ['1.5.3.1', [PlatformFlag.LegacyVersion], false, false],
+    ['1.5.3.1', [PlatformFlag.LegacyVersion], false, true],
     ['1.5.4', [], true, true],
     ['1.5.4.1', [], true, true],
     ['4.1.0.4', [], true, true],

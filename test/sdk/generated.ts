@@ -213,7 +213,7 @@ export enum Platform {
 }
 
 export enum PlatformFlag {
-  /** OpenCart older than 1.5.4: fixes and reply times are not guaranteed. */
+  /** OpenCart older than 1.5.4: the fix is not guaranteed; the reply time stays guaranteed. */
   LegacyVersion = 'LEGACY_VERSION',
   /** Not pure OpenCart: staff accept, accept with a surcharge, or deny support. */
   NonNativePort = 'NON_NATIVE_PORT',

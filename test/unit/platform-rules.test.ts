@@ -39,7 +39,6 @@ describe('"We also will not be able to guarantee support fixes for ... OpenCart 
     const a = assessPlatform(env({ opencartVersion: version }));
     expect(a.flags.includes(PlatformFlag.LEGACY_VERSION)).toBe(legacy);
     expect(a.fixGuaranteed).toBe(!legacy);
-    expect(a.slaGuaranteed).toBe(!legacy);
     expect(a.needsStaffDecision).toBe(false);
     expect(a.reasons.some((r) => r.includes('1.5.4'))).toBe(legacy);
   });
@@ -56,7 +55,6 @@ describe('"We also will not be able to guarantee support fixes for ... OpenCart 
     expect(a.opencartVersion).toBeNull();
     // The policy only withdraws guarantees for versions shown to be < 1.5.4.
     expect(a.fixGuaranteed).toBe(true);
-    expect(a.slaGuaranteed).toBe(true);
   });
 });
 
@@ -78,8 +76,6 @@ describe('"We also cannot provide fixes if client has installed a wrong version 
     expect(a.flags.includes(PlatformFlag.WRONG_MODULE_VERSION)).toBe(wrong);
     expect(a.wrongVersionExtensions).toEqual(wrong ? ['mod_a'] : []);
     expect(a.fixGuaranteed).toBe(!wrong);
-    // A wrong module does not touch the reply-time guarantee.
-    expect(a.slaGuaranteed).toBe(true);
   });
 
   it('lists every mismatching module and ignores those without a (readable) target', () => {
@@ -99,11 +95,10 @@ describe('"We also cannot provide fixes if client has installed a wrong version 
     expect(a.flags).not.toContain(PlatformFlag.WRONG_MODULE_VERSION);
   });
 
-  it('legacy version and wrong module together: both flags, neither guarantee', () => {
+  it('legacy version and wrong module together: both flags, no fix guarantee', () => {
     const a = assessPlatform(env({ opencartVersion: '1.5.3.1', extensions: [ext('m', '2.x')] }));
     expect(a.flags).toEqual(expect.arrayContaining([PlatformFlag.LEGACY_VERSION, PlatformFlag.WRONG_MODULE_VERSION]));
     expect(a.fixGuaranteed).toBe(false);
-    expect(a.slaGuaranteed).toBe(false);
   });
 });
 
@@ -147,7 +142,6 @@ describe('"Support for MijoShop, AceShop, JooCart, Arastta and other non-native 
     // Its OpenCart base version is simply not known.
     expect(a.flags).toEqual([PlatformFlag.NON_NATIVE_PORT, PlatformFlag.UNKNOWN_VERSION]);
     expect(a.fixGuaranteed).toBe(true);
-    expect(a.slaGuaranteed).toBe(true);
     expect(a.needsStaffDecision).toBe(true);
     expect(a.line).toBeNull();
     expect(a.opencartVersion).toBeNull();

@@ -37,7 +37,7 @@ export const PLATFORM_LABELS: Record<Platform, string> = {
 };
 
 export enum PlatformFlag {
-  /** OpenCart < 1.5.4: fix not guaranteed, no reply-time guarantee. */
+  /** OpenCart < 1.5.4: fix not guaranteed (the reply time stays guaranteed). */
   LEGACY_VERSION = 'LEGACY_VERSION',
   /** Not pure OpenCart: staff decide to accept, accept with a surcharge, or deny. */
   NON_NATIVE_PORT = 'NON_NATIVE_PORT',
@@ -66,8 +66,8 @@ export interface PlatformEnvironment {
 
 export interface PlatformAssessment {
   flags: PlatformFlag[];
+  /** The policy withdraws only the fix guarantee for these stores, never the reply time. */
   fixGuaranteed: boolean;
-  slaGuaranteed: boolean;
   needsStaffDecision: boolean;
   /** Codes of the extensions built for another OpenCart line. */
   wrongVersionExtensions: string[];
@@ -105,7 +105,7 @@ export function assessPlatform(env: PlatformEnvironment): PlatformAssessment {
     if (compareParts(ocParts, MIN_GUARANTEED_VERSION) < 0) {
       flags.add(PlatformFlag.LEGACY_VERSION);
       reasons.push(
-        `OpenCart ${ocParts.join('.')} is older than 1.5.4: fixes and reply times cannot be guaranteed.`,
+        `OpenCart ${ocParts.join('.')} is older than 1.5.4: a fix cannot be guaranteed (the reply time still is).`,
       );
     }
   }
@@ -129,7 +129,6 @@ export function assessPlatform(env: PlatformEnvironment): PlatformAssessment {
   return {
     flags: [...flags],
     fixGuaranteed: !legacy && wrongVersionExtensions.length === 0,
-    slaGuaranteed: !legacy,
     needsStaffDecision: flags.has(PlatformFlag.NON_NATIVE_PORT),
     wrongVersionExtensions,
     opencartVersion: ocParts === null ? null : ocParts.join('.'),

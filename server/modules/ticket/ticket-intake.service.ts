@@ -115,7 +115,8 @@ export class TicketIntakeService {
       environment,
       platformFlags: platform?.flags.filter((f) => f !== PlatformFlag.UNKNOWN_VERSION) ?? [],
       fixGuaranteed: platform?.fixGuaranteed ?? true,
-      slaGuaranteed: plan.guaranteedReply && (platform?.slaGuaranteed ?? true),
+      // "guarantee support fixes" for <1.5.4: the fix only; the plan alone decides the reply time.
+      slaGuaranteed: plan.guaranteedReply,
       notEnglish: !language.english,
       consumesAllowance: consumes,
       periodIndex,

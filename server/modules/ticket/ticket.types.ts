@@ -31,7 +31,7 @@ registerEnumType(Platform, { name: 'Platform', description: 'The software the st
 registerEnumType(PlatformFlag, {
   name: 'PlatformFlag',
   valuesConfig: {
-    LEGACY_VERSION: { description: 'OpenCart older than 1.5.4: fixes and reply times are not guaranteed.' },
+    LEGACY_VERSION: { description: 'OpenCart older than 1.5.4: the fix is not guaranteed; the reply time stays guaranteed.' },
     NON_NATIVE_PORT: { description: 'Not pure OpenCart: staff accept, accept with a surcharge, or deny support.' },
     WRONG_MODULE_VERSION: { description: 'A module built for another OpenCart line: its fix is not guaranteed.' },
     UNKNOWN_VERSION: { description: 'The OpenCart version could not be established.' },

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Platform, PlatformFlag, TicketCategory, TicketStatus } from '../sdk/generated';
+import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
+
+/** Readings of the support policy corrected after trying the API as merchants and staff would. */
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.close());
+
+const base = { subject: 'Store problem', description: 'The store does something it should not do.', category: TicketCategory.BugFix };
+
+type Eligibility = { eligible: boolean; rule: string; message: string };
+async function refundEligibility(m: Merchant): Promise<Eligibility> {
+  return ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { refundEligibility: Eligibility }).refundEligibility;
+}
+
+async function fileWaived(m: Merchant, input: Record<string, unknown> = {}) {
+  const created = await m.sdk.TicketCreate({ input: { ...base, ...input } });
+  if (!created.ticketCreate.ticket) throw new Error(JSON.stringify(created.ticketCreate.userErrors));
+  const id = created.ticketCreate.ticket.id;
+  await app.admin.TicketAccessWaive({ input: { ticketId: id, reason: 'Credentials checked by phone.' } });
+  return { id, created: created.ticketCreate };
+}
+
+describe('"We also will not be able to guarantee support fixes for … OpenCart versions <1.5.4.x"', () => {
+  it('a Premium ticket on OpenCart 1.5.1 loses the fix guarantee only: its reply time stays guaranteed', async () => {
+    const m = await createMerchant(app);
+    const { created } = await fileWaived(m, { environment: { platform: Platform.Native, opencartVersion: '1.5.1' } });
+    expect(created.ticket).toMatchObject({ platformFlags: [PlatformFlag.LegacyVersion], fixGuaranteed: false, slaGuaranteed: true });
+    expect(created.ticket!.sla.guaranteed).toBe(true);
+    const fixNotice = created.notices.find((n) => n.code === 'FIX_NOT_GUARANTEED');
+    expect(fixNotice?.message).toMatch(/older than 1\.5\.4: a fix cannot be guaranteed/);
+    expect(fixNotice?.message).not.toMatch(/reply times? cannot/);
+  });
+
+  it('a late first reply on that ticket makes the month refundable; an unfixed one alone does not', async () => {
+    const late = await createMerchant(app);
+    await fileWaived(late, { environment: { platform: Platform.Native, opencartVersion: '1.5.1' } }); // Tuesday 05:00
+    app.setNow(DEFAULT_NOW.plus({ days: 1, hours: 1 })); // Wednesday 06:00: the first reply was due at 05:00
+    const lateReply = await refundEligibility(late);
+    app.setNow(DEFAULT_NOW);
+    expect(lateReply).toMatchObject({ eligible: true, rule: 'PROMISE_BROKEN' });
+
+    const answered = await createMerchant(app);
+    const { id } = await fileWaived(answered, { environment: { platform: Platform.Native, opencartVersion: '1.5.1' } });
+    app.setNow(DEFAULT_NOW.plus({ minutes: 30 }));
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Looking into it.', status: TicketStatus.InProgress } });
+    app.setNow(DEFAULT_NOW.plus({ days: 2 })); // the fix is overdue, but it was never guaranteed
+    const unfixed = await refundEligibility(answered);
+    app.setNow(DEFAULT_NOW);
+    expect(unfixed).toMatchObject({ eligible: false, rule: 'NO_PROMISE_BROKEN' });
+  });
+});
