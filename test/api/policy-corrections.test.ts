@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Platform, PlatformFlag, TicketCategory, TicketStatus } from '../sdk/generated';
+import { Platform, PlatformFlag, PlanKind, TicketCategory, TicketStatus } from '../sdk/generated';
 import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
 
 /** Readings of the support policy corrected after trying the API as merchants and staff would. */
@@ -52,5 +52,34 @@ describe('"We also will not be able to guarantee support fixes for … OpenCart 
     const unfixed = await refundEligibility(answered);
     app.setNow(DEFAULT_NOW);
     expect(unfixed).toMatchObject({ eligible: false, rule: 'NO_PROMISE_BROKEN' });
+  });
+});
+
+describe('"you are entitled either to a one time fix … or to 1 month of Premium Support … guaranteed reply time"', () => {
+  it('a one-time fix past its best-effort target is not refundable; closed without the fix, it is', async () => {
+    const m = await createMerchant(app, { plan: PlanKind.OneTimeFix });
+    const { id, created } = await fileWaived(m);
+    expect(created.notices.map((n) => n.code)).toContain('BEST_EFFORT');
+    app.setNow(DEFAULT_NOW.plus({ days: 5 })); // far past both targets, no reply at all
+    const late = await refundEligibility(m);
+    expect(late).toMatchObject({ eligible: false, rule: 'NO_PROMISE_BROKEN' });
+    expect(late.message).toMatch(/promises the fix, not a time/);
+    const closed = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Closed, reason: 'Cannot be fixed on this host.' } });
+    expect(closed.ticketStatusChange.userErrors).toEqual([]);
+    const undelivered = await refundEligibility(m);
+    app.setNow(DEFAULT_NOW);
+    expect(undelivered).toMatchObject({ eligible: true, rule: 'PROMISE_BROKEN' });
+    expect(undelivered.message).toMatch(/one-time fix was not delivered/);
+  });
+
+  it('a one-time fix that was resolved, then closed, is not refundable', async () => {
+    const m = await createMerchant(app, { plan: PlanKind.OneTimeFix });
+    const { id } = await fileWaived(m);
+    app.setNow(DEFAULT_NOW.plus({ days: 3 }));
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Resolved } });
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Closed } });
+    const eligibility = await refundEligibility(m);
+    app.setNow(DEFAULT_NOW);
+    expect(eligibility).toMatchObject({ eligible: false, rule: 'NO_PROMISE_BROKEN' });
   });
 });

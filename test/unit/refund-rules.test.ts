@@ -163,7 +163,7 @@ describe('"we will process the refund only for the current month and not for the
   });
 
   it('one-time fix: the whole purchase is one period and the refund is its price', () => {
-    const base = request({ now: ny('2024-03-10T12:00'), tickets: [ticket({ periodIndex: 0, coveredUnresolved: true })] });
+    const base = request({ now: ny('2024-03-10T12:00'), tickets: [ticket({ periodIndex: 0, fixNotDelivered: true })] });
     const a = assessRefundRequest({
       ...base,
       subscription: { ...base.subscription, planKind: PlanKind.ONE_TIME_FIX, pricePerPeriodMinor: 1900 },
@@ -171,6 +171,26 @@ describe('"we will process the refund only for the current month and not for the
     expect(a.periodIndex).toBe(0);
     expect(a.amountMinor).toBe(1900);
     expect(a.rule).toBe(RefundRule.PROMISE_BROKEN);
+  });
+});
+
+describe('"Depending on your purchase, you are entitled either to a one time fix": for a one-time fix the promise is the fix', () => {
+  const oneTimeFix = (facts: Partial<RefundTicketFacts>) => {
+    const base = request({ tickets: [ticket({ periodIndex: 0, guaranteed: false, ...facts })] });
+    return assessRefundRequest({ ...base, subscription: { ...base.subscription, planKind: PlanKind.ONE_TIME_FIX, pricePerPeriodMinor: 1900 } });
+  };
+  it.each([
+    ['past its best-effort target, still being worked on', { coveredUnresolved: true, firstReplyBreached: true }, RefundRule.NO_PROMISE_BROKEN],
+    ['closed without the fix delivered', { fixNotDelivered: true }, RefundRule.PROMISE_BROKEN],
+    ['closed without a fix, but the fix was never guaranteed (OpenCart < 1.5.4)', { fixNotDelivered: true, fixGuaranteed: false }, RefundRule.NO_PROMISE_BROKEN],
+  ])('%s → %s', (_label, facts, rule) => {
+    const a = oneTimeFix(facts);
+    expect(a.rule).toBe(rule);
+    expect(a.eligible).toBe(rule === RefundRule.PROMISE_BROKEN);
+  });
+
+  it('says why a late one-time fix is not refundable', () => {
+    expect(oneTimeFix({ coveredUnresolved: true }).message).toMatch(/promises the fix, not a time/);
   });
 });
 

@@ -14,8 +14,11 @@
 //  3. STOLEN_CARD_NO_QUESTIONS  approved automatically, no further checks; cancels.
 //  4. ACCESS_WITHHELD      the customer withheld FTP/admin access in this period.
 //  5. THIRD_PARTY_NOT_COOPERATING  hosting/third party blocked us in this period.
-//  6. PROMISE_BROKEN       a guaranteed first reply was late or a covered, fix-guaranteed
-//                          ticket was not resolved: eligible, an admin decides.
+//  6. PROMISE_BROKEN       Premium: a guaranteed first reply was late or a covered,
+//                          fix-guaranteed ticket went past its target unresolved. One-time
+//                          fix: its targets are best effort, so only the fix itself is the
+//                          promise: a covered, fix-guaranteed ticket closed without being
+//                          resolved. Eligible, an admin decides.
 //  7. NO_PROMISE_BROKEN    not eligible.
 
 import type { DateTime } from 'luxon';
@@ -58,6 +61,8 @@ export interface RefundTicketFacts {
   coveredUnresolved: boolean;
   /** false when the fix was not guaranteed (OpenCart < 1.5.4, wrong module version). Default true. */
   fixGuaranteed?: boolean;
+  /** A covered ticket that counts against the plan was closed without ever being resolved. */
+  fixNotDelivered?: boolean;
 }
 
 export interface RefundRequestInput {
@@ -163,15 +168,18 @@ export function assessRefundRequest(input: RefundRequestInput): RefundAssessment
       period.index,
     );
   }
-  const broken = inPeriod.some(
-    (t) => (t.guaranteed && t.firstReplyBreached) || (t.coveredUnresolved && t.fixGuaranteed !== false),
-  );
+  const oneTimeFix = sub.planKind === PlanKind.ONE_TIME_FIX;
+  const broken = oneTimeFix
+    ? inPeriod.some((t) => t.fixNotDelivered && t.fixGuaranteed !== false)
+    : inPeriod.some((t) => (t.guaranteed && t.firstReplyBreached) || (t.coveredUnresolved && t.fixGuaranteed !== false));
   if (broken) {
     return {
       eligible: true,
       autoDecision: null,
       rule: RefundRule.PROMISE_BROKEN,
-      message: 'We did not deliver what the agreement promises this month: the refund of this month will be considered by an administrator.',
+      message: oneTimeFix
+        ? 'The one-time fix was not delivered: its ticket was closed unresolved. The refund will be considered by an administrator.'
+        : 'We did not deliver what the agreement promises this month: the refund of this month will be considered by an administrator.',
       amountMinor: price,
       periodIndex: period.index,
       cancelsSubscription: false,
@@ -179,7 +187,9 @@ export function assessRefundRequest(input: RefundRequestInput): RefundAssessment
   }
   return refuse(
     RefundRule.NO_PROMISE_BROKEN,
-    'No refund: refunds are considered only when we did not deliver what the agreement promises, and this month nothing was broken.',
+    oneTimeFix
+      ? 'No refund: a one-time fix promises the fix, not a time (its targets are best effort); it is refundable only when its ticket is closed without the fix delivered.'
+      : 'No refund: refunds are considered only when we did not deliver what the agreement promises, and this month nothing was broken.',
     period.index,
   );
 }

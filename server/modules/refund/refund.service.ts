@@ -54,6 +54,8 @@ export class RefundService {
         guaranteed: ticket.slaGuaranteed,
         coveredUnresolved: ticket.coverage === Coverage.COVERED && !finished && sla.resolution.breached,
         fixGuaranteed: ticket.fixGuaranteed,
+        fixNotDelivered:
+          ticket.coverage === Coverage.COVERED && ticket.consumesAllowance && ticket.status === TicketStatus.CLOSED && ticket.resolvedAt == null,
       };
     });
   }
