@@ -92,7 +92,8 @@ describe('ticket page', () => {
     expect(authorName({ displayName: 'Dana', kind: 'STAFF', team: 'DEVELOPMENT' })).toBe('Dana (Development team)');
     expect(authorName({ displayName: 'Sam', kind: 'STAFF', team: 'SUPPORT' })).toBe('Sam (Support team)');
     expect(authorName({ displayName: 'Sam', kind: 'STAFF', team: null })).toBe('Sam');
-    expect(authorName({ displayName: 'Ada Shop', kind: 'CUSTOMER', team: null })).toBe('Ada Shop');
+    expect(authorName({ displayName: 'Ada Shop', kind: 'CUSTOMER', team: null })).toBe('You');
+    expect(authorName({ displayName: 'System', kind: 'SYSTEM', team: null })).toBe('System');
   });
 
   it('offers no temporary admin user, and says why, when login security is on', () => {

@@ -321,6 +321,8 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().getByRole('button', { name: 'Send reply' }).click();
       await expect.poll(() => root().textContent()).toContain('Your reply was sent.');
       expect(await root().locator('[data-testid="conversation"]').textContent()).toContain('The error log shows nothing new since Monday.');
+      // The merchant's own reply is "You", like the description above it, not the account's name.
+      expect(await root().locator('.ocsd-message-customer [data-testid="author"]').allTextContents()).toEqual([expect.stringMatching(/^You · /)]);
       await shot('ticket');
       const ticket = await ticketBySubject('Checkout shows a blank page');
       expect(ticket.messages.edges.map((e: any) => [e.node.author.kind, e.node.body])).toEqual([

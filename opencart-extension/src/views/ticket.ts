@@ -23,8 +23,12 @@ type Ticket = Extract<NonNullable<TicketDetailQuery['node']>, { __typename?: 'Ti
 
 type Author = Ticket['messages']['edges'][number]['node']['author'];
 
-/** "Dana (Development team)" for staff when the API names the team; the name alone otherwise. */
+/**
+ * "Dana (Development team)" for staff when the API names the team; "You" for the merchant (the
+ * store's account, like the description above the replies); the name alone otherwise.
+ */
 export function authorName(author: Author): string {
+  if (author.kind === 'CUSTOMER') return 'You';
   return author.kind === 'STAFF' && author.team ? `${author.displayName} (${teamLabel(author.team)})` : author.displayName;
 }
 
