@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Platform, PlatformFlag, PlanKind, TicketCategory, TicketStatus } from '../sdk/generated';
+import { Platform, PlatformFlag, PlanKind, RefundReason, RefundRule, RefundStatus, TicketCategory, TicketStatus, UserErrorCode } from '../sdk/generated';
 import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
 
 /** Readings of the support policy corrected after trying the API as merchants and staff would. */
@@ -81,5 +81,34 @@ describe('"you are entitled either to a one time fix … or to 1 month of Premiu
     const eligibility = await refundEligibility(m);
     app.setNow(DEFAULT_NOW);
     expect(eligibility).toMatchObject({ eligible: false, rule: 'NO_PROMISE_BROKEN' });
+  });
+});
+
+describe('"We also provide refunds, no questions asked, in the case of a stolen credit card"', () => {
+  it('a stolen-card claim needs no details; asking again says the purchase was already refunded', async () => {
+    const m = await createMerchant(app);
+    const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard } });
+    expect(stolen.refundRequest.userErrors).toEqual([]);
+    expect(stolen.refundRequest.refund).toMatchObject({ status: RefundStatus.Approved, rule: RefundRule.StolenCardNoQuestions });
+    const blank = await createMerchant(app);
+    const blankDetails = await blank.sdk.RefundRequest({ input: { subscriptionId: blank.subscriptionId, reason: RefundReason.StolenCard, details: '' } });
+    expect(blankDetails.refundRequest.refund).toMatchObject({ status: RefundStatus.Approved });
+
+    for (const reason of [RefundReason.StolenCard, RefundReason.ServiceNotDelivered]) {
+      const again = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason, details: 'Asking once more.' } });
+      expect(again.refundRequest.userErrors[0]).toMatchObject({ code: UserErrorCode.AlreadyRefunded });
+      expect(again.refundRequest.userErrors[0]!.message).toMatch(/already refunded/);
+      expect(again.refundRequest.userErrors[0]!.message).not.toMatch(/no current month/);
+    }
+    const eligibility = await refundEligibility(m);
+    expect(eligibility.message).toMatch(/already refunded/);
+  });
+
+  it('any other request still says what went wrong', async () => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: '  ' } });
+    expect(r.refundRequest.refund).toBeNull();
+    expect(r.refundRequest.userErrors[0]).toMatchObject({ code: UserErrorCode.Invalid, field: ['input', 'details'] });
+    expect((await m.sdk.Refunds({ first: 10 })).refunds.totalCount).toBe(0);
   });
 });

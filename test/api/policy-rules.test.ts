@@ -374,7 +374,7 @@ describe('refunds under pressure', () => {
     await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
     app.setNow(DEFAULT_NOW.plus({ months: 1 }));
     const again = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen, again.' } });
-    expect(again.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.NotEligible);
+    expect(again.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.AlreadyRefunded);
     app.setNow(DEFAULT_NOW);
   });
 

@@ -259,8 +259,8 @@ export enum RefundReason {
 }
 
 export type RefundRequestInput = {
-  /** What went wrong, in a few sentences. At most 5000 characters. */
-  details: string;
+  /** What went wrong, in a few sentences (at least 5 characters). Not needed for a stolen card: no questions asked. At most 5000 characters. */
+  details?: string | null | undefined;
   reason: RefundReason;
   subscriptionId: string | number;
 };

@@ -140,7 +140,6 @@ describe('"we will process the refund only for the current month and not for the
   });
 
   it.each([
-    ['a REFUNDED subscription (e.g. after a stolen-card refund)', SubscriptionStatus.REFUNDED, null],
     ['a CANCELLED subscription, in a month after it was cancelled', SubscriptionStatus.CANCELLED, '2024-02-10T12:00'],
   ])('"only for the current month": %s has no month left to refund', (_label, status, cancelledAt) => {
     const base = request({ tickets: [breached], reason: RefundReason.STOLEN_CARD });
@@ -148,6 +147,19 @@ describe('"we will process the refund only for the current month and not for the
     expect(a.eligible).toBe(false);
     expect(a.rule).toBe(RefundRule.CURRENT_PERIOD_ONLY);
     expect(a.amountMinor).toBe(0);
+  });
+
+  it.each([
+    ['in the month refunded', [1], 1],
+    ['in a later month', [0], null],
+  ])('a REFUNDED purchase (after a stolen-card refund), asked again %s, says it was already refunded', (_label, existingRefundPeriods, periodIndex) => {
+    for (const reason of [RefundReason.STOLEN_CARD, RefundReason.SERVICE_NOT_DELIVERED]) {
+      const base = request({ tickets: [breached], reason, existingRefundPeriods });
+      const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status: SubscriptionStatus.REFUNDED } });
+      expect(a).toMatchObject({ eligible: false, rule: RefundRule.ONE_PER_PERIOD, amountMinor: 0, periodIndex, cancelsSubscription: false });
+      expect(a.message).toMatch(/already refunded/);
+      expect(a.message).not.toMatch(/no current month/);
+    }
   });
 
   it('"only for the current month": a CANCELLED subscription keeps the month it was cancelled in', () => {

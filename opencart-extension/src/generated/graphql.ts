@@ -126,8 +126,8 @@ export type RefundReason =
   | 'STOLEN_CARD';
 
 export type RefundRequestInput = {
-  /** What went wrong, in a few sentences. At most 5000 characters. */
-  details: string;
+  /** What went wrong, in a few sentences (at least 5 characters). Not needed for a stolen card: no questions asked. At most 5000 characters. */
+  details?: string | null | undefined;
   reason: RefundReason;
   subscriptionId: string | number;
 };

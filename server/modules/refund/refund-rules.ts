@@ -123,6 +123,14 @@ export function assessRefundRequest(input: RefundRequestInput): RefundAssessment
     cancelsSubscription: cancels,
   });
 
+  if (sub.status === SubscriptionStatus.REFUNDED) {
+    const refundedNow = window(now)?.period ?? null;
+    return refuse(
+      RefundRule.ONE_PER_PERIOD,
+      'This purchase was already refunded and has ended: there is nothing more to refund.',
+      refundedNow && input.existingRefundPeriods.includes(refundedNow.index) ? refundedNow.index : null,
+    );
+  }
   if (period === null) {
     return refuse(
       RefundRule.CURRENT_PERIOD_ONLY,
@@ -192,6 +200,16 @@ export function assessRefundRequest(input: RefundRequestInput): RefundAssessment
       : 'No refund: refunds are considered only when we did not deliver what the agreement promises, and this month nothing was broken.',
     period.index,
   );
+}
+
+/**
+ * "no questions asked, in the case of a stolen credit card": a stolen-card claim needs no
+ * explanation; any other request says what went wrong. Null when the details are acceptable.
+ */
+export function refundDetailsProblem(reason: RefundReason, details: string | null | undefined): string | null {
+  if (reason === RefundReason.STOLEN_CARD) return null;
+  if ((details?.trim().length ?? 0) < 5) return 'Tell us what went wrong (at least 5 characters), so an administrator can consider the refund.';
+  return null;
 }
 
 export type RefundDecisionResult =

@@ -1,5 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { IsOptional, Length, MaxLength } from 'class-validator';
+import { IsOptional, MaxLength } from 'class-validator';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs, ConnectionType } from '../../common/connection';
@@ -57,9 +57,13 @@ export class RefundRequestInput {
   @Field(() => RefundReason)
   reason!: RefundReason;
 
-  @Field(() => String, { description: 'What went wrong, in a few sentences.' })
-  @Length(5, 5000, { message: 'details must be 5 to 5000 characters' })
-  details!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'What went wrong, in a few sentences (at least 5 characters). Not needed for a stolen card: no questions asked.',
+  })
+  @IsOptional()
+  @MaxLength(5000, { message: 'details must be at most 5000 characters' })
+  details?: string | null;
 }
 
 @InputType()

@@ -14,7 +14,7 @@ import { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { StaffMember } from '../staff/staff-member.entity';
-import { assessRefundRequest, decideRefund, RefundReason, RefundRule, RefundStatus, type RefundAssessment, type RefundTicketFacts } from './refund-rules';
+import { assessRefundRequest, decideRefund, refundDetailsProblem, RefundReason, RefundRule, RefundStatus, type RefundAssessment, type RefundTicketFacts } from './refund-rules';
 import { Refund } from './refund.entity';
 
 export interface RefundServiceDeps {
@@ -96,11 +96,13 @@ export class RefundService {
    * never lost: it takes over a request still pending for the same month, and for a month
    * already refunded it ends the plan and returns that month's refund.
    */
-  async request(input: { subscriptionId: string; reason: RefundReason; details: string }): Promise<{ refund: Refund | null }> {
+  async request(input: { subscriptionId: string; reason: RefundReason; details?: string | null }): Promise<{ refund: Refund | null }> {
     const { viewer, now } = this.deps;
     if (!isCustomer(viewer) && !isAdmin(viewer)) {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Refunds are requested by the merchant, or by an admin for them.');
     }
+    const details = refundDetailsProblem(input.reason, input.details);
+    if (details) throw DomainError.of(UserErrorCode.INVALID, details, ['input', 'details']);
     // Serialises requests for one subscription: one refund per month holds under concurrency.
     const subscription = await this.findSubscription(input.subscriptionId, ['input', 'subscriptionId'], true);
     // Locked too: an admin deciding one of them at this moment finishes first, and its decision is seen here.
@@ -111,7 +113,7 @@ export class RefundService {
       const pending = refunds.find((r) => r.periodIndex === assessment.periodIndex && r.status === RefundStatus.PENDING);
       const takeover = pending && (await this.assess(subscription, input.reason, now, { refunds, excludeRefundId: pending.id }));
       if (pending && takeover && takeover.autoDecision === RefundStatus.APPROVED && takeover.periodIndex === pending.periodIndex) {
-        return { refund: this.approvePendingForStolenCard(pending, subscription, takeover, input.details) };
+        return { refund: this.approvePendingForStolenCard(pending, subscription, takeover, input.details?.trim() ?? '') };
       }
     }
     if (!assessment.eligible || assessment.periodIndex === null) {
@@ -133,7 +135,7 @@ export class RefundService {
       amount: assessment.amountMinor,
       currency: subscription.currency,
       reason: input.reason,
-      details: input.details,
+      details: input.details?.trim() ?? '',
       status: assessment.autoDecision ?? RefundStatus.PENDING,
       rule: assessment.rule,
       decidedAt: assessment.autoDecision ? now.toJSDate() : null,
