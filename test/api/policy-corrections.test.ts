@@ -112,3 +112,27 @@ describe('"We also provide refunds, no questions asked, in the case of a stolen 
     expect((await m.sdk.Refunds({ first: 10 })).refunds.totalCount).toBe(0);
   });
 });
+
+describe('"In order for us to provide support, you need to submit working web store admin and FTP credentials"', () => {
+  it.each([TicketStatus.InProgress, TicketStatus.Resolved, TicketStatus.Open])(
+    'a ticket waiting for access cannot move to %s, and the answer says access is missing',
+    async (status) => {
+      const m = await createMerchant(app);
+      const created = await m.sdk.TicketCreate({ input: base });
+      const id = created.ticketCreate.ticket!.id;
+      const r = await app.admin.TicketStatusChange({ input: { ticketId: id, status } });
+      expect(r.ticketStatusChange.userErrors).toHaveLength(1);
+      expect(r.ticketStatusChange.userErrors[0]).toMatchObject({ code: UserErrorCode.AccessRequired, field: ['input', 'status'] });
+      expect(r.ticketStatusChange.userErrors[0]!.message).toMatch(/store-admin and FTP access/);
+      expect(r.ticketStatusChange.userErrors[0]!.message).not.toMatch(/cannot move to/);
+    },
+  );
+
+  it('a closed ticket still answers that it is closed, not that access is missing', async () => {
+    const m = await createMerchant(app);
+    const id = (await m.sdk.TicketCreate({ input: base })).ticketCreate.ticket!.id;
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Closed } });
+    const r = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(r.ticketStatusChange.userErrors[0]!.code).not.toBe(UserErrorCode.AccessRequired);
+  });
+});

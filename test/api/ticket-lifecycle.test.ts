@@ -35,7 +35,7 @@ describe('a ticket from filing to resolution', () => {
     });
     const id = ticketCreate.ticket!.id;
     const refused = await staff.sdk.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
-    expect(refused.ticketStatusChange.userErrors[0]?.code).toBe(UserErrorCode.InvalidTransition);
+    expect(refused.ticketStatusChange.userErrors[0]?.code).toBe(UserErrorCode.AccessRequired);
     const toOpen = await staff.sdk.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Open } });
     expect(toOpen.ticketStatusChange.userErrors[0]?.code).toBe(UserErrorCode.AccessRequired);
 

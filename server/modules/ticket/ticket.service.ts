@@ -163,15 +163,17 @@ export class TicketService {
   private async changeStatus(ticket: Ticket, to: TicketStatus, reason: string | null): Promise<Notice[]> {
     const from = ticket.status;
     if (from === to) return [];
-    if (!TRANSITIONS[from].includes(to)) {
-      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `A ${from} ticket cannot move to ${to}.`, ['input', 'status']);
-    }
-    if ((to === TicketStatus.OPEN || to === TicketStatus.IN_PROGRESS) && ticket.accessState === AccessState.MISSING) {
+    // Missing access is the reason a waiting ticket cannot move on: say so before the transition table does.
+    const startsWork = to === TicketStatus.OPEN || to === TicketStatus.IN_PROGRESS || to === TicketStatus.RESOLVED;
+    if (from !== TicketStatus.CLOSED && startsWork && ticket.accessState === AccessState.MISSING) {
       throw DomainError.of(
         UserErrorCode.ACCESS_REQUIRED,
         'Work cannot start without working store-admin and FTP access; the merchant must provide it, or staff waive it with a reason.',
         ['input', 'status'],
       );
+    }
+    if (!TRANSITIONS[from].includes(to)) {
+      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `A ${from} ticket cannot move to ${to}.`, ['input', 'status']);
     }
     if (to === TicketStatus.IN_PROGRESS || to === TicketStatus.RESOLVED) {
       const gate = canStartWork({
