@@ -101,6 +101,16 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
   }
 
   win.addEventListener('hashchange', () => void route());
+  // Clicking the tab of the view already shown changes no hash, so no hashchange: start that view
+  // afresh (a new form, a reloaded list) as the merchant expects. Modified clicks open a new tab as usual.
+  root.querySelector('.ocsd-nav')!.addEventListener('click', (event) => {
+    const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-route]');
+    const mouse = event as MouseEvent;
+    if (!link || mouse.button !== 0 || mouse.ctrlKey || mouse.metaKey || mouse.shiftKey || mouse.altKey) return;
+    if (new URL(link.href).hash !== win.location.hash) return;
+    event.preventDefault();
+    void route();
+  });
   await route();
 
   if (configured()) {

@@ -269,6 +269,11 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       // The password typed is not echoed back in any message.
       expect(await root().textContent()).not.toContain('half-filled-ftp-secret');
       expect(await root().textContent()).not.toMatch(/password:\s*"/);
+      // The "New ticket" tab, clicked while on it, starts a fresh form: no old error, no old values.
+      await tab(page, 'New ticket').click();
+      await expect.poll(() => root().locator('#ocsd-new .alert-danger').count()).toBe(0);
+      expect(await root().locator('#ocsd-subject').inputValue()).toBe('');
+      expect(await root().locator('[name="ftpPassword"]').inputValue()).toBe('');
     });
 
     it('files a ticket with a temporary admin user and FTP access', async () => {
