@@ -159,6 +159,12 @@ const CASES: Case[] = [
     expect: STAFF,
   },
   {
+    name: 'ticketReclassify',
+    query: `mutation($i: TicketReclassifyInput!) { ticketReclassify(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), category: 'NEW_FUNCTIONALITY', reason: 'A new feature was asked for.' } }),
+    expect: STAFF,
+  },
+  {
     name: 'ticketSurchargeRespond',
     query: `mutation($i: TicketRespondInput!) { ticketSurchargeRespond(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {

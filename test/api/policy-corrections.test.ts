@@ -136,3 +136,67 @@ describe('"In order for us to provide support, you need to submit working web st
     expect(r.ticketStatusChange.userErrors[0]!.code).not.toBe(UserErrorCode.AccessRequired);
   });
 });
+
+describe('"support-related issues relating to server configurations … are not part of this agreement" and custom development "subject to charge separately": staff reclassify', () => {
+  type Allowance = { used: number; remaining: number };
+  const allowance = async (m: Merchant) => ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { allowance: Allowance }).allowance;
+  const events = async (m: Merchant, id: string) =>
+    ((await m.sdk.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string; rule: string | null } }> } }).events.edges.map((e) => e.node);
+
+  it('hosting configuration filed as a bug fix: closed, the allowance returned, and the merchant sees why', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileWaived(m);
+    expect((await allowance(m)).used).toBe(1);
+    const r = await app.admin.TicketReclassify({ input: { ticketId: id, category: TicketCategory.ServerConfiguration, reason: 'PHP memory limit of the host.' } });
+    expect(r.ticketReclassify.userErrors).toEqual([]);
+    expect(r.ticketReclassify.ticket).toMatchObject({ category: TicketCategory.ServerConfiguration, coverage: 'OUTSIDE_AGREEMENT', status: TicketStatus.Closed, consumesAllowance: false });
+    expect((await allowance(m)).used).toBe(0);
+    expect(await events(m, id)).toContainEqual(expect.objectContaining({ action: 'TICKET_RECLASSIFIED', rule: 'OUTSIDE_AGREEMENT' }));
+  });
+
+  it('a bug fix that is really custom development: the allowance returned, work waits for an accepted quote', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileWaived(m);
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    const r = await app.admin.TicketReclassify({ input: { ticketId: id, category: TicketCategory.NewFunctionality, reason: 'A new checkout step was asked for.' } });
+    expect(r.ticketReclassify.ticket).toMatchObject({ coverage: 'CUSTOM_DEVELOPMENT', status: TicketStatus.Open, consumesAllowance: false });
+    expect(r.ticketReclassify.notices.map((n) => n.code)).toContain('QUOTE_REQUIRED');
+    expect((await allowance(m)).used).toBe(0);
+    const resolve = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
+    expect(resolve.ticketStatusChange.userErrors[0]!.code).toBe(UserErrorCode.QuoteRequired);
+    const quote = await app.admin.TicketQuoteSet({ input: { ticketId: id, amount: 12000 } });
+    expect(quote.ticketQuoteSet.userErrors).toEqual([]);
+  });
+
+  it('custom development that is really covered takes a place in the allowance, and is refused when none is left', async () => {
+    const m = await createMerchant(app);
+    const custom = await fileWaived(m, { category: TicketCategory.ThemeCustomisation });
+    expect((await allowance(m)).used).toBe(0);
+    const back = await app.admin.TicketReclassify({ input: { ticketId: custom.id, category: TicketCategory.BugFix, reason: 'A core template bug, not a theme change.' } });
+    expect(back.ticketReclassify.ticket).toMatchObject({ coverage: 'COVERED', consumesAllowance: true });
+    expect((await allowance(m)).used).toBe(1);
+
+    const full = await createMerchant(app);
+    const other = await fileWaived(full, { category: TicketCategory.ThemeCustomisation });
+    for (let i = 0; i < 10; i += 1) await fileWaived(full);
+    const refused = await app.admin.TicketReclassify({ input: { ticketId: other.id, category: TicketCategory.BugFix, reason: 'A core template bug, not a theme change.' } });
+    expect(refused.ticketReclassify.userErrors[0]!.code).toBe(UserErrorCode.TicketLimitReached);
+    expect(refused.ticketReclassify.ticket).toBeNull();
+    const unchanged = (await full.sdk.TicketDetail({ id: other.id })).node as { category: string; consumesAllowance: boolean };
+    expect(unchanged).toMatchObject({ category: TicketCategory.ThemeCustomisation, consumesAllowance: false });
+  });
+
+  it('merchants cannot reclassify; a closed ticket cannot change', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileWaived(m);
+    const byMerchant = await app.raw(
+      'mutation($id: ID!) { ticketReclassify(input: { ticketId: $id, category: SERVER_CONFIGURATION, reason: "Trying it." }) { userErrors { code } } }',
+      { id },
+      m.token,
+    );
+    expect(byMerchant.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Closed } });
+    const closed = await app.admin.TicketReclassify({ input: { ticketId: id, category: TicketCategory.NewFunctionality, reason: 'Too late now.' } });
+    expect(closed.ticketReclassify.userErrors[0]!.code).toBe(UserErrorCode.Closed);
+  });
+});

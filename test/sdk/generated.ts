@@ -496,6 +496,14 @@ export type TicketQuoteSetInput = {
   ticketId: string | number;
 };
 
+export type TicketReclassifyInput = {
+  /** The category the work really is; coverage and allowance follow it. */
+  category: TicketCategory;
+  /** Why, for the audit trail the merchant also sees. At most 2000 characters. */
+  reason: string;
+  ticketId: string | number;
+};
+
 export type TicketReplyInput = {
   /** At most 50000 characters. */
   body: string;
@@ -712,6 +720,13 @@ export type TicketStatusChangeMutationVariables = Exact<{
 
 
 export type TicketStatusChangeMutation = { ticketStatusChange: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketReclassifyMutationVariables = Exact<{
+  input: TicketReclassifyInput;
+}>;
+
+
+export type TicketReclassifyMutation = { ticketReclassify: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TicketAssignMutationVariables = Exact<{
   input: TicketAssignInput;
@@ -1324,6 +1339,23 @@ export const TicketStatusChangeDocument = gql`
 }
     ${TicketFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const TicketReclassifyDocument = gql`
+    mutation TicketReclassify($input: TicketReclassifyInput!) {
+  ticketReclassify(input: $input) {
+    ticket {
+      ...TicketFields
+    }
+    notices {
+      code
+      message
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const TicketAssignDocument = gql`
     mutation TicketAssign($input: TicketAssignInput!) {
   ticketAssign(input: $input) {
@@ -1729,6 +1761,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     TicketStatusChange(variables: TicketStatusChangeMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketStatusChangeMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketStatusChangeMutation>({ document: TicketStatusChangeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketStatusChange', 'mutation', variables);
+    },
+    TicketReclassify(variables: TicketReclassifyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketReclassifyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketReclassifyMutation>({ document: TicketReclassifyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketReclassify', 'mutation', variables);
     },
     TicketAssign(variables: TicketAssignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAssignMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketAssignMutation>({ document: TicketAssignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAssign', 'mutation', variables);

@@ -3,12 +3,22 @@ import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
 import { Subscription } from '../subscription/subscription.entity';
-import { Coverage, QuoteStatus } from './coverage';
+import { lockCustomer } from '../customer/customer-lock';
+import { entitlementFor } from '../subscription/subscription.service';
+import { vaultService } from '../vault/vault.service';
+import { CATEGORY_INFO, Coverage, coverageOf, QuoteStatus } from './coverage';
 import { syncClock } from './ticket-clock';
 import type { Ticket } from './ticket.entity';
 import { TicketStatus } from './ticket.enums';
 import type { TicketService, TicketServiceDeps } from './ticket.service';
-import { notice, type Notice, type TicketPortDecideInput, type TicketQuoteSetInput, type TicketRespondInput } from './ticket.types';
+import {
+  notice,
+  type Notice,
+  type TicketPortDecideInput,
+  type TicketQuoteSetInput,
+  type TicketReclassifyInput,
+  type TicketRespondInput,
+} from './ticket.types';
 
 /**
  * The decisions a ticket may wait on before work starts: a quote for custom development (the
@@ -120,5 +130,61 @@ export class TicketDecisionService {
     }
     syncClock(ticket, now, calendar);
     return ticket;
+  }
+
+  /**
+   * Staff correct a ticket's category; coverage and allowance follow the new one. Outside the
+   * agreement: closed, allowance returned. Custom development: allowance returned, a quote is
+   * needed before work goes on. Covered again: it takes a place in the allowance, if one is left.
+   */
+  async reclassify(input: TicketReclassifyInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
+    const { now, calendar, viewer } = this.deps;
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is closed: its category can no longer change.`, ['input', 'ticketId']);
+    }
+    if (ticket.category === input.category) {
+      throw DomainError.of(UserErrorCode.INVALID, `${ticket.number} is already filed as ${CATEGORY_INFO[input.category].label}.`, ['input', 'category']);
+    }
+    const from = { category: ticket.category, coverage: ticket.coverage, consumesAllowance: ticket.consumesAllowance, periodIndex: ticket.periodIndex };
+    const coverage = coverageOf(input.category);
+    const notices: Notice[] = [];
+    if (coverage === Coverage.COVERED && !ticket.consumesAllowance) {
+      // Serialised with ticket filing: a place in the allowance cannot be taken twice.
+      await lockCustomer(this.em, ticket.customer.id);
+      const subscription = await this.em.findOneOrFail(Subscription, { id: ticket.subscription.id }, { populate: ['plan'] });
+      const decision = await entitlementFor(this.em, subscription, now);
+      if (!decision.ok) throw DomainError.of(UserErrorCode[decision.code], `Covered work uses the ticket allowance: ${decision.message}`, ['input', 'category']);
+      ticket.consumesAllowance = true;
+      ticket.periodIndex = decision.period.index;
+    } else if (coverage !== Coverage.COVERED) {
+      ticket.consumesAllowance = false;
+    }
+    ticket.category = input.category;
+    ticket.coverage = coverage;
+    if (coverage !== Coverage.CUSTOM_DEVELOPMENT) {
+      ticket.quoteStatus = null;
+      ticket.quoteAmount = null;
+      ticket.quoteCurrency = null;
+      ticket.quoteNote = null;
+    }
+    ticket.updatedAt = now.toJSDate();
+    audit(this.em, viewer, {
+      customerId: ticket.customer.id,
+      ticket,
+      action: 'TICKET_RECLASSIFIED',
+      rule: coverage === Coverage.COVERED ? 'ALLOWANCE_CONSUMED' : coverage === Coverage.CUSTOM_DEVELOPMENT ? 'CUSTOM_DEVELOPMENT_NO_ALLOWANCE' : 'OUTSIDE_AGREEMENT',
+      details: { from, to: { category: ticket.category, coverage, consumesAllowance: ticket.consumesAllowance, periodIndex: ticket.periodIndex }, reason: input.reason },
+    });
+    if (coverage === Coverage.OUTSIDE_AGREEMENT) {
+      this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'OUTSIDE_AGREEMENT', input.reason);
+      await vaultService(this.em, this.deps).onResolved(ticket);
+      notices.push(notice('CLOSED', `${CATEGORY_INFO[ticket.category].hint} The ticket is closed and uses none of your allowance.`));
+    } else if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
+      if (ticket.status === TicketStatus.IN_PROGRESS) this.tickets.setStatus(ticket, TicketStatus.OPEN, 'QUOTE_REQUIRED', input.reason);
+      notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work goes on after you accept our quote.'));
+    }
+    syncClock(ticket, now, calendar);
+    return { ticket, notices };
   }
 }

@@ -40,6 +40,7 @@ import {
   TicketPayload,
   TicketPortDecideInput,
   TicketQuoteSetInput,
+  TicketReclassifyInput,
   TicketReplyInput,
   TicketReplyPayload,
   TicketRespondInput,
@@ -305,6 +306,15 @@ export class TicketResolver {
   @Mutation(() => TicketPayload, { description: 'Accept or decline the surcharge for a non-native port.' })
   ticketSurchargeRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).surchargeRespond(input));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload, {
+    description:
+      'Correct the category of a ticket (audited). Coverage and allowance follow: outside the agreement closes it and returns its allowance; custom development returns the allowance and needs a quote; covered work takes a place in the allowance.',
+  })
+  ticketReclassify(@Arg('input', () => TicketReclassifyInput) input: TicketReclassifyInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).reclassify(input));
   }
 
   @Authorized(Role.AGENT)

@@ -478,6 +478,19 @@ export class TicketPortDecideInput {
 }
 
 @InputType()
+export class TicketReclassifyInput {
+  @Field(() => ID)
+  ticketId!: string;
+
+  @Field(() => TicketCategory, { description: 'The category the work really is; coverage and allowance follow it.' })
+  category!: TicketCategory;
+
+  @Field(() => String, { description: 'Why, for the audit trail the merchant also sees.' })
+  @Length(5, 2000, { message: 'reason must be 5 to 2000 characters' })
+  reason!: string;
+}
+
+@InputType()
 export class TicketAccessWaiveInput {
   @Field(() => ID)
   ticketId!: string;
