@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Platform, PlatformFlag, PlanKind, RefundReason, RefundRule, RefundStatus, TicketCategory, TicketStatus, UserErrorCode } from '../sdk/generated';
+import { BanReason, Platform, PlatformFlag, PlanKind, RefundReason, RefundRule, RefundStatus, TicketCategory, TicketStatus, UserErrorCode } from '../sdk/generated';
 import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
 
 /** Readings of the support policy corrected after trying the API as merchants and staff would. */
@@ -198,5 +198,41 @@ describe('"support-related issues relating to server configurations … are not 
     await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.Closed } });
     const closed = await app.admin.TicketReclassify({ input: { ticketId: id, category: TicketCategory.NewFunctionality, reason: 'Too late now.' } });
     expect(closed.ticketReclassify.userErrors[0]!.code).toBe(UserErrorCode.Closed);
+  });
+});
+
+describe('"Your access will be banned permanently": every store the banned merchant used, and its subdomains', () => {
+  const register = (storeUrl: string) =>
+    app.admin.CustomerCreate({ input: { email: `new-${Math.random().toString(36).slice(2)}@other.test`, name: 'New Shop', storeUrl } });
+
+  it('a store URL used before the merchant changed it stays banned', async () => {
+    const m = await createMerchant(app, { storeUrl: 'https://first-store.example.org' });
+    const changed = await app.raw(
+      'mutation($i: CustomerUpdateInput!) { customerUpdate(input: $i) { userErrors { code } } }',
+      { i: { storeUrl: 'https://second-store.example.org' } },
+      m.token,
+    );
+    expect(changed.body.data?.customerUpdate.userErrors).toEqual([]);
+    const ban = await app.admin.CustomerBan({ input: { customerId: m.customerId, reason: BanReason.Abuse, note: 'Abusive messages to staff.' } });
+    expect(ban.customerBan.userErrors).toEqual([]);
+    for (const url of ['https://first-store.example.org', 'https://second-store.example.org/admin']) {
+      const again = await register(url);
+      expect(again.customerCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'storeUrl'] });
+    }
+  });
+
+  it('a subdomain of a banned store is the same store; a sibling on a shared parent is not', async () => {
+    const m = await createMerchant(app, { storeUrl: 'https://banned-shop.example.net' });
+    await app.admin.CustomerBan({ input: { customerId: m.customerId, reason: BanReason.CopyrightInfringement, note: 'Sold copied modules.' } });
+    const sub = await register('https://eu.banned-shop.example.net');
+    expect(sub.customerCreate.userErrors[0]?.code).toBe(UserErrorCode.Banned);
+    const sibling = await register('https://other-shop.example.net');
+    expect(sibling.customerCreate.userErrors).toEqual([]);
+
+    const fresh = await createMerchant(app);
+    const filed = await fresh.sdk.TicketCreate({
+      input: { ...base, environment: { platform: Platform.Native, opencartVersion: '3.0.3.8', storeUrl: 'https://shop.eu.banned-shop.example.net' } },
+    });
+    expect(filed.ticketCreate.userErrors[0]?.code).toBe(UserErrorCode.Banned);
   });
 });

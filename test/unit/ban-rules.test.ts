@@ -3,6 +3,7 @@ import {
   BAN_REASON_LABELS,
   banIdentity,
   BanIdentityKind,
+  domainAndParents,
   BanReason,
   matchBannedIdentity,
   normaliseEmail,
@@ -127,5 +128,21 @@ describe('banIdentity: a banned customer cannot come back as a new one', () => {
     [{ email: 'other@example.com', storeUrl: 'https://clean-store.com' }, []],
   ])('sign-up %j matches %j', (customer, kinds) => {
     expect(matchBannedIdentity(customer, banned).map((k) => k.kind)).toEqual(kinds);
+  });
+});
+
+describe('"banned permanently": a subdomain of a banned store is the same store', () => {
+  it.each([
+    ['shop.example.com', ['shop.example.com', 'example.com']],
+    ['eu.shop.example.co.uk', ['eu.shop.example.co.uk', 'shop.example.co.uk', 'example.co.uk', 'co.uk']],
+    ['example.com', ['example.com']],
+  ])('%s is checked against %j', (host, keys) => {
+    expect(domainAndParents(host)).toEqual(keys);
+  });
+
+  it('a sign-up on a subdomain matches the banned domain; a sibling does not', () => {
+    const banned = [{ kind: BanIdentityKind.STORE_DOMAIN, value: 'banned.example.com' }];
+    expect(matchBannedIdentity({ email: 'a@b.test', storeUrl: 'https://eu.banned.example.com' }, banned)).toHaveLength(1);
+    expect(matchBannedIdentity({ email: 'a@b.test', storeUrl: 'https://other.example.com' }, banned)).toEqual([]);
   });
 });

@@ -75,6 +75,18 @@ export function storeDomain(url: string | null | undefined): string | null {
   return host === '' ? null : host;
 }
 
+/**
+ * The keys a store host is checked against: the host and every parent domain, so a subdomain
+ * of a banned store ("shop.banned.com" under "banned.com") is the same store. A banned store on
+ * a shared host ("a.host.com") does not cover its siblings ("b.host.com"), as "host.com" is not banned.
+ */
+export function domainAndParents(host: string): string[] {
+  const labels = host.split('.');
+  const keys: string[] = [];
+  for (let i = 0; i < labels.length - 1; i += 1) keys.push(labels.slice(i).join('.'));
+  return keys;
+}
+
 export interface BanIdentityInput {
   email: string;
   storeUrl?: string | null;
@@ -109,11 +121,18 @@ export function banIdentity(customer: BanIdentityInput): BanIdentityKey[] {
   return keys;
 }
 
+/** The keys to look up for a sign-up: its own, and each store domain's parent domains. */
+export function banLookupKeys(customer: BanIdentityInput): BanIdentityKey[] {
+  return banIdentity(customer).flatMap((k) =>
+    k.kind === BanIdentityKind.STORE_DOMAIN ? domainAndParents(k.value).map((value) => ({ kind: k.kind, value })) : [k],
+  );
+}
+
 /** The keys of `customer` found among the banned ones; empty when the customer is not banned. */
 export function matchBannedIdentity(
   customer: BanIdentityInput,
   banned: ReadonlyArray<BanIdentityKey>,
 ): BanIdentityKey[] {
   const bannedSet = new Set(banned.map((k) => `${k.kind}:${k.value}`));
-  return banIdentity(customer).filter((k) => bannedSet.has(`${k.kind}:${k.value}`));
+  return banLookupKeys(customer).filter((k) => bannedSet.has(`${k.kind}:${k.value}`));
 }

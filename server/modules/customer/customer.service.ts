@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
+import { AuditEvent } from '../audit/audit-event.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
@@ -12,7 +13,7 @@ import { TicketService } from '../ticket/ticket.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { lockCustomer } from './customer-lock';
-import { banIdentity, normaliseEmail, storeDomain } from './ban-rules';
+import { banIdentity, banLookupKeys, normaliseEmail, storeDomain } from './ban-rules';
 import { BannedIdentity, Customer, CustomerStatus } from './customer.entity';
 import type { CustomerBanInput, CustomerCreateInput, CustomerUpdateInput } from './customer.types';
 
@@ -55,7 +56,7 @@ export class CustomerService {
 
   /** A permanent ban: the same email or store domain cannot come back as a new customer. */
   private async refuseBannedIdentity(email: string, storeUrl: string | null): Promise<void> {
-    const keys = banIdentity({ email, storeUrl });
+    const keys = banLookupKeys({ email, storeUrl });
     if (keys.length === 0) return;
     const hit = await this.em.findOne(BannedIdentity, { $or: keys.map((k) => ({ kind: k.kind, value: k.value })) });
     if (hit) {
@@ -81,15 +82,22 @@ export class CustomerService {
     const customer = await this.em.findOne(Customer, { id });
     if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
     const changes: Record<string, unknown> = {};
+    let previousStoreUrl: string | null = null;
     if (input.name != null) customer.name = changes.name = input.name.trim();
     if (input.company !== undefined) customer.company = changes.company = input.company?.trim() || null;
     if (input.storeUrl !== undefined) {
       const url = input.storeUrl?.trim() || null;
       if (url && !storeDomain(url)) throw DomainError.of(UserErrorCode.INVALID, 'storeUrl must be a web address.', ['input', 'storeUrl']);
       if (url) await this.refuseBannedIdentity(customer.email, url);
+      // Kept in the audit trail: a ban covers every store the customer used, not only the last.
+      if (customer.storeUrl && customer.storeUrl !== url) previousStoreUrl = customer.storeUrl;
       customer.storeUrl = changes.storeUrl = url;
     }
-    audit(this.em, viewer, { customerId: id, action: 'CUSTOMER_UPDATED', details: { fields: Object.keys(changes) } });
+    audit(this.em, viewer, {
+      customerId: id,
+      action: 'CUSTOMER_UPDATED',
+      details: { fields: Object.keys(changes), ...(previousStoreUrl ? { previousStoreUrl } : {}) },
+    });
     return customer;
   }
 
@@ -124,6 +132,10 @@ export class CustomerService {
     );
     const storeUrls = (await this.em.find(Ticket, { customer: id }, { fields: ['environment'] }))
       .map((t) => t.environment?.storeUrl ?? null);
+    const earlierStoreUrls = (await this.em.find(AuditEvent, { customer: id, action: 'CUSTOMER_UPDATED' }, { fields: ['details'] }))
+      .map((e) => e.details?.previousStoreUrl)
+      .filter((url): url is string => typeof url === 'string');
+    storeUrls.push(...earlierStoreUrls);
     for (const key of banIdentity({ email: customer.email, storeUrl: customer.storeUrl, otherStoreUrls: storeUrls })) {
       if (!(await this.em.count(BannedIdentity, { kind: key.kind, value: key.value }))) {
         this.em.create(BannedIdentity, { kind: key.kind, value: key.value, customerId: id, reason: input.reason, createdAt: now.toJSDate() });
