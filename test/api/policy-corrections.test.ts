@@ -236,3 +236,31 @@ describe('"Your access will be banned permanently": every store the banned merch
     expect(filed.ticketCreate.userErrors[0]?.code).toBe(UserErrorCode.Banned);
   });
 });
+
+describe('"1 month of Premium Support": a purchase whose time has run out is EXPIRED', () => {
+  const list = async (m: Merchant, status: string) =>
+    (await app.raw(`query($s: SubscriptionStatus!) { subscriptions(first: 50, filter: { status: $s }) { edges { node { id status } } } }`, { s: status }, m.token)).body
+      .data!.subscriptions.edges.map((e: { node: { id: string; status: string } }) => e.node);
+
+  it('a one-month Premium purchase is ACTIVE during its month and EXPIRED after it, in its detail and in the lists', async () => {
+    const m = await createMerchant(app, { months: 1, contractStart: DEFAULT_NOW.minus({ days: 10 }) });
+    expect((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node).toMatchObject({ status: 'ACTIVE' });
+    expect(await list(m, 'ACTIVE')).toEqual([{ id: m.subscriptionId, status: 'ACTIVE' }]);
+    expect(await list(m, 'EXPIRED')).toEqual([]);
+
+    app.setNow(DEFAULT_NOW.plus({ days: 21 })); // 31 days after a start on Feb 21: the month ended on Mar 21
+    const detail = (await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node;
+    const active = await list(m, 'ACTIVE');
+    const expired = await list(m, 'EXPIRED');
+    const cancel = await app.raw(
+      'mutation($i: SubscriptionCancelInput!) { subscriptionCancel(input: $i) { userErrors { code message } } }',
+      { i: { subscriptionId: m.subscriptionId } },
+      app.adminToken,
+    );
+    app.setNow(DEFAULT_NOW);
+    expect(detail).toMatchObject({ status: 'EXPIRED' });
+    expect(active).toEqual([]);
+    expect(expired).toEqual([{ id: m.subscriptionId, status: 'EXPIRED' }]);
+    expect(cancel.body.data!.subscriptionCancel.userErrors[0]).toMatchObject({ code: UserErrorCode.InvalidTransition, message: 'The subscription is already expired.' });
+  });
+});

@@ -5,6 +5,7 @@ import {
   checkTicketEntitlement,
   PlanKind,
   SubscriptionStatus,
+  statusAt,
   type EntitlementInput,
 } from '../../server/modules/subscription/entitlement-rules';
 
@@ -196,5 +197,17 @@ describe('allowanceSummary', () => {
 
   it('outside the contract → null', () => {
     expect(allowanceSummary({ ...premium(), now: ny('2024-05-01T00:00') })).toBeNull();
+  });
+});
+
+describe('a purchase whose contract has ended is EXPIRED', () => {
+  const start = DateTime.fromISO('2024-01-31T00:00', { zone: 'America/New_York' });
+  it.each([
+    [SubscriptionStatus.ACTIVE, '2024-02-28T23:59', SubscriptionStatus.ACTIVE],
+    [SubscriptionStatus.ACTIVE, '2024-02-29T00:00', SubscriptionStatus.EXPIRED], // Jan 31 + 1 month
+    [SubscriptionStatus.CANCELLED, '2024-03-10T00:00', SubscriptionStatus.CANCELLED],
+    [SubscriptionStatus.REFUNDED, '2024-03-10T00:00', SubscriptionStatus.REFUNDED],
+  ])('stored %s, at %s → %s', (stored, at, expected) => {
+    expect(statusAt(stored, start, 1, DateTime.fromISO(at, { zone: 'America/New_York' }))).toBe(expected);
   });
 });

@@ -17,6 +17,16 @@ export enum SubscriptionStatus {
   REFUNDED = 'REFUNDED',
 }
 
+/**
+ * The status a purchase has at `now`: one whose contract has ended is EXPIRED, whatever was
+ * stored at purchase (ACTIVE is written once and nothing rewrites it when the time runs out).
+ */
+export function statusAt(stored: SubscriptionStatus, contractStart: DateTime, contractMonths: number, now: DateTime): SubscriptionStatus {
+  if (stored !== SubscriptionStatus.ACTIVE) return stored;
+  const end = contractEnd(contractStart, contractMonths);
+  return end !== null && now.toMillis() >= end.toMillis() ? SubscriptionStatus.EXPIRED : stored;
+}
+
 export const PREMIUM_TICKETS_PER_PERIOD = 10;
 export const ONE_TIME_FIX_TICKETS = 1;
 

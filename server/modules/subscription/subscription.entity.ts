@@ -31,7 +31,7 @@ export class Subscription extends BaseEntity<'price' | 'status'> implements Node
   @Property({ type: 'integer' })
   months!: number;
 
-  @Field(() => SubscriptionStatus)
+  /** As stored; the API answers `statusAt` now (an ended contract is EXPIRED). */
   @Enum({ items: () => SubscriptionStatus, nativeEnumName: 'subscription_status' })
   status: SubscriptionStatus = SubscriptionStatus.ACTIVE;
 

@@ -1,4 +1,4 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { requireId } from '../../common/access';
@@ -13,9 +13,9 @@ import { Customer, CustomerStatus } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { periodAt } from './billing-period';
-import { SubscriptionStatus } from './entitlement-rules';
+import { statusAt, SubscriptionStatus } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
-import { allowanceKey, chooseSubscription, contractStartOf, summaryFor } from './subscription.service';
+import { allowanceKey, chooseSubscription, CONTRACT_ZONE, contractStartOf, summaryFor } from './subscription.service';
 import {
   BillingPeriodView,
   SubscriptionCancelInput,
@@ -48,6 +48,19 @@ export async function currentAllowance(ctx: AppContext, customerId: string): Pro
   return chosen ? allowanceOf(ctx, chosen) : null;
 }
 
+/**
+ * The list filter by the status the API answers: ACTIVE excludes ended contracts, EXPIRED
+ * includes them. The end is computed as `statusAt` does: months added in the contract's zone.
+ */
+function statusFilter(status: SubscriptionStatus, now: DateTime): FilterQuery<Subscription> {
+  const contractEndSql = () =>
+    raw((alias) => `((${alias}.contract_start at time zone '${CONTRACT_ZONE}') + make_interval(months => ${alias}.months)) at time zone '${CONTRACT_ZONE}'`);
+  const at = now.toJSDate();
+  if (status === SubscriptionStatus.ACTIVE) return { status, [contractEndSql()]: { $gt: at } };
+  if (status === SubscriptionStatus.EXPIRED) return { $or: [{ status }, { status: SubscriptionStatus.ACTIVE, [contractEndSql()]: { $lte: at } }] };
+  return { status };
+}
+
 @Resolver(() => Subscription)
 export class SubscriptionResolver {
   @Authorized()
@@ -60,8 +73,13 @@ export class SubscriptionResolver {
     const where: FilterQuery<Subscription>[] = [];
     if (isCustomer(ctx.viewer)) where.push({ customer: ctx.viewer.customerId });
     else if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
-    if (filter?.status) where.push({ status: filter.status });
+    if (filter?.status) where.push(statusFilter(filter.status, ctx.clock()));
     return paginate(ctx.em, Subscription, where.length ? { $and: where } : {}, args, [{ contractStart: 'desc' }, { id: 'desc' }]);
+  }
+
+  @FieldResolver(() => SubscriptionStatus, { description: 'EXPIRED once the contract has ended.' })
+  status(@Root() subscription: Subscription, @Ctx() ctx: AppContext): SubscriptionStatus {
+    return statusAt(subscription.status, contractStartOf(subscription), subscription.months, ctx.clock());
   }
 
   @FieldResolver(() => Customer)
@@ -132,8 +150,9 @@ export class SubscriptionResolver {
       const id = requireId(input.subscriptionId, 'Subscription', ['input', 'subscriptionId']);
       const subscription = await em.findOne(Subscription, { id });
       if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', ['input', 'subscriptionId']);
-      if (subscription.status !== SubscriptionStatus.ACTIVE) {
-        throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `The subscription is already ${subscription.status.toLowerCase()}.`, ['input', 'subscriptionId']);
+      const status = statusAt(subscription.status, contractStartOf(subscription), subscription.months, ctx.clock());
+      if (status !== SubscriptionStatus.ACTIVE) {
+        throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `The subscription is already ${status.toLowerCase()}.`, ['input', 'subscriptionId']);
       }
       subscription.status = SubscriptionStatus.CANCELLED;
       subscription.cancelledAt = ctx.clock().toJSDate();
