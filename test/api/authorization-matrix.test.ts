@@ -165,6 +165,12 @@ const CASES: Case[] = [
     expect: STAFF,
   },
   {
+    name: 'ticketWithdraw',
+    query: `mutation($i: TicketWithdrawInput!) { ticketWithdraw(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket() } }),
+    expect: OWNER_ONLY,
+  },
+  {
     name: 'ticketSurchargeRespond',
     query: `mutation($i: TicketRespondInput!) { ticketSurchargeRespond(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {

@@ -264,3 +264,44 @@ describe('"1 month of Premium Support": a purchase whose time has run out is EXP
     expect(cancel.body.data!.subscriptionCancel.userErrors[0]).toMatchObject({ code: UserErrorCode.InvalidTransition, message: 'The subscription is already expired.' });
   });
 });
+
+describe('merchants withdraw their own ticket', () => {
+  type Allowance = { used: number };
+  const used = async (m: Merchant) => ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { allowance: Allowance }).allowance.used;
+
+  it('withdrawn before support replied: closed, and the allowance comes back', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileWaived(m);
+    expect(await used(m)).toBe(1);
+    const r = await m.sdk.TicketWithdraw({ input: { ticketId: id, reason: 'Fixed it myself.' } });
+    expect(r.ticketWithdraw.userErrors).toEqual([]);
+    expect(r.ticketWithdraw.ticket).toMatchObject({ status: TicketStatus.Closed, consumesAllowance: false });
+    expect(r.ticketWithdraw.ticket!.withdrawnAt).not.toBeNull();
+    expect(r.ticketWithdraw.notices[0]!.message).toMatch(/uses none of your allowance/);
+    expect(await used(m)).toBe(0);
+    const again = await m.sdk.TicketWithdraw({ input: { ticketId: id } });
+    expect(again.ticketWithdraw.userErrors[0]!.code).toBe(UserErrorCode.Closed);
+  });
+
+  it('withdrawn after support worked on it: the allowance stays used, and a one-time fix is not refundable for it', async () => {
+    const m = await createMerchant(app, { plan: PlanKind.OneTimeFix });
+    const { id } = await fileWaived(m);
+    app.setNow(DEFAULT_NOW.plus({ minutes: 20 }));
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Which theme do you use?' } });
+    const r = await m.sdk.TicketWithdraw({ input: { ticketId: id } });
+    const eligibility = await refundEligibility(m);
+    app.setNow(DEFAULT_NOW);
+    expect(r.ticketWithdraw.ticket).toMatchObject({ status: TicketStatus.Closed, consumesAllowance: true });
+    expect(r.ticketWithdraw.notices[0]!.message).toMatch(/still counts towards your allowance/);
+    expect(eligibility).toMatchObject({ eligible: false, rule: 'NO_PROMISE_BROKEN' });
+  });
+
+  it('another merchant cannot withdraw it', async () => {
+    const owner = await createMerchant(app);
+    const other = await createMerchant(app);
+    const { id } = await fileWaived(owner);
+    const r = await other.sdk.TicketWithdraw({ input: { ticketId: id } });
+    expect(r.ticketWithdraw.userErrors[0]!.code).toBe(UserErrorCode.NotFound);
+    expect(((await owner.sdk.TicketDetail({ id })).node as { status: string }).status).not.toBe(TicketStatus.Closed);
+  });
+});

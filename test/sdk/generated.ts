@@ -555,6 +555,12 @@ export type TicketUpdateInput = {
   ticketId: string | number;
 };
 
+export type TicketWithdrawInput = {
+  /** Why, for the audit trail (e.g. "Fixed it myself"). At most 2000 characters. */
+  reason?: string | null | undefined;
+  ticketId: string | number;
+};
+
 /** Why a mutation was refused. */
 export enum UserErrorCode {
   AccessRequired = 'ACCESS_REQUIRED',
@@ -727,6 +733,13 @@ export type TicketReclassifyMutationVariables = Exact<{
 
 
 export type TicketReclassifyMutation = { ticketReclassify: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketWithdrawMutationVariables = Exact<{
+  input: TicketWithdrawInput;
+}>;
+
+
+export type TicketWithdrawMutation = { ticketWithdraw: { ticket: { withdrawnAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TicketAssignMutationVariables = Exact<{
   input: TicketAssignInput;
@@ -1356,6 +1369,24 @@ export const TicketReclassifyDocument = gql`
 }
     ${TicketFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const TicketWithdrawDocument = gql`
+    mutation TicketWithdraw($input: TicketWithdrawInput!) {
+  ticketWithdraw(input: $input) {
+    ticket {
+      ...TicketFields
+      withdrawnAt
+    }
+    notices {
+      code
+      message
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const TicketAssignDocument = gql`
     mutation TicketAssign($input: TicketAssignInput!) {
   ticketAssign(input: $input) {
@@ -1764,6 +1795,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     TicketReclassify(variables: TicketReclassifyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketReclassifyMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketReclassifyMutation>({ document: TicketReclassifyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketReclassify', 'mutation', variables);
+    },
+    TicketWithdraw(variables: TicketWithdrawMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketWithdrawMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketWithdrawMutation>({ document: TicketWithdrawDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketWithdraw', 'mutation', variables);
     },
     TicketAssign(variables: TicketAssignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAssignMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketAssignMutation>({ document: TicketAssignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAssign', 'mutation', variables);

@@ -55,7 +55,11 @@ export class RefundService {
         coveredUnresolved: ticket.coverage === Coverage.COVERED && !finished && sla.resolution.breached,
         fixGuaranteed: ticket.fixGuaranteed,
         fixNotDelivered:
-          ticket.coverage === Coverage.COVERED && ticket.consumesAllowance && ticket.status === TicketStatus.CLOSED && ticket.resolvedAt == null,
+          ticket.coverage === Coverage.COVERED &&
+          ticket.consumesAllowance &&
+          ticket.status === TicketStatus.CLOSED &&
+          ticket.resolvedAt == null &&
+          ticket.withdrawnAt == null,
       };
     });
   }

@@ -18,6 +18,7 @@ import {
   type TicketQuoteSetInput,
   type TicketReclassifyInput,
   type TicketRespondInput,
+  type TicketWithdrawInput,
 } from './ticket.types';
 
 /**
@@ -186,5 +187,38 @@ export class TicketDecisionService {
     }
     syncClock(ticket, now, calendar);
     return { ticket, notices };
+  }
+
+  /**
+   * The merchant closes their own ticket. Withdrawn before support replied, it gives its
+   * allowance back (nothing was done); after, the work done keeps it used. A withdrawal is the
+   * merchant's choice, never a fix we failed to deliver.
+   */
+  async withdraw(input: TicketWithdrawInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
+    const { now, calendar, viewer } = this.deps;
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is already closed.`, ['input', 'ticketId']);
+    }
+    const untouched = ticket.firstReplyAt == null && ticket.status !== TicketStatus.RESOLVED;
+    const returned = untouched && ticket.consumesAllowance;
+    if (returned) ticket.consumesAllowance = false;
+    ticket.withdrawnAt = now.toJSDate();
+    audit(this.em, viewer, {
+      customerId: ticket.customer.id,
+      ticket,
+      action: 'TICKET_WITHDRAWN',
+      rule: returned ? 'ALLOWANCE_RETURNED' : null,
+      details: { reason: input.reason ?? null, allowanceReturned: returned },
+    });
+    this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'WITHDRAWN_BY_MERCHANT', input.reason ?? null);
+    await vaultService(this.em, this.deps).onResolved(ticket);
+    syncClock(ticket, now, calendar);
+    const allowance = returned
+      ? 'It uses none of your allowance, as support had not replied yet.'
+      : ticket.consumesAllowance
+        ? 'It still counts towards your allowance, as support had already worked on it.'
+        : '';
+    return { ticket, notices: [notice('CLOSED', `You closed ${ticket.number}. ${allowance}`.trim())] };
   }
 }

@@ -146,6 +146,10 @@ export class Ticket extends BaseEntity implements Node {
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   closedAt?: Date | null = null;
 
+  @Field(() => Date, { nullable: true, description: 'When the merchant withdrew (closed) the ticket themselves.' })
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  withdrawnAt?: Date | null = null;
+
   // Store access (the credentials themselves live in the vault).
   @Field(() => AccessState)
   @Enum({ items: () => AccessState, nativeEnumName: 'access_state' })

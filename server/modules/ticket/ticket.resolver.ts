@@ -47,6 +47,7 @@ import {
   TicketSla,
   TicketStatusChangeInput,
   TicketUpdateInput,
+  TicketWithdrawInput,
 } from './ticket.types';
 
 const ORDERS: Record<TicketOrder, QueryOrderMap<Ticket>[]> = {
@@ -315,6 +316,14 @@ export class TicketResolver {
   })
   ticketReclassify(@Arg('input', () => TicketReclassifyInput) input: TicketReclassifyInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).reclassify(input));
+  }
+
+  @Authorized(Role.CUSTOMER)
+  @Mutation(() => TicketPayload, {
+    description: 'Withdraw (close) your own ticket. Before support replied it gives its allowance back; after, it stays used.',
+  })
+  ticketWithdraw(@Arg('input', () => TicketWithdrawInput) input: TicketWithdrawInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).withdraw(input));
   }
 
   @Authorized(Role.AGENT)

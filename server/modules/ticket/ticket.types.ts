@@ -491,6 +491,17 @@ export class TicketReclassifyInput {
 }
 
 @InputType()
+export class TicketWithdrawInput {
+  @Field(() => ID)
+  ticketId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit trail (e.g. "Fixed it myself").' })
+  @IsOptional()
+  @MaxLength(2000)
+  reason?: string | null;
+}
+
+@InputType()
 export class TicketAccessWaiveInput {
   @Field(() => ID)
   ticketId!: string;
