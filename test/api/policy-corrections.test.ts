@@ -305,3 +305,26 @@ describe('merchants withdraw their own ticket', () => {
     expect(((await owner.sdk.TicketDetail({ id })).node as { status: string }).status).not.toBe(TicketStatus.Closed);
   });
 });
+
+describe('"1 month of Premium Support": the allowance says when it renews, or why it does not', () => {
+  type Allowance = { renewsAt: string | null; renewal: string };
+  const allowanceOf = async (m: Merchant) => ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { allowance: Allowance }).allowance;
+
+  it('a one-month Premium purchase: no renewal, and the answer says the contract ends with this month', async () => {
+    const m = await createMerchant(app, { months: 1 });
+    const a = await allowanceOf(m);
+    expect(a.renewsAt).toBeNull();
+    expect(a.renewal).toMatch(/^Your contract ends with this period on .*no fresh allowance follows/);
+  });
+
+  it('a three-month purchase renews on the next month; a one-time fix never does, and says so', async () => {
+    const premium = await createMerchant(app, { months: 3 });
+    const p = await allowanceOf(premium);
+    expect(p.renewsAt).not.toBeNull();
+    expect(p.renewal).toMatch(/^A fresh allowance of 10 tickets starts on /);
+    const fix = await createMerchant(app, { plan: PlanKind.OneTimeFix });
+    const f = await allowanceOf(fix);
+    expect(f.renewsAt).toBeNull();
+    expect(f.renewal).toMatch(/one-time fix covers one ticket .* it does not renew/);
+  });
+});

@@ -645,7 +645,7 @@ export type SubscriptionDetailQueryVariables = Exact<{
 
 
 export type SubscriptionDetailQuery = { node:
-    | { id: string, status: SubscriptionStatus, allowance: { used: number, limit: number, remaining: number, periodStart: string, periodEnd: string, renewsAt: string | null } | null, currentPeriod: { index: number, start: string, end: string } | null, refundEligibility: { eligible: boolean, rule: RefundRule, message: string, periodIndex: number | null, amount: { amount: number, currencyCode: string } | null }, refunds: Array<{ id: string, status: RefundStatus, rule: RefundRule, periodIndex: number }> }
+    | { id: string, status: SubscriptionStatus, allowance: { used: number, limit: number, remaining: number, periodStart: string, periodEnd: string, renewsAt: string | null, renewal: string } | null, currentPeriod: { index: number, start: string, end: string } | null, refundEligibility: { eligible: boolean, rule: RefundRule, message: string, periodIndex: number | null, amount: { amount: number, currencyCode: string } | null }, refunds: Array<{ id: string, status: RefundStatus, rule: RefundRule, periodIndex: number }> }
     | Record<PropertyKey, never>
    | null };
 
@@ -1149,6 +1149,7 @@ export const SubscriptionDetailDocument = gql`
         periodStart
         periodEnd
         renewsAt
+        renewal
       }
       currentPeriod {
         index

@@ -23,8 +23,10 @@ export class Allowance {
   @Field(() => Int) remaining!: number;
   @Field(() => DateTimeScalar) periodStart!: unknown;
   @Field(() => DateTimeScalar) periodEnd!: unknown;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When a fresh allowance starts; null when none follows.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When a fresh allowance starts; null when none follows (see `renewal`).' })
   renewsAt!: unknown;
+  @Field(() => String, { description: 'In words: when the allowance renews, or why it does not (one-time fix, last month of the contract).' })
+  renewal!: string;
 }
 
 @InputType()

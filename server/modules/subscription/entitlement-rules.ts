@@ -56,6 +56,8 @@ export interface AllowanceSummary {
   periodEnd: DateTime;
   /** When a fresh allowance starts; null when none follows (one-time fix, last period). */
   renewsAt: DateTime | null;
+  /** In words: when the allowance renews, or why it does not. */
+  renewal: string;
 }
 
 /** Format an instant for merchant messages, in the contract's zone. */
@@ -170,5 +172,14 @@ export function allowanceSummary(input: Omit<EntitlementInput, 'status'>): Allow
     periodStart: window.period.start,
     periodEnd: window.period.end,
     renewsAt: window.renewsAt,
+    renewal: renewalText(input.planKind, limit, window),
   };
+}
+
+function renewalText(planKind: PlanKind, limit: number, window: { period: BillingPeriod; renewsAt: DateTime | null }): string {
+  if (planKind === PlanKind.ONE_TIME_FIX) {
+    return `A one-time fix covers one ticket over the whole purchase, until ${formatInstant(window.period.end)}; it does not renew.`;
+  }
+  if (window.renewsAt) return `A fresh allowance of ${limit} tickets starts on ${formatInstant(window.renewsAt)}.`;
+  return `Your contract ends with this period on ${formatInstant(window.period.end)}, so no fresh allowance follows; renew your plan to open more tickets after that.`;
 }
