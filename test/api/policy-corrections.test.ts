@@ -328,3 +328,15 @@ describe('"1 month of Premium Support": the allowance says when it renews, or wh
     expect(f.renewal).toMatch(/one-time fix covers one ticket .* it does not renew/);
   });
 });
+
+describe('"All support communication will be handled only in English"', () => {
+  it('the two-line English ticket "Same submission / Blank page after checkout." is not flagged NOT_ENGLISH', async () => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.TicketCreate({ input: { ...base, subject: 'Same submission', description: 'Blank page after checkout.' } });
+    expect(r.ticketCreate.ticket).toMatchObject({ notEnglish: false });
+    expect(r.ticketCreate.notices.map((n) => n.code)).not.toContain('NOT_ENGLISH');
+    const german = await m.sdk.TicketCreate({ input: { ...base, subject: 'Seite leer', description: 'Die Seite ist nach dem Bezahlen leer.' } });
+    expect(german.ticketCreate.ticket).toMatchObject({ notEnglish: true });
+    expect(german.ticketCreate.notices.map((n) => n.code)).toContain('NOT_ENGLISH');
+  });
+});

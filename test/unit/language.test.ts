@@ -123,3 +123,21 @@ describe('extractProse removes code blocks, URLs, file paths and PHP error lines
     for (const r of removed) expect(prose).not.toContain(r);
   });
 });
+
+describe('"All support communication will be handled only in English": short English is not flagged', () => {
+  it.each([
+    ['Same submission\n\nBlank page after checkout.'],
+    ['Blank page after checkout\n\nCheckout page is blank after payment.'],
+    ['Shipping rates wrong\n\nThe flat rate shipping shows 0.00 for every order since Monday.'],
+  ])('%j is English', (text) => {
+    expect(assessEnglish(text)).toMatchObject({ english: true, notice: null });
+  });
+
+  it.each([
+    ['deu', 'Seite leer\n\nDie Seite ist nach dem Bezahlen leer.'],
+    ['fra', 'Page vide\n\nLa page est vide après le paiement.'],
+    ['spa', 'Página en blanco\n\nLa página está en blanco después del pago.'],
+  ])('two short %s lines are still flagged', (_code, text) => {
+    expect(assessEnglish(text)).toMatchObject({ english: false, notice: ENGLISH_ONLY_NOTICE });
+  });
+});

@@ -1,7 +1,9 @@
 // Policy: "All support communication will be handled only in English."
 // A ticket in another language is not rejected: the merchant gets a plain notice. We only
-// flag what we can judge: short texts and code/log dumps count as English.
+// flag what we can judge: short texts and code/log dumps count as English, and a text is
+// flagged only when neither detector (franc, ELD) finds it English.
 
+import { eld } from 'eld/medium';
 import { francAll } from 'franc-min';
 
 /** Fewer letters than this (after removing code, URLs, paths, logs) cannot be judged. */
@@ -91,6 +93,9 @@ export function detectLanguage(text: string): string {
   if (!top || top[0] === 'und') return 'und';
   const english = ranked.find(([code]) => code === 'eng');
   if (english && english[1] >= ENGLISH_MARGIN) return 'eng';
+  // A second opinion before flagging: franc's trigrams misjudge two short English lines
+  // ("Same submission / Blank page after checkout." comes out French); ELD's n-grams do not.
+  if (eld.detect(prose).language === 'en') return 'eng';
   return top[0];
 }
 
