@@ -340,3 +340,23 @@ describe('"All support communication will be handled only in English"', () => {
     expect(german.ticketCreate.notices.map((n) => n.code)).toContain('NOT_ENGLISH');
   });
 });
+
+describe('"OpenCart versions <1.5.4.x": a store whose version is unknown is flagged so staff ask', () => {
+  it.each([
+    ['no environment at all', undefined],
+    ['a native store that reports no version', { platform: Platform.Native }],
+    ['a native store with an unreadable version', { platform: Platform.Native, opencartVersion: '3.0.x' }],
+  ])('%s → UNKNOWN_VERSION, guarantees kept, the merchant asked for the version', async (_label, environment) => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.TicketCreate({ input: { ...base, ...(environment ? { environment } : {}) } });
+    expect(r.ticketCreate.ticket).toMatchObject({ platformFlags: [PlatformFlag.UnknownVersion], fixGuaranteed: true, slaGuaranteed: true });
+    expect(r.ticketCreate.notices.map((n) => n.code)).toContain('VERSION_UNKNOWN');
+  });
+
+  it('a native store with a known version is not flagged', async () => {
+    const m = await createMerchant(app);
+    const r = await m.sdk.TicketCreate({ input: { ...base, environment: { platform: Platform.Native, opencartVersion: '3.0.3.8' } } });
+    expect(r.ticketCreate.ticket!.platformFlags).toEqual([]);
+    expect(r.ticketCreate.notices.map((n) => n.code)).not.toContain('VERSION_UNKNOWN');
+  });
+});

@@ -113,7 +113,8 @@ export class TicketIntakeService {
       coverage,
       priority: input.priority,
       environment,
-      platformFlags: platform?.flags.filter((f) => f !== PlatformFlag.UNKNOWN_VERSION) ?? [],
+      // A store that reported no (readable) version, or nothing at all, is flagged so staff ask for it.
+      platformFlags: platform?.flags ?? [PlatformFlag.UNKNOWN_VERSION],
       fixGuaranteed: platform?.fixGuaranteed ?? true,
       // "guarantee support fixes" for <1.5.4: the fix only; the plan alone decides the reply time.
       slaGuaranteed: plan.guaranteedReply,
@@ -165,6 +166,14 @@ export class TicketIntakeService {
       if (platform.needsStaffDecision) {
         notices.push(notice('PORT_REVIEW', 'Your store runs a non-native OpenCart port: we will confirm whether we can support it, possibly at a surcharge, before work starts.'));
       }
+    }
+    if (ticket.platformFlags.includes(PlatformFlag.UNKNOWN_VERSION) && !ticket.platformFlags.includes(PlatformFlag.NON_NATIVE_PORT)) {
+      notices.push(
+        notice(
+          'VERSION_UNKNOWN',
+          'We could not tell which OpenCart version your store runs (it is shown at the bottom of every admin page): please tell us, as what we can fix depends on it.',
+        ),
+      );
     }
     if (!language.english) {
       audit(this.em, 'system', { customerId, ticket, action: 'LANGUAGE_FLAGGED', rule: 'ENGLISH_ONLY', details: { detected: language.detected } });
