@@ -7,6 +7,7 @@ import { Migration20261126041646_ticket_support_day as M4 } from './Migration202
 import { Migration20261203110646_rate_limit as M5 } from './Migration20261203110646_rate_limit';
 import { Migration20261203115000_ticket_list_indexes as M6 } from './Migration20261203115000_ticket_list_indexes';
 import { Migration20261203122300_ticket_withdrawn as M7 } from './Migration20261203122300_ticket_withdrawn';
+import { Migration20261203123000_poorly_coded_module as M8 } from './Migration20261203123000_poorly_coded_module';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203110646_rate_limit', class: M5 },
   { name: 'Migration20261203115000_ticket_list_indexes', class: M6 },
   { name: 'Migration20261203122300_ticket_withdrawn', class: M7 },
+  { name: 'Migration20261203123000_poorly_coded_module', class: M8 },
 ];

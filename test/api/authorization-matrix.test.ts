@@ -171,6 +171,12 @@ const CASES: Case[] = [
     expect: OWNER_ONLY,
   },
   {
+    name: 'ticketPoorlyCodedModuleSet',
+    query: `mutation($i: TicketPoorlyCodedModuleSetInput!) { ticketPoorlyCodedModuleSet(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), poorlyCoded: true, reason: 'The filter module queries every product.' } }),
+    expect: STAFF,
+  },
+  {
     name: 'ticketSurchargeRespond',
     query: `mutation($i: TicketRespondInput!) { ticketSurchargeRespond(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {

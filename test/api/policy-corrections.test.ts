@@ -360,3 +360,45 @@ describe('"OpenCart versions <1.5.4.x": a store whose version is unknown is flag
     expect(r.ticketCreate.notices.map((n) => n.code)).not.toContain('VERSION_UNKNOWN');
   });
 });
+
+describe('"We also will not be able to guarantee support fixes for badly/poorly coded modules"', () => {
+  const events = async (m: Merchant, id: string) =>
+    ((await m.sdk.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string } }> } }).events.edges.map((e) => e.node.action);
+
+  it('staff record a poorly coded module: the fix is not guaranteed, and the merchant sees the flag and the event', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileWaived(m, { environment: { platform: Platform.Native, opencartVersion: '3.0.3.8' } });
+    const r = await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: id, poorlyCoded: true, reason: 'The "Mega Filter" module runs a query per product.' } });
+    expect(r.ticketPoorlyCodedModuleSet.userErrors).toEqual([]);
+    expect(r.ticketPoorlyCodedModuleSet.ticket).toMatchObject({ platformFlags: [PlatformFlag.PoorlyCodedModule], fixGuaranteed: false, slaGuaranteed: true });
+    const seen = (await m.sdk.TicketDetail({ id })).node as { platformFlags: string[]; fixGuaranteed: boolean };
+    expect(seen).toMatchObject({ platformFlags: [PlatformFlag.PoorlyCodedModule], fixGuaranteed: false });
+    expect(await events(m, id)).toContain('POORLY_CODED_MODULE_FLAGGED');
+    const twice = await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: id, poorlyCoded: true, reason: 'Again, the same module.' } });
+    expect(twice.ticketPoorlyCodedModuleSet.userErrors[0]!.code).toBe(UserErrorCode.Invalid);
+  });
+
+  it('withdrawn, the fix guarantee comes back unless another flag still withdraws it', async () => {
+    const m = await createMerchant(app);
+    const modern = await fileWaived(m, { environment: { platform: Platform.Native, opencartVersion: '3.0.3.8' } });
+    await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: modern.id, poorlyCoded: true, reason: 'Looked like the filter module.' } });
+    const cleared = await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: modern.id, poorlyCoded: false, reason: 'It was a core bug after all.' } });
+    expect(cleared.ticketPoorlyCodedModuleSet.ticket).toMatchObject({ platformFlags: [], fixGuaranteed: true });
+
+    const legacy = await fileWaived(m, { environment: { platform: Platform.Native, opencartVersion: '1.5.1' } });
+    await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: legacy.id, poorlyCoded: true, reason: 'Looked like the filter module.' } });
+    const stillLegacy = await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: legacy.id, poorlyCoded: false, reason: 'It was a core bug after all.' } });
+    expect(stillLegacy.ticketPoorlyCodedModuleSet.ticket).toMatchObject({ platformFlags: [PlatformFlag.LegacyVersion], fixGuaranteed: false });
+  });
+
+  it('merchants cannot set it', async () => {
+    const m = await createMerchant(app);
+    const { id } = await fileWaived(m);
+    const r = await app.raw(
+      'mutation($id: ID!) { ticketPoorlyCodedModuleSet(input: { ticketId: $id, poorlyCoded: false, reason: "Not my module." }) { userErrors { code } } }',
+      { id },
+      m.token,
+    );
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

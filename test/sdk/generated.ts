@@ -217,6 +217,8 @@ export enum PlatformFlag {
   LegacyVersion = 'LEGACY_VERSION',
   /** Not pure OpenCart: staff accept, accept with a surcharge, or deny support. */
   NonNativePort = 'NON_NATIVE_PORT',
+  /** Staff found a badly/poorly coded module involved: the fix is not guaranteed. */
+  PoorlyCodedModule = 'POORLY_CODED_MODULE',
   /** The OpenCart version could not be established. */
   UnknownVersion = 'UNKNOWN_VERSION',
   /** A module built for another OpenCart line: its fix is not guaranteed. */
@@ -471,6 +473,14 @@ export enum TicketOrder {
   /** Most recently changed first. */
   RecentlyUpdated = 'RECENTLY_UPDATED'
 }
+
+export type TicketPoorlyCodedModuleSetInput = {
+  /** True to record that a badly/poorly coded module is involved; false to withdraw it. */
+  poorlyCoded: boolean;
+  /** Which module and why, for the audit trail the merchant also sees. At most 2000 characters. */
+  reason: string;
+  ticketId: string | number;
+};
 
 export type TicketPortDecideInput = {
   decision: PortDecision;
@@ -740,6 +750,13 @@ export type TicketWithdrawMutationVariables = Exact<{
 
 
 export type TicketWithdrawMutation = { ticketWithdraw: { ticket: { withdrawnAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketPoorlyCodedModuleSetMutationVariables = Exact<{
+  input: TicketPoorlyCodedModuleSetInput;
+}>;
+
+
+export type TicketPoorlyCodedModuleSetMutation = { ticketPoorlyCodedModuleSet: { ticket: { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null } | null, notices: Array<{ code: string, message: string }>, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TicketAssignMutationVariables = Exact<{
   input: TicketAssignInput;
@@ -1388,6 +1405,23 @@ export const TicketWithdrawDocument = gql`
 }
     ${TicketFieldsFragmentDoc}
 ${UserErrorFieldsFragmentDoc}`;
+export const TicketPoorlyCodedModuleSetDocument = gql`
+    mutation TicketPoorlyCodedModuleSet($input: TicketPoorlyCodedModuleSetInput!) {
+  ticketPoorlyCodedModuleSet(input: $input) {
+    ticket {
+      ...TicketFields
+    }
+    notices {
+      code
+      message
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    ${TicketFieldsFragmentDoc}
+${UserErrorFieldsFragmentDoc}`;
 export const TicketAssignDocument = gql`
     mutation TicketAssign($input: TicketAssignInput!) {
   ticketAssign(input: $input) {
@@ -1799,6 +1833,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     TicketWithdraw(variables: TicketWithdrawMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketWithdrawMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketWithdrawMutation>({ document: TicketWithdrawDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketWithdraw', 'mutation', variables);
+    },
+    TicketPoorlyCodedModuleSet(variables: TicketPoorlyCodedModuleSetMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketPoorlyCodedModuleSetMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TicketPoorlyCodedModuleSetMutation>({ document: TicketPoorlyCodedModuleSetDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketPoorlyCodedModuleSet', 'mutation', variables);
     },
     TicketAssign(variables: TicketAssignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TicketAssignMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<TicketAssignMutation>({ document: TicketAssignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'TicketAssign', 'mutation', variables);

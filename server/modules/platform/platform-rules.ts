@@ -45,6 +45,19 @@ export enum PlatformFlag {
   WRONG_MODULE_VERSION = 'WRONG_MODULE_VERSION',
   /** The OpenCart version could not be established. */
   UNKNOWN_VERSION = 'UNKNOWN_VERSION',
+  /** Staff found a badly/poorly coded module involved: fix not guaranteed. */
+  POORLY_CODED_MODULE = 'POORLY_CODED_MODULE',
+}
+
+/** The flags that withdraw the fix guarantee ("We also will not be able to guarantee support fixes for ..."). */
+export const FIX_WITHDRAWING_FLAGS: readonly PlatformFlag[] = [
+  PlatformFlag.LEGACY_VERSION,
+  PlatformFlag.WRONG_MODULE_VERSION,
+  PlatformFlag.POORLY_CODED_MODULE,
+];
+
+export function fixGuaranteedWith(flags: readonly PlatformFlag[]): boolean {
+  return !flags.some((f) => FIX_WITHDRAWING_FLAGS.includes(f));
 }
 
 export interface ExtensionInfo {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
-import { PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
+import { fixGuaranteedWith, PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
 import { Subscription } from '../subscription/subscription.entity';
 import { lockCustomer } from '../customer/customer-lock';
 import { entitlementFor } from '../subscription/subscription.service';
@@ -14,6 +14,7 @@ import type { TicketService, TicketServiceDeps } from './ticket.service';
 import {
   notice,
   type Notice,
+  type TicketPoorlyCodedModuleSetInput,
   type TicketPortDecideInput,
   type TicketQuoteSetInput,
   type TicketReclassifyInput,
@@ -220,5 +221,38 @@ export class TicketDecisionService {
         ? 'It still counts towards your allowance, as support had already worked on it.'
         : '';
     return { ticket, notices: [notice('CLOSED', `You closed ${ticket.number}. ${allowance}`.trim())] };
+  }
+
+  /**
+   * "We also will not be able to guarantee support fixes for badly/poorly coded modules":
+   * staff record (or withdraw) that one is involved; the fix guarantee follows every flag the
+   * ticket carries. Audited with the reason, and the merchant sees the flag and the event.
+   */
+  async poorlyCodedModuleSet(input: TicketPoorlyCodedModuleSetInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
+    const { now, viewer } = this.deps;
+    const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    if (ticket.status === TicketStatus.CLOSED) {
+      throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is closed: its flags can no longer change.`, ['input', 'ticketId']);
+    }
+    const has = ticket.platformFlags.includes(PlatformFlag.POORLY_CODED_MODULE);
+    if (has === input.poorlyCoded) {
+      throw DomainError.of(UserErrorCode.INVALID, has ? 'A poorly coded module is already recorded on this ticket.' : 'No poorly coded module is recorded on this ticket.', ['input', 'poorlyCoded']);
+    }
+    ticket.platformFlags = input.poorlyCoded
+      ? [...ticket.platformFlags, PlatformFlag.POORLY_CODED_MODULE]
+      : ticket.platformFlags.filter((f) => f !== PlatformFlag.POORLY_CODED_MODULE);
+    ticket.fixGuaranteed = fixGuaranteedWith(ticket.platformFlags);
+    ticket.updatedAt = now.toJSDate();
+    audit(this.em, viewer, {
+      customerId: ticket.customer.id,
+      ticket,
+      action: input.poorlyCoded ? 'POORLY_CODED_MODULE_FLAGGED' : 'POORLY_CODED_MODULE_CLEARED',
+      rule: 'FIX_NOT_GUARANTEED_POORLY_CODED_MODULE',
+      details: { reason: input.reason, fixGuaranteed: ticket.fixGuaranteed },
+    });
+    const notices = input.poorlyCoded
+      ? [notice('FIX_NOT_GUARANTEED', `A badly or poorly coded module is involved, so a fix cannot be guaranteed: ${input.reason}`)]
+      : [];
+    return { ticket, notices };
   }
 }

@@ -38,6 +38,7 @@ import {
   TicketIdInput,
   TicketMessageConnection,
   TicketPayload,
+  TicketPoorlyCodedModuleSetInput,
   TicketPortDecideInput,
   TicketQuoteSetInput,
   TicketReclassifyInput,
@@ -316,6 +317,15 @@ export class TicketResolver {
   })
   ticketReclassify(@Arg('input', () => TicketReclassifyInput) input: TicketReclassifyInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).reclassify(input));
+  }
+
+  @Authorized(Role.AGENT)
+  @Mutation(() => TicketPayload, {
+    description:
+      'Record (or withdraw) that a badly/poorly coded module is involved: the fix is then not guaranteed. Audited with the reason; the merchant sees the flag.',
+  })
+  ticketPoorlyCodedModuleSet(@Arg('input', () => TicketPoorlyCodedModuleSetInput) input: TicketPoorlyCodedModuleSetInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).poorlyCodedModuleSet(input));
   }
 
   @Authorized(Role.CUSTOMER)

@@ -35,6 +35,7 @@ registerEnumType(PlatformFlag, {
     NON_NATIVE_PORT: { description: 'Not pure OpenCart: staff accept, accept with a surcharge, or deny support.' },
     WRONG_MODULE_VERSION: { description: 'A module built for another OpenCart line: its fix is not guaranteed.' },
     UNKNOWN_VERSION: { description: 'The OpenCart version could not be established.' },
+    POORLY_CODED_MODULE: { description: 'Staff found a badly/poorly coded module involved: the fix is not guaranteed.' },
   },
 });
 registerEnumType(PortDecision, { name: 'PortDecision' });
@@ -499,6 +500,19 @@ export class TicketWithdrawInput {
   @IsOptional()
   @MaxLength(2000)
   reason?: string | null;
+}
+
+@InputType()
+export class TicketPoorlyCodedModuleSetInput {
+  @Field(() => ID)
+  ticketId!: string;
+
+  @Field(() => Boolean, { description: 'True to record that a badly/poorly coded module is involved; false to withdraw it.' })
+  poorlyCoded!: boolean;
+
+  @Field(() => String, { description: 'Which module and why, for the audit trail the merchant also sees.' })
+  @Length(5, 2000, { message: 'reason must be 5 to 2000 characters' })
+  reason!: string;
 }
 
 @InputType()
