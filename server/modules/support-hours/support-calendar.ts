@@ -144,6 +144,8 @@ const DAY_MS = 86_400_000;
 const EXTEND_DAYS = 366;
 // Every UTC offset is within ±14 h, so a local date starts less than a day after its UTC midnight.
 const OFFSET_MARGIN_MS = DAY_MS;
+// Bound on the due times kept as DateTimes (a few MB at most).
+const MAX_KEPT_INSTANTS = 50_000;
 
 function isoDay(dayMs: number): string {
   return new Date(dayMs).toISOString().slice(0, 10);
@@ -175,6 +177,7 @@ export class SupportCalendar {
   private readonly businessDays: ReadonlySet<number>;
   private readonly holidays: HolidayCalendar;
   private timeline: Timeline | null = null;
+  private readonly zoned = new Map<number, DateTime>();
 
   constructor(config: Partial<SupportHoursConfig> = {}) {
     const merged: SupportHoursConfig = {
@@ -331,8 +334,19 @@ export class SupportCalendar {
     return at.setZone(this.config.zone).toISODate()!;
   }
 
+  /**
+   * The instant as a DateTime in the support zone. A ticket's due time stays the same from one
+   * request to the next while its clock runs, so the (immutable) DateTimes are kept: luxon works
+   * out a zone's offset through Intl for every new one.
+   */
   private inZone(ms: number): DateTime {
-    return DateTime.fromMillis(ms, { zone: this.config.zone });
+    let at = this.zoned.get(ms);
+    if (at === undefined) {
+      if (this.zoned.size >= MAX_KEPT_INSTANTS) this.zoned.clear();
+      at = DateTime.fromMillis(ms, { zone: this.config.zone });
+      this.zoned.set(ms, at);
+    }
+    return at;
   }
 
   /** Open milliseconds of the timeline before the instant `ms` (which the timeline covers). */
