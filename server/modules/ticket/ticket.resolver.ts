@@ -1,5 +1,6 @@
 import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { DateTime } from 'luxon';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
@@ -70,14 +71,18 @@ function ticketDecisions(ctx: AppContext): TicketDecisionService {
   return new TicketDecisionService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar }, ticketService(ctx));
 }
 
+const requestNow = new WeakMap<object, DateTime>();
+
 /**
  * `sla`, `firstReplyDueAt` and `resolutionDueAt` read the same SLA view, whose calendar walk is
  * the costly part of a ticket list: work it out once per ticket and request (keyed by the clock
  * state too, so a mutation earlier in the same request is never answered from a stale view).
  */
 function slaOf(ticket: Ticket, ctx: AppContext): SlaView {
-  const now = ctx.clock();
-  const key = [now.toMillis(), ticket.status, ticket.complex, ticket.clockUsedMinutes, ticket.clockRunningSince?.getTime(), ticket.firstReplyAt?.getTime(), ticket.resolvedAt?.getTime()].join('|');
+  // One "now" per request: every ticket of a page is shown as of the same instant.
+  let now = requestNow.get(ctx.loaders);
+  if (!now) requestNow.set(ctx.loaders, (now = ctx.clock()));
+  const key = [ticket.status, ticket.complex, ticket.clockUsedMinutes, ticket.clockRunningSince?.getTime(), ticket.firstReplyAt?.getTime(), ticket.resolvedAt?.getTime()].join('|');
   const cached = ctx.loaders.slaViews.get(ticket.id);
   if (cached?.key === key) return cached.view;
   const view = slaView(ticket, now, ctx.calendar);
