@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BanReason, Platform, PlatformFlag, PlanKind, RefundReason, RefundRule, RefundStatus, TicketCategory, TicketStatus, UserErrorCode } from '../sdk/generated';
 import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
@@ -400,5 +401,19 @@ describe('"We also will not be able to guarantee support fixes for badly/poorly 
       m.token,
     );
     expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('"We are processing support requests from 3 AM to 12 PM every business day, at Eastern Time (ET)": the schedule in the asked zone', () => {
+  it.each([
+    ['Europe/Berlin', '08:00–17:00 Europe/Berlin (as on 2026-03-09; daylight saving time can move it by an hour), that is 03:00–12:00 America/New_York, Monday to Friday, except US federal holidays'],
+    ['Asia/Tokyo', '16:00–01:00 the next day Asia/Tokyo (as on 2026-03-09; daylight saving time can move it by an hour), that is 03:00–12:00 America/New_York, Monday to Friday, except US federal holidays'],
+    ['America/New_York', '03:00–12:00 America/New_York, Monday to Friday, except US federal holidays'],
+  ])('%s → %s', async (zone, schedule) => {
+    // Friday after closing; the next window is Monday 2026-03-09, after New York's switch to summer time but before Europe's.
+    app.setNow(DateTime.fromISO('2026-03-06T12:30:00-05:00'));
+    const r = await app.sdk().SupportHours({ zone });
+    app.setNow(DEFAULT_NOW);
+    expect(r.supportHours.schedule).toBe(schedule);
   });
 });
