@@ -1,6 +1,8 @@
 /**
  * npm run demo: fills the database with a few realistic merchants, tickets and conversations,
- * made through the GraphQL API itself (so every rule applies), and prints staff tokens to try.
+ * made through the GraphQL API itself (so every rule applies), and prints staff tokens and a
+ * merchant's API key to try. It writes to the database the environment names (DATA_DIR,
+ * EMBEDDED_PG_PORT or DATABASE_URL), so it must run with the same values as `npm start`.
  */
 import 'reflect-metadata';
 import { GraphQLClient } from 'graphql-request';
@@ -14,6 +16,10 @@ import { issueToken, STAFF_TOKEN_PREFIX } from '../common/tokens';
 import { StaffMember, StaffRole, StaffTeam } from '../modules/staff/staff-member.entity';
 
 const config = loadConfig();
+// Never the URL itself: it may hold a password.
+const where = config.DATABASE_URL
+  ? 'the PostgreSQL database of DATABASE_URL'
+  : `${config.dataDir} (embedded PostgreSQL on port ${config.EMBEDDED_PG_PORT})`;
 const logger = createLogger('warn');
 const runtime = await startRuntime(config, logger);
 const app = await startHttpApp({ orm: runtime.orm, logger, clock: systemClock, calendar: supportCalendarFrom(config), host: '127.0.0.1', port: 0 });
@@ -21,7 +27,7 @@ const app = await startHttpApp({ orm: runtime.orm, logger, clock: systemClock, c
 try {
   const em = runtime.orm.em.fork();
   if (await em.count(StaffMember, { email: { $like: '%@support.demo.example' } })) {
-    console.log('The demo data is already there. (Delete the DATA_DIR folder to start over.)');
+    console.log(`The demo data is already there, in ${where}. (Delete the DATA_DIR folder to start over.)`);
   } else {
     const tokens: Record<string, string> = {};
     for (const [key, name, role, team] of [
@@ -34,22 +40,27 @@ try {
       tokens[key] = issued.token;
     }
     await em.flush();
-    await seed(`${app.url}/graphql`, tokens);
+    const merchantKey = await seed(`${app.url}/graphql`, tokens);
     console.log(`
-Demo data created: 4 merchants, their plans, tickets and conversations.
+Demo data created in ${where} (npm start must use the same DATA_DIR, EMBEDDED_PG_PORT or DATABASE_URL to show it):
+4 merchants, their plans, tickets and conversations.
 Staff tokens (shown once):
   Morgan Admin   (ADMIN)                  ${tokens.admin}
   Dana Developer (AGENT, development team) ${tokens.developer}
   Sam Support    (AGENT, support team)     ${tokens.support}
-Start the API with \`npm start\` and paste one into the playground's Headers:
-  {"Authorization": "Bearer ${tokens.developer}"}`);
+Merchant API key (shown once):
+  Olivia Hart    (Northwind Outdoor, Premium Support) ${merchantKey}
+In the playground of the running API (\`npm start\`; if it is not running yet, start it the same way),
+paste one into the Headers, e.g. {"Authorization": "Bearer ${tokens.developer}"} for staff,
+or {"Authorization": "Bearer ${merchantKey}"} to see Olivia's own tickets.`);
   }
 } finally {
   await app.stop();
   await runtime.close();
 }
 
-async function seed(endpoint: string, tokens: Record<string, string>): Promise<void> {
+/** Seeds through the API; returns the API key of the first merchant (Olivia Hart). */
+async function seed(endpoint: string, tokens: Record<string, string>): Promise<string> {
   const as = (token: string) => new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${token}` } });
   const admin = as(tokens.admin!);
   const call = async <T = any>(client: GraphQLClient, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
@@ -72,8 +83,11 @@ async function seed(endpoint: string, tokens: Record<string, string>): Promise<v
       i: { customerId, planId: plan(kind), paymentReference: `pay_${Math.random().toString(36).slice(2, 12)}` },
     });
     const k = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, { i: { customerId, name: 'OpenCart admin module' } });
-    return as(k.merchantApiKeyCreate.token);
+    const token = k.merchantApiKeyCreate.token as string;
+    merchantKeys.push(token);
+    return as(token);
   }
+  const merchantKeys: string[] = [];
   const file = async (client: GraphQLClient, input: Record<string, unknown>) =>
     (await call(client, `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { message } } }`, { i: input })).ticketCreate.ticket.id as string;
   const reply = (client: GraphQLClient, ticketId: string, body: string, extra: Record<string, unknown> = {}) =>
@@ -149,4 +163,5 @@ async function seed(endpoint: string, tokens: Record<string, string>): Promise<v
     environment: { platform: 'NATIVE', opencartVersion: '1.5.3.1', phpVersion: '5.6.40' },
   });
   await reply(support, legacy, 'Hello Joe, please send working store-admin and FTP access so we can look at the session settings.', { status: 'WAITING_ON_CUSTOMER' });
+  return merchantKeys[0]!;
 }
