@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BanReason, Platform, PlatformFlag, PlanKind, RefundReason, RefundRule, RefundStatus, TicketCategory, TicketStatus, UserErrorCode } from '../sdk/generated';
 import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
@@ -415,5 +416,41 @@ describe('"We are processing support requests from 3 AM to 12 PM every business 
     const r = await app.sdk().SupportHours({ zone });
     app.setNow(DEFAULT_NOW);
     expect(r.supportHours.schedule).toBe(schedule);
+  });
+});
+
+describe('README walkthrough: the "From the playground" block runs when pasted whole', () => {
+  it('runs every operation of the block, by name, in order, as the admin and then as the merchant', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### From the playground'));
+    const block = /```graphql\n([\s\S]*?)```/.exec(section)![1]!;
+    const names = [...block.matchAll(/^(?:query|mutation) (\w+)/gm)].map((m) => m[1]);
+    expect(names).toEqual(['CreateCustomer', 'Plans', 'BuyPlan', 'CreateMerchantKey', 'FileTicket', 'GiveAccess', 'MyTickets', 'Queue']);
+
+    const variables: Record<string, unknown> = {};
+    const run = async (operationName: string, token: string) => {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: block, operationName, variables }),
+      });
+      const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+      expect(body.errors, operationName).toBeUndefined();
+      const payload = Object.values(body.data!)[0];
+      if (payload && typeof payload === 'object' && 'userErrors' in payload) expect(payload.userErrors, operationName).toEqual([]);
+      return body.data!;
+    };
+    variables.customerId = (await run('CreateCustomer', app.adminToken)).customerCreate.customer.id;
+    variables.planId = (await run('Plans', app.adminToken)).plans.find((p: { kind: string }) => p.kind === 'PREMIUM_MONTHLY').id;
+    expect((await run('BuyPlan', app.adminToken)).subscriptionCreate.subscription).toMatchObject({ status: 'ACTIVE', allowance: { remaining: 10 } });
+    const merchantToken = (await run('CreateMerchantKey', app.adminToken)).merchantApiKeyCreate.token as string;
+    expect(merchantToken).toMatch(/^ocm_/);
+    const filed = (await run('FileTicket', merchantToken)).ticketCreate.ticket;
+    expect(filed.status).toBe('AWAITING_ACCESS');
+    variables.ticketId = filed.id;
+    expect((await run('GiveAccess', merchantToken)).ticketAccessProvide.ticket.status).toBe('OPEN');
+    expect((await run('MyTickets', merchantToken)).tickets).toMatchObject({ totalCount: 1, edges: [{ node: { number: filed.number, status: 'OPEN' } }] });
+    const queue = (await run('Queue', app.adminToken)).tickets.edges.map((e: { node: { number: string } }) => e.node.number);
+    expect(queue).toContain(filed.number);
   });
 });
