@@ -180,7 +180,12 @@ export class TicketIntakeService {
       notices.push(notice('NOT_ENGLISH', language.notice ?? ENGLISH_ONLY_NOTICE));
     }
     if (!plan.guaranteedReply) {
-      notices.push(notice('BEST_EFFORT', 'A one-time fix has no guaranteed reply time: the targets shown are best effort.'));
+      notices.push(
+        notice(
+          'BEST_EFFORT',
+          'A one-time fix has no guaranteed reply time: the targets shown are best effort. What it promises is the fix: if we close the ticket without delivering it, the purchase can be refunded.',
+        ),
+      );
     }
     return { ticket, notices };
   }
