@@ -240,9 +240,12 @@ describe('"Your access will be banned permanently": every store the banned merch
 });
 
 describe('"1 month of Premium Support": a purchase whose time has run out is EXPIRED', () => {
-  const list = async (m: Merchant, status: string) =>
-    (await app.raw(`query($s: SubscriptionStatus!) { subscriptions(first: 50, filter: { status: $s }) { edges { node { id status } } } }`, { s: status }, m.token)).body
-      .data!.subscriptions.edges.map((e: { node: { id: string; status: string } }) => e.node);
+  const list = async (m: Merchant, status: string) => {
+    const page = (await app.raw(`query($s: SubscriptionStatus!) { subscriptions(first: 50, filter: { status: $s }) { totalCount edges { node { id status } } } }`, { s: status }, m.token)).body
+      .data!.subscriptions;
+    expect(page.totalCount).toBe(page.edges.length);
+    return page.edges.map((e: { node: { id: string; status: string } }) => e.node);
+  };
 
   it('a one-month Premium purchase is ACTIVE during its month and EXPIRED after it, in its detail and in the lists', async () => {
     const m = await createMerchant(app, { months: 1, contractStart: DEFAULT_NOW.minus({ days: 10 }) });
