@@ -313,6 +313,26 @@ fragment Problems on UserError {
   code
 }',
 			),
+			'TicketWithdraw' => array(
+				'type' => 'mutation',
+				'document' => 'mutation TicketWithdraw($input: TicketWithdrawInput!) {
+  ticketWithdraw(input: $input) {
+    ticket {
+      id
+      status
+    }
+    userErrors {
+      ...Problems
+    }
+  }
+}
+
+fragment Problems on UserError {
+  field
+  message
+  code
+}',
+			),
 			'Viewer' => array(
 				'type' => 'query',
 				'document' => 'query Viewer {

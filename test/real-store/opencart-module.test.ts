@@ -402,6 +402,33 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       expect(await ticketBySubject('A delivery date field at checkout')).toMatchObject({ accessState: 'MISSING', status: 'AWAITING_ACCESS' });
     });
 
+    it('withdraws a ticket from its page: closed, its allowance back before a reply, its temporary user disabled', async () => {
+      const subject = 'Blank product images after the update';
+      await fillTicket('Bug fix', subject, 'Since the update, product images on the category page are blank for every product.');
+      await root().locator('input[name="adminMode"][value="temporary"]').check();
+      await fillFileAccess('FTP', 'ftp.shop.example.com');
+      await send();
+      await filed();
+      const before = await allowance();
+      const ticket = await ticketBySubject(subject);
+      expect(await temporaryUsers()).toContainEqual(expect.objectContaining({ username: ticket.access.storeAdmin.username, status: '1' }));
+
+      await openTicket(subject);
+      await root().getByText('Withdraw this ticket').click();
+      await root().locator('#ocsd-withdraw-reason').fill('The images came back after clearing the image cache.');
+      await root().getByRole('button', { name: 'Withdraw ticket' }).click();
+      await expect.poll(() => root().textContent()).toContain('Your ticket was withdrawn and is closed.');
+      // The ticket page again, now showing the ticket closed (the flash shows while it loads).
+      await expect.poll(() => root().locator('.ocsd-facts').textContent()).toContain('Closed');
+      expect(await ticketBySubject(subject)).toMatchObject({ status: 'CLOSED' });
+      // Withdrawn before support replied: it no longer counts toward the month's tickets.
+      expect((await allowance()).used).toBe(before.used - 1);
+      // The page that shows the closed ticket disabled its temporary user first.
+      expect(await temporaryUsers()).toContainEqual(expect.objectContaining({ username: ticket.access.storeAdmin.username, status: '0' }));
+      expect(await root().locator('[data-testid="temporary-user"]').count()).toBe(0);
+      expect(await root().locator('#ocsd-withdraw').count()).toBe(0);
+    });
+
     it('uninstalls cleanly and installs again', async () => {
       await uninstallModule(page);
       expect(await temporaryUsers()).toEqual([]);

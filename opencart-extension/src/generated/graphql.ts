@@ -259,6 +259,12 @@ export type TicketStatus =
   /** Waiting for the merchant to answer; the SLA clock is paused. */
   | 'WAITING_ON_CUSTOMER';
 
+export type TicketWithdrawInput = {
+  /** Why, for the audit trail (e.g. "Fixed it myself"). At most 2000 characters. */
+  reason?: string | null | undefined;
+  ticketId: string | number;
+};
+
 /** Why a mutation was refused. */
 export type UserErrorCode =
   | 'ACCESS_REQUIRED'
@@ -331,6 +337,13 @@ export type RefundRequestMutationVariables = Exact<{
 
 
 export type RefundRequestMutation = { refundRequest: { refund: { id: string, status: RefundStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
+
+export type TicketWithdrawMutationVariables = Exact<{
+  input: TicketWithdrawInput;
+}>;
+
+
+export type TicketWithdrawMutation = { ticketWithdraw: { ticket: { id: string, status: TicketStatus } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TicketSummaryFragment = { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number };
 

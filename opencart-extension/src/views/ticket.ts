@@ -1,11 +1,12 @@
 // Ticket page: the conversation and a reply box; provide or replace access; accept or decline a
-// quote or a surcharge; disable the temporary admin user now; request a refund.
+// quote or a surcharge; disable the temporary admin user now; withdraw the ticket; request a refund.
 import type {
   TicketDetailQuery,
   TicketMarkReadMutation,
   TicketQuoteRespondMutation,
   TicketReplyMutation,
   TicketSurchargeRespondMutation,
+  TicketWithdrawMutation,
   RefundRequestMutation,
   ViewerQuery,
 } from '../generated/graphql';
@@ -110,6 +111,13 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
     </form>`}
     ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Provide or replace store access</summary>
       <form id="ocsd-access" class="ocsd-form">${accessFields('a-', ctx.boot.temporaryAdmin?.message ?? null)}<button type="submit" class="btn btn-primary">Send access to support</button></form></details>` : ''}
+    ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Withdraw this ticket</summary>
+      <form id="ocsd-withdraw" class="ocsd-form">
+        <p class="ocsd-help">Withdraw the ticket when you no longer need support for it: it closes. Before support has replied it does not count toward your tickets this month; after a reply it still counts. A temporary admin user given for it is disabled.</p>
+        <label class="control-label" for="ocsd-withdraw-reason">Why (optional)</label>
+        <textarea class="form-control" id="ocsd-withdraw-reason" name="reason" rows="2" maxlength="2000"></textarea>
+        <button type="submit" class="btn btn-warning">Withdraw ticket</button>
+      </form></details>` : ''}
     ${ctx.boot.canModify ? html`<details class="ocsd-panel"><summary>Request a refund</summary>
       <form id="ocsd-refund" class="ocsd-form">
         <p class="ocsd-help">Refunds are considered when we could not deliver what the support policy promises, for the current month only. They are not granted when hosting or other third parties did not cooperate, or when store admin and FTP access were not provided.</p>
@@ -190,6 +198,22 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
           ? `Support received the temporary admin user ${result.temporaryUser.username} and your FTP access.`
           : 'Support received your admin login and FTP access.',
       );
+    } catch (error) {
+      render(messages, alert('danger', errorMessage(error)));
+    }
+  });
+
+  const withdraw = ctx.main.querySelector<HTMLFormElement>('#ocsd-withdraw');
+  withdraw?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const reason = value(withdraw, 'reason');
+    try {
+      const data = await busy(withdraw, () =>
+        ctx.endpoint.graphql<TicketWithdrawMutation>('TicketWithdraw', { input: { ticketId: t.id, ...(reason ? { reason } : {}) } }),
+      );
+      if (data.ticketWithdraw.userErrors.length) return render(messages, userErrors(data.ticketWithdraw.userErrors));
+      // The ticket page shown next sees the ticket closed and disables its temporary user first.
+      reload('Your ticket was withdrawn and is closed.');
     } catch (error) {
       render(messages, alert('danger', errorMessage(error)));
     }
