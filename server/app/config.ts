@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Info } from 'luxon';
 import { z } from 'zod';
 import { isHostOrAddress } from '../common/hosts';
 import { DEFAULT_QUERY_LIMITS, parseTiers, tiersSetting } from './limits/limit-settings';
 import { holidayCalendarFor } from '../modules/support-hours/holidays';
+import { untraversableAncestor } from './database';
 
 /** Project root: every relative default below is resolved against it, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -105,7 +108,36 @@ const schema = z.object({
 // Never echo these back: a key, or a URL that may carry a database password.
 const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'METRICS_TOKEN']);
 
-export type Config = z.infer<typeof schema> & { dataDir: string };
+export type Config = z.infer<typeof schema> & {
+  dataDir: string;
+  /** Set when DATA_DIR was not given and its default could not be used (see chooseDataDir). */
+  dataDirMoved?: { from: string; blockedBy: string };
+};
+
+/** Parent of the data folders chosen for checkouts that PostgreSQL's own user cannot enter. */
+export const SHARED_DATA_ROOT = '/var/lib/opencart-support-desk-checkouts';
+
+/**
+ * The data folder. Started as root, the embedded PostgreSQL runs as its own user, which cannot
+ * enter a checkout in a private folder (root's home, a `mktemp -d`): without an explicit
+ * DATA_DIR, the data then goes to a folder under SHARED_DATA_ROOT named after the checkout's
+ * path, so every command of that checkout (start, demo, admin:token, vault:rotate) finds the
+ * same cluster and key file, and a restart finds them again. An explicit DATA_DIR is kept as is.
+ */
+export function chooseDataDir(
+  setting: string | undefined,
+  options: { projectRoot: string; isRoot: boolean; sharedRoot?: string },
+): { dataDir: string; moved?: { from: string; blockedBy: string } } {
+  const wanted = path.resolve(options.projectRoot, setting ?? '.data');
+  if (setting !== undefined || !options.isRoot) return { dataDir: wanted };
+  const blockedBy = untraversableAncestor(wanted);
+  const sharedRoot = options.sharedRoot ?? SHARED_DATA_ROOT;
+  // Only where the shared root's own parent is reachable: otherwise the database's clear refusal stays.
+  if (!blockedBy || !existsSync(path.dirname(sharedRoot)) || untraversableAncestor(sharedRoot)) return { dataDir: wanted };
+  const checkout = path.resolve(options.projectRoot);
+  const name = `${path.basename(checkout).replace(/[^A-Za-z0-9._-]/g, '_')}-${createHash('sha256').update(checkout).digest('hex').slice(0, 12)}`;
+  return { dataDir: path.join(sharedRoot, name), moved: { from: wanted, blockedBy } };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -151,5 +183,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.VAULT_PREVIOUS_MASTER_KEYS && !parsed.data.VAULT_MASTER_KEY) {
     throw new ConfigError(['VAULT_PREVIOUS_MASTER_KEYS: only makes sense with VAULT_MASTER_KEY (the key file keeps previous keys itself)']);
   }
-  return { ...parsed.data, dataDir: path.resolve(PROJECT_ROOT, parsed.data.DATA_DIR) };
+  const { dataDir, moved } = chooseDataDir(cleaned.DATA_DIR === undefined ? undefined : parsed.data.DATA_DIR, { projectRoot: PROJECT_ROOT, isRoot: process.getuid?.() === 0 });
+  return { ...parsed.data, dataDir, ...(moved ? { dataDirMoved: moved } : {}) };
 }

@@ -360,7 +360,7 @@ function isPostmasterOf(pid: number, databaseDir: string): boolean {
 }
 
 /** The first folder above `dir` that other users may not pass through, if any. */
-function untraversableAncestor(dir: string): string | null {
+export function untraversableAncestor(dir: string): string | null {
   for (let current = path.dirname(path.resolve(dir)); ; current = path.dirname(current)) {
     if ((statSync(current).mode & 0o001) === 0) return current;
     if (current === path.dirname(current)) return null;

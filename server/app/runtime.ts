@@ -27,6 +27,12 @@ export interface RuntimeOptions {
 
 export async function openDatabase(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<RunningDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
+  if (config.dataDirMoved) {
+    logger.info(
+      { dataDir: config.dataDir, instead: config.dataDirMoved.from, blockedBy: config.dataDirMoved.blockedBy },
+      `started as root in a folder the embedded PostgreSQL's user cannot enter: the data lives in ${config.dataDir} (set DATA_DIR to choose another)`,
+    );
+  }
   return startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger, onLost: options.onDatabaseLost });
 }
 

@@ -12,9 +12,9 @@ export interface ServerProcess {
 }
 
 /** Runs `server/main.ts` as its own process, exactly as `npm start` does. */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000, options: { ownProcessGroup?: boolean } = {}): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000, options: { ownProcessGroup?: boolean; cwd?: string } = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     // Like a terminal's foreground job: a signal to the group reaches everything in it.
     detached: options.ownProcessGroup ?? false,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },

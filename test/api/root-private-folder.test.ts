@@ -1,0 +1,81 @@
+// Containers and CI run as root, often from a private folder (root's home, a `mktemp -d`): the
+// embedded PostgreSQL runs as its own user there, which cannot enter the checkout's `.data`.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chooseDataDir, SHARED_DATA_ROOT } from '../../server/app/config';
+import { findFreePort } from '../../server/common/ports';
+import { spawnServer } from '../support/server-process';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const asRoot = process.getuid?.() === 0;
+
+/** A checkout of the server inside a fresh mode-700 folder (node_modules shared with this one). */
+function privateCheckout(): { privateFolder: string; checkout: string } {
+  const privateFolder = mkdtempSync(path.join(os.tmpdir(), 'support-desk-private-'));
+  const checkout = path.join(privateFolder, 'desk');
+  for (const entry of ['server', 'dist', 'package.json', 'tsconfig.json']) cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
+  return { privateFolder, checkout };
+}
+
+describe('started as root in a private folder', () => {
+  it('keeps an explicit DATA_DIR, and the default where PostgreSQL can reach it or when not root', () => {
+    const { privateFolder, checkout } = privateCheckout();
+    try {
+      expect(statSync(privateFolder).mode & 0o777).toBe(0o700);
+      expect(chooseDataDir('/srv/desk', { projectRoot: checkout, isRoot: true })).toEqual({ dataDir: '/srv/desk' });
+      expect(chooseDataDir('data', { projectRoot: checkout, isRoot: true })).toEqual({ dataDir: path.join(checkout, 'data') });
+      expect(chooseDataDir(undefined, { projectRoot: checkout, isRoot: false })).toEqual({ dataDir: path.join(checkout, '.data') });
+      expect(chooseDataDir(undefined, { projectRoot: ROOT, isRoot: true })).toEqual({ dataDir: path.join(ROOT, '.data') });
+      const chosen = chooseDataDir(undefined, { projectRoot: checkout, isRoot: true });
+      expect(chosen.moved).toEqual({ from: path.join(checkout, '.data'), blockedBy: privateFolder });
+      expect(path.dirname(chosen.dataDir)).toBe(SHARED_DATA_ROOT);
+      // Named after the checkout: the same folder every time, another one for another checkout.
+      expect(chooseDataDir(undefined, { projectRoot: checkout, isRoot: true }).dataDir).toBe(chosen.dataDir);
+      mkdirSync(path.join(privateFolder, 'other'));
+      expect(chooseDataDir(undefined, { projectRoot: path.join(privateFolder, 'other'), isRoot: true }).dataDir).not.toBe(chosen.dataDir);
+    } finally {
+      rmSync(privateFolder, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(asRoot)('npm start answers GraphQL with its data in a folder of its own choosing, and finds it again after a restart', async () => {
+    const { privateFolder, checkout } = privateCheckout();
+    const { dataDir } = chooseDataDir(undefined, { projectRoot: checkout, isRoot: true });
+    const env = { EMBEDDED_PG_PORT: String(await findFreePort()), LOG_LEVEL: 'info' };
+    try {
+      const first = await spawnServer(env, 120_000, { cwd: checkout });
+      try {
+        expect(first.output()).toContain(`the embedded PostgreSQL's user cannot enter: the data lives in ${dataDir}`);
+        expect(first.output()).toContain(`data in ${dataDir}`);
+        expect(existsSync(path.join(checkout, '.data'))).toBe(false);
+        expect(existsSync(path.join(dataDir, 'vault-master.key'))).toBe(true);
+        const token = readFileSync(path.join(dataDir, 'first-admin-token'), 'utf8').trim();
+        expect(await viewerKind(first.url, token)).toBe('ADMIN');
+        expect(await first.stop('SIGTERM'), first.output()).toBe(0);
+
+        const again = await spawnServer(env, 120_000, { cwd: checkout });
+        expect(again.output()).not.toContain('initialising the embedded PostgreSQL cluster');
+        expect(await viewerKind(again.url, token)).toBe('ADMIN');
+        expect(await again.stop('SIGTERM'), again.output()).toBe(0);
+      } finally {
+        if (first.child.exitCode === null) await first.stop('SIGKILL');
+      }
+    } finally {
+      rmSync(privateFolder, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+async function viewerKind(url: string, token: string): Promise<string> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ viewer { kind } }' }),
+  });
+  const body = (await response.json()) as { data?: { viewer: { kind: string } } };
+  return body.data?.viewer.kind ?? JSON.stringify(body);
+}
