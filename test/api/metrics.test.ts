@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpApp, type HttpApp } from '../../server/app/http';
-import { createLogger } from '../../server/app/logger';
+import type { HttpApp } from '../../server/app/http';
 import { recordRejectedByCost } from '../../server/app/metrics';
-import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
 import { createMerchant, createStaff, createTestApp, type TestApp } from '../support/test-app';
 
 let app: TestApp;
@@ -12,18 +10,9 @@ const METRICS_TOKEN = 'scraper-secret-0123456789abcdef';
 beforeAll(async () => {
   app = await createTestApp();
   // As configured for a server reached through a proxy on the same machine: token only.
-  locked = await startHttpApp({
-    orm: app.orm,
-    logger: createLogger('silent'),
-    clock: app.now,
-    calendar: new SupportCalendar(),
-    host: '127.0.0.1',
-    port: 0,
-    metrics: { token: METRICS_TOKEN, allowLocalhost: false },
-  });
+  locked = await app.serveAlso({ metrics: { token: METRICS_TOKEN, allowLocalhost: false } });
 });
 afterAll(async () => {
-  await locked?.stop();
   await app?.close();
 });
 
@@ -86,13 +75,7 @@ describe('GET /metrics', () => {
     const before = await scrape();
     recordRejectedByCost('QUERY_TOO_COMPLEX');
     recordRejectedByCost('QUERY_TOO_COMPLEX');
-    const limitedApp = await startHttpApp({
-      orm: app.orm,
-      logger: createLogger('silent'),
-      clock: app.now,
-      calendar: new SupportCalendar(),
-      host: '127.0.0.1',
-      port: 0,
+    const limitedApp = await app.serveAlso({
       trustProxyHops: 1,
       rateLimits: { enabled: true, windowSeconds: 60, requestsPerToken: 100, anonymousRequests: 1, authFailures: 20, authFailureWindowSeconds: 60 },
     });

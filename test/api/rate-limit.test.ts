@@ -2,10 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpApp, type HttpApp } from '../../server/app/http';
-import { createLogger } from '../../server/app/logger';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../server/app/rate-limit';
-import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { createMerchant, createStaff, createTestApp, type TestApp } from '../support/test-app';
 
@@ -15,7 +12,6 @@ import { createMerchant, createStaff, createTestApp, type TestApp } from '../sup
  * client address through X-Forwarded-For (one trusted proxy hop), as behind a reverse proxy.
  */
 let app: TestApp;
-const extraApps: HttpApp[] = [];
 let address = 0;
 const nextAddress = () => `198.51.100.${(address += 1)}`;
 
@@ -23,22 +19,11 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 afterAll(async () => {
-  for (const extra of extraApps) await extra.stop();
   await app?.close();
 });
 
 async function limitedApp(limits: Partial<RateLimitSettings>): Promise<string> {
-  const http = await startHttpApp({
-    orm: app.orm,
-    logger: createLogger('silent'),
-    clock: app.now,
-    calendar: new SupportCalendar(),
-    host: '127.0.0.1',
-    port: 0,
-    trustProxyHops: 1,
-    rateLimits: { ...DEFAULT_RATE_LIMITS, ...limits },
-  });
-  extraApps.push(http);
+  const http = await app.serveAlso({ trustProxyHops: 1, rateLimits: { ...DEFAULT_RATE_LIMITS, ...limits } });
   return http.url;
 }
 

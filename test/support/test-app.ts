@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import pg from 'pg';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
-import { startHttpApp, type HttpApp } from '../../server/app/http';
+import { startHttpApp, type HttpApp, type HttpAppOptions } from '../../server/app/http';
 import type { QueryLimits } from '../../server/app/limits/query-limits';
 import { createLogger } from '../../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../../server/app/runtime';
@@ -41,6 +41,11 @@ export interface TestApp {
   raw(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: RawBody }>;
   now(): DateTime;
   setNow(at: DateTime | string): void;
+  /**
+   * One more HTTP app over this app's database and clock, with other settings (rate limits,
+   * metrics access, proxies); silent, stopped by `close()` if the test does not stop it first.
+   */
+  serveAlso(settings: Partial<HttpAppOptions>): Promise<HttpApp>;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     production: options.production,
     queryLimits: options.queryLimits,
   });
+  const extras: HttpApp[] = [];
   const endpoint = `${http.url}/graphql`;
   const sdk = (token?: string | null) =>
     getSdk(new GraphQLClient(endpoint, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
@@ -116,7 +122,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     setNow(at) {
       now = typeof at === 'string' ? DateTime.fromISO(at, { setZone: true }) : at;
     },
+    async serveAlso(settings) {
+      const started = await startHttpApp({ orm, logger: createLogger('silent'), clock: () => now, calendar: new SupportCalendar(), host: '127.0.0.1', port: 0, ...settings });
+      // Stopped once, whether the test stops it itself or close() does.
+      let stopping: Promise<void> | undefined;
+      const extra: HttpApp = { ...started, stop: () => (stopping ??= started.stop()) };
+      extras.push(extra);
+      return extra;
+    },
     async close() {
+      for (const extra of extras) await extra.stop();
       await http.stop();
       await orm.close();
       const c = new pg.Client({ connectionString: adminUrl });
