@@ -423,6 +423,14 @@ describe('"We are processing support requests from 3 AM to 12 PM every business 
 });
 
 describe('README walkthrough: the "From the playground" block runs when pasted whole', () => {
+  // A new user pastes the block into a fresh desk: with the tickets of the tests above, the
+  // queue's first 20 by urgency need not hold the one just filed (same due time, any order).
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => app?.close());
+
   it('runs every operation of the block, by name, in order, as the admin and then as the merchant', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('### From the playground'));
@@ -454,6 +462,6 @@ describe('README walkthrough: the "From the playground" block runs when pasted w
     expect((await run('GiveAccess', merchantToken)).ticketAccessProvide.ticket.status).toBe('OPEN');
     expect((await run('MyTickets', merchantToken)).tickets).toMatchObject({ totalCount: 1, edges: [{ node: { number: filed.number, status: 'OPEN' } }] });
     const queue = (await run('Queue', app.adminToken)).tickets.edges.map((e: { node: { number: string } }) => e.node.number);
-    expect(queue).toContain(filed.number);
+    expect(queue).toEqual([filed.number]);
   });
 });
