@@ -895,9 +895,9 @@ export type TicketAccessDetailQuery = { node:
     | { __typename: 'Customer' }
     | { __typename: 'MerchantApiKey' }
     | { __typename: 'Plan' }
+    | { __typename: 'PlanSubscription' }
     | { __typename: 'Refund' }
     | { __typename: 'StaffMember' }
-    | { __typename: 'Subscription' }
     | { __typename: 'Ticket', id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, priority: TicketPriority, team: StaffTeam, complex: boolean, accessState: AccessState, platformFlags: Array<PlatformFlag>, fixGuaranteed: boolean, slaGuaranteed: boolean, notEnglish: boolean, consumesAllowance: boolean, firstReplyDueAt: string | null, resolutionDueAt: string | null, disableAccessRequested: boolean, awaitingMerchantDecision: boolean, accessDisabledAt: string | null, createdAt: string, access: { state: StoredAccessState, providedAt: string, protocol: FileProtocol, authMethod: FileAuthMethod, revealedCount: number, lastRevealedAt: string | null, shredAfter: string | null, shreddedAt: string | null, shredReason: AccessShredReason | null, storeAdmin: { url: string, username: string } | null, fileAccess: { protocol: FileProtocol, host: string, port: number, username: string, rootPath: string, authMethod: FileAuthMethod } | null, verification: { outcome: AccessVerificationOutcome, checkedAt: string } | null, reveals: Array<{ field: AccessSecretField, revealedAt: string, staffMember: { id: string, name: string } | null }> } | null, events: { edges: Array<{ node: { action: string, rule: string | null, actorKind: AuthorKind, createdAt: string, actorStaff: { id: string, name: string } | null } }> }, sla: { running: boolean, guaranteed: boolean, usedMinutes: number, firstReply: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null }, resolution: { targetMinutes: number, dueAt: string | null, remainingMinutes: number, breached: boolean, met: boolean, minutesTaken: number | null } }, quote: { note: string | null, status: QuoteStatus, price: { amount: number, currencyCode: string, formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, surcharge: { amount: number, currencyCode: string } | null } | null }
     | { __typename: 'TicketMessage' }
    | null };
@@ -1156,7 +1156,7 @@ export const SubscriptionCreateDocument = gql`
 export const SubscriptionDetailDocument = gql`
     query SubscriptionDetail($id: ID!) {
   node(id: $id) {
-    ... on Subscription {
+    ... on PlanSubscription {
       id
       status
       allowance {

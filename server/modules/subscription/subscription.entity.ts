@@ -8,12 +8,14 @@ import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
 import { SubscriptionStatus } from './entitlement-rules';
 
-@ObjectType({ implements: Node, description: "A customer's purchase of a plan." })
+// Named PlanSubscription in the schema: `Subscription` is GraphQL's root type of live operations.
+@ObjectType('PlanSubscription', { implements: Node, description: "A customer's purchase of a plan." })
 @Entity()
 @Index({ properties: ['customer', 'status'] })
 export class Subscription extends BaseEntity<'price' | 'status'> implements Node {
   @Field(() => ID, { name: 'id' })
   get globalId(): string {
+    // The ID keeps its original prefix so IDs handed out before the type was renamed still resolve.
     return toGlobalId('Subscription', this.id);
   }
 

@@ -15,7 +15,7 @@ registerEnumType(PlanKind, {
 });
 registerEnumType(SubscriptionStatus, { name: 'SubscriptionStatus' });
 
-export const SubscriptionConnection = ConnectionType(Subscription, 'Subscription');
+export const SubscriptionConnection = ConnectionType(Subscription, 'PlanSubscription');
 
 @ObjectType({ description: 'A monthly billing period of a contract.' })
 export class BillingPeriodView {
