@@ -11,7 +11,7 @@ import { Subscription } from '../subscription/subscription.entity';
 import { SubscriptionConnection } from '../subscription/subscription.types';
 import { currentAllowance } from '../subscription/subscription.resolver';
 import { Ticket } from '../ticket/ticket.entity';
-import { TicketConnection } from '../ticket/ticket.types';
+import { TicketConnection } from '../ticket/ticket-query.types';
 import { vaultService } from '../vault/vault.service';
 import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';

@@ -11,16 +11,15 @@ import { syncClock } from './ticket-clock';
 import type { Ticket } from './ticket.entity';
 import { TicketStatus } from './ticket.enums';
 import type { TicketService, TicketServiceDeps } from './ticket.service';
-import {
-  notice,
-  type Notice,
-  type TicketPoorlyCodedModuleSetInput,
-  type TicketPortDecideInput,
-  type TicketQuoteSetInput,
-  type TicketReclassifyInput,
-  type TicketRespondInput,
-  type TicketWithdrawInput,
-} from './ticket.types';
+import { notice, type Notice } from '../../common/notice';
+import type {
+  TicketPoorlyCodedModuleSetInput,
+  TicketPortDecideInput,
+  TicketQuoteSetInput,
+  TicketReclassifyInput,
+  TicketRespondInput,
+  TicketWithdrawInput,
+} from './ticket-decisions.types';
 
 /**
  * The decisions a ticket may wait on before work starts: a quote for custom development (the

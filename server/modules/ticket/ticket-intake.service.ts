@@ -17,7 +17,9 @@ import { syncClock } from './ticket-clock';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketStatus } from './ticket.enums';
 import type { TicketService, TicketServiceDeps } from './ticket.service';
-import { notice, type Notice, type OpenCartEnvironmentInput, type TicketCreateInput } from './ticket.types';
+import { notice, type Notice } from '../../common/notice';
+import type { OpenCartEnvironmentInput } from '../platform/platform.types';
+import type { TicketCreateInput } from './ticket-intake.types';
 
 /**
  * Filing a ticket: who it is for, whether the plan allows it (under a row lock, so racing

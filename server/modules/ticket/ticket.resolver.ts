@@ -26,31 +26,22 @@ import { EVENT_ORDER, MESSAGE_ORDER } from './ticket.loaders';
 import { TicketDecisionService } from './ticket-decisions.service';
 import { TicketIntakeService } from './ticket-intake.service';
 import { TicketService } from './ticket.service';
+import { OpenCartEnvironmentView, PortReview } from '../platform/platform.types';
+import { Quote } from './coverage.types';
+import { TicketAccessDisabledConfirmInput, TicketAccessWaiveInput } from './ticket-access.types';
 import {
-  OpenCartEnvironmentView,
-  PortReview,
-  Quote,
-  TicketAccessWaiveInput,
-  TicketAssignInput,
-  TicketConnection,
-  TicketCreateInput,
-  TicketFilter,
-  TicketAccessDisabledConfirmInput,
-  TicketIdInput,
-  TicketMessageConnection,
-  TicketPayload,
   TicketPoorlyCodedModuleSetInput,
   TicketPortDecideInput,
   TicketQuoteSetInput,
   TicketReclassifyInput,
-  TicketReplyInput,
-  TicketReplyPayload,
   TicketRespondInput,
-  TicketSla,
-  TicketStatusChangeInput,
-  TicketUpdateInput,
   TicketWithdrawInput,
-} from './ticket.types';
+} from './ticket-decisions.types';
+import { TicketCreateInput } from './ticket-intake.types';
+import { TicketPayload, TicketReplyPayload } from './ticket-payload.types';
+import { TicketConnection, TicketFilter, TicketMessageConnection } from './ticket-query.types';
+import { TicketSla } from './ticket-sla.types';
+import { TicketAssignInput, TicketIdInput, TicketReplyInput, TicketStatusChangeInput, TicketUpdateInput } from './ticket-work.types';
 
 const ORDERS: Record<TicketOrder, QueryOrderMap<Ticket>[]> = {
   [TicketOrder.NEWEST]: [{ createdAt: 'desc' }, { id: 'desc' }],

@@ -17,7 +17,9 @@ import { supportMinutesUsed, syncClock, targetsOf } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, AuthorKind, TicketStatus } from './ticket.enums';
-import { notice, type Notice, type TicketAccessWaiveInput, type TicketAssignInput, type TicketReplyInput, type TicketStatusChangeInput, type TicketUpdateInput } from './ticket.types';
+import { notice, type Notice } from '../../common/notice';
+import type { TicketAccessWaiveInput } from './ticket-access.types';
+import type { TicketAssignInput, TicketReplyInput, TicketStatusChangeInput, TicketUpdateInput } from './ticket-work.types';
 
 export interface TicketServiceDeps {
   viewer: Viewer;
