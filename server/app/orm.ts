@@ -5,6 +5,7 @@ import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { BannedIdentity, Customer } from '../modules/customer/customer.entity';
 import { MerchantApiKey } from '../modules/merchant-key/merchant-api-key.entity';
 import { Plan } from '../modules/plan/plan.entity';
+import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Refund } from '../modules/refund/refund.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   AccessCheckWindow,
   TicketMessage,
   RateLimitWindow,
+  OutboxEvent,
 ];
 
 export interface OrmOptions {

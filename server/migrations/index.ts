@@ -8,6 +8,7 @@ import { Migration20261203110646_rate_limit as M5 } from './Migration20261203110
 import { Migration20261203115000_ticket_list_indexes as M6 } from './Migration20261203115000_ticket_list_indexes';
 import { Migration20261203122300_ticket_withdrawn as M7 } from './Migration20261203122300_ticket_withdrawn';
 import { Migration20261203123000_poorly_coded_module as M8 } from './Migration20261203123000_poorly_coded_module';
+import { Migration20261203140000_outbox as Outbox } from './Migration20261203140000_outbox';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203115000_ticket_list_indexes', class: M6 },
   { name: 'Migration20261203122300_ticket_withdrawn', class: M7 },
   { name: 'Migration20261203123000_poorly_coded_module', class: M8 },
+  { name: 'Migration20261203140000_outbox', class: Outbox },
 ];
