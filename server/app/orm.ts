@@ -2,6 +2,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import path from 'node:path';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { CannedReply } from '../modules/canned-reply/canned-reply.entity';
 import { BannedIdentity, Customer } from '../modules/customer/customer.entity';
 import { MerchantApiKey } from '../modules/merchant-key/merchant-api-key.entity';
 import { Plan } from '../modules/plan/plan.entity';
@@ -19,6 +20,7 @@ import { RateLimitWindow } from './rate-limit.entity';
 export const ENTITIES = [
   AuditEvent,
   BannedIdentity,
+  CannedReply,
   Customer,
   MerchantApiKey,
   Plan,

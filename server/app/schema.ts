@@ -5,6 +5,7 @@ import { DateTimeScalar } from '../common/date-time.scalar';
 import { UserErrorCode, userError } from '../common/user-error';
 import { flattenValidation, validationFailures } from '../common/validation';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
+import { CannedReplyResolver } from '../modules/canned-reply/canned-reply.resolver';
 import { CustomerResolver } from '../modules/customer/customer.resolver';
 import { MerchantApiKeyResolver } from '../modules/merchant-key/merchant-api-key.resolver';
 import { PlanResolver } from '../modules/plan/plan.resolver';
@@ -24,6 +25,7 @@ import { documentInputLimits } from './limits/input-limits';
 
 export const RESOLVERS = [
   AuditEventResolver,
+  CannedReplyResolver,
   CustomerResolver,
   MerchantApiKeyResolver,
   NodeResolver,

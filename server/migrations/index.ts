@@ -9,6 +9,7 @@ import { Migration20261203115000_ticket_list_indexes as M6 } from './Migration20
 import { Migration20261203122300_ticket_withdrawn as M7 } from './Migration20261203122300_ticket_withdrawn';
 import { Migration20261203123000_poorly_coded_module as M8 } from './Migration20261203123000_poorly_coded_module';
 import { Migration20261203140000_outbox as Outbox } from './Migration20261203140000_outbox';
+import { Migration20261203141500_canned_reply as MCannedReply } from './Migration20261203141500_canned_reply';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203122300_ticket_withdrawn', class: M7 },
   { name: 'Migration20261203123000_poorly_coded_module', class: M8 },
   { name: 'Migration20261203140000_outbox', class: Outbox },
+  { name: 'Migration20261203141500_canned_reply', class: MCannedReply },
 ];

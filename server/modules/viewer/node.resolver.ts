@@ -5,6 +5,8 @@ import { fromGlobalId } from '../../common/global-id';
 import { Node } from '../../common/node';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
+import { CannedReply } from '../canned-reply/canned-reply.entity';
+import { visibleCannedReplies } from '../canned-reply/canned-reply.service';
 import { Customer } from '../customer/customer.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { Plan } from '../plan/plan.entity';
@@ -42,6 +44,7 @@ const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
     scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { customer: v.customerId, action: { $nin: [...STAFF_ONLY_ACTIONS] } } : null),
   },
   StaffMember: { entity: StaffMember, scope: staffOnly },
+  CannedReply: { entity: CannedReply, scope: visibleCannedReplies },
 };
 
 /** The objects for global IDs, in the order asked: one query per type, null where not visible. */
