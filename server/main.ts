@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       trustProxyHops: config.TRUST_PROXY_HOPS,
       metrics: { token: config.METRICS_TOKEN, allowLocalhost: config.METRICS_LOCALHOST === 'true' },
       queryLimits: queryLimitsFromConfig(config),
+      events: runtime.events.events,
       production: config.NODE_ENV === 'production',
     });
   } catch (error) {

@@ -102,6 +102,8 @@ const schema = z.object({
   QUERY_MAX_DEPTH: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'depth')),
   QUERY_MAX_ALIASES: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'aliases')),
   QUERY_MAX_ROOT_FIELDS: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'rootFields')),
+  // Domain events (server/modules/events): whether this process delivers the outbox to its consumers.
+  OUTBOX_RELAY_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { SupportCalendar } from '../modules/support-hours/support-calendar';
+import type { DomainEvents } from '../modules/events/domain-events';
 import type { Viewer } from '../modules/viewer/viewer';
 import type { Clock } from './clock';
 import type { Loaders } from './loaders';
@@ -14,5 +15,7 @@ export interface AppContext {
   loaders: Loaders;
   clock: Clock;
   calendar: SupportCalendar;
+  /** Domain events: services publish into the outbox through it, in the request's transaction. */
+  events: DomainEvents;
   log: Logger;
 }

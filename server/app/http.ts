@@ -8,6 +8,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { pinoHttp } from 'pino-http';
+import type { DomainEvents } from '../modules/events/domain-events';
+import { createDomainEvents } from '../modules/events/events.runtime';
 import { SupportCalendar } from '../modules/support-hours/support-calendar';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Clock } from './clock';
@@ -29,6 +31,8 @@ export interface HttpAppOptions {
   logger: Logger;
   clock: Clock;
   calendar: SupportCalendar;
+  /** The process's domain events (startEventRuntime); unset: a fresh one (nothing is delivered without a relay). */
+  events?: DomainEvents;
   host: string;
   port: number;
   /** How long a stop waits for requests in flight before closing their connections. */
@@ -132,6 +136,7 @@ function errorLogging(): ApolloServerPlugin<AppContext> {
 
 export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { orm, logger, clock, calendar } = options;
+  const events = options.events ?? createDomainEvents(clock);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops ?? 0);
@@ -233,7 +238,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
             await limits.recordAuthFailure(req);
             throw error;
           });
-          return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, log };
+          return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, events, log };
         },
       }),
     ),

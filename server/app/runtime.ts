@@ -10,12 +10,16 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
+import { startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
+import { systemClock } from './clock';
 
 export interface Runtime {
   orm: MikroORM;
   database: RunningDatabase;
   /** The store-access vault: master keys and the background shred jobs. */
   vault: VaultRuntime;
+  /** Domain events and the outbox relay (email, notifications, webhooks, live updates). */
+  events: EventRuntime;
   /** Stops the background jobs, closes the pool, then stops the embedded PostgreSQL if we started it. */
   close(): Promise<void>;
 }
@@ -96,10 +100,12 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   const database = await openDatabase(config, logger, options);
   let orm: MikroORM | undefined;
   let vault: VaultRuntime;
+  let events: EventRuntime;
   try {
     orm = await openOrm(database.url);
     await prepareDatabase(orm);
     vault = await startVault(config, { orm, databaseUrl: database.url, logger });
+    events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true' });
   } catch (error) {
     await orm?.close();
     await database.stop();
@@ -109,7 +115,9 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     orm,
     database,
     vault,
+    events,
     close: async () => {
+      await events.stop();
       await vault.stop();
       await orm.close();
       await database.stop();
