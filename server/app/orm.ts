@@ -10,6 +10,7 @@ import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Refund } from '../modules/refund/refund.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
+import { TicketMerge } from '../modules/ticket/ticket-merge.entity';
 import { TicketMessage } from '../modules/ticket/ticket-message.entity';
 import { Ticket } from '../modules/ticket/ticket.entity';
 import { AccessCheckWindow } from '../modules/vault/access-check-window.entity';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   TicketAccess,
   AccessCheckWindow,
   TicketMessage,
+  TicketMerge,
   RateLimitWindow,
   OutboxEvent,
 ];

@@ -13,6 +13,7 @@ import { RefundResolver, SubscriptionRefundResolver } from '../modules/refund/re
 import { StaffResolver } from '../modules/staff/staff.resolver';
 import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
+import { TicketMergeResolver } from '../modules/ticket/ticket-merge.resolver';
 import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
 import { TicketResolver } from '../modules/ticket/ticket.resolver';
 import { TicketAccessResolver, TicketVaultResolver } from '../modules/vault/vault.resolver';
@@ -35,6 +36,7 @@ export const RESOLVERS = [
   SubscriptionRefundResolver,
   SubscriptionResolver,
   SupportHoursResolver,
+  TicketMergeResolver,
   TicketMessageResolver,
   TicketResolver,
   TicketAccessResolver,

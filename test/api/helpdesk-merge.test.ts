@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileTicket, gql } from '../support/helpdesk';
+import { createMerchant, createStaff, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
+
+/** Staff merge a duplicate ticket into another of the same merchant. */
+let app: TestApp;
+let merchant: Merchant;
+let agent: { id: string; token: string };
+
+beforeAll(async () => {
+  app = await createTestApp();
+  merchant = await createMerchant(app);
+  agent = await createStaff(app, 'AGENT');
+});
+afterAll(() => app?.close());
+
+const MERGE = `mutation($input: TicketMergeInput!) { ticketMerge(input: $input) {
+  ticket { id number status } mergedTicket { id status mergedInto { into { id number } messagesMoved } }
+  messagesMoved notices { code message } userErrors { field message code } } }`;
+
+const DETAIL = `query($id: ID!) { node(id: $id) { ... on Ticket { id number status
+  mergedInto { into { id number } mergedAt messagesMoved }
+  messages(first: 100) { nodes { body internal createdAt author { kind } } }
+  events(first: 100) { nodes { action rule } } } } }`;
+
+async function detail(token: string, id: string) {
+  return (await gql(app, token, DETAIL, { id })).node;
+}
+async function merge(token: string, input: Record<string, unknown>) {
+  return (await gql(app, token, MERGE, { input })).ticketMerge;
+}
+async function remaining(m: Merchant): Promise<number> {
+  const sub = await gql(app, m.token, `query($id: ID!) { node(id: $id) { ... on PlanSubscription { allowance { remaining } } } }`, { id: m.subscriptionId });
+  return sub.node.allowance.remaining;
+}
+
+describe('merging a duplicate', () => {
+  it('moves the messages in order of time, closes the duplicate pointing at the other, returns its allowance, audits both and tells the merchant', async () => {
+    const m = await createMerchant(app);
+    app.setNow(DEFAULT_NOW);
+    const original = await fileTicket(app, m, { subject: 'Checkout is blank' });
+    app.setNow(DEFAULT_NOW.plus({ minutes: 10 }));
+    const duplicate = await fileTicket(app, m, { subject: 'Checkout page empty' });
+    app.setNow(DEFAULT_NOW.plus({ minutes: 20 }));
+    await m.sdk.TicketReply({ input: { ticketId: duplicate.id, body: 'It happens with PayPal only.' } });
+    app.setNow(DEFAULT_NOW.plus({ minutes: 30 }));
+    await app.sdk(agent.token).TicketReply({ input: { ticketId: original.id, body: 'We are looking at it.' } });
+    app.setNow(DEFAULT_NOW.plus({ minutes: 40 }));
+    await app.sdk(agent.token).TicketReply({ input: { ticketId: duplicate.id, body: 'Staff note on the duplicate.', internal: true } });
+    const before = await remaining(m);
+
+    app.setNow(DEFAULT_NOW.plus({ minutes: 50 }));
+    const result = await merge(agent.token, { ticketId: duplicate.id, intoTicketId: original.id, reason: 'Same problem filed twice.' });
+    app.setNow(DEFAULT_NOW);
+    expect(result.userErrors).toEqual([]);
+    expect(result.messagesMoved).toBe(2);
+    expect(result.ticket).toMatchObject({ id: original.id, status: 'OPEN' });
+    expect(result.mergedTicket).toMatchObject({ status: 'CLOSED', mergedInto: { into: { id: original.id, number: original.number }, messagesMoved: 2 } });
+    expect(result.notices[0]).toMatchObject({ code: 'MERGED' });
+    expect(await remaining(m)).toBe(before + 1);
+
+    // Staff see every message on the original, oldest first, the moved ones among them.
+    const staffView = await detail(agent.token, original.id);
+    expect(staffView.messages.nodes.map((n: { body: string }) => n.body)).toEqual([
+      'It happens with PayPal only.',
+      'We are looking at it.',
+      'Staff note on the duplicate.',
+      expect.stringContaining(`${duplicate.number} ("Checkout page empty") was merged into this ticket`),
+    ]);
+    const times = staffView.messages.nodes.map((n: { createdAt: string }) => Date.parse(n.createdAt));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(staffView.events.nodes).toContainEqual({ action: 'TICKET_MERGED_IN', rule: null });
+
+    // The merchant: the internal note stays hidden; each ticket says what happened.
+    const merchantView = await detail(m.token, original.id);
+    expect(merchantView.messages.nodes.map((n: { body: string }) => n.body)).not.toContain('Staff note on the duplicate.');
+    expect(merchantView.messages.nodes.at(-1)).toMatchObject({ author: { kind: 'SYSTEM' } });
+    const mergedView = await detail(m.token, duplicate.id);
+    expect(mergedView.status).toBe('CLOSED');
+    expect(mergedView.mergedInto).toMatchObject({ into: { number: original.number }, messagesMoved: 2 });
+    expect(mergedView.messages.nodes).toHaveLength(1);
+    expect(mergedView.messages.nodes[0].body).toBe(
+      `This ticket was merged into ${original.number} ("Checkout is blank"), where the conversation continues. It is closed and uses none of your allowance.`,
+    );
+    expect(mergedView.events.nodes).toContainEqual({ action: 'TICKET_MERGED', rule: 'ALLOWANCE_RETURNED' });
+    expect(mergedView.events.nodes).toContainEqual({ action: 'STATUS_CHANGED', rule: null });
+    // A ticket never merged points nowhere.
+    expect((await detail(m.token, original.id)).mergedInto).toBeNull();
+  });
+
+  it('schedules the merged ticket\'s stored access for shredding, as on resolution', async () => {
+    const m = await createMerchant(app);
+    const original = await fileTicket(app, m);
+    const created = await m.sdk.TicketCreate({ input: { subject: 'Same again', description: 'The checkout is still blank for guests.', category: 'BUG_FIX' as never } });
+    const duplicate = created.ticketCreate.ticket!.id;
+    const provided = await m.sdk.TicketAccessProvide({
+      input: {
+        ticketId: duplicate,
+        storeAdmin: { url: 'https://shop.example/admin/', username: 'support', password: 'temporary-admin-password' },
+        fileAccess: { protocol: 'SFTP' as never, host: 'shop.example', username: 'support', password: 'temporary-sftp-password', rootPath: '/public_html' },
+      },
+    });
+    expect(provided.ticketAccessProvide.userErrors).toEqual([]);
+    expect((await merge(agent.token, { ticketId: duplicate, intoTicketId: original.id })).userErrors).toEqual([]);
+    const access = await gql(app, agent.token, `query($id: ID!) { node(id: $id) { ... on Ticket { access { shredAfter } events(first: 100) { nodes { action } } } } }`, { id: duplicate });
+    expect(access.node.access.shredAfter).not.toBeNull();
+    expect(access.node.events.nodes.map((e: { action: string }) => e.action)).toContain('ACCESS_SHRED_SCHEDULED');
+  });
+});
+
+describe('what cannot be merged', () => {
+  it('refuses a self-merge, another merchant\'s ticket, a finished target and a closed duplicate, changing nothing', async () => {
+    const a = await fileTicket(app, merchant);
+    const b = await fileTicket(app, merchant);
+    const other = await createMerchant(app);
+    const foreign = await fileTicket(app, other);
+
+    const self = await merge(agent.token, { ticketId: a.id, intoTicketId: a.id });
+    expect(self.userErrors).toEqual([{ code: 'INVALID', field: ['input', 'intoTicketId'], message: 'A ticket cannot be merged into itself.' }]);
+    const across = await merge(agent.token, { ticketId: a.id, intoTicketId: foreign.id });
+    expect(across.userErrors[0]).toMatchObject({ code: 'INVALID', field: ['input', 'intoTicketId'] });
+    expect(across.userErrors[0].message).toMatch(/different merchants/);
+
+    const resolved = await fileTicket(app, merchant);
+    await app.admin.TicketStatusChange({ input: { ticketId: resolved.id, status: 'RESOLVED' as never } });
+    const intoResolved = await merge(agent.token, { ticketId: a.id, intoTicketId: resolved.id });
+    expect(intoResolved.userErrors[0]).toMatchObject({ code: 'INVALID_TRANSITION', field: ['input', 'intoTicketId'] });
+    const closed = await fileTicket(app, merchant);
+    await app.admin.TicketStatusChange({ input: { ticketId: closed.id, status: 'CLOSED' as never } });
+    const intoClosed = await merge(agent.token, { ticketId: a.id, intoTicketId: closed.id });
+    expect(intoClosed.userErrors[0]).toMatchObject({ code: 'CLOSED', field: ['input', 'intoTicketId'] });
+    const fromClosed = await merge(agent.token, { ticketId: closed.id, intoTicketId: b.id });
+    expect(fromClosed.userErrors[0]).toMatchObject({ code: 'CLOSED', field: ['input', 'ticketId'] });
+    const unknown = await merge(agent.token, { ticketId: merchant.customerId, intoTicketId: b.id });
+    expect(unknown.userErrors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'ticketId'] });
+
+    for (const id of [a.id, b.id, foreign.id]) {
+      const t = await detail(agent.token, id);
+      expect(t.status).toBe('OPEN');
+      expect(t.mergedInto).toBeNull();
+      expect(t.events.nodes.map((e: { action: string }) => e.action)).not.toContain('TICKET_MERGED');
+    }
+  });
+
+  it('merchants cannot merge, not even their own tickets', async () => {
+    const a = await fileTicket(app, merchant);
+    const b = await fileTicket(app, merchant);
+    const r = await app.raw(MERGE, { input: { ticketId: a.id, intoTicketId: b.id } }, merchant.token);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await detail(merchant.token, a.id)).status).toBe('OPEN');
+  });
+});
