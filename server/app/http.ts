@@ -12,6 +12,8 @@ import type { DomainEvents } from '../modules/events/domain-events';
 import { createDomainEvents } from '../modules/events/events.runtime';
 import { SupportCalendar } from '../modules/support-hours/support-calendar';
 import { authenticate } from '../modules/viewer/authenticate';
+import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
+import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
 import { HttpDrain } from './drain';
@@ -209,6 +211,9 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     drain.wrap(metricsRoute({ orm, clock, logger, access: options.metrics ?? { allowLocalhost: true }, onAuthFailure: limits.recordAuthFailure })),
   );
 
+  // Attachment downloads, scoped like their tickets (the bearer token of GraphQL calls).
+  app.get('/attachments/:id', limits.guard, drain.wrap(attachmentDownloadRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
+
   app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
   app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {
     res.type('application/javascript').send(PLAYGROUND_BOOT);
@@ -225,10 +230,13 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       .send(playgroundHtml('/graphql'));
   });
 
+  const anonymousJson = express.json({ limit: '1mb' });
+  const authenticatedJson = express.json({ limit: MAX_AUTHENTICATED_BODY });
   app.use(
     '/graphql',
     limits.guard,
-    express.json({ limit: '1mb' }),
+    // Attachments travel as base64 in mutations: only a caller with a token may send that much.
+    (req, res, next) => (req.headers.authorization ? authenticatedJson : anonymousJson)(req, res, next),
     drain.wrap(
       expressMiddleware(apollo, {
         context: async ({ req }): Promise<AppContext> => {

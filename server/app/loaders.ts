@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { attachmentLoaders } from '../modules/attachment/attachment.loaders';
 import { Customer } from '../modules/customer/customer.entity';
 import { Plan } from '../modules/plan/plan.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
@@ -34,6 +35,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer) {
     ...vaultLoaders(em),
     ...customerLoaders(em),
     ...refundLoaders(em),
+    ...attachmentLoaders(em, viewer),
   };
 }
 

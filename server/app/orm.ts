@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import path from 'node:path';
+import { Attachment, AttachmentContent } from '../modules/attachment/attachment.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { CannedReply } from '../modules/canned-reply/canned-reply.entity';
 import { BannedIdentity, Customer } from '../modules/customer/customer.entity';
@@ -19,6 +20,8 @@ import { PROJECT_ROOT } from './config';
 import { RateLimitWindow } from './rate-limit.entity';
 
 export const ENTITIES = [
+  Attachment,
+  AttachmentContent,
   AuditEvent,
   BannedIdentity,
   CannedReply,

@@ -4,6 +4,7 @@ import { buildSchema, type AuthChecker, type MiddlewareFn } from 'type-graphql';
 import { DateTimeScalar } from '../common/date-time.scalar';
 import { UserErrorCode, userError } from '../common/user-error';
 import { flattenValidation, validationFailures } from '../common/validation';
+import { AttachmentResolver, TicketAttachmentResolver, TicketMessageAttachmentResolver } from '../modules/attachment/attachment.resolver';
 import { AuditEventResolver } from '../modules/audit/audit.resolver';
 import { CannedReplyResolver } from '../modules/canned-reply/canned-reply.resolver';
 import { CustomerResolver } from '../modules/customer/customer.resolver';
@@ -25,6 +26,9 @@ import { placeMiddlewares } from './field-middlewares';
 import { documentInputLimits } from './limits/input-limits';
 
 export const RESOLVERS = [
+  AttachmentResolver,
+  TicketAttachmentResolver,
+  TicketMessageAttachmentResolver,
   AuditEventResolver,
   CannedReplyResolver,
   CustomerResolver,

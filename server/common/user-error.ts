@@ -21,6 +21,9 @@ export enum UserErrorCode {
   CLOSED = 'CLOSED',
   ACCESS_SHREDDED = 'ACCESS_SHREDDED',
   RATE_LIMITED = 'RATE_LIMITED',
+  ATTACHMENT_TOO_LARGE = 'ATTACHMENT_TOO_LARGE',
+  ATTACHMENT_LIMIT_REACHED = 'ATTACHMENT_LIMIT_REACHED',
+  ATTACHMENT_TYPE_NOT_ALLOWED = 'ATTACHMENT_TYPE_NOT_ALLOWED',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode', description: 'Why a mutation was refused.' });
 

@@ -11,6 +11,7 @@ import { Migration20261203123000_poorly_coded_module as M8 } from './Migration20
 import { Migration20261203140000_outbox as Outbox } from './Migration20261203140000_outbox';
 import { Migration20261203141500_canned_reply as MCannedReply } from './Migration20261203141500_canned_reply';
 import { Migration20261203144500_ticket_merge as MTicketMerge } from './Migration20261203144500_ticket_merge';
+import { Migration20261203143000_attachments as MAttachments } from './Migration20261203143000_attachments';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203140000_outbox', class: Outbox },
   { name: 'Migration20261203141500_canned_reply', class: MCannedReply },
   { name: 'Migration20261203144500_ticket_merge', class: MTicketMerge },
+  { name: 'Migration20261203143000_attachments', class: MAttachments },
 ];

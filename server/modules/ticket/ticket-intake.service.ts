@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode, userError } from '../../common/user-error';
+import { AttachmentService } from '../attachment/attachment.service';
 import { audit } from '../audit/audit';
 import { BanIdentityKind, domainAndParents, storeDomain } from '../customer/ban-rules';
 import { BannedIdentity, CustomerStatus } from '../customer/customer.entity';
@@ -143,6 +144,9 @@ export class TicketIntakeService {
       rule: consumes ? 'ALLOWANCE_CONSUMED' : 'CUSTOM_DEVELOPMENT_NO_ALLOWANCE',
       details: { number: ticket.number, category: ticket.category, coverage, periodIndex, subscriptionId: subscription.id },
     });
+
+    const files = await new AttachmentService(this.em, viewer).attach({ ticket, message: null }, input.attachments, ['input', 'attachments']);
+    notices.push(...files.notices);
 
     if (input.access) {
       await vaultService(this.em, this.deps).store(ticket, input.access, ['input', 'access']);

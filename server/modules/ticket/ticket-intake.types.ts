@@ -1,5 +1,7 @@
-import { IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
+import { ATTACHMENT_LIMITS } from '../attachment/attachment-limits';
+import { AttachmentInput } from '../attachment/attachment.types';
 import { OpenCartEnvironmentInput } from '../platform/platform.types';
 import { TicketAccessInput } from '../vault/vault.types';
 import { TicketCategory } from './coverage';
@@ -34,6 +36,15 @@ export class TicketCreateInput {
   @Field(() => TicketAccessInput, { nullable: true, description: 'Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only.' })
   @IsOptional()
   access?: TicketAccessInput | null;
+
+  @Field(() => [AttachmentInput], {
+    nullable: true,
+    description: 'Files sent with the ticket (screenshots, logs, exports), checked and stored with it in one transaction: a refused file refuses the whole request.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(ATTACHMENT_LIMITS.messageFiles)
+  @ValidateNested({ each: true })
+  attachments?: AttachmentInput[] | null;
 
   @Field(() => String, {
     nullable: true,

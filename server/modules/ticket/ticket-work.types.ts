@@ -1,5 +1,7 @@
-import { IsOptional, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
+import { ATTACHMENT_LIMITS } from '../attachment/attachment-limits';
+import { AttachmentInput } from '../attachment/attachment.types';
 import { TicketPriority, TicketStatus } from './ticket.enums';
 
 @InputType()
@@ -17,6 +19,15 @@ export class TicketReplyInput {
   @Field(() => TicketStatus, { nullable: true, description: 'Staff only: move the ticket to this status with the reply.' })
   @IsOptional()
   status?: TicketStatus | null;
+
+  @Field(() => [AttachmentInput], {
+    nullable: true,
+    description: 'Files sent with the message (the files of an internal note are staff-only too), checked and stored with it in one transaction: a refused file refuses the whole request.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(ATTACHMENT_LIMITS.messageFiles)
+  @ValidateNested({ each: true })
+  attachments?: AttachmentInput[] | null;
 }
 
 @InputType()

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode } from '../../common/user-error';
+import { AttachmentService } from '../attachment/attachment.service';
 import { audit } from '../audit/audit';
 import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
@@ -116,6 +117,8 @@ export class TicketService {
     }
     if (!message.internal) ticket.lastActivityAt = now.toJSDate();
     this.em.persist(message);
+    const files = await new AttachmentService(this.em, viewer).attach({ ticket, message }, input.attachments, ['input', 'attachments']);
+    notices.push(...files.notices);
     syncClock(ticket, now, calendar);
     audit(this.em, viewer, {
       customerId: ticket.customer.id,

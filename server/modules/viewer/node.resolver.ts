@@ -3,6 +3,8 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { fromGlobalId } from '../../common/global-id';
 import { Node } from '../../common/node';
+import { Attachment } from '../attachment/attachment.entity';
+import { attachmentScope } from '../attachment/attachment.scope';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { CannedReply } from '../canned-reply/canned-reply.entity';
@@ -44,6 +46,7 @@ const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
     scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { customer: v.customerId, action: { $nin: [...STAFF_ONLY_ACTIONS] } } : null),
   },
   StaffMember: { entity: StaffMember, scope: staffOnly },
+  Attachment: { entity: Attachment, scope: (v) => attachmentScope(v) as Record<string, unknown> | null },
   CannedReply: { entity: CannedReply, scope: visibleCannedReplies },
 };
 

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { redactCredentials } from '../../server/modules/attachment/redact';
+
+describe('credentials in a text attachment are replaced before it is stored', () => {
+  it.each([
+    ['password=hunter2secret', 'password=[REDACTED]'],
+    ['DB_PASSWORD=hunter2 user=root', 'DB_PASSWORD=[REDACTED] user=root'],
+    ['mysql:host=db;dbname=shop;user=oc;password=Sup3rS3cret;', 'mysql:host=db;dbname=shop;user=oc;password=[REDACTED];'],
+    ["define('DB_PASSWORD', 'p@ss w0rd');", "define('DB_PASSWORD', '[REDACTED]');"],
+    ["define('STRIPE_SECRET_KEY', \"sk\\\"x\");", "define('STRIPE_SECRET_KEY', \"[REDACTED]\");"],
+    ["'password' => 'two words',", "'password' => '[REDACTED]',"],
+    ['{"api_key": "abcd1234", "user": "dana"}', '{"api_key": "[REDACTED]", "user": "dana"}'],
+    ['smtp_pass: mailpass99', 'smtp_pass: [REDACTED]'],
+    ['PWD=abc123', 'PWD=[REDACTED]'],
+    ['connecting to ftp://shopuser:ftpSecret1@ftp.example.com/public_html', 'connecting to ftp://shopuser:[REDACTED]@ftp.example.com/public_html'],
+    ['DSN postgres://app:pgS3cret@10.0.0.5:5432/shop', 'DSN postgres://app:[REDACTED]@10.0.0.5:5432/shop'],
+    ['mysqli://root:r00t@localhost/oc', 'mysqli://root:[REDACTED]@localhost/oc'],
+    ['Authorization: Bearer ocm_abcdefghijklmnop', 'Authorization: Bearer [REDACTED]'],
+    ['stripe key sk_live_51Habcdefghijklmn used', 'stripe key [REDACTED] used'],
+    ['aws AKIAIOSFODNN7EXAMPLE', 'aws [REDACTED]'],
+    ['-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----[REDACTED]-----END RSA PRIVATE KEY-----'],
+  ])('%s', (input, expected) => {
+    const { text, count } = redactCredentials(input);
+    expect(text).toBe(expected);
+    expect(count).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    'PHP Warning:  Undefined index: product_id in /var/www/catalog/controller/product/product.php on line 42',
+    'tests passed: 5, bypass=1, compass=north',
+    'user=dana host=db.example.com port=3306',
+    'Access denied for user (using password: YES)',
+    'https://www.example.com/index.php?route=product/product&product_id=42',
+  ])('leaves ordinary log lines alone: %s', (line) => {
+    expect(redactCredentials(line)).toEqual({ text: line, count: 0 });
+  });
+});
