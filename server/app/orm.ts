@@ -9,6 +9,7 @@ import { MerchantApiKey } from '../modules/merchant-key/merchant-api-key.entity'
 import { Plan } from '../modules/plan/plan.entity';
 import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Refund } from '../modules/refund/refund.entity';
+import { TicketSearch } from '../modules/search/ticket-search.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
 import { TicketMerge } from '../modules/ticket/ticket-merge.entity';
@@ -35,6 +36,7 @@ export const ENTITIES = [
   TicketAccess,
   AccessCheckWindow,
   TicketMessage,
+  TicketSearch,
   TicketMerge,
   RateLimitWindow,
   OutboxEvent,

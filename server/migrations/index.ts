@@ -12,6 +12,8 @@ import { Migration20261203140000_outbox as Outbox } from './Migration20261203140
 import { Migration20261203141500_canned_reply as MCannedReply } from './Migration20261203141500_canned_reply';
 import { Migration20261203144500_ticket_merge as MTicketMerge } from './Migration20261203144500_ticket_merge';
 import { Migration20261203143000_attachments as MAttachments } from './Migration20261203143000_attachments';
+import { Migration20261203140500_ticket_search as MTicketSearch } from './Migration20261203140500_ticket_search';
+import { Migration20261203143500_ticket_filter_indexes as MTicketFilterIndexes } from './Migration20261203143500_ticket_filter_indexes';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -28,4 +30,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203141500_canned_reply', class: MCannedReply },
   { name: 'Migration20261203144500_ticket_merge', class: MTicketMerge },
   { name: 'Migration20261203143000_attachments', class: MAttachments },
+  { name: 'Migration20261203140500_ticket_search', class: MTicketSearch },
+  { name: 'Migration20261203143500_ticket_filter_indexes', class: MTicketFilterIndexes },
 ];
