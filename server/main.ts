@@ -50,8 +50,10 @@ async function main(): Promise<void> {
       metrics: { token: config.METRICS_TOKEN, allowLocalhost: config.METRICS_LOCALHOST === 'true' },
       queryLimits: queryLimitsFromConfig(config),
       events: runtime.events.events,
+      webhooks: runtime.webhooks,
       production: config.NODE_ENV === 'production',
     });
+    runtime.webhooks.dispatcher.start();
   } catch (error) {
     // Nothing may outlive a failed start: the job queue, the pool and the embedded PostgreSQL stop too.
     await runtime.close().catch(() => {});

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SupportCalendar } from '../modules/support-hours/support-calendar';
 import type { DomainEvents } from '../modules/events/domain-events';
 import type { Viewer } from '../modules/viewer/viewer';
+import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import type { Clock } from './clock';
 import type { Loaders } from './loaders';
 
@@ -17,5 +18,7 @@ export interface AppContext {
   calendar: SupportCalendar;
   /** Domain events: services publish into the outbox through it, in the request's transaction. */
   events: DomainEvents;
+  /** Webhook endpoints' keys and address rules; unset where webhooks do not run. */
+  webhooks?: WebhookRuntime;
   log: Logger;
 }

@@ -14,6 +14,7 @@ import { SupportCalendar } from '../modules/support-hours/support-calendar';
 import { authenticate } from '../modules/viewer/authenticate';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
 import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
+import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
 import { HttpDrain } from './drain';
@@ -49,6 +50,8 @@ export interface HttpAppOptions {
   metrics?: MetricsAccess;
   /** Proxies in front whose X-Forwarded-For gives the client address (rate limits per address). */
   trustProxyHops?: number;
+  /** Webhook endpoints' keys and address rules (mutations); unset = webhooks off. */
+  webhooks?: WebhookRuntime;
 }
 
 export interface HttpApp {

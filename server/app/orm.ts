@@ -17,6 +17,7 @@ import { TicketMessage } from '../modules/ticket/ticket-message.entity';
 import { Ticket } from '../modules/ticket/ticket.entity';
 import { AccessCheckWindow } from '../modules/vault/access-check-window.entity';
 import { TicketAccess } from '../modules/vault/ticket-access.entity';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entities';
 import { PROJECT_ROOT } from './config';
 import { RateLimitWindow } from './rate-limit.entity';
 
@@ -40,6 +41,9 @@ export const ENTITIES = [
   TicketMerge,
   RateLimitWindow,
   OutboxEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];
 
 export interface OrmOptions {

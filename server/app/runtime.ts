@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
+import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
 
@@ -20,6 +21,8 @@ export interface Runtime {
   vault: VaultRuntime;
   /** Domain events and the outbox relay (email, notifications, webhooks, live updates). */
   events: EventRuntime;
+  /** Signed webhook deliveries, fed by the relay. */
+  webhooks: WebhookRuntime;
   /** Stops the background jobs, closes the pool, then stops the embedded PostgreSQL if we started it. */
   close(): Promise<void>;
 }
@@ -101,11 +104,14 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let orm: MikroORM | undefined;
   let vault: VaultRuntime;
   let events: EventRuntime;
+  let webhooks: WebhookRuntime;
   try {
     orm = await openOrm(database.url);
     await prepareDatabase(orm);
     vault = await startVault(config, { orm, databaseUrl: database.url, logger });
     events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true' });
+    webhooks = startWebhooks({ orm, keyring: vault.vault.keyring, clock: systemClock, logger, production: config.NODE_ENV === 'production', autoStart: false });
+    registerWebhookConsumer(events.relay, webhooks);
   } catch (error) {
     await orm?.close();
     await database.stop();
@@ -116,8 +122,10 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     database,
     vault,
     events,
+    webhooks,
     close: async () => {
       await events.stop();
+      await webhooks.dispatcher.stop();
       await vault.stop();
       await orm.close();
       await database.stop();

@@ -19,6 +19,7 @@ import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver
 import { TicketResolver } from '../modules/ticket/ticket.resolver';
 import { TicketAccessResolver, TicketVaultResolver } from '../modules/vault/vault.resolver';
 import { NodeResolver } from '../modules/viewer/node.resolver';
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from '../modules/webhook/webhook.resolver';
 import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import type { AppContext } from './context';
@@ -46,6 +47,8 @@ export const RESOLVERS = [
   TicketAccessResolver,
   TicketVaultResolver,
   ViewerResolver,
+  WebhookDeliveryResolver,
+  WebhookEndpointResolver,
 ] as const;
 
 /**

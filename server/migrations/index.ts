@@ -14,6 +14,7 @@ import { Migration20261203144500_ticket_merge as MTicketMerge } from './Migratio
 import { Migration20261203143000_attachments as MAttachments } from './Migration20261203143000_attachments';
 import { Migration20261203140500_ticket_search as MTicketSearch } from './Migration20261203140500_ticket_search';
 import { Migration20261203143500_ticket_filter_indexes as MTicketFilterIndexes } from './Migration20261203143500_ticket_filter_indexes';
+import { Migration20261203150000_webhooks as MWebhooks } from './Migration20261203150000_webhooks';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203143000_attachments', class: MAttachments },
   { name: 'Migration20261203140500_ticket_search', class: MTicketSearch },
   { name: 'Migration20261203143500_ticket_filter_indexes', class: MTicketFilterIndexes },
+  { name: 'Migration20261203150000_webhooks', class: MWebhooks },
 ];

@@ -44,6 +44,14 @@ export enum AccessVerificationOutcome {
   Unreachable = 'UNREACHABLE'
 }
 
+/** A file to attach, its bytes in base64. At most 5 MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text are removed before it is stored. */
+export type AttachmentInput = {
+  /** The bytes in standard base64 (no line breaks). At most 6990508 characters. */
+  contentBase64: string;
+  /** The file name, e.g. error.log (a folder in front is dropped). At most 255 characters. */
+  fileName: string;
+};
+
 export enum AuthorKind {
   Customer = 'CUSTOMER',
   Staff = 'STAFF',
@@ -423,6 +431,8 @@ export enum TicketCategory {
 export type TicketCreateInput = {
   /** Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only. */
   access?: TicketAccessInput | null | undefined;
+  /** Files sent with the ticket (screenshots, logs, exports), checked and stored with it in one transaction: a refused file refuses the whole request. At most 5 items. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
   customerId?: string | number | null | undefined;
@@ -515,6 +525,8 @@ export type TicketReclassifyInput = {
 };
 
 export type TicketReplyInput = {
+  /** Files sent with the message (the files of an internal note are staff-only too), checked and stored with it in one transaction: a refused file refuses the whole request. At most 5 items. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** At most 50000 characters. */
   body: string;
   /** Staff only: an internal note the merchant never sees. */
@@ -576,6 +588,9 @@ export enum UserErrorCode {
   AccessRequired = 'ACCESS_REQUIRED',
   AccessShredded = 'ACCESS_SHREDDED',
   AlreadyRefunded = 'ALREADY_REFUNDED',
+  AttachmentLimitReached = 'ATTACHMENT_LIMIT_REACHED',
+  AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
+  AttachmentTypeNotAllowed = 'ATTACHMENT_TYPE_NOT_ALLOWED',
   Banned = 'BANNED',
   Closed = 'CLOSED',
   DecisionRequired = 'DECISION_REQUIRED',
@@ -891,7 +906,9 @@ export type TicketAccessDetailQueryVariables = Exact<{
 
 
 export type TicketAccessDetailQuery = { node:
+    | { __typename: 'Attachment' }
     | { __typename: 'AuditEvent' }
+    | { __typename: 'CannedReply' }
     | { __typename: 'Customer' }
     | { __typename: 'MerchantApiKey' }
     | { __typename: 'Plan' }

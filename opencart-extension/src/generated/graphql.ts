@@ -11,6 +11,14 @@ export type AccessState =
   /** Staff waived the access requirement, with a recorded reason. */
   | 'WAIVED';
 
+/** A file to attach, its bytes in base64. At most 5 MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text are removed before it is stored. */
+export type AttachmentInput = {
+  /** The bytes in standard base64 (no line breaks). At most 6990508 characters. */
+  contentBase64: string;
+  /** The file name, e.g. error.log (a folder in front is dropped). At most 255 characters. */
+  fileName: string;
+};
+
 export type AuthorKind =
   | 'CUSTOMER'
   | 'STAFF'
@@ -206,6 +214,8 @@ export type TicketCategory =
 export type TicketCreateInput = {
   /** Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only. */
   access?: TicketAccessInput | null | undefined;
+  /** Files sent with the ticket (screenshots, logs, exports), checked and stored with it in one transaction: a refused file refuses the whole request. At most 5 items. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   category: TicketCategory;
   /** Staff only: the customer the ticket is for. Merchants file for themselves. */
   customerId?: string | number | null | undefined;
@@ -230,6 +240,8 @@ export type TicketPriority =
   | 'URGENT';
 
 export type TicketReplyInput = {
+  /** Files sent with the message (the files of an internal note are staff-only too), checked and stored with it in one transaction: a refused file refuses the whole request. At most 5 items. */
+  attachments?: Array<AttachmentInput> | null | undefined;
   /** At most 50000 characters. */
   body: string;
   /** Staff only: an internal note the merchant never sees. */
@@ -270,6 +282,9 @@ export type UserErrorCode =
   | 'ACCESS_REQUIRED'
   | 'ACCESS_SHREDDED'
   | 'ALREADY_REFUNDED'
+  | 'ATTACHMENT_LIMIT_REACHED'
+  | 'ATTACHMENT_TOO_LARGE'
+  | 'ATTACHMENT_TYPE_NOT_ALLOWED'
   | 'BANNED'
   | 'CLOSED'
   | 'DECISION_REQUIRED'

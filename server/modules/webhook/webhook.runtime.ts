@@ -1,0 +1,48 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../../app/clock';
+import type { Logger } from '../../app/logger';
+import type { OutboxRelay } from '../events/outbox-relay';
+import type { MasterKeyring } from '../vault/keyring';
+import type { WebhookAddressPolicy } from './webhook-address';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
+
+/** What the webhook mutations and the delivery loop share in one process. */
+export interface WebhookRuntime {
+  dispatcher: WebhookDispatcher;
+  /** The vault's master keys: they seal the signing secrets. */
+  keyring: MasterKeyring;
+  policy: WebhookAddressPolicy;
+}
+
+export const WEBHOOK_CONSUMER = 'webhooks';
+
+/** Feeds the dispatcher from the outbox relay: each committed event becomes its deliveries, once. */
+export function registerWebhookConsumer(relay: OutboxRelay, runtime: WebhookRuntime): void {
+  relay.register(WEBHOOK_CONSUMER, async (event, delivery) => {
+    await runtime.dispatcher.enqueue(event, delivery.em);
+  });
+}
+
+/** The delivery loop, started; `registerWebhookConsumer` feeds it from the outbox relay. */
+export function startWebhooks(options: {
+  orm: MikroORM;
+  keyring: MasterKeyring;
+  clock: Clock;
+  logger: Logger;
+  /** Production: https only, never this machine. */
+  production: boolean;
+  onEndpointDisabled?: WebhookDispatcherOptions['onEndpointDisabled'];
+  autoStart?: boolean;
+}): WebhookRuntime {
+  const policy: WebhookAddressPolicy = { allowLoopback: !options.production };
+  const dispatcher = new WebhookDispatcher({
+    orm: options.orm,
+    keyring: options.keyring,
+    clock: options.clock,
+    logger: options.logger.child({ component: 'webhooks' }),
+    policy,
+    onEndpointDisabled: options.onEndpointDisabled,
+  });
+  if (options.autoStart !== false) dispatcher.start();
+  return { dispatcher, keyring: options.keyring, policy };
+}
