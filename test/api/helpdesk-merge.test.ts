@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromGlobalId } from '../../server/common/global-id';
 import { fileTicket, gql } from '../support/helpdesk';
 import { createMerchant, createStaff, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
 
@@ -23,6 +24,8 @@ const DETAIL = `query($id: ID!) { node(id: $id) { ... on Ticket { id number stat
   messages(first: 100) { nodes { body internal createdAt author { kind } } }
   events(first: 100) { nodes { action rule } } } } }`;
 
+const fromGlobal = (id: string) => fromGlobalId(id)!.id;
+
 async function detail(token: string, id: string) {
   return (await gql(app, token, DETAIL, { id })).node;
 }
@@ -42,7 +45,10 @@ describe('merging a duplicate', () => {
     app.setNow(DEFAULT_NOW.plus({ minutes: 10 }));
     const duplicate = await fileTicket(app, m, { subject: 'Checkout page empty' });
     app.setNow(DEFAULT_NOW.plus({ minutes: 20 }));
-    await m.sdk.TicketReply({ input: { ticketId: duplicate.id, body: 'It happens with PayPal only.' } });
+    const withFile = await gql(app, m.token, `mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }`, {
+      input: { ticketId: duplicate.id, body: 'It happens with PayPal only.', attachments: [{ fileName: 'error.log', contentBase64: Buffer.from('PHP Notice: blank page\n').toString('base64') }] },
+    });
+    expect(withFile.ticketReply.userErrors).toEqual([]);
     app.setNow(DEFAULT_NOW.plus({ minutes: 30 }));
     await app.sdk(agent.token).TicketReply({ input: { ticketId: original.id, body: 'We are looking at it.' } });
     app.setNow(DEFAULT_NOW.plus({ minutes: 40 }));
@@ -70,6 +76,16 @@ describe('merging a duplicate', () => {
     const times = staffView.messages.nodes.map((n: { createdAt: string }) => Date.parse(n.createdAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(staffView.events.nodes).toContainEqual({ action: 'TICKET_MERGED_IN', rule: null });
+    // The file sent with a moved message moved with it, and downloads from the ticket it is on now.
+    const files = await gql(app, m.token, `query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName downloadUrl } } } }`, { id: original.id });
+    expect(files.node.attachments).toHaveLength(1);
+    expect(files.node.attachments[0].fileName).toBe('error.log');
+    const download = await fetch(`${app.url}${files.node.attachments[0].downloadUrl}`, { headers: { authorization: `Bearer ${m.token}` } });
+    expect(download.status).toBe(200);
+    expect(await download.text()).toContain('PHP Notice: blank page');
+    // Consumers (email, notifications, webhooks) learn of it through the outbox, committed with the merge.
+    const events = await app.orm.em.fork().getConnection().execute(`select data from outbox_event where type = 'TICKET_MERGED' and ticket_id = ?`, [fromGlobal(original.id)]);
+    expect(events).toEqual([{ data: expect.objectContaining({ mergedTicketNumber: duplicate.number, ticketNumber: original.number, messagesMoved: 2, allowanceReturned: true }) }]);
 
     // The merchant: the internal note stays hidden; each ticket says what happened.
     const merchantView = await detail(m.token, original.id);
@@ -140,6 +156,8 @@ describe('what cannot be merged', () => {
       expect(t.mergedInto).toBeNull();
       expect(t.events.nodes.map((e: { action: string }) => e.action)).not.toContain('TICKET_MERGED');
     }
+    const published = await app.orm.em.fork().getConnection().execute(`select count(*)::int as n from outbox_event where type = 'TICKET_MERGED' and ticket_id in (?, ?, ?, ?)`, [a.id, b.id, resolved.id, closed.id].map(fromGlobal));
+    expect(published).toEqual([{ n: 0 }]);
   });
 
   it('merchants cannot merge, not even their own tickets', async () => {

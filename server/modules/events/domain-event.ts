@@ -24,6 +24,8 @@ export enum DomainEventType {
   ALLOWANCE_NEARLY_USED = 'ALLOWANCE_NEARLY_USED',
   SLA_TARGET_AT_75_PERCENT = 'SLA_TARGET_AT_75_PERCENT',
   SLA_BREACHED = 'SLA_BREACHED',
+  TICKET_MERGED = 'TICKET_MERGED',
+  TICKET_RATED = 'TICKET_RATED',
 }
 registerEnumType(DomainEventType, {
   name: 'DomainEventType',

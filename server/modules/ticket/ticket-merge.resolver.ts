@@ -40,7 +40,7 @@ export class TicketMergeResolver {
   })
   ticketMerge(@Arg('input', () => TicketMergeInput) input: TicketMergeInput, @Ctx() ctx: AppContext) {
     return runMutation(ctx.em, () => new TicketMergePayload(), async (em) => {
-      const deps = { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar };
+      const deps = { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar, events: ctx.events };
       return new TicketMergeService(em, deps, new TicketService(em, deps)).merge(input);
     });
   }

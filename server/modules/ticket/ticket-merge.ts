@@ -4,6 +4,8 @@ import { requireId } from '../../common/access';
 import { notice, type Notice } from '../../common/notice';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
+import { DomainEventType } from '../events/domain-event';
+import type { DomainEvents } from '../events/domain-events';
 import { StaffMember } from '../staff/staff-member.entity';
 import { isStaff } from '../viewer/viewer';
 import { syncClock } from './ticket-clock';
@@ -13,6 +15,10 @@ import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AuthorKind, TicketStatus } from './ticket.enums';
 import type { TicketService, TicketServiceDeps } from './ticket.service';
+
+export interface TicketMergeDeps extends TicketServiceDeps {
+  events: DomainEvents;
+}
 
 export interface TicketMergeResult {
   ticket: Ticket;
@@ -30,7 +36,7 @@ export interface TicketMergeResult {
 export class TicketMergeService {
   constructor(
     private readonly em: EntityManager,
-    private readonly deps: TicketServiceDeps,
+    private readonly deps: TicketMergeDeps,
     private readonly tickets: TicketService,
   ) {}
 
@@ -91,6 +97,15 @@ export class TicketMergeService {
     // Closed like any ticket staff close: its stored access is scheduled for shredding.
     await this.tickets.statusChange({ ticketId: source.globalId, status: TicketStatus.CLOSED, reason: `Merged into ${target.number}.` });
     syncClock(target, now, calendar);
+    await this.deps.events.publish(this.em, {
+      type: DomainEventType.TICKET_MERGED,
+      ticketId: target.id,
+      customerId: target.customer.id,
+      team: target.team,
+      actor: { kind: 'STAFF', id: viewer.staffId },
+      staffOnly: false,
+      data: { mergedTicketId: source.id, mergedTicketNumber: source.number, ticketNumber: target.number, messagesMoved, allowanceReturned },
+    });
     return {
       ticket: target,
       mergedTicket: source,
