@@ -101,11 +101,55 @@ export function createRateLimits(orm: MikroORM, settings: RateLimitSettings, log
     next();
   };
 
+  /**
+   * A request with a token in one statement: the address's failed authentications are read and,
+   * unless they block it, the token's request is counted (the same row, rule and key as
+   * rate-limiter-flexible's upsert). Null when the database does not answer.
+   */
+  const countWithToken = async (req: Request, tokenKey: string): Promise<{ blockedBy: RateLimiterRes | null; counted: RateLimiterRes | null } | null> => {
+    const now = Date.now();
+    try {
+      const result = (await knex.raw(
+        `with failures as (
+           select points, expire from ${TABLE} where key = ? and (expire > ? or expire is null)
+         ), counted as (
+           insert into ${TABLE} (key, points, expire)
+           select ?, 1, ? where not exists (select 1 from failures where points >= ?)
+           on conflict (key) do update set
+             points = case when ${TABLE}.expire <= ? then 1 else ${TABLE}.points + 1 end,
+             expire = case when ${TABLE}.expire <= ? then excluded.expire else ${TABLE}.expire end
+           returning points, expire
+         )
+         select (select points from failures) as failure_points, (select expire from failures) as failure_expire,
+                (select points from counted) as points, (select expire from counted) as expire`,
+        [authFailures.getKey(clientAddress(req)), now, perToken.getKey(tokenKey), now + settings.windowSeconds * 1000, settings.authFailures, now, now],
+      )) as { rows: Array<{ failure_points: number | null; failure_expire: string | null; points: number | null; expire: string | null }> };
+      const row = result.rows[0]!;
+      const state = (points: number, expire: string | null, limit: number) =>
+        new RateLimiterRes(Math.max(limit - points, 0), expire === null ? -1 : Math.max(Number(expire) - now, 0), points, points === 1);
+      if (row.points === null) return { blockedBy: state(row.failure_points ?? 0, row.failure_expire, settings.authFailures), counted: null };
+      return { blockedBy: null, counted: state(row.points, row.expire, settings.requestsPerToken) };
+    } catch (error) {
+      logger.warn({ err: error }, 'rate limit store unavailable; counting in memory');
+      return null;
+    }
+  };
+
   const guard: RequestHandler = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization;
     const [name, store, key, limit]: [RateLimitName, RateLimiterPostgres, string, number] = header
       ? ['token', perToken, createHash('sha256').update(header.trim()).digest('hex'), settings.requestsPerToken]
       : ['anonymous', anonymous, clientAddress(req), settings.anonymousRequests];
+    if (header) {
+      const one = await countWithToken(req, key);
+      if (one?.blockedBy) return refuse(res, 'auth_failures', settings.authFailures, one.blockedBy);
+      if (one?.counted) {
+        if (one.counted.consumedPoints > limit) return refuse(res, name, limit, one.counted);
+        setLimitHeaders(res, limit, one.counted.remainingPoints, one.counted.msBeforeNext);
+        return next();
+      }
+    }
+    // Without a token, or when the one statement failed: the library's store and its in-memory fallback.
     // First the address's failures, then the count: a blocked address adds no row per guessed token.
     const failures = await failuresOf(req);
     if (tooManyFailures(failures)) return refuse(res, 'auth_failures', settings.authFailures, failures);

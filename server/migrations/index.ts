@@ -15,6 +15,7 @@ import { Migration20261203143000_attachments as MAttachments } from './Migration
 import { Migration20261203140500_ticket_search as MTicketSearch } from './Migration20261203140500_ticket_search';
 import { Migration20261203143500_ticket_filter_indexes as MTicketFilterIndexes } from './Migration20261203143500_ticket_filter_indexes';
 import { Migration20261203150000_webhooks as MWebhooks } from './Migration20261203150000_webhooks';
+import { Migration20261203142000_ticket_list_counts as MTicketListCounts } from './Migration20261203142000_ticket_list_counts';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203140500_ticket_search', class: MTicketSearch },
   { name: 'Migration20261203143500_ticket_filter_indexes', class: MTicketFilterIndexes },
   { name: 'Migration20261203150000_webhooks', class: MWebhooks },
+  { name: 'Migration20261203142000_ticket_list_counts', class: MTicketListCounts },
 ];

@@ -1,9 +1,18 @@
-import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Cursor, raw, type FilterQuery } from '@mikro-orm/core';
+import { GraphQLError, Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { AppContext } from '../../app/context';
 import type { Connection } from '../../common/connection';
-import { paginate } from '../../common/paginate';
-import { Ticket } from './ticket.entity';
+import { idOfType } from '../../common/global-id';
+import { Customer } from '../customer/customer.entity';
+import { Plan } from '../plan/plan.entity';
+import { StaffMember } from '../staff/staff-member.entity';
+import { Subscription } from '../subscription/subscription.entity';
+import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
+import { rowMapper } from './read-only-rows';
+import { TicketMessage } from './ticket-message.entity';
+import { NOT_DUE, Ticket } from './ticket.entity';
+import { TicketOrder, TicketPriority } from './ticket.enums';
+import type { TicketFilter } from './ticket-query.types';
 
 /** The fields asked for on a connection and on its nodes (through edges.node or nodes). */
 export interface ConnectionSelection {
@@ -32,43 +41,251 @@ export function connectionSelection(info: GraphQLResolveInfo): ConnectionSelecti
   return { totalCount: connection.has('totalCount'), nodeFields: new Set(nodeFields.keys()) };
 }
 
-// Edges a page shows, read in the page's own statement (one join each) instead of a batch each.
-const JOINED_EDGES = { customer: 'customer', subscription: 'subscription.plan', assignee: 'assignee' } as const;
-// Large columns no list shows unless asked for.
-const HEAVY_COLUMNS = ['description', 'environment'] as const;
+// ---------- which tickets: the caller's scope and the filter, as SQL ----------
+
+/** One condition over the ticket table (alias `t`), with its `?` bindings in order. */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+  /** Set on the status condition: a list narrowed by statuses alone is counted from the tally. */
+  statuses?: readonly string[];
+}
+
+const NO_ROW = '00000000-0000-0000-0000-000000000000';
+
+/** Enum values written into the SQL text (so the planner can match partial indexes): only ever enum names. */
+function enumList(values: readonly string[]): string {
+  for (const value of values) if (!/^[A-Z_]+$/.test(value)) throw new RangeError(`not an enum value: ${JSON.stringify(value)}`);
+  return values.map((value) => `'${value}'`).join(', ');
+}
 
 /**
- * A page of tickets that reads what the query shows: the customer, subscription with its plan
- * and assignee joined into the page's statement (and handed to the request's loaders, so no
- * batch query follows), the description and reported environment only when selected, and the
- * count only when `totalCount` is. Read-only: nothing enters the request's identity map.
+ * The tickets a caller may list and the `tickets(filter:)` arguments, as SQL conditions over
+ * `ticket t`. Every filter of the API is mapped here, each backed by an index
+ * (`npm run bench -- --explain`): a new filter is one more `conditions.push`.
+ */
+export function ticketListConditions(filter: TicketFilter | null | undefined, viewer: Viewer, now: Date): SqlCondition[] {
+  const conditions: SqlCondition[] = [];
+  if (isCustomer(viewer)) {
+    if (filter?.customerId || filter?.assigneeId || filter?.unassigned != null || filter?.overdue != null) {
+      throw new GraphQLError('Merchants cannot filter by customer, assignee or overdue.', { extensions: { code: 'FORBIDDEN' } });
+    }
+    conditions.push({ sql: 't.customer_id = ?', params: [viewer.customerId] });
+  } else if (!isStaff(viewer)) {
+    conditions.push({ sql: 'false', params: [] });
+  }
+  if (filter?.statuses?.length) {
+    const statuses = [...new Set(filter.statuses)];
+    conditions.push({ sql: `t.status in (${enumList(statuses)})`, params: [], statuses });
+  }
+  if (filter?.categories?.length) conditions.push({ sql: `t.category in (${enumList(filter.categories)})`, params: [] });
+  if (filter?.priorities?.length) conditions.push({ sql: `t.priority in (${enumList(filter.priorities)})`, params: [] });
+  if (filter?.team) conditions.push({ sql: `t.team = '${enumList([filter.team]).slice(1, -1)}'`, params: [] });
+  if (filter?.customerId) conditions.push({ sql: 't.customer_id = ?', params: [idOfType(filter.customerId, 'Customer') ?? NO_ROW] });
+  if (filter?.assigneeId) conditions.push({ sql: 't.assignee_id = ?', params: [idOfType(filter.assigneeId, 'StaffMember') ?? NO_ROW] });
+  if (filter?.unassigned === true) conditions.push({ sql: 't.assignee_id is null', params: [] });
+  if (filter?.unassigned === false) conditions.push({ sql: 't.assignee_id is not null', params: [] });
+  // urgency_at is the due time that matters next while the clock runs, NOT_DUE otherwise; the
+  // literal bound lets the planner use the index of running clocks.
+  const notDue = `'${NOT_DUE.toISOString()}'`;
+  if (filter?.overdue === true) conditions.push({ sql: `t.urgency_at <= ? and t.urgency_at < ${notDue}`, params: [now] });
+  if (filter?.overdue === false) conditions.push({ sql: 't.urgency_at > ?', params: [now] });
+  if (filter?.createdAfter) conditions.push({ sql: 't.created_at >= ?', params: [filter.createdAfter] });
+  if (filter?.createdBefore) conditions.push({ sql: 't.created_at < ?', params: [filter.createdBefore] });
+  return conditions;
+}
+
+/** The conditions as one MikroORM filter (alias `t`), for reads that go through the ORM. */
+export function asFilterQuery(conditions: readonly SqlCondition[]): FilterQuery<Ticket> {
+  if (conditions.length === 0) return {};
+  return { [raw(whereSql(conditions), conditions.flatMap((c) => c.params))]: [] } as FilterQuery<Ticket>;
+}
+
+/**
+ * Conditions written as MikroORM filters over the ticket (alias `t`, raw fragments included), as
+ * SQL conditions: the ORM compiles them, the list runs them in its own statement.
+ */
+export function conditionsOfFilters(em: AppContext['em'], filters: readonly FilterQuery<Ticket>[]): SqlCondition[] {
+  return filters.map((filter) => {
+    const { sql, bindings } = em.createQueryBuilder(Ticket, 't').select(raw('1')).where(filter as never).getKnexQuery().toSQL();
+    const at = sql.indexOf(' where ');
+    if (at < 0) throw new RangeError('a ticket filter compiled to no condition');
+    return { sql: sql.slice(at + ' where '.length), params: [...bindings] };
+  });
+}
+
+function whereSql(conditions: readonly SqlCondition[]): string {
+  return conditions.length ? conditions.map((c) => `(${c.sql})`).join(' and ') : 'true';
+}
+
+/** The exact count of the tickets the conditions select: summed from the status tally when only statuses narrow them. */
+function countSql(conditions: readonly SqlCondition[]): SqlCondition {
+  if (conditions.length === 0) return { sql: 'select coalesce(sum(n), 0)::int from ticket_status_tally', params: [] };
+  if (conditions.length === 1 && conditions[0]!.statuses) {
+    return { sql: `select coalesce(sum(n), 0)::int from ticket_status_tally where status in (${enumList(conditions[0]!.statuses)})`, params: [] };
+  }
+  return { sql: `select count(*)::int from "ticket" t where ${whereSql(conditions)}`, params: conditions.flatMap((c) => c.params) };
+}
+
+// ---------- in which order: keyset pagination ----------
+
+interface OrderColumn {
+  column: string;
+  property: 'createdAt' | 'updatedAt' | 'priority' | 'urgencyAt' | 'id';
+  descending: boolean;
+}
+
+/** Each ordering ends with the id, so pages never overlap or skip; each has its index. */
+export const TICKET_ORDERS: Partial<Record<TicketOrder, readonly OrderColumn[]>> = {
+  [TicketOrder.NEWEST]: [{ column: 'created_at', property: 'createdAt', descending: true }, { column: 'id', property: 'id', descending: true }],
+  [TicketOrder.OLDEST]: [{ column: 'created_at', property: 'createdAt', descending: false }, { column: 'id', property: 'id', descending: false }],
+  [TicketOrder.MOST_URGENT]: [
+    { column: 'priority', property: 'priority', descending: true },
+    { column: 'urgency_at', property: 'urgencyAt', descending: false },
+    { column: 'id', property: 'id', descending: false },
+  ],
+  [TicketOrder.RECENTLY_UPDATED]: [{ column: 'updated_at', property: 'updatedAt', descending: true }, { column: 'id', property: 'id', descending: true }],
+};
+
+function invalidCursor(): GraphQLError {
+  return new GraphQLError('`after` is not a cursor of this list and ordering; use a pageInfo.endCursor from the same query.', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
+const PRIORITIES = new Set<string>(Object.values(TicketPriority));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The rows after a cursor (the same encoding as the ORM's cursors), refused unless it fits the ordering. */
+function afterCursor(after: string, order: readonly OrderColumn[]): SqlCondition {
+  let values: unknown[];
+  try {
+    values = Cursor.decode(after) as unknown[];
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(values) || values.length !== order.length) throw invalidCursor();
+  order.forEach((column, i) => {
+    const value = values[i];
+    const fits =
+      column.property === 'priority' ? typeof value === 'string' && PRIORITIES.has(value)
+      : column.property === 'id' ? typeof value === 'string' && UUID.test(value)
+      : value instanceof Date && !Number.isNaN(value.getTime());
+    if (!fits) throw invalidCursor();
+  });
+  // (a, b, c) after (x, y, z): a beyond x, or a = x and b beyond y, or …
+  const alternatives: string[] = [];
+  const params: unknown[] = [];
+  order.forEach((column, i) => {
+    const equal = order.slice(0, i).map((c) => `t.${c.column} = ?`);
+    alternatives.push([...equal, `t.${column.column} ${column.descending ? '<' : '>'} ?`].join(' and '));
+    params.push(...values.slice(0, i + 1));
+  });
+  return { sql: alternatives.map((a) => `(${a})`).join(' or '), params };
+}
+
+// ---------- the page ----------
+
+/** Large columns no list shows unless asked for. */
+const HEAVY_PROPERTIES = ['description', 'environment'] as const;
+
+/**
+ * A page of tickets in one SQL statement that joins what the query shows (customer,
+ * subscription with its plan, assignee, the last message the caller may see) and, when
+ * `totalCount` is selected, counts in the same statement. Rows become read-only entity objects
+ * (read-only-rows.ts: no identity map, no hydration); the joined edges are handed to the
+ * request's loaders, so their field resolvers run no query.
  */
 export async function ticketPage(
   ctx: AppContext,
-  where: FilterQuery<Ticket>,
+  conditions: readonly SqlCondition[],
   args: { first: number; after?: string | null },
-  orderBy: QueryOrderMap<Ticket>[],
+  orderBy: TicketOrder,
   selection: ConnectionSelection,
 ): Promise<Connection<Ticket>> {
-  const populate = Object.entries(JOINED_EDGES)
-    .filter(([field]) => selection.nodeFields.has(field))
-    .map(([, path]) => path);
-  const exclude = HEAVY_COLUMNS.filter((column) => !selection.nodeFields.has(column));
-  // paginate's checks and shape, with a narrower read.
-  const page = await paginate(ctx.em, Ticket, where, args, orderBy, {
-    includeCount: selection.totalCount,
-    populate,
-    exclude,
-    strategy: 'joined',
-    disableIdentityMap: true,
-  });
-  for (const ticket of page.nodes) {
-    if (populate.includes('customer')) ctx.loaders.customer.prime(ticket.customer.id, ticket.customer);
-    if (populate.includes('subscription.plan')) {
-      ctx.loaders.subscription.prime(ticket.subscription.id, ticket.subscription);
-      ctx.loaders.plan.prime(ticket.subscription.plan.id, ticket.subscription.plan);
-    }
-    if (populate.includes('assignee') && ticket.assignee) ctx.loaders.staff.prime(ticket.assignee.id, ticket.assignee);
+  const order = TICKET_ORDERS[orderBy];
+  if (!order) throw new RangeError(`no SQL ordering for ${orderBy}`);
+  const where = [...conditions];
+  if (args.after) where.push(afterCursor(args.after, order));
+  const shows = (field: string) => selection.nodeFields.has(field);
+  const em = ctx.em;
+  const table = (entity: new () => object) => `"${em.getMetadata().get(entity.name).tableName}"`;
+  const tickets = rowMapper(em, Ticket);
+  const customers = rowMapper(em, Customer);
+  const subscriptions = rowMapper(em, Subscription);
+  const plans = rowMapper(em, Plan);
+  const staff = rowMapper(em, StaffMember);
+  const messages = rowMapper(em, TicketMessage);
+
+  const select = [tickets.columns('t', 't_', new Set(HEAVY_PROPERTIES.filter((p) => !shows(p))))];
+  const joins: string[] = [];
+  const selectParams: unknown[] = [];
+  if (shows('customer')) {
+    select.push(customers.columns('c', 'c_'));
+    joins.push(`join ${table(Customer)} c on c.id = t.customer_id`);
   }
-  return page;
+  if (shows('subscription')) {
+    select.push(subscriptions.columns('s', 's_'), plans.columns('p', 'p_'));
+    joins.push(`join ${table(Subscription)} s on s.id = t.subscription_id join ${table(Plan)} p on p.id = s.plan_id`);
+  }
+  if (shows('assignee')) {
+    select.push(staff.columns('a', 'a_'));
+    joins.push(`left join ${table(StaffMember)} a on a.id = t.assignee_id`);
+  }
+  if (shows('lastMessage')) {
+    select.push(messages.columns('m', 'm_'));
+    joins.push(
+      `left join lateral (select * from ${table(TicketMessage)} m0 where m0.ticket_id = t.id${isStaff(ctx.viewer) ? '' : ' and m0.internal = false'}
+         order by m0.created_at desc, m0.id desc limit 1) m on true`,
+    );
+  }
+  const count = selection.totalCount ? countSql(conditions) : null;
+  if (count) {
+    select.push(`(${count.sql}) as "total_count"`);
+    selectParams.push(...count.params);
+  }
+  const sql = `select ${select.join(', ')} from "ticket" t ${joins.join(' ')}
+    where ${whereSql(where)}
+    order by ${order.map((c) => `t.${c.column} ${c.descending ? 'desc' : 'asc'}`).join(', ')}
+    limit ?`;
+  const rows = (await em.execute(sql, [...selectParams, ...where.flatMap((c) => c.params), args.first + 1])) as Record<string, unknown>[];
+
+  const nodes: Ticket[] = [];
+  for (const row of rows.slice(0, args.first)) {
+    const ticket = tickets.read(row, 't_') as Ticket;
+    if (shows('customer')) {
+      ticket.customer = customers.read(row, 'c_') as Customer;
+      ctx.loaders.customer.prime(ticket.customer.id, ticket.customer);
+    }
+    if (shows('subscription')) {
+      const subscription = subscriptions.read(row, 's_') as Subscription;
+      subscription.plan = plans.read(row, 'p_') as Plan;
+      ticket.subscription = subscription;
+      ctx.loaders.subscription.prime(subscription.id, subscription);
+      ctx.loaders.plan.prime(subscription.plan.id, subscription.plan);
+    }
+    if (shows('assignee') && row.a_id != null) {
+      ticket.assignee = staff.read(row, 'a_') as StaffMember;
+      ctx.loaders.staff.prime(ticket.assignee.id, ticket.assignee);
+    }
+    if (shows('lastMessage')) ctx.loaders.lastMessage.prime(ticket.id, row.m_id == null ? null : (messages.read(row, 'm_') as TicketMessage));
+    nodes.push(ticket);
+  }
+  let totalCount = 0;
+  if (count) {
+    // An empty page (past the last cursor) has no row to carry the count.
+    totalCount = rows.length ? Number(rows[0]!.total_count) : Number(((await em.execute(`select (${count.sql}) as "total_count"`, count.params)) as Record<string, unknown>[])[0]!.total_count);
+  }
+  const edges = nodes.map((node) => ({ node, cursor: Cursor.encode(order.map((c) => node[c.property])) }));
+  return {
+    nodes,
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > args.first,
+      hasPreviousPage: Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
 }

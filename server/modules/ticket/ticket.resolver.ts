@@ -1,11 +1,10 @@
-import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { DateTime } from 'luxon';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
 import { DateTimeScalar } from '../../common/date-time.scalar';
-import { idOfType } from '../../common/global-id';
 import { Money } from '../../common/money';
 import { runMutation } from '../../common/mutation';
 import { paginate } from '../../common/paginate';
@@ -18,7 +17,7 @@ import { Subscription } from '../subscription/subscription.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { QuoteStatus } from './coverage';
 import { slaView, type SlaView } from './ticket-clock';
-import { connectionSelection, ticketPage } from './ticket-list';
+import { connectionSelection, ticketListConditions, ticketPage } from './ticket-list';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
@@ -42,13 +41,6 @@ import { TicketPayload, TicketReplyPayload } from './ticket-payload.types';
 import { TicketConnection, TicketFilter, TicketMessageConnection } from './ticket-query.types';
 import { TicketSla } from './ticket-sla.types';
 import { TicketAssignInput, TicketIdInput, TicketReplyInput, TicketStatusChangeInput, TicketUpdateInput } from './ticket-work.types';
-
-const ORDERS: Record<TicketOrder, QueryOrderMap<Ticket>[]> = {
-  [TicketOrder.NEWEST]: [{ createdAt: 'desc' }, { id: 'desc' }],
-  [TicketOrder.OLDEST]: [{ createdAt: 'asc' }, { id: 'asc' }],
-  [TicketOrder.MOST_URGENT]: [{ priority: 'desc' }, { urgencyAt: 'asc' }, { id: 'asc' }],
-  [TicketOrder.RECENTLY_UPDATED]: [{ updatedAt: 'desc' }, { id: 'desc' }],
-};
 
 export function ticketService(ctx: AppContext): TicketService {
   return new TicketService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
@@ -92,27 +84,7 @@ export class TicketResolver {
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    const where: FilterQuery<Ticket>[] = [];
-    if (isCustomer(ctx.viewer)) {
-      if (filter?.customerId || filter?.assigneeId || filter?.unassigned != null || filter?.overdue != null) {
-        throw new GraphQLError('Merchants cannot filter by customer, assignee or overdue.', { extensions: { code: 'FORBIDDEN' } });
-      }
-      where.push({ customer: ctx.viewer.customerId });
-    }
-    if (filter?.statuses?.length) where.push({ status: { $in: filter.statuses } });
-    if (filter?.categories?.length) where.push({ category: { $in: filter.categories } });
-    if (filter?.priorities?.length) where.push({ priority: { $in: filter.priorities } });
-    if (filter?.team) where.push({ team: filter.team });
-    if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
-    if (filter?.assigneeId) where.push({ assignee: idOfType(filter.assigneeId, 'StaffMember') ?? '00000000-0000-0000-0000-000000000000' });
-    if (filter?.unassigned === true) where.push({ assignee: null });
-    if (filter?.unassigned === false) where.push({ assignee: { $ne: null } });
-    // urgencyAt is the due time that matters next while the clock runs (a far date otherwise).
-    if (filter?.overdue === true) where.push({ urgencyAt: { $lte: ctx.clock().toJSDate() } });
-    if (filter?.overdue === false) where.push({ urgencyAt: { $gt: ctx.clock().toJSDate() } });
-    if (filter?.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
-    if (filter?.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
-    return ticketPage(ctx, where.length ? { $and: where } : {}, args, ORDERS[orderBy], connectionSelection(info));
+    return ticketPage(ctx, ticketListConditions(filter, ctx.viewer, ctx.clock().toJSDate()), args, orderBy, connectionSelection(info));
   }
 
   @Authorized()
