@@ -127,6 +127,65 @@ class ApiClient {
 		return $json;
 	}
 
+	/**
+	 * Fetches an attachment (GET <the endpoint's folder>/attachments/<id>) with the merchant's key.
+	 *
+	 * @param string $id the attachment's global ID, as the API gave it
+	 * @return array|null contentType and bytes; null when the API has no such file for this key
+	 * @throws ApiException
+	 */
+	public function download($id) {
+		if (!is_string($id) || !preg_match('/^[A-Za-z0-9_-]{1,200}$/', $id)) {
+			return null;
+		}
+
+		if (!$this->isConfigured()) {
+			throw new ApiException('NOT_CONFIGURED', 'Enter the API endpoint and your merchant API key in the module settings first.');
+		}
+
+		if (!self::validEndpoint($this->endpoint)) {
+			throw new ApiException('NOT_CONFIGURED', self::ENDPOINT_RULE);
+		}
+
+		try {
+			$response = $this->http->get(self::attachmentUrl($this->endpoint, $id), array(
+				'Authorization: Bearer ' . $this->apiKey,
+				'User-Agent: ' . self::USER_AGENT,
+			), $this->timeout);
+		} catch (HttpException $e) {
+			if ($e->kind === 'TIMEOUT') {
+				throw new ApiException('TIMEOUT', 'The support desk did not answer within ' . $this->timeout . ' seconds. Please try again in a few minutes.');
+			}
+
+			throw new ApiException('UNREACHABLE', 'The support desk cannot be reached from your store (' . $this->host() . '). Check the API endpoint in the settings and that your server may open outgoing connections.');
+		}
+
+		if ($response['status'] === 401 || $response['status'] === 403) {
+			throw new ApiException('UNAUTHENTICATED', 'The support desk did not accept your merchant API key. Check it in the module settings.');
+		}
+
+		if ($response['status'] === 404) {
+			return null;
+		}
+
+		if ($response['status'] !== 200) {
+			throw new ApiException('HTTP_ERROR', 'The support desk answered with HTTP ' . $response['status'] . '. Please try again later.');
+		}
+
+		$type = isset($response['headers']['content-type']) ? $response['headers']['content-type'] : 'application/octet-stream';
+
+		return array('contentType' => $type, 'bytes' => $response['body']);
+	}
+
+	/** Downloads sit beside the GraphQL endpoint: https://desk.example.com/graphql → https://desk.example.com/attachments/<id>. */
+	public static function attachmentUrl($endpoint, $id) {
+		$parts = parse_url(trim((string)$endpoint));
+		$path = isset($parts['path']) ? preg_replace('#/[^/]*$#', '', $parts['path']) : '';
+		$port = isset($parts['port']) ? ':' . $parts['port'] : '';
+
+		return $parts['scheme'] . '://' . $parts['host'] . $port . $path . '/attachments/' . rawurlencode($id);
+	}
+
 	/** The first error's extensions.code, if any. */
 	public static function errorCode(array $response) {
 		if (!empty($response['errors'][0]['extensions']['code'])) {

@@ -98,6 +98,7 @@ class Endpoint {
 			'access.provide' => array('provideAccess', true),
 			'access.disable' => array('disableAccess', true),
 			'access.sweep' => array('sweep', false),
+			'attachment.download' => array('downloadAttachment', false),
 		);
 
 		if (!isset($handlers[$action])) {
@@ -182,6 +183,7 @@ class Endpoint {
 				'available' => $this->loginSecurityMessage() === null,
 				'message' => $this->loginSecurityMessage(),
 			),
+			'uploadBytes' => self::uploadBytes(ini_get('post_max_size')),
 		));
 	}
 
@@ -338,6 +340,50 @@ class Endpoint {
 	 * refused access leaves no ticket and uses no allowance. The form is checked before anything is
 	 * created, and a temporary user made for the ticket is deleted again when the ticket is not filed.
 	 */
+	/**
+	 * A file of a ticket or reply, for the browser to save: its bytes come from the API with the
+	 * stored key, so the key never reaches the page, and only files the key may see come back.
+	 */
+	private function downloadAttachment(array $input) {
+		$file = $this->api()->download(isset($input['id']) ? (string)$input['id'] : '');
+
+		if ($file === null) {
+			return self::failure(404, 'NOT_FOUND', 'This file does not exist or is not one of your tickets\' files.');
+		}
+
+		return self::success(array('contentType' => $file['contentType'], 'contentBase64' => base64_encode($file['bytes'])));
+	}
+
+	/**
+	 * Bytes of files one request to this endpoint may carry: they travel in base64 (4 characters per
+	 * 3 bytes) inside a JSON body that PHP's post_max_size bounds. 0 or unset: the API's own limit.
+	 */
+	public static function uploadBytes($postMaxSize) {
+		$limit = 10 * 1024 * 1024;
+		$text = trim((string)$postMaxSize);
+
+		if (!preg_match('/^(\d+)\s*([KMG]?)/i', $text, $m) || (int)$m[1] === 0) {
+			return $limit;
+		}
+
+		$bytes = (int)$m[1] * array('' => 1, 'K' => 1024, 'M' => 1048576, 'G' => 1073741824)[strtoupper($m[2])];
+
+		return max(0, min($limit, (int)floor(($bytes - 64 * 1024) * 3 / 4)));
+	}
+
+	/** The files sent with a new ticket, as the API takes them: a name and base64 bytes each; the API checks the rest. */
+	private static function attachments(array $input) {
+		$files = array();
+
+		foreach (isset($input['attachments']) && is_array($input['attachments']) ? $input['attachments'] : array() as $file) {
+			if (is_array($file) && isset($file['fileName'], $file['contentBase64']) && is_string($file['fileName']) && is_string($file['contentBase64'])) {
+				$files[] = array('fileName' => $file['fileName'], 'contentBase64' => $file['contentBase64']);
+			}
+		}
+
+		return $files;
+	}
+
 	private function createTicket(array $input) {
 		$access = isset($input['access']) && is_array($input['access']) ? $input['access'] : array();
 		$problems = array_merge(self::ticketProblems($input), self::accessProblems($access, array('access')));
@@ -362,6 +408,12 @@ class Endpoint {
 
 		if (!empty($input['idempotencyKey'])) {
 			$ticketInput['idempotencyKey'] = (string)$input['idempotencyKey'];
+		}
+
+		$attachments = self::attachments($input);
+
+		if ($attachments) {
+			$ticketInput['attachments'] = $attachments;
 		}
 
 		$created = $temporary ? $this->access()->createTemporaryAdmin('', '', self::group($access)) : null;

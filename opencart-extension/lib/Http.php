@@ -33,13 +33,44 @@ class Http {
 		return $this->useCurl ? $this->curl($url, $headers, $body, $timeout) : $this->stream($url, $headers, $body, $timeout);
 	}
 
+	/**
+	 * A GET, for files: the body as received and the response's headers (lower-case names).
+	 *
+	 * @return array status (int), body (string), headers (array name => value)
+	 * @throws HttpException
+	 */
+	public function get($url, array $headers, $timeout) {
+		return $this->useCurl ? $this->curl($url, $headers, null, $timeout) : $this->stream($url, $headers, null, $timeout);
+	}
+
+	/** "Name: value" lines into name => value, names in lower case; the last of a repeated name wins. */
+	private static function parseHeaders(array $lines) {
+		$parsed = array();
+
+		foreach ($lines as $line) {
+			$colon = strpos($line, ':');
+
+			if ($colon !== false) {
+				$parsed[strtolower(trim(substr($line, 0, $colon)))] = trim(substr($line, $colon + 1));
+			}
+		}
+
+		return $parsed;
+	}
+
 	private function curl($url, array $headers, $body, $timeout) {
 		$handle = curl_init($url);
 
+		$lines = array();
+
+		curl_setopt_array($handle, $body === null ? array(CURLOPT_HTTPGET => true) : array(CURLOPT_POST => true, CURLOPT_POSTFIELDS => $body));
 		curl_setopt_array($handle, array(
-			CURLOPT_POST => true,
-			CURLOPT_POSTFIELDS => $body,
 			CURLOPT_HTTPHEADER => $headers,
+			CURLOPT_HEADERFUNCTION => function ($handle, $line) use (&$lines) {
+				$lines[] = $line;
+
+				return strlen($line);
+			},
 			CURLOPT_RETURNTRANSFER => true,
 			CURLOPT_FOLLOWLOCATION => false,
 			CURLOPT_CONNECTTIMEOUT => min($timeout, 5),
@@ -57,15 +88,15 @@ class Http {
 			throw new HttpException($errno === 28 ? 'TIMEOUT' : 'UNREACHABLE', $error);
 		}
 
-		return array('status' => $status, 'body' => (string)$response);
+		return array('status' => $status, 'body' => (string)$response, 'headers' => self::parseHeaders($lines));
 	}
 
 	private function stream($url, array $headers, $body, $timeout) {
 		$context = stream_context_create(array(
 			'http' => array(
-				'method' => 'POST',
+				'method' => $body === null ? 'GET' : 'POST',
 				'header' => implode("\r\n", $headers),
-				'content' => $body,
+				'content' => $body === null ? '' : $body,
 				'timeout' => (float)$timeout,
 				'ignore_errors' => true,
 				'follow_location' => 0,
@@ -105,6 +136,6 @@ class Http {
 			throw new HttpException($timedOut ? 'TIMEOUT' : 'UNREACHABLE', $error !== null ? $error : 'no response');
 		}
 
-		return array('status' => $status, 'body' => (string)$response);
+		return array('status' => $status, 'body' => (string)$response, 'headers' => self::parseHeaders(isset($http_response_header) ? $http_response_header : array()));
 	}
 }

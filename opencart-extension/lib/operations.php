@@ -144,6 +144,9 @@ fragment TicketSummary on Ticket {
         surchargeStatus
         note
       }
+      attachments {
+        ...AttachmentSummary
+      }
       messages(first: $messages) {
         edges {
           node {
@@ -155,11 +158,22 @@ fragment TicketSummary on Ticket {
               kind
               team
             }
+            attachments {
+              ...AttachmentSummary
+            }
           }
         }
       }
     }
   }
+}
+
+fragment AttachmentSummary on Attachment {
+  id
+  fileName
+  contentType
+  byteSize
+  redactions
 }
 
 fragment TicketSummary on Ticket {

@@ -12,6 +12,8 @@ export interface Bootstrap {
   accesses: TemporaryAccess[];
   /** Whether a temporary admin user can log in on this store; message says why not. */
   temporaryAdmin: { available: boolean; message: string | null };
+  /** Bytes of files one submission may carry through this store's PHP (post_max_size); absent from older builds. */
+  uploadBytes?: number;
 }
 
 export interface TemporaryAccess {

@@ -26,6 +26,8 @@ export const CSS = `
 .ocsd-message { border: 1px solid #e5e5e5; border-radius: 4px; padding: 8px 12px; margin-bottom: 8px; }
 .ocsd-message-staff { background: #f3f8fc; border-color: #c9e0f0; }
 .ocsd-message-system { background: #fcfcf3; }
+.ocsd-attachments { list-style: none; padding: 0; margin: 6px 0 0; }
+.ocsd-attachments .ocsd-file { padding: 0 4px 0 0; }
 .ocsd-meta { font-size: 12px; color: #777; margin-bottom: 4px; }
 .ocsd-body { white-space: normal; word-wrap: break-word; }
 .ocsd-facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }

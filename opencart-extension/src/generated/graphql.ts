@@ -362,6 +362,8 @@ export type TicketWithdrawMutation = { ticketWithdraw: { ticket: { id: string, s
 
 export type TicketSummaryFragment = { id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number };
 
+export type AttachmentSummaryFragment = { id: string, fileName: string, contentType: string, byteSize: number, redactions: number };
+
 export type TicketListQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -378,7 +380,7 @@ export type TicketDetailQueryVariables = Exact<{
 
 
 export type TicketDetailQuery = { node:
-    | { description: string, accessState: AccessState, accessDisabledAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number, quote: { note: string | null, status: QuoteStatus, price: { formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, note: string | null, surcharge: { formatted: string } | null } | null, messages: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind, team: StaffTeam | null } } }> } }
+    | { description: string, accessState: AccessState, accessDisabledAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number, quote: { note: string | null, status: QuoteStatus, price: { formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, note: string | null, surcharge: { formatted: string } | null } | null, attachments: Array<{ id: string, fileName: string, contentType: string, byteSize: number, redactions: number }>, messages: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind, team: StaffTeam | null }, attachments: Array<{ id: string, fileName: string, contentType: string, byteSize: number, redactions: number }> } }> } }
     | Record<PropertyKey, never>
    | null };
 

@@ -7,6 +7,7 @@ import type { TicketCreateMutation } from '../generated/graphql';
 import { html, render, type Html } from '../html';
 import type { UserErrorLike } from '../endpoint';
 import { accessFields, accessProblems, alert, busy, checked, errorMessage, readAccess, userErrorList, value, type AccessResult } from './common';
+import { fileField, readFiles } from './attachments';
 
 type Environment = Record<string, unknown> & { extensions?: Array<Record<string, string | null>> };
 
@@ -79,6 +80,7 @@ export async function newTicketView(ctx: Context): Promise<void> {
         <textarea class="form-control" id="ocsd-description" name="description" rows="8" required placeholder="What happens, what you expected, and how to see it."></textarea>
         <div id="ocsd-english" data-testid="english-notice"></div>
       </div>
+      ${fileField(ctx, 'ocsd-new-files')}
       ${accessFields('', ctx.boot.temporaryAdmin?.message ?? null)}
       <fieldset class="ocsd-fieldset">
         <legend>Your store's environment (sent with the ticket)</legend>
@@ -129,7 +131,8 @@ export async function newTicketView(ctx: Context): Promise<void> {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const access = readAccess(form, '');
-    const problems = [...ticketProblems(value(form, 'category'), value(form, 'subject'), value(form, 'description')), ...accessProblems(access)];
+    const chosen = await readFiles(ctx, form);
+    const problems = [...ticketProblems(value(form, 'category'), value(form, 'subject'), value(form, 'description')), ...accessProblems(access), ...chosen.problems];
     if (problems.length) {
       render(errors, alert('danger', html`Nothing was sent. Please complete the form:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`));
       errors.scrollIntoView?.({ block: 'center' });
@@ -144,6 +147,7 @@ export async function newTicketView(ctx: Context): Promise<void> {
           idempotencyKey,
           includeErrorLog: checked(form, 'includeErrorLog'),
           access,
+          attachments: chosen.files,
         }),
       );
       const payload = result.data?.ticketCreate;

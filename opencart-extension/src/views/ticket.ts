@@ -17,6 +17,7 @@ import { formatDateTime, humanise, teamLabel } from '../format';
 import { html, multiline, render, type Html } from '../html';
 import { viewLink } from '../links';
 import { accessFields, accessProblems, alert, busy, errorMessage, flashes, readAccess, userErrorList, userErrors, value, type AccessResult } from './common';
+import { attachmentList, bindDownloads, fileField, readFiles } from './attachments';
 import { ENGLISH_NOTICE } from './new-ticket';
 import { disableAccess, disabledNotice } from './tickets';
 
@@ -35,12 +36,15 @@ export function authorName(author: Author): string {
 
 export function conversation(ticket: Ticket, timezone: string): Html {
   const messages = ticket.messages.edges.map((e) => e.node);
+  // The ticket's own files are those of no message: the ones sent with it.
+  const onMessages = new Set(messages.flatMap((m) => (m.attachments ?? []).map((a) => a.id)));
+  const filedWith = (ticket.attachments ?? []).filter((a) => !onMessages.has(a.id));
   return html`<ol class="ocsd-conversation" data-testid="conversation">
-    <li class="ocsd-message ocsd-message-customer"><div class="ocsd-meta">You · ${formatDateTime(ticket.createdAt, timezone)}</div><div class="ocsd-body">${multiline(ticket.description)}</div></li>
+    <li class="ocsd-message ocsd-message-customer"><div class="ocsd-meta">You · ${formatDateTime(ticket.createdAt, timezone)}</div><div class="ocsd-body">${multiline(ticket.description)}</div>${attachmentList(filedWith)}</li>
     ${messages.map(
       (m) => html`<li class="ocsd-message ocsd-message-${m.author.kind.toLowerCase()}">
         <div class="ocsd-meta" data-testid="author">${authorName(m.author)} · ${formatDateTime(m.createdAt, timezone)}</div>
-        <div class="ocsd-body">${multiline(m.body)}</div></li>`,
+        <div class="ocsd-body">${multiline(m.body)}</div>${attachmentList(m.attachments ?? [])}</li>`,
     )}
   </ol>`;
 }
@@ -107,6 +111,7 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
       <label for="ocsd-reply-body" class="control-label">Your reply</label>
       <textarea class="form-control" id="ocsd-reply-body" name="body" rows="5" required></textarea>
       <div id="ocsd-reply-english"></div>
+      ${fileField(ctx, 'ocsd-reply-files')}
       <button type="submit" class="btn btn-primary">Send reply</button>
     </form>`}
     ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Provide or replace store access</summary>
@@ -138,6 +143,8 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
 
   if (t.unreadMessageCount > 0) void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: t.id } }).catch(() => undefined);
 
+  bindDownloads(ctx, ctx.main, messages);
+
   ctx.main.querySelectorAll<HTMLButtonElement>('[data-disable]').forEach((b) => b.addEventListener('click', () => disableAccess(ctx, t.id, b)));
 
   ctx.main.querySelectorAll<HTMLButtonElement>('[data-respond]').forEach((b) =>
@@ -168,8 +175,13 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
       event.preventDefault();
       const body = value(reply, 'body');
       if (!body) return;
+      const chosen = await readFiles(ctx, reply);
+      if (chosen.problems.length) {
+        return render(messages, alert('danger', html`Nothing was sent.<ul class="ocsd-list">${chosen.problems.map((p) => html`<li>${p}</li>`)}</ul>`));
+      }
       try {
-        const data = await busy(reply, () => ctx.endpoint.graphql<TicketReplyMutation>('TicketReply', { input: { ticketId: t.id, body } }));
+        const input = { ticketId: t.id, body, ...(chosen.files.length ? { attachments: chosen.files } : {}) };
+        const data = await busy(reply, () => ctx.endpoint.graphql<TicketReplyMutation>('TicketReply', { input }));
         if (data.ticketReply.userErrors.length) return render(messages, userErrors(data.ticketReply.userErrors));
         const notices = data.ticketReply.notices.map((n) => n.message).join(' ');
         reload(`Your reply was sent.${notices ? ` ${notices}` : ''}`);
