@@ -20,8 +20,9 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   description:
     'An ISO 8601 instant with an explicit UTC offset, e.g. 2026-03-09T03:00:00.000-04:00. Input must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.',
   serialize(value) {
-    if (DateTime.isDateTime(value)) return value.toISO()!;
-    if (value instanceof Date) return DateTime.fromJSDate(value, { zone: 'utc' }).toISO()!;
+    if (DateTime.isDateTime(value)) return zonedIso(value);
+    // The same text luxon writes for a UTC DateTime, without building one per value.
+    if (value instanceof Date) return value.toISOString();
     if (typeof value === 'string') return DateTime.fromISO(value, { setZone: true }).toISO()!;
     throw new GraphQLError('DateTime cannot represent a non-date value');
   },
@@ -33,6 +34,15 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     return parse(ast.value);
   },
 });
+
+// Due times repeat from one request to the next (the support calendar keeps their DateTimes).
+const isoTexts = new WeakMap<DateTime, string>();
+
+function zonedIso(value: DateTime): string {
+  let text = isoTexts.get(value);
+  if (text === undefined) isoTexts.set(value, (text = value.toISO()!));
+  return text;
+}
 
 function parse(value: unknown): Date {
   // The messages never repeat the value: it may be anything a client put in the wrong field.
