@@ -14,6 +14,7 @@ import { RefundResolver, SubscriptionRefundResolver } from '../modules/refund/re
 import { StaffResolver } from '../modules/staff/staff.resolver';
 import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
+import { SatisfactionResolver } from '../modules/satisfaction/satisfaction.resolver';
 import { TicketMergeResolver } from '../modules/ticket/ticket-merge.resolver';
 import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
 import { TicketResolver } from '../modules/ticket/ticket.resolver';
@@ -42,6 +43,7 @@ export const RESOLVERS = [
   SubscriptionResolver,
   SupportHoursResolver,
   TicketMergeResolver,
+  SatisfactionResolver,
   TicketMessageResolver,
   TicketResolver,
   TicketAccessResolver,

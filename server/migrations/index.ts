@@ -16,6 +16,7 @@ import { Migration20261203140500_ticket_search as MTicketSearch } from './Migrat
 import { Migration20261203143500_ticket_filter_indexes as MTicketFilterIndexes } from './Migration20261203143500_ticket_filter_indexes';
 import { Migration20261203150000_webhooks as MWebhooks } from './Migration20261203150000_webhooks';
 import { Migration20261203142000_ticket_list_counts as MTicketListCounts } from './Migration20261203142000_ticket_list_counts';
+import { Migration20261203150000_ticket_satisfaction as MTicketSatisfaction } from './Migration20261203150000_ticket_satisfaction';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203143500_ticket_filter_indexes', class: MTicketFilterIndexes },
   { name: 'Migration20261203150000_webhooks', class: MWebhooks },
   { name: 'Migration20261203142000_ticket_list_counts', class: MTicketListCounts },
+  { name: 'Migration20261203150000_ticket_satisfaction', class: MTicketSatisfaction },
 ];
