@@ -12,6 +12,7 @@ import { MerchantApiKeyResolver } from '../modules/merchant-key/merchant-api-key
 import { PlanResolver } from '../modules/plan/plan.resolver';
 import { RefundResolver, SubscriptionRefundResolver } from '../modules/refund/refund.resolver';
 import { StaffResolver } from '../modules/staff/staff.resolver';
+import { SupportStatsResolver } from '../modules/stats/stats.resolver';
 import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
 import { SatisfactionResolver } from '../modules/satisfaction/satisfaction.resolver';
@@ -41,6 +42,7 @@ export const RESOLVERS = [
   StaffResolver,
   SubscriptionRefundResolver,
   SubscriptionResolver,
+  SupportStatsResolver,
   SupportHoursResolver,
   TicketMergeResolver,
   SatisfactionResolver,

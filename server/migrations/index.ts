@@ -17,6 +17,7 @@ import { Migration20261203143500_ticket_filter_indexes as MTicketFilterIndexes }
 import { Migration20261203150000_webhooks as MWebhooks } from './Migration20261203150000_webhooks';
 import { Migration20261203142000_ticket_list_counts as MTicketListCounts } from './Migration20261203142000_ticket_list_counts';
 import { Migration20261203150000_ticket_satisfaction as MTicketSatisfaction } from './Migration20261203150000_ticket_satisfaction';
+import { Migration20261203144500_ticket_due_times as MTicketDueTimes } from './Migration20261203144500_ticket_due_times';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203150000_webhooks', class: MWebhooks },
   { name: 'Migration20261203142000_ticket_list_counts', class: MTicketListCounts },
   { name: 'Migration20261203150000_ticket_satisfaction', class: MTicketSatisfaction },
+  { name: 'Migration20261203144500_ticket_due_times', class: MTicketDueTimes },
 ];

@@ -51,6 +51,9 @@ export function syncClock(ticket: Ticket, now: DateTime, calendar: SupportCalend
   ticket.clockRunningSince = after.runningSince ? after.runningSince.toJSDate() : null;
   const next = nextDue(ticket, now, calendar);
   ticket.urgencyAt = next ? next.toJSDate() : NOT_DUE;
+  const sla = slaView(ticket, now, calendar);
+  ticket.runningFirstReplyDueAt = sla.firstReply.met ? null : (sla.firstReply.dueAt?.toJSDate() ?? null);
+  ticket.runningResolutionDueAt = sla.resolution.met ? null : (sla.resolution.dueAt?.toJSDate() ?? null);
 }
 
 export function supportMinutesUsed(ticket: Ticket, now: DateTime, calendar: SupportCalendar): number {

@@ -137,6 +137,14 @@ export class Ticket extends BaseEntity implements Node {
   @Property({ type: 'Date', columnType: 'timestamptz', defaultRaw: `'9999-12-31 00:00:00+00'` })
   urgencyAt: Date = NOT_DUE;
 
+  // Due times of the targets while the clock runs (null when met or paused), kept for analytics:
+  // "is this running target past due?" is then a comparison in SQL (stats module).
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  runningFirstReplyDueAt?: Date | null = null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  runningResolutionDueAt?: Date | null = null;
+
   @Field(() => Date, { nullable: true })
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   firstReplyAt?: Date | null = null;

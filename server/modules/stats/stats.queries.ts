@@ -1,0 +1,370 @@
+import { DateTime } from 'luxon';
+import { toGlobalId } from '../../common/global-id';
+import { Money } from '../../common/money';
+import type { SupportCalendar } from '../support-hours/support-calendar';
+import { CONTRACT_ZONE } from '../subscription/subscription.service';
+import { join, raw, sql, type Sql } from './sql';
+import {
+  StatsBucket,
+  type AllowanceStats,
+  type Backlog,
+  type DurationSummary,
+  type RefundStats,
+  type ResponseTimes,
+  type SlaAttainment,
+  type SlaCounts,
+  type SlaTargetStats,
+  type StatsCount,
+  type Volume,
+} from './stats.types';
+
+/** Runs one statement and returns its rows; the caller chooses the connection (primary or replica). */
+export type RunSql = (statement: Sql) => Promise<Record<string, unknown>[]>;
+
+/** What every section is computed over; ids are database ids (already decoded). */
+export interface StatsScope {
+  from: Date;
+  to: Date;
+  bucket: StatsBucket;
+  /** The support zone: days, weeks and months are cut there. */
+  zone: string;
+  now: Date;
+  filter: {
+    team?: string | null;
+    assigneeId?: string | null;
+    category?: string | null;
+    planKind?: string | null;
+    platform?: string | null;
+    opencartLine?: string | null;
+  };
+}
+
+const UNIT: Record<StatsBucket, string> = { [StatsBucket.DAY]: 'day', [StatsBucket.WEEK]: 'week', [StatsBucket.MONTH]: 'month' };
+
+// The reported environment, as SQL over the ticket row `t`.
+const VERSION = raw(`nullif(regexp_replace(btrim(t.environment->>'opencartVersion'), '^[vV] *', ''), '')`);
+const PLATFORM = raw(`coalesce(t.environment->>'platform', 'UNKNOWN')`);
+// Same lines as opencartLine() in platform/opencart-version.ts.
+const LINE = raw(`(case
+  when ${VERSION.text} ~ '^1\\.5(\\.[0-9]+){0,3}$' then '1.5'
+  when ${VERSION.text} ~ '^2(\\.[0-9]+){1,4}$' then '2.x'
+  when ${VERSION.text} ~ '^3(\\.[0-9]+){1,4}$' then '3.0'
+  when ${VERSION.text} ~ '^4(\\.[0-9]+){1,4}$' then '4.x' end)`);
+const PHP = raw(`substring(t.environment->>'phpVersion' from '^[0-9]+\\.[0-9]+')`);
+
+/**
+ * Where a target stands, with the same rule as the ticket's `sla` view: met when reached with
+ * budget left; breached when reached late, or when the budget is used up (a paused clock's banked
+ * minutes, or a running clock's stored due time passed); otherwise running while the ticket is
+ * not finished. A ticket closed without reaching it (withdrawn, denied) is in none.
+ */
+function targetState(reachedAt: string, minutesTaken: string, target: string, dueAt: string, finished: string, now: Date): Sql {
+  return sql`(case
+    when ${raw(reachedAt)} is not null then (case when ${raw(minutesTaken)} < ${raw(target)} then 'MET' else 'BREACHED' end)
+    when t.clock_running_since is null and t.clock_used_minutes >= ${raw(target)} then 'BREACHED'
+    when t.clock_running_since is not null and ${raw(dueAt)} <= ${now}::timestamptz then 'BREACHED'
+    when ${raw(finished)} then null
+    else 'RUNNING' end)`;
+}
+
+const RESOLUTION_TARGET = `t.support_day_minutes * (case when t.complex then 3 else 1 end)`;
+
+export class StatsQueries {
+  constructor(
+    private readonly run: RunSql,
+    private readonly scope: StatsScope,
+    private readonly calendar: SupportCalendar,
+  ) {}
+
+  private bucketOf(column: string): Sql {
+    return sql`(date_trunc(${UNIT[this.scope.bucket]}, ${raw(column)} at time zone ${this.scope.zone}) at time zone ${this.scope.zone})`;
+  }
+
+  /** A bucket's start from its epoch seconds (selected as `bucket_epoch`: the driver may give timestamps as text). */
+  private bucketStart(epochSeconds: unknown): DateTime {
+    return DateTime.fromSeconds(Number(epochSeconds), { zone: this.scope.zone });
+  }
+
+  /** The filter over tickets `t`; with `period`, only those filed in it. */
+  private ticketWhere(period: boolean): Sql {
+    const f = this.scope.filter;
+    const parts: Sql[] = [];
+    if (period) parts.push(sql`t.created_at >= ${this.scope.from}::timestamptz and t.created_at < ${this.scope.to}::timestamptz`);
+    if (f.team) parts.push(sql`t.team = ${f.team}::staff_team`);
+    if (f.assigneeId) parts.push(sql`t.assignee_id = ${f.assigneeId}::uuid`);
+    if (f.category) parts.push(sql`t.category = ${f.category}::ticket_category`);
+    if (f.planKind) parts.push(sql`t.subscription_id in (select s.id from subscription s join plan p on p.id = s.plan_id where p.kind = ${f.planKind}::plan_kind)`);
+    if (f.platform) parts.push(sql`${PLATFORM} = ${f.platform}`);
+    if (f.opencartLine) parts.push(sql`${LINE} = ${f.opencartLine}`);
+    return join(parts, ' and ', 'true');
+  }
+
+  async slaAttainment(): Promise<SlaAttainment> {
+    const now = this.scope.now;
+    const rows = await this.run(sql`
+      with base as (
+        select ${this.bucketOf('t.created_at')} as bucket, t.assignee_id, t.team::text as team, t.category::text as category,
+               p.kind::text as plan_kind, (case when t.sla_guaranteed then 'GUARANTEED' else 'BEST_EFFORT' end) as guarantee,
+               ${targetState('t.first_reply_at', 't.first_reply_minutes', 't.support_day_minutes', 't.running_first_reply_due_at', `t.status in ('RESOLVED', 'CLOSED')`, now)} as fr,
+               ${targetState('t.resolved_at', 't.resolution_minutes', RESOLUTION_TARGET, 't.running_resolution_due_at', `t.status = 'CLOSED'`, now)} as res
+          from ticket t join subscription s on s.id = t.subscription_id join plan p on p.id = s.plan_id
+         where ${this.ticketWhere(true)}
+      ), grouped as (
+        select grouping(bucket) = 0 as by_bucket, grouping(assignee_id) = 0 as by_assignee, grouping(team) = 0 as by_team,
+               grouping(category) = 0 as by_category, grouping(plan_kind) = 0 as by_plan_kind, grouping(guarantee) = 0 as by_guarantee,
+               bucket, assignee_id, team, category, plan_kind, guarantee,
+               count(*) filter (where fr = 'MET')::int as fr_met, count(*) filter (where fr = 'BREACHED')::int as fr_breached,
+               count(*) filter (where fr = 'RUNNING')::int as fr_running,
+               count(*) filter (where res = 'MET')::int as res_met, count(*) filter (where res = 'BREACHED')::int as res_breached,
+               count(*) filter (where res = 'RUNNING')::int as res_running
+          from base
+         group by grouping sets ((), (bucket), (assignee_id), (team), (category), (plan_kind), (guarantee))
+      )
+      select g.*, extract(epoch from g.bucket)::float8 as bucket_epoch, sm.name as assignee_name
+        from grouped g left join staff_member sm on sm.id = g.assignee_id`);
+
+    const target = (prefix: 'fr' | 'res'): SlaTargetStats => {
+      const counts = (row: Record<string, unknown>): SlaCounts => rate(Number(row[`${prefix}_met`]), Number(row[`${prefix}_breached`]), Number(row[`${prefix}_running`]));
+      const groups = (flag: string, key: (row: Record<string, unknown>) => string, label?: (row: Record<string, unknown>) => string) =>
+        rows
+          .filter((row) => row[flag])
+          .map((row) => ({ key: key(row), label: (label ?? key)(row), ...counts(row) }))
+          .sort((a, b) => a.key.localeCompare(b.key));
+      const total = rows.find((row) => !row.by_bucket && !row.by_assignee && !row.by_team && !row.by_category && !row.by_plan_kind && !row.by_guarantee);
+      return {
+        total: total ? counts(total) : rate(0, 0, 0),
+        byBucket: rows
+          .filter((row) => row.by_bucket)
+          .sort((a, b) => Number(a.bucket_epoch) - Number(b.bucket_epoch))
+          .map((row) => ({ bucketStart: this.bucketStart(row.bucket_epoch), ...counts(row) })),
+        byAssignee: groups('by_assignee', staffKey, (row) => (row.assignee_name as string | null) ?? 'Unassigned'),
+        byTeam: groups('by_team', (row) => String(row.team)),
+        byCategory: groups('by_category', (row) => String(row.category)),
+        byPlanKind: groups('by_plan_kind', (row) => String(row.plan_kind)),
+        byGuarantee: groups('by_guarantee', (row) => String(row.guarantee)),
+      };
+    };
+    return { firstReply: target('fr'), resolution: target('res') };
+  }
+
+  async responseTimes(): Promise<ResponseTimes> {
+    const rows = await this.run(sql`
+      with base as (
+        select ${this.bucketOf('t.created_at')} as bucket, t.first_reply_minutes, t.resolution_minutes
+          from ticket t
+         where ${this.ticketWhere(true)}
+      )
+      select grouping(bucket) = 0 as by_bucket, extract(epoch from bucket)::float8 as bucket_epoch,
+             count(first_reply_minutes)::int as fr_count,
+             percentile_cont(0.5) within group (order by first_reply_minutes) as fr_median,
+             percentile_cont(0.9) within group (order by first_reply_minutes) as fr_p90,
+             count(resolution_minutes)::int as res_count,
+             percentile_cont(0.5) within group (order by resolution_minutes) as res_median,
+             percentile_cont(0.9) within group (order by resolution_minutes) as res_p90
+        from base
+       group by grouping sets ((), (bucket))`);
+    const summary = (row: Record<string, unknown> | undefined, prefix: 'fr' | 'res'): DurationSummary => ({
+      count: row ? Number(row[`${prefix}_count`]) : 0,
+      median: row?.[`${prefix}_median`] == null ? null : Number(row[`${prefix}_median`]),
+      p90: row?.[`${prefix}_p90`] == null ? null : Number(row[`${prefix}_p90`]),
+    });
+    const total = rows.find((row) => !row.by_bucket);
+    return {
+      firstReply: summary(total, 'fr'),
+      resolution: summary(total, 'res'),
+      byBucket: rows
+        .filter((row) => row.by_bucket)
+        .sort((a, b) => Number(a.bucket_epoch) - Number(b.bucket_epoch))
+        .map((row) => ({ bucketStart: this.bucketStart(row.bucket_epoch), firstReply: summary(row, 'fr'), resolution: summary(row, 'res') })),
+    };
+  }
+
+  /**
+   * The instants N support days before now, for the age groups: a ticket filed after the
+   * instant for N is younger than N support days. Computed on the support calendar once per
+   * request (a handful of instants), so the statement compares created_at with constants.
+   */
+  private ageThresholds(): { label: string; after: Date | null }[] {
+    const nowMs = this.scope.now.getTime();
+    const day = this.calendar.supportDayMinutes;
+    const before = (days: number): Date => {
+      // Support minutes since `t` only grow as `t` goes back: search the latest `t` with enough of them.
+      const needed = days * day;
+      let lo = nowMs - (days * 7 + 60) * 86_400_000;
+      let hi = nowMs;
+      while (this.calendar.supportMinutesBetweenMs(lo, nowMs) < needed) lo -= 365 * 86_400_000;
+      while (hi - lo > 1000) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (this.calendar.supportMinutesBetweenMs(mid, nowMs) >= needed) lo = mid;
+        else hi = mid;
+      }
+      return new Date(lo);
+    };
+    return [
+      { label: '0-1', after: before(1) },
+      { label: '1-2', after: before(2) },
+      { label: '2-3', after: before(3) },
+      { label: '3-5', after: before(5) },
+      { label: '5-10', after: before(10) },
+      { label: '10+', after: null },
+    ];
+  }
+
+  async backlog(): Promise<Backlog> {
+    const ages = this.ageThresholds();
+    const ageCase = join(
+      ages.map((age) => (age.after ? sql`when t.created_at > ${age.after}::timestamptz then ${age.label}` : sql`else ${age.label}`)),
+      ' ',
+    );
+    const rows = await this.run(sql`
+      with base as (
+        select t.status::text as status, t.team::text as team, t.assignee_id, (case ${ageCase} end) as age,
+               (case when t.status = 'AWAITING_ACCESS' then 'ACCESS'
+                     when t.surcharge_status = 'PENDING' or ('NON_NATIVE_PORT' = any(t.platform_flags) and t.port_decision is null) then 'PORT_DECISION'
+                     when t.quote_status = 'PENDING' then 'QUOTE'
+                     when t.status = 'WAITING_ON_CUSTOMER' then 'CUSTOMER'
+                     else 'SUPPORT' end) as waiting
+          from ticket t
+         where t.status not in ('RESOLVED', 'CLOSED') and ${this.ticketWhere(false)}
+      ), grouped as (
+        select grouping(status) = 0 as by_status, grouping(team) = 0 as by_team, grouping(assignee_id) = 0 as by_assignee,
+               grouping(age) = 0 as by_age, grouping(waiting) = 0 as by_waiting,
+               status, team, assignee_id, age, waiting, count(*)::int as count
+          from base
+         group by grouping sets ((), (status), (team), (assignee_id), (age), (waiting))
+      )
+      select g.*, sm.name as assignee_name from grouped g left join staff_member sm on sm.id = g.assignee_id`);
+    const groups = (flag: string, key: (row: Record<string, unknown>) => string, label?: (row: Record<string, unknown>) => string): StatsCount[] =>
+      rows
+        .filter((row) => row[flag])
+        .map((row) => ({ key: key(row), label: (label ?? key)(row), count: Number(row.count) }))
+        .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+    const total = rows.find((row) => !row.by_status && !row.by_team && !row.by_assignee && !row.by_age && !row.by_waiting);
+    const ageOrder = ages.map((age) => age.label);
+    return {
+      total: total ? Number(total.count) : 0,
+      byStatus: groups('by_status', (row) => String(row.status)),
+      byTeam: groups('by_team', (row) => String(row.team)),
+      byAssignee: groups('by_assignee', staffKey, (row) => (row.assignee_name as string | null) ?? 'Unassigned'),
+      byAge: groups('by_age', (row) => String(row.age)).sort((a, b) => ageOrder.indexOf(a.key) - ageOrder.indexOf(b.key)),
+      byWaitingReason: groups('by_waiting', (row) => String(row.waiting)),
+    };
+  }
+
+  async volume(): Promise<Volume> {
+    const rows = await this.run(sql`
+      with base as (
+        select t.category::text as category, t.coverage::text as coverage, ${PLATFORM} as platform,
+               coalesce(${LINE}, 'UNKNOWN') as line, coalesce(${VERSION}, 'UNKNOWN') as version, coalesce(${PHP}, 'UNKNOWN') as php,
+               t.platform_flags, t.not_english
+          from ticket t
+         where ${this.ticketWhere(true)}
+      ), grouped as (
+        select 'total' as dimension, null as key, count(*)::int as count from base
+        union all select 'category', category, count(*)::int from base group by category
+        union all select 'coverage', coverage, count(*)::int from base group by coverage
+        union all select 'platform', platform, count(*)::int from base group by platform
+        union all select 'line', line, count(*)::int from base group by line
+        union all select 'version', version, count(*)::int from base group by version
+        union all select 'php', php, count(*)::int from base group by php
+        union all select 'flag', flag::text, count(*)::int from base, unnest(platform_flags) as flag group by flag
+        union all select 'flag', 'NOT_ENGLISH', count(*)::int from base where not_english having count(*) > 0
+      )
+      select * from grouped`);
+    const groups = (dimension: string): StatsCount[] =>
+      rows
+        .filter((row) => row.dimension === dimension)
+        .map((row) => ({ key: String(row.key), label: String(row.key), count: Number(row.count) }))
+        .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+    return {
+      total: Number(rows.find((row) => row.dimension === 'total')?.count ?? 0),
+      byCategory: groups('category'),
+      byCoverage: groups('coverage'),
+      byPlatform: groups('platform'),
+      byOpencartLine: groups('line'),
+      byOpencartVersion: groups('version'),
+      byPhpVersion: groups('php'),
+      byFlag: groups('flag'),
+    };
+  }
+
+  async allowance(): Promise<AllowanceStats> {
+    const planKind = this.scope.filter.planKind;
+    const now = this.scope.now;
+    // Each subscription's current allowance window, with the boundaries billing-period.ts uses:
+    // months added to the contract start in the contract zone (Jan 31 → Feb 28 → Mar 31).
+    const limits = await this.run(sql`
+      with active as (
+        select s.id, s.customer_id, p.kind, p.ticket_allowance,
+               (select max(k) from generate_series(0, s.months - 1) as k
+                 where ((s.contract_start at time zone ${CONTRACT_ZONE}) + make_interval(months => k)) at time zone ${CONTRACT_ZONE} <= ${now}::timestamptz) as period
+          from subscription s join plan p on p.id = s.plan_id
+         where s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
+           and ((s.contract_start at time zone ${CONTRACT_ZONE}) + make_interval(months => s.months)) at time zone ${CONTRACT_ZONE} > ${now}::timestamptz
+           and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
+      ), used as (
+        select a.*, (select count(*) from ticket t
+                      where t.subscription_id = a.id and t.consumes_allowance
+                        and (a.kind = 'ONE_TIME_FIX' or t.period_index = a.period))::int as used
+          from active a
+      )
+      select u.id, u.customer_id, u.kind::text as kind, u.ticket_allowance, u.used, c.name, count(*) over ()::int as at_limit
+        from used u join customer c on c.id = u.customer_id
+       where u.used >= u.ticket_allowance
+       order by u.used desc, c.name, u.id
+       limit 100`);
+    const perCustomer = await this.run(sql`
+      with per as (select t.customer_id, count(*)::int as n from ticket t where ${this.ticketWhere(true)} group by t.customer_id)
+      select n as tickets, count(*)::int as customers from per group by n order by n`);
+    return {
+      atLimitCount: Number(limits[0]?.at_limit ?? 0),
+      atLimit: limits.map((row) => ({
+        customerId: toGlobalId('Customer', String(row.customer_id)),
+        name: String(row.name),
+        subscriptionId: toGlobalId('Subscription', String(row.id)),
+        planKind: row.kind as never,
+        used: Number(row.used),
+        limit: Number(row.ticket_allowance),
+      })),
+      ticketsPerCustomer: perCustomer.map((row) => ({ tickets: Number(row.tickets), customers: Number(row.customers) })),
+    };
+  }
+
+  async refunds(): Promise<RefundStats> {
+    const planKind = this.scope.filter.planKind ?? null;
+    const rows = await this.run(sql`
+      with base as (
+        select ${this.bucketOf('r.created_at')} as bucket, r.rule::text as rule, r.status::text as decision, r.currency, r.amount
+          from refund r
+         where r.created_at >= ${this.scope.from}::timestamptz and r.created_at < ${this.scope.to}::timestamptz
+           and (${planKind}::plan_kind is null or r.subscription_id in (select s.id from subscription s join plan p on p.id = s.plan_id where p.kind = ${planKind}::plan_kind))
+      )
+      select extract(epoch from bucket)::float8 as bucket_epoch, rule, decision, currency, count(*)::int as count, sum(amount)::bigint as amount
+        from base group by bucket, rule, decision, currency order by bucket, rule, decision, currency`);
+    const bans = await this.run(sql`
+      select c.ban_reason::text as reason, count(*)::int as count
+        from customer c
+       where c.status = 'BANNED' and c.banned_at >= ${this.scope.from}::timestamptz and c.banned_at < ${this.scope.to}::timestamptz
+         and (${planKind}::plan_kind is null or exists (select 1 from subscription s join plan p on p.id = s.plan_id where s.customer_id = c.id and p.kind = ${planKind}::plan_kind))
+       group by c.ban_reason order by count desc, reason`);
+    return {
+      total: rows.reduce((sum, row) => sum + Number(row.count), 0),
+      byBucket: rows.map((row) => ({
+        bucketStart: this.bucketStart(row.bucket_epoch),
+        rule: String(row.rule),
+        decision: String(row.decision),
+        count: Number(row.count),
+        amount: Money.of(Number(row.amount), String(row.currency)),
+      })),
+      bansByReason: bans.map((row) => ({ key: String(row.reason ?? 'UNKNOWN'), label: String(row.reason ?? 'UNKNOWN'), count: Number(row.count) })),
+    };
+  }
+}
+
+function staffKey(row: Record<string, unknown>): string {
+  return row.assignee_id ? toGlobalId('StaffMember', String(row.assignee_id)) : 'UNASSIGNED';
+}
+
+function rate(met: number, breached: number, running: number): SlaCounts {
+  return { met, breached, running, rate: met + breached === 0 ? null : met / (met + breached) };
+}

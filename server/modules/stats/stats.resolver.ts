@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { inputError } from '../../common/client-errors';
+import { Role } from '../viewer/viewer';
+import type { StatsScope } from './stats.queries';
+import { statsQueriesFor, statsScope } from './stats.service';
+import {
+  AllowanceStats,
+  Backlog,
+  RefundStats,
+  ResponseTimes,
+  SlaAttainment,
+  StatsBucket,
+  StatsPeriodInput,
+  SupportStats,
+  SupportStatsFilter,
+  Volume,
+} from './stats.types';
+
+/** The root object carries the scope its sections are computed over. */
+type SupportStatsRoot = SupportStats & { scope: StatsScope };
+
+@Resolver(() => SupportStats)
+export class SupportStatsResolver {
+  @Authorized(Role.AGENT)
+  @Query(() => SupportStats, {
+    description:
+      'Staff only: support analytics for dashboards over a period (at most 366 buckets), grouped by day, week or month in the support zone. Each section is computed in the database when asked for.',
+    complexity: 1,
+  })
+  supportStats(
+    @Arg('period', () => StatsPeriodInput) period: StatsPeriodInput,
+    @Arg('bucket', () => StatsBucket, { defaultValue: StatsBucket.WEEK }) bucket: StatsBucket,
+    @Arg('filter', () => SupportStatsFilter, { nullable: true }) filter: SupportStatsFilter | null,
+    @Ctx() ctx: AppContext,
+  ): SupportStatsRoot {
+    const result = statsScope({ period, bucket, filter, now: ctx.clock(), zone: ctx.calendar.config.zone });
+    if (!result.ok) throw inputError(result.message);
+    const { scope } = result;
+    const zoned = (date: Date) => DateTime.fromJSDate(date, { zone: scope.zone });
+    return { period: { from: zoned(scope.from), to: zoned(scope.to), bucket, zone: scope.zone, asOf: zoned(scope.now) }, scope };
+  }
+
+  @FieldResolver(() => SlaAttainment, { description: 'First reply and resolution targets of the tickets filed in the period: met, breached, running, rate.', complexity: 50 })
+  slaAttainment(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
+    return statsQueriesFor(ctx, root.scope).slaAttainment();
+  }
+
+  @FieldResolver(() => ResponseTimes, { description: 'First-reply and resolution times, in support minutes, of the tickets filed in the period.', complexity: 20 })
+  responseTimes(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
+    return statsQueriesFor(ctx, root.scope).responseTimes();
+  }
+
+  @FieldResolver(() => Backlog, { description: 'Tickets not resolved or closed right now, whenever filed (the period does not apply; the filter does).', complexity: 20 })
+  backlog(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
+    return statsQueriesFor(ctx, root.scope).backlog();
+  }
+
+  @FieldResolver(() => Volume, { description: 'Tickets filed in the period by category, coverage, platform, OpenCart line and version, PHP version and flags.', complexity: 20 })
+  volume(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
+    return statsQueriesFor(ctx, root.scope).volume();
+  }
+
+  @FieldResolver(() => AllowanceStats, { description: 'Customers at their ticket limit now, and tickets per customer in the period.', complexity: 20 })
+  allowance(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
+    return statsQueriesFor(ctx, root.scope).allowance();
+  }
+
+  @FieldResolver(() => RefundStats, { description: 'Refund requests made in the period by rule and decision, and bans recorded in it by reason.', complexity: 20 })
+  refunds(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
+    return statsQueriesFor(ctx, root.scope).refunds();
+  }
+}

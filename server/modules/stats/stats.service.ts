@@ -1,0 +1,73 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
+import { idOfType } from '../../common/global-id';
+import type { SupportCalendar } from '../support-hours/support-calendar';
+import { StatsQueries, type RunSql, type StatsScope } from './stats.queries';
+import { StatsBucket, type StatsPeriodInput, type SupportStatsFilter } from './stats.types';
+
+/** More buckets than a chart can show are refused (a year of days). */
+export const MAX_BUCKETS = 366;
+
+// An ID that is no staff member's matches no ticket, like an unknown ID elsewhere.
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
+export type ScopeResult = { ok: true; scope: StatsScope } | { ok: false; message: string };
+
+/** Checks the period and turns the filter's IDs into database ids. */
+export function statsScope(input: {
+  period: StatsPeriodInput;
+  bucket: StatsBucket;
+  filter: SupportStatsFilter | null;
+  now: DateTime;
+  zone: string;
+}): ScopeResult {
+  const from = DateTime.fromJSDate(input.period.from, { zone: input.zone });
+  const to = DateTime.fromJSDate(input.period.to, { zone: input.zone });
+  if (to <= from) return { ok: false, message: 'period.to must be after period.from.' };
+  const unit = input.bucket === StatsBucket.DAY ? 'day' : input.bucket === StatsBucket.WEEK ? 'week' : 'month';
+  const buckets = Math.ceil(to.diff(from.startOf(unit), unit).as(unit === 'day' ? 'days' : unit === 'week' ? 'weeks' : 'months'));
+  if (buckets > MAX_BUCKETS) {
+    return { ok: false, message: `The period spans ${buckets} ${unit}s; at most ${MAX_BUCKETS} buckets are allowed: choose a longer bucket or a shorter period.` };
+  }
+  const filter = input.filter ?? {};
+  return {
+    ok: true,
+    scope: {
+      from: input.period.from,
+      to: input.period.to,
+      bucket: input.bucket,
+      zone: input.zone,
+      now: input.now.toJSDate(),
+      filter: {
+        team: filter.team ?? null,
+        assigneeId: filter.assigneeId ? (idOfType(filter.assigneeId, 'StaffMember') ?? NO_ONE) : null,
+        category: filter.category ?? null,
+        planKind: filter.planKind ?? null,
+        platform: filter.platform ?? null,
+        opencartLine: filter.opencartLine ?? null,
+      },
+    },
+  };
+}
+
+/**
+ * Runs statements on the request's connection pool outside its identity map: plain rows of
+ * aggregates, bound parameters ($1…), nothing hydrated.
+ */
+export function sqlRunner(em: EntityManager, connectionType: 'read' | 'write' = 'read'): RunSql {
+  const knex = em.getConnection(connectionType).getKnex();
+  return async (statement) => {
+    const { text, values } = statement.toPostgres();
+    const client = await knex.client.acquireConnection();
+    try {
+      const result = await client.query({ text, values });
+      return result.rows as Record<string, unknown>[];
+    } finally {
+      await knex.client.releaseConnection(client);
+    }
+  };
+}
+
+export function statsQueriesFor(ctx: { em: EntityManager; calendar: SupportCalendar }, scope: StatsScope): StatsQueries {
+  return new StatsQueries(sqlRunner(ctx.em), scope, ctx.calendar);
+}

@@ -1,0 +1,367 @@
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opencartLine } from '../../server/modules/platform/opencart-version';
+import { BanReason, Platform, PlanKind, RefundReason, RefundStatus, TicketCategory, TicketStatus } from '../sdk/generated';
+import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
+
+/**
+ * Fixed history over five weeks of February–March 2026 in New York: Presidents' Day (Monday
+ * February 16, a US federal holiday: support is closed) and the switch to summer time (Sunday
+ * March 8). Every figure of supportStats is compared with a count made here from the tickets as
+ * the API shows them one by one (their own `sla` view, computed by the SLA clock in JavaScript),
+ * and a few with durations worked out by hand.
+ */
+const NY = 'America/New_York';
+const at = (iso: string) => DateTime.fromISO(iso, { zone: NY });
+const PERIOD = { from: '2026-02-09T00:00:00.000-05:00', to: '2026-03-16T00:00:00.000-04:00' };
+const NOW = at('2026-03-11T06:00');
+
+let app: TestApp;
+let db: pg.Client;
+let dev: Awaited<ReturnType<typeof createStaff>>;
+let support: Awaited<ReturnType<typeof createStaff>>;
+let premium: Merchant;
+let premium2: Merchant;
+let oneTime: Merchant;
+let busy: Merchant;
+const ids: Record<string, string> = {};
+
+async function file(merchant: Merchant, when: string, input: { category?: TicketCategory; environment?: Record<string, unknown> | null; subject?: string; description?: string }) {
+  app.setNow(at(when));
+  const created = await merchant.sdk.TicketCreate({
+    input: {
+      subject: input.subject ?? 'Checkout page is blank',
+      description: input.description ?? 'Guests who pay with PayPal see a blank page after confirming the order.',
+      category: input.category ?? TicketCategory.BugFix,
+      ...(input.environment === null ? {} : { environment: (input.environment ?? { platform: Platform.Native, opencartVersion: '3.0.3.8', phpVersion: '8.1.27' }) as never }),
+    },
+  });
+  expect(created.ticketCreate.userErrors).toEqual([]);
+  return created.ticketCreate.ticket!.id;
+}
+
+async function waive(id: string) {
+  const r = await app.admin.TicketAccessWaive({ input: { ticketId: id, reason: 'Screenshots are enough for this one.' } });
+  expect(r.ticketAccessWaive.userErrors).toEqual([]);
+}
+
+async function reply(staff: typeof dev, id: string, when: string) {
+  app.setNow(at(when));
+  const r = await staff.sdk.TicketReply({ input: { ticketId: id, body: 'We are looking into it and will report back shortly.' } });
+  expect(r.ticketReply.userErrors).toEqual([]);
+}
+
+async function setStatus(staff: typeof dev, id: string, status: TicketStatus, when: string) {
+  app.setNow(at(when));
+  const r = await staff.sdk.TicketStatusChange({ input: { ticketId: id, status } });
+  expect(r.ticketStatusChange.userErrors).toEqual([]);
+}
+
+beforeAll(async () => {
+  app = await createTestApp({ now: at('2026-01-20T05:00') });
+  db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  dev = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+  support = await createStaff(app, 'AGENT', 'SUPPORT');
+  const contract = { contractStart: at('2026-01-15T00:00'), months: 6 };
+  premium = await createMerchant(app, contract);
+  premium2 = await createMerchant(app, contract);
+  busy = await createMerchant(app, contract);
+  oneTime = await createMerchant(app, { plan: PlanKind.OneTimeFix, contractStart: at('2026-01-15T00:00') });
+
+  // Friday before Presidents' Day, 11:00: one support hour that day, none on the holiday.
+  ids.friday = await file(premium, '2026-02-13T11:00', {});
+  await waive(ids.friday);
+  await app.admin.TicketAssign({ input: { ticketId: ids.friday, assigneeId: dev.id } });
+  await reply(dev, ids.friday, '2026-02-17T03:30'); // 60 + 30 = 90 support minutes: met
+  await setStatus(dev, ids.friday, TicketStatus.Resolved, '2026-02-17T05:00'); // 60 + 120 = 180: met
+
+  // Filed on the holiday itself: the clock starts on Tuesday 03:00, and a Wednesday 04:00 reply is late (600).
+  ids.holiday = await file(premium, '2026-02-16T09:00', { category: TicketCategory.ModuleConfiguration, environment: { platform: Platform.Native, opencartVersion: '4.0.2.3', phpVersion: '8.2.10' } });
+  await waive(ids.holiday);
+  await app.admin.TicketAssign({ input: { ticketId: ids.holiday, assigneeId: dev.id } });
+  await reply(dev, ids.holiday, '2026-02-18T04:00');
+
+  // Monday of the week before the switch to summer time: late reply (480 + 120 = 600), late resolution.
+  ids.late = await file(premium2, '2026-03-02T04:00', { environment: { platform: Platform.Native, opencartVersion: '3.0.2.0', phpVersion: '7.4.33' } });
+  await waive(ids.late);
+  await app.admin.TicketAssign({ input: { ticketId: ids.late, assigneeId: dev.id } });
+  await reply(dev, ids.late, '2026-03-03T05:00');
+  await setStatus(dev, ids.late, TicketStatus.Resolved, '2026-03-04T04:00');
+
+  // A one-time fix on a MijoShop port, Friday 10:00 EST; replied Monday 04:00 EDT: 120 + 60 = 180 across the DST switch.
+  ids.port = await file(oneTime, '2026-03-06T10:00', {
+    category: TicketCategory.ModuleConfiguration,
+    environment: { platform: Platform.Mijoshop, opencartVersion: '1.5.6.4', phpVersion: '5.6.40' },
+  });
+  await waive(ids.port);
+  await app.admin.TicketAssign({ input: { ticketId: ids.port, assigneeId: support.id } });
+  await reply(support, ids.port, '2026-03-09T04:00');
+
+  // Monday after the switch: answered in 30 minutes, then waits on the merchant.
+  ids.question = await file(premium, '2026-03-09T03:00', { environment: { platform: Platform.Native, opencartVersion: '4.1.0.0', phpVersion: '8.3.4' } });
+  await waive(ids.question);
+  await reply(dev, ids.question, '2026-03-09T03:30');
+  await setStatus(dev, ids.question, TicketStatus.WaitingOnCustomer, '2026-03-09T03:31');
+
+  // Not in English, no environment, no access yet: waits for access, its clock never started.
+  ids.german = await file(premium2, '2026-03-10T05:00', {
+    environment: null,
+    subject: 'Kasse zeigt eine leere Seite',
+    description: 'Seit dem letzten Update sehen Gäste, die mit PayPal bezahlen, nach der Bestellung nur eine leere Seite. Bitte helfen Sie uns schnell.',
+  });
+
+  // Filed and withdrawn before any reply: neither met, breached nor running.
+  ids.withdrawn = await file(premium2, '2026-03-10T06:00', { environment: { platform: Platform.Native, opencartVersion: '3.0.3.8', phpVersion: '8.1.27' } });
+  const withdrawn = await premium2.sdk.TicketWithdraw({ input: { ticketId: ids.withdrawn, reason: 'Fixed it myself.' } as never });
+  expect(withdrawn.ticketWithdraw.userErrors).toEqual([]);
+
+  // A merchant who used the whole month's allowance (10 tickets), waiting for access.
+  for (let i = 0; i < 10; i += 1) {
+    await file(busy, `2026-03-10T07:${String(i).padStart(2, '0')}`, { category: TicketCategory.InstallationSetup, environment: { platform: Platform.Ocstore, opencartVersion: '2.3.0.2.3', phpVersion: '7.1.33' } });
+  }
+
+  // Filed an hour before "now" with the clock running: its first reply is due Thursday 05:00 (420 + 120).
+  ids.fresh = await file(premium, '2026-03-11T05:00', { category: TicketCategory.PaymentProviderConfiguration });
+  await waive(ids.fresh);
+
+  // Refunds: the late guaranteed reply, and a stolen card; one ban.
+  app.setNow(at('2026-03-05T05:00'));
+  const late = await premium2.sdk.RefundRequest({ input: { subscriptionId: premium2.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'The guaranteed reply came a day late.' } });
+  expect(late.refundRequest.userErrors).toEqual([]);
+  await app.admin.RefundDecide({ input: { refundId: late.refundRequest.refund!.id, decision: RefundStatus.Approved } });
+  app.setNow(at('2026-03-10T08:00'));
+  const stolen = await oneTime.sdk.RefundRequest({ input: { subscriptionId: oneTime.subscriptionId, reason: RefundReason.StolenCard } });
+  expect(stolen.refundRequest.userErrors).toEqual([]);
+  const banned = await createMerchant(app, contract);
+  await app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: BanReason.Abuse, note: 'Threatened the staff repeatedly.' } });
+
+  app.setNow(NOW);
+}, 120_000);
+
+afterAll(async () => {
+  await db?.end();
+  await app?.close();
+});
+
+const STATS = `
+  query Stats($period: StatsPeriodInput!, $bucket: StatsBucket!, $filter: SupportStatsFilter) {
+    supportStats(period: $period, bucket: $bucket, filter: $filter) {
+      period { from to bucket zone asOf }
+      slaAttainment {
+        firstReply { ...Target }
+        resolution { ...Target }
+      }
+      backlog {
+        total
+        byStatus { key count } byTeam { key count } byAssignee { key label count } byAge { key count } byWaitingReason { key count }
+      }
+    }
+  }
+  fragment Counts on SlaFigures { met breached running rate }
+  fragment Target on SlaTargetStats {
+    total { ...Counts }
+    byBucket { bucketStart ...Counts }
+    byAssignee { key label ...Counts }
+    byTeam { key ...Counts }
+    byCategory { key ...Counts }
+    byPlanKind { key ...Counts }
+    byGuarantee { key ...Counts }
+  }`;
+
+interface ApiTicket {
+  id: string;
+  createdAt: string;
+  status: string;
+  team: string;
+  category: string;
+  slaGuaranteed: boolean;
+  assignee: { id: string; name: string } | null;
+  subscription: { plan: { kind: string } };
+  sla: { firstReply: { met: boolean; breached: boolean; minutesTaken: number | null }; resolution: { met: boolean; breached: boolean; minutesTaken: number | null } };
+}
+
+async function allTickets(): Promise<ApiTicket[]> {
+  const r = await app.raw(
+    `{ tickets(first: 100) { totalCount nodes { id createdAt status team category slaGuaranteed assignee { id name } subscription { plan { kind } }
+        sla { firstReply { met breached minutesTaken } resolution { met breached minutesTaken } } } } }`,
+    {},
+    app.adminToken,
+  );
+  expect(r.body.errors).toBeUndefined();
+  expect(r.body.data!.tickets.totalCount).toBeLessThanOrEqual(100);
+  return r.body.data!.tickets.nodes;
+}
+
+async function stats(variables: Record<string, unknown>, token = app.adminToken) {
+  const r = await app.raw(STATS, { period: PERIOD, bucket: 'WEEK', ...variables }, token);
+  if (r.body.errors) console.log(app.logs.filter((l) => /"level":50/.test(l)).slice(-2).join('\n').slice(0, 3000));
+  expect(r.body.errors).toBeUndefined();
+  return r.body.data!.supportStats;
+}
+
+/** The state the ticket's own SLA view gives a target (null: closed without reaching it). */
+function stateOf(ticket: ApiTicket, target: 'firstReply' | 'resolution'): 'MET' | 'BREACHED' | 'RUNNING' | null {
+  const view = ticket.sla[target];
+  if (view.breached) return 'BREACHED';
+  if (view.met) return 'MET';
+  const finished = target === 'firstReply' ? ['RESOLVED', 'CLOSED'] : ['CLOSED'];
+  return finished.includes(ticket.status) ? null : 'RUNNING';
+}
+
+function countStates(tickets: ApiTicket[], target: 'firstReply' | 'resolution') {
+  const states = tickets.map((t) => stateOf(t, target));
+  const met = states.filter((s) => s === 'MET').length;
+  const breached = states.filter((s) => s === 'BREACHED').length;
+  return { met, breached, running: states.filter((s) => s === 'RUNNING').length, rate: met + breached ? met / (met + breached) : null };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+const inPeriod = (t: ApiTicket) => DateTime.fromISO(t.createdAt) >= DateTime.fromISO(PERIOD.from) && DateTime.fromISO(t.createdAt) < DateTime.fromISO(PERIOD.to);
+const weekOf = (t: ApiTicket) => DateTime.fromISO(t.createdAt).setZone(NY).startOf('week').toISO()!;
+
+describe('supportStats: SLA attainment', () => {
+  it('counts met, breached and running targets as each ticket\'s own SLA view shows them, per week and per group', async () => {
+    const tickets = (await allTickets()).filter(inPeriod);
+    expect(tickets.length).toBe(18);
+    const s = await stats({});
+    expect(s.period).toEqual({ from: PERIOD.from, to: PERIOD.to, bucket: 'WEEK', zone: NY, asOf: NOW.toISO() });
+    for (const target of ['firstReply', 'resolution'] as const) {
+      const got = s.slaAttainment[target];
+      expect(got.total).toEqual(countStates(tickets, target));
+      const weeks = [...groupBy(tickets, weekOf)].sort(([a], [b]) => a.localeCompare(b));
+      expect(got.byBucket).toEqual(weeks.map(([week, group]) => ({ bucketStart: week, ...countStates(group, target) })));
+      const expectGroups = (rows: unknown, key: (t: ApiTicket) => string) =>
+        expect(rows).toEqual([...groupBy(tickets, key)].sort(([a], [b]) => a.localeCompare(b)).map(([k, group]) => expect.objectContaining({ key: k, ...countStates(group, target) })));
+      expectGroups(got.byAssignee, (t) => t.assignee?.id ?? 'UNASSIGNED');
+      expectGroups(got.byTeam, (t) => t.team);
+      expectGroups(got.byCategory, (t) => t.category);
+      expectGroups(got.byPlanKind, (t) => t.subscription.plan.kind);
+      expectGroups(got.byGuarantee, (t) => (t.slaGuaranteed ? 'GUARANTEED' : 'BEST_EFFORT'));
+    }
+  });
+
+  it('cuts weeks at Monday midnight New York time, across the DST switch, and knows the holiday', async () => {
+    const s = await stats({});
+    expect(s.slaAttainment.firstReply.byBucket.map((b: { bucketStart: string }) => b.bucketStart)).toEqual([
+      '2026-02-09T00:00:00.000-05:00',
+      '2026-02-16T00:00:00.000-05:00',
+      '2026-03-02T00:00:00.000-05:00',
+      '2026-03-09T00:00:00.000-04:00',
+    ]);
+    // Worked out by hand: the Friday ticket's 90-minute reply is met (the holiday is not counted),
+    // the holiday ticket's Wednesday reply is late.
+    const [friday, holiday] = s.slaAttainment.firstReply.byBucket;
+    expect(friday).toMatchObject({ met: 1, breached: 0, running: 0, rate: 1 });
+    expect(holiday).toMatchObject({ met: 0, breached: 1, running: 0, rate: 0 });
+    // The holiday ticket was never resolved: its resolution budget (one support day) ran out while running.
+    expect(s.slaAttainment.resolution.byBucket[1]).toMatchObject({ met: 0, breached: 1, running: 0 });
+  });
+
+  it('a running target turns breached once its stored due time passes, without any write', async () => {
+    const before = (await stats({})).slaAttainment.firstReply.byBucket.at(-1);
+    app.setNow(at('2026-03-12T04:59'));
+    try {
+      expect((await stats({})).slaAttainment.firstReply.byBucket.at(-1)).toEqual(before);
+      app.setNow(at('2026-03-12T05:00'));
+      const after = await stats({});
+      expect(after.slaAttainment.firstReply.byBucket.at(-1)).toEqual({
+        ...before,
+        running: before.running - 1,
+        breached: before.breached + 1,
+        rate: before.met / (before.met + before.breached + 1),
+      });
+      expect(after.slaAttainment.firstReply.total).toEqual(countStates((await allTickets()).filter(inPeriod), 'firstReply'));
+    } finally {
+      app.setNow(NOW);
+    }
+  });
+
+  it('filters narrow every figure: team, assignee, category, plan kind, platform, OpenCart line', async () => {
+    const tickets = (await allTickets()).filter(inPeriod);
+    const envs = new Map<string, { platform: string | null; version: string | null }>(
+      (await db.query(`select id, environment->>'platform' as platform, environment->>'opencartVersion' as version from ticket`)).rows.map((r) => [r.id, r]),
+    );
+    const dbId = (t: ApiTicket) => Buffer.from(t.id, 'base64url').toString('utf8').split(':')[1]!;
+    const cases: [Record<string, unknown>, (t: ApiTicket) => boolean][] = [
+      [{ team: 'SUPPORT' }, (t) => t.team === 'SUPPORT'],
+      [{ assigneeId: dev.id }, (t) => t.assignee?.id === dev.id],
+      [{ category: 'MODULE_CONFIGURATION' }, (t) => t.category === 'MODULE_CONFIGURATION'],
+      [{ planKind: 'ONE_TIME_FIX' }, (t) => t.subscription.plan.kind === 'ONE_TIME_FIX'],
+      [{ platform: 'MIJOSHOP' }, (t) => envs.get(dbId(t))?.platform === 'MIJOSHOP'],
+      [{ opencartLine: '3.0' }, (t) => opencartLine(envs.get(dbId(t))?.version ?? "") === '3.0'],
+      [{ opencartLine: '2.x', team: 'DEVELOPMENT' }, (t) => opencartLine(envs.get(dbId(t))?.version ?? "") === '2.x' && t.team === 'DEVELOPMENT'],
+    ];
+    for (const [filter, keep] of cases) {
+      const s = await stats({ filter });
+      const expected = tickets.filter(keep);
+      expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(s.slaAttainment.firstReply.total, JSON.stringify(filter)).toEqual(countStates(expected, 'firstReply'));
+      expect(s.slaAttainment.resolution.total, JSON.stringify(filter)).toEqual(countStates(expected, 'resolution'));
+    }
+  });
+});
+
+describe('supportStats: backlog now', () => {
+  it('counts unfinished tickets by status, team, assignee, support-day age and what they wait for', async () => {
+    const r = await app.raw(
+      `{ tickets(first: 100) { nodes { id status team createdAt assignee { id } accessState quote { status } portReview { pending surchargeStatus } } } }`,
+      {},
+      app.adminToken,
+    );
+    const open = (r.body.data!.tickets.nodes as any[]).filter((t) => !['RESOLVED', 'CLOSED'].includes(t.status));
+    const s = await stats({});
+    const b = s.backlog;
+    expect(b.total).toBe(open.length);
+    const counts = (key: (t: any) => string) =>
+      [...groupBy(open, key)].map(([k, g]) => ({ key: k, count: g.length })).sort((x, y) => y.count - x.count || x.key.localeCompare(y.key));
+    expect(b.byStatus).toEqual(counts((t) => t.status));
+    expect(b.byTeam).toEqual(counts((t) => t.team));
+    expect(b.byAssignee.map(({ key, count }: any) => ({ key, count }))).toEqual(counts((t) => t.assignee?.id ?? 'UNASSIGNED'));
+    const waiting = (t: any) =>
+      t.status === 'AWAITING_ACCESS' ? 'ACCESS'
+      : t.portReview?.pending || t.portReview?.surchargeStatus === 'PENDING' ? 'PORT_DECISION'
+      : t.quote?.status === 'PENDING' ? 'QUOTE'
+      : t.status === 'WAITING_ON_CUSTOMER' ? 'CUSTOMER'
+      : 'SUPPORT';
+    expect(b.byWaitingReason).toEqual(counts(waiting));
+    // Age in support days at Wednesday 2026-03-11 06:00 EDT (180 support minutes into the day), by hand:
+    // the ten filed Tue 03-10 07:00-07:09 → 300 + 180 < 540 → 0-1, and the one filed an hour ago; the German one, Tue 05:00 → 420 + 180 = 600 → 1-2;
+    // Mon 03-09 03:00 → 540 + 540 + 180 = 1260 → 2-3; Fri 03-06 10:00 EST → 120 + 540 + 540 + 180 = 1380 → 2-3;
+    // filed on the holiday, 02-16 → 10+.
+    expect(b.byAge).toEqual([
+      { key: '0-1', count: 11 },
+      { key: '1-2', count: 1 },
+      { key: '2-3', count: 2 },
+      { key: '10+', count: 1 },
+    ]);
+  });
+});
+
+describe('supportStats: who may ask', () => {
+  it('merchants are refused with FORBIDDEN, anonymous callers with UNAUTHENTICATED', async () => {
+    const merchant = await app.raw(`query($p: StatsPeriodInput!) { supportStats(period: $p) { period { zone } } }`, { p: PERIOD }, premium.token);
+    expect(merchant.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect(merchant.body.data?.supportStats ?? null).toBeNull();
+    const anonymous = await app.raw(`query($p: StatsPeriodInput!) { supportStats(period: $p) { period { zone } } }`, { p: PERIOD }, null);
+    expect(anonymous.body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('an empty or too long period is refused as bad input', async () => {
+    const backwards = await app.raw(`query($p: StatsPeriodInput!) { supportStats(period: $p) { period { zone } } }`, { p: { from: PERIOD.to, to: PERIOD.from } }, app.adminToken);
+    expect(backwards.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const years = await app.raw(
+      `query($p: StatsPeriodInput!) { supportStats(period: $p, bucket: DAY) { period { zone } } }`,
+      { p: { from: '2024-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } },
+      app.adminToken,
+    );
+    expect(years.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(years.body.errors![0]!.message).toContain('at most 366 buckets');
+  });
+});
