@@ -17,6 +17,13 @@ import { startStore, type Store } from './support/store';
 const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = [join(ROOT, 'test-results', 'opencart-extension')];
 const TZ = 'Europe/Berlin';
+/** A real 1×1 PNG, and an error log with credentials in it. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4e10000000049454e44ae426082',
+  'hex',
+);
+const LOG_SECRET = 'Db-pass-7781';
+const LOG = `[03-Mar-2026 09:12:02 UTC] PDOException: SQLSTATE[HY000] [1045] mysql:host=db;dbname=shop;password=${LOG_SECRET}\n[03-Mar-2026 09:12:03 UTC] PHP Notice: Undefined index: product_id\n`;
 
 
 let app: TestApp;
@@ -124,6 +131,8 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(temporaryUsers()).toEqual([]);
 
     await page.fill('[name="ftpHost"]', 'ftp.shop.example.com');
+    // A screenshot goes with the ticket, whatever its name says: the API types it from its bytes.
+    await page.setInputFiles('#ocsd-new-files', [{ name: 'checkout.txt', mimeType: 'text/plain', buffer: PNG }]);
     await shot('new-ticket');
     await page.locator('#ocsd-new button[type="submit"]').click();
     await page.locator('.alert-success').waitFor({ timeout: 15_000 });
@@ -143,6 +152,8 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     const access = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { status accessState access { storeAdmin { username } fileAccess { host } } } } }', { id: ticketId }, merchant.token)).body.data!.node;
     expect(access).toMatchObject({ status: 'OPEN', accessState: 'PROVIDED' });
     expect(access.access.storeAdmin.username).toMatch(/^ocsupport_/);
+    const files = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName contentType byteSize } } } }', { id: ticketId }, merchant.token)).body.data!.node;
+    expect(files.attachments).toEqual([{ fileName: 'checkout.txt', contentType: 'image/png', byteSize: PNG.length }]);
   });
 
   it('lists the ticket with its due time in the admin time zone', async () => {
@@ -185,6 +196,44 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     const messages = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { unreadMessageCount messages(first: 10) { edges { node { body author { kind } } } } } } }', { id: ticketId }, merchant.token)).body.data!.node;
     expect(messages.messages.edges.map((e: any) => e.node.author.kind)).toEqual(['STAFF', 'CUSTOMER']);
     expect(messages.unreadMessageCount).toBe(0);
+  });
+
+  it('attaches files to a reply, shows them on the ticket page and downloads them through the store', async () => {
+    // Too large for the API: refused in the form, before anything is sent.
+    await page.fill('#ocsd-reply-body', 'A log that is far too big.');
+    await page.setInputFiles('#ocsd-reply-files', [{ name: 'huge.log', mimeType: 'text/plain', buffer: Buffer.alloc(5 * 1024 * 1024 + 1, 'a') }]);
+    await page.locator('#ocsd-reply button[type="submit"]').click();
+    await page.getByText('Nothing was sent.').waitFor();
+    expect(await page.locator('#ocsd-ticket-messages').textContent()).toContain('huge.log has 5 MB; a file may have at most 5 MB.');
+
+    await page.fill('#ocsd-reply-body', 'Here is the error log and a screenshot.');
+    await page.setInputFiles('#ocsd-reply-files', [
+      { name: 'error.log', mimeType: 'text/plain', buffer: Buffer.from(LOG) },
+      { name: 'screen.png', mimeType: 'image/png', buffer: PNG },
+    ]);
+    await page.locator('#ocsd-reply button[type="submit"]').click();
+    // The page shown after the reply says what was removed from the log.
+    await page.locator('.alert-success').getByText('1 credential was removed from error.log before it was stored.').waitFor({ timeout: 15_000 });
+
+    // Listed under the message and under the ticket's description, each with its size.
+    const lists = page.locator('[data-testid="attachments"]');
+    await expect.poll(() => lists.count()).toBe(2);
+    expect(await lists.nth(0).textContent()).toContain('checkout.txt');
+    const onReply = (await lists.nth(1).locator('li').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+    expect(onReply).toEqual([expect.stringMatching(/^error\.log \d+ B · 1 credential removed$/), `screen.png ${PNG.length} B`]);
+
+    const save = async (name: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-download][data-name="${name}"]`).click()]);
+      expect(download.suggestedFilename()).toBe(name);
+      return readFileSync((await download.path())!);
+    };
+    const log = (await save('error.log')).toString('utf8');
+    expect(log).toContain('password=[REDACTED]');
+    expect(log).toContain('Undefined index: product_id');
+    expect(log).not.toContain(LOG_SECRET);
+    expect((await save('screen.png')).equals(PNG)).toBe(true);
+    // The key stays in the store: the page never holds it.
+    expect(await page.content()).not.toContain(merchant.token);
   });
 
   it('disables the temporary admin user before the page shows the ticket resolved, and tells the API', async () => {
