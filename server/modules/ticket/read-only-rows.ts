@@ -20,8 +20,9 @@ export interface RowMapper<T> {
 interface Column {
   property: string;
   column: string;
-  /** For many-to-one columns: the mapper of the entity referred to. */
+  /** For many-to-one columns: the entity referred to, and its mapper once needed. */
   target?: string;
+  targetMapper?: RowMapper<object>;
   /** Enum arrays come back as '{A,B}' unless cast to text[] (pg parses those). */
   cast: string;
   /** Timestamps come back as text (the ORM's connection parses them itself): parsed as the ORM does. */
@@ -62,6 +63,8 @@ function buildMapper(em: EntityManager, meta: EntityMetadata): RowMapper<object>
   }
   const primaryKey = meta.primaryKeys[0]!;
   const platform = em.getPlatform();
+  // The row's keys per prefix, built once rather than per row and column.
+  const keysByPrefix = new Map<string, string[]>();
   return {
     columns(alias, prefix, skip) {
       return columns
@@ -71,10 +74,13 @@ function buildMapper(em: EntityManager, meta: EntityMetadata): RowMapper<object>
     },
     read(row, prefix) {
       const object = Object.create(prototype) as Record<string, unknown>;
-      for (const c of columns) {
-        const value = row[prefix + c.column];
+      let keys = keysByPrefix.get(prefix);
+      if (!keys) keysByPrefix.set(prefix, (keys = columns.map((c) => prefix + c.column)));
+      for (let i = 0; i < columns.length; i += 1) {
+        const c = columns[i]!;
+        const value = row[keys[i]!];
         if (value === undefined) continue;
-        if (c.target) object[c.property] = value === null ? null : mapperByName(em, c.target).reference(value as string);
+        if (c.target) object[c.property] = value === null ? null : (c.targetMapper ??= mapperByName(em, c.target)).reference(value as string);
         else object[c.property] = c.date && typeof value === 'string' ? platform.parseDate(value) : value;
       }
       return object;
