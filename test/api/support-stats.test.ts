@@ -365,3 +365,139 @@ describe('supportStats: who may ask', () => {
     expect(years.body.errors![0]!.message).toContain('at most 366 buckets');
   });
 });
+
+/** percentile_cont: linear interpolation between the two nearest ranks. */
+function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = p * (sorted.length - 1);
+  const low = Math.floor(pos);
+  const high = Math.ceil(pos);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (pos - low);
+}
+
+const SECTIONS = `
+  query Sections($period: StatsPeriodInput!, $bucket: StatsBucket!, $filter: SupportStatsFilter) {
+    supportStats(period: $period, bucket: $bucket, filter: $filter) {
+      responseTimes {
+        firstReply { count median p90 } resolution { count median p90 }
+        byBucket { bucketStart firstReply { count median p90 } resolution { count median p90 } }
+      }
+      volume {
+        total byCategory { key count } byCoverage { key count } byPlatform { key count } byOpencartLine { key count }
+        byOpencartVersion { key count } byPhpVersion { key count } byFlag { key count }
+      }
+      allowance { atLimitCount atLimit { customerId name subscriptionId planKind used limit } ticketsPerCustomer { tickets customers } }
+      refunds { total byBucket { bucketStart rule decision count amount { amount currencyCode } } bansByReason { key count } }
+    }
+  }`;
+
+async function sections(variables: Record<string, unknown> = {}) {
+  const r = await app.raw(SECTIONS, { period: PERIOD, bucket: 'WEEK', ...variables }, app.adminToken);
+  expect(r.body.errors).toBeUndefined();
+  return r.body.data!.supportStats;
+}
+
+describe('supportStats: reply and resolution times', () => {
+  it('median and p90 in support minutes, per week and over the period, as the tickets show them', async () => {
+    const tickets = (await allTickets()).filter(inPeriod);
+    const summary = (group: ApiTicket[], target: 'firstReply' | 'resolution') => {
+      const minutes = group.map((t) => t.sla[target]).filter((v) => v.met).map((v) => v.minutesTaken!);
+      return { count: minutes.length, median: percentile(minutes, 0.5), p90: percentile(minutes, 0.9) };
+    };
+    const s = await sections();
+    expect(s.responseTimes.firstReply).toEqual(summary(tickets, 'firstReply'));
+    expect(s.responseTimes.resolution).toEqual(summary(tickets, 'resolution'));
+    const weeks = [...groupBy(tickets, weekOf)].sort(([a], [b]) => a.localeCompare(b));
+    expect(s.responseTimes.byBucket).toEqual(weeks.map(([week, group]) => ({ bucketStart: week, firstReply: summary(group, 'firstReply'), resolution: summary(group, 'resolution') })));
+    // By hand: Friday 11:00 → Tuesday 03:30 across Presidents' Day is 90 support minutes, resolved at 180.
+    expect(s.responseTimes.byBucket[0]).toEqual({
+      bucketStart: '2026-02-09T00:00:00.000-05:00',
+      firstReply: { count: 1, median: 90, p90: 90 },
+      resolution: { count: 1, median: 180, p90: 180 },
+    });
+    // The week before the DST switch: 600 (late) and the MijoShop ticket's 180 across the switch.
+    expect(s.responseTimes.byBucket[2].firstReply).toEqual({ count: 2, median: 390, p90: 558 });
+  });
+});
+
+describe('supportStats: volume', () => {
+  it('counts the period\'s tickets by category, coverage, platform, line, version, PHP and flags', async () => {
+    const r = await app.raw(`{ tickets(first: 100) { nodes { id createdAt category coverage platformFlags notEnglish } } }`, {}, app.adminToken);
+    const tickets = (r.body.data!.tickets.nodes as any[]).filter((t) => inPeriod(t));
+    const env = new Map<string, any>((await db.query(`select id, environment from ticket`)).rows.map((row) => [row.id, row.environment]));
+    const envOf = (t: any) => env.get(Buffer.from(t.id, 'base64url').toString('utf8').split(':')[1]!) ?? null;
+    const counts = (keys: string[]) =>
+      [...groupBy(keys, (k) => k)].map(([key, g]) => ({ key, count: g.length })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+    const v = (await sections()).volume;
+    expect(v.total).toBe(tickets.length);
+    expect(v.byCategory).toEqual(counts(tickets.map((t) => t.category)));
+    expect(v.byCoverage).toEqual(counts(tickets.map((t) => t.coverage)));
+    expect(v.byPlatform).toEqual(counts(tickets.map((t) => envOf(t)?.platform ?? 'UNKNOWN')));
+    expect(v.byOpencartLine).toEqual(counts(tickets.map((t) => opencartLine(envOf(t)?.opencartVersion ?? '') ?? 'UNKNOWN')));
+    expect(v.byOpencartVersion).toEqual(counts(tickets.map((t) => envOf(t)?.opencartVersion ?? 'UNKNOWN')));
+    expect(v.byPhpVersion).toEqual(counts(tickets.map((t) => /^\d+\.\d+/.exec(envOf(t)?.phpVersion ?? '')?.[0] ?? 'UNKNOWN')));
+    expect(v.byFlag).toEqual(counts([...tickets.flatMap((t) => t.platformFlags), ...tickets.filter((t) => t.notEnglish).map(() => 'NOT_ENGLISH')]));
+    expect(v.byFlag).toContainEqual({ key: 'NOT_ENGLISH', count: 1 });
+    expect(v.byPlatform).toContainEqual({ key: 'OCSTORE', count: 10 });
+    expect(v.byOpencartLine).toContainEqual({ key: '1.5', count: 1 });
+  });
+});
+
+describe('supportStats: allowance', () => {
+  it('lists the subscriptions whose current allowance is used up, and tickets per customer', async () => {
+    const merchants = [premium, premium2, busy, oneTime];
+    const details = await Promise.all(merchants.map((m) => app.admin.SubscriptionDetail({ id: m.subscriptionId })));
+    const full = details.map((d) => d.node as any).filter((s) => s.status === 'ACTIVE' && s.allowance && s.allowance.remaining === 0);
+    const a = (await sections()).allowance;
+    expect(a.atLimitCount).toBe(full.length);
+    expect(a.atLimit.map((x: any) => x.subscriptionId).sort()).toEqual(full.map((s) => s.id).sort());
+    expect(a.atLimit).toContainEqual(expect.objectContaining({ subscriptionId: busy.subscriptionId, customerId: busy.customerId, planKind: 'PREMIUM_MONTHLY', used: 10, limit: 10 }));
+    const r = await app.raw(`{ tickets(first: 100) { nodes { createdAt customer { id } } } }`, {}, app.adminToken);
+    const perCustomer = [...groupBy((r.body.data!.tickets.nodes as any[]).filter((t) => inPeriod(t)), (t) => t.customer.id).values()].map((g) => g.length);
+    expect(a.ticketsPerCustomer).toEqual(
+      [...groupBy(perCustomer, String)].map(([n, g]) => ({ tickets: Number(n), customers: g.length })).sort((x, y) => x.tickets - y.tickets),
+    );
+    // Only the plan kind narrows the allowance.
+    const oneTimeOnly = (await sections({ filter: { planKind: 'ONE_TIME_FIX' } })).allowance;
+    expect(oneTimeOnly.atLimit.every((x: any) => x.planKind === 'ONE_TIME_FIX')).toBe(true);
+  });
+});
+
+describe('supportStats: refunds and bans', () => {
+  it('counts refund requests and their amounts by week, rule and decision, and bans by reason', async () => {
+    const { rows } = await db.query(`select created_at, rule::text, status::text, currency, amount from refund`);
+    const expected = [...groupBy(rows, (row) => [DateTime.fromJSDate(row.created_at).setZone(NY).startOf('week').toISO(), row.rule, row.status, row.currency].join('|'))]
+      .map(([key, g]) => {
+        const [bucketStart, rule, decision, currency] = key.split('|');
+        return { bucketStart, rule, decision, count: g.length, amount: { amount: g.reduce((sum, row) => sum + row.amount, 0), currencyCode: currency } };
+      })
+      .sort((x, y) => x.bucketStart!.localeCompare(y.bucketStart!) || x.rule!.localeCompare(y.rule!));
+    const s = (await sections()).refunds;
+    expect(rows.length).toBe(2);
+    expect(s.total).toBe(2);
+    expect(s.byBucket).toEqual(expected);
+    expect(s.byBucket.map((b: any) => b.decision)).toContain('APPROVED');
+    expect(s.bansByReason).toEqual([{ key: 'ABUSE', count: 1 }]);
+    // A period without them counts none.
+    const r = await app.raw(SECTIONS, { period: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }, bucket: 'MONTH' }, app.adminToken);
+    expect(r.body.data!.supportStats.refunds).toEqual({ total: 0, byBucket: [], bansByReason: [] });
+  });
+});
+
+describe('supportStats: query cost', () => {
+  const FULL = `{ supportStats(period: { from: "${PERIOD.from}", to: "${PERIOD.to}" }) {
+    slaAttainment { firstReply { total { met } byAssignee { key met } } }
+    responseTimes { firstReply { median } } backlog { total } volume { total } allowance { atLimitCount } refunds { total } } }`;
+
+  it('each section counts as a database query in the operation\'s cost, so a dashboard fits and a flood of them does not', async () => {
+    const one = await app.raw(FULL, {}, app.adminToken);
+    expect(one.body.errors).toBeUndefined();
+    // 30 aliased copies (the most root fields a staff operation may have) cost over staff's 10000.
+    const many = `{ ${Array.from({ length: 30 }, (_, i) => `s${i}: ${FULL.slice(2, -2)}`).join('\n')} }`;
+    const refused = await app.raw(many, {}, app.adminToken);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', caller: 'staff' });
+    expect(Number(refused.body.errors![0]!.extensions!.cost)).toBeGreaterThan(30 * 600);
+  });
+});
