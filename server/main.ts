@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       logger,
       clock: systemClock,
       calendar: supportCalendarFrom(config),
+      vault: runtime.vault.vault,
       host: config.HOST,
       port: config.PORT,
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,

@@ -1,6 +1,2 @@
-import { DateTime } from 'luxon';
-
-/** The one source of "now", so tests can stand anywhere in time. */
-export type Clock = () => DateTime;
-
-export const systemClock: Clock = () => DateTime.utc();
+// Moved to server/common (modules use it too); this path keeps older imports working.
+export { systemClock, type Clock } from '../common/clock';

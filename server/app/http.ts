@@ -4,14 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { pinoHttp } from 'pino-http';
 import type { DomainEvents } from '../modules/events/domain-events';
 import { createDomainEvents } from '../modules/events/events.runtime';
 import { SupportCalendar } from '../modules/support-hours/support-calendar';
+import type { Vault } from '../modules/vault/vault';
 import { authenticate } from '../modules/viewer/authenticate';
+import type { Viewer } from '../modules/viewer/viewer';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
 import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
@@ -20,7 +22,8 @@ import type { AppContext } from './context';
 import { HttpDrain } from './drain';
 import { metricsPlugin, metricsRoute, recordRejectedByCost, type MetricsAccess } from './metrics';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit';
-import { createLoaders } from './loaders';
+import { createRequestContext } from './request-context';
+import { createServices, type AppWiring, type Services } from './services';
 import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
 import { getSchema } from './schema';
@@ -34,6 +37,8 @@ export interface HttpAppOptions {
   logger: Logger;
   clock: Clock;
   calendar: SupportCalendar;
+  /** The store-access vault of this app (its keys, shred delay and login-check settings). */
+  vault: Vault;
   /** The process's domain events (startEventRuntime); unset: a fresh one (nothing is delivered without a relay). */
   events?: DomainEvents;
   host: string;
@@ -57,6 +62,8 @@ export interface HttpAppOptions {
 export interface HttpApp {
   server: http.Server;
   url: string;
+  /** The services of this app on an EntityManager and viewer of the caller's choosing (scripts, tests). */
+  services(em: EntityManager, viewer: Viewer): Services;
   /** Stops taking requests, waits for those in flight, then resolves. */
   stop(): Promise<void>;
 }
@@ -142,6 +149,7 @@ function errorLogging(): ApolloServerPlugin<AppContext> {
 export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { orm, logger, clock, calendar } = options;
   const events = options.events ?? createDomainEvents(clock);
+  const wiring: AppWiring = { clock, calendar, vault: options.vault, events, webhooks: options.webhooks };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops ?? 0);
@@ -249,7 +257,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
             await limits.recordAuthFailure(req);
             throw error;
           });
-          return { requestId: String(req.id), viewer, em, loaders: createLoaders(em, viewer), clock, calendar, events, log };
+          return createRequestContext(wiring, { requestId: String(req.id), viewer, em, log });
         },
       }),
     ),
@@ -270,6 +278,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   return {
     server,
     url: `http://${host}:${address.port}`,
+    services: (em, viewer) => createServices(wiring, em, viewer),
     stop: async () => {
       const graceful = await drain.stop(options.shutdownGraceMs ?? 10_000);
       if (!graceful) logger.warn('requests still running after the shutdown grace period were cut off');

@@ -10,6 +10,7 @@ import { subscriptionLoaders } from '../modules/subscription/subscription.loader
 import { vaultLoaders } from '../modules/vault/vault.loaders';
 import { customerLoaders } from '../modules/customer/customer.loaders';
 import { refundLoaders } from '../modules/refund/refund.loaders';
+import type { Vault } from '../modules/vault/vault';
 import type { Viewer } from '../modules/viewer/viewer';
 
 type WithId = { id: string };
@@ -24,7 +25,7 @@ export function byIdLoader<T extends WithId>(em: EntityManager, entity: new () =
 }
 
 /** A fresh set per request: batching and caching never cross requests or viewers. */
-export function createLoaders(em: EntityManager, viewer: Viewer) {
+export function createLoaders(em: EntityManager, viewer: Viewer, vault: Vault) {
   return {
     customer: byIdLoader(em, Customer),
     staff: byIdLoader(em, StaffMember),
@@ -32,7 +33,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer) {
     subscription: byIdLoader(em, Subscription),
     ...ticketLoaders(em, viewer),
     ...subscriptionLoaders(em),
-    ...vaultLoaders(em),
+    ...vaultLoaders(em, vault),
     ...customerLoaders(em),
     ...refundLoaders(em),
     ...attachmentLoaders(em, viewer),

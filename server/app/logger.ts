@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
+import type { Logger } from '../common/logger';
 
 /**
  * Structured JSON logs. Anything that could carry a secret is redacted by path, so a
@@ -47,4 +48,4 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   );
 }
 
-export type { Logger };
+export type { Logger } from '../common/logger';

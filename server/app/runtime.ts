@@ -10,6 +10,7 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
+import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
@@ -108,7 +109,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   try {
     orm = await openOrm(database.url);
     await prepareDatabase(orm);
-    vault = await startVault(config, { orm, databaseUrl: database.url, logger });
+    vault = await startVault(vaultSettingsFrom(config), { orm, databaseUrl: database.url, logger });
+    warnAboutLocalKeyFile(config, vault.keySource, logger);
     events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true' });
     webhooks = startWebhooks({ orm, keyring: vault.vault.keyring, clock: systemClock, logger, production: config.NODE_ENV === 'production', autoStart: false });
     registerWebhookConsumer(events.relay, webhooks);

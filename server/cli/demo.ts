@@ -22,7 +22,7 @@ const where = config.DATABASE_URL
   : `${config.dataDir} (embedded PostgreSQL on port ${config.EMBEDDED_PG_PORT})`;
 const logger = createLogger('warn');
 const runtime = await startRuntime(config, logger);
-const app = await startHttpApp({ orm: runtime.orm, logger, clock: systemClock, calendar: supportCalendarFrom(config), host: '127.0.0.1', port: 0 });
+const app = await startHttpApp({ orm: runtime.orm, logger, clock: systemClock, calendar: supportCalendarFrom(config), vault: runtime.vault.vault, host: '127.0.0.1', port: 0 });
 
 try {
   const em = runtime.orm.em.fork();

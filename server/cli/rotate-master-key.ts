@@ -26,7 +26,8 @@ import { createLogger } from '../app/logger';
 import { openOrm } from '../app/runtime';
 import { FileKeyring, generateMasterKeyText, readKeyFile, writeKeyFile, type MasterKeyring } from '../modules/vault/keyring';
 import { rewrapDataKeys, type RotationResult } from '../modules/vault/rotation';
-import { keyFilePath, keyringFromConfig } from '../modules/vault/vault.runtime';
+import { vaultSettingsFrom } from '../app/vault-settings';
+import { keyFilePath, keyringFrom } from '../modules/vault/vault.runtime';
 import { masterKeyId } from '../modules/vault/envelope';
 
 const args = new Set(process.argv.slice(2));
@@ -64,7 +65,7 @@ async function rotateFromEnvironment(config: Config): Promise<number> {
     console.error('--retire-previous is for the key file; with VAULT_MASTER_KEY, remove VAULT_PREVIOUS_MASTER_KEYS from the environment instead.');
     return 64;
   }
-  const { keyring } = keyringFromConfig(config);
+  const { keyring } = keyringFrom(vaultSettingsFrom(config));
   const result = await withDatabase(config, (url) => rewrap(url, keyring));
   report(result, keyring);
   if (result.remaining === 0 && config.VAULT_PREVIOUS_MASTER_KEYS) {
@@ -74,7 +75,7 @@ async function rotateFromEnvironment(config: Config): Promise<number> {
 }
 
 async function rotateKeyFile(config: Config): Promise<number> {
-  const file = keyFilePath(config);
+  const file = keyFilePath(vaultSettingsFrom(config));
   if (!existsSync(file)) {
     console.error(`There is no key file at ${file}: start the server once (it creates one), or set VAULT_MASTER_KEY.`);
     return 1;

@@ -7,7 +7,6 @@ import { FtpSrv } from 'ftp-srv';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../server/common/ports';
-import { requireVault } from '../../server/modules/vault/vault';
 import { startVaultJobs, type VaultJobs } from '../../server/modules/vault/vault.jobs';
 import { AccessSecretField, AccessVerificationOutcome, FileProtocol, StoredAccessState, TicketCategory, TicketStatus, type TicketAccessInput } from '../sdk/generated';
 import { findDebianPostgres, NO_DEBIAN_POSTGRES, startDebianPostgres, type DebianPostgres } from '../support/debian-postgres';
@@ -61,7 +60,7 @@ beforeAll(async () => {
   app = await createTestApp(debian ? { adminUrl: debian.adminUrl } : {});
   merchant = await createMerchant(app);
   agent = await createStaff(app, 'AGENT');
-  const vault = requireVault(app.orm.em);
+  const vault = app.vault;
   // The background jobs log through the app's logger, so their lines are in app.logs too.
   jobs = await startVaultJobs({ connectionString: app.databaseUrl, orm: app.orm, vault, logger: vault.logger, pollingIntervalSeconds: 0.5 });
 });

@@ -9,14 +9,10 @@ import { FtpSrv } from 'ftp-srv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../server/common/global-id';
 import { findFreePort } from '../../server/common/ports';
-import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
-import { TicketService } from '../../server/modules/ticket/ticket.service';
 import type { AccessFields } from '../../server/modules/vault/access-rules';
 import type { Viewer } from '../../server/modules/viewer/viewer';
-import { vaultService } from '../../server/modules/vault/vault.service';
 import { FileKeyring, readKeyFile, StaticKeyring, writeKeyFile } from '../../server/modules/vault/keyring';
 import { TicketAccess } from '../../server/modules/vault/ticket-access.entity';
-import { requireVault } from '../../server/modules/vault/vault';
 import { shredDueAccess, startVaultJobs } from '../../server/modules/vault/vault.jobs';
 import { refuseForeignKeys } from '../../server/modules/vault/vault.runtime';
 import {
@@ -148,7 +144,7 @@ async function row(ticketId: string): Promise<Record<string, any>> {
 }
 
 async function shredDue(at = app.now()) {
-  return shredDueAccess(app.orm.em.fork(), at.toJSDate(), requireVault(app.orm.em).shredDelayDays);
+  return shredDueAccess(app.orm.em.fork(), at.toJSDate(), app.vault.shredDelayDays);
 }
 
 // ---------- the life cycle ----------
@@ -179,7 +175,7 @@ describe('provide → verify → reveal → resolve → shred, on the real datab
 
     // In the database: ciphertext, a wrapped data key and the master key's id; no plaintext.
     const stored = await row(ticketId);
-    expect(stored.master_key_id).toBe(requireVault(app.orm.em).keyring.current().id);
+    expect(stored.master_key_id).toBe(app.vault.keyring.current().id);
     for (const column of ['wrapped_data_key', 'sealed_profile', 'sealed_secrets']) {
       expect(Buffer.isBuffer(stored[column]) && stored[column].length).toBeGreaterThan(28);
       for (const plain of [ADMIN_PASSWORD, FTP_PASSWORD, FTP_USER, 'support-admin', 'shop.example.com']) {
@@ -424,8 +420,7 @@ describe('shredding at once', () => {
     let paused!: () => void;
     const holding = new Promise<void>((resolve) => (paused = resolve));
     const provide = app.orm.em.fork().transactional(async (em) => {
-      const deps = { viewer, now: app.now(), calendar: new SupportCalendar() };
-      await vaultService(em, deps).provide({ ticketId, ...(ftpAccess() as unknown as AccessFields) }, new TicketService(em, deps));
+      await app.services(em, viewer).ticketAccess.provide({ ticketId, ...(ftpAccess() as unknown as AccessFields) });
       paused();
       await gate;
       // Its writes (the access, the audit entry pointing at the customer) come while the ban waits.
@@ -534,7 +529,7 @@ describe('background shredding on pg-boss', () => {
   });
 
   it('the queued job fires by itself and shreds when the delay is over', async () => {
-    const vault = requireVault(app.orm.em);
+    const vault = app.vault;
     const jobs = await startVaultJobs({ connectionString: app.databaseUrl, orm: app.orm, vault, logger: vault.logger, pollingIntervalSeconds: 0.5 });
     const delay = vault.shredDelayDays;
     try {
@@ -573,7 +568,7 @@ describe('master key rotation', () => {
   });
 
   it('the command re-wraps every data key of a populated database under the new key; every secret still opens', async () => {
-    const vault = requireVault(app.orm.em);
+    const vault = app.vault;
     const oldKey = vault.keyring.current();
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push((await ticketWithAccess()).ticket!.id);
@@ -614,7 +609,7 @@ describe('master key rotation', () => {
   });
 
   it('with a key file: the command adds a new key that running servers pick up, re-wraps everything, then retires the old key', async () => {
-    const vault = requireVault(app.orm.em);
+    const vault = app.vault;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vault-rotate-'));
     try {
       const file = path.join(dir, 'vault-master.key');
@@ -649,7 +644,7 @@ describe('master key rotation', () => {
   });
 
   it('a server without the key that sealed the stored access refuses to start', async () => {
-    const vault = requireVault(app.orm.em);
+    const vault = app.vault;
     await expect(refuseForeignKeys(app.orm.em.fork(), vault.keyring)).resolves.toBeUndefined();
     await expect(refuseForeignKeys(app.orm.em.fork(), StaticKeyring.random())).rejects.toThrow(/sealed under master key\(s\) [0-9a-f]{16}, which this server does not have/);
   });

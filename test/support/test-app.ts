@@ -11,7 +11,7 @@ import type { QueryLimits } from '../../server/app/limits/query-limits';
 import { createLogger } from '../../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../../server/app/runtime';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
-import { attachVault, Vault } from '../../server/modules/vault/vault';
+import { Vault } from '../../server/modules/vault/vault';
 import { getSdk, PlanKind, type Sdk } from '../sdk/generated';
 
 const TEMPLATE_DB = 'support_desk_template';
@@ -33,6 +33,10 @@ export interface TestApp {
   url: string;
   databaseUrl: string;
   orm: MikroORM;
+  /** The app's store-access vault (its master keys and shred delay). */
+  vault: Vault;
+  /** The app's services on an EntityManager and viewer of the test's choosing (a transaction held open, say). */
+  services: HttpApp['services'];
   adminToken: string;
   admin: Sdk;
   logs: string[];
@@ -85,13 +89,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const orm = await openOrm(databaseUrl, options.onQuery);
   const logger = createLogger('info', sink);
-  attachVault(orm, Vault.forTests({ clock: () => now, logger }));
+  const vault = Vault.forTests({ clock: () => now, logger });
   const adminToken = (await ensureFirstAdmin(orm, 'admin@support.test'))!;
   const http: HttpApp = await startHttpApp({
     orm,
     logger,
     clock: () => now,
     calendar: new SupportCalendar(),
+    vault,
     host: '127.0.0.1',
     port: 0,
     production: options.production,
@@ -106,6 +111,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     url: http.url,
     databaseUrl,
     orm,
+    vault,
+    services: http.services,
     adminToken,
     admin: sdk(adminToken),
     logs,
@@ -123,7 +130,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       now = typeof at === 'string' ? DateTime.fromISO(at, { setZone: true }) : at;
     },
     async serveAlso(settings) {
-      const started = await startHttpApp({ orm, logger: createLogger('silent'), clock: () => now, calendar: new SupportCalendar(), host: '127.0.0.1', port: 0, ...settings });
+      const started = await startHttpApp({ orm, logger: createLogger('silent'), clock: () => now, calendar: new SupportCalendar(), vault, host: '127.0.0.1', port: 0, ...settings });
       // Stopped once, whether the test stops it itself or close() does.
       let stopping: Promise<void> | undefined;
       const extra: HttpApp = { ...started, stop: () => (stopping ??= started.stop()) };

@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { AuditEventConnection } from '../audit/audit.types';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -12,12 +12,10 @@ import { SubscriptionConnection } from '../subscription/subscription.types';
 import { currentAllowance } from '../subscription/subscription.resolver';
 import { Ticket } from '../ticket/ticket.entity';
 import { TicketConnection } from '../ticket/ticket-query.types';
-import { vaultService } from '../vault/vault.service';
 import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';
 import { CUSTOMER_EVENT_ORDER, CUSTOMER_SUBSCRIPTION_ORDER, CUSTOMER_TICKET_ORDER } from './customer.loaders';
 import { Customer } from './customer.entity';
-import { CustomerService } from './customer.service';
 import {
   Allowance,
   CustomerBanInput,
@@ -27,17 +25,6 @@ import {
   CustomerPayload,
   CustomerUpdateInput,
 } from './customer.types';
-
-function customerService(ctx: AppContext) {
-  return new CustomerService(ctx.em, {
-    viewer: ctx.viewer,
-    now: ctx.clock(),
-    calendar: ctx.calendar,
-    onBanned: async (em, customerId) => {
-      await vaultService(em, { viewer: ctx.viewer, now: ctx.clock() }).onCustomerBanned(customerId);
-    },
-  });
-}
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -93,20 +80,23 @@ export class CustomerResolver {
 
   @Authorized(Role.AGENT)
   @Mutation(() => CustomerPayload)
+  @Transactional(CustomerPayload, { into: 'customer' })
   customerCreate(@Arg('input', () => CustomerCreateInput) input: CustomerCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CustomerPayload(), async (em) => ({ customer: await customerService({ ...ctx, em }).create(input) }));
+    return ctx.services.customers.create(input);
   }
 
   @Authorized()
   @Mutation(() => CustomerPayload, { description: 'Change contact details: staff for any customer, a merchant for itself.' })
+  @Transactional(CustomerPayload, { into: 'customer' })
   customerUpdate(@Arg('input', () => CustomerUpdateInput) input: CustomerUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CustomerPayload(), async (em) => ({ customer: await customerService({ ...ctx, em }).update(input) }));
+    return ctx.services.customers.update(input);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CustomerPayload, { description: 'Ban permanently: keys stop working, open tickets close, the email and store cannot return.' })
+  @Transactional(CustomerPayload, { into: 'customer' })
   customerBan(@Arg('input', () => CustomerBanInput) input: CustomerBanInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CustomerPayload(), async (em) => ({ customer: await customerService({ ...ctx, em }).ban(input) }));
+    return ctx.services.customers.ban(input);
   }
 }
 

@@ -7,9 +7,9 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
-import type { SupportCalendar } from '../support-hours/support-calendar';
 import { Ticket } from '../ticket/ticket.entity';
-import { TicketService } from '../ticket/ticket.service';
+import type { TicketService } from '../ticket/ticket.service';
+import type { VaultService } from '../vault/vault.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { lockCustomer } from './customer-lock';
@@ -20,15 +20,14 @@ import type { CustomerBanInput, CustomerCreateInput, CustomerUpdateInput } from 
 export interface CustomerServiceDeps {
   viewer: Viewer;
   now: DateTime;
-  calendar: SupportCalendar;
-  /** Called when a customer is banned, to destroy their stored store credentials at once. */
-  onBanned?: (em: EntityManager, customerId: string) => Promise<void>;
 }
 
 export class CustomerService {
   constructor(
     private readonly em: EntityManager,
     private readonly deps: CustomerServiceDeps,
+    private readonly tickets: TicketService,
+    private readonly vault: VaultService,
   ) {}
 
   async create(input: CustomerCreateInput): Promise<Customer> {
@@ -123,8 +122,7 @@ export class CustomerService {
     // ticket (the shred job's audit entries) can still be written meanwhile.
     await this.em.execute(`select id from ticket where customer_id = ? and status <> 'CLOSED' for no key update`, [id]);
     const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } }, { refresh: true });
-    const tickets = new TicketService(this.em, { viewer, now, calendar: this.deps.calendar });
-    for (const ticket of open) tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
+    for (const ticket of open) this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
     await this.em.nativeUpdate(
       Subscription,
       { customer: id, status: SubscriptionStatus.ACTIVE },
@@ -141,7 +139,8 @@ export class CustomerService {
         this.em.create(BannedIdentity, { kind: key.kind, value: key.value, customerId: id, reason: input.reason, createdAt: now.toJSDate() });
       }
     }
-    await this.deps.onBanned?.(this.em, id);
+    // Their stored store credentials are destroyed at once.
+    await this.vault.onCustomerBanned(id);
     audit(this.em, viewer, {
       customerId: id,
       action: 'CUSTOMER_BANNED',

@@ -5,7 +5,7 @@ import type { AppContext } from '../../app/context';
 import { ConnectionArgs, ConnectionType } from '../../common/connection';
 import { idOfType } from '../../common/global-id';
 import { Money } from '../../common/money';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { UserError } from '../../common/user-error';
 import { Customer } from '../customer/customer.entity';
@@ -14,7 +14,6 @@ import { Subscription } from '../subscription/subscription.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { RefundReason, RefundRule, RefundStatus } from './refund-rules';
 import { Refund } from './refund.entity';
-import { RefundService } from './refund.service';
 
 registerEnumType(RefundReason, {
   name: 'RefundReason',
@@ -89,10 +88,6 @@ export class RefundPayload {
   userErrors: UserError[] = [];
 }
 
-function refundService(ctx: AppContext) {
-  return new RefundService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
-}
-
 @Resolver(() => Refund)
 export class RefundResolver {
   @Authorized()
@@ -129,14 +124,16 @@ export class RefundResolver {
     description:
       'Ask for a refund of the current month (merchants; admins on their behalf). Stolen-card claims are approved at once (taking over a request still pending for the month) and end the plan; for a month already refunded they end the plan and return that refund. Other eligible requests wait for an admin.',
   })
+  @Transactional(RefundPayload)
   refundRequest(@Arg('input', () => RefundRequestInput) input: RefundRequestInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new RefundPayload(), async (em) => refundService({ ...ctx, em }).request(input));
+    return ctx.services.refunds.request(input);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => RefundPayload, { description: 'Approve or reject a pending refund; hard rules cannot be overruled.' })
+  @Transactional(RefundPayload, { into: 'refund' })
   refundDecide(@Arg('input', () => RefundDecideInput) input: RefundDecideInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new RefundPayload(), async (em) => ({ refund: await refundService({ ...ctx, em }).decide(input) }));
+    return ctx.services.refunds.decide(input);
   }
 }
 
@@ -149,7 +146,7 @@ export class SubscriptionRefundResolver {
       ctx.loaders.refundsBySubscription.load(subscription.id),
       ctx.loaders.ticketsBySubscription.load(subscription.id),
     ]);
-    const a = await refundService(ctx).assess(subscription, RefundReason.SERVICE_NOT_DELIVERED, ctx.clock(), { refunds, tickets });
+    const a = await ctx.services.refunds.assess(subscription, RefundReason.SERVICE_NOT_DELIVERED, ctx.clock(), { refunds, tickets });
     return {
       eligible: a.eligible,
       rule: a.rule,

@@ -1,15 +1,12 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { requireId } from '../../common/access';
 import { ConnectionArgs } from '../../common/connection';
 import { idOfType } from '../../common/global-id';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
-import { DomainError, UserErrorCode } from '../../common/user-error';
-import { audit } from '../audit/audit';
 import { Allowance } from '../customer/customer.types';
-import { Customer, CustomerStatus } from '../customer/customer.entity';
+import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
 import { isCustomer, Role } from '../viewer/viewer';
 import { periodAt } from './billing-period';
@@ -110,54 +107,15 @@ export class SubscriptionResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SubscriptionPayload, { description: 'Record a purchase of a plan by a customer.' })
+  @Transactional(SubscriptionPayload, { into: 'subscription' })
   subscriptionCreate(@Arg('input', () => SubscriptionCreateInput) input: SubscriptionCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new SubscriptionPayload(), async (em) => {
-      const customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
-      const planId = requireId(input.planId, 'Plan', ['input', 'planId']);
-      // One after the other: a transaction has one connection, which runs one query at a time.
-      const customer = await em.findOne(Customer, { id: customerId });
-      const plan = await em.findOne(Plan, { id: planId });
-      if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
-      if (customer.status === CustomerStatus.BANNED) throw DomainError.of(UserErrorCode.BANNED, 'This customer is banned permanently.', ['input', 'customerId']);
-      if (!plan) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Plan with this ID.', ['input', 'planId']);
-      if (!plan.active) throw DomainError.of(UserErrorCode.INVALID, 'This plan is no longer sold.', ['input', 'planId']);
-      const now = ctx.clock();
-      const subscription = em.create(Subscription, {
-        customer,
-        plan,
-        contractStart: input.contractStart ?? now.toJSDate(),
-        months: input.months ?? plan.contractMonths,
-        paymentReference: input.paymentReference ?? null,
-        priceAmount: plan.priceAmount,
-        currency: plan.currency,
-        status: SubscriptionStatus.ACTIVE,
-        createdAt: now.toJSDate(),
-        updatedAt: now.toJSDate(),
-      });
-      audit(em, ctx.viewer, {
-        customerId,
-        action: 'SUBSCRIPTION_CREATED',
-        details: { subscriptionId: subscription.id, plan: plan.kind, months: subscription.months, start: DateTime.fromJSDate(subscription.contractStart).toISO() },
-      });
-      return { subscription };
-    });
+    return ctx.services.subscriptions.create(input);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => SubscriptionPayload)
+  @Transactional(SubscriptionPayload, { into: 'subscription' })
   subscriptionCancel(@Arg('input', () => SubscriptionCancelInput) input: SubscriptionCancelInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new SubscriptionPayload(), async (em) => {
-      const id = requireId(input.subscriptionId, 'Subscription', ['input', 'subscriptionId']);
-      const subscription = await em.findOne(Subscription, { id });
-      if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', ['input', 'subscriptionId']);
-      const status = statusAt(subscription.status, contractStartOf(subscription), subscription.months, ctx.clock());
-      if (status !== SubscriptionStatus.ACTIVE) {
-        throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `The subscription is already ${status.toLowerCase()}.`, ['input', 'subscriptionId']);
-      }
-      subscription.status = SubscriptionStatus.CANCELLED;
-      subscription.cancelledAt = ctx.clock().toJSDate();
-      audit(em, ctx.viewer, { customerId: subscription.customer.id, action: 'SUBSCRIPTION_CANCELLED', details: { subscriptionId: id, reason: input.reason ?? null } });
-      return { subscription };
-    });
+    return ctx.services.subscriptions.cancel(input);
   }
 }

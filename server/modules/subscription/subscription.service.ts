@@ -1,17 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
+import { requireId } from '../../common/access';
+import { DomainError, UserErrorCode } from '../../common/user-error';
+import { audit } from '../audit/audit';
+import { Customer, CustomerStatus } from '../customer/customer.entity';
+import { Plan } from '../plan/plan.entity';
 import { Ticket } from '../ticket/ticket.entity';
+import type { Viewer } from '../viewer/viewer';
 import {
   allowanceSummary,
   allowanceWindow,
   checkTicketEntitlement,
   PlanKind,
+  statusAt,
   SubscriptionStatus,
   type AllowanceSummary,
   type EntitlementDenialCode,
   type EntitlementResult,
 } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
+import type { SubscriptionCancelInput, SubscriptionCreateInput } from './subscription.types';
 
 /**
  * Billing periods are calendar months in the company's zone. Fixed on purpose: moving the
@@ -129,3 +137,57 @@ export async function explainNoPlan(em: EntityManager, customerId: string, now: 
   return { code: result.code, message: upcoming ? result.message : `${result.message} ${buy}` };
 }
 
+
+/** Purchases of plans, recorded and cancelled by admins. */
+export class SubscriptionService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly deps: { viewer: Viewer; now: DateTime },
+  ) {}
+
+  async create(input: SubscriptionCreateInput): Promise<Subscription> {
+    const { em } = this;
+    const customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
+    const planId = requireId(input.planId, 'Plan', ['input', 'planId']);
+    // One after the other: a transaction has one connection, which runs one query at a time.
+    const customer = await em.findOne(Customer, { id: customerId });
+    const plan = await em.findOne(Plan, { id: planId });
+    if (!customer) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Customer with this ID.', ['input', 'customerId']);
+    if (customer.status === CustomerStatus.BANNED) throw DomainError.of(UserErrorCode.BANNED, 'This customer is banned permanently.', ['input', 'customerId']);
+    if (!plan) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Plan with this ID.', ['input', 'planId']);
+    if (!plan.active) throw DomainError.of(UserErrorCode.INVALID, 'This plan is no longer sold.', ['input', 'planId']);
+    const now = this.deps.now;
+    const subscription = em.create(Subscription, {
+      customer,
+      plan,
+      contractStart: input.contractStart ?? now.toJSDate(),
+      months: input.months ?? plan.contractMonths,
+      paymentReference: input.paymentReference ?? null,
+      priceAmount: plan.priceAmount,
+      currency: plan.currency,
+      status: SubscriptionStatus.ACTIVE,
+      createdAt: now.toJSDate(),
+      updatedAt: now.toJSDate(),
+    });
+    audit(em, this.deps.viewer, {
+      customerId,
+      action: 'SUBSCRIPTION_CREATED',
+      details: { subscriptionId: subscription.id, plan: plan.kind, months: subscription.months, start: DateTime.fromJSDate(subscription.contractStart).toISO() },
+    });
+    return subscription;
+  }
+
+  async cancel(input: SubscriptionCancelInput): Promise<Subscription> {
+    const id = requireId(input.subscriptionId, 'Subscription', ['input', 'subscriptionId']);
+    const subscription = await this.em.findOne(Subscription, { id });
+    if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', ['input', 'subscriptionId']);
+    const status = statusAt(subscription.status, contractStartOf(subscription), subscription.months, this.deps.now);
+    if (status !== SubscriptionStatus.ACTIVE) {
+      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `The subscription is already ${status.toLowerCase()}.`, ['input', 'subscriptionId']);
+    }
+    subscription.status = SubscriptionStatus.CANCELLED;
+    subscription.cancelledAt = this.deps.now.toJSDate();
+    audit(this.em, this.deps.viewer, { customerId: subscription.customer.id, action: 'SUBSCRIPTION_CANCELLED', details: { subscriptionId: id, reason: input.reason ?? null } });
+    return subscription;
+  }
+}

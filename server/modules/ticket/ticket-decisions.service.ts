@@ -5,7 +5,7 @@ import { fixGuaranteedWith, PlatformFlag, PortDecision, validatePortDecision } f
 import { Subscription } from '../subscription/subscription.entity';
 import { lockCustomer } from '../customer/customer-lock';
 import { entitlementFor } from '../subscription/subscription.service';
-import { vaultService } from '../vault/vault.service';
+import type { VaultService } from '../vault/vault.service';
 import { CATEGORY_INFO, Coverage, coverageOf, QuoteStatus } from './coverage';
 import { syncClock } from './ticket-clock';
 import type { Ticket } from './ticket.entity';
@@ -32,6 +32,7 @@ export class TicketDecisionService {
     private readonly em: EntityManager,
     private readonly deps: TicketServiceDeps,
     private readonly tickets: TicketService,
+    private readonly vault: VaultService,
   ) {}
 
   async quoteSet(input: TicketQuoteSetInput): Promise<Ticket> {
@@ -179,7 +180,7 @@ export class TicketDecisionService {
     });
     if (coverage === Coverage.OUTSIDE_AGREEMENT) {
       this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'OUTSIDE_AGREEMENT', input.reason);
-      await vaultService(this.em, this.deps).onResolved(ticket);
+      await this.vault.onResolved(ticket);
       notices.push(notice('CLOSED', `${CATEGORY_INFO[ticket.category].hint} The ticket is closed and uses none of your allowance.`));
     } else if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
       if (ticket.status === TicketStatus.IN_PROGRESS) this.tickets.setStatus(ticket, TicketStatus.OPEN, 'QUOTE_REQUIRED', input.reason);
@@ -212,7 +213,7 @@ export class TicketDecisionService {
       details: { reason: input.reason ?? null, allowanceReturned: returned },
     });
     this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'WITHDRAWN_BY_MERCHANT', input.reason ?? null);
-    await vaultService(this.em, this.deps).onResolved(ticket);
+    await this.vault.onResolved(ticket);
     syncClock(ticket, now, calendar);
     const allowance = returned
       ? 'It uses none of your allowance, as support had not replied yet.'

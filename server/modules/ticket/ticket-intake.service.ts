@@ -9,7 +9,7 @@ import { lockCustomer } from '../customer/customer-lock';
 import { assessPlatform, PlatformFlag } from '../platform/platform-rules';
 import { StaffTeam } from '../staff/staff-member.entity';
 import { entitlementFor, explainNoPlan, selectSubscriptionForTicket } from '../subscription/subscription.service';
-import { vaultService } from '../vault/vault.service';
+import type { VaultService } from '../vault/vault.service';
 import { isCustomer } from '../viewer/viewer';
 import { consumesAllowance, Coverage, coverageOf } from './coverage';
 import type { ReportedEnvironment } from './environment';
@@ -32,6 +32,7 @@ export class TicketIntakeService {
     private readonly em: EntityManager,
     private readonly deps: TicketServiceDeps,
     private readonly tickets: TicketService,
+    private readonly vault: VaultService,
   ) {}
 
   async create(input: TicketCreateInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
@@ -149,7 +150,7 @@ export class TicketIntakeService {
     notices.push(...files.notices);
 
     if (input.access) {
-      await vaultService(this.em, this.deps).store(ticket, input.access, ['input', 'access']);
+      await this.vault.store(ticket, input.access, ['input', 'access']);
       this.tickets.markAccessProvided(ticket);
     } else {
       notices.push(

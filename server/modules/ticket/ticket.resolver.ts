@@ -6,7 +6,7 @@ import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
 import { DateTimeScalar } from '../../common/date-time.scalar';
 import { Money } from '../../common/money';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { AuditEventConnection, STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -22,9 +22,6 @@ import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
 import { EVENT_ORDER, MESSAGE_ORDER } from './ticket.loaders';
-import { TicketDecisionService } from './ticket-decisions.service';
-import { TicketIntakeService } from './ticket-intake.service';
-import { TicketService } from './ticket.service';
 import { OpenCartEnvironmentView, PortReview } from '../platform/platform.types';
 import { Quote } from './coverage.types';
 import { TicketAccessDisabledConfirmInput, TicketAccessWaiveInput } from './ticket-access.types';
@@ -41,18 +38,6 @@ import { TicketPayload, TicketReplyPayload } from './ticket-payload.types';
 import { TicketConnection, TicketFilter, TicketMessageConnection } from './ticket-query.types';
 import { TicketSla } from './ticket-sla.types';
 import { TicketAssignInput, TicketIdInput, TicketReplyInput, TicketStatusChangeInput, TicketUpdateInput } from './ticket-work.types';
-
-export function ticketService(ctx: AppContext): TicketService {
-  return new TicketService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
-}
-
-function ticketIntake(ctx: AppContext): TicketIntakeService {
-  return new TicketIntakeService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar }, ticketService(ctx));
-}
-
-function ticketDecisions(ctx: AppContext): TicketDecisionService {
-  return new TicketDecisionService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar }, ticketService(ctx));
-}
 
 const requestNow = new WeakMap<object, DateTime>();
 
@@ -226,56 +211,65 @@ export class TicketResolver {
 
   @Authorized()
   @Mutation(() => TicketPayload, { description: 'File a ticket. It waits for store access before work starts.' })
+  @Transactional(TicketPayload)
   ticketCreate(@Arg('input', () => TicketCreateInput) input: TicketCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketIntake({ ...ctx, em }).create(input));
+    return ctx.services.intake.create(input);
   }
 
   @Authorized()
   @Mutation(() => TicketReplyPayload, { description: 'Post a message (staff: or an internal note).' })
+  @Transactional(TicketReplyPayload)
   ticketReply(@Arg('input', () => TicketReplyInput) input: TicketReplyInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketReplyPayload(), async (em) => ticketService({ ...ctx, em }).reply(input));
+    return ctx.services.tickets.reply(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload)
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketAssign(@Arg('input', () => TicketAssignInput) input: TicketAssignInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).assign(input) }));
+    return ctx.services.tickets.assign(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload)
+  @Transactional(TicketPayload)
   ticketStatusChange(@Arg('input', () => TicketStatusChangeInput) input: TicketStatusChangeInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketService({ ...ctx, em }).statusChange(input));
+    return ctx.services.tickets.statusChange(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload, { description: 'Priority, complexity, and the facts that decide refunds.' })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketUpdate(@Arg('input', () => TicketUpdateInput) input: TicketUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).update(input) }));
+    return ctx.services.tickets.update(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload, { description: 'Send a quote for custom development.' })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketQuoteSet(@Arg('input', () => TicketQuoteSetInput) input: TicketQuoteSetInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketDecisions({ ...ctx, em }).quoteSet(input) }));
+    return ctx.services.decisions.quoteSet(input);
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => TicketPayload, { description: 'Accept or decline the quote for custom development.' })
+  @Transactional(TicketPayload)
   ticketQuoteRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).quoteRespond(input));
+    return ctx.services.decisions.quoteRespond(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload, { description: 'Decide on a store running a non-native port: accept, surcharge, or deny.' })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketPortDecide(@Arg('input', () => TicketPortDecideInput) input: TicketPortDecideInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketDecisions({ ...ctx, em }).portDecide(input) }));
+    return ctx.services.decisions.portDecide(input);
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => TicketPayload, { description: 'Accept or decline the surcharge for a non-native port.' })
+  @Transactional(TicketPayload)
   ticketSurchargeRespond(@Arg('input', () => TicketRespondInput) input: TicketRespondInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).surchargeRespond(input));
+    return ctx.services.decisions.surchargeRespond(input);
   }
 
   @Authorized(Role.AGENT)
@@ -283,8 +277,9 @@ export class TicketResolver {
     description:
       'Correct the category of a ticket (audited). Coverage and allowance follow: outside the agreement closes it and returns its allowance; custom development returns the allowance and needs a quote; covered work takes a place in the allowance.',
   })
+  @Transactional(TicketPayload)
   ticketReclassify(@Arg('input', () => TicketReclassifyInput) input: TicketReclassifyInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).reclassify(input));
+    return ctx.services.decisions.reclassify(input);
   }
 
   @Authorized(Role.AGENT)
@@ -292,22 +287,25 @@ export class TicketResolver {
     description:
       'Record (or withdraw) that a badly/poorly coded module is involved: the fix is then not guaranteed. Audited with the reason; the merchant sees the flag.',
   })
+  @Transactional(TicketPayload)
   ticketPoorlyCodedModuleSet(@Arg('input', () => TicketPoorlyCodedModuleSetInput) input: TicketPoorlyCodedModuleSetInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).poorlyCodedModuleSet(input));
+    return ctx.services.decisions.poorlyCodedModuleSet(input);
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => TicketPayload, {
     description: 'Withdraw (close) your own ticket. Before support replied it gives its allowance back; after, it stays used.',
   })
+  @Transactional(TicketPayload)
   ticketWithdraw(@Arg('input', () => TicketWithdrawInput) input: TicketWithdrawInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ticketDecisions({ ...ctx, em }).withdraw(input));
+    return ctx.services.decisions.withdraw(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketPayload, { description: 'Let work start without store access, with a recorded reason.' })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketAccessWaive(@Arg('input', () => TicketAccessWaiveInput) input: TicketAccessWaiveInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).accessWaive(input) }));
+    return ctx.services.tickets.accessWaive(input);
   }
 
   @Authorized(Role.CUSTOMER)
@@ -315,15 +313,15 @@ export class TicketResolver {
     description:
       'Confirm the temporary store access was disabled. After resolution this ends it; before resolution the stored access is destroyed and the ticket waits for new access.',
   })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketAccessDisabledConfirm(@Arg('input', () => TicketAccessDisabledConfirmInput) input: TicketAccessDisabledConfirmInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
-      ticket: await ticketService({ ...ctx, em }).accessDisabledConfirm(input.ticketId, input.storeAdminUsername ?? null),
-    }));
+    return ctx.services.tickets.accessDisabledConfirm(input.ticketId, input.storeAdminUsername ?? null);
   }
 
   @Authorized(Role.CUSTOMER)
   @Mutation(() => TicketPayload, { description: 'Mark the conversation read.' })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketMarkRead(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({ ticket: await ticketService({ ...ctx, em }).markRead(input.ticketId) }));
+    return ctx.services.tickets.markRead(input.ticketId);
   }
 }

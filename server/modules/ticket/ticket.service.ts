@@ -9,7 +9,7 @@ import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
 import { StaffMember, StaffTeam } from '../staff/staff-member.entity';
 import type { SupportCalendar } from '../support-hours/support-calendar';
-import { vaultService } from '../vault/vault.service';
+import type { VaultService } from '../vault/vault.service';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { canStartWork } from './coverage';
 import { assessEnglish, ENGLISH_ONLY_NOTICE } from './language';
@@ -49,6 +49,7 @@ export class TicketService {
   constructor(
     private readonly em: EntityManager,
     private readonly deps: TicketServiceDeps,
+    private readonly vault: VaultService,
   ) {}
 
   /** A ticket the viewer may see, or NOT_FOUND (someone else's ticket looks like no ticket). */
@@ -205,7 +206,7 @@ export class TicketService {
     }
     this.setStatus(ticket, to, null, reason);
     if (to === TicketStatus.RESOLVED) notices.push(notice('DISABLE_ACCESS', DISABLE_ACCESS_NOTICE));
-    if (to === TicketStatus.RESOLVED || to === TicketStatus.CLOSED) await vaultService(this.em, this.deps).onResolved(ticket);
+    if (to === TicketStatus.RESOLVED || to === TicketStatus.CLOSED) await this.vault.onResolved(ticket);
     return notices;
   }
 
@@ -259,7 +260,7 @@ export class TicketService {
       });
       ticket.clockUsedMinutes = 0;
     }
-    const accessShredded = await vaultService(this.em, this.deps).onReopened(ticket);
+    const accessShredded = await this.vault.onReopened(ticket);
     if ((ticket.accessDisabledAt || accessShredded) && ticket.accessState === AccessState.PROVIDED) {
       ticket.accessState = AccessState.MISSING;
       ticket.accessDisabledAt = null;
@@ -336,7 +337,7 @@ export class TicketService {
     const ticket = await this.findVisible(ticketId, ['input', 'ticketId'], true);
     // A confirmation that comes late, about a user the merchant has replaced since, must not
     // destroy (or mark disabled) the access given after it.
-    if (storeAdminUsername !== null && !(await vaultService(this.em, this.deps).storedAdminUserIs(ticket, storeAdminUsername))) {
+    if (storeAdminUsername !== null && !(await this.vault.storedAdminUserIs(ticket, storeAdminUsername))) {
       throw DomainError.of(
         UserErrorCode.INVALID,
         'The stored access logs in as another admin user: it was replaced after that user was disabled, and is kept.',
@@ -350,14 +351,14 @@ export class TicketService {
       // Turned off before we finished: the stored access is useless now, so it is destroyed and
       // the ticket waits for new access (its clock paused) instead of staff trying dead logins.
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_BEFORE_RESOLUTION', rule: 'ACCESS_REQUIRED' });
-      await vaultService(this.em, this.deps).onAccessDisabled(ticket);
+      await this.vault.onAccessDisabled(ticket);
       this.markAccessWithdrawn(ticket);
       return ticket;
     }
     if (!ticket.accessDisabledAt) {
       ticket.accessDisabledAt = now.toJSDate();
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_CONFIRMED', rule: 'DISABLE_TEMPORARY_ACCESS' });
-      await vaultService(this.em, this.deps).onAccessDisabled(ticket);
+      await this.vault.onAccessDisabled(ticket);
     }
     return ticket;
   }

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import PgBoss from 'pg-boss';
-import type { Logger } from '../../app/logger';
+import type { Logger } from '../../common/logger';
 import { audit } from '../audit/audit';
 import { Ticket } from '../ticket/ticket.entity';
 import { shredRow } from './sealed-access';

@@ -4,10 +4,10 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import type { AccessProfile } from './access-rules';
 import { openProfile, PROFILE_COLUMNS } from './sealed-access';
 import { TicketAccess } from './ticket-access.entity';
-import { requireVault } from './vault';
+import type { Vault } from './vault';
 
 /** Batched vault lookups for one request (part of the request's loader set). */
-export function vaultLoaders(em: EntityManager) {
+export function vaultLoaders(em: EntityManager, vault: Vault) {
   return {
     ticketAccess: new DataLoader<string, TicketAccess | null>(async (ticketIds) => {
       const rows = await em.find(TicketAccess, { ticket: { $in: [...ticketIds] } });
@@ -18,7 +18,7 @@ export function vaultLoaders(em: EntityManager) {
     accessProfile: new DataLoader<TicketAccess, AccessProfile | null>(async (rows) => {
       const live = rows.filter((row) => row.live);
       if (live.length) await em.populate(live, [...PROFILE_COLUMNS] as never, { refresh: false });
-      const keyring = requireVault(em).keyring;
+      const keyring = vault.keyring;
       return rows.map((row) => (row.live && row.sealedProfile ? openProfile(row, keyring) : null));
     }),
     /** The reveal events of each ticket, newest first. */

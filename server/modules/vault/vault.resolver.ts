@@ -1,16 +1,12 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { runMutation } from '../../common/mutation';
-import { DomainError } from '../../common/user-error';
+import { Transactional } from '../../common/transaction';
 import { Ticket } from '../ticket/ticket.entity';
-import { ticketService } from '../ticket/ticket.resolver';
 import { TicketPayload } from '../ticket/ticket-payload.types';
 import { TicketIdInput } from '../ticket/ticket-work.types';
 import { Role } from '../viewer/viewer';
 import { TicketAccess } from './ticket-access.entity';
-import { requireVault } from './vault';
 import { AccessSecretField } from './vault.enums';
-import { vaultService } from './vault.service';
 import {
   AccessRevealView,
   AccessVerificationView,
@@ -21,9 +17,6 @@ import {
   TicketAccessRevealPayload,
   TicketAccessVerifyPayload,
 } from './vault.types';
-import { checkFileLogin } from './verifier';
-
-const vaultOf = (ctx: AppContext) => vaultService(ctx.em, { viewer: ctx.viewer, now: ctx.clock() });
 
 @Resolver(() => Ticket)
 export class TicketVaultResolver {
@@ -40,20 +33,18 @@ export class TicketVaultResolver {
     description:
       'Give (or replace) the store-admin and file access of your ticket. It is encrypted at once and never shown back to you; a ticket waiting for access opens.',
   })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketAccessProvide(@Arg('input', () => TicketAccessProvideInput) input: TicketAccessProvideInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
-      ticket: await vaultOf({ ...ctx, em }).provide(input, ticketService({ ...ctx, em })),
-    }));
+    return ctx.services.ticketAccess.provide(input);
   }
 
   @Authorized()
   @Mutation(() => TicketPayload, {
     description: 'Merchant (or an admin): destroy the stored access at once. The ticket waits for new access and its clock pauses.',
   })
+  @Transactional(TicketPayload, { into: 'ticket' })
   ticketAccessWithdraw(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketPayload(), async (em) => ({
-      ticket: await vaultOf({ ...ctx, em }).withdraw(input.ticketId, ticketService({ ...ctx, em })),
-    }));
+    return ctx.services.ticketAccess.withdraw(input.ticketId);
   }
 
   @Authorized(Role.AGENT)
@@ -61,11 +52,9 @@ export class TicketVaultResolver {
     description:
       'The agent assigned to the ticket, or an admin: read one password or key. Every reveal is in the audit trail, which the merchant sees.',
   })
+  @Transactional(TicketAccessRevealPayload)
   ticketAccessReveal(@Arg('input', () => TicketAccessRevealInput) input: TicketAccessRevealInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketAccessRevealPayload(), async (em) => {
-      const { ticket, secret } = await vaultOf({ ...ctx, em }).reveal(input, ticketService({ ...ctx, em }));
-      return { ticket, secret };
-    });
+    return ctx.services.ticketAccess.reveal(input);
   }
 
   @Authorized()
@@ -74,20 +63,10 @@ export class TicketVaultResolver {
     // A network login to someone's store, up to VAULT_VERIFY_TIMEOUT_MS: a merchant's cost limit allows a handful at once.
     complexity: 150,
   })
-  async ticketAccessVerify(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
-    // Read, then log in with no transaction open (it may take seconds), then record.
-    let attempt;
-    try {
-      attempt = await vaultOf(ctx).prepareVerification(input.ticketId, ticketService(ctx));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return Object.assign(new TicketAccessVerifyPayload(), { userErrors: error.errors });
-    }
-    const check = await checkFileLogin(attempt.login, requireVault(ctx.em).verify);
-    return runMutation(ctx.em, () => new TicketAccessVerifyPayload(), async (em) => {
-      const { ticket, verification } = await vaultOf({ ...ctx, em }).recordVerification(attempt, check, ticketService({ ...ctx, em }));
-      return { ticket, verification: Object.assign(new AccessVerificationView(), verification) };
-    });
+  // The login may take seconds: the service records it in a transaction of its own afterwards.
+  @Transactional(TicketAccessVerifyPayload, { ownTransactions: true })
+  ticketAccessVerify(@Arg('input', () => TicketIdInput) input: TicketIdInput, @Ctx() ctx: AppContext) {
+    return ctx.services.ticketAccess.verify(input.ticketId);
   }
 }
 

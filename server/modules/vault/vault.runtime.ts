@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { systemClock, type Clock } from '../../app/clock';
-import type { Config } from '../../app/config';
-import type { Logger } from '../../app/logger';
+import { systemClock, type Clock } from '../../common/clock';
+import type { Logger } from '../../common/logger';
+import type { CheckLimit } from './access-rules';
 import { createKeyFileIfMissing, FileKeyring, KeyFileError, parseMasterKey, StaticKeyring, type MasterKeyring } from './keyring';
-import { attachVault, Vault } from './vault';
+import { Vault } from './vault';
 import { startVaultJobs, type VaultJobs } from './vault.jobs';
 
 export const KEY_FILE_NAME = 'vault-master.key';
@@ -16,33 +16,46 @@ export interface KeyringChoice {
   createdFile: string | null;
 }
 
-type VaultKeyConfig = Pick<Config, 'VAULT_MASTER_KEY' | 'VAULT_PREVIOUS_MASTER_KEYS' | 'VAULT_MASTER_KEY_FILE' | 'dataDir'>;
+/** Where the master keys come from; the wiring (app/vault-settings.ts) maps the environment onto it. */
+export interface VaultKeySettings {
+  /** The current master key (base64), when given directly. */
+  masterKey: string | null;
+  /** Keys being replaced during a rotation (base64), with `masterKey` only. */
+  previousMasterKeys: string[];
+  /** A key file that must exist; without it and without `masterKey`, <dataDir>/vault-master.key. */
+  masterKeyFile: string | null;
+  dataDir: string;
+}
 
-/** The key file in use when VAULT_MASTER_KEY is not set: VAULT_MASTER_KEY_FILE, or <DATA_DIR>/vault-master.key. */
-export function keyFilePath(config: VaultKeyConfig): string {
-  return config.VAULT_MASTER_KEY_FILE ? path.resolve(config.VAULT_MASTER_KEY_FILE) : path.join(config.dataDir, KEY_FILE_NAME);
+export interface VaultSettings extends VaultKeySettings {
+  /** Days between resolution and shredding (fractions allowed). */
+  shredAfterDays: number;
+  verifyTimeoutMs: number;
+  verifyPrivateHosts: boolean;
+  verifyLimit: CheckLimit;
+}
+
+/** The key file in use when no master key is given directly: the named file, or <dataDir>/vault-master.key. */
+export function keyFilePath(settings: VaultKeySettings): string {
+  return settings.masterKeyFile ? path.resolve(settings.masterKeyFile) : path.join(settings.dataDir, KEY_FILE_NAME);
 }
 
 /**
- * The master keys from the configuration: VAULT_MASTER_KEY (+ VAULT_PREVIOUS_MASTER_KEYS)
- * when set, as a real deployment does; or a key file named by VAULT_MASTER_KEY_FILE (which
- * must exist); otherwise the key file in DATA_DIR, created with a new random key on first
- * start and readable by its owner only.
+ * The master keys: a key given directly (+ the previous ones), as a real deployment does; or
+ * a named key file (which must exist); otherwise the key file in the data folder, created with
+ * a new random key on first start and readable by its owner only.
  */
-export function keyringFromConfig(config: VaultKeyConfig): KeyringChoice {
-  if (config.VAULT_MASTER_KEY) {
-    const previous = (config.VAULT_PREVIOUS_MASTER_KEYS ?? '')
-      .split(',')
-      .filter((k) => k.trim() !== '')
-      .map((k) => parseMasterKey(k)!);
-    return { keyring: new StaticKeyring(parseMasterKey(config.VAULT_MASTER_KEY)!, previous), createdFile: null };
+export function keyringFrom(settings: VaultKeySettings): KeyringChoice {
+  if (settings.masterKey) {
+    const previous = settings.previousMasterKeys.filter((k) => k.trim() !== '').map((k) => parseMasterKey(k)!);
+    return { keyring: new StaticKeyring(parseMasterKey(settings.masterKey)!, previous), createdFile: null };
   }
-  const file = keyFilePath(config);
-  if (config.VAULT_MASTER_KEY_FILE) {
+  const file = keyFilePath(settings);
+  if (settings.masterKeyFile) {
     if (!existsSync(file)) throw new KeyFileError(`VAULT_MASTER_KEY_FILE names ${file}, which does not exist`);
     return { keyring: new FileKeyring(file), createdFile: null };
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(settings.dataDir, { recursive: true });
   const created = createKeyFileIfMissing(file);
   return { keyring: new FileKeyring(file), createdFile: created ? file : null };
 }
@@ -75,31 +88,20 @@ export async function refuseForeignKeys(em: EntityManager, keyring: MasterKeyrin
 
 /** Opens the vault for the app: keys, the shred delay, the login checks, and the background jobs. */
 export async function startVault(
-  config: Config,
+  settings: VaultSettings,
   options: { orm: MikroORM; databaseUrl: string; logger: Logger; clock?: Clock },
 ): Promise<VaultRuntime> {
-  const { keyring, createdFile } = keyringFromConfig(config);
+  const { keyring, createdFile } = keyringFrom(settings);
   const vault = new Vault({
     keyring,
-    shredDelayDays: config.VAULT_SHRED_AFTER_DAYS,
+    shredDelayDays: settings.shredAfterDays,
     clock: options.clock ?? systemClock,
     logger: options.logger.child({ component: 'vault' }),
-    verify: {
-      timeoutMs: config.VAULT_VERIFY_TIMEOUT_MS,
-      allowPrivateHosts: config.VAULT_VERIFY_PRIVATE_HOSTS === 'true',
-      limit: { maxChecks: config.VAULT_VERIFY_MAX_CHECKS, windowMinutes: config.VAULT_VERIFY_WINDOW_MINUTES },
-    },
+    verify: { timeoutMs: settings.verifyTimeoutMs, allowPrivateHosts: settings.verifyPrivateHosts, limit: settings.verifyLimit },
   });
   await refuseForeignKeys(options.orm.em.fork(), keyring);
-  attachVault(options.orm, vault);
   if (createdFile) {
     options.logger.warn({ file: createdFile }, 'generated a new vault master key: back this file up, without it no stored store access can be read');
-  }
-  if (config.DATABASE_URL && !config.VAULT_MASTER_KEY && !config.VAULT_MASTER_KEY_FILE) {
-    options.logger.warn(
-      { file: keyring.source },
-      'DATABASE_URL without VAULT_MASTER_KEY: the vault master key is a file on this machine; every server process on this database must use the same key',
-    );
   }
   const jobs = await startVaultJobs({ connectionString: options.databaseUrl, orm: options.orm, vault, logger: options.logger });
   return { vault, jobs, keySource: keyring.source, createdKeyFile: createdFile, stop: () => jobs.stop() };

@@ -5,25 +5,21 @@ import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import type { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
-import type { TicketService } from '../ticket/ticket.service';
 import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { AccessCheckWindow } from './access-check-window.entity';
 import { admitCheck, checkAccess, mayReveal, shredAfterFor, type AccessFields } from './access-rules';
 import { openProfile, openSecrets, PROFILE_COLUMNS, SEALED_COLUMNS, sealInto, shredRow } from './sealed-access';
 import { TicketAccess } from './ticket-access.entity';
-import { vaultFor, type Vault } from './vault';
+import type { Vault } from './vault';
 import { AccessSecretField, AccessShredReason, type AccessVerificationOutcome } from './vault.enums';
 import type { FileLogin, LoginCheck } from './verifier';
 
 export interface VaultServiceDeps {
   viewer: Viewer;
   now: DateTime;
-  /** Needed to seal and open; shredding and scheduling work without it. */
-  vault: Vault | null;
+  /** The app's master keys, shred delay, job queue and login-check settings. */
+  vault: Vault;
 }
-
-/** Used when no vault is attached (shredding still has to be scheduled). */
-export const DEFAULT_SHRED_DELAY_DAYS = 7;
 
 export interface VerificationAttempt {
   ticketId: string;
@@ -39,15 +35,11 @@ const SHRED_REASON_TEXT: Record<AccessShredReason, string> = {
   [AccessShredReason.CUSTOMER_BANNED]: 'when the account was banned',
 };
 
-/** A service for the vault, built from the caller's EntityManager and viewer (finds the app's vault itself). */
-export function vaultService(em: EntityManager, deps: { viewer: Viewer; now: DateTime }): VaultService {
-  return new VaultService(em, { viewer: deps.viewer, now: deps.now, vault: vaultFor(em) });
-}
-
 /**
  * Store access for tickets: seal, replace, withdraw, reveal, check, shred. Every method runs
- * inside the caller's transaction and throws DomainError for a refusal. Ticket status
- * changes go through TicketService, which owns the ticket life cycle.
+ * inside the caller's transaction and throws DomainError for a refusal. It is handed the
+ * ticket, found and locked by the caller (TicketAccessService), which also moves the ticket
+ * on: the vault knows nothing of the ticket's life cycle beyond its status.
  */
 export class VaultService {
   constructor(
@@ -56,7 +48,6 @@ export class VaultService {
   ) {}
 
   private get vault(): Vault {
-    if (!this.deps.vault) throw new Error('No vault is attached to this ORM: the app must call attachVault(orm, vault) at start.');
     return this.deps.vault;
   }
 
@@ -106,8 +97,7 @@ export class VaultService {
   }
 
   /** `ticketAccessProvide`: the merchant gives (or replaces) the access of an open ticket. */
-  async provide(input: AccessFields & { ticketId: string }, tickets: TicketService): Promise<Ticket> {
-    const ticket = await tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+  async provide(ticket: Ticket, input: AccessFields): Promise<void> {
     if (!isCustomer(this.deps.viewer)) {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the merchant gives store access.', ['input', 'ticketId']);
     }
@@ -118,14 +108,11 @@ export class VaultService {
       throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `${ticket.number} is resolved: reply to reopen it before giving new access.`, ['input', 'ticketId']);
     }
     await this.store(ticket, input, ['input']);
-    tickets.markAccessProvided(ticket);
-    return ticket;
   }
 
   /** `ticketAccessWithdraw`: destroyed at once; work waits for new access. */
-  async withdraw(ticketId: string, tickets: TicketService): Promise<Ticket> {
+  async withdraw(ticket: Ticket): Promise<void> {
     const { viewer } = this.deps;
-    const ticket = await tickets.findVisible(ticketId, ['input', 'ticketId'], true);
     if (!isCustomer(viewer) && !isAdmin(viewer)) {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the merchant, or an admin, can withdraw store access.', ['input', 'ticketId']);
     }
@@ -134,16 +121,14 @@ export class VaultService {
       throw DomainError.of(UserErrorCode.NOT_FOUND, 'There is no stored access on this ticket to withdraw.', ['input', 'ticketId']);
     }
     this.shred(ticket, access, AccessShredReason.WITHDRAWN, viewer);
-    tickets.markAccessWithdrawn(ticket);
-    return ticket;
   }
 
   // ---------- reading ----------
 
   /** `ticketAccessReveal`: one secret, to the assigned agent or an admin, recorded in the audit trail. */
-  async reveal(input: { ticketId: string; field: AccessSecretField }, tickets: TicketService): Promise<{ ticket: Ticket; secret: { field: AccessSecretField; value: string } }> {
+  async reveal(ticket: Ticket, field: AccessSecretField): Promise<{ field: AccessSecretField; value: string }> {
     const { viewer, now } = this.deps;
-    const ticket = await tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
+    const input = { field };
     if (!isStaff(viewer) || !mayReveal({ staffId: viewer.staffId, admin: isAdmin(viewer) }, ticket.assignee?.id ?? null)) {
       throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the agent assigned to this ticket, or an admin, can open its access.', ['input', 'ticketId']);
     }
@@ -175,7 +160,7 @@ export class VaultService {
       action: 'ACCESS_REVEALED',
       details: { accessId: access.id, field: input.field },
     });
-    return { ticket, secret: { field: input.field, value } };
+    return { field: input.field, value };
   }
 
   private async liveAccess(ticket: Ticket, sealed: readonly string[], lock: boolean): Promise<TicketAccess> {
@@ -206,8 +191,7 @@ export class VaultService {
   // ---------- checking the login ----------
 
   /** First half of `ticketAccessVerify`: opens the file login for one check (no lock held afterwards). */
-  async prepareVerification(ticketId: string, tickets: TicketService): Promise<VerificationAttempt> {
-    const ticket = await tickets.findVisible(ticketId, ['input', 'ticketId']);
+  async prepareVerification(ticketId: string, ticket: Ticket): Promise<VerificationAttempt> {
     const access = await this.liveAccess(ticket, SEALED_COLUMNS, false);
     await this.admitLoginCheck(ticket.customer.id);
     const profile = openProfile(access, this.vault.keyring);
@@ -255,7 +239,7 @@ export class VaultService {
   }
 
   /** Second half: records how the login went, unless the access changed meanwhile. */
-  async recordVerification(attempt: VerificationAttempt, check: LoginCheck, tickets: TicketService): Promise<{ ticket: Ticket; verification: { outcome: AccessVerificationOutcome; checkedAt: Date } }> {
+  async recordVerification(ticket: Ticket, attempt: VerificationAttempt, check: LoginCheck): Promise<{ outcome: AccessVerificationOutcome; checkedAt: Date }> {
     if ('refused' in check) {
       throw DomainError.of(
         UserErrorCode.INVALID,
@@ -263,7 +247,6 @@ export class VaultService {
         ['input', 'ticketId'],
       );
     }
-    const ticket = await tickets.findVisible(attempt.ticketId, ['input', 'ticketId'], true);
     const access = await this.accessOf(ticket, { lock: true });
     if (!access || access.id !== attempt.accessId || access.generation !== attempt.generation) {
       throw DomainError.of(UserErrorCode.INVALID, 'The access changed while it was being checked; check it again.', ['input', 'ticketId']);
@@ -277,7 +260,7 @@ export class VaultService {
       action: 'ACCESS_VERIFIED',
       details: { accessId: access.id, outcome: check.outcome },
     });
-    return { ticket, verification: { outcome: check.outcome, checkedAt } };
+    return { outcome: check.outcome, checkedAt };
   }
 
   // ---------- the ticket's life cycle (called by TicketService and CustomerService) ----------
@@ -286,7 +269,7 @@ export class VaultService {
   async onResolved(ticket: Ticket): Promise<void> {
     const access = await this.accessOf(ticket, { lock: true });
     if (!access || !access.live || access.shredAfter) return;
-    access.shredAfter = shredAfterFor(this.deps.now, this.deps.vault?.shredDelayDays ?? DEFAULT_SHRED_DELAY_DAYS);
+    access.shredAfter = shredAfterFor(this.deps.now, this.vault.shredDelayDays);
     audit(this.em, 'system', {
       customerId: ticket.customer.id,
       ticket,
@@ -294,7 +277,7 @@ export class VaultService {
       rule: 'DISABLE_TEMPORARY_ACCESS',
       details: { accessId: access.id, shredAfter: access.shredAfter.toISOString() },
     });
-    await this.deps.vault?.scheduleShred(access.id, access.shredAfter);
+    await this.vault.scheduleShred(access.id, access.shredAfter);
   }
 
   /** The ticket was reopened. True when its access is gone and must be given again. */

@@ -1,6 +1,5 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Clock } from '../../app/clock';
-import type { Logger } from '../../app/logger';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/logger';
 import { DEFAULT_CHECK_LIMIT, type CheckLimit } from './access-rules';
 import { StaticKeyring, type MasterKeyring } from './keyring';
 
@@ -29,7 +28,7 @@ export interface VaultOptions {
 
 /**
  * What the vault needs at run time beyond the request: the master keys, the shred delay,
- * the job queue and the login-check settings. One per app, attached to its ORM.
+ * the job queue and the login-check settings. One per app, handed to the request wiring.
  */
 export class Vault {
   keyring: MasterKeyring;
@@ -68,22 +67,4 @@ export class Vault {
       this.logger.warn({ accessId, error: (error as Error).message }, 'could not queue the shred job; the periodic sweep will shred on time');
     }
   }
-}
-
-// Keyed by the ORM's configuration, which every EntityManager fork shares: each app (and
-// each test app) finds its own vault from any `em`, with nothing global to reset.
-const attached = new WeakMap<object, Vault>();
-
-export function attachVault(orm: MikroORM, vault: Vault): void {
-  attached.set(orm.config, vault);
-}
-
-export function vaultFor(em: EntityManager): Vault | null {
-  return attached.get(em.config) ?? null;
-}
-
-export function requireVault(em: EntityManager): Vault {
-  const vault = vaultFor(em);
-  if (!vault) throw new Error('No vault is attached to this ORM: the app must call attachVault(orm, vault) at start.');
-  return vault;
 }

@@ -1,0 +1,68 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../common/clock';
+import { CustomerService } from '../modules/customer/customer.service';
+import type { DomainEvents } from '../modules/events/domain-events';
+import { MerchantKeyService } from '../modules/merchant-key/merchant-key.service';
+import { PlanService } from '../modules/plan/plan.service';
+import { RefundService } from '../modules/refund/refund.service';
+import { StaffService } from '../modules/staff/staff.service';
+import { SubscriptionService } from '../modules/subscription/subscription.service';
+import type { SupportCalendar } from '../modules/support-hours/support-calendar';
+import { TicketAccessService } from '../modules/ticket/ticket-access.service';
+import { TicketDecisionService } from '../modules/ticket/ticket-decisions.service';
+import { TicketIntakeService } from '../modules/ticket/ticket-intake.service';
+import { TicketMergeService } from '../modules/ticket/ticket-merge';
+import { TicketService } from '../modules/ticket/ticket.service';
+import type { Vault } from '../modules/vault/vault';
+import { VaultService } from '../modules/vault/vault.service';
+import { checkFileLogin } from '../modules/vault/verifier';
+import type { Viewer } from '../modules/viewer/viewer';
+import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
+
+/** What lives as long as the app: one of each per process (or per test app). */
+export interface AppWiring {
+  clock: Clock;
+  calendar: SupportCalendar;
+  vault: Vault;
+  events: DomainEvents;
+  /** Webhook endpoints' keys and address rules; unset where webhooks do not run. */
+  webhooks?: WebhookRuntime;
+}
+
+/**
+ * The composition root: every service of one request (or of one transaction within it), built
+ * on the same EntityManager and viewer, each handed what it needs. Services never build one
+ * another; a new service is added here and reached as `ctx.services.<name>`.
+ */
+export function createServices(wiring: AppWiring, em: EntityManager, viewer: Viewer) {
+  // One "now" for everything the services decide in this request (or transaction).
+  const now = wiring.clock();
+  const calendar = wiring.calendar;
+  const vault = new VaultService(em, { viewer, now, vault: wiring.vault });
+  const tickets = new TicketService(em, { viewer, now, calendar }, vault);
+  return {
+    events: wiring.events,
+    vault,
+    tickets,
+    intake: new TicketIntakeService(em, { viewer, now, calendar }, tickets, vault),
+    decisions: new TicketDecisionService(em, { viewer, now, calendar }, tickets, vault),
+    merges: new TicketMergeService(em, { viewer, now, calendar, events: wiring.events }, tickets),
+    ticketAccess: new TicketAccessService(tickets, vault, {
+      checkLogin: (login) => checkFileLogin(login, wiring.vault.verify),
+      inTransaction: <T>(work: (access: TicketAccessService) => Promise<T>): Promise<T> =>
+        em.transactional((tx) => work(ticketAccessOn(wiring, tx as EntityManager, viewer))),
+    }),
+    customers: new CustomerService(em, { viewer, now }, tickets, vault),
+    refunds: new RefundService(em, { viewer, now, calendar }),
+    subscriptions: new SubscriptionService(em, { viewer, now }),
+    staff: new StaffService(em, { viewer, now }),
+    merchantKeys: new MerchantKeyService(em, { viewer, now }),
+    plans: new PlanService(em),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+function ticketAccessOn(wiring: AppWiring, em: EntityManager, viewer: Viewer): TicketAccessService {
+  return createServices(wiring, em, viewer).ticketAccess;
+}
