@@ -3,7 +3,7 @@
 // After logging in, every step is a click on what the admin shows: no typed addresses, no location.hash.
 // Screenshots go to test-results/real-store/<version>/; with OCSD_UPDATE_SCREENSHOTS=1 the 4.1.0.4 ones
 // also replace the README's (opencart-extension/docs/screenshots/).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -37,6 +37,14 @@ const TICKET_FIELDS = `id number subject status category coverage accessState ac
   access { storeAdmin { username } fileAccess { protocol host username } }
   quote { status } messages(first: 20) { edges { node { body author { kind } } } }`;
 
+/** A real 1×1 PNG (a screenshot), and an error log with a database password in it. */
+const SCREENSHOT = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4e10000000049454e44ae426082',
+  'hex',
+);
+const LOG_PASSWORD = 'Db-secret-5150';
+const ERROR_LOG = `2026-03-03 9:12:02 - PHP Warning:  mysqli::__construct(): (HY000/1045): Access denied for user 'shop'@'localhost' (using password: YES)\n2026-03-03 9:12:03 - DB_PASSWORD=${LOG_PASSWORD}\n`;
+
 describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHROMIUM_PATH})`, () => {
   beforeAll(async () => {
     packDir = mkdtempSync(join(tmpdir(), 'ocsd-packages-'));
@@ -62,6 +70,11 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     let staff: { token: string };
 
     const root = () => page.locator('#oc-support-desk');
+    /** Files chosen the way a merchant does: a click on the field opens the file chooser. */
+    async function chooseFiles(selector: string, files: Array<{ name: string; mimeType: string; buffer: Buffer }>) {
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), root().locator(selector).click()]);
+      await chooser.setFiles(files);
+    }
     const flash = (kind: 'success' | 'danger' | 'warning') => root().locator(`.alert-${kind}`).first();
 
     async function shot(name: string): Promise<void> {
@@ -89,6 +102,9 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     const tickets = async (): Promise<any[]> =>
       (await merchantCall(`query { tickets(first: 20) { edges { node { ${TICKET_FIELDS} } } } }`)).tickets.edges.map((e: any) => e.node);
     const ticketBySubject = async (subject: string) => (await tickets()).find((t) => t.subject === subject);
+    /** The files of a ticket and of each of its messages, by name. */
+    const filesOf = async (id: string) =>
+      (await merchantCall(`query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName contentType redactions } messages(first: 20) { edges { node { attachments { fileName } } } } } } }`, { id })).node;
     const allowance = async () => (await merchantCall('query { viewer { customer { allowance { used remaining } } } }')).viewer.customer.allowance;
     const temporaryUsers = () => store.rows("SELECT user_id, username, status FROM oc_user WHERE username LIKE 'ocsupport\\_%' ORDER BY user_id");
     const tableExists = async (table: string) => (await store.rows(`SHOW TABLES LIKE '${table}'`)).length > 0;
@@ -282,6 +298,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await fillTicket('Bug fix', subject, 'Since the update the checkout page is blank when a guest pays with PayPal. It worked last week.');
       await root().locator('input[name="adminMode"][value="temporary"]').check();
       await fillFileAccess('FTP', 'ftp.shop.example.com');
+      await chooseFiles('#ocsd-new-files', [{ name: 'blank-checkout.png', mimeType: 'image/png', buffer: SCREENSHOT }]);
       await shot('new-ticket');
       await send();
       await filed();
@@ -294,6 +311,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       expect(ticket).toMatchObject({ status: 'OPEN', accessState: 'PROVIDED' });
       expect(ticket.access.fileAccess).toMatchObject({ protocol: 'FTP', host: 'ftp.shop.example.com' });
       expect(ticket.access.storeAdmin.username).toMatch(/^ocsupport_/);
+      expect((await filesOf(ticket.id)).attachments).toEqual([{ fileName: 'blank-checkout.png', contentType: 'image/png', redactions: 0 }]);
       expect(await temporaryUsers()).toEqual([expect.objectContaining({ username: ticket.access.storeAdmin.username, status: '1' })]);
       expect((await allowance()).used).toBe(before.used + 1);
     });
@@ -323,8 +341,20 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await shot('tickets');
       await openTicket('Checkout shows a blank page');
       await root().locator('#ocsd-reply-body').fill('Thank you. The error log shows nothing new since Monday.');
+      await chooseFiles('#ocsd-reply-files', [{ name: 'error.log', mimeType: 'text/plain', buffer: Buffer.from(ERROR_LOG) }]);
       await root().getByRole('button', { name: 'Send reply' }).click();
       await expect.poll(() => root().textContent()).toContain('Your reply was sent.');
+      expect(await flash('success').textContent()).toContain('1 credential was removed from error.log before it was stored.');
+      // Both files on the page, each downloaded by a click through the store (the key stays in PHP).
+      const save = async (name: string) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), root().getByRole('button', { name }).click()]);
+        expect(download.suggestedFilename()).toBe(name);
+        return readFileSync((await download.path())!);
+      };
+      expect((await save('blank-checkout.png')).equals(SCREENSHOT)).toBe(true);
+      const log = (await save('error.log')).toString('utf8');
+      expect(log).toContain('DB_PASSWORD=[REDACTED]');
+      expect(log).not.toContain(LOG_PASSWORD);
       expect(await root().locator('[data-testid="conversation"]').textContent()).toContain('The error log shows nothing new since Monday.');
       // The merchant's own reply is "You", like the description above it, not the account's name.
       expect(await root().locator('.ocsd-message-customer [data-testid="author"]').allTextContents()).toEqual([expect.stringMatching(/^You · /)]);
@@ -332,6 +362,12 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       const ticket = await ticketBySubject('Checkout shows a blank page');
       expect(ticket.messages.edges.map((e: any) => [e.node.author.kind, e.node.body])).toEqual([
         ['CUSTOMER', 'Thank you. The error log shows nothing new since Monday.'],
+      ]);
+      const files = await filesOf(ticket.id);
+      expect(files.messages.edges.map((e: any) => e.node.attachments.map((a: any) => a.fileName))).toEqual([['error.log']]);
+      expect(files.attachments).toEqual([
+        { fileName: 'blank-checkout.png', contentType: 'image/png', redactions: 0 },
+        { fileName: 'error.log', contentType: 'text/plain; charset=utf-8', redactions: 1 },
       ]);
     });
 
