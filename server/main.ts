@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       queryLimits: queryLimitsFromConfig(config),
       events: runtime.events.events,
       webhooks: runtime.webhooks,
+      live: runtime.live,
       production: config.NODE_ENV === 'production',
     });
     runtime.webhooks.dispatcher.start();

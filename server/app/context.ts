@@ -5,6 +5,7 @@ import type { TransactionScope } from '../common/transaction';
 import type { SupportCalendar } from '../modules/support-hours/support-calendar';
 import type { DomainEvents } from '../modules/events/domain-events';
 import type { Viewer } from '../modules/viewer/viewer';
+import type { LiveHub } from '../modules/live/live-hub';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import type { Loaders } from './loaders';
 import type { Services } from './services';
@@ -24,6 +25,8 @@ export interface AppContext extends TransactionScope<AppContext> {
   events: DomainEvents;
   /** Webhook endpoints' keys and address rules; unset where webhooks do not run. */
   webhooks?: WebhookRuntime;
+  /** Set on live operations (subscriptions over WebSocket): this process's feed of committed events. */
+  live?: LiveHub;
   log: Logger;
   /** This context moved onto one transaction; `@Transactional` mutations get it as their `@Ctx()`. */
   transaction<T>(work: (tx: AppContext) => Promise<T>): Promise<T>;

@@ -17,9 +17,11 @@ import type { Viewer } from '../modules/viewer/viewer';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
 import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
+import type { LiveHub } from '../modules/live/live-hub';
 import type { Clock } from './clock';
 import type { AppContext } from './context';
 import { HttpDrain } from './drain';
+import { serveLiveSocket } from './live-socket';
 import { metricsPlugin, metricsRoute, recordRejectedByCost, type MetricsAccess } from './metrics';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit';
 import { createRequestContext } from './request-context';
@@ -57,6 +59,8 @@ export interface HttpAppOptions {
   trustProxyHops?: number;
   /** Webhook endpoints' keys and address rules (mutations); unset = webhooks off. */
   webhooks?: WebhookRuntime;
+  /** This process's live feed: GraphQL subscriptions over WebSocket on /graphql; unset = none. */
+  live?: LiveHub;
 }
 
 export interface HttpApp {
@@ -180,6 +184,20 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       metricsPlugin(),
     ],
   });
+  const hub = options.live;
+  const live = hub
+    ? serveLiveSocket({
+        server,
+        path: '/graphql',
+        schema,
+        orm,
+        clock,
+        logger,
+        queryLimits,
+        createContext: (viewer, requestId) => Object.assign(createRequestContext(wiring, { requestId, viewer, em: orm.em.fork(), log: logger }), { live: hub }),
+        formatError: (error) => formatError(error.toJSON(), error, { production, maxTokens: queryLimits.tokens }),
+      })
+    : null;
   await apollo.start();
   const drain = new HttpDrain(server);
 
@@ -280,6 +298,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     url: `http://${host}:${address.port}`,
     services: (em, viewer) => createServices(wiring, em, viewer),
     stop: async () => {
+      // Live sockets first: they are told the server is going away (1001) instead of being cut.
+      await live?.close();
       const graceful = await drain.stop(options.shutdownGraceMs ?? 10_000);
       if (!graceful) logger.warn('requests still running after the shutdown grace period were cut off');
       await apollo.stop();

@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
 import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
+import { LiveHub } from '../modules/live/live-hub';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
@@ -24,6 +25,8 @@ export interface Runtime {
   events: EventRuntime;
   /** Signed webhook deliveries, fed by the relay. */
   webhooks: WebhookRuntime;
+  /** Committed events for this process's GraphQL subscriptions (LISTEN/NOTIFY on the outbox). */
+  live: LiveHub;
   /** Stops the background jobs, closes the pool, then stops the embedded PostgreSQL if we started it. */
   close(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let vault: VaultRuntime;
   let events: EventRuntime;
   let webhooks: WebhookRuntime;
+  let live: LiveHub;
   try {
     orm = await openOrm(database.url);
     await prepareDatabase(orm);
@@ -114,6 +118,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true' });
     webhooks = startWebhooks({ orm, keyring: vault.vault.keyring, clock: systemClock, logger, production: config.NODE_ENV === 'production', autoStart: false });
     registerWebhookConsumer(events.relay, webhooks);
+    live = new LiveHub({ orm, logger });
+    await live.start();
   } catch (error) {
     await orm?.close();
     await database.stop();
@@ -125,7 +131,9 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     vault,
     events,
     webhooks,
+    live,
     close: async () => {
+      await live.stop();
       await events.stop();
       await webhooks.dispatcher.stop();
       await vault.stop();

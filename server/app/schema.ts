@@ -22,6 +22,7 @@ import { TicketResolver } from '../modules/ticket/ticket.resolver';
 import { TicketAccessResolver, TicketVaultResolver } from '../modules/vault/vault.resolver';
 import { NodeResolver } from '../modules/viewer/node.resolver';
 import { WebhookDeliveryResolver, WebhookEndpointResolver } from '../modules/webhook/webhook.resolver';
+import { LiveResolver, TOPICS_UNUSED } from '../modules/live/live.resolver';
 import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import type { AppContext } from './context';
@@ -53,6 +54,7 @@ export const RESOLVERS = [
   ViewerResolver,
   WebhookDeliveryResolver,
   WebhookEndpointResolver,
+  LiveResolver,
 ] as const;
 
 /**
@@ -172,6 +174,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     authChecker,
     validate: { forbidUnknownValues: false },
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    pubSub: TOPICS_UNUSED,
     emitSchemaFile: false,
   }).then(documentInputLimits);
   return cached;

@@ -1,0 +1,156 @@
+import { EventEmitter, on } from 'node:events';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../app/logger';
+import type { StoredDomainEvent } from '../events/domain-event';
+import { storedEvent } from '../events/domain-events';
+import { OutboxEvent } from '../events/outbox-event.entity';
+
+const CHANNEL = 'outbox_event';
+/** Ids below the newest seen that are read again: a transaction that took its id earlier may commit later. */
+const REORDER_WINDOW = 200;
+const BATCH = 500;
+
+interface ListenConnection {
+  query(sql: string): Promise<unknown>;
+  on(event: string, listener: (...args: any[]) => void): void;
+  removeAllListeners(event: string): void;
+}
+
+/**
+ * Live fan-out for GraphQL subscriptions: every server process LISTENs for the outbox's NOTIFY
+ * (sent by PostgreSQL when an inserting transaction commits) and reads the new events itself,
+ * so a change made through any process reaches the subscribers of every process. Only
+ * committed events are seen; nothing is stored per subscriber (a live feed, not a queue: a
+ * client that was away reads what it missed through queries).
+ */
+export class LiveHub {
+  private readonly emitter = new EventEmitter();
+  private cursor = '0';
+  private readonly seen = new Set<string>();
+  private listener: { connection: ListenConnection; release: () => Promise<void> } | null = null;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly options: { orm: MikroORM; logger: Logger; pollIntervalMs?: number }) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  async start(): Promise<void> {
+    const rows = await this.options.orm.em.fork().getConnection().execute<Array<{ max: string | null }>>('select max(id)::text as max from outbox_event');
+    this.cursor = rows[0]?.max ?? '0';
+    await this.listen();
+    // A safety net for a notification lost while reconnecting.
+    this.pollTimer = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 2_000);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    await this.reading;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.release().catch(() => {});
+    this.emitter.removeAllListeners();
+  }
+
+  /**
+   * The committed events `accept` lets through, from now on, until the consumer stops
+   * iterating (graphql-ws calls `return()` when the client unsubscribes or goes away).
+   */
+  subscribe(accept: (event: StoredDomainEvent) => boolean): AsyncIterableIterator<StoredDomainEvent> {
+    const controller = new AbortController();
+    const source = on(this.emitter, 'event', { signal: controller.signal });
+    const done = { value: undefined, done: true } as const;
+    return {
+      async next() {
+        for (;;) {
+          try {
+            const step = await source.next();
+            if (step.done) return done;
+            const [event] = step.value as [StoredDomainEvent];
+            if (accept(event)) return { value: event, done: false };
+          } catch (error) {
+            if (controller.signal.aborted) return done;
+            throw error;
+          }
+        }
+      },
+      async return() {
+        controller.abort();
+        return done;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Reads what was committed since the last read (now, or right after the running read). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.readNew()
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'live updates could not read the outbox'))
+      .finally(() => {
+        this.reading = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  private async readNew(): Promise<void> {
+    const em = this.options.orm.em.fork();
+    const low = String(BigInt(this.cursor) > BigInt(REORDER_WINDOW) ? BigInt(this.cursor) - BigInt(REORDER_WINDOW) : 0n);
+    const rows = await em.find(OutboxEvent, { id: { $gt: low } }, { orderBy: { id: 'asc' }, limit: BATCH });
+    for (const row of rows) {
+      const id = String(row.id);
+      if (this.seen.has(id)) continue;
+      this.seen.add(id);
+      if (BigInt(id) > BigInt(this.cursor)) this.cursor = id;
+      this.emitter.emit('event', storedEvent(row));
+    }
+    for (const id of this.seen) if (BigInt(id) <= BigInt(this.cursor) - BigInt(REORDER_WINDOW)) this.seen.delete(id);
+    if (rows.length === BATCH) this.again = true;
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const knex = this.options.orm.em.getConnection().getKnex();
+    let connection: ListenConnection;
+    try {
+      connection = (await knex.client.acquireConnection()) as ListenConnection;
+      await connection.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'live updates could not LISTEN; polling until they can');
+      setTimeout(() => void this.listen(), 1_000).unref();
+      return;
+    }
+    const lost = () => {
+      if (this.listener?.connection !== connection) return;
+      this.listener = null;
+      void Promise.resolve(knex.client.releaseConnection(connection)).catch(() => {});
+      if (!this.stopped) setTimeout(() => void this.listen().then(() => this.wake()), 1_000).unref();
+    };
+    connection.on('notification', (message: { channel: string }) => {
+      if (message.channel === CHANNEL) this.wake();
+    });
+    connection.on('error', lost);
+    connection.on('end', lost);
+    this.listener = {
+      connection,
+      release: async () => {
+        connection.removeAllListeners('notification');
+        await connection.query(`UNLISTEN ${CHANNEL}`).catch(() => {});
+        await knex.client.releaseConnection(connection);
+      },
+    };
+  }
+}
