@@ -80,7 +80,7 @@ export function ticketListConditions(filter: TicketFilter | null | undefined, vi
   }
   if (filter?.categories?.length) conditions.push({ sql: `t.category in (${enumList(filter.categories)})`, params: [] });
   if (filter?.priorities?.length) conditions.push({ sql: `t.priority in (${enumList(filter.priorities)})`, params: [] });
-  if (filter?.team) conditions.push({ sql: `t.team = '${enumList([filter.team]).slice(1, -1)}'`, params: [] });
+  if (filter?.team) conditions.push({ sql: `t.team = ${enumList([filter.team])}`, params: [] });
   if (filter?.customerId) conditions.push({ sql: 't.customer_id = ?', params: [idOfType(filter.customerId, 'Customer') ?? NO_ROW] });
   if (filter?.assigneeId) conditions.push({ sql: 't.assignee_id = ?', params: [idOfType(filter.assigneeId, 'StaffMember') ?? NO_ROW] });
   if (filter?.unassigned === true) conditions.push({ sql: 't.assignee_id is null', params: [] });
