@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 const ASSETS: Record<string, [pkg: string, file: string]> = {
   'react.js': ['react', 'umd/react.production.min.js'],
   'react-dom.js': ['react-dom', 'umd/react-dom.production.min.js'],
+  'graphql-ws.js': ['graphql-ws', 'umd/graphql-ws.min.js'],
   'graphiql.js': ['graphiql', 'graphiql.min.js'],
   'graphiql.css': ['graphiql', 'graphiql.min.css'],
 };
@@ -67,6 +68,7 @@ export function playgroundHtml(endpoint: string): string {
   <script src="${PLAYGROUND_ASSET_PATH}/react.js"></script>
   <script src="${PLAYGROUND_ASSET_PATH}/react-dom.js"></script>
   <script src="${PLAYGROUND_ASSET_PATH}/graphiql.js"></script>
+  <script src="${PLAYGROUND_ASSET_PATH}/graphql-ws.js"></script>
   <script src="${PLAYGROUND_ASSET_PATH}/playground.js"></script>
 </body>
 </html>`;
@@ -75,7 +77,33 @@ export function playgroundHtml(endpoint: string): string {
 /** Kept out of the HTML so a strict Content-Security-Policy (no inline scripts) holds. */
 export const PLAYGROUND_BOOT = `(function () {
   var config = JSON.parse(document.getElementById('playground-config').textContent);
-  var fetcher = GraphiQL.createFetcher({ url: new URL(config.endpoint, location.href).toString() });
+  var httpFetcher = GraphiQL.createFetcher({ url: new URL(config.endpoint, location.href).toString() });
+  // Subscriptions go over graphql-ws on the same path, signed in with the Authorization header of the Headers tab.
+  var wsUrl = new URL(config.endpoint, location.href);
+  wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  var wsClients = {};
+  function wsClientFor(authorization) {
+    var key = authorization || '';
+    if (!wsClients[key]) {
+      wsClients[key] = graphqlWs.createClient({ url: wsUrl.toString(), connectionParams: authorization ? { Authorization: authorization } : {}, lazy: true, retryAttempts: 0 });
+    }
+    return wsClients[key];
+  }
+  function isSubscription(params, opts) {
+    var doc = opts && opts.documentAST;
+    if (!doc) return /^\\s*subscription\\b/.test(params.query || '');
+    var operations = doc.definitions.filter(function (d) { return d.kind === 'OperationDefinition'; });
+    var chosen = operations.find(function (d) { return d.name && d.name.value === params.operationName; }) || (operations.length === 1 ? operations[0] : null);
+    return !!chosen && chosen.operation === 'subscription';
+  }
+  function header(headers, name) {
+    for (var key in headers || {}) if (key.toLowerCase() === name) return headers[key];
+    return undefined;
+  }
+  var fetcher = function (params, opts) {
+    if (!isSubscription(params, opts)) return httpFetcher(params, opts);
+    return wsClientFor(header(opts && opts.headers, 'authorization')).iterate(params);
+  };
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
