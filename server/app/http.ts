@@ -15,6 +15,7 @@ import type { Vault } from '../modules/vault/vault';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Viewer } from '../modules/viewer/viewer';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
+import { personalDataExportRoute } from '../modules/personal-data/personal-data-export';
 import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import type { LiveHub } from '../modules/live/live-hub';
@@ -242,6 +243,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   // Attachment downloads, scoped like their tickets (the bearer token of GraphQL calls).
   app.get('/attachments/:id', limits.guard, drain.wrap(attachmentDownloadRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
+  app.get('/personal-data/customers/:id', limits.guard, drain.wrap(personalDataExportRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
 
   app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
   app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {

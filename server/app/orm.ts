@@ -12,6 +12,7 @@ import { Refund } from '../modules/refund/refund.entity';
 import { TicketSearch } from '../modules/search/ticket-search.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
+import { CustomerErasure } from '../modules/personal-data/customer-erasure.entity';
 import { TicketSatisfaction } from '../modules/satisfaction/ticket-satisfaction.entity';
 import { TicketMerge } from '../modules/ticket/ticket-merge.entity';
 import { TicketMessage } from '../modules/ticket/ticket-message.entity';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   TicketSearch,
   TicketMerge,
   TicketSatisfaction,
+  CustomerErasure,
   RateLimitWindow,
   OutboxEvent,
   WebhookEndpoint,

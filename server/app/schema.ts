@@ -15,6 +15,7 @@ import { StaffResolver } from '../modules/staff/staff.resolver';
 import { SupportStatsResolver } from '../modules/stats/stats.resolver';
 import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
+import { PersonalDataResolver } from '../modules/personal-data/personal-data.resolver';
 import { SatisfactionResolver } from '../modules/satisfaction/satisfaction.resolver';
 import { TicketMergeResolver } from '../modules/ticket/ticket-merge.resolver';
 import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
@@ -47,6 +48,7 @@ export const RESOLVERS = [
   SupportHoursResolver,
   TicketMergeResolver,
   SatisfactionResolver,
+  PersonalDataResolver,
   TicketMessageResolver,
   TicketResolver,
   TicketAccessResolver,

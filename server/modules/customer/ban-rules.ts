@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // Policy: "Your access will be banned permanently in cases of account forgery, falsified data,
 // abuse, offensive behavior or copyright infringement." Permanent means the same person
 // cannot sign up again as a "new" customer, so a ban is stored as identity keys (the
@@ -135,4 +137,17 @@ export function matchBannedIdentity(
 ): BanIdentityKey[] {
   const bannedSet = new Set(banned.map((k) => `${k.kind}:${k.value}`));
   return banLookupKeys(customer).filter((k) => bannedSet.has(`${k.kind}:${k.value}`));
+}
+
+/**
+ * A ban key as kept once its customer's personal data is erased: a SHA-256 of the kind and the
+ * value, so the same email or store is still recognised (and refused) without being stored.
+ */
+export function hashedBanValue(kind: BanIdentityKind, value: string): string {
+  return `sha256:${createHash('sha256').update(`${kind}:${value}`).digest('hex')}`;
+}
+
+/** The values to look a ban key up by: as written, and as kept after an erasure. */
+export function banLookupValues(kind: BanIdentityKind, values: readonly string[]): string[] {
+  return values.flatMap((value) => [value, hashedBanValue(kind, value)]);
 }

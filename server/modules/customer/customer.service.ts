@@ -13,7 +13,7 @@ import type { VaultService } from '../vault/vault.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { lockCustomer } from './customer-lock';
-import { banIdentity, banLookupKeys, normaliseEmail, storeDomain } from './ban-rules';
+import { banIdentity, banLookupKeys, banLookupValues, normaliseEmail, storeDomain } from './ban-rules';
 import { BannedIdentity, Customer, CustomerStatus } from './customer.entity';
 import type { CustomerBanInput, CustomerCreateInput, CustomerUpdateInput } from './customer.types';
 
@@ -57,7 +57,8 @@ export class CustomerService {
   private async refuseBannedIdentity(email: string, storeUrl: string | null): Promise<void> {
     const keys = banLookupKeys({ email, storeUrl });
     if (keys.length === 0) return;
-    const hit = await this.em.findOne(BannedIdentity, { $or: keys.map((k) => ({ kind: k.kind, value: k.value })) });
+    // An erased customer's ban is kept hashed (banLookupValues): looked up both ways.
+    const hit = await this.em.findOne(BannedIdentity, { $or: keys.map((k) => ({ kind: k.kind, value: { $in: banLookupValues(k.kind, [k.value]) } })) });
     if (hit) {
       throw DomainError.of(
         UserErrorCode.BANNED,

@@ -3,7 +3,7 @@ import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode, userError } from '../../common/user-error';
 import { AttachmentService } from '../attachment/attachment.service';
 import { audit } from '../audit/audit';
-import { BanIdentityKind, domainAndParents, storeDomain } from '../customer/ban-rules';
+import { BanIdentityKind, banLookupValues, domainAndParents, storeDomain } from '../customer/ban-rules';
 import { BannedIdentity, CustomerStatus } from '../customer/customer.entity';
 import { lockCustomer } from '../customer/customer-lock';
 import { assessPlatform, PlatformFlag } from '../platform/platform-rules';
@@ -201,7 +201,7 @@ export class TicketIntakeService {
   private async refuseBannedStore(storeUrl: string | null): Promise<void> {
     const domain = storeDomain(storeUrl);
     if (!domain) return;
-    if (await this.em.count(BannedIdentity, { kind: BanIdentityKind.STORE_DOMAIN, value: { $in: domainAndParents(domain) } })) {
+    if (await this.em.count(BannedIdentity, { kind: BanIdentityKind.STORE_DOMAIN, value: { $in: banLookupValues(BanIdentityKind.STORE_DOMAIN, domainAndParents(domain)) } })) {
       throw DomainError.of(UserErrorCode.BANNED, 'Support for this store was ended permanently.', ['input', 'environment', 'storeUrl']);
     }
   }

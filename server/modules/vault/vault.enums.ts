@@ -70,6 +70,7 @@ export enum AccessShredReason {
   ACCESS_DISABLED = 'ACCESS_DISABLED',
   WITHDRAWN = 'WITHDRAWN',
   CUSTOMER_BANNED = 'CUSTOMER_BANNED',
+  CUSTOMER_ERASED = 'CUSTOMER_ERASED',
 }
 registerEnumType(AccessShredReason, {
   name: 'AccessShredReason',
@@ -78,5 +79,6 @@ registerEnumType(AccessShredReason, {
     ACCESS_DISABLED: { description: 'The merchant confirmed the temporary access was disabled.' },
     WITHDRAWN: { description: 'The merchant withdrew the access.' },
     CUSTOMER_BANNED: { description: 'The account was banned.' },
+    CUSTOMER_ERASED: { description: "The customer's personal data was erased on request." },
   },
 });

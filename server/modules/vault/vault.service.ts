@@ -33,6 +33,7 @@ const SHRED_REASON_TEXT: Record<AccessShredReason, string> = {
   [AccessShredReason.ACCESS_DISABLED]: 'when the merchant confirmed it was disabled',
   [AccessShredReason.WITHDRAWN]: 'when the merchant withdrew it',
   [AccessShredReason.CUSTOMER_BANNED]: 'when the account was banned',
+  [AccessShredReason.CUSTOMER_ERASED]: "when the customer's personal data was erased",
 };
 
 /**
