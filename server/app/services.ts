@@ -3,8 +3,10 @@ import type { Clock } from '../common/clock';
 import { CustomerService } from '../modules/customer/customer.service';
 import type { DomainEvents } from '../modules/events/domain-events';
 import { MerchantKeyService } from '../modules/merchant-key/merchant-key.service';
+import { ErasureService } from '../modules/personal-data/erasure.service';
 import { PlanService } from '../modules/plan/plan.service';
 import { RefundService } from '../modules/refund/refund.service';
+import { SatisfactionService } from '../modules/satisfaction/satisfaction.service';
 import { StaffService } from '../modules/staff/staff.service';
 import { SubscriptionService } from '../modules/subscription/subscription.service';
 import type { SupportCalendar } from '../modules/support-hours/support-calendar';
@@ -47,6 +49,8 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
     intake: new TicketIntakeService(em, { viewer, now, calendar }, tickets, vault),
     decisions: new TicketDecisionService(em, { viewer, now, calendar }, tickets, vault),
     merges: new TicketMergeService(em, { viewer, now, calendar, events: wiring.events }, tickets),
+    satisfaction: new SatisfactionService(em, { viewer, now, events: wiring.events }),
+    erasure: new ErasureService(em, { viewer, now, calendar }, tickets),
     ticketAccess: new TicketAccessService(tickets, vault, {
       checkLogin: (login) => checkFileLogin(login, wiring.vault.verify),
       inTransaction: <T>(work: (access: TicketAccessService) => Promise<T>): Promise<T> =>

@@ -5,7 +5,7 @@ import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { BanIdentityKind, hashedBanValue } from '../customer/ban-rules';
 import { lockCustomer } from '../customer/customer-lock';
-import { BannedIdentity } from '../customer/customer.entity';
+import { BannedIdentity, type Customer } from '../customer/customer.entity';
 import { StaffMember } from '../staff/staff-member.entity';
 import { SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
@@ -43,7 +43,7 @@ export class ErasureService {
     private readonly tickets: TicketService,
   ) {}
 
-  async erase(input: CustomerEraseInput): Promise<{ customerId: string; summary: ErasureSummary }> {
+  async erase(input: CustomerEraseInput): Promise<{ customer: Customer; summary: ErasureSummary }> {
     const { viewer, now } = this.deps;
     if (!isAdmin(viewer) || viewer.kind !== 'staff') throw DomainError.of(UserErrorCode.FORBIDDEN, "Only admins erase a customer's personal data.");
     const id = requireId(input.customerId, 'Customer', ['input', 'customerId']);
@@ -112,7 +112,7 @@ export class ErasureService {
       banKept: banKeys.length > 0,
     };
     audit(this.em, viewer, { customerId: id, action: 'CUSTOMER_ERASED', rule: 'PERSONAL_DATA_ERASED_ON_REQUEST', details: { ...summary } });
-    return { customerId: id, summary };
+    return { customer, summary };
   }
 
   /**

@@ -1,12 +1,10 @@
 import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { Customer } from '../customer/customer.entity';
-import { TicketService } from '../ticket/ticket.service';
 import { Role } from '../viewer/viewer';
 import { CustomerErasure } from './customer-erasure.entity';
-import { ErasureService } from './erasure.service';
 import { CustomerEraseInput, CustomerErasePayload } from './personal-data.types';
 
 // One loader per request (keyed by the request's loaders): a page of customers asks once.
@@ -36,11 +34,8 @@ export class PersonalDataResolver {
     description:
       "Admins: erase a customer's personal data on request (README, Personal data). Names, emails, store URLs, message text, files and store details go; the audit trail, refunds' accounting facts and a ban stay. Cannot be undone.",
   })
+  @Transactional(CustomerErasePayload)
   customerErase(@Arg('input', () => CustomerEraseInput) input: CustomerEraseInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CustomerErasePayload(), async (em) => {
-      const deps = { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar };
-      const { customerId, summary } = await new ErasureService(em, deps, new TicketService(em, deps)).erase(input);
-      return { customer: await em.findOneOrFail(Customer, { id: customerId }), summary };
-    });
+    return ctx.services.erasure.erase(input);
   }
 }

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { Ticket } from '../ticket/ticket.entity';
 import { Role } from '../viewer/viewer';
-import { satisfactionOf, SatisfactionService } from './satisfaction.service';
+import { satisfactionOf } from './satisfaction.service';
 import { TicketRateInput, TicketRatePayload, TicketSatisfactionView } from './satisfaction.types';
 
 // One loader per request (keyed by the request's loaders): a page of tickets asks once.
@@ -32,9 +32,8 @@ export class SatisfactionResolver {
   @Mutation(() => TicketRatePayload, {
     description: 'Merchants: rate a resolved or closed ticket of yours, 1 to 5 with an optional comment; it can be changed for 7 days after it is given.',
   })
+  @Transactional(TicketRatePayload, { into: 'ticket' })
   ticketRate(@Arg('input', () => TicketRateInput) input: TicketRateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketRatePayload(), async (em) => ({
-      ticket: await new SatisfactionService(em, { viewer: ctx.viewer, now: ctx.clock(), events: ctx.events }).rate(input),
-    }));
+    return ctx.services.satisfaction.rate(input);
   }
 }

@@ -1,13 +1,12 @@
 import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { Role } from '../viewer/viewer';
-import { mergesOf, TicketMergeService } from './ticket-merge';
+import { mergesOf } from './ticket-merge';
 import type { TicketMerge } from './ticket-merge.entity';
 import { TicketMergeInfo, TicketMergeInput, TicketMergePayload } from './ticket-merge.types';
 import { Ticket } from './ticket.entity';
-import { TicketService } from './ticket.service';
 
 // One loader per request (keyed by the request's loaders): a page of tickets asks once.
 const mergeLoaders = new WeakMap<object, DataLoader<string, TicketMerge | null>>();
@@ -38,10 +37,8 @@ export class TicketMergeResolver {
   @Mutation(() => TicketMergePayload, {
     description: "Staff: merge a duplicate into another open ticket of the same merchant. Its messages move, it closes pointing there, and its allowance comes back.",
   })
+  @Transactional(TicketMergePayload)
   ticketMerge(@Arg('input', () => TicketMergeInput) input: TicketMergeInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new TicketMergePayload(), async (em) => {
-      const deps = { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar, events: ctx.events };
-      return new TicketMergeService(em, deps, new TicketService(em, deps)).merge(input);
-    });
+    return ctx.services.merges.merge(input);
   }
 }
