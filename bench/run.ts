@@ -34,7 +34,7 @@ import { toGlobalId } from '../server/common/global-id';
 import { findFreePort } from '../server/common/ports';
 import { issueToken, MERCHANT_KEY_PREFIX } from '../server/common/tokens';
 import { SupportCalendar } from '../server/modules/support-hours/support-calendar';
-import { scenarios, type Scenario } from './scenarios';
+import { OPEN_STATUSES, scenarios, type Scenario } from './scenarios';
 import { seed, seedSize } from './seed';
 
 const { values: options } = parseArgs({
@@ -88,18 +88,31 @@ interface Target {
   url: string;
   token: string;
   payload: string;
+  /** The server process answering, whose CPU time is counted. */
+  pid?: number;
 }
 
 interface LoadResult {
   latencies: number[];
   failures: number;
   seconds: number;
+  /** CPU time the server process spent meanwhile (user + system). */
+  cpuMs: number;
+}
+
+/** CPU time of a process so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 0, utime 11, stime 12.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** `connections` clients sending one request after another for `seconds`. */
 async function load(target: Target, seconds: number, into: LoadResult): Promise<void> {
   const start = performance.now();
   const end = start + seconds * 1000;
+  const cpuBefore = cpuMsOf(target.pid);
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (performance.now() < end) {
@@ -111,6 +124,7 @@ async function load(target: Target, seconds: number, into: LoadResult): Promise<
     }),
   );
   into.seconds += (performance.now() - start) / 1000;
+  into.cpuMs += cpuMsOf(target.pid) - cpuBefore;
 }
 
 function percentile(sorted: number[], q: number): number {
@@ -284,16 +298,16 @@ try {
   for (const scenario of scenarios(ticketId).filter((s) => !only || only.includes(s.name))) {
     const token = scenario.caller === 'staff' ? adminToken : merchant.token;
     const payload = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
-    const apiTarget: Target = { url: `${apiUrl}/graphql`, token, payload };
-    const baselineTarget: Target = { url: `http://127.0.0.1:${baselinePort}/${scenario.name}`, token, payload };
+    const apiTarget: Target = { url: `${apiUrl}/graphql`, token, payload, pid: api.pid };
+    const baselineTarget: Target = { url: `http://127.0.0.1:${baselinePort}/${scenario.name}`, token, payload, pid: baseline.pid };
     await checkSameAnswer(scenario, apiTarget, baselineTarget);
 
     // Warm both up, count statements, then load them in turns.
-    for (const target of [apiTarget, baselineTarget]) await load(target, 1, { latencies: [], failures: 0, seconds: 0 });
+    for (const target of [apiTarget, baselineTarget]) await load(target, 1, { latencies: [], failures: 0, seconds: 0, cpuMs: 0 });
     const apiSql = await statementsPerRequest(client, apiTarget);
     const baselineSql = await statementsPerRequest(client, baselineTarget);
-    const apiLoad: LoadResult = { latencies: [], failures: 0, seconds: 0 };
-    const baselineLoad: LoadResult = { latencies: [], failures: 0, seconds: 0 };
+    const apiLoad: LoadResult = { latencies: [], failures: 0, seconds: 0, cpuMs: 0 };
+    const baselineLoad: LoadResult = { latencies: [], failures: 0, seconds: 0, cpuMs: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
       const turns: [Target, LoadResult][] = [[apiTarget, apiLoad], [baselineTarget, baselineLoad]];
       if (round % 2 === 1) turns.reverse();
@@ -314,6 +328,10 @@ try {
       p99Ms: round1(percentile(apiSorted, 0.99)),
       baselineP50Ms: round1(percentile(baselineSorted, 0.5)),
       baselineP99Ms: round1(percentile(baselineSorted, 0.99)),
+      // CPU of each server process per answer: unlike req/s, it hardly moves with other load on the machine.
+      apiCpuMsPerRequest: round1(apiLoad.cpuMs / apiLoad.latencies.length),
+      baselineCpuMsPerRequest: round1(baselineLoad.cpuMs / baselineLoad.latencies.length),
+      cpuRatio: Math.round((baselineLoad.cpuMs / baselineLoad.latencies.length / (apiLoad.cpuMs / apiLoad.latencies.length)) * 100) / 100,
       sqlPerRequest: apiSql,
       baselineSqlPerRequest: baselineSql,
       rssMb: rssMb(api.pid!),
@@ -376,7 +394,7 @@ async function checkSameAnswer(scenario: Scenario, apiTarget: Target, baselineTa
 }
 
 function printTable(rows: Record<string, unknown>[], cold: Record<string, unknown>): void {
-  const columns = ['scenario', 'apiRps', 'baselineRps', 'ratio', 'p50Ms', 'p99Ms', 'baselineP50Ms', 'baselineP99Ms', 'sqlPerRequest', 'rssMb'];
+  const columns = ['scenario', 'apiRps', 'baselineRps', 'ratio', 'p50Ms', 'p99Ms', 'baselineP50Ms', 'baselineP99Ms', 'apiCpuMsPerRequest', 'baselineCpuMsPerRequest', 'cpuRatio', 'sqlPerRequest', 'rssMb'];
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
   process.stdout.write(`\n${TICKETS} tickets, ${CONNECTIONS} connections, ${ROUNDS} × ${SLICE_SECONDS} s per side, ${os.cpus().length} CPUs\n\n`);
@@ -402,6 +420,7 @@ async function explainLists(url: string, token: string, client: pg.Client): Prom
     const filters: Record<string, string> = {
       none: '{}',
       statuses: `{ statuses: [${['OPEN', 'IN_PROGRESS'].join(', ')}] }`,
+      openQueue: `{ statuses: [${OPEN_STATUSES.join(', ')}] }`,
       categories: '{ categories: [BUG_FIX] }',
       priorities: '{ priorities: [URGENT, HIGH] }',
       team: '{ team: SUPPORT }',
