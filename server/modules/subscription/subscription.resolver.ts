@@ -2,13 +2,13 @@ import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
-import { idOfType } from '../../common/global-id';
 import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { Allowance } from '../customer/customer.types';
 import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
-import { isCustomer, Role } from '../viewer/viewer';
+import { customerOwnedListScope, NO_ROW } from '../viewer/owner.scope';
+import { Role } from '../viewer/viewer';
 import { periodAt } from './billing-period';
 import { statusAt, SubscriptionStatus } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
@@ -67,9 +67,7 @@ export class SubscriptionResolver {
     @Arg('filter', () => SubscriptionFilter, { nullable: true }) filter: SubscriptionFilter | null,
     @Ctx() ctx: AppContext,
   ) {
-    const where: FilterQuery<Subscription>[] = [];
-    if (isCustomer(ctx.viewer)) where.push({ customer: ctx.viewer.customerId });
-    else if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
+    const where: FilterQuery<Subscription>[] = [customerOwnedListScope(ctx.viewer, filter?.customerId) ?? { id: NO_ROW }];
     if (filter?.status) where.push(statusFilter(filter.status, ctx.clock()));
     return paginate(ctx.em, Subscription, where.length ? { $and: where } : {}, args, [{ contractStart: 'desc' }, { id: 'desc' }]);
   }

@@ -3,10 +3,10 @@ import DataLoader from 'dataloader';
 import { firstPageLoader } from '../../common/batched-connection';
 import { placeholders } from '../../common/sql';
 import { AuditEvent } from '../audit/audit-event.entity';
-import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
-import { isStaff, type Viewer } from '../viewer/viewer';
+import type { Viewer } from '../viewer/viewer';
 import type { SlaView } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
+import { ticketEventScopeSql, ticketMessageScopeSql } from './ticket.scope';
 
 export const MESSAGE_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 export const EVENT_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
@@ -24,7 +24,7 @@ function readOnlyEntity<T extends object>(em: EntityManager, entity: new () => T
 
 /** Batched per-ticket lookups; merchants never see internal notes, so their loaders skip them. */
 export function ticketLoaders(em: EntityManager, viewer: Viewer) {
-  const staff = isStaff(viewer);
+  const visibleMessages = ticketMessageScopeSql(viewer);
   return {
     /** Each ticket's SLA view, worked out once per request (see `slaOf` in the resolver). */
     slaViews: new Map<string, { key: string; view: SlaView }>(),
@@ -32,7 +32,7 @@ export function ticketLoaders(em: EntityManager, viewer: Viewer) {
     messagesFirstPage: firstPageLoader(em, TicketMessage, {
       table: 'ticket_message',
       parentColumn: 'ticket_id',
-      where: staff ? undefined : 'internal = false',
+      where: visibleMessages,
       orderSql: 't.created_at asc, t.id asc',
       orderBy: MESSAGE_ORDER,
     }),
@@ -40,14 +40,14 @@ export function ticketLoaders(em: EntityManager, viewer: Viewer) {
     eventsFirstPage: firstPageLoader(em, AuditEvent, {
       table: 'audit_event',
       parentColumn: 'ticket_id',
-      where: staff ? undefined : `action not in (${STAFF_ONLY_ACTIONS.map((a) => `'${a}'`).join(', ')})`,
+      where: ticketEventScopeSql(viewer),
       orderSql: 't.created_at asc, t.id asc',
       orderBy: EVENT_ORDER,
     }),
     lastMessage: new DataLoader<string, TicketMessage | null>(async (ticketIds) => {
       const rows = await em.execute(
         `select distinct on (ticket_id) * from ticket_message
-          where ticket_id in (${placeholders(ticketIds)}) ${staff ? '' : 'and internal = false'}
+          where ticket_id in (${placeholders(ticketIds)}) ${visibleMessages ? `and ${visibleMessages}` : ''}
           order by ticket_id, created_at desc, id desc`,
         [...ticketIds],
       );

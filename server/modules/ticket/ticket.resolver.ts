@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { DateTime } from 'luxon';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
@@ -8,13 +7,13 @@ import { DateTimeScalar } from '../../common/date-time.scalar';
 import { Money } from '../../common/money';
 import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
-import { AuditEventConnection, STAFF_ONLY_ACTIONS } from '../audit/audit.types';
+import { AuditEventConnection } from '../audit/audit.types';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
-import { isCustomer, Role } from '../viewer/viewer';
+import { Role } from '../viewer/viewer';
 import { QuoteStatus } from './coverage';
 import { slaView, type SlaView } from './ticket-clock';
 import { connectionSelection, ticketListConditions, ticketPage } from './ticket-list';
@@ -22,6 +21,7 @@ import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
 import { EVENT_ORDER, MESSAGE_ORDER } from './ticket.loaders';
+import { ticketEventScope, ticketMessageScope, ticketScope } from './ticket.scope';
 import { OpenCartEnvironmentView, PortReview } from '../platform/platform.types';
 import { Quote } from './coverage.types';
 import { TicketAccessDisabledConfirmInput, TicketAccessWaiveInput } from './ticket-access.types';
@@ -77,9 +77,8 @@ export class TicketResolver {
   async ticketByNumber(@Arg('number', () => String) number: string, @Ctx() ctx: AppContext) {
     const match = /^OC-(\d{1,9})$/i.exec(number.trim());
     if (!match) return null;
-    const where: FilterQuery<Ticket> = { serial: Number(match[1]) };
-    if (isCustomer(ctx.viewer)) Object.assign(where, { customer: ctx.viewer.customerId });
-    return ctx.em.findOne(Ticket, where);
+    const scope = ticketScope(ctx.viewer);
+    return scope && ctx.em.findOne(Ticket, { $and: [scope, { serial: Number(match[1]) }] });
   }
 
   // ---------- edges ----------
@@ -102,8 +101,7 @@ export class TicketResolver {
   @FieldResolver(() => TicketMessageConnection, { description: 'The conversation, oldest first. Merchants never see internal notes.' })
   async messages(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.messagesFirstPage.load({ parentId: ticket.id, first: args.first });
-    const where: FilterQuery<TicketMessage> = isCustomer(ctx.viewer) ? { ticket: ticket.id, internal: false } : { ticket: ticket.id };
-    return paginate(ctx.em, TicketMessage, where, args, MESSAGE_ORDER);
+    return paginate(ctx.em, TicketMessage, { $and: [{ ticket: ticket.id }, ticketMessageScope(ctx.viewer)] }, args, MESSAGE_ORDER);
   }
 
   @FieldResolver(() => TicketMessage, { nullable: true })
@@ -119,10 +117,7 @@ export class TicketResolver {
   @FieldResolver(() => AuditEventConnection, { description: 'The audit trail of this ticket, oldest first.' })
   async events(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.eventsFirstPage.load({ parentId: ticket.id, first: args.first });
-    const where: FilterQuery<AuditEvent> = isCustomer(ctx.viewer)
-      ? { ticket: ticket.id, action: { $nin: [...STAFF_ONLY_ACTIONS] } }
-      : { ticket: ticket.id };
-    return paginate(ctx.em, AuditEvent, where, args, EVENT_ORDER);
+    return paginate(ctx.em, AuditEvent, { $and: [{ ticket: ticket.id }, ticketEventScope(ctx.viewer)] }, args, EVENT_ORDER);
   }
 
   // ---------- computed ----------

@@ -17,6 +17,7 @@ import { evaluateMetTarget } from '../sla/sla-clock';
 import { supportMinutesUsed, syncClock, targetsOf } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
+import { ticketScope } from './ticket.scope';
 import { AccessState, AuthorKind, TicketStatus } from './ticket.enums';
 import { notice, type Notice } from '../../common/notice';
 import type { TicketAccessWaiveInput } from './ticket-access.types';
@@ -55,11 +56,8 @@ export class TicketService {
   /** A ticket the viewer may see, or NOT_FOUND (someone else's ticket looks like no ticket). */
   async findVisible(globalId: string, field: string[] = ['input', 'ticketId'], lock = false): Promise<Ticket> {
     const id = requireId(globalId, 'Ticket', field);
-    const { viewer } = this.deps;
-    const where = isCustomer(viewer) ? { id, customer: viewer.customerId } : { id };
-    const ticket = isStaff(viewer) || isCustomer(viewer)
-      ? await this.em.findOne(Ticket, where, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {})
-      : null;
+    const scope = ticketScope(this.deps.viewer);
+    const ticket = scope && (await this.em.findOne(Ticket, { $and: [scope, { id }] }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}));
     if (!ticket) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No ticket with this ID.', field);
     return ticket;
   }

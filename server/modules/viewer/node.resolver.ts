@@ -6,7 +6,6 @@ import { Node } from '../../common/node';
 import { Attachment } from '../attachment/attachment.entity';
 import { attachmentScope } from '../attachment/attachment.scope';
 import { AuditEvent } from '../audit/audit-event.entity';
-import { STAFF_ONLY_ACTIONS } from '../audit/audit.types';
 import { CannedReply } from '../canned-reply/canned-reply.entity';
 import { visibleCannedReplies } from '../canned-reply/canned-reply.service';
 import { Customer } from '../customer/customer.entity';
@@ -17,6 +16,8 @@ import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { TicketMessage } from '../ticket/ticket-message.entity';
 import { Ticket } from '../ticket/ticket.entity';
+import { auditEventScope, messageScope, ticketScope } from '../ticket/ticket.scope';
+import { customerOwnedScope } from './owner.scope';
 import type { Viewer } from './viewer';
 
 /** The rows of a type a viewer may fetch, as a filter; null when none at all. */
@@ -24,7 +25,6 @@ type Scope = (viewer: Viewer) => Record<string, unknown> | null;
 
 const everyone: Scope = () => ({});
 const staffOnly: Scope = (v) => (v.kind === 'staff' ? {} : null);
-const ownedByCustomer: Scope = (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { customer: v.customerId } : null);
 
 /**
  * Which rows each viewer may fetch by ID. Anything outside the scope answers null, exactly
@@ -33,18 +33,12 @@ const ownedByCustomer: Scope = (v) => (v.kind === 'staff' ? {} : v.kind === 'cus
 const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
   Plan: { entity: Plan, scope: everyone },
   Customer: { entity: Customer, scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { id: v.customerId } : null) },
-  Ticket: { entity: Ticket, scope: ownedByCustomer },
-  TicketMessage: {
-    entity: TicketMessage,
-    scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { internal: false, ticket: { customer: v.customerId } } : null),
-  },
-  Subscription: { entity: Subscription, scope: ownedByCustomer },
-  Refund: { entity: Refund, scope: ownedByCustomer },
-  MerchantApiKey: { entity: MerchantApiKey, scope: ownedByCustomer },
-  AuditEvent: {
-    entity: AuditEvent,
-    scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { customer: v.customerId, action: { $nin: [...STAFF_ONLY_ACTIONS] } } : null),
-  },
+  Ticket: { entity: Ticket, scope: (v) => ticketScope(v) as Record<string, unknown> | null },
+  TicketMessage: { entity: TicketMessage, scope: (v) => messageScope(v) as Record<string, unknown> | null },
+  Subscription: { entity: Subscription, scope: customerOwnedScope },
+  Refund: { entity: Refund, scope: customerOwnedScope },
+  MerchantApiKey: { entity: MerchantApiKey, scope: customerOwnedScope },
+  AuditEvent: { entity: AuditEvent, scope: (v) => auditEventScope(v) as Record<string, unknown> | null },
   StaffMember: { entity: StaffMember, scope: staffOnly },
   Attachment: { entity: Attachment, scope: (v) => attachmentScope(v) as Record<string, unknown> | null },
   CannedReply: { entity: CannedReply, scope: visibleCannedReplies },
