@@ -104,11 +104,18 @@ const schema = z.object({
   QUERY_MAX_ROOT_FIELDS: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'rootFields')),
   // Domain events (server/modules/events): whether this process delivers the outbox to its consumers.
   OUTBOX_RELAY_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  // Notification email (server/modules/notification): unset SMTP_URL = email off, messages kept and readable through the API.
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtps://user:password@mail.example.com:465' }).optional(),
+  MAIL_FROM: z.string().min(3).max(254).default('OpenCart Support Desk <support@support.localhost>'),
+  TICKET_URL_TEMPLATE: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL; {number} and {id} are replaced by the ticket\'s number and ID')
+    .default('http://127.0.0.1:4000/graphql?ticket={number}'),
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */
 // Never echo these back: a key, or a URL that may carry a database password.
-const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'METRICS_TOKEN', 'SMTP_URL']);
 
 export type Config = z.infer<typeof schema> & {
   dataDir: string;

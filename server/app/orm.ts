@@ -8,6 +8,7 @@ import { BannedIdentity, Customer } from '../modules/customer/customer.entity';
 import { MerchantApiKey } from '../modules/merchant-key/merchant-api-key.entity';
 import { Plan } from '../modules/plan/plan.entity';
 import { OutboxEvent } from '../modules/events/outbox-event.entity';
+import { Notification, NotificationPreference, OutboundEmail } from '../modules/notification/notification.entity';
 import { Refund } from '../modules/refund/refund.entity';
 import { TicketSearch } from '../modules/search/ticket-search.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
@@ -45,6 +46,9 @@ export const ENTITIES = [
   CustomerErasure,
   RateLimitWindow,
   OutboxEvent,
+  Notification,
+  OutboundEmail,
+  NotificationPreference,
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,

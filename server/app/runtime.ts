@@ -13,7 +13,7 @@ import { ormConfig } from './orm';
 import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
 import { LiveHub } from '../modules/live/live-hub';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
-import { startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
+import { mailSettingsFrom, startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
 
 export interface Runtime {
@@ -115,7 +115,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     await prepareDatabase(orm);
     vault = await startVault(vaultSettingsFrom(config), { orm, databaseUrl: database.url, logger });
     warnAboutLocalKeyFile(config, vault.keySource, logger);
-    events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true' });
+    events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true', mail: mailSettingsFrom(config) });
     webhooks = startWebhooks({ orm, keyring: vault.vault.keyring, clock: systemClock, logger, production: config.NODE_ENV === 'production', autoStart: false });
     registerWebhookConsumer(events.relay, webhooks);
     live = new LiveHub({ orm, logger });

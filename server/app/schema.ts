@@ -26,6 +26,7 @@ import { WebhookDeliveryResolver, WebhookEndpointResolver } from '../modules/web
 import { LiveResolver, TOPICS_UNUSED } from '../modules/live/live.resolver';
 import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
+import { NotificationResolver, ViewerNotificationsResolver } from '../modules/notification/notification.resolver';
 import type { AppContext } from './context';
 import { placeMiddlewares } from './field-middlewares';
 import { documentInputLimits } from './limits/input-limits';
@@ -54,6 +55,8 @@ export const RESOLVERS = [
   TicketAccessResolver,
   TicketVaultResolver,
   ViewerResolver,
+  ViewerNotificationsResolver,
+  NotificationResolver,
   WebhookDeliveryResolver,
   WebhookEndpointResolver,
   LiveResolver,

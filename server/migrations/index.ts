@@ -9,6 +9,7 @@ import { Migration20261203115000_ticket_list_indexes as M6 } from './Migration20
 import { Migration20261203122300_ticket_withdrawn as M7 } from './Migration20261203122300_ticket_withdrawn';
 import { Migration20261203123000_poorly_coded_module as M8 } from './Migration20261203123000_poorly_coded_module';
 import { Migration20261203140000_outbox as Outbox } from './Migration20261203140000_outbox';
+import { Migration20261203143000_notifications as Notifications } from './Migration20261203143000_notifications';
 import { Migration20261203141500_canned_reply as MCannedReply } from './Migration20261203141500_canned_reply';
 import { Migration20261203144500_ticket_merge as MTicketMerge } from './Migration20261203144500_ticket_merge';
 import { Migration20261203143000_attachments as MAttachments } from './Migration20261203143000_attachments';
@@ -32,6 +33,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203122300_ticket_withdrawn', class: M7 },
   { name: 'Migration20261203123000_poorly_coded_module', class: M8 },
   { name: 'Migration20261203140000_outbox', class: Outbox },
+  { name: 'Migration20261203143000_notifications', class: Notifications },
   { name: 'Migration20261203141500_canned_reply', class: MCannedReply },
   { name: 'Migration20261203144500_ticket_merge', class: MTicketMerge },
   { name: 'Migration20261203143000_attachments', class: MAttachments },

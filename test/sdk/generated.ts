@@ -20,6 +20,8 @@ export enum AccessShredReason {
   AccessDisabled = 'ACCESS_DISABLED',
   /** The account was banned. */
   CustomerBanned = 'CUSTOMER_BANNED',
+  /** The customer's personal data was erased on request. */
+  CustomerErased = 'CUSTOMER_ERASED',
   /** The set number of days after the ticket was resolved (or closed) passed. */
   ResolvedDelayElapsed = 'RESOLVED_DELAY_ELAPSED',
   /** The merchant withdrew the access. */
@@ -911,6 +913,7 @@ export type TicketAccessDetailQuery = { node:
     | { __typename: 'CannedReply' }
     | { __typename: 'Customer' }
     | { __typename: 'MerchantApiKey' }
+    | { __typename: 'Notification' }
     | { __typename: 'Plan' }
     | { __typename: 'PlanSubscription' }
     | { __typename: 'Refund' }

@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Clock } from '../../app/clock';
-import type { Logger } from '../../app/logger';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/logger';
+import { Mailer } from '../notification/mailer';
+import { registerNotificationConsumers } from '../notification/notification.consumers';
 import { DomainEvents } from './domain-events';
 import { OutboxRelay } from './outbox-relay';
 
@@ -20,11 +22,28 @@ export interface EventRuntimeOptions {
   relayEnabled: boolean;
   /** Consumers to add before the relay starts (webhooks, live subscriptions: `relay.register`). */
   consumers?: Array<(relay: OutboxRelay) => void>;
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  /** SMTP_URL; null: email is off, messages are kept and readable through the API. */
+  smtpUrl: string | null;
+  /** MAIL_FROM. */
+  from: string;
+  /** TICKET_URL_TEMPLATE: the link to a ticket in emails ({number}, {id}). */
+  ticketUrlTemplate: string;
+}
+
+/** The mail settings from the configuration (SMTP_URL, MAIL_FROM, TICKET_URL_TEMPLATE). */
+export function mailSettingsFrom(config: { SMTP_URL?: string; MAIL_FROM: string; TICKET_URL_TEMPLATE: string }): MailSettings {
+  return { smtpUrl: config.SMTP_URL ?? null, from: config.MAIL_FROM, ticketUrlTemplate: config.TICKET_URL_TEMPLATE };
 }
 
 export interface EventRuntime {
   events: DomainEvents;
   relay: OutboxRelay;
+  /** Sends queued emails; null when email is off. */
+  mailer: Mailer | null;
   stop(): Promise<void>;
 }
 
@@ -32,8 +51,24 @@ export interface EventRuntime {
 export async function startEventRuntime(options: EventRuntimeOptions): Promise<EventRuntime> {
   const events = createDomainEvents(options.clock);
   const relay = new OutboxRelay({ orm: options.orm, logger: options.logger });
+  const { smtpUrl, from, ticketUrlTemplate } = options.mail;
+  const mailer = smtpUrl ? new Mailer({ orm: options.orm, logger: options.logger, clock: options.clock, smtpUrl, from }) : null;
+  if (!mailer) options.logger.info('email is off (no SMTP_URL): notification emails are kept and readable through the API (viewer.notifications { email })');
+  registerNotificationConsumers(relay, { emailEnabled: mailer !== null, ticketUrlTemplate, onEmailQueued: () => mailer?.wake() });
   for (const add of options.consumers ?? []) add(relay);
-  if (options.relayEnabled) await relay.start();
-  else options.logger.info('outbox relay off in this process (OUTBOX_RELAY_ENABLED=false): events are delivered by another process');
-  return { events, relay, stop: () => relay.stop() };
+  if (options.relayEnabled) {
+    await relay.start();
+    mailer?.start();
+  } else {
+    options.logger.info('outbox relay off in this process (OUTBOX_RELAY_ENABLED=false): events are delivered by another process');
+  }
+  return {
+    events,
+    relay,
+    mailer,
+    stop: async () => {
+      await relay.stop();
+      await mailer?.stop();
+    },
+  };
 }

@@ -20,7 +20,7 @@
  * A first-time consumer receives every event still in the outbox.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../../app/logger';
+import type { Logger } from '../../common/logger';
 import type { StoredDomainEvent } from './domain-event';
 import { storedEvent } from './domain-events';
 import { OutboxEvent } from './outbox-event.entity';
@@ -30,6 +30,8 @@ export interface RelayDelivery {
   em: EntityManager;
   /** `${consumer}:${eventId}`: the same for every attempt at this event for this consumer. */
   idempotencyKey: string;
+  /** Runs `effect` once this delivery has committed (e.g. wake a sender that reads the rows written). */
+  afterCommit(effect: () => void): void;
 }
 
 export type RelayHandler = (event: StoredDomainEvent, delivery: RelayDelivery) => Promise<void>;
@@ -180,7 +182,8 @@ export class OutboxRelay {
   }
 
   private async deliverOne(consumer: Consumer): Promise<'delivered' | 'idle' | 'busy'> {
-    return this.options.orm.em.fork().transactional(async (em) => {
+    const afterCommit: Array<() => void> = [];
+    const outcome = await this.options.orm.em.fork().transactional(async (em): Promise<'delivered' | 'idle' | 'busy'> => {
       // One process at a time per consumer: that keeps the order, and a second process simply skips.
       const [lock] = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [`outbox:${consumer.name}`]);
       if (!lock?.locked) return 'busy';
@@ -194,11 +197,19 @@ export class OutboxRelay {
       if (!next) return 'idle';
       const row = await em.findOneOrFail(OutboxEvent, { id: next.id });
       const event = storedEvent(row);
-      await consumer.handler(event, { em, idempotencyKey: `${consumer.name}:${event.id}` });
+      await consumer.handler(event, { em, idempotencyKey: `${consumer.name}:${event.id}`, afterCommit: (effect) => afterCommit.push(effect) });
       await em.flush();
       await em.execute('insert into outbox_delivery (consumer, event_id) values (?, ?)', [consumer.name, event.id]);
       return 'delivered';
     });
+    for (const effect of afterCommit) {
+      try {
+        effect();
+      } catch (error) {
+        this.options.logger.warn({ consumer: consumer.name, err: error }, 'an after-commit effect of an outbox consumer failed');
+      }
+    }
+    return outcome;
   }
 
   /**

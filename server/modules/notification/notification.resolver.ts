@@ -1,0 +1,56 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { AppContext } from '../../app/context';
+import { runMutation } from '../../common/mutation';
+import { ViewerInfo } from '../viewer/viewer.resolver';
+import { NotificationService } from './notification.service';
+import {
+  NotificationArgs,
+  NotificationConnection,
+  NotificationMarkAllReadInput,
+  NotificationMarkReadInput,
+  NotificationMarkReadPayload,
+  NotificationPreferences,
+  NotificationPreferencesPayload,
+  NotificationPreferencesUpdateInput,
+} from './notification.types';
+
+const notificationsOf = (ctx: AppContext, em = ctx.em) => new NotificationService(em, ctx.viewer, () => ctx.clock().toJSDate());
+
+@Resolver(() => ViewerInfo)
+export class ViewerNotificationsResolver {
+  @FieldResolver(() => NotificationConnection, {
+    nullable: true,
+    description: 'The viewer\'s notifications (merchants and staff), newest first, with the unread count; null for anonymous callers.',
+  })
+  async notifications(@Root() _: ViewerInfo, @Args(() => NotificationArgs) args: NotificationArgs, @Ctx() ctx: AppContext) {
+    if (ctx.viewer.kind === 'anonymous') return null;
+    return notificationsOf(ctx).list(args);
+  }
+
+  @FieldResolver(() => NotificationPreferences, { nullable: true, description: 'Which emails the viewer gets; null for anonymous callers.' })
+  async notificationPreferences(@Root() _: ViewerInfo, @Ctx() ctx: AppContext) {
+    if (ctx.viewer.kind === 'anonymous') return null;
+    return notificationsOf(ctx).preferences();
+  }
+}
+
+@Resolver()
+export class NotificationResolver {
+  @Authorized()
+  @Mutation(() => NotificationMarkReadPayload, { description: 'Mark some of the viewer\'s notifications read.' })
+  notificationMarkRead(@Arg('input', () => NotificationMarkReadInput) input: NotificationMarkReadInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new NotificationMarkReadPayload(), (em) => notificationsOf(ctx, em).markRead(input.ids));
+  }
+
+  @Authorized()
+  @Mutation(() => NotificationMarkReadPayload, { description: 'Mark every notification of the viewer read (or those up to `before`).' })
+  notificationMarkAllRead(@Arg('input', () => NotificationMarkAllReadInput) input: NotificationMarkAllReadInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new NotificationMarkReadPayload(), (em) => notificationsOf(ctx, em).markAllRead(input.before ?? null));
+  }
+
+  @Authorized()
+  @Mutation(() => NotificationPreferencesPayload, { description: 'Choose which emails the viewer gets: some event types, all, or none.' })
+  notificationPreferencesUpdate(@Arg('input', () => NotificationPreferencesUpdateInput) input: NotificationPreferencesUpdateInput, @Ctx() ctx: AppContext) {
+    return runMutation(ctx.em, () => new NotificationPreferencesPayload(), async (em) => ({ preferences: await notificationsOf(ctx, em).updatePreferences(input) }));
+  }
+}
