@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../common/clock';
 import type { DomainEvent, DomainEventType, StoredDomainEvent } from './domain-event';
 import { OutboxEvent } from './outbox-event.entity';
 

@@ -1,6 +1,6 @@
 import { EventEmitter, on } from 'node:events';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../../app/logger';
+import type { Logger } from '../../common/logger';
 import type { StoredDomainEvent } from '../events/domain-event';
 import { storedEvent } from '../events/domain-events';
 import { OutboxEvent } from '../events/outbox-event.entity';

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Clock } from '../../app/clock';
-import type { Logger } from '../../app/logger';
+import type { Clock } from '../../common/clock';
+import type { Logger } from '../../common/logger';
 import type { OutboxRelay } from '../events/outbox-relay';
 import type { MasterKeyring } from '../vault/keyring';
 import type { WebhookAddressPolicy } from './webhook-address';

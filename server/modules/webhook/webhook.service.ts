@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../../app/clock';
+import type { Clock } from '../../common/clock';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import type { DomainEventType } from '../events/domain-event';
 import type { MasterKeyring } from '../vault/keyring';
