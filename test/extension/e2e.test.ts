@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildBundle } from '../../opencart-extension/scripts/pack';
 import { formatDateTime } from '../../opencart-extension/src/format';
+import { TICKET_REFRESH_MS } from '../../opencart-extension/src/views/ticket';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 import { hasChromium, launchChromium, NO_CHROMIUM_MESSAGE } from './support/browser';
 import { hasPhp, NO_PHP_MESSAGE } from './support/php';
@@ -234,6 +235,30 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect((await save('screen.png')).equals(PNG)).toBe(true);
     // The key stays in the store: the page never holds it.
     expect(await page.content()).not.toContain(merchant.token);
+  });
+
+  it("shows support's new reply on the open ticket page without a reload, and keeps the reply being typed", async () => {
+    // The page asks for news every TICKET_REFRESH_MS: the test moves the page's clock instead of waiting.
+    await page.clock.install();
+    await page.reload();
+    await page.locator('[data-testid="conversation"]').waitFor();
+    const shownAt = page.url();
+    await page.fill('#ocsd-reply-body', 'Half-written answer');
+    app.setNow(app.now().plus({ minutes: 5 }));
+    await staffCall('mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }', {
+      input: { ticketId, body: 'The theme override is fixed: please try the checkout again.' },
+    });
+    const conversationText = () => page.locator('[data-testid="conversation"]').textContent();
+    expect(await conversationText()).not.toContain('The theme override is fixed');
+    await page.clock.runFor(TICKET_REFRESH_MS);
+    await expect.poll(conversationText, { timeout: 15_000 }).toContain('The theme override is fixed');
+    expect(page.url()).toBe(shownAt);
+    expect(await page.inputValue('#ocsd-reply-body')).toBe('Half-written answer');
+    // Shown is read: the API no longer counts it as unread.
+    await expect
+      .poll(async () => (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { unreadMessageCount } } }', { id: ticketId }, merchant.token)).body.data!.node.unreadMessageCount, { timeout: 15_000 })
+      .toBe(0);
+    await page.fill('#ocsd-reply-body', '');
   });
 
   it('disables the temporary admin user before the page shows the ticket resolved, and tells the API', async () => {

@@ -49,6 +49,53 @@ export function conversation(ticket: Ticket, timezone: string): Html {
   </ol>`;
 }
 
+/**
+ * How often an open ticket page asks for news. The browser never holds the API key and PHP
+ * cannot keep a WebSocket open for it, so the page asks the store's own endpoint (which asks the
+ * API) at this bounded interval, and only while the page is visible.
+ */
+export const TICKET_REFRESH_MS = 20_000;
+
+/** What changes when support answers: a new message, or the status. */
+function fingerprint(ticket: Ticket): string {
+  const messages = ticket.messages.edges;
+  return `${ticket.status}|${messages.length}|${messages[messages.length - 1]?.node.id ?? ''}`;
+}
+
+/**
+ * Keeps the conversation and status of the shown ticket current without a reload (the reply
+ * being typed stays as it is). Stops once another view or ticket is shown.
+ */
+function watchTicket(ctx: Context, shown: Ticket): void {
+  const conversationNow = () => ctx.main.querySelector<HTMLElement>('[data-testid="conversation"]');
+  const list = conversationNow();
+  let seen = fingerprint(shown);
+  const timer = window.setInterval(async () => {
+    if (!list || !list.isConnected) return window.clearInterval(timer);
+    if (document.visibilityState !== 'visible') return;
+    let fresh: Ticket | null = null;
+    try {
+      const data = await ctx.endpoint.graphql<TicketDetailQuery>('TicketDetail', { id: shown.id, messages: 100 });
+      fresh = data.node && 'number' in data.node ? (data.node as Ticket) : null;
+    } catch {
+      return; // the next round tries again
+    }
+    const current = conversationNow();
+    if (!fresh || !current || current !== list || !list.isConnected || fingerprint(fresh) === seen) return;
+    seen = fingerprint(fresh);
+    const holder = document.createElement('div');
+    render(holder, conversation(fresh, ctx.timezone));
+    current.replaceChildren(...holder.firstElementChild!.childNodes);
+    bindDownloads(ctx, current, ctx.main.querySelector<HTMLElement>('#ocsd-ticket-messages') ?? current);
+    const status = ctx.main.querySelector<HTMLElement>('.ocsd-status');
+    if (status) {
+      status.className = `ocsd-status ocsd-status-${fresh.status.toLowerCase()}`;
+      status.textContent = humanise(fresh.status);
+    }
+    if (fresh.unreadMessageCount > 0) void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: fresh.id } }).catch(() => undefined);
+  }, TICKET_REFRESH_MS);
+}
+
 function decisions(ticket: Ticket, canModify: boolean): Html {
   const parts: Html[] = [];
   if (ticket.quote && ticket.quote.status === 'PENDING') {
@@ -142,6 +189,7 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
   const reload = (message: string, kind: 'success' | 'warning' = 'success') => ctx.navigate(`#ticket/${encodeURIComponent(t.id)}`, { kind, message });
 
   if (t.unreadMessageCount > 0) void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: t.id } }).catch(() => undefined);
+  watchTicket(ctx, t);
 
   bindDownloads(ctx, ctx.main, messages);
 
