@@ -1,11 +1,14 @@
 /**
  * npm run demo: fills the database with a few realistic merchants, tickets and conversations,
- * made through the GraphQL API itself (so every rule applies), and prints staff tokens and a
- * merchant's API key to try. It writes to the database the environment names (DATA_DIR,
+ * and six weeks of history before them (replies on time and late, resolutions, refunds, a ban,
+ * many OpenCart versions and ports) for the dashboards, all made through the GraphQL API itself
+ * (so every rule applies; the history on a clock moved back in time), and prints staff tokens
+ * and a merchant's API key to try. It writes to the database the environment names (DATA_DIR,
  * EMBEDDED_PG_PORT or DATABASE_URL), so it must run with the same values as `npm start`.
  */
 import 'reflect-metadata';
 import { GraphQLClient } from 'graphql-request';
+import { DateTime } from 'luxon';
 import { loadConfig } from '../app/config';
 import { systemClock } from '../app/clock';
 import { startHttpApp } from '../app/http';
@@ -22,7 +25,17 @@ const where = config.DATABASE_URL
   : `${config.dataDir} (embedded PostgreSQL on port ${config.EMBEDDED_PG_PORT})`;
 const logger = createLogger('warn');
 const runtime = await startRuntime(config, logger);
-const app = await startHttpApp({ orm: runtime.orm, logger, clock: systemClock, calendar: supportCalendarFrom(config), vault: runtime.vault.vault, host: '127.0.0.1', port: 0 });
+// The history is written as it would have happened: the demo's own API runs on a clock it moves.
+let demoNow: DateTime | null = null;
+const app = await startHttpApp({
+  orm: runtime.orm,
+  logger,
+  clock: () => demoNow ?? systemClock(),
+  calendar: supportCalendarFrom(config),
+  vault: runtime.vault.vault,
+  host: '127.0.0.1',
+  port: 0,
+});
 
 try {
   const em = runtime.orm.em.fork();
@@ -40,10 +53,13 @@ try {
       tokens[key] = issued.token;
     }
     await em.flush();
+    const history = await seedHistory(`${app.url}/graphql`, tokens, (at) => (demoNow = at));
+    demoNow = null;
     const merchantKey = await seed(`${app.url}/graphql`, tokens);
     console.log(`
 Demo data created in ${where} (npm start must use the same DATA_DIR, EMBEDDED_PG_PORT or DATABASE_URL to show it):
-4 merchants, their plans, tickets and conversations.
+4 merchants, their plans, tickets and conversations, and six weeks of history before them
+(${history.merchants} more merchants, ${history.tickets} tickets, ${history.refunds} refund requests) for supportStats and the dashboard.
 Staff tokens (shown once):
   Morgan Admin   (ADMIN)                  ${tokens.admin}
   Dana Developer (AGENT, development team) ${tokens.developer}
@@ -164,4 +180,158 @@ async function seed(endpoint: string, tokens: Record<string, string>): Promise<s
   });
   await reply(support, legacy, 'Hello Joe, please send working store-admin and FTP access so we can look at the session settings.', { status: 'WAITING_ON_CUSTOMER' });
   return merchantKeys[0]!;
+}
+
+/** A small deterministic sequence (the same history on every run). */
+function sequence(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+/**
+ * Six weeks of support history, filed and worked through the API on a clock set back in time:
+ * merchants on both plans and many platforms, tickets answered on time and late (a late
+ * guaranteed reply is what a refund is asked for), resolved or still open, a ban.
+ */
+async function seedHistory(endpoint: string, tokens: Record<string, string>, setNow: (at: DateTime) => void): Promise<{ merchants: number; tickets: number; refunds: number }> {
+  const as = (token: string) => new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${token}` } });
+  const admin = as(tokens.admin!);
+  const call = async <T = any>(client: GraphQLClient, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const data = (await client.request(query, variables)) as Record<string, any>;
+    const payload = Object.values(data)[0];
+    if (payload?.userErrors?.length) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(payload.userErrors)}`);
+    return data as T;
+  };
+  const random = sequence(20261203);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const zone = 'America/New_York';
+  // Mondays at 00:00 New York, six weeks back: filing times are laid out from there.
+  const start = DateTime.now().setZone(zone).startOf('week').minus({ weeks: 6 });
+  setNow(start.minus({ days: 3 }));
+
+  const plans = (await call<{ plans: Array<{ id: string; kind: string }> }>(admin, '{ plans { id kind } }')).plans;
+  const staff = (await call<{ staffMembers: { nodes: Array<{ id: string; name: string }> } }>(admin, '{ staffMembers(first: 20) { nodes { id name } } }')).staffMembers.nodes;
+  const dana = staff.find((s) => s.name === 'Dana Developer')!.id;
+  const sam = staff.find((s) => s.name === 'Sam Support')!.id;
+  const developer = as(tokens.developer!);
+  const support = as(tokens.support!);
+
+  const stores = [
+    { name: 'Priya Shah', company: 'Spice Route', domain: 'spice-route', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '3.0.3.8', phpVersion: '7.4.33' } },
+    { name: 'Tom Becker', company: 'Alpine Gear', domain: 'alpine-gear', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '4.0.2.3', phpVersion: '8.2.12' } },
+    { name: 'Lena Novak', company: 'Paper & Ink', domain: 'paper-ink', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '4.1.0.3', phpVersion: '8.3.4' } },
+    { name: 'Ivan Petrov', company: 'Baltic Amber', domain: 'baltic-amber', kind: 'PREMIUM_MONTHLY', environment: { platform: 'OCSTORE', opencartVersion: '2.3.0.2.5', phpVersion: '7.1.33' } },
+    { name: 'Grace Kim', company: 'Seoul Beauty', domain: 'seoul-beauty', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '3.0.4.0', phpVersion: '8.1.27' } },
+    { name: 'Carlos Ruiz', company: 'Cafe Andino', domain: 'cafe-andino', kind: 'ONE_TIME_FIX', environment: { platform: 'JOOCART', opencartVersion: '2.1.0.2', phpVersion: '5.6.40' } },
+    { name: 'Emma Wilson', company: 'Tea Garden', domain: 'tea-garden', kind: 'ONE_TIME_FIX', environment: { platform: 'NATIVE', opencartVersion: '1.5.6.4', phpVersion: '5.6.40' } },
+    { name: 'Noah Brown', company: 'Trail Bikes', domain: 'trail-bikes', kind: 'PREMIUM_MONTHLY', environment: { platform: 'MIJOSHOP', opencartVersion: '2.3.0.2', phpVersion: '7.2.34' } },
+  ] as const;
+  const topics = [
+    { category: 'BUG_FIX', subject: 'Checkout stops at the payment step', description: 'After choosing a payment method the checkout spinner never stops and no order is created.' },
+    { category: 'MODULE_CONFIGURATION', subject: 'Featured module shows no products', description: 'The Featured module on the home page is empty although products are selected in its settings.' },
+    { category: 'SHIPPING_CONFIGURATION', subject: 'Weight based shipping charges zero', description: 'Weight based shipping shows 0.00 for every order to Canada since we added the new geo zone.' },
+    { category: 'PAYMENT_PROVIDER_CONFIGURATION', subject: 'Stripe payments declined in live mode', description: 'Test mode works, but in live mode every card payment is declined with a generic error message.' },
+    { category: 'INSTALLATION_SETUP', subject: 'Help moving the store to a new host', description: 'We are moving to a new hosting company and need the config files and database settings checked after the move.' },
+    { category: 'LANGUAGE_CONFIGURATION', subject: 'French language pack shows keys', description: 'After installing the French language pack some pages show text keys such as text_checkout instead of words.' },
+    { category: 'ISSUE_PROFILING', subject: 'Category pages are very slow', description: 'Category pages with more than 200 products take over ten seconds to load since last month.' },
+  ] as const;
+
+  let tickets = 0;
+  let refunds = 0;
+  const merchants: Array<{ client: GraphQLClient; subscriptionId: string; customerId: string; store: (typeof stores)[number] }> = [];
+  for (const store of stores) {
+    const email = `${store.domain.split('-')[0]}@${store.domain}.demo.example`;
+    const storeUrl = `https://${store.domain}.demo.example`;
+    const c = await call(admin, `mutation($i: CustomerCreateInput!) { customerCreate(input: $i) { customer { id } userErrors { message } } }`, {
+      i: { email, name: store.name, company: store.company, storeUrl },
+    });
+    const customerId = c.customerCreate.customer.id as string;
+    const sub = await call(admin, `mutation($i: SubscriptionCreateInput!) { subscriptionCreate(input: $i) { subscription { id } userErrors { message } } }`, {
+      i: {
+        customerId,
+        planId: plans.find((p) => p.kind === store.kind)!.id,
+        paymentReference: `pay_${Math.floor(random() * 1e10).toString(36)}`,
+        ...(store.kind === 'PREMIUM_MONTHLY' ? { months: 3 } : {}),
+      },
+    });
+    const key = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, { i: { customerId, name: 'OpenCart admin module' } });
+    merchants.push({ client: as(key.merchantApiKeyCreate.token as string), subscriptionId: sub.subscriptionCreate.subscription.id as string, customerId, store });
+  }
+
+  // Each working day of the six weeks, a ticket or two from the Premium stores (one-time fixes file once).
+  const oneTimeUsed = new Set<string>();
+  for (let day = 0; day < 42; day += 1) {
+    const date = start.plus({ days: day });
+    if (date.weekday > 5) continue;
+    for (let n = random() < 0.5 ? 1 : 2; n > 0; n -= 1) {
+      const m = pick(merchants);
+      if (m.store.kind === 'ONE_TIME_FIX') {
+        if (oneTimeUsed.has(m.customerId)) continue;
+        oneTimeUsed.add(m.customerId);
+      }
+      const topic = pick(topics);
+      let at = date.set({ hour: 2 + Math.floor(random() * 10), minute: Math.floor(random() * 60) });
+      setNow(at);
+      const filed = await call(m.client, `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id platformFlags } userErrors { message } } }`, {
+        i: { subject: topic.subject, description: topic.description, category: topic.category, environment: { ...m.store.environment, storeUrl: `https://${m.store.domain}.demo.example` } },
+      });
+      const ticketId = filed.ticketCreate.ticket.id as string;
+      tickets += 1;
+      const premium = m.store.kind === 'PREMIUM_MONTHLY';
+      const agent = premium ? developer : support;
+      // Most stores give access within the hour; the ports wait for a decision in the meantime.
+      at = at.plus({ minutes: 10 + Math.floor(random() * 50) });
+      setNow(at);
+      await call(admin, `mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { ticket { id } userErrors { message } } }`, {
+        i: { ticketId, reason: 'Access checked on a staging copy.' },
+      });
+      await call(admin, `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, assigneeId: premium ? dana : sam } });
+      if ((filed.ticketCreate.ticket.platformFlags as string[]).includes('NON_NATIVE_PORT')) {
+        await call(admin, `mutation($i: TicketPortDecideInput!) { ticketPortDecide(input: $i) { ticket { id } userErrors { message } } }`, {
+          i: { ticketId, decision: 'ACCEPT', note: 'A standard MijoShop/JooCart setup: we support it.' },
+        });
+      }
+      // The last days' tickets are still being worked on; one in six first replies comes late.
+      if (day >= 39 && random() < 0.6) continue;
+      const late = random() < 1 / 6;
+      at = at.plus({ hours: late ? 30 + Math.floor(random() * 20) : 1 + Math.floor(random() * 5) });
+      setNow(at);
+      await call(agent, `mutation($i: TicketReplyInput!) { ticketReply(input: $i) { message { id } userErrors { message } } }`, {
+        i: { ticketId, body: late ? 'Sorry for the wait: we are on it now and will report back today.' : 'Thanks, we can reproduce this and are working on it.' },
+      });
+      if (random() < 0.15) continue;
+      at = at.plus({ hours: 2 + Math.floor(random() * (random() < 0.2 ? 60 : 12)) });
+      setNow(at);
+      await call(agent, `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, status: 'RESOLVED' } });
+      // A merchant whose guaranteed reply came late asks for the month back.
+      if (late && premium && refunds < 3) {
+        setNow(at.plus({ hours: 1 }));
+        const asked = await m.client.request<any>(
+          `mutation($i: RefundRequestInput!) { refundRequest(input: $i) { refund { id status } userErrors { message code } } }`,
+          { i: { subscriptionId: m.subscriptionId, reason: 'SERVICE_NOT_DELIVERED', details: 'The guaranteed first reply came more than a support day late.' } },
+        );
+        const refund = asked.refundRequest.refund;
+        if (refund) {
+          refunds += 1;
+          if (refund.status === 'PENDING') {
+            await call(admin, `mutation($i: RefundDecideInput!) { refundDecide(input: $i) { refund { id } userErrors { message } } }`, {
+              i: { refundId: refund.id, decision: refunds % 2 ? 'APPROVED' : 'REJECTED', note: 'Checked against the ticket history.' },
+            });
+          }
+        }
+      }
+    }
+  }
+  // A merchant banned for abuse two weeks ago.
+  setNow(start.plus({ weeks: 4, hours: 10 }));
+  const banned = await call(admin, `mutation($i: CustomerCreateInput!) { customerCreate(input: $i) { customer { id } userErrors { message } } }`, {
+    i: { email: 'max@cheap-deals.demo.example', name: 'Max Power', company: 'Cheap Deals', storeUrl: 'https://cheap-deals.demo.example' },
+  });
+  await call(admin, `mutation($i: CustomerBanInput!) { customerBan(input: $i) { customer { id } userErrors { message } } }`, {
+    i: { customerId: banned.customerCreate.customer.id, reason: 'ABUSE', note: 'Insulted the support staff in several tickets.' },
+  });
+  return { merchants: merchants.length + 1, tickets, refunds };
 }

@@ -292,21 +292,28 @@ export class StatsQueries {
     const planKind = this.scope.filter.planKind;
     const now = this.scope.now;
     // Each subscription's current allowance window, with the boundaries billing-period.ts uses:
-    // months added to the contract start in the contract zone (Jan 31 → Feb 28 → Mar 31).
+    // months added to the contract start in the contract zone (Jan 31 → Feb 28 → Mar 31); the
+    // contract is over once the window would be past its last month.
     const limits = await this.run(sql`
-      with active as (
-        select s.id, s.customer_id, p.kind, p.ticket_allowance,
-               (select max(k) from generate_series(0, s.months - 1) as k
-                 where ((s.contract_start at time zone ${CONTRACT_ZONE}) + make_interval(months => k)) at time zone ${CONTRACT_ZONE} <= ${now}::timestamptz) as period
+      with local as (
+        select s.id, s.customer_id, s.months, p.kind, p.ticket_allowance, s.contract_start at time zone ${CONTRACT_ZONE} as start,
+               ${now}::timestamptz at time zone ${CONTRACT_ZONE} as at
           from subscription s join plan p on p.id = s.plan_id
          where s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
-           and ((s.contract_start at time zone ${CONTRACT_ZONE}) + make_interval(months => s.months)) at time zone ${CONTRACT_ZONE} > ${now}::timestamptz
            and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
+      ), months as (
+        -- Whole months from the start by the calendar (age), then one more when its boundary has passed
+        -- (a start on the 31st: Feb 28 is a boundary although age() counts less than a month).
+        select l.*, (extract(year from age(l.at, l.start)) * 12 + extract(month from age(l.at, l.start)))::int as m from local l
+      ), active as (
+        select m.*, (case when m.start + make_interval(months => m.m + 1) <= m.at then m.m + 1 else m.m end) as period
+          from months m
       ), used as (
         select a.*, (select count(*) from ticket t
                       where t.subscription_id = a.id and t.consumes_allowance
                         and (a.kind = 'ONE_TIME_FIX' or t.period_index = a.period))::int as used
           from active a
+         where a.period < a.months
       )
       select u.id, u.customer_id, u.kind::text as kind, u.ticket_allowance, u.used, c.name, count(*) over ()::int as at_limit
         from used u join customer c on c.id = u.customer_id

@@ -1,0 +1,228 @@
+/**
+ * npm run bench:dashboard [-- --tickets 1000000] [--requests 50] [--explain]
+ *
+ * The `dashboard` scenario: how long each section of `supportStats` takes to answer over
+ * GraphQL at scale. On a throw-away embedded PostgreSQL it seeds the list benchmark's data set
+ * (seed.ts: two years of tickets), spreads it over categories, platforms, OpenCart and PHP
+ * versions, flags, both plan kinds, refunds and bans (so every GROUP BY has real groups), starts
+ * the API as `npm start` runs it, then asks each section alone, one request after another,
+ * for the last 30 days by day and the last quarter by week, and prints p50/p99 per section.
+ * --explain prints each section's statements' plans (EXPLAIN ANALYZE) and whether any reads
+ * the whole ticket table. Timings live here, never in `npm test`.
+ */
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../server/app/config';
+import { startEmbeddedPostgres } from '../server/app/database';
+import { createLogger } from '../server/app/logger';
+import { ensureFirstAdmin, openOrm, prepareDatabase } from '../server/app/runtime';
+import { findFreePort } from '../server/common/ports';
+import { StatsQueries, type StatsScope } from '../server/modules/stats/stats.queries';
+import { StatsBucket } from '../server/modules/stats/stats.types';
+import { SupportCalendar } from '../server/modules/support-hours/support-calendar';
+import { seed, seedSize } from './seed';
+
+const { values: options } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '50' },
+    explain: { type: 'boolean', default: false },
+  },
+});
+const TICKETS = Number(options.tickets);
+const REQUESTS = Number(options.requests);
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** Each section alone, as a dashboard panel asks for it. */
+export const DASHBOARD_SECTIONS: Record<string, string> = {
+  slaAttainment: `slaAttainment {
+    firstReply { total { met breached running rate } byBucket { bucketStart met breached running rate } byAssignee { key label met breached rate } byTeam { key met breached } byCategory { key met breached } byPlanKind { key met breached } }
+    resolution { total { met breached running rate } byBucket { bucketStart met breached running rate } byAssignee { key met breached } } }`,
+  responseTimes: `responseTimes { firstReply { count median p90 } resolution { count median p90 } byBucket { bucketStart firstReply { median p90 } resolution { median p90 } } }`,
+  backlog: `backlog { total byStatus { key count } byTeam { key count } byAssignee { key label count } byAge { key count } byWaitingReason { key count } }`,
+  volume: `volume { total byCategory { key count } byCoverage { key count } byPlatform { key count } byOpencartLine { key count } byOpencartVersion { key count } byPhpVersion { key count } byFlag { key count } }`,
+  allowance: `allowance { atLimitCount atLimit { name used limit } ticketsPerCustomer { tickets customers } }`,
+  refunds: `refunds { total byBucket { bucketStart rule decision count amount { amount currencyCode } } bansByReason { key count } }`,
+};
+
+/** Spreads the list benchmark's uniform tickets over the groups a dashboard shows. */
+async function diversify(client: pg.Client): Promise<void> {
+  await client.query('begin');
+  // Bulk rewrite: no triggers (search documents, tallies) for columns they do not read.
+  await client.query(`set local session_replication_role = replica`);
+  await client.query(`
+    update ticket t set
+      category = (array['INSTALLATION_SETUP','STORE_CONFIGURATION','MODULE_CONFIGURATION','SHIPPING_CONFIGURATION','PAYMENT_PROVIDER_CONFIGURATION','BUG_FIX','BUG_FIX','ISSUE_PROFILING'])[1 + t.serial % 8]::ticket_category,
+      team = (case when t.serial % 5 = 0 then 'SUPPORT' else 'DEVELOPMENT' end)::staff_team,
+      sla_guaranteed = t.serial % 5 <> 0,
+      not_english = t.serial % 97 = 0,
+      platform_flags = (case when t.serial % 11 = 0 then '{NON_NATIVE_PORT}' when t.serial % 13 = 0 then '{LEGACY_VERSION}' when t.serial % 17 = 0 then '{WRONG_MODULE_VERSION}' else '{}' end)::platform_flag[],
+      environment = jsonb_build_object(
+        'platform', (array['NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','MIJOSHOP','OCSTORE'])[1 + t.serial % 12],
+        'opencartVersion', (array['1.5.6.4','2.3.0.2','3.0.2.0','3.0.3.8','3.0.3.9','3.0.4.0','4.0.2.3','4.1.0.0','4.1.0.3'])[1 + t.serial % 9],
+        'phpVersion', (array['5.6.40','7.4.33','8.0.30','8.1.27','8.2.12','8.3.4'])[1 + t.serial % 6])`);
+  // Running clocks' due times, as the API stores them (migration ticket_due_times).
+  await client.query(`update ticket set running_first_reply_due_at = urgency_at where clock_running_since is not null and first_reply_at is null`);
+  await client.query(`update ticket set running_resolution_due_at = urgency_at where clock_running_since is not null and first_reply_at is not null and resolved_at is null`);
+  // One customer in five bought one-time fixes instead.
+  await client.query(`update subscription s set plan_id = (select id from plan where kind = 'ONE_TIME_FIX') where s.customer_id in (select id from customer where email ~ '^merchant[0-9]*[05]@')`);
+  // Refund requests over the two years (one in fifty tickets), and some bans.
+  await client.query(`
+    insert into refund (id, created_at, updated_at, subscription_id, customer_id, period_index, period_start, period_end, amount, currency, reason, details, status, rule, decided_at)
+    select gen_random_uuid(), t.created_at + interval '2 days', t.created_at + interval '2 days', t.subscription_id, t.customer_id, t.serial, t.created_at, t.created_at + interval '1 month',
+           4900, 'USD', (array['SERVICE_NOT_DELIVERED','STOLEN_CARD','OTHER'])[1 + t.serial % 3]::refund_reason, 'Bench refund.',
+           (array['PENDING','APPROVED','REJECTED'])[1 + t.serial % 3]::refund_status,
+           (array['PROMISE_BROKEN','STOLEN_CARD_NO_QUESTIONS','NO_PROMISE_BROKEN','ADMIN_DECISION'])[1 + t.serial % 4]::refund_rule,
+           case when t.serial % 3 <> 0 then t.created_at + interval '3 days' end
+      from ticket t where t.serial % 50 = 0`);
+  await client.query(`
+    update customer set status = 'BANNED', ban_reason = (array['ABUSE','FALSIFIED_DATA','ACCOUNT_FORGERY'])[1 + length(email) % 3]::ban_reason,
+           banned_at = now() - (length(email) % 700) * interval '1 day'
+     where email ~ '^merchant[0-9]*77@'`);
+  await client.query('commit');
+  await client.query('vacuum analyze');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+async function graphql(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown };
+  if (response.status !== 200 || body.errors) throw new Error(`the API answered ${response.status}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the API did not answer /healthz within 120 s');
+}
+
+/** EXPLAIN ANALYZE of every statement of every section; true when one reads the whole ticket table. */
+async function explainSections(client: pg.Client, scope: StatsScope, calendar: SupportCalendar): Promise<boolean> {
+  let seqScan = false;
+  for (const section of Object.keys(DASHBOARD_SECTIONS)) {
+    const queries = new StatsQueries(
+      async (statement) => {
+        const { text, values } = statement.toPostgres();
+        const started = performance.now();
+        const plan = (await client.query({ text: `explain (analyze, costs off) ${text}`, values })).rows.map((r) => r['QUERY PLAN'] as string);
+        const ms = performance.now() - started;
+        const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s+\(actual.*$/, ''));
+        const whole = scans.some((line) => /^(Parallel )?Seq Scan on ticket\b/.test(line));
+        seqScan ||= whole;
+        log(`explain ${section.padEnd(14)} ${whole ? 'SEQ SCAN' : 'index   '} ${ms.toFixed(0).padStart(5)} ms  ${[...new Set(scans)].join(' | ')}`);
+        if (process.env.BENCH_SHOW_PLANS) log(plan.join('\n'));
+        return [];
+      },
+      scope,
+      calendar,
+    );
+    await (queries[section as keyof StatsQueries] as () => Promise<unknown>).call(queries);
+  }
+  return seqScan;
+}
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-bench-dashboard-'));
+chmodSync(workDir, 0o755);
+const logger = createLogger('warn');
+const calendar = new SupportCalendar();
+let db: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+let api: ChildProcess | undefined;
+
+try {
+  db = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'db'), port: await findFreePort(), logger });
+  const orm = await openOrm(db.url);
+  await prepareDatabase(orm);
+  const adminToken = (await ensureFirstAdmin(orm, 'bench-admin@support.local'))!;
+  await orm.close();
+
+  const size = seedSize(TICKETS);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  log(`seeding ${size.tickets} tickets, ${size.customers} customers…`);
+  let started = performance.now();
+  await seed(client, size, calendar, DateTime.now());
+  await diversify(client);
+  log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const now = DateTime.now().setZone(calendar.config.zone);
+  const periods = [
+    { name: 'last 30 days by day', period: { from: now.minus({ days: 30 }).startOf('day'), to: now.endOf('day') }, bucket: StatsBucket.DAY },
+    { name: 'last quarter by week', period: { from: now.minus({ months: 3 }).startOf('week'), to: now.endOf('day') }, bucket: StatsBucket.WEEK },
+  ];
+
+  let seqScan = false;
+  if (options.explain) {
+    for (const { name, period, bucket } of periods) {
+      log(`explain: ${name}`);
+      const scope: StatsScope = { from: period.from.toJSDate(), to: period.to.toJSDate(), bucket, zone: calendar.config.zone, now: new Date(), filter: {} };
+      seqScan = (await explainSections(client, scope, calendar)) || seqScan;
+    }
+    log(seqScan ? 'explain: some statement reads the whole ticket table' : 'explain: no statement reads the whole ticket table');
+  }
+  await client.end();
+
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  api = spawn(process.execPath, ['server/start.mjs'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: workDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', VAULT_MASTER_KEY: randomBytes(32).toString('base64'), RATE_LIMIT_ENABLED: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitForHealth(url, api);
+
+  const rows: Record<string, unknown>[] = [];
+  for (const { name, period, bucket } of periods) {
+    for (const [section, selection] of Object.entries(DASHBOARD_SECTIONS)) {
+      const query = `query($period: StatsPeriodInput!, $bucket: StatsBucket!) { supportStats(period: $period, bucket: $bucket) { ${selection} } }`;
+      const variables = { period: { from: period.from.toISO(), to: period.to.toISO() }, bucket };
+      for (let i = 0; i < 3; i += 1) await graphql(`${url}/graphql`, adminToken, query, variables);
+      const latencies: number[] = [];
+      for (let i = 0; i < REQUESTS; i += 1) {
+        started = performance.now();
+        await graphql(`${url}/graphql`, adminToken, query, variables);
+        latencies.push(performance.now() - started);
+      }
+      latencies.sort((a, b) => a - b);
+      const row = { scenario: 'dashboard', tickets: TICKETS, period: name, section, requests: REQUESTS, p50Ms: +percentile(latencies, 0.5).toFixed(1), p99Ms: +percentile(latencies, 0.99).toFixed(1) };
+      rows.push(row);
+      log(JSON.stringify(row));
+    }
+  }
+  log('');
+  log('| period | section | p50 ms | p99 ms |');
+  log('|---|---|---:|---:|');
+  for (const row of rows) log(`| ${row.period} | \`${row.section}\` | ${row.p50Ms} | ${row.p99Ms} |`);
+  const worst = Math.max(...rows.map((row) => Number(row.p99Ms)));
+  log(`worst p99: ${worst} ms (target ≤ 500 ms)${options.explain ? `; ${seqScan ? 'a statement scans the ticket table' : 'no statement scans the ticket table'}` : ''}`);
+} finally {
+  if (api && api.exitCode === null) {
+    api.kill('SIGTERM');
+    await new Promise((resolve) => api!.once('exit', resolve));
+  }
+  await db?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
