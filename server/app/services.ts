@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../common/clock';
+import { CannedReplyService } from '../modules/canned-reply/canned-reply.service';
 import { CustomerService } from '../modules/customer/customer.service';
 import type { DomainEvents } from '../modules/events/domain-events';
 import { MerchantKeyService } from '../modules/merchant-key/merchant-key.service';
@@ -51,6 +52,7 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
     merges: new TicketMergeService(em, { viewer, now, calendar, events: wiring.events }, tickets),
     satisfaction: new SatisfactionService(em, { viewer, now, events: wiring.events }),
     erasure: new ErasureService(em, { viewer, now, calendar }, tickets),
+    cannedReplies: new CannedReplyService(em, { viewer, now, calendar }),
     ticketAccess: new TicketAccessService(tickets, vault, {
       checkLogin: (login) => checkFileLogin(login, wiring.vault.verify),
       inTransaction: <T>(work: (access: TicketAccessService) => Promise<T>): Promise<T> =>

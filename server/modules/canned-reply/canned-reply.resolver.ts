@@ -1,11 +1,10 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { runMutation } from '../../common/mutation';
+import { Transactional } from '../../common/transaction';
 import { DomainError } from '../../common/user-error';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Role } from '../viewer/viewer';
 import { CannedReply } from './canned-reply.entity';
-import { CannedReplyService } from './canned-reply.service';
 import {
   CannedReplyCreateInput,
   CannedReplyDeleteInput,
@@ -15,16 +14,12 @@ import {
   RenderedCannedReply,
 } from './canned-reply.types';
 
-function cannedReplies(ctx: AppContext): CannedReplyService {
-  return new CannedReplyService(ctx.em, { viewer: ctx.viewer, now: ctx.clock(), calendar: ctx.calendar });
-}
-
 @Resolver(() => CannedReply)
 export class CannedReplyResolver {
   @Authorized(Role.AGENT)
   @Query(() => [CannedReply], { description: 'Staff: the shared canned replies and your own, by title (at most 250).' })
   cannedReplies(@Ctx() ctx: AppContext) {
-    return cannedReplies(ctx).list();
+    return ctx.services.cannedReplies.list();
   }
 
   @Authorized(Role.AGENT)
@@ -38,7 +33,7 @@ export class CannedReplyResolver {
     @Ctx() ctx: AppContext,
   ) {
     try {
-      return await cannedReplies(ctx).render(ticketId, cannedReplyId);
+      return await ctx.services.cannedReplies.render(ticketId, cannedReplyId);
     } catch (error) {
       // Like node(id:): an ID that is unknown or not yours answers null.
       if (error instanceof DomainError) return null;
@@ -53,21 +48,22 @@ export class CannedReplyResolver {
 
   @Authorized(Role.AGENT)
   @Mutation(() => CannedReplyPayload, { description: 'Staff: add a canned reply (your own; admins may share it with everyone).' })
+  @Transactional(CannedReplyPayload, { into: 'cannedReply' })
   cannedReplyCreate(@Arg('input', () => CannedReplyCreateInput) input: CannedReplyCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CannedReplyPayload(), async (em) => ({ cannedReply: await cannedReplies({ ...ctx, em }).create(input) }));
+    return ctx.services.cannedReplies.create(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => CannedReplyPayload, { description: 'Staff: change your own canned reply (admins: also shared ones).' })
+  @Transactional(CannedReplyPayload, { into: 'cannedReply' })
   cannedReplyUpdate(@Arg('input', () => CannedReplyUpdateInput) input: CannedReplyUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CannedReplyPayload(), async (em) => ({ cannedReply: await cannedReplies({ ...ctx, em }).update(input) }));
+    return ctx.services.cannedReplies.update(input);
   }
 
   @Authorized(Role.AGENT)
   @Mutation(() => CannedReplyDeletePayload, { description: 'Staff: delete your own canned reply (admins: also shared ones).' })
+  @Transactional(CannedReplyDeletePayload, { into: 'deletedCannedReplyId' })
   cannedReplyDelete(@Arg('input', () => CannedReplyDeleteInput) input: CannedReplyDeleteInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new CannedReplyDeletePayload(), async (em) => ({
-      deletedCannedReplyId: await cannedReplies({ ...ctx, em }).delete(input.cannedReplyId),
-    }));
+    return ctx.services.cannedReplies.delete(input.cannedReplyId);
   }
 }
