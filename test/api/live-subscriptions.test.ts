@@ -32,7 +32,7 @@ interface Live {
 /** A graphql-ws subscription whose events (or error) the test reads one by one. */
 function subscribe(url: string, token: string | null, query: string, variables: Record<string, unknown>) {
   const client = createClient({
-    url: url.replace(/^http/, 'ws') + '/graphql',
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     connectionParams: token ? { Authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
@@ -85,9 +85,10 @@ function subscribe(url: string, token: string | null, query: string, variables: 
 const TICKET_EVENTS = `subscription($ticketId: ID!) { ticketEvents(ticketId: $ticketId) { id type ticketId staffOnly data } }`;
 const QUEUE_EVENTS = `subscription($team: StaffTeam!) { queueEvents(team: $team) { id type ticketId staffOnly data } }`;
 
-
 async function fileTicket(merchant: Merchant, subject: string): Promise<string> {
-  const created = await merchant.sdk.TicketCreate({ input: { subject, description: 'The checkout page stays blank after the update.', category: TicketCategory.BugFix } });
+  const created = await merchant.sdk.TicketCreate({
+    input: { subject, description: 'The checkout page stays blank after the update.', category: TicketCategory.BugFix },
+  });
   return created.ticketCreate.ticket!.id;
 }
 
@@ -117,9 +118,11 @@ describe('live subscriptions over graphql-ws, across two server processes', () =
     const queue = subscribe(second.url, agent.token, QUEUE_EVENTS, { team: 'DEVELOPMENT' });
     const events = new DomainEvents(() => app.now());
     const publish = (type: DomainEventType, staffOnly: boolean, data: Record<string, string>) =>
-      app.orm.em.fork().transactional((tx) =>
-        events.publish(tx, { type, ticketId: rawTicketId, customerId, team: 'DEVELOPMENT', actor: { kind: 'STAFF', id: null }, staffOnly, data }),
-      );
+      app.orm.em
+        .fork()
+        .transactional((tx) =>
+          events.publish(tx, { type, ticketId: rawTicketId, customerId, team: 'DEVELOPMENT', actor: { kind: 'STAFF', id: null }, staffOnly, data }),
+        );
 
     // Subscriptions start asynchronously: publish until both processes' subscribers have one.
     let sent = 0;
@@ -134,13 +137,24 @@ describe('live subscriptions over graphql-ws, across two server processes', () =
     // A rolled-back change publishes nothing.
     await expect(
       app.orm.em.fork().transactional(async (tx) => {
-        await events.publish(tx, { type: DomainEventType.STATUS_CHANGED, ticketId: rawTicketId, customerId, team: 'DEVELOPMENT', actor: { kind: 'STAFF', id: null }, staffOnly: false, data: { status: 'CLOSED' } });
+        await events.publish(tx, {
+          type: DomainEventType.STATUS_CHANGED,
+          ticketId: rawTicketId,
+          customerId,
+          team: 'DEVELOPMENT',
+          actor: { kind: 'STAFF', id: null },
+          staffOnly: false,
+          data: { status: 'CLOSED' },
+        });
         throw new Error('refused');
       }),
     ).rejects.toThrow('refused');
     await publish(DomainEventType.STAFF_REPLIED, false, { messageId: 'last' });
 
-    for (const [live, seen] of [[onFirst, seenFirst], [onSecond, seenSecond]] as const) {
+    for (const [live, seen] of [
+      [onFirst, seenFirst],
+      [onSecond, seenSecond],
+    ] as const) {
       expect(await live.until(() => live.received.some((e) => e.data.messageId === 'last'))).toBe(true);
       // After the first one arrived: everything committed, in order, without the internal note.
       expect(live.received.slice(seen).map((e) => [e.type, e.data])).toEqual([

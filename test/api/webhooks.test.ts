@@ -23,7 +23,10 @@ class Receiver {
     req.on('end', () => {
       const signatureValid = verifyWebhook(
         this.secret,
-        { timestamp: req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string, signature: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string },
+        {
+          timestamp: req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string,
+          signature: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string,
+        },
         body,
         this.nowSeconds(),
       );
@@ -82,7 +85,11 @@ function event(type: DomainEventType, data: StoredDomainEvent['data'] = {}): Sto
 
 async function createEndpoint(url: string, eventTypes: DomainEventType[]) {
   const result = await gql(CREATE, { input: { url, eventTypes, description: 'CRM' } });
-  return result.data.webhookEndpointCreate as { endpoint: { id: string } | null; secret: string | null; userErrors: Array<{ code: string; message: string; field: string[] }> };
+  return result.data.webhookEndpointCreate as {
+    endpoint: { id: string } | null;
+    secret: string | null;
+    userErrors: Array<{ code: string; message: string; field: string[] }>;
+  };
 }
 
 async function endpointView(id: string) {
@@ -150,7 +157,9 @@ describe('registering endpoints', () => {
 
   it('in production, refuses this machine too', async () => {
     expect(await checkWebhookUrl(receiverUrl, { allowLoopback: false })).toMatchObject({ message: expect.stringMatching(/https/) });
-    expect(await checkWebhookUrl(receiverUrl.replace('http:', 'https:'), { allowLoopback: false })).toMatchObject({ message: expect.stringMatching(/private/) });
+    expect(await checkWebhookUrl(receiverUrl.replace('http:', 'https:'), { allowLoopback: false })).toMatchObject({
+      message: expect.stringMatching(/private/),
+    });
     expect(await checkWebhookUrl('https://93.184.216.34/hook', { allowLoopback: false })).toBeNull();
   });
 
@@ -205,7 +214,10 @@ describe('deliveries', () => {
     expect(
       verifyWebhook(
         created.secret!,
-        { timestamp: first.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string, signature: first.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string },
+        {
+          timestamp: first.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string,
+          signature: first.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string,
+        },
         first.body.replace('STAFF_REPLIED', 'STATUS_CHANGED'),
         Math.floor(start.toSeconds()),
       ),
@@ -258,9 +270,12 @@ describe('deliveries', () => {
     expect(await webhooks.dispatcher.enqueue(event(DomainEventType.TICKET_FILED))).toBe(0);
     const REDELIVER = `mutation($id: ID!) { webhookDeliveryRedeliver(input: { deliveryId: $id }) { delivery { status } userErrors { code } } }`;
     expect((await gql(REDELIVER, { id: failed.id })).data.webhookDeliveryRedeliver.userErrors[0].code).toBe('INVALID_TRANSITION');
-    const enabled = await gql(`mutation($id: ID!) { webhookEndpointUpdate(input: { endpointId: $id, enabled: true }) { endpoint { enabled disabledReason } userErrors { code } } }`, {
-      id: created.endpoint!.id,
-    });
+    const enabled = await gql(
+      `mutation($id: ID!) { webhookEndpointUpdate(input: { endpointId: $id, enabled: true }) { endpoint { enabled disabledReason } userErrors { code } } }`,
+      {
+        id: created.endpoint!.id,
+      },
+    );
     expect(enabled.data.webhookEndpointUpdate).toEqual({ endpoint: { enabled: true, disabledReason: null }, userErrors: [] });
     receiver.answer = 200;
     expect((await gql(REDELIVER, { id: failed.id })).data.webhookDeliveryRedeliver).toEqual({ delivery: { status: 'PENDING' }, userErrors: [] });

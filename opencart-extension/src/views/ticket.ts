@@ -71,7 +71,7 @@ function watchTicket(ctx: Context, shown: Ticket): void {
   const list = conversationNow();
   let seen = fingerprint(shown);
   const timer = window.setInterval(async () => {
-    if (!list || !list.isConnected) return window.clearInterval(timer);
+    if (!list?.isConnected) return window.clearInterval(timer);
     if (document.visibilityState !== 'visible') return;
     let fresh: Ticket | null = null;
     try {

@@ -12,7 +12,7 @@ const BATCH = 500;
 
 interface ListenConnection {
   query(sql: string): Promise<unknown>;
-  on(event: string, listener: (...args: any[]) => void): void;
+  on(event: string, listener: (...args: never[]) => void): void;
   removeAllListeners(event: string): void;
 }
 

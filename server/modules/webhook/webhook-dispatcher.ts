@@ -100,15 +100,18 @@ export class WebhookDispatcher {
   async runDue(): Promise<number> {
     const now = this.options.clock();
     const lease = now.plus({ milliseconds: this.timeoutMs * 2 + 5_000 }).toJSDate();
-    const claimed = await this.options.orm.em.fork().getConnection().execute<Claimed[]>(
-      `update webhook_delivery d set next_attempt_at = ?
+    const claimed = await this.options.orm.em
+      .fork()
+      .getConnection()
+      .execute<Claimed[]>(
+        `update webhook_delivery d set next_attempt_at = ?
        where d.id in (
          select d2.id from webhook_delivery d2 join webhook_endpoint e on e.id = d2.endpoint_id
          where d2.status = 'PENDING' and e.enabled and d2.next_attempt_at <= ?
          order by d2.next_attempt_at limit ? for update of d2 skip locked)
        returning d.id, d.endpoint_id`,
-      [lease, now.toJSDate(), this.batchSize],
-    );
+        [lease, now.toJSDate(), this.batchSize],
+      );
     await Promise.all(claimed.map((row) => this.attempt(row.id)));
     return claimed.length;
   }

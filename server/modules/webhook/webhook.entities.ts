@@ -79,7 +79,7 @@ export class WebhookDelivery extends BaseEntity<'status' | 'attemptCount' | 'las
   endpoint!: WebhookEndpoint;
 
   /** The outbox event's id: one delivery per endpoint and event, however often the relay hands it over. */
-  @Field(() => String, { description: 'The event\'s id, as in the body.' })
+  @Field(() => String, { description: "The event's id, as in the body." })
   @Property({ type: 'bigint' })
   eventId!: string;
 

@@ -51,27 +51,43 @@ export class WebhookEndpointResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: register an endpoint. Its signing secret is returned once.' })
   webhookEndpointCreate(@Arg('input', () => WebhookEndpointCreateInput) input: WebhookEndpointCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new WebhookEndpointPayload(), (em) => service(ctx, em).create(input, staffId(ctx)));
+    return runMutation(
+      ctx.em,
+      () => new WebhookEndpointPayload(),
+      (em) => service(ctx, em).create(input, staffId(ctx)),
+    );
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: change, disable or re-enable an endpoint.' })
   webhookEndpointUpdate(@Arg('input', () => WebhookEndpointUpdateInput) input: WebhookEndpointUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new WebhookEndpointPayload(), async (em) => ({
-      endpoint: await service(ctx, em).update(endpointId(input.endpointId), input),
-    }));
+    return runMutation(
+      ctx.em,
+      () => new WebhookEndpointPayload(),
+      async (em) => ({
+        endpoint: await service(ctx, em).update(endpointId(input.endpointId), input),
+      }),
+    );
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: a new signing secret, returned once; the old one stops at once.' })
   webhookEndpointRotateSecret(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new WebhookEndpointPayload(), (em) => service(ctx, em).rotateSecret(endpointId(input.endpointId)));
+    return runMutation(
+      ctx.em,
+      () => new WebhookEndpointPayload(),
+      (em) => service(ctx, em).rotateSecret(endpointId(input.endpointId)),
+    );
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: delete an endpoint and its delivery history.' })
   webhookEndpointDelete(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new WebhookEndpointPayload(), async (em) => ({ endpoint: await service(ctx, em).delete(endpointId(input.endpointId)) }));
+    return runMutation(
+      ctx.em,
+      () => new WebhookEndpointPayload(),
+      async (em) => ({ endpoint: await service(ctx, em).delete(endpointId(input.endpointId)) }),
+    );
   }
 }
 
@@ -86,10 +102,14 @@ export class WebhookDeliveryResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookDeliveryPayload, { description: 'Admins: send a delivery again (same id and body), with a fresh 24 hours of retries.' })
   webhookDeliveryRedeliver(@Arg('input', () => WebhookDeliveryRedeliverInput) input: WebhookDeliveryRedeliverInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new WebhookDeliveryPayload(), async (em) => {
-      const delivery = await service(ctx, em).redeliver(requireId(input.deliveryId, 'WebhookDelivery', ['input', 'deliveryId']));
-      ctx.webhooks?.dispatcher.wake();
-      return { delivery };
-    });
+    return runMutation(
+      ctx.em,
+      () => new WebhookDeliveryPayload(),
+      async (em) => {
+        const delivery = await service(ctx, em).redeliver(requireId(input.deliveryId, 'WebhookDelivery', ['input', 'deliveryId']));
+        ctx.webhooks?.dispatcher.wake();
+        return { delivery };
+      },
+    );
   }
 }

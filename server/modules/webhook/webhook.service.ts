@@ -29,7 +29,10 @@ export class WebhookService {
   ) {}
 
   /** A new endpoint and its signing secret, which is returned only here (and by rotateSecret). */
-  async create(input: { url: string; eventTypes: DomainEventType[]; description?: string | null }, createdBy: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  async create(
+    input: { url: string; eventTypes: DomainEventType[]; description?: string | null },
+    createdBy: string,
+  ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     await this.assertUrl(input.url);
     this.assertEventTypes(input.eventTypes);
     if ((await this.em.count(WebhookEndpoint, {})) >= MAX_WEBHOOK_ENDPOINTS) {
