@@ -9,6 +9,7 @@ import { MerchantApiKey } from '../modules/merchant-key/merchant-api-key.entity'
 import { Plan } from '../modules/plan/plan.entity';
 import { OutboxEvent } from '../modules/events/outbox-event.entity';
 import { Notification, NotificationPreference, OutboundEmail } from '../modules/notification/notification.entity';
+import { DataExport } from '../modules/export/data-export.entity';
 import { Refund } from '../modules/refund/refund.entity';
 import { TicketSearch } from '../modules/search/ticket-search.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   AccessCheckWindow,
   TicketMessage,
   TicketSearch,
+  DataExport,
   TicketMerge,
   TicketSatisfaction,
   CustomerErasure,

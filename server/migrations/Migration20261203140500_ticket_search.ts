@@ -16,12 +16,12 @@ export class Migration20261203140500_ticket_search extends Migration {
     this.addSql(`create index "ticket_search_document_index" on "ticket_search" using gin ("document");`);
     this.addSql(`create index "ticket_search_internal_document_index" on "ticket_search" using gin ("internal_document");`);
 
-    // Set-based, so bulk inserts refresh each ticket once. The rows are locked first: the
+    // Set-based (ids joined, not searched one by one in the array), so a bulk insert refreshes each ticket once. The rows are locked first: the
     // documents are then read from a snapshot that includes a concurrent writer's messages.
     this.addSql(`
 create function ticket_search_refresh(ticket_ids uuid[]) returns void language plpgsql as $$
 begin
-  perform 1 from ticket_search where ticket_id = any(ticket_ids) order by ticket_id for update;
+  perform 1 from ticket_search s join unnest(ticket_ids) as changed(id) on s.ticket_id = changed.id order by s.ticket_id for update of s;
   insert into ticket_search (ticket_id, document, internal_document)
   select t.id,
     setweight(to_tsvector('english', left(t.subject, 100000)), 'A')
@@ -34,7 +34,7 @@ begin
            string_agg(body, E'\\n' order by created_at, id) filter (where internal) as notes
     from ticket_message where ticket_id = t.id
   ) m on true
-  where t.id = any(ticket_ids)
+  where t.id in (select distinct changed.id from unnest(ticket_ids) as changed(id))
   on conflict (ticket_id) do update set document = excluded.document, internal_document = excluded.internal_document;
 end $$;`);
     this.addSql(`

@@ -20,6 +20,7 @@ import { Migration20261203142000_ticket_list_counts as MTicketListCounts } from 
 import { Migration20261203150000_ticket_satisfaction as MTicketSatisfaction } from './Migration20261203150000_ticket_satisfaction';
 import { Migration20261203144500_ticket_due_times as MTicketDueTimes } from './Migration20261203144500_ticket_due_times';
 import { Migration20261203153000_personal_data as MPersonalData } from './Migration20261203153000_personal_data';
+import { Migration20261203151000_data_export as MDataExport } from './Migration20261203151000_data_export';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203150000_ticket_satisfaction', class: MTicketSatisfaction },
   { name: 'Migration20261203144500_ticket_due_times', class: MTicketDueTimes },
   { name: 'Migration20261203153000_personal_data', class: MPersonalData },
+  { name: 'Migration20261203151000_data_export', class: MDataExport },
 ];

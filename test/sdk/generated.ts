@@ -258,6 +258,16 @@ export type RefundDecideInput = {
 export type RefundFilter = {
   /** Staff only. */
   customerId?: string | number | null | undefined;
+  /** Decided at or after this instant. */
+  decidedAfter?: string | null | undefined;
+  /** Decided before this instant. */
+  decidedBefore?: string | null | undefined;
+  /** Requested at or after this instant. */
+  requestedAfter?: string | null | undefined;
+  /** Requested before this instant. */
+  requestedBefore?: string | null | undefined;
+  /** Refunds whose current status was decided by one of these rules. At most 20 items. */
+  rules?: Array<RefundRule> | null | undefined;
   status?: RefundStatus | null | undefined;
 };
 
@@ -452,18 +462,40 @@ export type TicketCreateInput = {
 export type TicketFilter = {
   /** Staff only: tickets assigned to this staff member. */
   assigneeId?: string | number | null | undefined;
+  /** true: tickets that missed an SLA target (first reply or resolution late, or a target still open past its budget), as `sla.*.breached` shows; false: the others. */
+  breached?: boolean | null | undefined;
   /** At most 20 items. */
   categories?: Array<TicketCategory> | null | undefined;
+  /** Closed at or after this instant. */
+  closedAfter?: string | null | undefined;
+  /** Closed before this instant. */
+  closedBefore?: string | null | undefined;
   /** Created at or after this instant. */
   createdAfter?: string | null | undefined;
   /** Created before this instant. */
   createdBefore?: string | null | undefined;
   /** Staff only: tickets of this customer. */
   customerId?: string | number | null | undefined;
+  /** Tickets carrying any of these flags. At most 10 items. */
+  flags?: Array<PlatformFlag> | null | undefined;
+  /** true: tickets flagged as not written in English; false: the others. */
+  notEnglish?: boolean | null | undefined;
+  /** OpenCart lines of the reported version: 1.5, 2.x, 3.0, 4.x. At most 4 items. */
+  opencartLines?: Array<string> | null | undefined;
+  /** Exact reported OpenCart versions, e.g. 3.0.3.8. At most 20 items, each at most 32 characters. */
+  opencartVersions?: Array<string> | null | undefined;
   /** Staff only: true for tickets whose running SLA target (first reply, then resolution) is already past due. */
   overdue?: boolean | null | undefined;
+  /** Tickets whose store reported one of these platforms. At most 10 items. */
+  platforms?: Array<Platform> | null | undefined;
   /** At most 10 items. */
   priorities?: Array<TicketPriority> | null | undefined;
+  /** Resolved at or after this instant. */
+  resolvedAfter?: string | null | undefined;
+  /** Resolved before this instant. */
+  resolvedBefore?: string | null | undefined;
+  /** Full-text search (English stemming) over the subject, description and messages; staff also match internal notes. Words as typed into a search box: "quoted phrase", or, -word. Ranked with `orderBy: RELEVANCE` (the default with a search). At most 200 characters. */
+  search?: string | null | undefined;
   /** At most 20 items. */
   statuses?: Array<TicketStatus> | null | undefined;
   team?: StaffTeam | null | undefined;
@@ -483,7 +515,9 @@ export enum TicketOrder {
   /** Oldest first. */
   Oldest = 'OLDEST',
   /** Most recently changed first. */
-  RecentlyUpdated = 'RECENTLY_UPDATED'
+  RecentlyUpdated = 'RECENTLY_UPDATED',
+  /** Best match of `filter.search` first (subject above description above messages); only with a search. */
+  Relevance = 'RELEVANCE'
 }
 
 export type TicketPoorlyCodedModuleSetInput = {

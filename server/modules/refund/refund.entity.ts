@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { toGlobalId } from '../../common/global-id';
@@ -17,6 +17,8 @@ import { RefundReason, RefundRule, RefundStatus } from './refund-rules';
   name: 'refund_subscription_id_period_index_unique',
   expression: `create unique index "refund_subscription_id_period_index_unique" on "refund" ("subscription_id", "period_index") where "status" <> 'REJECTED'`,
 })
+@Index({ properties: ['createdAt', 'id'] })
+@Index({ properties: ['decidedAt'] })
 export class Refund extends BaseEntity<'money' | 'status'> implements Node {
   @Field(() => ID, { name: 'id' })
   get globalId(): string {

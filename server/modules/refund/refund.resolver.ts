@@ -1,9 +1,7 @@
-import type { FilterQuery } from '@mikro-orm/core';
-import { IsOptional, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs, ConnectionType } from '../../common/connection';
-import { idOfType } from '../../common/global-id';
 import { Money } from '../../common/money';
 import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
@@ -11,8 +9,9 @@ import { UserError } from '../../common/user-error';
 import { Customer } from '../customer/customer.entity';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
-import { isCustomer, Role } from '../viewer/viewer';
+import { Role } from '../viewer/viewer';
 import { RefundReason, RefundRule, RefundStatus } from './refund-rules';
+import { refundConditions } from './refund-list';
 import { Refund } from './refund.entity';
 
 registerEnumType(RefundReason, {
@@ -46,6 +45,27 @@ export class RefundFilter {
   @Field(() => ID, { nullable: true, description: 'Staff only.' })
   @IsOptional()
   customerId?: string | null;
+
+  @Field(() => [RefundRule], { nullable: true, description: 'Refunds whose current status was decided by one of these rules.' })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  rules?: RefundRule[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'Requested at or after this instant.' })
+  @IsOptional()
+  requestedAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Requested before this instant.' })
+  @IsOptional()
+  requestedBefore?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Decided at or after this instant.' })
+  @IsOptional()
+  decidedAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Decided before this instant.' })
+  @IsOptional()
+  decidedBefore?: Date | null;
 }
 
 @InputType()
@@ -97,10 +117,7 @@ export class RefundResolver {
     @Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null,
     @Ctx() ctx: AppContext,
   ) {
-    const where: FilterQuery<Refund>[] = [];
-    if (isCustomer(ctx.viewer)) where.push({ customer: ctx.viewer.customerId });
-    else if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? '00000000-0000-0000-0000-000000000000' });
-    if (filter?.status) where.push({ status: filter.status });
+    const where = refundConditions(filter, ctx.viewer);
     return paginate(ctx.em, Refund, where.length ? { $and: where } : {}, args, [{ createdAt: 'desc' }, { id: 'desc' }]);
   }
 

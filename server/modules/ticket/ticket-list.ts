@@ -8,6 +8,7 @@ import { Plan } from '../plan/plan.entity';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
+import { ticketReportFilterConditions } from '../search/ticket-filters';
 import { rowMapper } from './read-only-rows';
 import { TicketMessage } from './ticket-message.entity';
 import { NOT_DUE, Ticket } from './ticket.entity';
@@ -92,6 +93,8 @@ export function ticketListConditions(filter: TicketFilter | null | undefined, vi
   if (filter?.overdue === false) conditions.push({ sql: 't.urgency_at > ?', params: [now] });
   if (filter?.createdAfter) conditions.push({ sql: 't.created_at >= ?', params: [filter.createdAfter] });
   if (filter?.createdBefore) conditions.push({ sql: 't.created_at < ?', params: [filter.createdBefore] });
+  // Search, SLA breach, platform, OpenCart line/version, flags, resolution dates (search/ticket-filters.ts).
+  conditions.push(...ticketReportFilterConditions(filter, isCustomer(viewer) ? 'merchant' : 'staff', now));
   return conditions;
 }
 

@@ -55,6 +55,7 @@ export enum TicketOrder {
   OLDEST = 'OLDEST',
   MOST_URGENT = 'MOST_URGENT',
   RECENTLY_UPDATED = 'RECENTLY_UPDATED',
+  RELEVANCE = 'RELEVANCE',
 }
 registerEnumType(TicketOrder, {
   name: 'TicketOrder',
@@ -63,5 +64,6 @@ registerEnumType(TicketOrder, {
     OLDEST: { description: 'Oldest first.' },
     MOST_URGENT: { description: 'Highest priority first, then the earliest due time; paused and finished tickets last.' },
     RECENTLY_UPDATED: { description: 'Most recently changed first.' },
+    RELEVANCE: { description: 'Best match of `filter.search` first (subject above description above messages); only with a search.' },
   },
 });

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { DateTime } from 'luxon';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
@@ -13,9 +13,10 @@ import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
-import { Role } from '../viewer/viewer';
+import { Role, isStaff } from '../viewer/viewer';
 import { QuoteStatus } from './coverage';
 import { slaView, type SlaView } from './ticket-clock';
+import { ticketPageByRelevance } from '../search/ticket-search';
 import { connectionSelection, ticketListConditions, ticketPage } from './ticket-list';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
@@ -65,11 +66,16 @@ export class TicketResolver {
   async tickets(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => TicketFilter, { nullable: true }) filter: TicketFilter | null,
-    @Arg('orderBy', () => TicketOrder, { defaultValue: TicketOrder.NEWEST }) orderBy: TicketOrder,
+    @Arg('orderBy', () => TicketOrder, { nullable: true, description: 'Default: RELEVANCE with `filter.search`, NEWEST otherwise.' }) orderBy: TicketOrder | null,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return ticketPage(ctx, ticketListConditions(filter, ctx.viewer, ctx.clock().toJSDate()), args, orderBy, connectionSelection(info));
+    const search = filter?.search?.trim();
+    const order = orderBy ?? (search ? TicketOrder.RELEVANCE : TicketOrder.NEWEST);
+    const conditions = ticketListConditions(filter, ctx.viewer, ctx.clock().toJSDate());
+    if (order !== TicketOrder.RELEVANCE) return ticketPage(ctx, conditions, args, order, connectionSelection(info));
+    if (!search) throw new GraphQLError('orderBy: RELEVANCE needs filter.search.', { extensions: { code: 'BAD_USER_INPUT' } });
+    return ticketPageByRelevance(ctx, conditions, search, isStaff(ctx.viewer) ? 'staff' : 'merchant', args, connectionSelection(info));
   }
 
   @Authorized()
