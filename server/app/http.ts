@@ -12,7 +12,6 @@ import type { DomainEvents } from '../modules/events/domain-events';
 import { createDomainEvents } from '../modules/events/events.runtime';
 import { SupportCalendar } from '../modules/support-hours/support-calendar';
 import type { Vault } from '../modules/vault/vault';
-import { exportRoute } from '../modules/export/export-route';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Viewer } from '../modules/viewer/viewer';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
@@ -26,6 +25,7 @@ import { HttpDrain } from './drain';
 import { serveLiveSocket } from './live-socket';
 import { metricsPlugin, metricsRoute, recordRejectedByCost, type MetricsAccess } from './metrics';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit';
+import { registerReactions } from './reactions';
 import { createRequestContext } from './request-context';
 import { createServices, type AppWiring, type Services } from './services';
 import { serializeError, type Logger } from './logger';
@@ -156,6 +156,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { orm, logger, clock, calendar } = options;
   const events = options.events ?? createDomainEvents(clock);
   const wiring: AppWiring = { clock, calendar, vault: options.vault, events, webhooks: options.webhooks };
+  // Cross-module reactions (a ban shreds stored access, …) run inside the change's transaction.
+  registerReactions(wiring);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops ?? 0);
@@ -245,11 +247,6 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // Attachment downloads, scoped like their tickets (the bearer token of GraphQL calls).
   app.get('/attachments/:id', limits.guard, drain.wrap(attachmentDownloadRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
   app.get('/personal-data/customers/:id', limits.guard, drain.wrap(personalDataExportRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
-
-  // CSV exports for staff (the bearer token of GraphQL calls), streamed in keyset pages.
-  const exports = { orm, schema, clock, onAuthFailure: limits.recordAuthFailure };
-  app.get('/export/tickets.csv', limits.guard, drain.wrap(exportRoute('tickets', exports)));
-  app.get('/export/refunds.csv', limits.guard, drain.wrap(exportRoute('refunds', exports)));
 
   app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
   app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {
