@@ -12,6 +12,7 @@ import type { DomainEvents } from '../modules/events/domain-events';
 import { createDomainEvents } from '../modules/events/events.runtime';
 import { SupportCalendar } from '../modules/support-hours/support-calendar';
 import type { Vault } from '../modules/vault/vault';
+import { exportRoute } from '../modules/export/export-route';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Viewer } from '../modules/viewer/viewer';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
@@ -247,6 +248,11 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // Attachment downloads, scoped like their tickets (the bearer token of GraphQL calls).
   app.get('/attachments/:id', limits.guard, drain.wrap(attachmentDownloadRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
   app.get('/personal-data/customers/:id', limits.guard, drain.wrap(personalDataExportRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
+
+  // CSV exports for staff (the bearer token of GraphQL calls), streamed in keyset pages.
+  const exports = { orm, schema, clock, onAuthFailure: limits.recordAuthFailure };
+  app.get('/export/tickets.csv', limits.guard, drain.wrap(exportRoute('tickets', exports)));
+  app.get('/export/refunds.csv', limits.guard, drain.wrap(exportRoute('refunds', exports)));
 
   app.use(PLAYGROUND_ASSET_PATH, playgroundAssets());
   app.get(`${PLAYGROUND_ASSET_PATH}/playground.js`, (_req, res) => {
