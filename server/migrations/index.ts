@@ -21,6 +21,7 @@ import { Migration20261203150000_ticket_satisfaction as MTicketSatisfaction } fr
 import { Migration20261203144500_ticket_due_times as MTicketDueTimes } from './Migration20261203144500_ticket_due_times';
 import { Migration20261203153000_personal_data as MPersonalData } from './Migration20261203153000_personal_data';
 import { Migration20261203151000_data_export as MDataExport } from './Migration20261203151000_data_export';
+import { Migration20261203150000_stats_allowance_index as MStatsAllowanceIndex } from './Migration20261203150000_stats_allowance_index';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203144500_ticket_due_times', class: MTicketDueTimes },
   { name: 'Migration20261203153000_personal_data', class: MPersonalData },
   { name: 'Migration20261203151000_data_export', class: MDataExport },
+  { name: 'Migration20261203150000_stats_allowance_index', class: MStatsAllowanceIndex },
 ];

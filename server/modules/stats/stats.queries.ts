@@ -76,7 +76,7 @@ export class StatsQueries {
     private readonly calendar: SupportCalendar,
   ) {}
 
-  private bucketOf(column: string): Sql {
+  bucketOf(column: string): Sql {
     return sql`(date_trunc(${UNIT[this.scope.bucket]}, ${raw(column)} at time zone ${this.scope.zone}) at time zone ${this.scope.zone})`;
   }
 
@@ -86,7 +86,7 @@ export class StatsQueries {
   }
 
   /** The filter over tickets `t`; with `period`, only those filed in it. */
-  private ticketWhere(period: boolean): Sql {
+  ticketWhere(period: boolean): Sql {
     const f = this.scope.filter;
     const parts: Sql[] = [];
     if (period) parts.push(sql`t.created_at >= ${this.scope.from}::timestamptz and t.created_at < ${this.scope.to}::timestamptz`);
@@ -309,9 +309,11 @@ export class StatsQueries {
         select m.*, (case when m.start + make_interval(months => m.m + 1) <= m.at then m.m + 1 else m.m end) as period
           from months m
       ), used as (
-        select a.*, (select count(*) from ticket t
-                      where t.subscription_id = a.id and t.consumes_allowance
-                        and (a.kind = 'ONE_TIME_FIX' or t.period_index = a.period))::int as used
+        -- Premium counts its month, a one-time fix its whole purchase: both from ticket_allowance_index.
+        select a.*, (case when a.kind = 'ONE_TIME_FIX'
+                          then (select count(*) from ticket t where t.subscription_id = a.id and t.consumes_allowance)
+                          else (select count(*) from ticket t where t.subscription_id = a.id and t.period_index = a.period and t.consumes_allowance)
+                     end)::int as used
           from active a
          where a.period < a.months
       )
