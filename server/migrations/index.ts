@@ -22,6 +22,7 @@ import { Migration20261203144500_ticket_due_times as MTicketDueTimes } from './M
 import { Migration20261203153000_personal_data as MPersonalData } from './Migration20261203153000_personal_data';
 import { Migration20261203151000_data_export as MDataExport } from './Migration20261203151000_data_export';
 import { Migration20261203150000_stats_allowance_index as MStatsAllowanceIndex } from './Migration20261203150000_stats_allowance_index';
+import { Migration20261203154000_notification_live as MNotificationLive } from './Migration20261203154000_notification_live';
 
 /** Every committed migration, in order. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203153000_personal_data', class: MPersonalData },
   { name: 'Migration20261203151000_data_export', class: MDataExport },
   { name: 'Migration20261203150000_stats_allowance_index', class: MStatsAllowanceIndex },
+  { name: 'Migration20261203154000_notification_live', class: MNotificationLive },
 ];

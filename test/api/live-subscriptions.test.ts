@@ -96,8 +96,8 @@ beforeAll(async () => {
   app = await createTestApp();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-live-'));
   const env = { DATABASE_URL: app.databaseUrl, DATA_DIR: dataDir, VAULT_MASTER_KEY: generateMasterKeyText(), RATE_LIMIT_ENABLED: 'false' };
-  [first, second] = await Promise.all([spawnServer(env, 90_000), spawnServer(env, 90_000)]);
-}, 180_000);
+  [first, second] = await Promise.all([spawnServer(env, 150_000), spawnServer(env, 150_000)]);
+}, 320_000);
 
 afterAll(async () => {
   for (const client of clients) await client.dispose();
@@ -167,6 +167,44 @@ describe('live subscriptions over graphql-ws, across two server processes', () =
     expect(await queue.until(() => queue.received.some((e) => e.data.messageId === 'last'))).toBe(true);
     expect(queue.received.map((e) => e.type)).toContain('INTERNAL_NOTE_ADDED');
     expect(queue.received.map((e) => e.data.status)).not.toContain('CLOSED');
+  });
+
+  it("notificationAdded brings the viewer's new in-app notifications, from whichever process wrote them", async () => {
+    const owner = await createMerchant(app);
+    const other = await createMerchant(app);
+    const ticketId = await fileTicket(owner, 'Blank checkout');
+    const rawTicketId = Buffer.from(ticketId, 'base64url').toString().split(':')[1]!;
+    const customerId = Buffer.from(owner.customerId, 'base64url').toString().split(':')[1]!;
+    const NOTIFICATIONS = 'subscription { notificationAdded { id type ticketNumber title readAt } }';
+    const mine = subscribe(second.url, owner.token, NOTIFICATIONS, {});
+    const theirs = subscribe(first.url, other.token, NOTIFICATIONS, {});
+    const events = new DomainEvents(() => app.now());
+    let sent = 0;
+    do {
+      sent += 1;
+      await app.orm.em
+        .fork()
+        .transactional((tx) =>
+          events.publish(tx, {
+            type: DomainEventType.STAFF_REPLIED,
+            ticketId: rawTicketId,
+            customerId,
+            team: 'DEVELOPMENT',
+            actor: { kind: 'STAFF', id: null },
+            staffOnly: false,
+            data: { messageId: `n${sent}` },
+          }),
+        );
+    } while (!(await mine.until(() => mine.received.length > 0, 3_000)) && sent < 10);
+    expect(mine.errors).toEqual([]);
+    const notification = mine.received[0] as unknown as { id: string; type: string; ticketNumber: string; title: string; readAt: string | null };
+    expect(notification).toMatchObject({ type: 'STAFF_REPLIED', readAt: null });
+    expect(notification.title).toContain(notification.ticketNumber);
+    // The same item as in the viewer's list.
+    const listed = await app.raw('{ viewer { notifications(first: 5) { nodes { id } } } }', {}, owner.token);
+    expect(JSON.stringify(listed.body.data)).toContain(notification.id);
+    expect(theirs.received).toEqual([]);
+    expect(theirs.errors).toEqual([]);
   });
 
   it("refuses another merchant's ticket like one that does not exist, the queue to merchants, and connections without a valid token", async () => {

@@ -6,6 +6,8 @@ import { storedEvent } from '../events/domain-events';
 import { OutboxEvent } from '../events/outbox-event.entity';
 
 const CHANNEL = 'outbox_event';
+/** A trigger on `notification` sends `<recipient> <notification id>` here when a notification commits. */
+const NOTIFICATION_CHANNEL = 'notification_added';
 /** Ids below the newest seen that are read again: a transaction that took its id earlier may commit later. */
 const REORDER_WINDOW = 200;
 const BATCH = 500;
@@ -61,8 +63,13 @@ export class LiveHub {
    * iterating (graphql-ws calls `return()` when the client unsubscribes or goes away).
    */
   subscribe(accept: (event: StoredDomainEvent) => boolean): AsyncIterableIterator<StoredDomainEvent> {
+    return this.iterate<StoredDomainEvent>('event', (event) => (accept(event as StoredDomainEvent) ? (event as StoredDomainEvent) : null));
+  }
+
+  /** An iterator over one kind of emitted value, picked (and shaped) by `pick`; `return()` detaches it at once. */
+  private iterate<T>(name: string, pick: (value: unknown) => T | null): AsyncIterableIterator<T> {
     const controller = new AbortController();
-    const source = on(this.emitter, 'event', { signal: controller.signal });
+    const source = on(this.emitter, name, { signal: controller.signal });
     const done = { value: undefined, done: true } as const;
     return {
       async next() {
@@ -70,8 +77,8 @@ export class LiveHub {
           try {
             const step = await source.next();
             if (step.done) return done;
-            const [event] = step.value as [StoredDomainEvent];
-            if (accept(event)) return { value: event, done: false };
+            const picked = pick((step.value as unknown[])[0]);
+            if (picked !== null) return { value: picked, done: false };
           } catch (error) {
             if (controller.signal.aborted) return done;
             throw error;
@@ -86,6 +93,14 @@ export class LiveHub {
         return this;
       },
     };
+  }
+
+  /** The ids of notifications committed for `recipient` (`customer:<id>` or `staff:<id>`) from now on. */
+  notificationsFor(recipient: string): AsyncIterableIterator<string> {
+    return this.iterate<string>('notification', (message) => {
+      const [to, id] = String(message).split(' ');
+      return to === recipient && id ? id : null;
+    });
   }
 
   /** Reads what was committed since the last read (now, or right after the running read). */
@@ -128,6 +143,7 @@ export class LiveHub {
     try {
       connection = (await knex.client.acquireConnection()) as ListenConnection;
       await connection.query(`LISTEN ${CHANNEL}`);
+      await connection.query(`LISTEN ${NOTIFICATION_CHANNEL}`);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'live updates could not LISTEN; polling until they can');
       setTimeout(() => void this.listen(), 1_000).unref();
@@ -139,8 +155,9 @@ export class LiveHub {
       void Promise.resolve(knex.client.releaseConnection(connection)).catch(() => {});
       if (!this.stopped) setTimeout(() => void this.listen().then(() => this.wake()), 1_000).unref();
     };
-    connection.on('notification', (message: { channel: string }) => {
+    connection.on('notification', (message: { channel: string; payload?: string }) => {
       if (message.channel === CHANNEL) this.wake();
+      if (message.channel === NOTIFICATION_CHANNEL) this.emitter.emit('notification', message.payload ?? '');
     });
     connection.on('error', lost);
     connection.on('end', lost);
@@ -148,7 +165,7 @@ export class LiveHub {
       connection,
       release: async () => {
         connection.removeAllListeners('notification');
-        await connection.query(`UNLISTEN ${CHANNEL}`).catch(() => {});
+        await connection.query('UNLISTEN *').catch(() => {});
         await knex.client.releaseConnection(connection);
       },
     };

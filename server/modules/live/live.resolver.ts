@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Authorized, ID, Resolver, Root, Subscription, type PubSub } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription, type PubSub } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { idOfType } from '../../common/global-id';
+import { Notification } from '../notification/notification.entity';
 import type { StoredDomainEvent } from '../events/domain-event';
 import { StaffTeam } from '../staff/staff-member.entity';
 import { Ticket } from '../ticket/ticket.entity';
@@ -46,6 +47,21 @@ export class LiveResolver {
   })
   queueEvents(@Arg('team', () => StaffTeam) _team: StaffTeam, @Root() event: StoredDomainEvent): LiveEvent {
     return LiveEvent.of(event);
+  }
+  @Authorized()
+  @Subscription(() => Notification, {
+    description: "The viewer's new in-app notifications as they are written (the same items as `viewer.notifications`).",
+    subscribe: ({ context }) => {
+      const ctx = context as AppContext;
+      const viewer = ctx.viewer;
+      const recipient = viewer.kind === 'staff' ? `staff:${viewer.staffId}` : viewer.kind === 'customer' ? `customer:${viewer.customerId}` : null;
+      if (!recipient) throw new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } });
+      return hubOf(ctx).notificationsFor(recipient);
+    },
+  })
+  async notificationAdded(@Root() notificationId: string, @Ctx() ctx: AppContext): Promise<Notification> {
+    // A fresh read per item: a live operation's context lives as long as the subscription.
+    return ctx.em.fork().findOneOrFail(Notification, { id: notificationId });
   }
 }
 
