@@ -41,14 +41,15 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
   // One "now" for everything the services decide in this request (or transaction).
   const now = wiring.clock();
   const calendar = wiring.calendar;
-  const vault = new VaultService(em, { viewer, now, vault: wiring.vault });
-  const tickets = new TicketService(em, { viewer, now, calendar }, vault);
+  const events = wiring.events;
+  const vault = new VaultService(em, { viewer, now, vault: wiring.vault, events });
+  const tickets = new TicketService(em, { viewer, now, calendar, events }, vault);
   return {
     events: wiring.events,
     vault,
     tickets,
-    intake: new TicketIntakeService(em, { viewer, now, calendar }, tickets, vault),
-    decisions: new TicketDecisionService(em, { viewer, now, calendar }, tickets, vault),
+    intake: new TicketIntakeService(em, { viewer, now, calendar, events }, tickets, vault),
+    decisions: new TicketDecisionService(em, { viewer, now, calendar, events }, tickets, vault),
     merges: new TicketMergeService(em, { viewer, now, calendar, events: wiring.events }, tickets),
     satisfaction: new SatisfactionService(em, { viewer, now, events: wiring.events }),
     erasure: new ErasureService(em, { viewer, now, calendar }, tickets),
@@ -58,8 +59,8 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
       inTransaction: <T>(work: (access: TicketAccessService) => Promise<T>): Promise<T> =>
         em.transactional((tx) => work(ticketAccessOn(wiring, tx as EntityManager, viewer))),
     }),
-    customers: new CustomerService(em, { viewer, now }, tickets, vault),
-    refunds: new RefundService(em, { viewer, now, calendar }),
+    customers: new CustomerService(em, { viewer, now, events }, tickets, vault),
+    refunds: new RefundService(em, { viewer, now, calendar, events }),
     subscriptions: new SubscriptionService(em, { viewer, now }),
     staff: new StaffService(em, { viewer, now }),
     merchantKeys: new MerchantKeyService(em, { viewer, now }),

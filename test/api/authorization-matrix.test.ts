@@ -72,6 +72,10 @@ const CASES: Case[] = [
   { name: 'plans', query: `{ plans { id } }`, expect: PUBLIC },
   { name: 'supportHours', query: `{ supportHours(zone: "Asia/Tokyo") { open } }`, expect: PUBLIC },
   { name: 'viewer', query: `{ viewer { kind } }`, expect: PUBLIC },
+  // Each caller's own notifications (another's IDs are NOT_FOUND: notifications.test.ts).
+  { name: 'notificationMarkRead', query: `mutation { notificationMarkRead(input: { ids: [] }) { unreadCount userErrors { code } } }`, expect: SIGNED_IN },
+  { name: 'notificationMarkAllRead', query: `mutation { notificationMarkAllRead(input: {}) { unreadCount userErrors { code } } }`, expect: SIGNED_IN },
+  { name: 'notificationPreferencesUpdate', query: `mutation { notificationPreferencesUpdate(input: { emailEnabled: true }) { preferences { emailEnabled } userErrors { code } } }`, expect: SIGNED_IN },
   { name: 'tickets', query: `{ tickets(first: 5) { totalCount } }`, expect: SIGNED_IN },
   {
     name: 'node(ticket)',

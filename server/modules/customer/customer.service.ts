@@ -12,6 +12,9 @@ import type { TicketService } from '../ticket/ticket.service';
 import type { VaultService } from '../vault/vault.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
+import { DomainEventType } from '../events/domain-event';
+import type { DomainEvents } from '../events/domain-events';
+import { customerEvent } from '../events/event-of';
 import { lockCustomer } from './customer-lock';
 import { banIdentity, banLookupKeys, banLookupValues, normaliseEmail, storeDomain } from './ban-rules';
 import { BannedIdentity, Customer, CustomerStatus } from './customer.entity';
@@ -20,6 +23,7 @@ import type { CustomerBanInput, CustomerCreateInput, CustomerUpdateInput } from 
 export interface CustomerServiceDeps {
   viewer: Viewer;
   now: DateTime;
+  events: DomainEvents;
 }
 
 export class CustomerService {
@@ -123,7 +127,7 @@ export class CustomerService {
     // ticket (the shred job's audit entries) can still be written meanwhile.
     await this.em.execute(`select id from ticket where customer_id = ? and status <> 'CLOSED' for no key update`, [id]);
     const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } }, { refresh: true });
-    for (const ticket of open) this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
+    for (const ticket of open) await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_BANNED');
     await this.em.nativeUpdate(
       Subscription,
       { customer: id, status: SubscriptionStatus.ACTIVE },
@@ -148,6 +152,7 @@ export class CustomerService {
       rule: `BAN_${input.reason}`,
       details: { reason: input.reason, note: input.note, keysRevoked: revoked, ticketsClosed: open.length },
     });
+    await this.deps.events.publish(this.em, customerEvent(DomainEventType.CUSTOMER_BANNED, id, viewer, { reason: input.reason, ticketsClosed: open.length }));
     return customer;
   }
 }

@@ -60,7 +60,7 @@ export class ErasureService {
 
     // The service ends: open tickets close, plans end, stored access is destroyed, keys stop working.
     const open = await this.em.find(Ticket, { customer: id, status: { $ne: TicketStatus.CLOSED } });
-    for (const ticket of open) this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_ERASED');
+    for (const ticket of open) await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'CUSTOMER_ERASED');
     const live = await this.em.find(TicketAccess, { ticket: { customer: id }, shreddedAt: null }, { populate: ['ticket'] });
     for (const access of live) {
       shredRow(access, AccessShredReason.CUSTOMER_ERASED, at);

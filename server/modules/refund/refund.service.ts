@@ -4,6 +4,9 @@ import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
+import { DomainEventType } from '../events/domain-event';
+import type { DomainEvents } from '../events/domain-events';
+import { customerEvent } from '../events/event-of';
 import { PlanKind, SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
 import { contractStartOf } from '../subscription/subscription.service';
@@ -21,6 +24,7 @@ export interface RefundServiceDeps {
   viewer: Viewer;
   now: DateTime;
   calendar: SupportCalendar;
+  events: DomainEvents;
 }
 
 export class RefundService {
@@ -152,6 +156,12 @@ export class RefundService {
       rule: assessment.rule,
       details: { refundId: refund.id, periodIndex: refund.periodIndex, amount: refund.amount, status: refund.status },
     });
+    const facts = { refundId: refund.id, reason: refund.reason, amountMinor: refund.amount, currency: refund.currency };
+    await this.deps.events.publish(this.em, customerEvent(DomainEventType.REFUND_REQUESTED, subscription.customer.id, viewer, facts));
+    // Decided by the policy at once (a stolen card): the merchant hears of the decision too.
+    if (refund.status !== RefundStatus.PENDING) {
+      await this.deps.events.publish(this.em, customerEvent(DomainEventType.REFUND_DECIDED, subscription.customer.id, 'system', { ...facts, decision: refund.status }));
+    }
     if (assessment.cancelsSubscription) this.cancelForStolenCard(subscription);
     return { refund };
   }
@@ -213,6 +223,7 @@ export class RefundService {
       rule: refund.rule,
       details: { refundId: refund.id, status: refund.status, assessedRule: assessment.rule, note: input.note ?? null },
     });
+    await this.deps.events.publish(this.em, customerEvent(DomainEventType.REFUND_DECIDED, refund.customer.id, viewer, { refundId: refund.id, decision: refund.status, amountMinor: refund.amount, currency: refund.currency }));
     if (result.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) this.cancelForStolenCard(subscription);
     return refund;
   }

@@ -27,14 +27,14 @@ export class TicketAccessService {
   async provide(input: AccessFields & { ticketId: string }): Promise<Ticket> {
     const ticket = await this.tickets.findVisible(input.ticketId, ['input', 'ticketId'], true);
     await this.vault.provide(ticket, input);
-    this.tickets.markAccessProvided(ticket);
+    await this.tickets.markAccessProvided(ticket);
     return ticket;
   }
 
   async withdraw(ticketId: string): Promise<Ticket> {
     const ticket = await this.tickets.findVisible(ticketId, ['input', 'ticketId'], true);
     await this.vault.withdraw(ticket);
-    this.tickets.markAccessWithdrawn(ticket);
+    await this.tickets.markAccessWithdrawn(ticket);
     return ticket;
   }
 

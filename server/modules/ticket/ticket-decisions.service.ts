@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Money } from '../../common/money';
 import { DomainError, UserErrorCode } from '../../common/user-error';
+import { DomainEventType } from '../events/domain-event';
+import { ticketEvent } from '../events/event-of';
 import { audit } from '../audit/audit';
 import { fixGuaranteedWith, PlatformFlag, PortDecision, validatePortDecision } from '../platform/platform-rules';
 import { Subscription } from '../subscription/subscription.entity';
@@ -58,6 +61,7 @@ export class TicketDecisionService {
       rule: 'CUSTOM_DEVELOPMENT_BILLED_SEPARATELY',
       details: { amount: input.amount, currency: subscription.currency },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.QUOTE_SET, ticket, viewer, { amount: Money.of(input.amount, subscription.currency).formatted, amountMinor: input.amount, currency: subscription.currency }));
     return ticket;
   }
 
@@ -78,7 +82,7 @@ export class TicketDecisionService {
   }
 
   /** The merchant's answer to a quote or surcharge: accepting lets work start, declining closes the ticket. */
-  private respond(ticket: Ticket, accept: boolean, field: 'quoteStatus' | 'surchargeStatus', what: string) {
+  private async respond(ticket: Ticket, accept: boolean, field: 'quoteStatus' | 'surchargeStatus', what: 'QUOTE' | 'SURCHARGE') {
     const { now, calendar, viewer } = this.deps;
     ticket[field] = accept ? QuoteStatus.ACCEPTED : QuoteStatus.DECLINED;
     ticket.updatedAt = now.toJSDate();
@@ -87,11 +91,13 @@ export class TicketDecisionService {
       ticket,
       action: accept ? `${what}_ACCEPTED` : `${what}_DECLINED`,
     });
+    const answered = what === 'QUOTE' ? DomainEventType.QUOTE_ANSWERED : DomainEventType.SURCHARGE_ANSWERED;
+    await this.deps.events.publish(this.em, ticketEvent(answered, ticket, viewer, { accepted: accept }));
     const notices: Notice[] = [];
     if (!accept) {
       // Nothing was done, so the ticket gives its allowance back.
       ticket.consumesAllowance = false;
-      this.tickets.setStatus(ticket, TicketStatus.CLOSED, `${what}_DECLINED`);
+      await this.tickets.setStatus(ticket, TicketStatus.CLOSED, `${what}_DECLINED`);
       notices.push(notice('CLOSED', `You declined the ${what.toLowerCase()}; the ticket is closed and uses none of your allowance.`));
     }
     syncClock(ticket, now, calendar);
@@ -122,13 +128,17 @@ export class TicketDecisionService {
       rule: `NON_NATIVE_PORT_${valid.decision}`,
       details: { decision: valid.decision, surchargeAmount: valid.surchargeAmountMinor, note: input.note ?? null },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.PORT_DECIDED, ticket, viewer, { decision: valid.decision }));
     if (valid.decision === PortDecision.ACCEPT_WITH_SURCHARGE) {
       ticket.surchargeAmount = valid.surchargeAmountMinor;
       ticket.surchargeStatus = QuoteStatus.PENDING;
+      const { currency } = await this.em.findOneOrFail(Subscription, { id: ticket.subscription.id });
+      const amount = valid.surchargeAmountMinor ?? 0;
+      await this.deps.events.publish(this.em, ticketEvent(DomainEventType.SURCHARGE_SET, ticket, viewer, { amount: Money.of(amount, currency).formatted, amountMinor: amount, currency }));
     }
     if (valid.decision === PortDecision.DENY) {
       ticket.consumesAllowance = false;
-      this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'NON_NATIVE_PORT_DENY');
+      await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'NON_NATIVE_PORT_DENY');
     }
     syncClock(ticket, now, calendar);
     return ticket;
@@ -179,11 +189,11 @@ export class TicketDecisionService {
       details: { from, to: { category: ticket.category, coverage, consumesAllowance: ticket.consumesAllowance, periodIndex: ticket.periodIndex }, reason: input.reason },
     });
     if (coverage === Coverage.OUTSIDE_AGREEMENT) {
-      this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'OUTSIDE_AGREEMENT', input.reason);
+      await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'OUTSIDE_AGREEMENT', input.reason);
       await this.vault.onResolved(ticket);
       notices.push(notice('CLOSED', `${CATEGORY_INFO[ticket.category].hint} The ticket is closed and uses none of your allowance.`));
     } else if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
-      if (ticket.status === TicketStatus.IN_PROGRESS) this.tickets.setStatus(ticket, TicketStatus.OPEN, 'QUOTE_REQUIRED', input.reason);
+      if (ticket.status === TicketStatus.IN_PROGRESS) await this.tickets.setStatus(ticket, TicketStatus.OPEN, 'QUOTE_REQUIRED', input.reason);
       notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work goes on after you accept our quote.'));
     }
     syncClock(ticket, now, calendar);
@@ -212,7 +222,7 @@ export class TicketDecisionService {
       rule: returned ? 'ALLOWANCE_RETURNED' : null,
       details: { reason: input.reason ?? null, allowanceReturned: returned },
     });
-    this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'WITHDRAWN_BY_MERCHANT', input.reason ?? null);
+    await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'WITHDRAWN_BY_MERCHANT', input.reason ?? null);
     await this.vault.onResolved(ticket);
     syncClock(ticket, now, calendar);
     const allowance = returned

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode, userError } from '../../common/user-error';
 import { AttachmentService } from '../attachment/attachment.service';
+import { DomainEventType } from '../events/domain-event';
+import { ticketEvent } from '../events/event-of';
 import { audit } from '../audit/audit';
 import { BanIdentityKind, banLookupValues, domainAndParents, storeDomain } from '../customer/ban-rules';
 import { BannedIdentity, CustomerStatus } from '../customer/customer.entity';
@@ -82,6 +84,7 @@ export class TicketIntakeService {
     const plan = subscription.plan;
     const consumes = consumesAllowance(input.category);
     let periodIndex: number | null = null;
+    let allowance: { limit: number; remainingAfter: number } | null = null;
     if (consumes) {
       const decision = await entitlementFor(this.em, subscription, now);
       if (!decision.ok) {
@@ -90,6 +93,7 @@ export class TicketIntakeService {
         throw new DomainError([userError(code, decision.message + (decision.message.includes('renews') ? '' : renews))]);
       }
       periodIndex = decision.period.index;
+      allowance = { limit: decision.limit, remainingAfter: decision.remainingAfter };
     }
 
     const notices: Notice[] = [];
@@ -145,13 +149,21 @@ export class TicketIntakeService {
       rule: consumes ? 'ALLOWANCE_CONSUMED' : 'CUSTOM_DEVELOPMENT_NO_ALLOWANCE',
       details: { number: ticket.number, category: ticket.category, coverage, periodIndex, subscriptionId: subscription.id },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.TICKET_FILED, ticket, viewer, { category: ticket.category, coverage }));
+    // Once per period: when the tickets left reach a fifth of the allowance (2 of 10).
+    if (allowance && allowance.limit > 1 && allowance.remainingAfter === Math.max(1, Math.floor(allowance.limit / 5))) {
+      await this.deps.events.publish(this.em, {
+        ...ticketEvent(DomainEventType.ALLOWANCE_NEARLY_USED, ticket, viewer, { limit: allowance.limit, remaining: allowance.remainingAfter }),
+        ticketId: null,
+      });
+    }
 
     const files = await new AttachmentService(this.em, viewer).attach({ ticket, message: null }, input.attachments, ['input', 'attachments']);
     notices.push(...files.notices);
 
     if (input.access) {
       await this.vault.store(ticket, input.access, ['input', 'access']);
-      this.tickets.markAccessProvided(ticket);
+      await this.tickets.markAccessProvided(ticket);
     } else {
       notices.push(
         notice(

@@ -4,6 +4,9 @@ import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { AttachmentService } from '../attachment/attachment.service';
+import { DomainEventType } from '../events/domain-event';
+import type { DomainEvents } from '../events/domain-events';
+import { ticketEvent } from '../events/event-of';
 import { audit } from '../audit/audit';
 import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
@@ -27,6 +30,8 @@ export interface TicketServiceDeps {
   viewer: Viewer;
   now: DateTime;
   calendar: SupportCalendar;
+  /** Changes are announced through it, in the request's transaction. */
+  events: DomainEvents;
 }
 
 /** Statuses staff may move a ticket to from each status. */
@@ -86,7 +91,7 @@ export class TicketService {
       // The merchant answered: the ball is back with us.
       // Without access the ticket goes back to waiting for it, not to work.
       if (ticket.status === TicketStatus.WAITING_ON_CUSTOMER) {
-        this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, 'CUSTOMER_REPLIED');
+        await this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, 'CUSTOMER_REPLIED');
       }
       else if (ticket.status === TicketStatus.RESOLVED) await this.reopen(ticket, 'CUSTOMER_REPLIED');
       ticket.customerLastReadAt = now.toJSDate();
@@ -125,6 +130,9 @@ export class TicketService {
       action: message.internal ? 'INTERNAL_NOTE_ADDED' : 'MESSAGE_POSTED',
       details: { messageId: message.id },
     });
+    // The message's id only: an internal note's text never leaves the desk in an event.
+    const replied = message.internal ? DomainEventType.INTERNAL_NOTE_ADDED : isCustomer(viewer) ? DomainEventType.MERCHANT_REPLIED : DomainEventType.STAFF_REPLIED;
+    await this.deps.events.publish(this.em, ticketEvent(replied, ticket, viewer, { messageId: message.id }));
     return { message, ticket, notices };
   }
 
@@ -153,6 +161,7 @@ export class TicketService {
       action: 'ASSIGNED',
       details: { from: before, to: assignee?.id ?? null },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.TICKET_ASSIGNED, ticket, this.deps.viewer, { from: before, to: assignee?.id ?? null }));
     return ticket;
   }
 
@@ -202,7 +211,7 @@ export class TicketService {
       await this.reopen(ticket, 'STAFF_REOPENED', reason);
       return notices;
     }
-    this.setStatus(ticket, to, null, reason);
+    await this.setStatus(ticket, to, null, reason);
     if (to === TicketStatus.RESOLVED) notices.push(notice('DISABLE_ACCESS', DISABLE_ACCESS_NOTICE));
     if (to === TicketStatus.RESOLVED || to === TicketStatus.CLOSED) await this.vault.onResolved(ticket);
     return notices;
@@ -212,7 +221,7 @@ export class TicketService {
    * Moves a ticket to a status with its clock and audit entry; no policy gate (callers check).
    * `rule` names the policy rule or event that moved the ticket; `note` is staff's own words.
    */
-  setStatus(ticket: Ticket, to: TicketStatus, rule: string | null, note: string | null = null): void {
+  async setStatus(ticket: Ticket, to: TicketStatus, rule: string | null, note: string | null = null): Promise<void> {
     const { now, calendar, viewer } = this.deps;
     const from = ticket.status;
     // Bank the clock under the old status before the new one decides whether it runs.
@@ -235,6 +244,8 @@ export class TicketService {
     if (to === TicketStatus.RESOLVED) {
       audit(this.em, 'system', { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLE_REQUESTED', rule: 'DISABLE_TEMPORARY_ACCESS' });
     }
+    // staff's note stays out: it is their own words, for the audit trail.
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.STATUS_CHANGED, ticket, viewer, { from, to, rule, disableAccessRequested: to === TicketStatus.RESOLVED }));
   }
 
   /**
@@ -262,9 +273,9 @@ export class TicketService {
     if ((ticket.accessDisabledAt || accessShredded) && ticket.accessState === AccessState.PROVIDED) {
       ticket.accessState = AccessState.MISSING;
       ticket.accessDisabledAt = null;
-      this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, rule, note);
+      await this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, rule, note);
     } else {
-      this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, rule, note);
+      await this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, rule, note);
     }
   }
 
@@ -307,26 +318,26 @@ export class TicketService {
       rule: 'ACCESS_REQUIRED_WAIVED_BY_STAFF',
       details: { reason: input.reason },
     });
-    if (ticket.status === TicketStatus.AWAITING_ACCESS) this.setStatus(ticket, TicketStatus.OPEN, 'ACCESS_WAIVED');
+    if (ticket.status === TicketStatus.AWAITING_ACCESS) await this.setStatus(ticket, TicketStatus.OPEN, 'ACCESS_WAIVED');
     syncClock(ticket, now, calendar);
     return ticket;
   }
 
   /** Access arrived (from the vault): a ticket waiting for it opens and its clock runs. */
-  markAccessProvided(ticket: Ticket): void {
+  async markAccessProvided(ticket: Ticket): Promise<void> {
     const { now, calendar } = this.deps;
     ticket.accessState = AccessState.PROVIDED;
     ticket.accessDisabledAt = null;
-    if (ticket.status === TicketStatus.AWAITING_ACCESS) this.setStatus(ticket, TicketStatus.OPEN, 'ACCESS_PROVIDED');
+    if (ticket.status === TicketStatus.AWAITING_ACCESS) await this.setStatus(ticket, TicketStatus.OPEN, 'ACCESS_PROVIDED');
     syncClock(ticket, now, calendar);
   }
 
   /** Access was withdrawn (from the vault): an open ticket waits for new access and its clock pauses. */
-  markAccessWithdrawn(ticket: Ticket): void {
+  async markAccessWithdrawn(ticket: Ticket): Promise<void> {
     const { now, calendar } = this.deps;
     if (ticket.accessState !== AccessState.PROVIDED) return;
     ticket.accessState = AccessState.MISSING;
-    if (ticket.status === TicketStatus.OPEN || ticket.status === TicketStatus.IN_PROGRESS) this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, 'ACCESS_WITHDRAWN');
+    if (ticket.status === TicketStatus.OPEN || ticket.status === TicketStatus.IN_PROGRESS) await this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, 'ACCESS_WITHDRAWN');
     syncClock(ticket, now, calendar);
   }
 
@@ -350,13 +361,15 @@ export class TicketService {
       // the ticket waits for new access (its clock paused) instead of staff trying dead logins.
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_BEFORE_RESOLUTION', rule: 'ACCESS_REQUIRED' });
       await this.vault.onAccessDisabled(ticket);
-      this.markAccessWithdrawn(ticket);
+      await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_DISABLED, ticket, viewer, { beforeResolution: true }));
+      await this.markAccessWithdrawn(ticket);
       return ticket;
     }
     if (!ticket.accessDisabledAt) {
       ticket.accessDisabledAt = now.toJSDate();
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_CONFIRMED', rule: 'DISABLE_TEMPORARY_ACCESS' });
       await this.vault.onAccessDisabled(ticket);
+      await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_DISABLED, ticket, viewer, { beforeResolution: false }));
     }
     return ticket;
   }

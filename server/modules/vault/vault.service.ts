@@ -3,6 +3,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { DateTime } from 'luxon';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
+import { DomainEventType } from '../events/domain-event';
+import type { DomainEvents } from '../events/domain-events';
+import { ticketEvent } from '../events/event-of';
 import type { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
@@ -19,6 +22,8 @@ export interface VaultServiceDeps {
   now: DateTime;
   /** The app's master keys, shred delay, job queue and login-check settings. */
   vault: Vault;
+  /** Access given, checked, revealed and shredded is announced through it (never the secrets). */
+  events: DomainEvents;
 }
 
 export interface VerificationAttempt {
@@ -94,6 +99,7 @@ export class VaultService {
       action: replaced ? 'ACCESS_REPLACED' : 'ACCESS_PROVIDED',
       details: { accessId: row.id, protocol: row.protocol, authMethod: row.authMethod },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_PROVIDED, ticket, this.deps.viewer, { replaced, protocol: row.protocol }));
     return row;
   }
 
@@ -121,7 +127,7 @@ export class VaultService {
     if (!access || !access.live) {
       throw DomainError.of(UserErrorCode.NOT_FOUND, 'There is no stored access on this ticket to withdraw.', ['input', 'ticketId']);
     }
-    this.shred(ticket, access, AccessShredReason.WITHDRAWN, viewer);
+    await this.shred(ticket, access, AccessShredReason.WITHDRAWN, viewer);
   }
 
   // ---------- reading ----------
@@ -161,6 +167,7 @@ export class VaultService {
       action: 'ACCESS_REVEALED',
       details: { accessId: access.id, field: input.field },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_REVEALED, ticket, viewer, { field: input.field }));
     return { field: input.field, value };
   }
 
@@ -261,6 +268,7 @@ export class VaultService {
       action: 'ACCESS_VERIFIED',
       details: { accessId: access.id, outcome: check.outcome },
     });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_VERIFIED, ticket, this.deps.viewer, { outcome: check.outcome }));
     return { outcome: check.outcome, checkedAt };
   }
 
@@ -296,7 +304,7 @@ export class VaultService {
   /** The merchant confirmed the temporary access is disabled: our copy is destroyed at once. */
   async onAccessDisabled(ticket: Ticket): Promise<void> {
     const access = await this.accessOf(ticket, { lock: true });
-    if (access?.live) this.shred(ticket, access, AccessShredReason.ACCESS_DISABLED, this.deps.viewer);
+    if (access?.live) await this.shred(ticket, access, AccessShredReason.ACCESS_DISABLED, this.deps.viewer);
   }
 
   /** A banned customer's access to every store ticket is destroyed at once. */
@@ -306,13 +314,14 @@ export class VaultService {
       { ticket: { customer: customerId }, shreddedAt: null },
       { populate: ['ticket'], lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['t0'] },
     );
-    for (const access of rows) this.shred(access.ticket, access, AccessShredReason.CUSTOMER_BANNED, this.deps.viewer);
+    for (const access of rows) await this.shred(access.ticket, access, AccessShredReason.CUSTOMER_BANNED, this.deps.viewer);
     return rows.length;
   }
 
-  private shred(ticket: Ticket, access: TicketAccess, reason: AccessShredReason, actor: Viewer | 'system'): void {
+  private async shred(ticket: Ticket, access: TicketAccess, reason: AccessShredReason, actor: Viewer | 'system'): Promise<void> {
     shredRow(access, reason, this.deps.now.toJSDate());
     audit(this.em, actor, { customerId: ticket.customer.id, ticket, action: 'ACCESS_SHREDDED', rule: reason, details: { accessId: access.id, reason } });
+    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_SHREDDED, ticket, actor, { reason }));
   }
 }
 
