@@ -308,7 +308,8 @@ export class StatsQueries {
       ), active as (
         select m.*, (case when m.start + make_interval(months => m.m + 1) <= m.at then m.m + 1 else m.m end) as period
           from months m
-      ), used as (
+      ), used as materialized (
+        -- Materialized: each count runs once, not again for the at-limit condition.
         -- Premium counts its month, a one-time fix its whole purchase: both from ticket_allowance_index.
         select a.*, (case when a.kind = 'ONE_TIME_FIX'
                           then (select count(*) from ticket t where t.subscription_id = a.id and t.consumes_allowance)
