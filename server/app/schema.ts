@@ -16,6 +16,7 @@ import { SupportStatsResolver } from '../modules/stats/stats.resolver';
 import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
 import { PersonalDataResolver } from '../modules/personal-data/personal-data.resolver';
+import { SatisfactionStatsResolver } from '../modules/satisfaction/satisfaction-stats';
 import { SatisfactionResolver } from '../modules/satisfaction/satisfaction.resolver';
 import { TicketMergeResolver } from '../modules/ticket/ticket-merge.resolver';
 import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
@@ -49,6 +50,7 @@ export const RESOLVERS = [
   SupportHoursResolver,
   TicketMergeResolver,
   SatisfactionResolver,
+  SatisfactionStatsResolver,
   PersonalDataResolver,
   TicketMessageResolver,
   TicketResolver,

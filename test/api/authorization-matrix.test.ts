@@ -321,7 +321,70 @@ const CASES: Case[] = [
     vars: async () => ({ i: { ticketId: await ticketWithAccess() } }),
     expect: { anonymous: 'unauthenticated', merchant: 'ok', otherMerchant: 'notFound', agent: 'forbidden', admin: 'ok' },
   },
+  // The help desk (each rule in detail: test/api/helpdesk-*.test.ts).
+  { name: 'cannedReplies', query: `{ cannedReplies { id } }`, vars: async () => (await sharedReply(), {}), expect: STAFF },
+  {
+    name: 'renderCannedReply',
+    query: `query($t: ID!, $c: ID!) { renderCannedReply(ticketId: $t, cannedReplyId: $c) { body } }`,
+    vars: async () => ({ t: await newTicket(), c: await sharedReply() }),
+    expect: STAFF,
+  },
+  {
+    name: 'cannedReplyCreate',
+    query: `mutation($i: CannedReplyCreateInput!) { cannedReplyCreate(input: $i) { cannedReply { id } userErrors { code } } }`,
+    vars: async () => ({ i: { title: 'Matrix', body: 'Hello {{merchant_name}}.' } }),
+    expect: STAFF,
+  },
+  {
+    // Shared replies are the admins' to change (an agent's own: helpdesk-canned-replies.test.ts).
+    name: 'cannedReplyUpdate',
+    query: `mutation($i: CannedReplyUpdateInput!) { cannedReplyUpdate(input: $i) { cannedReply { id } userErrors { code } } }`,
+    vars: async () => ({ i: { cannedReplyId: await sharedReply(), title: 'Matrix, changed' } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'cannedReplyDelete',
+    query: `mutation($i: CannedReplyDeleteInput!) { cannedReplyDelete(input: $i) { deletedCannedReplyId userErrors { code } } }`,
+    vars: async () => ({ i: { cannedReplyId: await sharedReply() } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'ticketMerge',
+    query: `mutation($i: TicketMergeInput!) { ticketMerge(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => ({ i: { ticketId: await newTicket(), intoTicketId: await newTicket() } }),
+    expect: STAFF,
+  },
+  {
+    name: 'ticketRate',
+    query: `mutation($i: TicketRateInput!) { ticketRate(input: $i) { ticket { id } userErrors { code } } }`,
+    vars: async () => {
+      const id = await waived(await newTicket());
+      await app.raw(`mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`, { i: { ticketId: id, status: 'RESOLVED' } }, admin.token);
+      return { i: { ticketId: id, rating: 5 } };
+    },
+    expect: OWNER_ONLY,
+  },
+  {
+    name: 'customerErase',
+    query: `mutation($i: CustomerEraseInput!) { customerErase(input: $i) { customer { id } userErrors { code } } }`,
+    vars: async () => {
+      const customerId = await newCustomer();
+      const r = await app.raw(`query($id: ID!) { node(id: $id) { ... on Customer { email } } }`, { id: customerId }, admin.token);
+      return { i: { customerId, confirmEmail: r.body.data!.node.email } };
+    },
+    expect: ADMIN,
+  },
 ];
+
+/** A canned reply shared with all staff (made by the admin). */
+async function sharedReply(): Promise<string> {
+  const r = await app.raw(
+    `mutation($i: CannedReplyCreateInput!) { cannedReplyCreate(input: $i) { cannedReply { id } } }`,
+    { i: { title: 'Matrix shared', body: 'Hello {{merchant_name}}.', shared: true } },
+    admin.token,
+  );
+  return r.body.data!.cannedReplyCreate.cannedReply.id;
+}
 
 /** Store access as a merchant gives it; the FTP port is closed, so a login check answers UNREACHABLE quickly. */
 const ACCESS = {

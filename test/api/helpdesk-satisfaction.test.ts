@@ -111,3 +111,37 @@ describe('what cannot be rated', () => {
     expect((await gql(app, merchant.token, SHOWN_TO_MERCHANT, { id: t.id })).node.satisfaction).toBeNull();
   });
 });
+
+describe('ratings in supportStats', () => {
+  const STATS = `query($period: StatsPeriodInput!, $filter: SupportStatsFilter) { supportStats(period: $period, bucket: WEEK, filter: $filter) {
+    satisfaction { rated average withComment byRating { key count } byBucket { bucketStart rated average } } } }`;
+
+  it('counts the ratings first given in the period, by rating and by week, as a direct count does; the filter applies', async () => {
+    app.setNow(DEFAULT_NOW.plus({ days: 14 }));
+    const later = await resolvedTicket();
+    expect((await rate(merchant.token, { ticketId: later.id, rating: 1, comment: 'Too slow.' })).userErrors).toEqual([]);
+    app.setNow(DEFAULT_NOW);
+    const period = { from: DEFAULT_NOW.minus({ days: 30 }).toISO(), to: DEFAULT_NOW.plus({ days: 30 }).toISO() };
+    const stats = (await gql(app, agent.token, STATS, { period })).supportStats.satisfaction;
+
+    const direct = (await app.orm.em.fork().getConnection().execute(
+      `select rating, count(*)::int as n, count(*) filter (where comment is not null)::int as c from ticket_satisfaction where created_at >= ? and created_at < ? group by rating`,
+      [period.from, period.to],
+    )) as Array<{ rating: number; n: number; c: number }>;
+    const total = direct.reduce((sum, row) => sum + row.n, 0);
+    expect(total).toBeGreaterThanOrEqual(3);
+    expect(stats.rated).toBe(total);
+    expect(stats.withComment).toBe(direct.reduce((sum, row) => sum + row.c, 0));
+    expect(stats.byRating).toEqual([1, 2, 3, 4, 5].map((r) => ({ key: String(r), count: direct.find((row) => row.rating === r)?.n ?? 0 })));
+    const sum = direct.reduce((acc, row) => acc + row.rating * row.n, 0);
+    expect(stats.average).toBeCloseTo(sum / total, 2);
+    // Two weeks apart: the later rating has a week of its own, starting Monday in the support zone.
+    expect(stats.byBucket.at(-1)).toEqual({ bucketStart: '2026-03-16T00:00:00.000-04:00', rated: 1, average: 1 });
+    expect(stats.byBucket.reduce((n: number, b: { rated: number }) => n + b.rated, 0)).toBe(total);
+
+    const none = (await gql(app, agent.token, STATS, { period, filter: { category: 'THEME_CUSTOMISATION' } })).supportStats.satisfaction;
+    expect(none).toMatchObject({ rated: 0, average: null, byBucket: [] });
+    const merchantTry = await app.raw(STATS, { period }, merchant.token);
+    expect(merchantTry.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
