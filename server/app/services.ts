@@ -59,7 +59,7 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
       inTransaction: <T>(work: (access: TicketAccessService) => Promise<T>): Promise<T> =>
         em.transactional((tx) => work(ticketAccessOn(wiring, tx as EntityManager, viewer))),
     }),
-    customers: new CustomerService(em, { viewer, now, events }, tickets, vault),
+    customers: new CustomerService(em, { viewer, now, events }, tickets),
     refunds: new RefundService(em, { viewer, now, calendar, events }),
     subscriptions: new SubscriptionService(em, { viewer, now }),
     staff: new StaffService(em, { viewer, now }),

@@ -9,7 +9,6 @@ import { SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
 import { Ticket } from '../ticket/ticket.entity';
 import type { TicketService } from '../ticket/ticket.service';
-import type { VaultService } from '../vault/vault.service';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { DomainEventType } from '../events/domain-event';
@@ -31,7 +30,6 @@ export class CustomerService {
     private readonly em: EntityManager,
     private readonly deps: CustomerServiceDeps,
     private readonly tickets: TicketService,
-    private readonly vault: VaultService,
   ) {}
 
   async create(input: CustomerCreateInput): Promise<Customer> {
@@ -121,8 +119,8 @@ export class CustomerService {
 
     // Keys stop working, open tickets close, the plan ends; no refund follows a ban.
     const revoked = await this.em.nativeUpdate(MerchantApiKey, { customer: id, revokedAt: null }, { revokedAt: now.toJSDate() });
-    // Locked before the stored access is read (onBanned): a ticketAccessProvide that got its
-    // ticket first commits before this goes on, so its access is seen and shredded; one that
+    // Locked before the stored access is read (the vault's reaction to CUSTOMER_BANNED, below): a
+    // ticketAccessProvide that got its ticket first commits before this goes on, so its access is seen and shredded; one that
     // comes later finds the ticket closed. FOR NO KEY UPDATE, so that rows merely pointing at a
     // ticket (the shred job's audit entries) can still be written meanwhile.
     await this.em.execute(`select id from ticket where customer_id = ? and status <> 'CLOSED' for no key update`, [id]);
@@ -144,14 +142,13 @@ export class CustomerService {
         this.em.create(BannedIdentity, { kind: key.kind, value: key.value, customerId: id, reason: input.reason, createdAt: now.toJSDate() });
       }
     }
-    // Their stored store credentials are destroyed at once.
-    await this.vault.onCustomerBanned(id);
     audit(this.em, viewer, {
       customerId: id,
       action: 'CUSTOMER_BANNED',
       rule: `BAN_${input.reason}`,
       details: { reason: input.reason, note: input.note, keysRevoked: revoked, ticketsClosed: open.length },
     });
+    // The vault shreds their stored store access on this event (server/app/reactions.ts).
     await this.deps.events.publish(this.em, customerEvent(DomainEventType.CUSTOMER_BANNED, id, viewer, { reason: input.reason, ticketsClosed: open.length }));
     return customer;
   }

@@ -360,7 +360,7 @@ export class TicketService {
       // Turned off before we finished: the stored access is useless now, so it is destroyed and
       // the ticket waits for new access (its clock paused) instead of staff trying dead logins.
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_BEFORE_RESOLUTION', rule: 'ACCESS_REQUIRED' });
-      await this.vault.onAccessDisabled(ticket);
+      // The vault shreds the stored access on this event (server/app/reactions.ts).
       await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_DISABLED, ticket, viewer, { beforeResolution: true }));
       await this.markAccessWithdrawn(ticket);
       return ticket;
@@ -368,7 +368,6 @@ export class TicketService {
     if (!ticket.accessDisabledAt) {
       ticket.accessDisabledAt = now.toJSDate();
       audit(this.em, viewer, { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLED_CONFIRMED', rule: 'DISABLE_TEMPORARY_ACCESS' });
-      await this.vault.onAccessDisabled(ticket);
       await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_DISABLED, ticket, viewer, { beforeResolution: false }));
     }
     return ticket;
