@@ -182,19 +182,17 @@ describe('live subscriptions over graphql-ws, across two server processes', () =
     let sent = 0;
     do {
       sent += 1;
-      await app.orm.em
-        .fork()
-        .transactional((tx) =>
-          events.publish(tx, {
-            type: DomainEventType.STAFF_REPLIED,
-            ticketId: rawTicketId,
-            customerId,
-            team: 'DEVELOPMENT',
-            actor: { kind: 'STAFF', id: null },
-            staffOnly: false,
-            data: { messageId: `n${sent}` },
-          }),
-        );
+      await app.orm.em.fork().transactional((tx) =>
+        events.publish(tx, {
+          type: DomainEventType.STAFF_REPLIED,
+          ticketId: rawTicketId,
+          customerId,
+          team: 'DEVELOPMENT',
+          actor: { kind: 'STAFF', id: null },
+          staffOnly: false,
+          data: { messageId: `n${sent}` },
+        }),
+      );
     } while (!(await mine.until(() => mine.received.length > 0, 3_000)) && sent < 10);
     expect(mine.errors).toEqual([]);
     const notification = mine.received[0] as unknown as { id: string; type: string; ticketNumber: string; title: string; readAt: string | null };
