@@ -112,8 +112,9 @@ export class Mailer {
 /** The SMTP reply or network error code: never the URL (it may hold the password). */
 function describeFailure(error: unknown): string {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
-  const text = e.response ?? e.code ?? e.message ?? 'unknown error';
-  return `${e.responseCode ? `${e.responseCode} ` : ''}${text}`.slice(0, 500);
+  // nodemailer's messages name the host and port, never the URL's credentials.
+  const parts = [e.code, e.responseCode, e.response ?? e.message].filter((part) => part !== undefined && part !== '');
+  return (parts.length ? parts.join(' ') : 'unknown error').slice(0, 500);
 }
 
 function isConnectionFailure(error: unknown): boolean {
