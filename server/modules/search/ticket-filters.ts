@@ -1,5 +1,5 @@
 import type { TicketFilter } from '../ticket/ticket-query.types';
-import { ticketSearchCondition, type SearchScope } from './ticket-search';
+import { ticketSearchCondition, type SearchScope } from './search-condition';
 
 /**
  * A target missed whatever the time: a first reply or resolution that came late, or a paused

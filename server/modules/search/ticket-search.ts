@@ -4,32 +4,7 @@ import type { Connection } from '../../common/connection';
 import { ticketPage, type ConnectionSelection, type SqlCondition } from '../ticket/ticket-list';
 import type { Ticket } from '../ticket/ticket.entity';
 import { TicketOrder } from '../ticket/ticket.enums';
-
-/** Longest search text accepted: a few sentences; longer input says nothing more to the ranking. */
-export const SEARCH_MAX_LENGTH = 200;
-
-/** Who searches decides which document: merchants their tickets' visible text, staff internal notes too. */
-export type SearchScope = 'merchant' | 'staff';
-
-// websearch_to_tsquery accepts anything a person types ("quoted phrases", or, -not) and never fails on syntax.
-const QUERY = `websearch_to_tsquery('english', ?)`;
-
-function matchSql(scope: SearchScope): string {
-  return scope === 'staff' ? `(s.document @@ ${QUERY} or s.internal_document @@ ${QUERY})` : `s.document @@ ${QUERY}`;
-}
-
-function matchParams(search: string, scope: SearchScope): string[] {
-  return scope === 'staff' ? [search, search] : [search];
-}
-
-/**
- * Tickets whose search document matches `search` (words are stemmed: "refunds" finds "refund"),
- * over the ticket table (alias `t`). Both documents have a GIN index; a merchant's condition
- * never reads internal notes.
- */
-export function ticketSearchCondition(search: string, scope: SearchScope): { sql: string; params: unknown[] } {
-  return { sql: `t.id in (select s.ticket_id from ticket_search s where ${matchSql(scope)})`, params: matchParams(search, scope) };
-}
+import { QUERY, type SearchScope } from './search-condition';
 
 /** ts_rank (subject above description above messages), as float8 so a cursor carries it exactly. */
 function rankSql(alias: string, scope: SearchScope): string {
