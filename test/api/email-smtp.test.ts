@@ -78,8 +78,8 @@ describe('notification email over SMTP', () => {
       }),
     );
     await events.relay.drain();
-    // Nothing listens on the port yet.
-    await events.mailer!.sendDue();
+    // Nothing listens on the port yet: a pass stops at the first refused email, so one pass per queued email.
+    for (let i = 0; i < 3; i++) await events.mailer!.sendDue();
     let [email] = await emailRows();
     expect(email).toMatchObject({ status: 'PENDING', attempts: 1 });
     expect(email!.last_error).toMatch(/ECONNECTION|ECONNREFUSED/);
