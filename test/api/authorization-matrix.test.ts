@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toGlobalId } from '../../server/common/global-id';
 import { createMerchant, createStaff, createTestApp, type Merchant, type RawBody, type TestApp } from '../support/test-app';
 
 /**
@@ -51,6 +53,15 @@ async function waived(id: string): Promise<string> {
 async function newCustomer(): Promise<string> {
   const m = await createMerchant(app);
   return m.customerId;
+}
+
+async function newWebhookEndpoint(): Promise<string> {
+  const r = await app.raw(
+    `mutation { webhookEndpointCreate(input: { url: "http://127.0.0.1:9/matrix", eventTypes: [TICKET_FILED] }) { endpoint { id } userErrors { code } } }`,
+    {},
+    admin.token,
+  );
+  return r.body.data!.webhookEndpointCreate.endpoint.id;
 }
 
 interface Case {
@@ -373,6 +384,44 @@ const CASES: Case[] = [
       return { i: { customerId, confirmEmail: r.body.data!.node.email } };
     },
     expect: ADMIN,
+  },
+  // Dashboards: staff only (its figures: support-stats.test.ts).
+  {
+    name: 'supportStats',
+    query: `{ supportStats(period: { from: "2026-02-01T00:00:00Z", to: "2026-03-01T00:00:00Z" }) { backlog { byStatus { key } } } }`,
+    expect: STAFF,
+  },
+  // Webhooks: admins only (deliveries, signatures and retries: webhooks.test.ts).
+  { name: 'webhookEndpoints', query: `{ webhookEndpoints { totalCount } }`, expect: ADMIN },
+  {
+    name: 'webhookEndpointCreate',
+    query: `mutation { webhookEndpointCreate(input: { url: "http://127.0.0.1:9/hooks", eventTypes: [TICKET_FILED] }) { endpoint { id } userErrors { code } } }`,
+    expect: ADMIN,
+  },
+  {
+    name: 'webhookEndpointUpdate',
+    query: `mutation($i: WebhookEndpointUpdateInput!) { webhookEndpointUpdate(input: $i) { endpoint { id } userErrors { code } } }`,
+    vars: async () => ({ i: { endpointId: await newWebhookEndpoint(), description: 'Matrix, changed' } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'webhookEndpointRotateSecret',
+    query: `mutation($i: WebhookEndpointIdInput!) { webhookEndpointRotateSecret(input: $i) { endpoint { id } userErrors { code } } }`,
+    vars: async () => ({ i: { endpointId: await newWebhookEndpoint() } }),
+    expect: ADMIN,
+  },
+  {
+    name: 'webhookEndpointDelete',
+    query: `mutation($i: WebhookEndpointIdInput!) { webhookEndpointDelete(input: $i) { userErrors { code } } }`,
+    vars: async () => ({ i: { endpointId: await newWebhookEndpoint() } }),
+    expect: ADMIN,
+  },
+  {
+    // No delivery exists here: the admin reaches the lookup (NOT_FOUND), everyone else is stopped before it.
+    name: 'webhookDeliveryRedeliver',
+    query: `mutation($i: WebhookDeliveryRedeliverInput!) { webhookDeliveryRedeliver(input: $i) { userErrors { code } } }`,
+    vars: async () => ({ i: { deliveryId: toGlobalId('WebhookDelivery', randomUUID()) } }),
+    expect: { ...ADMIN, admin: 'notFound' },
   },
 ];
 

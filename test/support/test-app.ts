@@ -12,6 +12,7 @@ import { createLogger } from '../../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../../server/app/runtime';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
 import { Vault } from '../../server/modules/vault/vault';
+import { startWebhooks } from '../../server/modules/webhook/webhook.runtime';
 import { getSdk, PlanKind, type Sdk } from '../sdk/generated';
 
 const TEMPLATE_DB = 'support_desk_template';
@@ -101,6 +102,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     port: 0,
     production: options.production,
     queryLimits: options.queryLimits,
+    // Endpoints can be managed as in production; deliveries are webhooks.test.ts's (its own dispatcher).
+    webhooks: startWebhooks({ orm, keyring: vault.keyring, clock: () => now, logger, production: Boolean(options.production), autoStart: false }),
   });
   const extras: HttpApp[] = [];
   const endpoint = `${http.url}/graphql`;

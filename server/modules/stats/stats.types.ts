@@ -1,4 +1,4 @@
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
 import { Field, Float, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../common/date-time.scalar';
 import { Money } from '../../common/money';
@@ -50,6 +50,7 @@ export class SupportStatsFilter {
 
   @Field(() => String, { nullable: true, description: 'The OpenCart line of the reported version: 1.5, 2.x, 3.0 or 4.x.' })
   @IsOptional()
+  @MaxLength(3)
   @Matches(/^(1\.5|2\.x|3\.0|4\.x)$/, { message: 'opencartLine must be one of 1.5, 2.x, 3.0, 4.x' })
   opencartLine?: string | null;
 }

@@ -3,7 +3,7 @@ import { Field, ID, InputType } from 'type-graphql';
 import { ConnectionType } from '../../common/connection';
 import { Platform, PlatformFlag } from '../platform/platform-rules';
 import '../platform/platform.types';
-import { SEARCH_MAX_LENGTH } from '../search/ticket-search';
+import { SEARCH_MAX_LENGTH } from '../search/search-condition';
 import { StaffTeam } from '../staff/staff-member.entity';
 import { TicketCategory } from './coverage';
 import './coverage.types';
@@ -84,6 +84,7 @@ export class TicketFilter {
   @Field(() => [String], { nullable: true, description: 'OpenCart lines of the reported version: 1.5, 2.x, 3.0, 4.x.' })
   @IsOptional()
   @ArrayMaxSize(4)
+  @MaxLength(3, { each: true })
   @Matches(/^(1\.5|2\.x|3\.0|4\.x)$/, { each: true, message: 'each OpenCart line must be one of 1.5, 2.x, 3.0, 4.x' })
   opencartLines?: string[] | null;
 
