@@ -73,20 +73,26 @@ const HANDLERS: Record<ScenarioName, (token: string, variables: Row) => Promise<
     return {
       tickets: {
         totalCount: rows[0].total,
-        edges: rows.filter((r) => r.id).map((r) => {
-          const view = sla(r, now);
-          return {
-            node: {
-              number: number(r.serial), subject: r.subject, status: r.status, priority: r.priority,
-              firstReplyDueAt: due(view.firstReply.dueAt), resolutionDueAt: due(view.resolution.dueAt),
-              customer: { name: r.customer_name, email: r.customer_email },
-              subscription: { status: r.subscription_status, plan: { name: r.plan_name, kind: r.plan_kind } },
-              assignee: r.assignee_name == null ? null : { name: r.assignee_name, team: r.assignee_team },
-              sla: { running: view.running, usedMinutes: view.usedMinutes, firstReply: target(view.firstReply), resolution: target(view.resolution) },
-              lastMessage: r.last_body == null ? null : { body: r.last_body, createdAt: iso(r.last_at) },
-            },
-          };
-        }),
+        edges: rows
+          .filter((r) => r.id)
+          .map((r) => {
+            const view = sla(r, now);
+            return {
+              node: {
+                number: number(r.serial),
+                subject: r.subject,
+                status: r.status,
+                priority: r.priority,
+                firstReplyDueAt: due(view.firstReply.dueAt),
+                resolutionDueAt: due(view.resolution.dueAt),
+                customer: { name: r.customer_name, email: r.customer_email },
+                subscription: { status: r.subscription_status, plan: { name: r.plan_name, kind: r.plan_kind } },
+                assignee: r.assignee_name == null ? null : { name: r.assignee_name, team: r.assignee_team },
+                sla: { running: view.running, usedMinutes: view.usedMinutes, firstReply: target(view.firstReply), resolution: target(view.resolution) },
+                lastMessage: r.last_body == null ? null : { body: r.last_body, createdAt: iso(r.last_at) },
+              },
+            };
+          }),
       },
     };
   },
@@ -105,9 +111,17 @@ const HANDLERS: Record<ScenarioName, (token: string, variables: Row) => Promise<
     return {
       tickets: {
         totalCount: rows[0].total,
-        edges: rows.filter((r) => r.id).map((r) => ({
-          node: { number: number(r.serial), subject: r.subject, status: r.status, customer: { name: r.customer_name }, sla: { firstReply: target(sla(r, now).firstReply) } },
-        })),
+        edges: rows
+          .filter((r) => r.id)
+          .map((r) => ({
+            node: {
+              number: number(r.serial),
+              subject: r.subject,
+              status: r.status,
+              customer: { name: r.customer_name },
+              sla: { firstReply: target(sla(r, now).firstReply) },
+            },
+          })),
       },
     };
   },
@@ -128,16 +142,22 @@ const HANDLERS: Record<ScenarioName, (token: string, variables: Row) => Promise<
     return {
       tickets: {
         totalCount: rows[0].total,
-        edges: rows.filter((r) => r.id).map((r) => {
-          const view = sla(r, now);
-          return {
-            node: {
-              number: number(r.serial), subject: r.subject, priority: r.priority,
-              firstReplyDueAt: due(view.firstReply.dueAt), resolutionDueAt: due(view.resolution.dueAt),
-              customer: { name: r.customer_name }, assignee: r.assignee_name == null ? null : { name: r.assignee_name },
-            },
-          };
-        }),
+        edges: rows
+          .filter((r) => r.id)
+          .map((r) => {
+            const view = sla(r, now);
+            return {
+              node: {
+                number: number(r.serial),
+                subject: r.subject,
+                priority: r.priority,
+                firstReplyDueAt: due(view.firstReply.dueAt),
+                resolutionDueAt: due(view.resolution.dueAt),
+                customer: { name: r.customer_name },
+                assignee: r.assignee_name == null ? null : { name: r.assignee_name },
+              },
+            };
+          }),
       },
     };
   },
@@ -158,13 +178,18 @@ const HANDLERS: Record<ScenarioName, (token: string, variables: Row) => Promise<
     return {
       tickets: {
         totalCount: rows[0].total,
-        edges: rows.filter((r) => r.id).map((r) => ({
-          node: {
-            number: number(r.serial), subject: r.subject, status: r.status, createdAt: iso(r.created_at),
-            firstReplyDueAt: due(sla(r, now).firstReply.dueAt),
-            lastMessage: r.last_body == null ? null : { body: r.last_body, createdAt: iso(r.last_at) },
-          },
-        })),
+        edges: rows
+          .filter((r) => r.id)
+          .map((r) => ({
+            node: {
+              number: number(r.serial),
+              subject: r.subject,
+              status: r.status,
+              createdAt: iso(r.created_at),
+              firstReplyDueAt: due(sla(r, now).firstReply.dueAt),
+              lastMessage: r.last_body == null ? null : { body: r.last_body, createdAt: iso(r.last_at) },
+            },
+          })),
       },
     };
   },
@@ -193,7 +218,10 @@ const HANDLERS: Record<ScenarioName, (token: string, variables: Row) => Promise<
           : 'OpenCart Support Desk';
     return {
       node: {
-        number: number(r.serial), subject: r.subject, status: r.status, description: r.description,
+        number: number(r.serial),
+        subject: r.subject,
+        status: r.status,
+        description: r.description,
         customer: { name: r.customer_name },
         messages: {
           totalCount: r.message_count,

@@ -71,9 +71,13 @@ async function diversify(client: pg.Client): Promise<void> {
         'phpVersion', (array['5.6.40','7.4.33','8.0.30','8.1.27','8.2.12','8.3.4'])[1 + t.serial % 6])`);
   // Running clocks' due times, as the API stores them (migration ticket_due_times).
   await client.query(`update ticket set running_first_reply_due_at = urgency_at where clock_running_since is not null and first_reply_at is null`);
-  await client.query(`update ticket set running_resolution_due_at = urgency_at where clock_running_since is not null and first_reply_at is not null and resolved_at is null`);
+  await client.query(
+    `update ticket set running_resolution_due_at = urgency_at where clock_running_since is not null and first_reply_at is not null and resolved_at is null`,
+  );
   // One customer in five bought one-time fixes instead.
-  await client.query(`update subscription s set plan_id = (select id from plan where kind = 'ONE_TIME_FIX') where s.customer_id in (select id from customer where email ~ '^merchant[0-9]*[05]@')`);
+  await client.query(
+    `update subscription s set plan_id = (select id from plan where kind = 'ONE_TIME_FIX') where s.customer_id in (select id from customer where email ~ '^merchant[0-9]*[05]@')`,
+  );
   // Refund requests over the two years (one in fifty tickets), and some bans.
   await client.query(`
     insert into refund (id, created_at, updated_at, subscription_id, customer_id, period_index, period_start, period_end, amount, currency, reason, details, status, rule, decided_at)
@@ -130,7 +134,14 @@ async function explainSections(client: pg.Client, scope: StatsScope, calendar: S
         const started = performance.now();
         const plan = (await client.query({ text: `explain (analyze, costs off) ${text}`, values })).rows.map((r) => r['QUERY PLAN'] as string);
         const ms = performance.now() - started;
-        const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s+\(actual.*$/, ''));
+        const scans = plan
+          .filter((line) => /Scan/.test(line))
+          .map((line) =>
+            line
+              .trim()
+              .replace(/^->\s*/, '')
+              .replace(/\s+\(actual.*$/, ''),
+          );
         const whole = scans.some((line) => /^(Parallel )?Seq Scan on ticket\b/.test(line));
         seqScan ||= whole;
         log(`explain ${section.padEnd(14)} ${whole ? 'SEQ SCAN' : 'index   '} ${ms.toFixed(0).padStart(5)} ms  ${[...new Set(scans)].join(' | ')}`);
@@ -189,7 +200,17 @@ try {
   const url = `http://127.0.0.1:${port}`;
   api = spawn(process.execPath, ['server/start.mjs'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: workDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', VAULT_MASTER_KEY: randomBytes(32).toString('base64'), RATE_LIMIT_ENABLED: 'false' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: workDir,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      VAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+      RATE_LIMIT_ENABLED: 'false',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForHealth(url, api);
@@ -207,7 +228,15 @@ try {
         latencies.push(performance.now() - started);
       }
       latencies.sort((a, b) => a - b);
-      const row = { scenario: 'dashboard', tickets: TICKETS, period: name, section, requests: REQUESTS, p50Ms: +percentile(latencies, 0.5).toFixed(1), p99Ms: +percentile(latencies, 0.99).toFixed(1) };
+      const row = {
+        scenario: 'dashboard',
+        tickets: TICKETS,
+        period: name,
+        section,
+        requests: REQUESTS,
+        p50Ms: +percentile(latencies, 0.5).toFixed(1),
+        p99Ms: +percentile(latencies, 0.99).toFixed(1),
+      };
       rows.push(row);
       log(JSON.stringify(row));
     }
@@ -217,7 +246,9 @@ try {
   log('|---|---|---:|---:|');
   for (const row of rows) log(`| ${row.period} | \`${row.section}\` | ${row.p50Ms} | ${row.p99Ms} |`);
   const worst = Math.max(...rows.map((row) => Number(row.p99Ms)));
-  log(`worst p99: ${worst} ms (target ≤ 500 ms)${options.explain ? `; ${seqScan ? 'a statement scans the ticket table' : 'no statement scans the ticket table'}` : ''}`);
+  log(
+    `worst p99: ${worst} ms (target ≤ 500 ms)${options.explain ? `; ${seqScan ? 'a statement scans the ticket table' : 'no statement scans the ticket table'}` : ''}`,
+  );
 } finally {
   if (api && api.exitCode === null) {
     api.kill('SIGTERM');

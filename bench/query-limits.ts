@@ -32,7 +32,9 @@ async function benchQueryLimits(): Promise<void> {
     });
   }
   // What the first shape costs graphql-js when nothing stops it (once: it takes long).
-  measure('graphql-js validate: 900 repeated root fields (unguarded)', 1, () => validate(schema, parse(SHAPES['900 repeated root fields (anonymous)']!), specifiedRules));
+  measure('graphql-js validate: 900 repeated root fields (unguarded)', 1, () =>
+    validate(schema, parse(SHAPES['900 repeated root fields (anonymous)']!), specifiedRules),
+  );
 }
 
 await benchQueryLimits();

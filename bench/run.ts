@@ -322,11 +322,15 @@ try {
     const apiLoad: LoadResult = { latencies: [], failures: 0, seconds: 0, cpuMs: 0 };
     const baselineLoad: LoadResult = { latencies: [], failures: 0, seconds: 0, cpuMs: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
-      const turns: [Target, LoadResult][] = [[apiTarget, apiLoad], [baselineTarget, baselineLoad]];
+      const turns: [Target, LoadResult][] = [
+        [apiTarget, apiLoad],
+        [baselineTarget, baselineLoad],
+      ];
       if (round % 2 === 1) turns.reverse();
       for (const [target, into] of turns) await load(target, SLICE_SECONDS, into);
     }
-    if (apiLoad.failures || baselineLoad.failures) throw new Error(`${scenario.name}: ${apiLoad.failures} API and ${baselineLoad.failures} baseline answers were not 200 with data`);
+    if (apiLoad.failures || baselineLoad.failures)
+      throw new Error(`${scenario.name}: ${apiLoad.failures} API and ${baselineLoad.failures} baseline answers were not 200 with data`);
     const apiSorted = [...apiLoad.latencies].sort((a, b) => a - b);
     const baselineSorted = [...baselineLoad.latencies].sort((a, b) => a - b);
     const apiRps = apiLoad.latencies.length / apiLoad.seconds;
@@ -407,14 +411,30 @@ async function checkSameAnswer(scenario: Scenario, apiTarget: Target, baselineTa
 }
 
 function printTable(rows: Record<string, unknown>[], cold: Record<string, unknown>): void {
-  const columns = ['scenario', 'apiRps', 'baselineRps', 'ratio', 'p50Ms', 'p99Ms', 'baselineP50Ms', 'baselineP99Ms', 'apiCpuMsPerRequest', 'baselineCpuMsPerRequest', 'cpuRatio', 'sqlPerRequest', 'rssMb'];
+  const columns = [
+    'scenario',
+    'apiRps',
+    'baselineRps',
+    'ratio',
+    'p50Ms',
+    'p99Ms',
+    'baselineP50Ms',
+    'baselineP99Ms',
+    'apiCpuMsPerRequest',
+    'baselineCpuMsPerRequest',
+    'cpuRatio',
+    'sqlPerRequest',
+    'rssMb',
+  ];
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
   process.stdout.write(`\n${TICKETS} tickets, ${CONNECTIONS} connections, ${ROUNDS} × ${SLICE_SECONDS} s per side, ${os.cpus().length} CPUs\n\n`);
   process.stdout.write(`${line(columns)}\n|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|\n`);
   for (const row of rows) process.stdout.write(`${line(columns.map((c) => String(row[c])))}\n`);
   if (cold.emptyDataFolderS !== undefined) {
-    process.stdout.write(`\ncold start to the first GraphQL answer: ${cold.existingDataFolderS} s with an existing data folder (median of 3), ${cold.emptyDataFolderS} s with an empty one\n\n`);
+    process.stdout.write(
+      `\ncold start to the first GraphQL answer: ${cold.existingDataFolderS} s with an existing data folder (median of 3), ${cold.emptyDataFolderS} s with an empty one\n\n`,
+    );
   }
 }
 
@@ -427,9 +447,20 @@ async function explainLists(url: string, token: string, client: pg.Client): Prom
   const orm = await openOrm(url, (message) => captured.push(message));
   // A vault with a random in-memory key: the measured lists never open stored access.
   const vault = Vault.forTests({ clock: systemClock, logger });
-  const app = await startHttpApp({ orm, logger, clock: systemClock, calendar, vault, host: '127.0.0.1', port: 0, rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false } });
+  const app = await startHttpApp({
+    orm,
+    logger,
+    clock: systemClock,
+    calendar,
+    vault,
+    host: '127.0.0.1',
+    port: 0,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false },
+  });
   try {
-    const { rows } = await client.query(`select (select id from customer order by email limit 1) as customer, (select id from staff_member where email like 'agent%' order by email limit 1) as agent`);
+    const { rows } = await client.query(
+      `select (select id from customer order by email limit 1) as customer, (select id from staff_member where email like 'agent%' order by email limit 1) as agent`,
+    );
     const filters: Record<string, string> = {
       none: '{}',
       statuses: `{ statuses: [${['OPEN', 'IN_PROGRESS'].join(', ')}] }`,
@@ -457,11 +488,18 @@ async function explainLists(url: string, token: string, client: pg.Client): Prom
           if (!sql || !/from "ticket"/.test(sql)) continue;
           // The log inlines every value but the page size.
           const statement = sql.replace(/ limit \$\d+/, ' limit 51');
-          const plan = (await client.query(`explain ${/\$\d/.test(statement) ? '(generic_plan) ' : ''}${statement}`)).rows.map((r) => r['QUERY PLAN'] as string);
+          const plan = (await client.query(`explain ${/\$\d/.test(statement) ? '(generic_plan) ' : ''}${statement}`)).rows.map(
+            (r) => r['QUERY PLAN'] as string,
+          );
           const seq = plan.some((l) => /Seq Scan on ticket\b/.test(l));
           if (seq) scans += 1;
           const kind = /^select count/.test(statement) ? 'count' : 'page ';
-          log(`explain ${orderBy.padEnd(16)} ${name.padEnd(12)} ${kind} ${seq ? 'SEQ SCAN ' : 'index    '} ${plan.filter((l) => /Scan/.test(l)).map((l) => l.trim().replace(/\s+\(cost.*$/, '')).join(' | ')}`);
+          log(
+            `explain ${orderBy.padEnd(16)} ${name.padEnd(12)} ${kind} ${seq ? 'SEQ SCAN ' : 'index    '} ${plan
+              .filter((l) => /Scan/.test(l))
+              .map((l) => l.trim().replace(/\s+\(cost.*$/, ''))
+              .join(' | ')}`,
+          );
         }
       }
     }

@@ -22,7 +22,7 @@ export function seedSize(tickets: number): SeedSize {
   return {
     tickets,
     // ~2k customers for 10k tickets, ~50k for 1M.
-    customers: Math.max(10, Math.round(2_000 * Math.pow(tickets / 10_000, Math.log(25) / Math.log(100)))),
+    customers: Math.max(10, Math.round(2_000 * (tickets / 10_000) ** (Math.log(25) / Math.log(100)))),
     openTickets: Math.min(tickets, tickets >= 100_000 ? 5_000 : Math.max(50, Math.round(tickets * 0.2))),
   };
 }
@@ -63,7 +63,9 @@ export async function seed(client: pg.Client, size: SeedSize, calendar: SupportC
     insert into subscription (id, customer_id, plan_id, contract_start, months, status, price_amount, currency)
     select b.subscription_id, b.customer_id, p.id, now() - interval '20 days', 12, 'ACTIVE', p.price_amount, p.currency
       from bench_customer b cross join (select * from plan where kind = 'PREMIUM_MONTHLY' order by price_amount limit 1) p`);
-  await client.query(`create temporary table bench_agent on commit drop as select id, team, row_number() over (order by email) - 1 as n from staff_member where email like '%@bench.test'`);
+  await client.query(
+    `create temporary table bench_agent on commit drop as select id, team, row_number() over (order by email) - 1 as n from staff_member where email like '%@bench.test'`,
+  );
   // Resolved and closed tickets: serials 1…closed, oldest first, over two years; clocks stopped.
   await client.query(
     `insert into ticket (id, created_at, updated_at, serial, customer_id, subscription_id, subject, description, category, coverage,

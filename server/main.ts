@@ -100,8 +100,14 @@ async function main(): Promise<void> {
   ];
   // Before the banner, which tells whoever waits for it that the server is ready.
   if (adminToken) {
-    const handedOver = handOverFirstAdminToken(adminToken, { email: config.ADMIN_EMAIL, dataDir: config.dataDir, interactive: process.stderr.isTTY === true, logger });
-    if (handedOver.file) lines.push('', `  First start: the admin token for ${config.ADMIN_EMAIL} is in ${handedOver.file} (owner only): read it, then delete the file.`);
+    const handedOver = handOverFirstAdminToken(adminToken, {
+      email: config.ADMIN_EMAIL,
+      dataDir: config.dataDir,
+      interactive: process.stderr.isTTY === true,
+      logger,
+    });
+    if (handedOver.file)
+      lines.push('', `  First start: the admin token for ${config.ADMIN_EMAIL} is in ${handedOver.file} (owner only): read it, then delete the file.`);
   }
   // The banner holds no secret: stdout is also the log stream, which collectors keep.
   process.stdout.write(`${lines.join('\n')}\n\n`);
@@ -112,7 +118,8 @@ function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'EADDRINUSE') return new Error(`${host}:${port} is already in use by another program: stop it, or set PORT to a free port.`);
   if (code === 'EADDRNOTAVAIL') return new Error(`HOST=${host} is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its addresses.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new Error(`HOST=${host} could not be resolved to an address: use an IP address such as 127.0.0.1 or 0.0.0.0.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new Error(`HOST=${host} could not be resolved to an address: use an IP address such as 127.0.0.1 or 0.0.0.0.`);
   if (code === 'EACCES') return new Error(`Port ${port} needs privileges this user does not have: set PORT above 1023.`);
   return error;
 }

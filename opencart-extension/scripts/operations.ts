@@ -3,16 +3,7 @@
 // arbitrary queries with the store's key.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  buildSchema,
-  parse,
-  print,
-  validate,
-  visit,
-  type DefinitionNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { buildSchema, parse, print, validate, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 
 export const EXTENSION_ROOT = resolve(import.meta.dirname, '..');
 export const GRAPHQL_DIR = join(EXTENSION_ROOT, 'graphql');
@@ -26,7 +17,9 @@ export interface Operation {
 }
 
 function readDefinitions(): DefinitionNode[] {
-  const files = readdirSync(GRAPHQL_DIR).filter((f) => f.endsWith('.graphql')).sort();
+  const files = readdirSync(GRAPHQL_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort();
   return files.flatMap((file) => parse(readFileSync(join(GRAPHQL_DIR, file), 'utf8')).definitions);
 }
 

@@ -88,9 +88,9 @@ export async function mount(root: HTMLElement, options: MountOptions = {}): Prom
     const hash = win.location.hash.replace(/^#/, '');
     const [name, ...rest] = hash.split('/');
     const target = !configured() && name !== 'settings' ? 'settings' : name || 'tickets';
-    root.querySelectorAll<HTMLAnchorElement>('[data-route]').forEach((a) =>
-      a.classList.toggle('ocsd-active', a.dataset.route === (target === 'ticket' ? 'tickets' : target)),
-    );
+    root
+      .querySelectorAll<HTMLAnchorElement>('[data-route]')
+      .forEach((a) => a.classList.toggle('ocsd-active', a.dataset.route === (target === 'ticket' ? 'tickets' : target)));
     if (target === 'settings') {
       if (!configured() && pending.length === 0) pending.push({ kind: 'info', message: 'Enter the API endpoint and your merchant API key to start.' });
       return settingsView(view);

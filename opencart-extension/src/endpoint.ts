@@ -77,7 +77,10 @@ export class ModuleEndpoint {
 
   /** Runs one of the module's operations; GraphQL errors become an EndpointError. */
   async graphql<TData>(operation: string, variables: object = {}): Promise<TData> {
-    const body = await this.call<{ data: TData | null; errors: UserErrorLike[]; accesses?: TemporaryAccess[]; disabledNow?: DisabledNow[] }>('graphql', { operation, variables });
+    const body = await this.call<{ data: TData | null; errors: UserErrorLike[]; accesses?: TemporaryAccess[]; disabledNow?: DisabledNow[] }>('graphql', {
+      operation,
+      variables,
+    });
     if (body.accesses) this.onAccesses?.({ accesses: body.accesses, disabledNow: body.disabledNow ?? [] });
     if (body.errors?.length) throw new EndpointError(body.errors[0]!.code ?? 'GRAPHQL', body.errors[0]!.message);
     if (body.data === null) throw new EndpointError('GRAPHQL', 'The support desk returned no data.');

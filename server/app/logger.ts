@@ -31,7 +31,13 @@ export function serializeError(error: unknown): Record<string, unknown> {
   const e = error as { code?: unknown; sqlState?: unknown; table?: unknown; constraint?: unknown; routine?: unknown };
   const sqlState = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : typeof e?.sqlState === 'string' ? e.sqlState : null;
   if (!sqlState) return serialized;
-  const stack = typeof serialized.stack === 'string' ? serialized.stack.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') : undefined;
+  const stack =
+    typeof serialized.stack === 'string'
+      ? serialized.stack
+          .split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .join('\n')
+      : undefined;
   return { type: serialized.type, message: `database error ${sqlState}`, code: sqlState, table: e.table, constraint: e.constraint, routine: e.routine, stack };
 }
 

@@ -188,7 +188,17 @@ function setLimitHeaders(res: Response, limit: number, remaining: number, msBefo
   res.setHeader('RateLimit-Reset', String(Math.max(0, Math.ceil(msBeforeNext / 1000))));
 }
 
-export function rateLimitsFromConfig(config: Pick<Config, 'RATE_LIMIT_ENABLED' | 'RATE_LIMIT_WINDOW_SECONDS' | 'RATE_LIMIT_REQUESTS' | 'RATE_LIMIT_ANONYMOUS_REQUESTS' | 'RATE_LIMIT_AUTH_FAILURES' | 'RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS'>): RateLimitSettings {
+export function rateLimitsFromConfig(
+  config: Pick<
+    Config,
+    | 'RATE_LIMIT_ENABLED'
+    | 'RATE_LIMIT_WINDOW_SECONDS'
+    | 'RATE_LIMIT_REQUESTS'
+    | 'RATE_LIMIT_ANONYMOUS_REQUESTS'
+    | 'RATE_LIMIT_AUTH_FAILURES'
+    | 'RATE_LIMIT_AUTH_FAILURE_WINDOW_SECONDS'
+  >,
+): RateLimitSettings {
   return {
     enabled: config.RATE_LIMIT_ENABLED === 'true',
     windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,

@@ -10,11 +10,11 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
-import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
 import { LiveHub } from '../modules/live/live-hub';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { mailSettingsFrom, startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
+import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
 
 export interface Runtime {
   orm: MikroORM;
@@ -99,7 +99,10 @@ export function handOverFirstAdminToken(
   const file = path.join(options.dataDir, FIRST_ADMIN_TOKEN_FILE);
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   chmodSync(file, 0o600); // an older file keeps its mode on overwrite
-  options.logger.warn({ file, email: options.email }, 'first start: the admin token was written to this file (readable by its owner only); read it, then delete the file');
+  options.logger.warn(
+    { file, email: options.email },
+    'first start: the admin token was written to this file (readable by its owner only); read it, then delete the file',
+  );
   return { shownOnTerminal: false, file };
 }
 

@@ -16,7 +16,10 @@ import { StaffMember, StaffRole, StaffTeam } from '../modules/staff/staff-member
 
 const args = process.argv.slice(2);
 const restore = args.includes('--restore');
-const email = args.find((arg) => !arg.startsWith('--'))?.trim().toLowerCase();
+const email = args
+  .find((arg) => !arg.startsWith('--'))
+  ?.trim()
+  .toLowerCase();
 if (restore && !email) {
   console.error('Name the account to make an admin: npm run admin:token -- --restore <email>');
   process.exit(2);
@@ -37,7 +40,9 @@ try {
       em.create(StaffMember, { email: email!, name: 'Administrator', role: StaffRole.ADMIN, team: StaffTeam.DEVELOPMENT, tokenHash: issued.hash });
       return { email: email!, note: 'created as an active admin' };
     }
-    const admin = await em.findOne(StaffMember, email ? { email, role: StaffRole.ADMIN } : { role: StaffRole.ADMIN, active: true }, { orderBy: { createdAt: 'asc' } });
+    const admin = await em.findOne(StaffMember, email ? { email, role: StaffRole.ADMIN } : { role: StaffRole.ADMIN, active: true }, {
+      orderBy: { createdAt: 'asc' },
+    });
     if (!admin) return null;
     admin.tokenHash = issued.hash;
     admin.active = true;

@@ -20,9 +20,7 @@ import { StaffMember, StaffRole, StaffTeam } from '../modules/staff/staff-member
 
 const config = loadConfig();
 // Never the URL itself: it may hold a password.
-const where = config.DATABASE_URL
-  ? 'the PostgreSQL database of DATABASE_URL'
-  : `${config.dataDir} (embedded PostgreSQL on port ${config.EMBEDDED_PG_PORT})`;
+const where = config.DATABASE_URL ? 'the PostgreSQL database of DATABASE_URL' : `${config.dataDir} (embedded PostgreSQL on port ${config.EMBEDDED_PG_PORT})`;
 const logger = createLogger('warn');
 const runtime = await startRuntime(config, logger);
 // The history is written as it would have happened: the demo's own API runs on a clock it moves.
@@ -87,48 +85,78 @@ async function seed(endpoint: string, tokens: Record<string, string>): Promise<s
   };
   const plans = (await call<{ plans: Array<{ id: string; kind: string }> }>(admin, '{ plans { id kind } }')).plans;
   const plan = (kind: string) => plans.find((p) => p.kind === kind)!.id;
-  const staff = (await call<{ staffMembers: { nodes: Array<{ id: string; name: string }> } }>(admin, '{ staffMembers(first: 20) { nodes { id name } } }')).staffMembers.nodes;
+  const staff = (await call<{ staffMembers: { nodes: Array<{ id: string; name: string }> } }>(admin, '{ staffMembers(first: 20) { nodes { id name } } }'))
+    .staffMembers.nodes;
   const dana = staff.find((s) => s.name === 'Dana Developer')!.id;
   const developer = as(tokens.developer!);
   const support = as(tokens.support!);
 
   async function merchant(email: string, name: string, company: string, storeUrl: string, kind: string) {
-    const c = await call(admin, `mutation($i: CustomerCreateInput!) { customerCreate(input: $i) { customer { id } userErrors { message } } }`, { i: { email, name, company, storeUrl } });
+    const c = await call(admin, `mutation($i: CustomerCreateInput!) { customerCreate(input: $i) { customer { id } userErrors { message } } }`, {
+      i: { email, name, company, storeUrl },
+    });
     const customerId = c.customerCreate.customer.id;
     await call(admin, `mutation($i: SubscriptionCreateInput!) { subscriptionCreate(input: $i) { subscription { id } userErrors { message } } }`, {
       i: { customerId, planId: plan(kind), paymentReference: `pay_${Math.random().toString(36).slice(2, 12)}` },
     });
-    const k = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, { i: { customerId, name: 'OpenCart admin module' } });
+    const k = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, {
+      i: { customerId, name: 'OpenCart admin module' },
+    });
     const token = k.merchantApiKeyCreate.token as string;
     merchantKeys.push(token);
     return as(token);
   }
   const merchantKeys: string[] = [];
   const file = async (client: GraphQLClient, input: Record<string, unknown>) =>
-    (await call(client, `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { message } } }`, { i: input })).ticketCreate.ticket.id as string;
+    (await call(client, `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id } userErrors { message } } }`, { i: input })).ticketCreate
+      .ticket.id as string;
   const reply = (client: GraphQLClient, ticketId: string, body: string, extra: Record<string, unknown> = {}) =>
     call(client, `mutation($i: TicketReplyInput!) { ticketReply(input: $i) { message { id } userErrors { message } } }`, { i: { ticketId, body, ...extra } });
   const waive = (ticketId: string, reason: string) =>
     call(admin, `mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, reason } });
   const status = (client: GraphQLClient, ticketId: string, s: string) =>
-    call(client, `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, status: s } });
+    call(client, `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { message } } }`, {
+      i: { ticketId, status: s },
+    });
   const assign = (ticketId: string, assigneeId: string) =>
     call(admin, `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, assigneeId } });
 
-  const native3 = { platform: 'NATIVE', opencartVersion: '3.0.3.8', phpVersion: '7.4.33', webServer: 'Apache/2.4.57', databaseServer: 'MySQL 8.0.35', adminLanguage: 'en-gb' };
+  const native3 = {
+    platform: 'NATIVE',
+    opencartVersion: '3.0.3.8',
+    phpVersion: '7.4.33',
+    webServer: 'Apache/2.4.57',
+    databaseServer: 'MySQL 8.0.35',
+    adminLanguage: 'en-gb',
+  };
 
   // A Premium merchant with a checkout bug, worked by the development team.
-  const northwind = await merchant('olivia@northwind-outdoor.demo.example', 'Olivia Hart', 'Northwind Outdoor', 'https://northwind-outdoor.demo.example', 'PREMIUM_MONTHLY');
+  const northwind = await merchant(
+    'olivia@northwind-outdoor.demo.example',
+    'Olivia Hart',
+    'Northwind Outdoor',
+    'https://northwind-outdoor.demo.example',
+    'PREMIUM_MONTHLY',
+  );
   const checkout = await file(northwind, {
     subject: 'Guest checkout shows a blank page with PayPal',
-    description: 'Since updating the PayPal Commerce Platform extension yesterday, guests who choose PayPal see a blank page at step 5. Logged-in customers are fine.',
+    description:
+      'Since updating the PayPal Commerce Platform extension yesterday, guests who choose PayPal see a blank page at step 5. Logged-in customers are fine.',
     category: 'BUG_FIX',
     priority: 'HIGH',
-    environment: { ...native3, storeUrl: 'https://northwind-outdoor.demo.example', extensions: [{ kind: 'EXTENSION', code: 'paypal', name: 'PayPal Commerce Platform', version: '3.1.2', author: 'OpenCart', targetLine: '3.0' }] },
+    environment: {
+      ...native3,
+      storeUrl: 'https://northwind-outdoor.demo.example',
+      extensions: [{ kind: 'EXTENSION', code: 'paypal', name: 'PayPal Commerce Platform', version: '3.1.2', author: 'OpenCart', targetLine: '3.0' }],
+    },
   });
   await waive(checkout, 'Merchant shared a staging copy with us by phone.');
   await assign(checkout, dana);
-  await reply(developer, checkout, 'Thanks Olivia. I can reproduce it on the staging copy: the extension throws a fatal error for guests. Working on a fix now.');
+  await reply(
+    developer,
+    checkout,
+    'Thanks Olivia. I can reproduce it on the staging copy: the extension throws a fatal error for guests. Working on a fix now.',
+  );
   await reply(developer, checkout, 'Fatal in catalog/controller/extension/payment/paypal.php line 212: customer_id is null for guests.', { internal: true });
   await status(developer, checkout, 'IN_PROGRESS');
 
@@ -139,7 +167,11 @@ async function seed(endpoint: string, tokens: Record<string, string>): Promise<s
     environment: native3,
   });
   await waive(shipping, 'A configuration question: no store access needed.');
-  await reply(developer, shipping, 'Enable Extensions > Shipping > Free Shipping with a total of 100 and a US geo zone, and keep Flat Rate for everything else.');
+  await reply(
+    developer,
+    shipping,
+    'Enable Extensions > Shipping > Free Shipping with a total of 100 and a US geo zone, and keep Flat Rate for everything else.',
+  );
   await reply(northwind, shipping, 'That worked, thank you!');
   await status(developer, shipping, 'RESOLVED');
 
@@ -178,7 +210,9 @@ async function seed(endpoint: string, tokens: Record<string, string>): Promise<s
     category: 'BUG_FIX',
     environment: { platform: 'NATIVE', opencartVersion: '1.5.3.1', phpVersion: '5.6.40' },
   });
-  await reply(support, legacy, 'Hello Joe, please send working store-admin and FTP access so we can look at the session settings.', { status: 'WAITING_ON_CUSTOMER' });
+  await reply(support, legacy, 'Hello Joe, please send working store-admin and FTP access so we can look at the session settings.', {
+    status: 'WAITING_ON_CUSTOMER',
+  });
   return merchantKeys[0]!;
 }
 
@@ -196,7 +230,11 @@ function sequence(seed: number): () => number {
  * merchants on both plans and many platforms, tickets answered on time and late (a late
  * guaranteed reply is what a refund is asked for), resolved or still open, a ban.
  */
-async function seedHistory(endpoint: string, tokens: Record<string, string>, setNow: (at: DateTime) => void): Promise<{ merchants: number; tickets: number; refunds: number }> {
+async function seedHistory(
+  endpoint: string,
+  tokens: Record<string, string>,
+  setNow: (at: DateTime) => void,
+): Promise<{ merchants: number; tickets: number; refunds: number }> {
   const as = (token: string) => new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${token}` } });
   const admin = as(tokens.admin!);
   const call = async <T = any>(client: GraphQLClient, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
@@ -213,30 +251,107 @@ async function seedHistory(endpoint: string, tokens: Record<string, string>, set
   setNow(start.minus({ days: 3 }));
 
   const plans = (await call<{ plans: Array<{ id: string; kind: string }> }>(admin, '{ plans { id kind } }')).plans;
-  const staff = (await call<{ staffMembers: { nodes: Array<{ id: string; name: string }> } }>(admin, '{ staffMembers(first: 20) { nodes { id name } } }')).staffMembers.nodes;
+  const staff = (await call<{ staffMembers: { nodes: Array<{ id: string; name: string }> } }>(admin, '{ staffMembers(first: 20) { nodes { id name } } }'))
+    .staffMembers.nodes;
   const dana = staff.find((s) => s.name === 'Dana Developer')!.id;
   const sam = staff.find((s) => s.name === 'Sam Support')!.id;
   const developer = as(tokens.developer!);
   const support = as(tokens.support!);
 
   const stores = [
-    { name: 'Priya Shah', company: 'Spice Route', domain: 'spice-route', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '3.0.3.8', phpVersion: '7.4.33' } },
-    { name: 'Tom Becker', company: 'Alpine Gear', domain: 'alpine-gear', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '4.0.2.3', phpVersion: '8.2.12' } },
-    { name: 'Lena Novak', company: 'Paper & Ink', domain: 'paper-ink', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '4.1.0.3', phpVersion: '8.3.4' } },
-    { name: 'Ivan Petrov', company: 'Baltic Amber', domain: 'baltic-amber', kind: 'PREMIUM_MONTHLY', environment: { platform: 'OCSTORE', opencartVersion: '2.3.0.2.5', phpVersion: '7.1.33' } },
-    { name: 'Grace Kim', company: 'Seoul Beauty', domain: 'seoul-beauty', kind: 'PREMIUM_MONTHLY', environment: { platform: 'NATIVE', opencartVersion: '3.0.4.0', phpVersion: '8.1.27' } },
-    { name: 'Carlos Ruiz', company: 'Cafe Andino', domain: 'cafe-andino', kind: 'ONE_TIME_FIX', environment: { platform: 'JOOCART', opencartVersion: '2.1.0.2', phpVersion: '5.6.40' } },
-    { name: 'Emma Wilson', company: 'Tea Garden', domain: 'tea-garden', kind: 'ONE_TIME_FIX', environment: { platform: 'NATIVE', opencartVersion: '1.5.6.4', phpVersion: '5.6.40' } },
-    { name: 'Noah Brown', company: 'Trail Bikes', domain: 'trail-bikes', kind: 'PREMIUM_MONTHLY', environment: { platform: 'MIJOSHOP', opencartVersion: '2.3.0.2', phpVersion: '7.2.34' } },
+    {
+      name: 'Priya Shah',
+      company: 'Spice Route',
+      domain: 'spice-route',
+      kind: 'PREMIUM_MONTHLY',
+      environment: { platform: 'NATIVE', opencartVersion: '3.0.3.8', phpVersion: '7.4.33' },
+    },
+    {
+      name: 'Tom Becker',
+      company: 'Alpine Gear',
+      domain: 'alpine-gear',
+      kind: 'PREMIUM_MONTHLY',
+      environment: { platform: 'NATIVE', opencartVersion: '4.0.2.3', phpVersion: '8.2.12' },
+    },
+    {
+      name: 'Lena Novak',
+      company: 'Paper & Ink',
+      domain: 'paper-ink',
+      kind: 'PREMIUM_MONTHLY',
+      environment: { platform: 'NATIVE', opencartVersion: '4.1.0.3', phpVersion: '8.3.4' },
+    },
+    {
+      name: 'Ivan Petrov',
+      company: 'Baltic Amber',
+      domain: 'baltic-amber',
+      kind: 'PREMIUM_MONTHLY',
+      environment: { platform: 'OCSTORE', opencartVersion: '2.3.0.2.5', phpVersion: '7.1.33' },
+    },
+    {
+      name: 'Grace Kim',
+      company: 'Seoul Beauty',
+      domain: 'seoul-beauty',
+      kind: 'PREMIUM_MONTHLY',
+      environment: { platform: 'NATIVE', opencartVersion: '3.0.4.0', phpVersion: '8.1.27' },
+    },
+    {
+      name: 'Carlos Ruiz',
+      company: 'Cafe Andino',
+      domain: 'cafe-andino',
+      kind: 'ONE_TIME_FIX',
+      environment: { platform: 'JOOCART', opencartVersion: '2.1.0.2', phpVersion: '5.6.40' },
+    },
+    {
+      name: 'Emma Wilson',
+      company: 'Tea Garden',
+      domain: 'tea-garden',
+      kind: 'ONE_TIME_FIX',
+      environment: { platform: 'NATIVE', opencartVersion: '1.5.6.4', phpVersion: '5.6.40' },
+    },
+    {
+      name: 'Noah Brown',
+      company: 'Trail Bikes',
+      domain: 'trail-bikes',
+      kind: 'PREMIUM_MONTHLY',
+      environment: { platform: 'MIJOSHOP', opencartVersion: '2.3.0.2', phpVersion: '7.2.34' },
+    },
   ] as const;
   const topics = [
-    { category: 'BUG_FIX', subject: 'Checkout stops at the payment step', description: 'After choosing a payment method the checkout spinner never stops and no order is created.' },
-    { category: 'MODULE_CONFIGURATION', subject: 'Featured module shows no products', description: 'The Featured module on the home page is empty although products are selected in its settings.' },
-    { category: 'SHIPPING_CONFIGURATION', subject: 'Weight based shipping charges zero', description: 'Weight based shipping shows 0.00 for every order to Canada since we added the new geo zone.' },
-    { category: 'PAYMENT_PROVIDER_CONFIGURATION', subject: 'Stripe payments declined in live mode', description: 'Test mode works, but in live mode every card payment is declined with a generic error message.' },
-    { category: 'INSTALLATION_SETUP', subject: 'Help moving the store to a new host', description: 'We are moving to a new hosting company and need the config files and database settings checked after the move.' },
-    { category: 'LANGUAGE_CONFIGURATION', subject: 'French language pack shows keys', description: 'After installing the French language pack some pages show text keys such as text_checkout instead of words.' },
-    { category: 'ISSUE_PROFILING', subject: 'Category pages are very slow', description: 'Category pages with more than 200 products take over ten seconds to load since last month.' },
+    {
+      category: 'BUG_FIX',
+      subject: 'Checkout stops at the payment step',
+      description: 'After choosing a payment method the checkout spinner never stops and no order is created.',
+    },
+    {
+      category: 'MODULE_CONFIGURATION',
+      subject: 'Featured module shows no products',
+      description: 'The Featured module on the home page is empty although products are selected in its settings.',
+    },
+    {
+      category: 'SHIPPING_CONFIGURATION',
+      subject: 'Weight based shipping charges zero',
+      description: 'Weight based shipping shows 0.00 for every order to Canada since we added the new geo zone.',
+    },
+    {
+      category: 'PAYMENT_PROVIDER_CONFIGURATION',
+      subject: 'Stripe payments declined in live mode',
+      description: 'Test mode works, but in live mode every card payment is declined with a generic error message.',
+    },
+    {
+      category: 'INSTALLATION_SETUP',
+      subject: 'Help moving the store to a new host',
+      description: 'We are moving to a new hosting company and need the config files and database settings checked after the move.',
+    },
+    {
+      category: 'LANGUAGE_CONFIGURATION',
+      subject: 'French language pack shows keys',
+      description: 'After installing the French language pack some pages show text keys such as text_checkout instead of words.',
+    },
+    {
+      category: 'ISSUE_PROFILING',
+      subject: 'Category pages are very slow',
+      description: 'Category pages with more than 200 products take over ten seconds to load since last month.',
+    },
   ] as const;
 
   let tickets = 0;
@@ -257,8 +372,15 @@ async function seedHistory(endpoint: string, tokens: Record<string, string>, set
         ...(store.kind === 'PREMIUM_MONTHLY' ? { months: 3 } : {}),
       },
     });
-    const key = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, { i: { customerId, name: 'OpenCart admin module' } });
-    merchants.push({ client: as(key.merchantApiKeyCreate.token as string), subscriptionId: sub.subscriptionCreate.subscription.id as string, customerId, store });
+    const key = await call(admin, `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { token userErrors { message } } }`, {
+      i: { customerId, name: 'OpenCart admin module' },
+    });
+    merchants.push({
+      client: as(key.merchantApiKeyCreate.token as string),
+      subscriptionId: sub.subscriptionCreate.subscription.id as string,
+      customerId,
+      store,
+    });
   }
 
   // Each working day of the six weeks, a ticket or two from the Premium stores (one-time fixes file once).
@@ -275,9 +397,18 @@ async function seedHistory(endpoint: string, tokens: Record<string, string>, set
       const topic = pick(topics);
       let at = date.set({ hour: 2 + Math.floor(random() * 10), minute: Math.floor(random() * 60) });
       setNow(at);
-      const filed = await call(m.client, `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id platformFlags } userErrors { message } } }`, {
-        i: { subject: topic.subject, description: topic.description, category: topic.category, environment: { ...m.store.environment, storeUrl: `https://${m.store.domain}.demo.example` } },
-      });
+      const filed = await call(
+        m.client,
+        `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { id platformFlags } userErrors { message } } }`,
+        {
+          i: {
+            subject: topic.subject,
+            description: topic.description,
+            category: topic.category,
+            environment: { ...m.store.environment, storeUrl: `https://${m.store.domain}.demo.example` },
+          },
+        },
+      );
       const ticketId = filed.ticketCreate.ticket.id as string;
       tickets += 1;
       const premium = m.store.kind === 'PREMIUM_MONTHLY';
@@ -288,7 +419,9 @@ async function seedHistory(endpoint: string, tokens: Record<string, string>, set
       await call(admin, `mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { ticket { id } userErrors { message } } }`, {
         i: { ticketId, reason: 'Access checked on a staging copy.' },
       });
-      await call(admin, `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, assigneeId: premium ? dana : sam } });
+      await call(admin, `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { ticket { id } userErrors { message } } }`, {
+        i: { ticketId, assigneeId: premium ? dana : sam },
+      });
       if ((filed.ticketCreate.ticket.platformFlags as string[]).includes('NON_NATIVE_PORT')) {
         await call(admin, `mutation($i: TicketPortDecideInput!) { ticketPortDecide(input: $i) { ticket { id } userErrors { message } } }`, {
           i: { ticketId, decision: 'ACCEPT', note: 'A standard MijoShop/JooCart setup: we support it.' },
@@ -300,18 +433,25 @@ async function seedHistory(endpoint: string, tokens: Record<string, string>, set
       at = at.plus({ hours: late ? 30 + Math.floor(random() * 20) : 1 + Math.floor(random() * 5) });
       setNow(at);
       await call(agent, `mutation($i: TicketReplyInput!) { ticketReply(input: $i) { message { id } userErrors { message } } }`, {
-        i: { ticketId, body: late ? 'Sorry for the wait: we are on it now and will report back today.' : 'Thanks, we can reproduce this and are working on it.' },
+        i: {
+          ticketId,
+          body: late ? 'Sorry for the wait: we are on it now and will report back today.' : 'Thanks, we can reproduce this and are working on it.',
+        },
       });
       if (random() < 0.15) continue;
       at = at.plus({ hours: 2 + Math.floor(random() * (random() < 0.2 ? 60 : 12)) });
       setNow(at);
-      await call(agent, `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { message } } }`, { i: { ticketId, status: 'RESOLVED' } });
+      await call(agent, `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { ticket { id } userErrors { message } } }`, {
+        i: { ticketId, status: 'RESOLVED' },
+      });
       // A merchant whose guaranteed reply came late asks for the month back.
       if (late && premium && refunds < 3) {
         setNow(at.plus({ hours: 1 }));
         const asked = await m.client.request<any>(
           `mutation($i: RefundRequestInput!) { refundRequest(input: $i) { refund { id status } userErrors { message code } } }`,
-          { i: { subscriptionId: m.subscriptionId, reason: 'SERVICE_NOT_DELIVERED', details: 'The guaranteed first reply came more than a support day late.' } },
+          {
+            i: { subscriptionId: m.subscriptionId, reason: 'SERVICE_NOT_DELIVERED', details: 'The guaranteed first reply came more than a support day late.' },
+          },
         );
         const refund = asked.refundRequest.refund;
         if (refund) {

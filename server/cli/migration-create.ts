@@ -33,7 +33,9 @@ try {
   if (!result.fileName) {
     console.log('No changes: the entities match the migrations.');
   } else {
-    const files = readdirSync(dir).filter((f) => /^Migration\d+.*\.ts$/.test(f)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => /^Migration\d+.*\.ts$/.test(f))
+      .sort();
     const imports = files.map((f, i) => `import { ${className(f)} as M${i} } from './${f.replace(/\.ts$/, '')}';`);
     const list = files.map((f, i) => `  { name: '${f.replace(/\.ts$/, '')}', class: M${i} },`);
     writeFileSync(

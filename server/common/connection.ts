@@ -43,7 +43,6 @@ export interface Connection<T> {
 
 /** Builds `<Name>Edge` and `<Name>Connection` object types for a node type. */
 export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: string) {
-
   @ObjectType(`${name}Edge`)
   abstract class EdgeClass implements Edge<T> {
     @Field(() => String)

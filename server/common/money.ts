@@ -11,8 +11,7 @@ export class Money {
 
   @Field(() => String, { description: 'The amount formatted for display in English, e.g. $49.00.' })
   get formatted(): string {
-    const digits = new Intl.NumberFormat('en-US', { style: 'currency', currency: this.currencyCode }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
+    const digits = new Intl.NumberFormat('en-US', { style: 'currency', currency: this.currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
     return new Intl.NumberFormat('en-US', { style: 'currency', currency: this.currencyCode }).format(this.amount / 10 ** digits);
   }
 

@@ -7,7 +7,6 @@ import { Migration } from '@mikro-orm/migrations';
  * up to now, which holds only tickets whose clock runs (the others sort at 9999-12-31).
  */
 export class Migration20261203115000_ticket_list_indexes extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create index "ticket_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id");`);
     this.addSql(`create index "ticket_urgency_at_index" on "ticket" ("urgency_at");`);
@@ -32,5 +31,4 @@ export class Migration20261203115000_ticket_list_indexes extends Migration {
     this.addSql(`drop index "ticket_urgency_at_index";`);
     this.addSql(`drop index "ticket_most_urgent_index";`);
   }
-
 }

@@ -9,10 +9,13 @@ import { Migration } from '@mikro-orm/migrations';
  * push a document past PostgreSQL's 1 MB tsvector limit and fail the write.
  */
 export class Migration20261203140500_ticket_search extends Migration {
-
   override async up(): Promise<void> {
-    this.addSql(`create table "ticket_search" ("ticket_id" uuid not null, "document" tsvector not null, "internal_document" tsvector not null, constraint "ticket_search_pkey" primary key ("ticket_id"));`);
-    this.addSql(`alter table "ticket_search" add constraint "ticket_search_ticket_id_foreign" foreign key ("ticket_id") references "ticket" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `create table "ticket_search" ("ticket_id" uuid not null, "document" tsvector not null, "internal_document" tsvector not null, constraint "ticket_search_pkey" primary key ("ticket_id"));`,
+    );
+    this.addSql(
+      `alter table "ticket_search" add constraint "ticket_search_ticket_id_foreign" foreign key ("ticket_id") references "ticket" ("id") on update cascade on delete cascade;`,
+    );
     this.addSql(`create index "ticket_search_document_index" on "ticket_search" using gin ("document");`);
     this.addSql(`create index "ticket_search_internal_document_index" on "ticket_search" using gin ("internal_document");`);
 
@@ -62,11 +65,21 @@ begin
   return null;
 end $$;`);
     // New rows by statement (bulk inserts refresh once); changes by row, only when searched text changes.
-    this.addSql(`create trigger ticket_search_insert after insert on ticket referencing new table as changed_tickets for each statement execute function ticket_search_from_tickets();`);
-    this.addSql(`create trigger ticket_search_update after update of subject, description on ticket for each row when (old.subject is distinct from new.subject or old.description is distinct from new.description) execute function ticket_search_from_changed_ticket();`);
-    this.addSql(`create trigger ticket_search_message_insert after insert on ticket_message referencing new table as changed_messages for each statement execute function ticket_search_from_messages();`);
-    this.addSql(`create trigger ticket_search_message_delete after delete on ticket_message referencing old table as changed_messages for each statement execute function ticket_search_from_messages();`);
-    this.addSql(`create trigger ticket_search_message_update after update of body, internal, ticket_id on ticket_message for each row when (old.body is distinct from new.body or old.internal is distinct from new.internal or old.ticket_id is distinct from new.ticket_id) execute function ticket_search_from_changed_message();`);
+    this.addSql(
+      `create trigger ticket_search_insert after insert on ticket referencing new table as changed_tickets for each statement execute function ticket_search_from_tickets();`,
+    );
+    this.addSql(
+      `create trigger ticket_search_update after update of subject, description on ticket for each row when (old.subject is distinct from new.subject or old.description is distinct from new.description) execute function ticket_search_from_changed_ticket();`,
+    );
+    this.addSql(
+      `create trigger ticket_search_message_insert after insert on ticket_message referencing new table as changed_messages for each statement execute function ticket_search_from_messages();`,
+    );
+    this.addSql(
+      `create trigger ticket_search_message_delete after delete on ticket_message referencing old table as changed_messages for each statement execute function ticket_search_from_messages();`,
+    );
+    this.addSql(
+      `create trigger ticket_search_message_update after update of body, internal, ticket_id on ticket_message for each row when (old.body is distinct from new.body or old.internal is distinct from new.internal or old.ticket_id is distinct from new.ticket_id) execute function ticket_search_from_changed_message();`,
+    );
 
     this.addSql(`select ticket_search_refresh(array(select id from ticket));`);
   }
@@ -84,5 +97,4 @@ end $$;`);
     this.addSql(`drop function ticket_search_refresh(uuid[]);`);
     this.addSql(`drop table "ticket_search";`);
   }
-
 }

@@ -15,7 +15,6 @@ import { Migration } from '@mikro-orm/migrations';
  * clock runs (overdue), so neither walks past the resolved tickets of the same priority.
  */
 export class Migration20261203142000_ticket_list_counts extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create table "ticket_status_tally" ("id" bigserial primary key, "status" "ticket_status" not null, "n" bigint not null);`);
     this.addSql(`create index "ticket_status_tally_status_index" on "ticket_status_tally" ("status");`);
@@ -58,13 +57,23 @@ begin
   delete from ticket_status_tally;
   return null;
 end $$;`);
-    this.addSql(`create trigger "ticket_status_tally_insert" after insert on "ticket" referencing new table as inserted_rows for each statement execute function ticket_status_tally_insert();`);
-    this.addSql(`create trigger "ticket_status_tally_update" after update on "ticket" referencing old table as old_rows new table as new_rows for each statement execute function ticket_status_tally_update();`);
-    this.addSql(`create trigger "ticket_status_tally_delete" after delete on "ticket" referencing old table as deleted_rows for each statement execute function ticket_status_tally_delete();`);
+    this.addSql(
+      `create trigger "ticket_status_tally_insert" after insert on "ticket" referencing new table as inserted_rows for each statement execute function ticket_status_tally_insert();`,
+    );
+    this.addSql(
+      `create trigger "ticket_status_tally_update" after update on "ticket" referencing old table as old_rows new table as new_rows for each statement execute function ticket_status_tally_update();`,
+    );
+    this.addSql(
+      `create trigger "ticket_status_tally_delete" after delete on "ticket" referencing old table as deleted_rows for each statement execute function ticket_status_tally_delete();`,
+    );
     this.addSql(`create trigger "ticket_status_tally_truncate" after truncate on "ticket" for each statement execute function ticket_status_tally_truncate();`);
 
-    this.addSql(`create index "ticket_open_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id") where "status" in ('AWAITING_ACCESS', 'OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER');`);
-    this.addSql(`create index "ticket_running_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id") where "urgency_at" < '9999-12-31 00:00:00+00';`);
+    this.addSql(
+      `create index "ticket_open_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id") where "status" in ('AWAITING_ACCESS', 'OPEN', 'IN_PROGRESS', 'WAITING_ON_CUSTOMER');`,
+    );
+    this.addSql(
+      `create index "ticket_running_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id") where "urgency_at" < '9999-12-31 00:00:00+00';`,
+    );
   }
 
   override async down(): Promise<void> {
@@ -81,5 +90,4 @@ end $$;`);
     this.addSql(`drop function ticket_status_tally_fold();`);
     this.addSql(`drop table "ticket_status_tally";`);
   }
-
 }

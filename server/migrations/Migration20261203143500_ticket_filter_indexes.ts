@@ -9,7 +9,6 @@ import { Migration } from '@mikro-orm/migrations';
  * reports Arastta's own version: no OpenCart line).
  */
 export class Migration20261203143500_ticket_filter_indexes extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`
 create function ticket_opencart_line(environment jsonb) returns text language sql immutable parallel safe as $$
@@ -22,7 +21,9 @@ create function ticket_opencart_line(environment jsonb) returns text language sq
   end
   from (select regexp_replace(btrim(environment ->> 'opencartVersion'), '^[vV]\\s*', '') as v) as cleaned
 $$;`);
-    this.addSql(`create index "ticket_sla_breached_index" on "ticket" ("created_at", "id") where ((first_reply_at is not null and first_reply_minutes >= support_day_minutes) or (resolved_at is not null and resolution_minutes >= support_day_minutes * (case when complex then 3 else 1 end)) or (clock_running_since is null and first_reply_at is null and clock_used_minutes >= support_day_minutes) or (clock_running_since is null and resolved_at is null and clock_used_minutes >= support_day_minutes * (case when complex then 3 else 1 end)));`);
+    this.addSql(
+      `create index "ticket_sla_breached_index" on "ticket" ("created_at", "id") where ((first_reply_at is not null and first_reply_minutes >= support_day_minutes) or (resolved_at is not null and resolution_minutes >= support_day_minutes * (case when complex then 3 else 1 end)) or (clock_running_since is null and first_reply_at is null and clock_used_minutes >= support_day_minutes) or (clock_running_since is null and resolved_at is null and clock_used_minutes >= support_day_minutes * (case when complex then 3 else 1 end)));`,
+    );
     this.addSql(`create index "ticket_platform_index" on "ticket" ((environment ->> 'platform'));`);
     this.addSql(`create index "ticket_opencart_version_index" on "ticket" ((environment ->> 'opencartVersion'));`);
     this.addSql(`create index "ticket_opencart_line_index" on "ticket" (ticket_opencart_line(environment));`);
@@ -43,5 +44,4 @@ $$;`);
     this.addSql(`drop index "ticket_sla_breached_index";`);
     this.addSql(`drop function ticket_opencart_line(jsonb);`);
   }
-
 }

@@ -6,13 +6,14 @@ import { Migration } from '@mikro-orm/migrations';
  * the unfinished tickets only.
  */
 export class Migration20261203144500_ticket_due_times extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`alter table "ticket" add column "running_first_reply_due_at" timestamptz null, add column "running_resolution_due_at" timestamptz null;`);
     // Running tickets already carry the due time that matters next; the resolution due time of
     // a ticket still waiting for its first reply is filled at its next clock change.
     this.addSql(`update "ticket" set "running_first_reply_due_at" = "urgency_at" where "clock_running_since" is not null and "first_reply_at" is null;`);
-    this.addSql(`update "ticket" set "running_resolution_due_at" = "urgency_at" where "clock_running_since" is not null and "first_reply_at" is not null and "resolved_at" is null;`);
+    this.addSql(
+      `update "ticket" set "running_resolution_due_at" = "urgency_at" where "clock_running_since" is not null and "first_reply_at" is not null and "resolved_at" is null;`,
+    );
     this.addSql(`create index "ticket_backlog_index" on "ticket" ("status") where "status" not in ('RESOLVED', 'CLOSED');`);
   }
 
@@ -20,5 +21,4 @@ export class Migration20261203144500_ticket_due_times extends Migration {
     this.addSql(`drop index "ticket_backlog_index";`);
     this.addSql(`alter table "ticket" drop column "running_first_reply_due_at", drop column "running_resolution_due_at";`);
   }
-
 }

@@ -5,7 +5,6 @@ import { Migration } from '@mikro-orm/migrations';
  * current window: a count read from this index alone (no table rows) per subscription.
  */
 export class Migration20261203150000_stats_allowance_index extends Migration {
-
   override async up(): Promise<void> {
     this.addSql(`create index "ticket_allowance_index" on "ticket" ("subscription_id", "period_index") where "consumes_allowance";`);
   }
@@ -13,5 +12,4 @@ export class Migration20261203150000_stats_allowance_index extends Migration {
   override async down(): Promise<void> {
     this.addSql(`drop index "ticket_allowance_index";`);
   }
-
 }

@@ -1,11 +1,16 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261203153000_personal_data extends Migration {
-
   override async up(): Promise<void> {
-    this.addSql(`create table "customer_erasure" ("customer_id" uuid not null, "erased_by_id" uuid not null, "erased_at" timestamptz not null, constraint "customer_erasure_pkey" primary key ("customer_id"));`);
-    this.addSql(`alter table "customer_erasure" add constraint "customer_erasure_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade;`);
-    this.addSql(`alter table "customer_erasure" add constraint "customer_erasure_erased_by_id_foreign" foreign key ("erased_by_id") references "staff_member" ("id") on update cascade;`);
+    this.addSql(
+      `create table "customer_erasure" ("customer_id" uuid not null, "erased_by_id" uuid not null, "erased_at" timestamptz not null, constraint "customer_erasure_pkey" primary key ("customer_id"));`,
+    );
+    this.addSql(
+      `alter table "customer_erasure" add constraint "customer_erasure_customer_id_foreign" foreign key ("customer_id") references "customer" ("id") on update cascade;`,
+    );
+    this.addSql(
+      `alter table "customer_erasure" add constraint "customer_erasure_erased_by_id_foreign" foreign key ("erased_by_id") references "staff_member" ("id") on update cascade;`,
+    );
     this.addSql(`alter type "access_shred_reason" add value if not exists 'CUSTOMER_ERASED';`);
     // The audit trail stays append-only, with one exception: an erasure of personal data
     // (customerErase, which sets support_desk.erasing for its own transaction) may rewrite an
@@ -27,5 +32,4 @@ export class Migration20261203153000_personal_data extends Migration {
       begin raise exception 'audit_event is append-only (% refused)', tg_op; end $$;`);
     this.addSql(`drop table if exists "customer_erasure" cascade;`);
   }
-
 }

@@ -19,8 +19,7 @@ export const PLAN_CATALOGUE = [
   {
     kind: PlanKind.PREMIUM_MONTHLY,
     name: 'Premium Support',
-    description:
-      'One month of Premium Support: guaranteed reply time and direct communication with the development team, up to 10 tickets a month.',
+    description: 'One month of Premium Support: guaranteed reply time and direct communication with the development team, up to 10 tickets a month.',
     priceAmount: 19900,
     currency: 'USD',
     ticketAllowance: PREMIUM_TICKETS_PER_PERIOD,

@@ -52,7 +52,9 @@ describe('the last active admin', () => {
       for (const other of others) await gql(app.url, lead.token, UPDATE, { i: { staffMemberId: other.id, role: 'AGENT' } });
       const admins = [lead];
       for (let n = 0; n < 3; n += 1) {
-        const created = await gql(app.url, lead.token, CREATE, { i: { email: `admin-${round}-${n}@support.test`, name: `Admin ${round}.${n}`, role: 'ADMIN' } });
+        const created = await gql(app.url, lead.token, CREATE, {
+          i: { email: `admin-${round}-${n}@support.test`, name: `Admin ${round}.${n}`, role: 'ADMIN' },
+        });
         admins.push({ id: created.data.staffMemberCreate.staffMember.id, token: created.data.staffMemberCreate.token });
       }
       expect(await activeAdmins()).toBe(4);
@@ -75,7 +77,10 @@ describe('the last active admin', () => {
       } else {
         // An admin demoted before its own request got the lock has lost the right to demote
         // (FORBIDDEN); one disabled before its request was read is no longer signed in (UNAUTHENTICATED).
-        expect(codes.every((code) => ['OK', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(code)), `round ${round}: ${codes}`).toBe(true);
+        expect(
+          codes.every((code) => ['OK', 'FORBIDDEN', 'UNAUTHENTICATED'].includes(code)),
+          `round ${round}: ${codes}`,
+        ).toBe(true);
       }
 
       // The one left carries on: it leads the next round.
@@ -124,7 +129,9 @@ describe('npm run admin:token -- --restore', () => {
     expect((await gql(app.url, app.adminToken, `{ viewer { kind } }`)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     // Alone again, it cannot demote or disable itself.
-    const self = (await gql(app.url, token!, `{ staffMembers(first: 50) { nodes { id email } } }`)).data.staffMembers.nodes.find((m: { email: string }) => m.email === 'admin@support.test').id;
+    const self = (await gql(app.url, token!, `{ staffMembers(first: 50) { nodes { id email } } }`)).data.staffMembers.nodes.find(
+      (m: { email: string }) => m.email === 'admin@support.test',
+    ).id;
     const demote = await gql(app.url, token!, UPDATE, { i: { staffMemberId: self, role: 'AGENT' } });
     expect(demote.data.staffMemberUpdate.userErrors).toEqual([{ code: 'INVALID', message: 'This is the last active admin: appoint another first.' }]);
     const disable = await gql(second.url, token!, UPDATE, { i: { staffMemberId: self, active: false } });
@@ -133,7 +140,7 @@ describe('npm run admin:token -- --restore', () => {
   }, 120_000);
 
   it('makes an agent an admin, or creates the account, and needs an email', async () => {
-    const agent = await gql(app.url, (await restoreToken()), CREATE, { i: { email: 'agent-to-promote@support.test', name: 'Agent', role: 'AGENT' } });
+    const agent = await gql(app.url, await restoreToken(), CREATE, { i: { email: 'agent-to-promote@support.test', name: 'Agent', role: 'AGENT' } });
     expect(agent.data.staffMemberCreate.userErrors).toEqual([]);
     const promoted = await adminToken('--restore', 'Agent-To-Promote@support.test');
     expect(promoted.stdout).toContain('restored as an active admin (was active AGENT)');

@@ -61,7 +61,11 @@ const TICKET = `query Ticket($id: ID!) {
 }`;
 
 async function file(token: string, files: Array<{ fileName: string; contentBase64: string }>, subject = 'Checkout shows a blank page') {
-  const { body } = await app.raw(CREATE, { input: { subject, description: 'After the last update the checkout page is blank.', category: 'BUG_FIX', attachments: files } }, token);
+  const { body } = await app.raw(
+    CREATE,
+    { input: { subject, description: 'After the last update the checkout page is blank.', category: 'BUG_FIX', attachments: files } },
+    token,
+  );
   return body.data!.ticketCreate as {
     ticket: { id: string; number: string; attachments: Attachment[] } | null;
     notices: Array<{ code: string; message: string }>;
@@ -183,17 +187,19 @@ describe('files filed with a ticket', () => {
     const { rows } = await db.query(`select details from audit_event where action = 'ATTACHMENT_ADDED' and ticket_id = $1 order by created_at, id`, [
       Buffer.from(ticket.id, 'base64url').toString().split(':')[1],
     ]);
-    expect(rows.map((r) => r.details).sort((a, b) => a.byteSize - b.byteSize)).toEqual(
-      [
-        expect.objectContaining({ contentType: 'image/png', byteSize: PNG.length, redactions: 0, messageId: null }),
-        expect.objectContaining({ contentType: 'text/plain; charset=utf-8', byteSize: ticket.attachments[1]!.byteSize, redactions: 4, messageId: null }),
-      ],
-    );
+    expect(rows.map((r) => r.details).sort((a, b) => a.byteSize - b.byteSize)).toEqual([
+      expect.objectContaining({ contentType: 'image/png', byteSize: PNG.length, redactions: 0, messageId: null }),
+      expect.objectContaining({ contentType: 'text/plain; charset=utf-8', byteSize: ticket.attachments[1]!.byteSize, redactions: 4, messageId: null }),
+    ]);
   });
 
   it('lists tickets and their files without reading a single byte of them', async () => {
     statements.length = 0;
-    const { body } = await app.raw(`{ tickets(first: 20) { nodes { attachments { id fileName byteSize } messages(first: 5) { nodes { attachments { id } } } } } }`, {}, agent.token);
+    const { body } = await app.raw(
+      `{ tickets(first: 20) { nodes { attachments { id fileName byteSize } messages(first: 5) { nodes { attachments { id } } } } } }`,
+      {},
+      agent.token,
+    );
     expect(body.errors).toBeUndefined();
     expect(statements.some((sql) => /attachment/.test(sql))).toBe(true);
     expect(statements.filter((sql) => /attachment_content|bytes/.test(sql))).toEqual([]);
@@ -212,7 +218,8 @@ describe('the type comes from the bytes', () => {
       {
         field: ['input', 'attachments', '0'],
         code: 'ATTACHMENT_TYPE_NOT_ALLOWED',
-        message: 'screenshot.png is application/x-msdownload (.exe), which cannot be attached: send images (PNG, JPEG, GIF, WebP, BMP), PDF, zip or gzip archives, or plain text.',
+        message:
+          'screenshot.png is application/x-msdownload (.exe), which cannot be attached: send images (PNG, JPEG, GIF, WebP, BMP), PDF, zip or gzip archives, or plain text.',
       },
     ]);
     expect(await counts()).toEqual(before);
@@ -234,7 +241,9 @@ describe('the type comes from the bytes', () => {
     const binary = await reply(merchantA.token, ticketId, [{ fileName: 'dump.bin', contentBase64: b64(Buffer.from([0, 1, 2, 3, 250, 251, 252, 0, 0, 7])) }]);
     expect(binary.userErrors.map((e) => e.code)).toEqual(['ATTACHMENT_TYPE_NOT_ALLOWED']);
     const notBase64 = await reply(merchantA.token, ticketId, [{ fileName: 'a.log', contentBase64: 'not base64!' }]);
-    expect(notBase64.userErrors).toEqual([{ field: ['input', 'attachments', '0', 'contentBase64'], code: 'INVALID', message: 'a.log: contentBase64 is not standard base64.' }]);
+    expect(notBase64.userErrors).toEqual([
+      { field: ['input', 'attachments', '0', 'contentBase64'], code: 'INVALID', message: 'a.log: contentBase64 is not standard base64.' },
+    ]);
   });
 });
 
@@ -250,7 +259,11 @@ describe('limits', () => {
     expect(fits.message!.attachments[0]!.byteSize).toBe(ATTACHMENT_LIMITS.fileBytes);
     const over = await reply(merchantA.token, ticketId, [{ fileName: 'bigger.png', contentBase64: b64(pngOfSize(ATTACHMENT_LIMITS.fileBytes + 1)) }]);
     expect(over.userErrors).toEqual([
-      { field: ['input', 'attachments', '0', 'contentBase64'], code: 'ATTACHMENT_TOO_LARGE', message: 'bigger.png has 5,242,881 bytes; a file may have at most 5,242,880 bytes (5 MiB).' },
+      {
+        field: ['input', 'attachments', '0', 'contentBase64'],
+        code: 'ATTACHMENT_TOO_LARGE',
+        message: 'bigger.png has 5,242,881 bytes; a file may have at most 5,242,880 bytes (5 MiB).',
+      },
     ]);
   });
 
@@ -261,9 +274,17 @@ describe('limits', () => {
     expect(tooMany.userErrors[0]!.message).toContain('5');
 
     const third = Math.ceil((ATTACHMENT_LIMITS.messageBytes + 1) / 3);
-    const tooHeavy = await reply(merchantA.token, ticketId, [0, 1, 2].map((i) => ({ fileName: `part${i}.png`, contentBase64: b64(pngOfSize(third)) })));
+    const tooHeavy = await reply(
+      merchantA.token,
+      ticketId,
+      [0, 1, 2].map((i) => ({ fileName: `part${i}.png`, contentBase64: b64(pngOfSize(third)) })),
+    );
     expect(tooHeavy.userErrors).toEqual([
-      { field: ['input', 'attachments'], code: 'ATTACHMENT_TOO_LARGE', message: `These files have ${(3 * third).toLocaleString('en-US')} bytes together; one message may carry at most 10,485,760 bytes (10 MiB).` },
+      {
+        field: ['input', 'attachments'],
+        code: 'ATTACHMENT_TOO_LARGE',
+        message: `These files have ${(3 * third).toLocaleString('en-US')} bytes together; one message may carry at most 10,485,760 bytes (10 MiB).`,
+      },
     ]);
   });
 
@@ -277,7 +298,11 @@ describe('limits', () => {
     const before = await counts();
     const one = await reply(merchantA.token, id, [{ fileName: 'one-more.txt', contentBase64: b64('one more') }]);
     expect(one.userErrors).toEqual([
-      { field: ['input', 'attachments'], code: 'ATTACHMENT_LIMIT_REACHED', message: expect.stringMatching(/would have 31 files; a ticket may have at most 30\.$/) },
+      {
+        field: ['input', 'attachments'],
+        code: 'ATTACHMENT_LIMIT_REACHED',
+        message: expect.stringMatching(/would have 31 files; a ticket may have at most 30\.$/),
+      },
     ]);
     // The reply itself is refused with its file: no message without the file it was sent with.
     expect(await counts()).toEqual(before);
@@ -299,7 +324,9 @@ describe('limits', () => {
     const over = await reply(merchantA.token, id, [{ fileName: 'last.png', contentBase64: b64(PNG) }]);
     expect(PNG.length).toBeGreaterThan(room);
     expect(over.userErrors.map((e) => e.code)).toEqual(['ATTACHMENT_LIMIT_REACHED']);
-    expect(over.userErrors[0]!.message).toContain(`would carry ${(heavy + PNG.length).toLocaleString('en-US')} bytes of files; a ticket may carry at most 52,428,800 bytes (50 MiB).`);
+    expect(over.userErrors[0]!.message).toContain(
+      `would carry ${(heavy + PNG.length).toLocaleString('en-US')} bytes of files; a ticket may carry at most 52,428,800 bytes (50 MiB).`,
+    );
     const fits = await reply(merchantA.token, id, [{ fileName: 'last.txt', contentBase64: b64('x'.repeat(room)) }]);
     expect(fits.userErrors).toEqual([]);
   });
@@ -308,7 +335,11 @@ describe('limits', () => {
     const big = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(2 * 1024 * 1024) } });
     const anonymous = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
     expect(anonymous.status).toBe(413);
-    const signedIn = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${merchantA.token}` }, body: big });
+    const signedIn = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${merchantA.token}` },
+      body: big,
+    });
     expect(signedIn.status).toBe(200);
   });
 });
@@ -323,7 +354,12 @@ describe('downloads are scoped like the ticket', () => {
     ticketId = filed.ticket!.id;
     merchantFile = filed.ticket!.attachments[0]!;
     app.setNow(app.now().plus({ minutes: 5 }));
-    const note = await reply(agent.token, ticketId, [{ fileName: 'internal-trace.log', contentBase64: b64('staff notes: the module of vendor X breaks checkout') }], { internal: true });
+    const note = await reply(
+      agent.token,
+      ticketId,
+      [{ fileName: 'internal-trace.log', contentBase64: b64('staff notes: the module of vendor X breaks checkout') }],
+      { internal: true },
+    );
     expect(note.userErrors).toEqual([]);
     noteFile = note.message!.attachments[0]!;
     expect(noteFile.uploaderKind).toBe('STAFF');
@@ -392,7 +428,10 @@ describe('a failed request leaves nothing behind', () => {
           subject: 'Refused access',
           description: 'The checkout page is blank after the update.',
           category: 'BUG_FIX',
-          attachments: [{ fileName: 'shot.png', contentBase64: b64(PNG) }, { fileName: 'error.log', contentBase64: b64(LOG) }],
+          attachments: [
+            { fileName: 'shot.png', contentBase64: b64(PNG) },
+            { fileName: 'error.log', contentBase64: b64(LOG) },
+          ],
           access: {
             storeAdmin: { url: 'https://shop.example.com/admin/', username: 'support', password: 'Adm1n-pass-123' },
             fileAccess: { protocol: 'FTP', host: 'ftp://not a host/', username: 'ftpuser', password: 'Ftp-pass-123' },
@@ -401,7 +440,9 @@ describe('a failed request leaves nothing behind', () => {
       },
       merchantA.token,
     );
-    expect(body.data!.ticketCreate.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field])).toEqual([['INVALID', ['input', 'access', 'fileAccess', 'host']]]);
+    expect(body.data!.ticketCreate.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field])).toEqual([
+      ['INVALID', ['input', 'access', 'fileAccess', 'host']],
+    ]);
     expect(await counts()).toEqual(before);
   });
 });

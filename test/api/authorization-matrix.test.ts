@@ -46,7 +46,11 @@ async function newTicket(category = 'BUG_FIX'): Promise<string> {
 }
 
 async function waived(id: string): Promise<string> {
-  await app.raw(`mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { userErrors { code } } }`, { i: { ticketId: id, reason: 'matrix set-up' } }, admin.token);
+  await app.raw(
+    `mutation($i: TicketAccessWaiveInput!) { ticketAccessWaive(input: $i) { userErrors { code } } }`,
+    { i: { ticketId: id, reason: 'matrix set-up' } },
+    admin.token,
+  );
   return id;
 }
 
@@ -86,7 +90,11 @@ const CASES: Case[] = [
   // Each caller's own notifications (another's IDs are NOT_FOUND: notifications.test.ts).
   { name: 'notificationMarkRead', query: `mutation { notificationMarkRead(input: { ids: [] }) { unreadCount userErrors { code } } }`, expect: SIGNED_IN },
   { name: 'notificationMarkAllRead', query: `mutation { notificationMarkAllRead(input: {}) { unreadCount userErrors { code } } }`, expect: SIGNED_IN },
-  { name: 'notificationPreferencesUpdate', query: `mutation { notificationPreferencesUpdate(input: { emailEnabled: true }) { preferences { emailEnabled } userErrors { code } } }`, expect: SIGNED_IN },
+  {
+    name: 'notificationPreferencesUpdate',
+    query: `mutation { notificationPreferencesUpdate(input: { emailEnabled: true }) { preferences { emailEnabled } userErrors { code } } }`,
+    expect: SIGNED_IN,
+  },
   { name: 'tickets', query: `{ tickets(first: 5) { totalCount } }`, expect: SIGNED_IN },
   {
     name: 'node(ticket)',
@@ -162,7 +170,11 @@ const CASES: Case[] = [
     query: `mutation($i: TicketRespondInput!) { ticketQuoteRespond(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {
       const id = await newTicket('THEME_CUSTOMISATION');
-      await app.raw(`mutation($i: TicketQuoteSetInput!) { ticketQuoteSet(input: $i) { userErrors { code } } }`, { i: { ticketId: id, amount: 15000 } }, admin.token);
+      await app.raw(
+        `mutation($i: TicketQuoteSetInput!) { ticketQuoteSet(input: $i) { userErrors { code } } }`,
+        { i: { ticketId: id, amount: 15000 } },
+        admin.token,
+      );
       return { i: { ticketId: id, accept: true } };
     },
     expect: OWNER_ONLY,
@@ -196,7 +208,11 @@ const CASES: Case[] = [
     query: `mutation($i: TicketRespondInput!) { ticketSurchargeRespond(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {
       const id = await portTicket();
-      await app.raw(`mutation($i: TicketPortDecideInput!) { ticketPortDecide(input: $i) { userErrors { code } } }`, { i: { ticketId: id, decision: 'ACCEPT_WITH_SURCHARGE', surchargeAmount: 2500 } }, admin.token);
+      await app.raw(
+        `mutation($i: TicketPortDecideInput!) { ticketPortDecide(input: $i) { userErrors { code } } }`,
+        { i: { ticketId: id, decision: 'ACCEPT_WITH_SURCHARGE', surchargeAmount: 2500 } },
+        admin.token,
+      );
       return { i: { ticketId: id, accept: true } };
     },
     expect: OWNER_ONLY,
@@ -206,7 +222,11 @@ const CASES: Case[] = [
     query: `mutation($i: TicketAccessDisabledConfirmInput!) { ticketAccessDisabledConfirm(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {
       const id = await waived(await newTicket());
-      await app.raw(`mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`, { i: { ticketId: id, status: 'RESOLVED' } }, admin.token);
+      await app.raw(
+        `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`,
+        { i: { ticketId: id, status: 'RESOLVED' } },
+        admin.token,
+      );
       return { i: { ticketId: id } };
     },
     expect: OWNER_ONLY,
@@ -258,7 +278,11 @@ const CASES: Case[] = [
     name: 'merchantApiKeyRevoke',
     query: `mutation($i: MerchantApiKeyRevokeInput!) { merchantApiKeyRevoke(input: $i) { apiKey { id } userErrors { code } } }`,
     vars: async () => {
-      const r = await app.raw(`mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { apiKey { id } } }`, { i: { customerId: owner.customerId, name: 'Spare' } }, admin.token);
+      const r = await app.raw(
+        `mutation($i: MerchantApiKeyCreateInput!) { merchantApiKeyCreate(input: $i) { apiKey { id } } }`,
+        { i: { customerId: owner.customerId, name: 'Spare' } },
+        admin.token,
+      );
       return { i: { apiKeyId: r.body.data!.merchantApiKeyCreate.apiKey.id } };
     },
     // A merchant's keys are the merchant's and the admin's: an agent revoking one would cut the store off.
@@ -292,7 +316,7 @@ const CASES: Case[] = [
   {
     name: 'refundRequest',
     query: `mutation($i: RefundRequestInput!) { refundRequest(input: $i) { refund { id } userErrors { code } } }`,
-    vars: async () => ({ i: { subscriptionId: (await freshOwnerSubscription()), reason: 'STOLEN_CARD', details: 'My card was stolen.' } }),
+    vars: async () => ({ i: { subscriptionId: await freshOwnerSubscription(), reason: 'STOLEN_CARD', details: 'My card was stolen.' } }),
     expect: { anonymous: 'unauthenticated', merchant: 'ok', otherMerchant: 'notFound', agent: 'forbidden', admin: 'ok' },
   },
   {
@@ -370,7 +394,11 @@ const CASES: Case[] = [
     query: `mutation($i: TicketRateInput!) { ticketRate(input: $i) { ticket { id } userErrors { code } } }`,
     vars: async () => {
       const id = await waived(await newTicket());
-      await app.raw(`mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`, { i: { ticketId: id, status: 'RESOLVED' } }, admin.token);
+      await app.raw(
+        `mutation($i: TicketStatusChangeInput!) { ticketStatusChange(input: $i) { userErrors { code } } }`,
+        { i: { ticketId: id, status: 'RESOLVED' } },
+        admin.token,
+      );
       return { i: { ticketId: id, rating: 5 } };
     },
     expect: OWNER_ONLY,
@@ -449,7 +477,11 @@ async function ticketWithAccess(assignAgent = false): Promise<string> {
   );
   const id = r.body.data!.ticketCreate.ticket.id;
   if (assignAgent) {
-    await app.raw(`mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { userErrors { code } } }`, { i: { ticketId: id, assigneeId: agent.id } }, admin.token);
+    await app.raw(
+      `mutation($i: TicketAssignInput!) { ticketAssign(input: $i) { userErrors { code } } }`,
+      { i: { ticketId: id, assigneeId: agent.id } },
+      admin.token,
+    );
   }
   return id;
 }
@@ -493,7 +525,9 @@ async function pendingRefund(): Promise<string> {
   await app.admin.TicketAccessWaive({ input: { ticketId: t.ticketCreate.ticket!.id, reason: 'matrix set-up' } });
   const saved = app.now();
   app.setNow(saved.plus({ days: 3 }));
-  const r = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: 'SERVICE_NOT_DELIVERED' as never, details: 'Our guaranteed reply never came.' } });
+  const r = await m.sdk.RefundRequest({
+    input: { subscriptionId: m.subscriptionId, reason: 'SERVICE_NOT_DELIVERED' as never, details: 'Our guaranteed reply never came.' },
+  });
   app.setNow(saved);
   if (!r.refundRequest.refund) throw new Error(`no pending refund: ${JSON.stringify(r.refundRequest.userErrors)}`);
   return r.refundRequest.refund.id;

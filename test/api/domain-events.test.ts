@@ -24,10 +24,13 @@ const banned = (customerId: string): DomainEvent => ({
 });
 
 async function outboxRows(customerId: string) {
-  return app.orm.em.fork().getConnection().execute<{ type: string; staff_only: boolean; data: unknown; actor_kind: string; occurred_at: Date }[]>(
-    'select type, staff_only, data, actor_kind, occurred_at from outbox_event where customer_id = ? order by id',
-    [customerId],
-  );
+  return app.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ type: string; staff_only: boolean; data: unknown; actor_kind: string; occurred_at: Date }[]>(
+      'select type, staff_only, data, actor_kind, occurred_at from outbox_event where customer_id = ? order by id',
+      [customerId],
+    );
 }
 
 function newCustomer(em: EntityManager): Customer {

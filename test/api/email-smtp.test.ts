@@ -56,15 +56,19 @@ afterAll(async () => {
 });
 
 async function emailRows() {
-  return app.orm.em.fork().execute<Array<{ status: string; attempts: number; message_id: string; last_error: string | null; to_address: string }>>(
-    "select status, attempts, message_id, last_error, to_address from outbound_email where recipient like 'customer:%' order by created_at",
-  );
+  return app.orm.em
+    .fork()
+    .execute<Array<{ status: string; attempts: number; message_id: string; last_error: string | null; to_address: string }>>(
+      "select status, attempts, message_id, last_error, to_address from outbound_email where recipient like 'customer:%' order by created_at",
+    );
 }
 
 describe('notification email over SMTP', () => {
   it('a server that is down: the email waits and is retried with back-off; once it is back, it is sent once, text and HTML, with the ticket number and a link', async () => {
     const staff = await createStaff(app, 'AGENT', 'DEVELOPMENT');
-    const created = await merchant.sdk.TicketCreate({ input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix } });
+    const created = await merchant.sdk.TicketCreate({
+      input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix },
+    });
     const ticket = created.ticketCreate.ticket!;
     await app.orm.em.fork().transactional((em) =>
       new DomainEvents(() => app.now()).publish(em, {
@@ -96,7 +100,9 @@ describe('notification email over SMTP', () => {
     expect(email).toMatchObject({ status: 'SENT', attempts: 2, last_error: null });
 
     // Every queued email (the staff's about the new ticket too) arrived once.
-    const [all] = await app.orm.em.fork().execute<Array<{ n: string; sent: string }>>("select count(*) n, count(*) filter (where status = 'SENT') sent from outbound_email");
+    const [all] = await app.orm.em
+      .fork()
+      .execute<Array<{ n: string; sent: string }>>("select count(*) n, count(*) filter (where status = 'SENT') sent from outbound_email");
     expect(Number(all!.sent)).toBe(Number(all!.n));
     expect(received).toHaveLength(Number(all!.n));
     const mine = received.filter((r) => r.to === email!.to_address);

@@ -43,7 +43,14 @@ describe('the embedded PostgreSQL around npm start', () => {
       const token = await adminTokenFor(env);
       const { hostname, port } = new URL(interactive.url);
       const body = JSON.stringify({ query: '{ viewer { kind } }' });
-      const socket = await new Promise<net.Socket>((resolve, reject) => net.connect(Number(port), hostname).once('connect', function (this: net.Socket) { resolve(this); }).once('error', reject));
+      const socket = await new Promise<net.Socket>((resolve, reject) =>
+        net
+          .connect(Number(port), hostname)
+          .once('connect', function (this: net.Socket) {
+            resolve(this);
+          })
+          .once('error', reject),
+      );
       let answer = '';
       socket.on('data', (chunk) => (answer += chunk));
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -101,7 +108,12 @@ function accepts(port: number): Promise<boolean> {
 
 /** A fresh admin token from `npm run admin:token` (the first one was printed once, to the first start). */
 async function adminTokenFor(env: Record<string, string>): Promise<string> {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/admin-token.ts'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/admin-token.ts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 60_000,
+  });
   const token = /\b(ocs_[A-Za-z0-9_-]{20,})\b/.exec(result.stdout)?.[1];
   if (!token) throw new Error(`admin:token printed no token:\n${result.stdout}${result.stderr}`);
   return token;

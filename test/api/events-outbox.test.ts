@@ -24,7 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-interface Row { id: string; type: string; ticket_id: string | null; customer_id: string | null; team: string | null; actor_kind: string; actor_id: string | null; staff_only: boolean; data: Record<string, unknown> }
+interface Row {
+  id: string;
+  type: string;
+  ticket_id: string | null;
+  customer_id: string | null;
+  team: string | null;
+  actor_kind: string;
+  actor_id: string | null;
+  staff_only: boolean;
+  data: Record<string, unknown>;
+}
 
 let seen = '0';
 /** The events written since the last call, in order. */
@@ -38,7 +48,14 @@ const raw = (globalId: string) => fromGlobalId(globalId)!.id;
 
 const access = (port?: number) => ({
   storeAdmin: { url: 'https://shop.example.com/admin', username: 'support-admin', password: ADMIN_PASSWORD },
-  fileAccess: { protocol: FileProtocol.Ftp, host: '127.0.0.1', port: port ?? closedPort, username: 'ftp-user', password: FTP_PASSWORD, rootPath: '/public_html' },
+  fileAccess: {
+    protocol: FileProtocol.Ftp,
+    host: '127.0.0.1',
+    port: port ?? closedPort,
+    username: 'ftp-user',
+    password: FTP_PASSWORD,
+    rootPath: '/public_html',
+  },
 });
 
 describe('each change writes its domain events in its own transaction', () => {
@@ -46,13 +63,20 @@ describe('each change writes its domain events in its own transaction', () => {
 
   it('filing a ticket: TICKET_FILED with the ticket, its customer, its team and the merchant as actor', async () => {
     await newEvents();
-    const created = await merchant.sdk.TicketCreate({ input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix } });
+    const created = await merchant.sdk.TicketCreate({
+      input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix },
+    });
     ticketId = created.ticketCreate.ticket!.id;
     const [filed, ...rest] = await newEvents();
     expect(rest).toEqual([]);
     expect(filed).toMatchObject({
-      type: 'TICKET_FILED', ticket_id: raw(ticketId), customer_id: raw(merchant.customerId), team: 'DEVELOPMENT',
-      actor_kind: 'MERCHANT', staff_only: false, data: { number: created.ticketCreate.ticket!.number, category: 'BUG_FIX' },
+      type: 'TICKET_FILED',
+      ticket_id: raw(ticketId),
+      customer_id: raw(merchant.customerId),
+      team: 'DEVELOPMENT',
+      actor_kind: 'MERCHANT',
+      staff_only: false,
+      data: { number: created.ticketCreate.ticket!.number, category: 'BUG_FIX' },
     });
   });
 
@@ -88,7 +112,10 @@ describe('each change writes its domain events in its own transaction', () => {
     const verified = await agent.sdk.TicketAccessVerify({ input: { ticketId } });
     expect(verified.ticketAccessVerify.verification!.outcome).toBe('UNREACHABLE');
     const checks = await newEvents();
-    expect(checks.map((r) => [r.type, r.staff_only])).toEqual([['ACCESS_REVEALED', true], ['ACCESS_VERIFIED', false]]);
+    expect(checks.map((r) => [r.type, r.staff_only])).toEqual([
+      ['ACCESS_REVEALED', true],
+      ['ACCESS_VERIFIED', false],
+    ]);
     expect(checks[1]!.data).toMatchObject({ outcome: 'UNREACHABLE' });
 
     const everything = JSON.stringify(await app.orm.em.fork().execute('select * from outbox_event'));
@@ -104,7 +131,13 @@ describe('each change writes its domain events in its own transaction', () => {
   });
 
   it('a quote and its answer; a port decision with a surcharge and its answer', async () => {
-    const custom = await merchant.sdk.TicketCreate({ input: { subject: 'A new shipping module', description: 'We need a custom shipping module for our courier.', category: TicketCategory.CustomExtensionDevelopment } });
+    const custom = await merchant.sdk.TicketCreate({
+      input: {
+        subject: 'A new shipping module',
+        description: 'We need a custom shipping module for our courier.',
+        category: TicketCategory.CustomExtensionDevelopment,
+      },
+    });
     const customId = custom.ticketCreate.ticket!.id;
     await app.admin.TicketQuoteSet({ input: { ticketId: customId, amount: 15000 } });
     await merchant.sdk.TicketQuoteRespond({ input: { ticketId: customId, accept: true } });
@@ -114,7 +147,12 @@ describe('each change writes its domain events in its own transaction', () => {
     expect(quote[2]!.data).toMatchObject({ accepted: true });
 
     const port = await merchant.sdk.TicketCreate({
-      input: { subject: 'Mail does not send', description: 'Our MijoShop store cannot send mail.', category: TicketCategory.BugFix, environment: { opencartVersion: '1.5.6.4', platform: 'MIJOSHOP' as never } },
+      input: {
+        subject: 'Mail does not send',
+        description: 'Our MijoShop store cannot send mail.',
+        category: TicketCategory.BugFix,
+        environment: { opencartVersion: '1.5.6.4', platform: 'MIJOSHOP' as never },
+      },
     });
     const portId = port.ticketCreate.ticket!.id;
     await app.admin.TicketPortDecide({ input: { ticketId: portId, decision: 'ACCEPT_WITH_SURCHARGE' as never, surchargeAmount: 2500 } });
@@ -129,7 +167,9 @@ describe('each change writes its domain events in its own transaction', () => {
     const busy = await createMerchant(app);
     await newEvents();
     for (let i = 1; i <= 9; i++) {
-      await busy.sdk.TicketCreate({ input: { subject: `Question ${i}`, description: 'How do I configure the shipping zones?', category: TicketCategory.BugFix } });
+      await busy.sdk.TicketCreate({
+        input: { subject: `Question ${i}`, description: 'How do I configure the shipping zones?', category: TicketCategory.BugFix },
+      });
     }
     const nearly = (await newEvents()).filter((r) => r.type === 'ALLOWANCE_NEARLY_USED');
     expect(nearly).toHaveLength(1);
@@ -139,17 +179,24 @@ describe('each change writes its domain events in its own transaction', () => {
   it('refunds requested and decided; a ban', async () => {
     // A guaranteed first reply left late: the month becomes refundable.
     const late = await createMerchant(app);
-    const filed = await late.sdk.TicketCreate({ input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix } });
+    const filed = await late.sdk.TicketCreate({
+      input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix },
+    });
     await app.admin.TicketAccessWaive({ input: { ticketId: filed.ticketCreate.ticket!.id, reason: 'Credentials checked by phone.' } });
     const start = app.now();
     app.setNow(start.plus({ days: 2 }));
     await newEvents();
-    const requested = await late.sdk.RefundRequest({ input: { subscriptionId: late.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Nobody replied in time.' } });
+    const requested = await late.sdk.RefundRequest({
+      input: { subscriptionId: late.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Nobody replied in time.' },
+    });
     const refundId = requested.refundRequest.refund!.id;
     await app.admin.RefundDecide({ input: { refundId, decision: RefundStatus.Rejected } });
     app.setNow(start);
     const refunds = await newEvents();
-    expect(refunds.map((r) => [r.type, r.data.decision ?? null])).toEqual([['REFUND_REQUESTED', null], ['REFUND_DECIDED', 'REJECTED']]);
+    expect(refunds.map((r) => [r.type, r.data.decision ?? null])).toEqual([
+      ['REFUND_REQUESTED', null],
+      ['REFUND_DECIDED', 'REJECTED'],
+    ]);
     expect(refunds[1]).toMatchObject({ customer_id: raw(late.customerId), staff_only: false, data: { refundId: raw(refundId) } });
 
     await app.admin.CustomerBan({ input: { customerId: merchant.customerId, reason: 'ABUSE' as never, note: 'Threats.' } });

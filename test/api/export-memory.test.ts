@@ -18,7 +18,12 @@ beforeAll(async () => {
   token = (await createStaff(app, 'AGENT')).token;
   const merchant = await createMerchant(app);
   await merchant.sdk.TicketCreate({
-    input: { subject: 'Template ticket', description: 'Copied many times below.', category: 'BUG_FIX' as never, environment: { platform: 'NATIVE' as never, opencartVersion: '4.0.2.3' } },
+    input: {
+      subject: 'Template ticket',
+      description: 'Copied many times below.',
+      category: 'BUG_FIX' as never,
+      environment: { platform: 'NATIVE' as never, opencartVersion: '4.0.2.3' },
+    },
   });
   const client = new pg.Client({ connectionString: app.databaseUrl });
   await client.connect();
@@ -85,7 +90,9 @@ it('streams 60,000 tickets while memory stays flat', async () => {
   const warmUp = await download('2026-03-01T00:00:00Z', '2026-03-01T12:00:00Z');
   expect(warmUp.lines).toBe(4320);
   const full = await download('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z');
-  console.log(`export: ${full.megabytes.toFixed(1)} MB; memory in use at most +${full.liveGrowth.toFixed(1)} MB; resident memory +${full.rssGrowth.toFixed(1)} MB`);
+  console.log(
+    `export: ${full.megabytes.toFixed(1)} MB; memory in use at most +${full.liveGrowth.toFixed(1)} MB; resident memory +${full.rssGrowth.toFixed(1)} MB`,
+  );
   // The header, the ticket filed through the API, and the copies.
   expect(full.lines).toBe(TICKETS + 2);
   expect(full.tail).toContain(`OC-${String(1000 + TICKETS).padStart(6, '0')}`);

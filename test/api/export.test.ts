@@ -16,14 +16,24 @@ async function download(path: string, token: string | null, query: Record<string
   const url = new URL(path, app.url);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  return { status: response.status, type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition'), text: await response.text() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    disposition: response.headers.get('content-disposition'),
+    text: await response.text(),
+  };
 }
 
 const rows = (text: string) => parse(text, { columns: true }) as Array<Record<string, string>>;
 
 async function file(key: string, subject: string, environment?: Record<string, unknown>) {
   const created = await merchant.sdk.TicketCreate({
-    input: { subject, description: 'Something is wrong with the store since the update.', category: 'BUG_FIX' as never, ...(environment ? { environment: environment as never } : {}) },
+    input: {
+      subject,
+      description: 'Something is wrong with the store since the update.',
+      category: 'BUG_FIX' as never,
+      ...(environment ? { environment: environment as never } : {}),
+    },
   });
   numbers[key] = created.ticketCreate.ticket!.number;
   app.setNow(app.now().plus({ minutes: 1 }));
@@ -56,7 +66,14 @@ describe('GET /export/tickets.csv', () => {
     const table = rows(response.text);
     expect(table.map((row) => row.number)).toEqual([numbers.formula, numbers.plus, numbers.minus, numbers.at]);
     const plus = table[1]!;
-    expect(plus).toMatchObject({ status: 'AWAITING_ACCESS', category: 'BUG_FIX', platform: 'NATIVE', opencart_version: '4.0.2.3', opencart_line: '4.x', customer_email: expect.stringMatching(/@shop\.test$/) });
+    expect(plus).toMatchObject({
+      status: 'AWAITING_ACCESS',
+      category: 'BUG_FIX',
+      platform: 'NATIVE',
+      opencart_version: '4.0.2.3',
+      opencart_line: '4.x',
+      customer_email: expect.stringMatching(/@shop\.test$/),
+    });
     expect(Date.parse(plus.created_at!)).toBe(Date.parse('2026-03-03T10:01:00Z'));
   });
 
@@ -119,7 +136,12 @@ describe('GET /export/refunds.csv', () => {
   it('lists the refunds requested in the period, filtered like refunds(filter:)', async () => {
     const table = rows((await download('/export/refunds.csv', app.adminToken, PERIOD)).text);
     expect(table).toHaveLength(1);
-    expect(table[0]).toMatchObject({ status: 'APPROVED', reason: 'STOLEN_CARD', rule: 'STOLEN_CARD_NO_QUESTIONS', customer_email: expect.stringMatching(/@shop\.test$/) });
+    expect(table[0]).toMatchObject({
+      status: 'APPROVED',
+      reason: 'STOLEN_CARD',
+      rule: 'STOLEN_CARD_NO_QUESTIONS',
+      customer_email: expect.stringMatching(/@shop\.test$/),
+    });
     expect(table[0]!.amount).toMatch(/^\d+$/);
     expect(Date.parse(table[0]!.requested_at!)).toBe(Date.parse('2026-03-03T10:04:00Z'));
 

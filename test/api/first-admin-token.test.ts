@@ -17,8 +17,21 @@ describe.skipIf(!hasScript)('the first admin token, started in a terminal', () =
   it('is shown on the terminal once and written nowhere else', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-tty-'));
     try {
-      const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await findFreePort()) };
-      const child = spawn('/usr/bin/script', ['-qefc', `${process.execPath} --import tsx server/main.ts`, '/dev/null'], { cwd: ROOT, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const env = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(await findFreePort()),
+      };
+      const child = spawn('/usr/bin/script', ['-qefc', `${process.execPath} --import tsx server/main.ts`, '/dev/null'], {
+        cwd: ROOT,
+        env,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (chunk) => (out += chunk));
       child.stderr.on('data', (chunk) => (out += chunk));
@@ -39,7 +52,12 @@ describe.skipIf(!hasScript)('the first admin token, started in a terminal', () =
         // Once as itself, once inside the playground's header line; never in a JSON log line.
         expect(tokens.every((t) => t === token)).toBe(true);
         expect(out).toContain('Its token is shown only this once');
-        expect(out.split('\n').filter((line) => line.trim().startsWith('{')).some((line) => line.includes(token))).toBe(false);
+        expect(
+          out
+            .split('\n')
+            .filter((line) => line.trim().startsWith('{'))
+            .some((line) => line.includes(token)),
+        ).toBe(false);
         expect(existsSync(path.join(dataDir, 'first-admin-token'))).toBe(false);
         const viewer = await fetch(`${url}/graphql`, {
           method: 'POST',

@@ -46,7 +46,11 @@ describe('merging a duplicate', () => {
     const duplicate = await fileTicket(app, m, { subject: 'Checkout page empty' });
     app.setNow(DEFAULT_NOW.plus({ minutes: 20 }));
     const withFile = await gql(app, m.token, `mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }`, {
-      input: { ticketId: duplicate.id, body: 'It happens with PayPal only.', attachments: [{ fileName: 'error.log', contentBase64: Buffer.from('PHP Notice: blank page\n').toString('base64') }] },
+      input: {
+        ticketId: duplicate.id,
+        body: 'It happens with PayPal only.',
+        attachments: [{ fileName: 'error.log', contentBase64: Buffer.from('PHP Notice: blank page\n').toString('base64') }],
+      },
     });
     expect(withFile.ticketReply.userErrors).toEqual([]);
     app.setNow(DEFAULT_NOW.plus({ minutes: 30 }));
@@ -84,8 +88,13 @@ describe('merging a duplicate', () => {
     expect(download.status).toBe(200);
     expect(await download.text()).toContain('PHP Notice: blank page');
     // Consumers (email, notifications, webhooks) learn of it through the outbox, committed with the merge.
-    const events = await app.orm.em.fork().getConnection().execute(`select data from outbox_event where type = 'TICKET_MERGED' and ticket_id = ?`, [fromGlobal(original.id)]);
-    expect(events).toEqual([{ data: expect.objectContaining({ mergedTicketNumber: duplicate.number, ticketNumber: original.number, messagesMoved: 2, allowanceReturned: true }) }]);
+    const events = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select data from outbox_event where type = 'TICKET_MERGED' and ticket_id = ?`, [fromGlobal(original.id)]);
+    expect(events).toEqual([
+      { data: expect.objectContaining({ mergedTicketNumber: duplicate.number, ticketNumber: original.number, messagesMoved: 2, allowanceReturned: true }) },
+    ]);
 
     // The merchant: the internal note stays hidden; each ticket says what happened.
     const merchantView = await detail(m.token, original.id);
@@ -104,10 +113,12 @@ describe('merging a duplicate', () => {
     expect((await detail(m.token, original.id)).mergedInto).toBeNull();
   });
 
-  it('schedules the merged ticket\'s stored access for shredding, as on resolution', async () => {
+  it("schedules the merged ticket's stored access for shredding, as on resolution", async () => {
     const m = await createMerchant(app);
     const original = await fileTicket(app, m);
-    const created = await m.sdk.TicketCreate({ input: { subject: 'Same again', description: 'The checkout is still blank for guests.', category: 'BUG_FIX' as never } });
+    const created = await m.sdk.TicketCreate({
+      input: { subject: 'Same again', description: 'The checkout is still blank for guests.', category: 'BUG_FIX' as never },
+    });
     const duplicate = created.ticketCreate.ticket!.id;
     const provided = await m.sdk.TicketAccessProvide({
       input: {
@@ -118,14 +129,19 @@ describe('merging a duplicate', () => {
     });
     expect(provided.ticketAccessProvide.userErrors).toEqual([]);
     expect((await merge(agent.token, { ticketId: duplicate, intoTicketId: original.id })).userErrors).toEqual([]);
-    const access = await gql(app, agent.token, `query($id: ID!) { node(id: $id) { ... on Ticket { access { shredAfter } events(first: 100) { nodes { action } } } } }`, { id: duplicate });
+    const access = await gql(
+      app,
+      agent.token,
+      `query($id: ID!) { node(id: $id) { ... on Ticket { access { shredAfter } events(first: 100) { nodes { action } } } } }`,
+      { id: duplicate },
+    );
     expect(access.node.access.shredAfter).not.toBeNull();
     expect(access.node.events.nodes.map((e: { action: string }) => e.action)).toContain('ACCESS_SHRED_SCHEDULED');
   });
 });
 
 describe('what cannot be merged', () => {
-  it('refuses a self-merge, another merchant\'s ticket, a finished target and a closed duplicate, changing nothing', async () => {
+  it("refuses a self-merge, another merchant's ticket, a finished target and a closed duplicate, changing nothing", async () => {
     const a = await fileTicket(app, merchant);
     const b = await fileTicket(app, merchant);
     const other = await createMerchant(app);
@@ -156,7 +172,13 @@ describe('what cannot be merged', () => {
       expect(t.mergedInto).toBeNull();
       expect(t.events.nodes.map((e: { action: string }) => e.action)).not.toContain('TICKET_MERGED');
     }
-    const published = await app.orm.em.fork().getConnection().execute(`select count(*)::int as n from outbox_event where type = 'TICKET_MERGED' and ticket_id in (?, ?, ?, ?)`, [a.id, b.id, resolved.id, closed.id].map(fromGlobal));
+    const published = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select count(*)::int as n from outbox_event where type = 'TICKET_MERGED' and ticket_id in (?, ?, ?, ?)`,
+        [a.id, b.id, resolved.id, closed.id].map(fromGlobal),
+      );
     expect(published).toEqual([{ n: 0 }]);
   });
 

@@ -31,22 +31,38 @@ async function richMerchant(name: string) {
   });
   const ticket = await fileTicket(app, m, { subject: `${name}'s checkout is blank`, description: `Customers of ${name} see a blank page after paying.` });
   await gql(app, m.token, `mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }`, {
-    input: { ticketId: ticket.id, body: `Call me on +351 912 345 678, ${name}.`, attachments: [{ fileName: 'error.log', contentBase64: Buffer.from(`${LOG_LINE}\n`).toString('base64') }] },
+    input: {
+      ticketId: ticket.id,
+      body: `Call me on +351 912 345 678, ${name}.`,
+      attachments: [{ fileName: 'error.log', contentBase64: Buffer.from(`${LOG_LINE}\n`).toString('base64') }],
+    },
   });
   app.setNow(app.now().plus({ minutes: 5 }));
   await app.sdk(agent.token).TicketReply({ input: { ticketId: ticket.id, body: `${name} sounds upset; be gentle.`, internal: true } });
-  const second = await m.sdk.TicketCreate({ input: { subject: 'Second problem here', description: 'The shipping rates page is empty now.', category: 'BUG_FIX' as never } });
+  const second = await m.sdk.TicketCreate({
+    input: { subject: 'Second problem here', description: 'The shipping rates page is empty now.', category: 'BUG_FIX' as never },
+  });
   const provided = await m.sdk.TicketAccessProvide({
     input: {
       ticketId: second.ticketCreate.ticket!.id,
       storeAdmin: { url: `https://${name.toLowerCase()}-shop.com/admin/`, username: 'support', password: SECRET_PASSWORD },
-      fileAccess: { protocol: 'SFTP' as never, host: `${name.toLowerCase()}-shop.com`, username: 'support', password: SECRET_PASSWORD, rootPath: '/public_html' },
+      fileAccess: {
+        protocol: 'SFTP' as never,
+        host: `${name.toLowerCase()}-shop.com`,
+        username: 'support',
+        password: SECRET_PASSWORD,
+        rootPath: '/public_html',
+      },
     },
   });
   expect(provided.ticketAccessProvide.userErrors).toEqual([]);
   await app.admin.TicketStatusChange({ input: { ticketId: ticket.id, status: 'RESOLVED' as never } });
-  await gql(app, m.token, `mutation($input: TicketRateInput!) { ticketRate(input: $input) { userErrors { message } } }`, { input: { ticketId: ticket.id, rating: 2, comment: `${name} expected more.` } });
-  const refund = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: 'STOLEN_CARD' as never, details: `${name}'s card was stolen in Lisbon.` } });
+  await gql(app, m.token, `mutation($input: TicketRateInput!) { ticketRate(input: $input) { userErrors { message } } }`, {
+    input: { ticketId: ticket.id, rating: 2, comment: `${name} expected more.` },
+  });
+  const refund = await m.sdk.RefundRequest({
+    input: { subscriptionId: m.subscriptionId, reason: 'STOLEN_CARD' as never, details: `${name}'s card was stolen in Lisbon.` },
+  });
   expect(refund.refundRequest.userErrors).toEqual([]);
   return { ...m, email, name, ticket, secondTicketId: second.ticketCreate.ticket!.id };
 }
@@ -68,7 +84,7 @@ async function sql<T = any>(text: string, params: unknown[] = []): Promise<T[]> 
 
 const uuid = (globalId: string) => fromGlobalId(globalId)!.id;
 
-describe('exporting a customer\'s data', () => {
+describe("exporting a customer's data", () => {
   it('an admin gets one JSON document: profile, plans, keys, tickets with messages and files, rating, refunds, audit trail; never a credential', async () => {
     const m = await richMerchant('Olivia');
     const { status, text, headers } = await exportOf(m.customerId);
@@ -77,7 +93,12 @@ describe('exporting a customer\'s data', () => {
     expect(headers.get('cache-control')).toBe('private, no-store');
     const doc = JSON.parse(text);
     expect(doc.format).toBe('opencart-support-desk/personal-data/1');
-    expect(doc.customer).toMatchObject({ email: m.email.replace('+shop', '+shop'), name: 'Olivia Fairweather', storeUrl: 'https://olivia-shop.com', erasedAt: null });
+    expect(doc.customer).toMatchObject({
+      email: m.email.replace('+shop', '+shop'),
+      name: 'Olivia Fairweather',
+      storeUrl: 'https://olivia-shop.com',
+      erasedAt: null,
+    });
     expect(doc.subscriptions).toHaveLength(1);
     expect(doc.subscriptions[0]).toMatchObject({ planKind: 'PREMIUM_MONTHLY' });
     expect(doc.apiKeys).toEqual([expect.objectContaining({ name: 'OpenCart admin', prefix: expect.any(String) })]);
@@ -91,7 +112,9 @@ describe('exporting a customer\'s data', () => {
     const second = doc.tickets.find((t: { id: string }) => t.id === uuid(m.secondTicketId));
     expect(second.storeAccess).toMatchObject({ protocol: 'SFTP', shreddedAt: null });
     expect(doc.refunds).toEqual([expect.objectContaining({ reason: 'STOLEN_CARD', status: 'APPROVED', details: "Olivia's card was stolen in Lisbon." })]);
-    expect(doc.auditEvents.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['CUSTOMER_CREATED', 'CUSTOMER_UPDATED', 'TICKET_RATED', 'PERSONAL_DATA_EXPORTED']));
+    expect(doc.auditEvents.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['CUSTOMER_CREATED', 'CUSTOMER_UPDATED', 'TICKET_RATED', 'PERSONAL_DATA_EXPORTED']),
+    );
     // No secret of the vault, no key or its hash, ever.
     expect(text).not.toContain(SECRET_PASSWORD);
     expect(text).not.toContain(m.token);
@@ -106,7 +129,9 @@ describe('exporting a customer\'s data', () => {
     expect((await exportOf(m.customerId, m.token)).status).toBe(403);
     expect((await exportOf(m.customerId, null)).status).toBe(401);
     expect((await exportOf(m.subscriptionId)).status).toBe(404);
-    const events = await gql(app, app.adminToken, `query($id: ID!) { node(id: $id) { ... on Customer { events(first: 50) { nodes { action } } } } }`, { id: m.customerId });
+    const events = await gql(app, app.adminToken, `query($id: ID!) { node(id: $id) { ... on Customer { events(first: 50) { nodes { action } } } } }`, {
+      id: m.customerId,
+    });
     expect(events.node.events.nodes.map((e: { action: string }) => e.action)).not.toContain('PERSONAL_DATA_EXPORTED');
   });
 });
@@ -116,7 +141,9 @@ describe('erasing a customer on request', () => {
     const m = await richMerchant('Pablo');
     const before = JSON.parse((await exportOf(m.customerId)).text);
     const wrong = await gql(app, app.adminToken, ERASE, { input: { customerId: m.customerId, confirmEmail: 'someone@else.com' } });
-    expect(wrong.customerErase.userErrors).toEqual([{ code: 'INVALID', field: ['input', 'confirmEmail'], message: "confirmEmail must be the customer's email address, to confirm who is erased." }]);
+    expect(wrong.customerErase.userErrors).toEqual([
+      { code: 'INVALID', field: ['input', 'confirmEmail'], message: "confirmEmail must be the customer's email address, to confirm who is erased." },
+    ]);
     const asAgent = await app.raw(ERASE, { input: { customerId: m.customerId, confirmEmail: m.email } }, agent.token);
     expect(asAgent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.parse((await exportOf(m.customerId)).text).customer.name).toBe('Pablo Fairweather');
@@ -124,21 +151,47 @@ describe('erasing a customer on request', () => {
     const erased = await gql(app, app.adminToken, ERASE, { input: { customerId: m.customerId, confirmEmail: m.email.toUpperCase() } });
     expect(erased.customerErase.userErrors).toEqual([]);
     const tag = uuid(m.customerId).replace(/-/g, '').slice(0, 12);
-    expect(erased.customerErase.customer).toMatchObject({ name: `Erased customer ${tag}`, email: `erased-${tag}@erased.invalid`, company: null, storeUrl: null, erasedAt: expect.any(String) });
-    expect(erased.customerErase.summary).toMatchObject({ ticketsErased: 2, ticketsClosed: 2, messagesErased: 2, attachmentsDeleted: 1, accessShredded: 1, apiKeysRevoked: 1, banKept: false });
+    expect(erased.customerErase.customer).toMatchObject({
+      name: `Erased customer ${tag}`,
+      email: `erased-${tag}@erased.invalid`,
+      company: null,
+      storeUrl: null,
+      erasedAt: expect.any(String),
+    });
+    expect(erased.customerErase.summary).toMatchObject({
+      ticketsErased: 2,
+      ticketsClosed: 2,
+      messagesErased: 2,
+      attachmentsDeleted: 1,
+      accessShredded: 1,
+      apiKeysRevoked: 1,
+      banKept: false,
+    });
     expect(erased.customerErase.summary.auditEntriesScrubbed).toBeGreaterThan(0);
 
     const { text } = await exportOf(m.customerId);
     const after = JSON.parse(text);
-    for (const personal of ['Pablo', 'pablo', 'Fairweather', 'Lisbon', '912 345 678', LOG_LINE, 'oldshop', 'example-pablo']) expect(text).not.toContain(personal);
-    expect(after.tickets.map((t: { subject: string; description: string }) => [t.subject, t.description])).toEqual([['[erased]', '[erased]'], ['[erased]', '[erased]']]);
+    for (const personal of ['Pablo', 'pablo', 'Fairweather', 'Lisbon', '912 345 678', LOG_LINE, 'oldshop', 'example-pablo'])
+      expect(text).not.toContain(personal);
+    expect(after.tickets.map((t: { subject: string; description: string }) => [t.subject, t.description])).toEqual([
+      ['[erased]', '[erased]'],
+      ['[erased]', '[erased]'],
+    ]);
     expect(after.tickets.every((t: { status: string }) => t.status === 'CLOSED')).toBe(true);
     const rated = (doc: { tickets: Array<{ id: string }> }) => doc.tickets.find((t) => t.id === uuid(m.ticket.id)) as any;
     expect(rated(after).messages.map((x: { body: string }) => x.body)).toEqual(['[erased]', '[erased]']);
     expect(rated(after).attachments).toEqual([]);
     expect(rated(after).satisfaction).toMatchObject({ rating: 2, comment: null });
-    expect(rated(after)).toMatchObject({ number: m.ticket.number, category: 'BUG_FIX', resolvedAt: rated(before).resolvedAt, resolutionMinutes: rated(before).resolutionMinutes });
-    expect(after.tickets.find((t: { id: string }) => t.id === uuid(m.secondTicketId)).storeAccess).toMatchObject({ shreddedAt: expect.any(String), shredReason: 'CUSTOMER_ERASED' });
+    expect(rated(after)).toMatchObject({
+      number: m.ticket.number,
+      category: 'BUG_FIX',
+      resolvedAt: rated(before).resolvedAt,
+      resolutionMinutes: rated(before).resolutionMinutes,
+    });
+    expect(after.tickets.find((t: { id: string }) => t.id === uuid(m.secondTicketId)).storeAccess).toMatchObject({
+      shreddedAt: expect.any(String),
+      shredReason: 'CUSTOMER_ERASED',
+    });
     // Accounting keeps the amount, period and decision.
     const [refundBefore] = before.refunds;
     expect(after.refunds).toEqual([{ ...refundBefore, details: '[erased]', updatedAt: expect.any(String) }]);
@@ -155,19 +208,26 @@ describe('erasing a customer on request', () => {
     const again = await gql(app, app.adminToken, ERASE, { input: { customerId: m.customerId, confirmEmail: `erased-${tag}@erased.invalid` } });
     expect(again.customerErase.userErrors[0]).toMatchObject({ code: 'INVALID_TRANSITION' });
     // Search no longer finds the erased words either (its documents follow the tickets).
-    const left = await sql(`select count(*)::int as n from ticket_message m join ticket t on t.id = m.ticket_id where t.customer_id = $1 and m.body <> '[erased]'`, [uuid(m.customerId)]);
+    const left = await sql(
+      `select count(*)::int as n from ticket_message m join ticket t on t.id = m.ticket_id where t.customer_id = $1 and m.body <> '[erased]'`,
+      [uuid(m.customerId)],
+    );
     expect(left).toEqual([{ n: 0 }]);
     // The email is free again: someone may register with it as a new customer.
     const reused = await app.admin.CustomerCreate({ input: { email: m.email, name: 'New Owner' } });
     expect(reused.customerCreate.userErrors).toEqual([]);
   });
 
-  it('the audit trail stays append-only outside an erasure, and an erasure may change an entry\'s details only', async () => {
+  it("the audit trail stays append-only outside an erasure, and an erasure may change an entry's details only", async () => {
     const m = await createMerchant(app);
     const [entry] = await sql(`select id from audit_event where customer_id = $1 limit 1`, [uuid(m.customerId)]);
     await expect(sql(`update audit_event set details = '{}' where id = $1`, [entry.id])).rejects.toThrow(/append-only/);
-    await expect(sql(`begin; select set_config('support_desk.erasing', 'on', true); update audit_event set action = 'FORGED' where id = '${entry.id}'; commit;`)).rejects.toThrow(/append-only/);
-    await expect(sql(`begin; select set_config('support_desk.erasing', 'on', true); delete from audit_event where id = '${entry.id}'; commit;`)).rejects.toThrow(/append-only/);
+    await expect(
+      sql(`begin; select set_config('support_desk.erasing', 'on', true); update audit_event set action = 'FORGED' where id = '${entry.id}'; commit;`),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql(`begin; select set_config('support_desk.erasing', 'on', true); delete from audit_event where id = '${entry.id}'; commit;`),
+    ).rejects.toThrow(/append-only/);
   });
 
   it("a banned customer's ban survives erasure: the same email or store is refused again, kept only as hashes", async () => {
@@ -200,7 +260,12 @@ describe('erasing a customer on request', () => {
     // Another account filing for the banned store is refused too.
     const other = await createMerchant(app);
     const filed = await other.sdk.TicketCreate({
-      input: { subject: 'Store down', description: 'The banned store asks again.', category: 'BUG_FIX' as never, environment: { platform: 'NATIVE' as never, opencartVersion: '4.0.2.3', storeUrl: 'https://quentin-shop.com' } },
+      input: {
+        subject: 'Store down',
+        description: 'The banned store asks again.',
+        category: 'BUG_FIX' as never,
+        environment: { platform: 'NATIVE' as never, opencartVersion: '4.0.2.3', storeUrl: 'https://quentin-shop.com' },
+      },
     });
     expect(filed.ticketCreate.userErrors[0]).toMatchObject({ code: 'BANNED' });
   });

@@ -46,7 +46,14 @@ describe('rating a ticket', () => {
     expect(byStaff.satisfaction).toMatchObject({ rating: 4, comment: 'Quick and clear, thank you.' });
     // Facts only in the trail: the rating, never the merchant's words.
     expect(byStaff.events.nodes).toContainEqual({ action: 'TICKET_RATED', details: { rating: 4, previousRating: null, withComment: true } });
-    const byMerchant = (await gql(app, merchant.token, `query($id: ID!) { node(id: $id) { ... on Ticket { satisfaction { rating } events(first: 100) { nodes { action } } } } }`, { id: t.id })).node;
+    const byMerchant = (
+      await gql(
+        app,
+        merchant.token,
+        `query($id: ID!) { node(id: $id) { ... on Ticket { satisfaction { rating } events(first: 100) { nodes { action } } } } }`,
+        { id: t.id },
+      )
+    ).node;
     expect(byMerchant.satisfaction.rating).toBe(4);
     expect(byMerchant.events.nodes.map((e: { action: string }) => e.action)).toContain('TICKET_RATED');
     const published = await app.orm.em.fork().getConnection().execute(`select data from outbox_event where type = 'TICKET_RATED'`);
@@ -61,7 +68,12 @@ describe('rating a ticket', () => {
     app.setNow(DEFAULT_NOW.plus({ days: 6 }));
     const changed = await rate(merchant.token, { ticketId: t.id, rating: 5, comment: 'It works now.' });
     expect(changed.userErrors).toEqual([]);
-    expect(changed.ticket.satisfaction).toMatchObject({ rating: 5, comment: 'It works now.', ratedAt: DEFAULT_NOW.toUTC().toISO(), updatedAt: DEFAULT_NOW.plus({ days: 6 }).toUTC().toISO() });
+    expect(changed.ticket.satisfaction).toMatchObject({
+      rating: 5,
+      comment: 'It works now.',
+      ratedAt: DEFAULT_NOW.toUTC().toISO(),
+      updatedAt: DEFAULT_NOW.plus({ days: 6 }).toUTC().toISO(),
+    });
     app.setNow(DEFAULT_NOW.plus({ hours: 168, minutes: 1 }));
     const late = await rate(merchant.token, { ticketId: t.id, rating: 1 });
     app.setNow(DEFAULT_NOW);
@@ -77,7 +89,7 @@ describe('rating a ticket', () => {
 });
 
 describe('what cannot be rated', () => {
-  it('a ticket still being worked on, another merchant\'s ticket, or a merged duplicate', async () => {
+  it("a ticket still being worked on, another merchant's ticket, or a merged duplicate", async () => {
     const open = await fileTicket(app, merchant);
     const early = await rate(merchant.token, { ticketId: open.id, rating: 5 });
     expect(early.userErrors[0]).toMatchObject({ code: 'INVALID_TRANSITION', field: ['input', 'ticketId'] });
@@ -91,7 +103,9 @@ describe('what cannot be rated', () => {
 
     const target = await fileTicket(app, merchant);
     const duplicate = await fileTicket(app, merchant);
-    await gql(app, agent.token, `mutation($input: TicketMergeInput!) { ticketMerge(input: $input) { userErrors { message } } }`, { input: { ticketId: duplicate.id, intoTicketId: target.id } });
+    await gql(app, agent.token, `mutation($input: TicketMergeInput!) { ticketMerge(input: $input) { userErrors { message } } }`, {
+      input: { ticketId: duplicate.id, intoTicketId: target.id },
+    });
     const merged = await rate(merchant.token, { ticketId: duplicate.id, rating: 3 });
     expect(merged.userErrors[0]).toMatchObject({ code: 'INVALID_TRANSITION' });
     expect(merged.userErrors[0].message).toBe(`${duplicate.number} was merged into ${target.number}: rate that ticket instead.`);
@@ -124,10 +138,13 @@ describe('ratings in supportStats', () => {
     const period = { from: DEFAULT_NOW.minus({ days: 30 }).toISO(), to: DEFAULT_NOW.plus({ days: 30 }).toISO() };
     const stats = (await gql(app, agent.token, STATS, { period })).supportStats.satisfaction;
 
-    const direct = (await app.orm.em.fork().getConnection().execute(
-      `select rating, count(*)::int as n, count(*) filter (where comment is not null)::int as c from ticket_satisfaction where created_at >= ? and created_at < ? group by rating`,
-      [period.from, period.to],
-    )) as Array<{ rating: number; n: number; c: number }>;
+    const direct = (await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select rating, count(*)::int as n, count(*) filter (where comment is not null)::int as c from ticket_satisfaction where created_at >= ? and created_at < ? group by rating`,
+        [period.from, period.to],
+      )) as Array<{ rating: number; n: number; c: number }>;
     const total = direct.reduce((sum, row) => sum + row.n, 0);
     expect(total).toBeGreaterThanOrEqual(3);
     expect(stats.rated).toBe(total);

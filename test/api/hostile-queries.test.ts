@@ -74,11 +74,16 @@ describe('the shapes of the attack', () => {
   });
 
   it('refuses many fields by their cost', async () => {
-    const fields = Array.from({ length: 40 }, () => 'nodes { id number subject status }').join(' ').replace(/nodes/g, (_m, i: number) => `n${i}: nodes`);
+    const fields = Array.from({ length: 40 }, () => 'nodes { id number subject status }')
+      .join(' ')
+      .replace(/nodes/g, (_m, i: number) => `n${i}: nodes`);
     const { error } = await errorOf(`{ viewer { customer { tickets(first: 50) { ${fields} } } } }`, merchant.token);
     expect(error.extensions).toMatchObject({ code: 'TOO_MANY_ALIASES' });
-    const { error: costly } = await errorOf(`{ viewer { customer { tickets(first: 100) { nodes { id number subject status category coverage createdAt updatedAt description
-      messages(first: 100) { nodes { id body createdAt } } } } } } }`, merchant.token);
+    const { error: costly } = await errorOf(
+      `{ viewer { customer { tickets(first: 100) { nodes { id number subject status category coverage createdAt updatedAt description
+      messages(first: 100) { nodes { id body createdAt } } } } } } }`,
+      merchant.token,
+    );
     expect(costly.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maximumCost: limits.merchant.cost, caller: 'merchant' });
     expect(costly.extensions?.cost).toBeGreaterThan(limits.merchant.cost);
   });

@@ -1,13 +1,4 @@
-import {
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isLeafType,
-  isListType,
-  isNonNullType,
-  type GraphQLInputType,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSchema } from '../../server/app/schema';
 import { inputFieldLimits } from '../../server/app/limits/input-limits';
@@ -74,8 +65,9 @@ function leafPaths(type: GraphQLInputType, path: string[], scalars: string[], de
 }
 
 const plain = (path: string[], scalar: string): unknown =>
-  ({ Int: 1, Float: 1, Boolean: true, DateTime: '2026-03-03T10:00:00Z', JSONObject: {}, ID: 'VGlja2V0OjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA' })[scalar] ??
-  `sample-${path.at(-1)}`;
+  ({ Int: 1, Float: 1, Boolean: true, DateTime: '2026-03-03T10:00:00Z', JSONObject: {}, ID: 'VGlja2V0OjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA' })[
+    scalar
+  ] ?? `sample-${path.at(-1)}`;
 
 interface Probe {
   field: string;
@@ -162,7 +154,11 @@ describe('client input that PostgreSQL or the server cannot take is a client err
     const { plans } = await app.admin.Plans();
     const customer = (await app.admin.CustomerCreate({ input: { email: `far-future-${Date.now()}@shop.test`, name: 'Far Future' } })).customerCreate.customer!;
     for (const plan of plans) {
-      for (const [contractStart, months] of [['9999-12-31T23:59:59.999Z', 2_147_483_647], ['1970-01-01T00:00:00Z', 1], ['9999-12-31T00:00:00Z', 12]] as const) {
+      for (const [contractStart, months] of [
+        ['9999-12-31T23:59:59.999Z', 2_147_483_647],
+        ['1970-01-01T00:00:00Z', 1],
+        ['9999-12-31T00:00:00Z', 12],
+      ] as const) {
         const { body } = await app.raw(
           'mutation ($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { subscription { id } userErrors { field code } } }',
           { input: { customerId: customer.id, planId: plan.id, contractStart, months } },
@@ -225,7 +221,9 @@ describe("errors about a request's variables never repeat what was sent", () => 
     const messages = body.errors!.map((e) => e.message);
     for (const error of body.errors!) expect(error.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(body)).not.toContain(secret);
-    expect(messages).toContain('Variable "$input" has an invalid value at "input.storeAdmin": Field "passwd" is not defined by type "StoreAdminAccessInput". Did you mean "password"?');
+    expect(messages).toContain(
+      'Variable "$input" has an invalid value at "input.storeAdmin": Field "passwd" is not defined by type "StoreAdminAccessInput". Did you mean "password"?',
+    );
     expect(messages).toContain('Variable "$input" has an invalid value at "input.storeAdmin": Field "password" of required type "String!" was not provided.');
   });
 
@@ -248,7 +246,11 @@ describe("errors about a request's variables never repeat what was sent", () => 
   it('gives no field suggestions in production', async () => {
     const production = await createTestApp({ production: true });
     try {
-      const { body } = await production.raw('query ($filter: TicketFilter) { tickets(filter: $filter) { totalCount } }', { filter: { statuse: [] } }, production.adminToken);
+      const { body } = await production.raw(
+        'query ($filter: TicketFilter) { tickets(filter: $filter) { totalCount } }',
+        { filter: { statuse: [] } },
+        production.adminToken,
+      );
       expect(body.errors![0]!.message).toBe('Variable "$filter" has an invalid value at "filter": Field "statuse" is not defined by type "TicketFilter".');
       const typo = await production.raw('{ plans { nam } }');
       expect(typo.body.errors![0]!.message).toBe('Cannot query field "nam" on type "Plan".');
@@ -294,7 +296,11 @@ describe('representative limits', () => {
     );
     expect(body.data!.ticketCreate.ticket).toBeNull();
     expect(body.data!.ticketCreate.userErrors).toEqual([
-      { field: ['input', 'environment', 'phpExtensions'], code: 'INVALID', message: 'each value in phpExtensions must be shorter than or equal to 100 characters' },
+      {
+        field: ['input', 'environment', 'phpExtensions'],
+        code: 'INVALID',
+        message: 'each value in phpExtensions must be shorter than or equal to 100 characters',
+      },
     ]);
     const { tickets } = await merchant.sdk.Tickets({ first: 5 });
     expect(tickets.totalCount).toBe(0);
@@ -303,11 +309,22 @@ describe('representative limits', () => {
   it('refuses 301 PHP extensions and a filter with more statuses than exist', async () => {
     const { body } = await app.raw(
       'mutation ($input: TicketCreateInput!) { ticketCreate(input: $input) { userErrors { field code } } }',
-      { input: { subject: 'Checkout is blank', description: 'Guests see a blank page.', category: 'BUG_FIX', environment: { platform: 'NATIVE', phpExtensions: Array.from({ length: 301 }, (_, i) => `ext${i}`) } } },
+      {
+        input: {
+          subject: 'Checkout is blank',
+          description: 'Guests see a blank page.',
+          category: 'BUG_FIX',
+          environment: { platform: 'NATIVE', phpExtensions: Array.from({ length: 301 }, (_, i) => `ext${i}`) },
+        },
+      },
       merchant.token,
     );
     expect(body.data!.ticketCreate.userErrors).toEqual([{ field: ['input', 'environment', 'phpExtensions'], code: 'INVALID' }]);
-    const filter = await app.raw('query ($filter: TicketFilter) { tickets(filter: $filter) { totalCount } }', { filter: { statuses: Array(21).fill('OPEN') } }, app.adminToken);
+    const filter = await app.raw(
+      'query ($filter: TicketFilter) { tickets(filter: $filter) { totalCount } }',
+      { filter: { statuses: Array(21).fill('OPEN') } },
+      app.adminToken,
+    );
     expect(filter.body.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });

@@ -61,7 +61,11 @@ describe('GET /metrics', () => {
     for (let i = 0; i < 3; i += 1) await app.raw('query MetricsProbe { plans { id } }');
     const forbidden = await app.raw('query StaffOnly { staffMembers(first: 1) { totalCount } }', {}, merchant.token);
     expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ocs_wrong' }, body: '{"query":"{ viewer { kind } }"}' });
+    await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ocs_wrong' },
+      body: '{"query":"{ viewer { kind } }"}',
+    });
     const after = await scrape();
 
     const count = (text: string) => value(text, 'support_desk_graphql_request_duration_seconds_count', { operation: 'MetricsProbe', type: 'query' });
@@ -82,7 +86,11 @@ describe('GET /metrics', () => {
     try {
       const statuses = [];
       for (let i = 0; i < 3; i += 1) {
-        const r = await fetch(`${limitedApp.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.77' }, body: '{"query":"{ plans { id } }"}' });
+        const r = await fetch(`${limitedApp.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.77' },
+          body: '{"query":"{ plans { id } }"}',
+        });
         statuses.push(r.status);
       }
       expect(statuses).toEqual([200, 429, 429]);
@@ -98,7 +106,9 @@ describe('GET /metrics', () => {
 
   it('shows the database pool and the tickets past their SLA target, as the overdue filter lists them', async () => {
     const merchant = await createMerchant(app);
-    const filed = await merchant.sdk.TicketCreate({ input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: 'BUG_FIX' as never } });
+    const filed = await merchant.sdk.TicketCreate({
+      input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: 'BUG_FIX' as never },
+    });
     const ticketId = filed.ticketCreate.ticket!.id;
     await app.admin.TicketAccessWaive({ input: { ticketId, reason: 'Access checked on the phone.' } });
     const overdue = async () => (await app.admin.Tickets({ first: 1, filter: { overdue: true } })).tickets.totalCount;

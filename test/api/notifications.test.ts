@@ -56,9 +56,9 @@ afterAll(async () => {
 /** Publishes as a service would (in a transaction), then lets the relay deliver everything. */
 async function happen(type: DomainEventType, actor: DomainEvent['actor'], data: DomainEvent['data'] = {}, staffOnly = false) {
   const customerId = fromGlobalId(merchant.customerId)!.id;
-  await app.orm.em.fork().transactional((em) =>
-    publisher.publish(em, { type, ticketId: ticket.rawId, customerId, team: 'DEVELOPMENT', actor, staffOnly, data }),
-  );
+  await app.orm.em
+    .fork()
+    .transactional((em) => publisher.publish(em, { type, ticketId: ticket.rawId, customerId, team: 'DEVELOPMENT', actor, staffOnly, data }));
   await events.relay.drain();
 }
 
@@ -68,7 +68,17 @@ async function notificationsOf(token: string, unreadOnly = false) {
   return r.body.data!.viewer.notifications as {
     totalCount: number;
     unreadCount: number;
-    edges: Array<{ node: { id: string; type: string; title: string; body: string; ticketNumber: string | null; readAt: string | null; email: null | { toAddress: string; subject: string; text: string; html: string; status: string } } }>;
+    edges: Array<{
+      node: {
+        id: string;
+        type: string;
+        title: string;
+        body: string;
+        ticketNumber: string | null;
+        readAt: string | null;
+        email: null | { toAddress: string; subject: string; text: string; html: string; status: string };
+      };
+    }>;
   };
 }
 
@@ -130,7 +140,7 @@ describe('in-app notifications', () => {
     expect(adminId).toBeTruthy();
   });
 
-  it('mark read: one at a time or all; nobody can mark another person\'s notification', async () => {
+  it("mark read: one at a time or all; nobody can mark another person's notification", async () => {
     const before = await notificationsOf(merchant.token);
     expect(before.unreadCount).toBe(2);
     const first = before.edges[0]!.node.id;
@@ -145,7 +155,11 @@ describe('in-app notifications', () => {
       { ids: [first] },
       merchant.token,
     );
-    expect(marked.body.data!.notificationMarkRead).toMatchObject({ unreadCount: 1, userErrors: [], notifications: [{ id: first, readAt: app.now().toUTC().toISO() }] });
+    expect(marked.body.data!.notificationMarkRead).toMatchObject({
+      unreadCount: 1,
+      userErrors: [],
+      notifications: [{ id: first, readAt: app.now().toUTC().toISO() }],
+    });
     expect((await notificationsOf(merchant.token, true)).edges.map((e) => e.node.id)).not.toContain(first);
     const all = await app.raw('mutation { notificationMarkAllRead(input: {}) { unreadCount userErrors { code } } }', {}, merchant.token);
     expect(all.body.data!.notificationMarkAllRead).toEqual({ unreadCount: 0, userErrors: [] });
@@ -158,7 +172,10 @@ describe('in-app notifications', () => {
       { input: { emailEventTypes: ['STATUS_CHANGED'] } },
       merchant.token,
     );
-    expect(update.body.data!.notificationPreferencesUpdate).toEqual({ preferences: { emailEnabled: true, emailEventTypes: ['STATUS_CHANGED'] }, userErrors: [] });
+    expect(update.body.data!.notificationPreferencesUpdate).toEqual({
+      preferences: { emailEnabled: true, emailEventTypes: ['STATUS_CHANGED'] },
+      userErrors: [],
+    });
     await happen(DomainEventType.STAFF_REPLIED, staffActor(assignee.id), { messageId: 'z' });
     await happen(DomainEventType.STATUS_CHANGED, staffActor(assignee.id), { from: 'RESOLVED', to: 'OPEN' });
     const [statusChange, reply] = (await notificationsOf(merchant.token)).edges.map((e) => e.node);

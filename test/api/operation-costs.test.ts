@@ -108,7 +108,9 @@ function usedFragments(operation: OperationDefinitionNode, fragments: FragmentDe
 
 describe('the cost of our own operations', () => {
   it("keeps every operation of the OpenCart module under half of a merchant's limit", () => {
-    const costs = operationsOf('opencart-extension/graphql').map(({ operation, document }) => [operation.name!.value, costOf(document, operation, 'merchant')] as const);
+    const costs = operationsOf('opencart-extension/graphql').map(
+      ({ operation, document }) => [operation.name!.value, costOf(document, operation, 'merchant')] as const,
+    );
     expect(costs.length).toBeGreaterThan(10);
     const [heaviest, cost] = costs.reduce((a, b) => (b[1] > a[1] ? b : a));
     console.info(`module's heaviest operation: ${heaviest} costs ${cost} of ${DEFAULT_QUERY_LIMITS.merchant.cost} allowed to a merchant`);
@@ -118,7 +120,9 @@ describe('the cost of our own operations', () => {
   });
 
   it("keeps every operation of the tests' SDK under half of a merchant's limit (staff's are higher)", () => {
-    const costs = operationsOf('test/sdk/operations').map(({ operation, document }) => [operation.name!.value, costOf(document, operation, 'merchant')] as const);
+    const costs = operationsOf('test/sdk/operations').map(
+      ({ operation, document }) => [operation.name!.value, costOf(document, operation, 'merchant')] as const,
+    );
     expect(costs.length).toBeGreaterThan(30);
     for (const [name, cost] of costs) expect({ name, cost: cost < DEFAULT_QUERY_LIMITS.merchant.cost / 2 }).toEqual({ name, cost: true });
     const [heaviest, cost] = costs.reduce((a, b) => (b[1] > a[1] ? b : a));

@@ -60,7 +60,9 @@ describe('the outbox survives a killed process', () => {
     const publisher = await serve(false);
     const asMerchant = sdkOn(publisher, merchant.token);
     const asStaff = sdkOn(publisher, app.adminToken);
-    const filed = await asMerchant.TicketCreate({ input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix } });
+    const filed = await asMerchant.TicketCreate({
+      input: { subject: 'Checkout is blank', description: 'Guests paying with PayPal see a blank page.', category: TicketCategory.BugFix },
+    });
     const ticketId = filed.ticketCreate.ticket!.id;
     for (let i = 1; i <= 5; i++) await asStaff.TicketReply({ input: { ticketId, body: `Reply ${i}: we are on it.` } });
     expect(await publisher.stop('SIGKILL')).toBeNull();
@@ -79,9 +81,9 @@ describe('the outbox survives a killed process', () => {
     const r = await app.raw('{ viewer { notifications(first: 100) { totalCount unreadCount nodes { type } } } }', {}, merchant.token);
     expect(r.body.data!.viewer.notifications.totalCount).toBe(30);
     expect(new Set(r.body.data!.viewer.notifications.nodes.map((n: { type: string }) => n.type))).toEqual(new Set(['STAFF_REPLIED']));
-    const [deliveries] = await app.orm.em.fork().execute<Array<{ n: string; d: string }>>(
-      "select count(*) n, count(distinct event_id) d from outbox_delivery where consumer = 'notifications'",
-    );
+    const [deliveries] = await app.orm.em
+      .fork()
+      .execute<Array<{ n: string; d: string }>>("select count(*) n, count(distinct event_id) d from outbox_delivery where consumer = 'notifications'");
     expect(Number(deliveries!.n)).toBe(Number(deliveries!.d));
   }, 240_000);
 });

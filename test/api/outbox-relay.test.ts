@@ -30,7 +30,15 @@ async function publish(count: number, type = DomainEventType.STATUS_CHANGED): Pr
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     serial += 1;
-    const event: DomainEvent = { type, ticketId: null, customerId: null, team: 'SUPPORT', actor: { kind: 'SYSTEM', id: null }, staffOnly: false, data: { serial } };
+    const event: DomainEvent = {
+      type,
+      ticketId: null,
+      customerId: null,
+      team: 'SUPPORT',
+      actor: { kind: 'SYSTEM', id: null },
+      staffOnly: false,
+      data: { serial },
+    };
     await app.orm.em.fork().transactional((em) => events.publish(em, event));
   }
   const rows = await app.orm.em.fork().execute<{ id: string }[]>('select id from outbox_event order by id desc limit ?', [count]);
@@ -43,15 +51,17 @@ function collector(seen: StoredDomainEvent[]) {
   const waiting: Array<{ ids: string[]; resolve: () => void }> = [];
   const handler: RelayHandler = async (event) => {
     seen.push(event);
-    for (const w of [...waiting]) if (w.ids.every((id) => seen.some((e) => e.id === id))) {
-      waiting.splice(waiting.indexOf(w), 1);
-      w.resolve();
-    }
+    for (const w of [...waiting])
+      if (w.ids.every((id) => seen.some((e) => e.id === id))) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
   };
-  const until = (ids: string[]) => new Promise<void>((resolve) => {
-    if (ids.every((id) => seen.some((e) => e.id === id))) resolve();
-    else waiting.push({ ids, resolve });
-  });
+  const until = (ids: string[]) =>
+    new Promise<void>((resolve) => {
+      if (ids.every((id) => seen.some((e) => e.id === id))) resolve();
+      else waiting.push({ ids, resolve });
+    });
   return { handler, until };
 }
 
@@ -113,7 +123,9 @@ describe('the outbox relay', () => {
     await r.start();
     await until(ids);
     await r.drain();
-    const [consumer] = await app.orm.em.fork().execute<{ delivered_through: string }[]>("select delivered_through from outbox_consumer where name = 'test.watermark'");
+    const [consumer] = await app.orm.em
+      .fork()
+      .execute<{ delivered_through: string }[]>("select delivered_through from outbox_consumer where name = 'test.watermark'");
     expect(String(consumer!.delivered_through)).toBe(ids.at(-1));
     const [left] = await app.orm.em.fork().execute<{ n: string }[]>("select count(*) n from outbox_delivery where consumer = 'test.watermark'");
     expect(Number(left!.n)).toBe(0);

@@ -1,7 +1,18 @@
 import { DateTime } from 'luxon';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BanReason, Platform, PlatformFlag, PlanKind, RefundReason, RefundRule, RefundStatus, TicketCategory, TicketStatus, UserErrorCode } from '../sdk/generated';
+import {
+  BanReason,
+  Platform,
+  PlatformFlag,
+  PlanKind,
+  RefundReason,
+  RefundRule,
+  RefundStatus,
+  TicketCategory,
+  TicketStatus,
+  UserErrorCode,
+} from '../sdk/generated';
 import { createMerchant, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
 
 /** Readings of the support policy corrected after trying the API as merchants and staff would. */
@@ -143,15 +154,24 @@ describe('"support-related issues relating to server configurations … are not 
   type Allowance = { used: number; remaining: number };
   const allowance = async (m: Merchant) => ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { allowance: Allowance }).allowance;
   const events = async (m: Merchant, id: string) =>
-    ((await m.sdk.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string; rule: string | null } }> } }).events.edges.map((e) => e.node);
+    ((await m.sdk.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string; rule: string | null } }> } }).events.edges.map(
+      (e) => e.node,
+    );
 
   it('hosting configuration filed as a bug fix: closed, the allowance returned, and the merchant sees why', async () => {
     const m = await createMerchant(app);
     const { id } = await fileWaived(m);
     expect((await allowance(m)).used).toBe(1);
-    const r = await app.admin.TicketReclassify({ input: { ticketId: id, category: TicketCategory.ServerConfiguration, reason: 'PHP memory limit of the host.' } });
+    const r = await app.admin.TicketReclassify({
+      input: { ticketId: id, category: TicketCategory.ServerConfiguration, reason: 'PHP memory limit of the host.' },
+    });
     expect(r.ticketReclassify.userErrors).toEqual([]);
-    expect(r.ticketReclassify.ticket).toMatchObject({ category: TicketCategory.ServerConfiguration, coverage: 'OUTSIDE_AGREEMENT', status: TicketStatus.Closed, consumesAllowance: false });
+    expect(r.ticketReclassify.ticket).toMatchObject({
+      category: TicketCategory.ServerConfiguration,
+      coverage: 'OUTSIDE_AGREEMENT',
+      status: TicketStatus.Closed,
+      consumesAllowance: false,
+    });
     expect((await allowance(m)).used).toBe(0);
     expect(await events(m, id)).toContainEqual(expect.objectContaining({ action: 'TICKET_RECLASSIFIED', rule: 'OUTSIDE_AGREEMENT' }));
   });
@@ -160,7 +180,9 @@ describe('"support-related issues relating to server configurations … are not 
     const m = await createMerchant(app);
     const { id } = await fileWaived(m);
     await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
-    const r = await app.admin.TicketReclassify({ input: { ticketId: id, category: TicketCategory.NewFunctionality, reason: 'A new checkout step was asked for.' } });
+    const r = await app.admin.TicketReclassify({
+      input: { ticketId: id, category: TicketCategory.NewFunctionality, reason: 'A new checkout step was asked for.' },
+    });
     expect(r.ticketReclassify.ticket).toMatchObject({ coverage: 'CUSTOM_DEVELOPMENT', status: TicketStatus.Open, consumesAllowance: false });
     expect(r.ticketReclassify.notices.map((n) => n.code)).toContain('QUOTE_REQUIRED');
     expect((await allowance(m)).used).toBe(0);
@@ -174,14 +196,18 @@ describe('"support-related issues relating to server configurations … are not 
     const m = await createMerchant(app);
     const custom = await fileWaived(m, { category: TicketCategory.ThemeCustomisation });
     expect((await allowance(m)).used).toBe(0);
-    const back = await app.admin.TicketReclassify({ input: { ticketId: custom.id, category: TicketCategory.BugFix, reason: 'A core template bug, not a theme change.' } });
+    const back = await app.admin.TicketReclassify({
+      input: { ticketId: custom.id, category: TicketCategory.BugFix, reason: 'A core template bug, not a theme change.' },
+    });
     expect(back.ticketReclassify.ticket).toMatchObject({ coverage: 'COVERED', consumesAllowance: true });
     expect((await allowance(m)).used).toBe(1);
 
     const full = await createMerchant(app);
     const other = await fileWaived(full, { category: TicketCategory.ThemeCustomisation });
     for (let i = 0; i < 10; i += 1) await fileWaived(full);
-    const refused = await app.admin.TicketReclassify({ input: { ticketId: other.id, category: TicketCategory.BugFix, reason: 'A core template bug, not a theme change.' } });
+    const refused = await app.admin.TicketReclassify({
+      input: { ticketId: other.id, category: TicketCategory.BugFix, reason: 'A core template bug, not a theme change.' },
+    });
     expect(refused.ticketReclassify.userErrors[0]!.code).toBe(UserErrorCode.TicketLimitReached);
     expect(refused.ticketReclassify.ticket).toBeNull();
     const unchanged = (await full.sdk.TicketDetail({ id: other.id })).node as { category: string; consumesAllowance: boolean };
@@ -241,8 +267,13 @@ describe('"Your access will be banned permanently": every store the banned merch
 
 describe('"1 month of Premium Support": a purchase whose time has run out is EXPIRED', () => {
   const list = async (m: Merchant, status: string) => {
-    const page = (await app.raw(`query($s: SubscriptionStatus!) { subscriptions(first: 50, filter: { status: $s }) { totalCount edges { node { id status } } } }`, { s: status }, m.token)).body
-      .data!.subscriptions;
+    const page = (
+      await app.raw(
+        `query($s: SubscriptionStatus!) { subscriptions(first: 50, filter: { status: $s }) { totalCount edges { node { id status } } } }`,
+        { s: status },
+        m.token,
+      )
+    ).body.data!.subscriptions;
     expect(page.totalCount).toBe(page.edges.length);
     return page.edges.map((e: { node: { id: string; status: string } }) => e.node);
   };
@@ -266,7 +297,10 @@ describe('"1 month of Premium Support": a purchase whose time has run out is EXP
     expect(detail).toMatchObject({ status: 'EXPIRED' });
     expect(active).toEqual([]);
     expect(expired).toEqual([{ id: m.subscriptionId, status: 'EXPIRED' }]);
-    expect(cancel.body.data!.subscriptionCancel.userErrors[0]).toMatchObject({ code: UserErrorCode.InvalidTransition, message: 'The subscription is already expired.' });
+    expect(cancel.body.data!.subscriptionCancel.userErrors[0]).toMatchObject({
+      code: UserErrorCode.InvalidTransition,
+      message: 'The subscription is already expired.',
+    });
   });
 });
 
@@ -373,7 +407,9 @@ describe('"We also will not be able to guarantee support fixes for badly/poorly 
   it('staff record a poorly coded module: the fix is not guaranteed, and the merchant sees the flag and the event', async () => {
     const m = await createMerchant(app);
     const { id } = await fileWaived(m, { environment: { platform: Platform.Native, opencartVersion: '3.0.3.8' } });
-    const r = await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: id, poorlyCoded: true, reason: 'The "Mega Filter" module runs a query per product.' } });
+    const r = await app.admin.TicketPoorlyCodedModuleSet({
+      input: { ticketId: id, poorlyCoded: true, reason: 'The "Mega Filter" module runs a query per product.' },
+    });
     expect(r.ticketPoorlyCodedModuleSet.userErrors).toEqual([]);
     expect(r.ticketPoorlyCodedModuleSet.ticket).toMatchObject({ platformFlags: [PlatformFlag.PoorlyCodedModule], fixGuaranteed: false, slaGuaranteed: true });
     const seen = (await m.sdk.TicketDetail({ id })).node as { platformFlags: string[]; fixGuaranteed: boolean };
@@ -392,7 +428,9 @@ describe('"We also will not be able to guarantee support fixes for badly/poorly 
 
     const legacy = await fileWaived(m, { environment: { platform: Platform.Native, opencartVersion: '1.5.1' } });
     await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: legacy.id, poorlyCoded: true, reason: 'Looked like the filter module.' } });
-    const stillLegacy = await app.admin.TicketPoorlyCodedModuleSet({ input: { ticketId: legacy.id, poorlyCoded: false, reason: 'It was a core bug after all.' } });
+    const stillLegacy = await app.admin.TicketPoorlyCodedModuleSet({
+      input: { ticketId: legacy.id, poorlyCoded: false, reason: 'It was a core bug after all.' },
+    });
     expect(stillLegacy.ticketPoorlyCodedModuleSet.ticket).toMatchObject({ platformFlags: [PlatformFlag.LegacyVersion], fixGuaranteed: false });
   });
 
@@ -410,8 +448,14 @@ describe('"We also will not be able to guarantee support fixes for badly/poorly 
 
 describe('"We are processing support requests from 3 AM to 12 PM every business day, at Eastern Time (ET)": the schedule in the asked zone', () => {
   it.each([
-    ['Europe/Berlin', '08:00–17:00 Europe/Berlin (as on 2026-03-09; daylight saving time can move it by an hour), that is 03:00–12:00 America/New_York, Monday to Friday, except US federal holidays'],
-    ['Asia/Tokyo', '16:00–01:00 the next day Asia/Tokyo (as on 2026-03-09; daylight saving time can move it by an hour), that is 03:00–12:00 America/New_York, Monday to Friday, except US federal holidays'],
+    [
+      'Europe/Berlin',
+      '08:00–17:00 Europe/Berlin (as on 2026-03-09; daylight saving time can move it by an hour), that is 03:00–12:00 America/New_York, Monday to Friday, except US federal holidays',
+    ],
+    [
+      'Asia/Tokyo',
+      '16:00–01:00 the next day Asia/Tokyo (as on 2026-03-09; daylight saving time can move it by an hour), that is 03:00–12:00 America/New_York, Monday to Friday, except US federal holidays',
+    ],
     ['America/New_York', '03:00–12:00 America/New_York, Monday to Friday, except US federal holidays'],
   ])('%s → %s', async (zone, schedule) => {
     // Friday after closing; the next window is Monday 2026-03-09, after New York's switch to summer time but before Europe's.

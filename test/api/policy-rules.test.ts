@@ -42,7 +42,11 @@ describe('"We are processing support requests from 3 AM to 12 PM every business 
     ['a weekday opening: the whole support day, due at its close', '2026-03-03T03:00:00-05:00', '2026-03-03T12:00:00.000-05:00'],
     ['a weekday mid-window: due at the same time the next day (24 h)', '2026-03-03T05:00:00-05:00', '2026-03-04T05:00:00.000-05:00'],
     ['Friday 11:59: due the next business day, Monday 11:59 (72 h)', '2026-03-06T11:59:00-05:00', '2026-03-09T11:59:00.000-04:00'],
-    ['Friday 12:00, after hours: starts Monday 03:00 (after the DST switch) and is due at its close', '2026-03-06T12:00:00-05:00', '2026-03-09T12:00:00.000-04:00'],
+    [
+      'Friday 12:00, after hours: starts Monday 03:00 (after the DST switch) and is due at its close',
+      '2026-03-06T12:00:00-05:00',
+      '2026-03-09T12:00:00.000-04:00',
+    ],
     ['the day before Thanksgiving: the holiday is skipped (48 h)', '2026-11-25T05:00:00-05:00', '2026-11-27T05:00:00.000-05:00'],
     ['the Friday before Labor Day: a holiday weekend (96 h)', '2026-09-04T05:00:00-04:00', '2026-09-08T05:00:00.000-04:00'],
     ['filed on July 4th observed (Friday 3rd, 2026): starts Monday 03:00', '2026-07-03T05:00:00-04:00', '2026-07-06T12:00:00.000-04:00'],
@@ -55,7 +59,7 @@ describe('"We are processing support requests from 3 AM to 12 PM every business 
     app.setNow(DEFAULT_NOW);
   });
 
-  it('the public support-hours query answers in the caller\'s zone', async () => {
+  it("the public support-hours query answers in the caller's zone", async () => {
     app.setNow(DateTime.fromISO('2026-03-06T12:30:00-05:00'));
     const r = await app.sdk().SupportHours({ zone: 'Europe/Berlin' });
     expect(r.supportHours).toMatchObject({ open: false, zone: 'Europe/Berlin', nextOpensAt: '2026-03-09T08:00:00.000+01:00' });
@@ -103,7 +107,9 @@ describe('a resolved ticket the merchant writes to again', () => {
     expect(detail.sla.firstReply).toMatchObject({ met: true, minutesTaken: 30 });
     const overdue = (await app.admin.Tickets({ first: 100, filter: { overdue: true } })).tickets.edges.map((e) => e.node.id);
     expect(overdue).not.toContain(id);
-    const events = ((await app.admin.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string } }> } }).events.edges.map((e) => e.node.action);
+    const events = ((await app.admin.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string } }> } }).events.edges.map(
+      (e) => e.node.action,
+    );
     expect(events).toContain('RESOLUTION_CLOCK_RESTARTED');
     app.setNow(DEFAULT_NOW);
   });
@@ -150,7 +156,10 @@ describe('"guaranteed reply time" (Premium) versus best effort (one-time fix)', 
     expect(refused.ticketAssign.userErrors[0]!.code).toBe(UserErrorCode.Invalid);
     await app.admin.TicketAssign({ input: { ticketId: id, assigneeId: developer.id } });
     await developer.sdk.TicketReply({ input: { ticketId: id, body: 'Hi, I am on the development team and will fix this.' } });
-    const detail = (await m.sdk.TicketDetail({ id })).node as { assignee: { team: string }; messages: { edges: Array<{ node: { author: { team: string } } }> } };
+    const detail = (await m.sdk.TicketDetail({ id })).node as {
+      assignee: { team: string };
+      messages: { edges: Array<{ node: { author: { team: string } } }> };
+    };
     expect(detail.assignee.team).toBe(StaffTeam.Development);
     expect(detail.messages.edges[0]!.node.author.team).toBe(StaffTeam.Development);
   });
@@ -166,7 +175,8 @@ describe('"guaranteed reply time": breaches are reported', () => {
     expect(await overdueIds()).toContain(id);
     const late = await app.admin.TicketReply({ input: { ticketId: id, body: 'Sorry for the wait, looking now.' } });
     expect(late.ticketReply.ticket!.sla.firstReply).toMatchObject({ met: true, breached: true, minutesTaken: 600 });
-    const events = ((await app.admin.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string; rule: string | null } }> } }).events.edges;
+    const events = ((await app.admin.TicketDetail({ id })).node as { events: { edges: Array<{ node: { action: string; rule: string | null } }> } }).events
+      .edges;
     expect(events.find((e) => e.node.action === 'FIRST_REPLY')!.node.rule).toBe('GUARANTEED_REPLY_BREACHED');
     const forMerchant = await app.raw(`{ tickets(first: 5, filter: { overdue: true }) { totalCount } }`, {}, m.token);
     expect(forMerchant.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -181,7 +191,10 @@ describe('"What is not covered … custom development … subject to charge sepa
     const early = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
     expect(early.ticketStatusChange.userErrors[0]!.code).toBe(UserErrorCode.QuoteRequired);
     const quoted = await app.admin.TicketQuoteSet({ input: { ticketId: id, amount: 35000, note: 'A custom shipping module.' } });
-    expect(quoted.ticketQuoteSet.ticket!).toMatchObject({ awaitingMerchantDecision: true, quote: { status: QuoteStatus.Pending, price: { formatted: '$350.00' } } });
+    expect(quoted.ticketQuoteSet.ticket!).toMatchObject({
+      awaitingMerchantDecision: true,
+      quote: { status: QuoteStatus.Pending, price: { formatted: '$350.00' } },
+    });
     expect(quoted.ticketQuoteSet.ticket!.sla.running).toBe(false);
     await m.sdk.TicketQuoteRespond({ input: { ticketId: id, accept: true } });
     const started = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
@@ -214,7 +227,11 @@ describe('"MijoShop, AceShop, JooCart, Arastta and other non-native OpenCart por
     const pending = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
     expect(pending.ticketStatusChange.userErrors[0]!.code).toBe(UserErrorCode.DecisionRequired);
     const accepted = await m.sdk.TicketSurchargeRespond({ input: { ticketId: id, accept: true } });
-    expect(accepted.ticketSurchargeRespond.ticket!.portReview).toMatchObject({ pending: false, decision: PortDecision.AcceptWithSurcharge, surcharge: { amount: 4000 } });
+    expect(accepted.ticketSurchargeRespond.ticket!.portReview).toMatchObject({
+      pending: false,
+      decision: PortDecision.AcceptWithSurcharge,
+      surcharge: { amount: 4000 },
+    });
     const started = await app.admin.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });
     expect(started.ticketStatusChange.userErrors).toEqual([]);
   });
@@ -268,7 +285,16 @@ describe('"OpenCart versions <1.5.4.x" and "a wrong version of the module"', () 
         environment: {
           platform: Platform.Native,
           opencartVersion: '3.0.3.8',
-          extensions: [{ kind: 'EXTENSION' as never, code: 'oldslider', name: 'Old Slider', version: '1.2', targetLine: '2.x', evidence: 'admin/controller/module/oldslider.php' }],
+          extensions: [
+            {
+              kind: 'EXTENSION' as never,
+              code: 'oldslider',
+              name: 'Old Slider',
+              version: '1.2',
+              targetLine: '2.x',
+              evidence: 'admin/controller/module/oldslider.php',
+            },
+          ],
         },
       },
     });
@@ -311,7 +337,9 @@ describe('"After the matter of the ticket is resolved … disable the temporary 
   it('resolving with the final reply asks for it too', async () => {
     const m = await createMerchant(app);
     const { id } = await fileAndWaive(m);
-    const reply = await app.admin.TicketReply({ input: { ticketId: id, body: 'Fixed: the cache is cleared and checkout works.', status: TicketStatus.Resolved } });
+    const reply = await app.admin.TicketReply({
+      input: { ticketId: id, body: 'Fixed: the cache is cleared and checkout works.', status: TicketStatus.Resolved },
+    });
     expect(reply.ticketReply.ticket!.status).toBe(TicketStatus.Resolved);
     expect(reply.ticketReply.notices.map((n) => n.code)).toContain('DISABLE_ACCESS');
   });
@@ -322,14 +350,28 @@ describe('"Refunds … only for the current month and not for the whole contract
     const m = await createMerchant(app);
     await fileAndWaive(m);
     const before = await m.sdk.SubscriptionDetail({ id: m.subscriptionId });
-    expect((before.node as { refundEligibility: { eligible: boolean; rule: string } }).refundEligibility).toMatchObject({ eligible: false, rule: RefundRule.NoPromiseBroken });
+    expect((before.node as { refundEligibility: { eligible: boolean; rule: string } }).refundEligibility).toMatchObject({
+      eligible: false,
+      rule: RefundRule.NoPromiseBroken,
+    });
 
     app.setNow(DEFAULT_NOW.plus({ days: 2 })); // the guaranteed first reply is now late
-    const eligible = (await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { refundEligibility: { eligible: boolean; amount: { amount: number } } };
+    const eligible = (await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as {
+      refundEligibility: { eligible: boolean; amount: { amount: number } };
+    };
     expect(eligible.refundEligibility).toMatchObject({ eligible: true, amount: { amount: 19900 } });
-    const requested = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Nobody replied within the guaranteed time.' } });
-    expect(requested.refundRequest.refund).toMatchObject({ status: RefundStatus.Pending, rule: RefundRule.PromiseBroken, periodIndex: 0, money: { amount: 19900 } });
-    const again = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Asking twice.' } });
+    const requested = await m.sdk.RefundRequest({
+      input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Nobody replied within the guaranteed time.' },
+    });
+    expect(requested.refundRequest.refund).toMatchObject({
+      status: RefundStatus.Pending,
+      rule: RefundRule.PromiseBroken,
+      periodIndex: 0,
+      money: { amount: 19900 },
+    });
+    const again = await m.sdk.RefundRequest({
+      input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Asking twice.' },
+    });
     expect(again.refundRequest.userErrors[0]!.code).toBe(UserErrorCode.AlreadyRefunded);
     const decided = await app.admin.RefundDecide({ input: { refundId: requested.refundRequest.refund!.id, decision: RefundStatus.Approved } });
     expect(decided.refundDecide.refund).toMatchObject({ status: RefundStatus.Approved, rule: RefundRule.AdminDecision });
@@ -433,17 +475,25 @@ describe('refunds under pressure', () => {
     const m = await createMerchant(app);
     await fileAndWaive(m);
     app.setNow(DEFAULT_NOW.plus({ days: 2 }));
-    const march = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply in March.' } });
+    const march = await m.sdk.RefundRequest({
+      input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply in March.' },
+    });
     expect(march.refundRequest.refund).toMatchObject({ status: RefundStatus.Pending, periodIndex: 0 });
     app.setNow(DEFAULT_NOW.plus({ days: 31 }));
     await fileAndWaive(m);
     app.setNow(DEFAULT_NOW.plus({ days: 36 })); // the April ticket's first reply is late by now
-    const april = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply in April.' } });
+    const april = await m.sdk.RefundRequest({
+      input: { subscriptionId: m.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'Late reply in April.' },
+    });
     expect(april.refundRequest.userErrors).toEqual([]);
     expect(april.refundRequest.refund).toMatchObject({ status: RefundStatus.Pending, periodIndex: 1 });
     const stolen = await m.sdk.RefundRequest({ input: { subscriptionId: m.subscriptionId, reason: RefundReason.StolenCard, details: 'Card stolen.' } });
     expect(stolen.refundRequest.userErrors).toEqual([]);
-    expect(stolen.refundRequest.refund).toMatchObject({ id: april.refundRequest.refund!.id, status: RefundStatus.Approved, rule: RefundRule.StolenCardNoQuestions });
+    expect(stolen.refundRequest.refund).toMatchObject({
+      id: april.refundRequest.refund!.id,
+      status: RefundStatus.Approved,
+      rule: RefundRule.StolenCardNoQuestions,
+    });
     const pending = await app.admin.Refunds({ first: 10, filter: { customerId: m.customerId, status: RefundStatus.Pending } });
     expect(pending.refunds.edges.map((e) => e.node.id)).toEqual([march.refundRequest.refund!.id]);
     app.setNow(DEFAULT_NOW);
@@ -492,7 +542,11 @@ describe('access disabled before the ticket is resolved', () => {
     expect(created.ticketCreate.ticket).toMatchObject({ status: TicketStatus.Open, accessState: AccessState.Provided });
     const disabled = await m.sdk.TicketAccessDisabledConfirm({ input: { ticketId: id } });
     expect(disabled.ticketAccessDisabledConfirm.userErrors).toEqual([]);
-    expect(disabled.ticketAccessDisabledConfirm.ticket).toMatchObject({ status: TicketStatus.AwaitingAccess, accessState: AccessState.Missing, sla: { running: false } });
+    expect(disabled.ticketAccessDisabledConfirm.ticket).toMatchObject({
+      status: TicketStatus.AwaitingAccess,
+      accessState: AccessState.Missing,
+      sla: { running: false },
+    });
     const detail = await app.raw(`query($id: ID!) { node(id: $id) { ... on Ticket { access { state } } } }`, { id }, app.adminToken);
     expect(detail.body.data!.node.access.state).toBe('SHREDDED');
   });
@@ -524,11 +578,15 @@ describe('"Your access will be banned permanently"', () => {
 
     // The store cannot come back through another account's ticket either.
     const newcomer = await createMerchant(app);
-    const viaTicket = await newcomer.sdk.TicketCreate({ input: { ...base, environment: { platform: Platform.Native, opencartVersion: '3.0.3.8', storeUrl: 'https://forged-store.example/shop' } } });
+    const viaTicket = await newcomer.sdk.TicketCreate({
+      input: { ...base, environment: { platform: Platform.Native, opencartVersion: '3.0.3.8', storeUrl: 'https://forged-store.example/shop' } },
+    });
     expect(viaTicket.ticketCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'environment', 'storeUrl'] });
 
     const events = await app.admin.CustomerEvents({ id: m.customerId });
-    const ban = (events.node as { events: { edges: Array<{ node: { action: string; rule: string | null; actorKind: string } }> } }).events.edges.find((e) => e.node.action === 'CUSTOMER_BANNED');
+    const ban = (events.node as { events: { edges: Array<{ node: { action: string; rule: string | null; actorKind: string } }> } }).events.edges.find(
+      (e) => e.node.action === 'CUSTOMER_BANNED',
+    );
     expect(ban!.node).toMatchObject({ rule: 'BAN_ACCOUNT_FORGERY', actorKind: 'STAFF' });
   });
 });

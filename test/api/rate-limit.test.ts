@@ -153,6 +153,8 @@ describe('rate limits shared by server processes', () => {
   });
 
   it('refuses a bad limit setting at start, naming it', async () => {
-    await expect(spawnServer({ DATABASE_URL: app.databaseUrl, DATA_DIR: dataDir, RATE_LIMIT_REQUESTS: 'lots' }, 30_000)).rejects.toThrow(/exited with 78[\s\S]*RATE_LIMIT_REQUESTS="lots": must be a number/);
+    await expect(spawnServer({ DATABASE_URL: app.databaseUrl, DATA_DIR: dataDir, RATE_LIMIT_REQUESTS: 'lots' }, 30_000)).rejects.toThrow(
+      /exited with 78[\s\S]*RATE_LIMIT_REQUESTS="lots": must be a number/,
+    );
   });
 });

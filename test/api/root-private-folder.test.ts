@@ -52,35 +52,39 @@ describe('started as root in a private folder', () => {
     }
   });
 
-  it.runIf(asRoot)('npm start answers GraphQL with its data in a folder of its own choosing, and finds it again after a restart', async () => {
-    const { privateFolder, checkout } = privateCheckout();
-    const { dataDir } = chooseDataDir(undefined, { projectRoot: checkout, isRoot: true });
-    const env = { EMBEDDED_PG_PORT: String(await findFreePort()), LOG_LEVEL: 'info' };
-    try {
-      const first = await spawnServer(env, 120_000, { cwd: checkout });
+  it.runIf(asRoot)(
+    'npm start answers GraphQL with its data in a folder of its own choosing, and finds it again after a restart',
+    async () => {
+      const { privateFolder, checkout } = privateCheckout();
+      const { dataDir } = chooseDataDir(undefined, { projectRoot: checkout, isRoot: true });
+      const env = { EMBEDDED_PG_PORT: String(await findFreePort()), LOG_LEVEL: 'info' };
       try {
-        expect(first.output()).toContain(`the embedded PostgreSQL's user cannot enter: the data lives in ${dataDir}`);
-        expect(first.output()).toContain(`data in ${dataDir}`);
-        expect(existsSync(path.join(checkout, '.data'))).toBe(false);
-        expect(first.output()).toContain("copying the PostgreSQL binaries where the database's own user can run them");
-        expect(existsSync(path.join(dataDir, 'vault-master.key'))).toBe(true);
-        const token = readFileSync(path.join(dataDir, 'first-admin-token'), 'utf8').trim();
-        expect(await viewerKind(first.url, token)).toBe('ADMIN');
-        expect(await first.stop('SIGTERM'), first.output()).toBe(0);
+        const first = await spawnServer(env, 120_000, { cwd: checkout });
+        try {
+          expect(first.output()).toContain(`the embedded PostgreSQL's user cannot enter: the data lives in ${dataDir}`);
+          expect(first.output()).toContain(`data in ${dataDir}`);
+          expect(existsSync(path.join(checkout, '.data'))).toBe(false);
+          expect(first.output()).toContain("copying the PostgreSQL binaries where the database's own user can run them");
+          expect(existsSync(path.join(dataDir, 'vault-master.key'))).toBe(true);
+          const token = readFileSync(path.join(dataDir, 'first-admin-token'), 'utf8').trim();
+          expect(await viewerKind(first.url, token)).toBe('ADMIN');
+          expect(await first.stop('SIGTERM'), first.output()).toBe(0);
 
-        const again = await spawnServer(env, 120_000, { cwd: checkout });
-        expect(again.output()).not.toContain('initialising the embedded PostgreSQL cluster');
-        expect(again.output()).not.toContain('copying the PostgreSQL binaries');
-        expect(await viewerKind(again.url, token)).toBe('ADMIN');
-        expect(await again.stop('SIGTERM'), again.output()).toBe(0);
+          const again = await spawnServer(env, 120_000, { cwd: checkout });
+          expect(again.output()).not.toContain('initialising the embedded PostgreSQL cluster');
+          expect(again.output()).not.toContain('copying the PostgreSQL binaries');
+          expect(await viewerKind(again.url, token)).toBe('ADMIN');
+          expect(await again.stop('SIGTERM'), again.output()).toBe(0);
+        } finally {
+          if (first.child.exitCode === null) await first.stop('SIGKILL');
+        }
       } finally {
-        if (first.child.exitCode === null) await first.stop('SIGKILL');
+        rmSync(privateFolder, { recursive: true, force: true });
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(privateFolder, { recursive: true, force: true });
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });
 
 async function viewerKind(url: string, token: string): Promise<string> {

@@ -15,7 +15,15 @@ describe('npm start, as a process', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, PORT: 'eighty', HOST: 'not a host', EMBEDDED_PG_PORT: '0', SUPPORT_TIMEZONE: 'Mars/Olympus', SUPPORT_OPENS_AT: '3am', DATABASE_URL: 'mysql://x' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: 'eighty',
+        HOST: 'not a host',
+        EMBEDDED_PG_PORT: '0',
+        SUPPORT_TIMEZONE: 'Mars/Olympus',
+        SUPPORT_OPENS_AT: '3am',
+        DATABASE_URL: 'mysql://x',
+      },
       timeout: 60_000,
     });
     expect(result.status).toBe(78);
@@ -25,7 +33,7 @@ describe('npm start, as a process', () => {
     expect(result.stderr).toMatch(/HOST="not a host": must be an IP address or a host name/);
     expect(result.stderr).toMatch(/EMBEDDED_PG_PORT="0": must be between 1 and 65535/);
     expect(result.stderr).toMatch(/DATABASE_URL=\(value hidden\): must be a postgres/);
-    expect(result.stderr).not.toContain("mysql://x");
+    expect(result.stderr).not.toContain('mysql://x');
   });
 
   it('starts on a fresh embedded PostgreSQL, hands the admin token over once outside the logs, and stops cleanly on SIGTERM', async () => {
@@ -43,7 +51,10 @@ describe('npm start, as a process', () => {
       expect(first.output()).not.toMatch(/ocs_/);
       const logLine = await (async () => {
         for (let waited = 0; waited < 5_000; waited += 50) {
-          const line = first.output().split('\n').find((l) => l.includes('first start: the admin token was written'));
+          const line = first
+            .output()
+            .split('\n')
+            .find((l) => l.includes('first start: the admin token was written'));
           if (line) return line;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
@@ -66,7 +77,18 @@ describe('npm start, as a process', () => {
       const body = JSON.stringify({ query: '{ viewer { kind } }' });
       const { hostname, port } = new URL(first.url);
       const sockets = await Promise.all(
-        Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve, reject) => net.connect(Number(port), hostname).once('connect', function (this: net.Socket) { resolve(this); }).once('error', reject))),
+        Array.from(
+          { length: 20 },
+          () =>
+            new Promise<net.Socket>((resolve, reject) =>
+              net
+                .connect(Number(port), hostname)
+                .once('connect', function (this: net.Socket) {
+                  resolve(this);
+                })
+                .once('error', reject),
+            ),
+        ),
       );
       const raw = `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n${body}`;
       const lateAnswers = sockets.map(
@@ -79,9 +101,18 @@ describe('npm start, as a process', () => {
           }),
       );
       // One connection kept alive after a first answer, as a proxy's pool keeps it, is reused just after SIGTERM.
-      const reused = await new Promise<net.Socket>((resolve, reject) => net.connect(Number(port), hostname).once('connect', function (this: net.Socket) { resolve(this); }).once('error', reject));
+      const reused = await new Promise<net.Socket>((resolve, reject) =>
+        net
+          .connect(Number(port), hostname)
+          .once('connect', function (this: net.Socket) {
+            resolve(this);
+          })
+          .once('error', reject),
+      );
       let reusedText = '';
-      const firstAnswer = new Promise<void>((resolve) => reused.on('data', (chunk) => ((reusedText += chunk), reusedText.includes('"kind":"ADMIN"') && resolve())));
+      const firstAnswer = new Promise<void>((resolve) =>
+        reused.on('data', (chunk) => ((reusedText += chunk), reusedText.includes('"kind":"ADMIN"') && resolve())),
+      );
       const reusedClosed = new Promise<void>((resolve) => reused.on('close', () => resolve()));
       reused.write(raw.replace('Connection: close', 'Connection: keep-alive'));
       await firstAnswer;

@@ -19,7 +19,9 @@ beforeAll(async () => {
   // The whole second month's allowance, filed on its first day.
   for (let i = 0; i < 10; i += 1) {
     app.setNow(at(`2026-02-28T11:${String(i).padStart(2, '0')}`));
-    const r = await merchant.sdk.TicketCreate({ input: { subject: `Problem ${i}`, description: 'The checkout page is blank for guests.', category: TicketCategory.BugFix } });
+    const r = await merchant.sdk.TicketCreate({
+      input: { subject: `Problem ${i}`, description: 'The checkout page is blank for guests.', category: TicketCategory.BugFix },
+    });
     expect(r.ticketCreate.userErrors).toEqual([]);
   }
 }, 60_000);

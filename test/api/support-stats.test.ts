@@ -27,14 +27,20 @@ let oneTime: Merchant;
 let busy: Merchant;
 const ids: Record<string, string> = {};
 
-async function file(merchant: Merchant, when: string, input: { category?: TicketCategory; environment?: Record<string, unknown> | null; subject?: string; description?: string }) {
+async function file(
+  merchant: Merchant,
+  when: string,
+  input: { category?: TicketCategory; environment?: Record<string, unknown> | null; subject?: string; description?: string },
+) {
   app.setNow(at(when));
   const created = await merchant.sdk.TicketCreate({
     input: {
       subject: input.subject ?? 'Checkout page is blank',
       description: input.description ?? 'Guests who pay with PayPal see a blank page after confirming the order.',
       category: input.category ?? TicketCategory.BugFix,
-      ...(input.environment === null ? {} : { environment: (input.environment ?? { platform: Platform.Native, opencartVersion: '3.0.3.8', phpVersion: '8.1.27' }) as never }),
+      ...(input.environment === null
+        ? {}
+        : { environment: (input.environment ?? { platform: Platform.Native, opencartVersion: '3.0.3.8', phpVersion: '8.1.27' }) as never }),
     },
   });
   expect(created.ticketCreate.userErrors).toEqual([]);
@@ -78,7 +84,10 @@ beforeAll(async () => {
   await setStatus(dev, ids.friday, TicketStatus.Resolved, '2026-02-17T05:00'); // 60 + 120 = 180: met
 
   // Filed on the holiday itself: the clock starts on Tuesday 03:00, and a Wednesday 04:00 reply is late (600).
-  ids.holiday = await file(premium, '2026-02-16T09:00', { category: TicketCategory.ModuleConfiguration, environment: { platform: Platform.Native, opencartVersion: '4.0.2.3', phpVersion: '8.2.10' } });
+  ids.holiday = await file(premium, '2026-02-16T09:00', {
+    category: TicketCategory.ModuleConfiguration,
+    environment: { platform: Platform.Native, opencartVersion: '4.0.2.3', phpVersion: '8.2.10' },
+  });
   await waive(ids.holiday);
   await app.admin.TicketAssign({ input: { ticketId: ids.holiday, assigneeId: dev.id } });
   await reply(dev, ids.holiday, '2026-02-18T04:00');
@@ -119,7 +128,10 @@ beforeAll(async () => {
 
   // A merchant who used the whole month's allowance (10 tickets), waiting for access.
   for (let i = 0; i < 10; i += 1) {
-    await file(busy, `2026-03-10T07:${String(i).padStart(2, '0')}`, { category: TicketCategory.InstallationSetup, environment: { platform: Platform.Ocstore, opencartVersion: '2.3.0.2.3', phpVersion: '7.1.33' } });
+    await file(busy, `2026-03-10T07:${String(i).padStart(2, '0')}`, {
+      category: TicketCategory.InstallationSetup,
+      environment: { platform: Platform.Ocstore, opencartVersion: '2.3.0.2.3', phpVersion: '7.1.33' },
+    });
   }
 
   // Filed an hour before "now" with the clock running: its first reply is due Thursday 05:00 (420 + 120).
@@ -128,7 +140,9 @@ beforeAll(async () => {
 
   // Refunds: the late guaranteed reply, and a stolen card; one ban.
   app.setNow(at('2026-03-05T05:00'));
-  const late = await premium2.sdk.RefundRequest({ input: { subscriptionId: premium2.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'The guaranteed reply came a day late.' } });
+  const late = await premium2.sdk.RefundRequest({
+    input: { subscriptionId: premium2.subscriptionId, reason: RefundReason.ServiceNotDelivered, details: 'The guaranteed reply came a day late.' },
+  });
   expect(late.refundRequest.userErrors).toEqual([]);
   await app.admin.RefundDecide({ input: { refundId: late.refundRequest.refund!.id, decision: RefundStatus.Approved } });
   app.setNow(at('2026-03-10T08:00'));
@@ -179,7 +193,10 @@ interface ApiTicket {
   slaGuaranteed: boolean;
   assignee: { id: string; name: string } | null;
   subscription: { plan: { kind: string } };
-  sla: { firstReply: { met: boolean; breached: boolean; minutesTaken: number | null }; resolution: { met: boolean; breached: boolean; minutesTaken: number | null } };
+  sla: {
+    firstReply: { met: boolean; breached: boolean; minutesTaken: number | null };
+    resolution: { met: boolean; breached: boolean; minutesTaken: number | null };
+  };
 }
 
 async function allTickets(): Promise<ApiTicket[]> {
@@ -196,7 +213,14 @@ async function allTickets(): Promise<ApiTicket[]> {
 
 async function stats(variables: Record<string, unknown>, token = app.adminToken) {
   const r = await app.raw(STATS, { period: PERIOD, bucket: 'WEEK', ...variables }, token);
-  if (r.body.errors) console.log(app.logs.filter((l) => /"level":50/.test(l)).slice(-2).join('\n').slice(0, 3000));
+  if (r.body.errors)
+    console.log(
+      app.logs
+        .filter((l) => /"level":50/.test(l))
+        .slice(-2)
+        .join('\n')
+        .slice(0, 3000),
+    );
   expect(r.body.errors).toBeUndefined();
   return r.body.data!.supportStats;
 }
@@ -223,11 +247,12 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   return groups;
 }
 
-const inPeriod = (t: ApiTicket) => DateTime.fromISO(t.createdAt) >= DateTime.fromISO(PERIOD.from) && DateTime.fromISO(t.createdAt) < DateTime.fromISO(PERIOD.to);
+const inPeriod = (t: ApiTicket) =>
+  DateTime.fromISO(t.createdAt) >= DateTime.fromISO(PERIOD.from) && DateTime.fromISO(t.createdAt) < DateTime.fromISO(PERIOD.to);
 const weekOf = (t: ApiTicket) => DateTime.fromISO(t.createdAt).setZone(NY).startOf('week').toISO()!;
 
 describe('supportStats: SLA attainment', () => {
-  it('counts met, breached and running targets as each ticket\'s own SLA view shows them, per week and per group', async () => {
+  it("counts met, breached and running targets as each ticket's own SLA view shows them, per week and per group", async () => {
     const tickets = (await allTickets()).filter(inPeriod);
     expect(tickets.length).toBe(18);
     const s = await stats({});
@@ -238,7 +263,11 @@ describe('supportStats: SLA attainment', () => {
       const weeks = [...groupBy(tickets, weekOf)].sort(([a], [b]) => a.localeCompare(b));
       expect(got.byBucket).toEqual(weeks.map(([week, group]) => ({ bucketStart: week, ...countStates(group, target) })));
       const expectGroups = (rows: unknown, key: (t: ApiTicket) => string) =>
-        expect(rows).toEqual([...groupBy(tickets, key)].sort(([a], [b]) => a.localeCompare(b)).map(([k, group]) => expect.objectContaining({ key: k, ...countStates(group, target) })));
+        expect(rows).toEqual(
+          [...groupBy(tickets, key)]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, group]) => expect.objectContaining({ key: k, ...countStates(group, target) })),
+        );
       expectGroups(got.byAssignee, (t) => t.assignee?.id ?? 'UNASSIGNED');
       expectGroups(got.byTeam, (t) => t.team);
       expectGroups(got.byCategory, (t) => t.category);
@@ -295,8 +324,8 @@ describe('supportStats: SLA attainment', () => {
       [{ category: 'MODULE_CONFIGURATION' }, (t) => t.category === 'MODULE_CONFIGURATION'],
       [{ planKind: 'ONE_TIME_FIX' }, (t) => t.subscription.plan.kind === 'ONE_TIME_FIX'],
       [{ platform: 'MIJOSHOP' }, (t) => envs.get(dbId(t))?.platform === 'MIJOSHOP'],
-      [{ opencartLine: '3.0' }, (t) => opencartLine(envs.get(dbId(t))?.version ?? "") === '3.0'],
-      [{ opencartLine: '2.x', team: 'DEVELOPMENT' }, (t) => opencartLine(envs.get(dbId(t))?.version ?? "") === '2.x' && t.team === 'DEVELOPMENT'],
+      [{ opencartLine: '3.0' }, (t) => opencartLine(envs.get(dbId(t))?.version ?? '') === '3.0'],
+      [{ opencartLine: '2.x', team: 'DEVELOPMENT' }, (t) => opencartLine(envs.get(dbId(t))?.version ?? '') === '2.x' && t.team === 'DEVELOPMENT'],
     ];
     for (const [filter, keep] of cases) {
       const s = await stats({ filter });
@@ -325,11 +354,15 @@ describe('supportStats: backlog now', () => {
     expect(b.byTeam).toEqual(counts((t) => t.team));
     expect(b.byAssignee.map(({ key, count }: any) => ({ key, count }))).toEqual(counts((t) => t.assignee?.id ?? 'UNASSIGNED'));
     const waiting = (t: any) =>
-      t.status === 'AWAITING_ACCESS' ? 'ACCESS'
-      : t.portReview?.pending || t.portReview?.surchargeStatus === 'PENDING' ? 'PORT_DECISION'
-      : t.quote?.status === 'PENDING' ? 'QUOTE'
-      : t.status === 'WAITING_ON_CUSTOMER' ? 'CUSTOMER'
-      : 'SUPPORT';
+      t.status === 'AWAITING_ACCESS'
+        ? 'ACCESS'
+        : t.portReview?.pending || t.portReview?.surchargeStatus === 'PENDING'
+          ? 'PORT_DECISION'
+          : t.quote?.status === 'PENDING'
+            ? 'QUOTE'
+            : t.status === 'WAITING_ON_CUSTOMER'
+              ? 'CUSTOMER'
+              : 'SUPPORT';
     expect(b.byWaitingReason).toEqual(counts(waiting));
     // Age in support days at Wednesday 2026-03-11 06:00 EDT (180 support minutes into the day), by hand:
     // the ten filed Tue 03-10 07:00-07:09 → 300 + 180 < 540 → 0-1, and the one filed an hour ago; the German one, Tue 05:00 → 420 + 180 = 600 → 1-2;
@@ -354,7 +387,11 @@ describe('supportStats: who may ask', () => {
   });
 
   it('an empty or too long period is refused as bad input', async () => {
-    const backwards = await app.raw(`query($p: StatsPeriodInput!) { supportStats(period: $p) { period { zone } } }`, { p: { from: PERIOD.to, to: PERIOD.from } }, app.adminToken);
+    const backwards = await app.raw(
+      `query($p: StatsPeriodInput!) { supportStats(period: $p) { period { zone } } }`,
+      { p: { from: PERIOD.to, to: PERIOD.from } },
+      app.adminToken,
+    );
     expect(backwards.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     const years = await app.raw(
       `query($p: StatsPeriodInput!) { supportStats(period: $p, bucket: DAY) { period { zone } } }`,
@@ -402,14 +439,19 @@ describe('supportStats: reply and resolution times', () => {
   it('median and p90 in support minutes, per week and over the period, as the tickets show them', async () => {
     const tickets = (await allTickets()).filter(inPeriod);
     const summary = (group: ApiTicket[], target: 'firstReply' | 'resolution') => {
-      const minutes = group.map((t) => t.sla[target]).filter((v) => v.met).map((v) => v.minutesTaken!);
+      const minutes = group
+        .map((t) => t.sla[target])
+        .filter((v) => v.met)
+        .map((v) => v.minutesTaken!);
       return { count: minutes.length, median: percentile(minutes, 0.5), p90: percentile(minutes, 0.9) };
     };
     const s = await sections();
     expect(s.responseTimes.firstReply).toEqual(summary(tickets, 'firstReply'));
     expect(s.responseTimes.resolution).toEqual(summary(tickets, 'resolution'));
     const weeks = [...groupBy(tickets, weekOf)].sort(([a], [b]) => a.localeCompare(b));
-    expect(s.responseTimes.byBucket).toEqual(weeks.map(([week, group]) => ({ bucketStart: week, firstReply: summary(group, 'firstReply'), resolution: summary(group, 'resolution') })));
+    expect(s.responseTimes.byBucket).toEqual(
+      weeks.map(([week, group]) => ({ bucketStart: week, firstReply: summary(group, 'firstReply'), resolution: summary(group, 'resolution') })),
+    );
     // By hand: Friday 11:00 → Tuesday 03:30 across Presidents' Day is 90 support minutes, resolved at 180.
     expect(s.responseTimes.byBucket[0]).toEqual({
       bucketStart: '2026-02-09T00:00:00.000-05:00',
@@ -422,7 +464,7 @@ describe('supportStats: reply and resolution times', () => {
 });
 
 describe('supportStats: volume', () => {
-  it('counts the period\'s tickets by category, coverage, platform, line, version, PHP and flags', async () => {
+  it("counts the period's tickets by category, coverage, platform, line, version, PHP and flags", async () => {
     const r = await app.raw(`{ tickets(first: 100) { nodes { id createdAt category coverage platformFlags notEnglish } } }`, {}, app.adminToken);
     const tickets = (r.body.data!.tickets.nodes as any[]).filter((t) => inPeriod(t));
     const env = new Map<string, any>((await db.query(`select id, environment from ticket`)).rows.map((row) => [row.id, row.environment]));
@@ -452,9 +494,16 @@ describe('supportStats: allowance', () => {
     const a = (await sections()).allowance;
     expect(a.atLimitCount).toBe(full.length);
     expect(a.atLimit.map((x: any) => x.subscriptionId).sort()).toEqual(full.map((s) => s.id).sort());
-    expect(a.atLimit).toContainEqual(expect.objectContaining({ subscriptionId: busy.subscriptionId, customerId: busy.customerId, planKind: 'PREMIUM_MONTHLY', used: 10, limit: 10 }));
+    expect(a.atLimit).toContainEqual(
+      expect.objectContaining({ subscriptionId: busy.subscriptionId, customerId: busy.customerId, planKind: 'PREMIUM_MONTHLY', used: 10, limit: 10 }),
+    );
     const r = await app.raw(`{ tickets(first: 100) { nodes { createdAt customer { id } } } }`, {}, app.adminToken);
-    const perCustomer = [...groupBy((r.body.data!.tickets.nodes as any[]).filter((t) => inPeriod(t)), (t) => t.customer.id).values()].map((g) => g.length);
+    const perCustomer = [
+      ...groupBy(
+        (r.body.data!.tickets.nodes as any[]).filter((t) => inPeriod(t)),
+        (t) => t.customer.id,
+      ).values(),
+    ].map((g) => g.length);
     expect(a.ticketsPerCustomer).toEqual(
       [...groupBy(perCustomer, String)].map(([n, g]) => ({ tickets: Number(n), customers: g.length })).sort((x, y) => x.tickets - y.tickets),
     );
@@ -467,7 +516,9 @@ describe('supportStats: allowance', () => {
 describe('supportStats: refunds and bans', () => {
   it('counts refund requests and their amounts by week, rule and decision, and bans by reason', async () => {
     const { rows } = await db.query(`select created_at, rule::text, status::text, currency, amount from refund`);
-    const expected = [...groupBy(rows, (row) => [DateTime.fromJSDate(row.created_at).setZone(NY).startOf('week').toISO(), row.rule, row.status, row.currency].join('|'))]
+    const expected = [
+      ...groupBy(rows, (row) => [DateTime.fromJSDate(row.created_at).setZone(NY).startOf('week').toISO(), row.rule, row.status, row.currency].join('|')),
+    ]
       .map(([key, g]) => {
         const [bucketStart, rule, decision, currency] = key.split('|');
         return { bucketStart, rule, decision, count: g.length, amount: { amount: g.reduce((sum, row) => sum + row.amount, 0), currencyCode: currency } };
@@ -490,7 +541,7 @@ describe('supportStats: query cost', () => {
     slaAttainment { firstReply { total { met } byAssignee { key met } } }
     responseTimes { firstReply { median } } backlog { total } volume { total } allowance { atLimitCount } refunds { total } } }`;
 
-  it('each section counts as a database query in the operation\'s cost, so a dashboard fits and a flood of them does not', async () => {
+  it("each section counts as a database query in the operation's cost, so a dashboard fits and a flood of them does not", async () => {
     const one = await app.raw(FULL, {}, app.adminToken);
     expect(one.body.errors).toBeUndefined();
     // 30 aliased copies (the most root fields a staff operation may have) cost over staff's 10000.

@@ -31,7 +31,11 @@ describe('a ticket from filing to resolution', () => {
   it('work cannot start without access; a waiver with a reason starts the clock', async () => {
     const staff = await createStaff(app, 'AGENT');
     const { ticketCreate } = await merchant.sdk.TicketCreate({
-      input: { subject: 'Shipping rates wrong', description: 'The flat rate shipping shows 0.00 for every order since Monday.', category: TicketCategory.ShippingConfiguration },
+      input: {
+        subject: 'Shipping rates wrong',
+        description: 'The flat rate shipping shows 0.00 for every order since Monday.',
+        category: TicketCategory.ShippingConfiguration,
+      },
     });
     const id = ticketCreate.ticket!.id;
     const refused = await staff.sdk.TicketStatusChange({ input: { ticketId: id, status: TicketStatus.InProgress } });

@@ -28,7 +28,11 @@ beforeAll(async () => {
         input: { subject: `List ${n}`, description: 'A realistic problem description for the list.', category: 'BUG_FIX' as never },
       });
       const id = created.ticketCreate.ticket!.id;
-      await app.raw(`mutation($id: ID!, $p: TicketPriority) { ticketUpdate(input: { ticketId: $id, priority: $p }) { userErrors { code } } }`, { id, p: PRIORITIES[n % 4] }, app.adminToken);
+      await app.raw(
+        `mutation($id: ID!, $p: TicketPriority) { ticketUpdate(input: { ticketId: $id, priority: $p }) { userErrors { code } } }`,
+        { id, p: PRIORITIES[n % 4] },
+        app.adminToken,
+      );
       const status = STATUSES[n % STATUSES.length]!;
       if (status !== 'AWAITING_ACCESS') {
         const changed = await app.raw(

@@ -70,8 +70,11 @@ beforeAll(async () => {
   await file('mijoshop', { platform: 'MIJOSHOP', opencartVersion: '3.0.3.8' });
   await file('arastta', { platform: 'ARASTTA', opencartVersion: '1.6.2' });
   await file('no-env', null);
-  await file('french', { platform: 'NATIVE', opencartVersion: '4.0.2.3' },
-    'Bonjour, depuis la mise à jour de notre boutique, le paiement ne fonctionne plus et nos clients ne peuvent plus commander. Pouvez-vous nous aider rapidement, s’il vous plaît ?');
+  await file(
+    'french',
+    { platform: 'NATIVE', opencartVersion: '4.0.2.3' },
+    'Bonjour, depuis la mise à jour de notre boutique, le paiement ne fonctionne plus et nos clients ne peuvent plus commander. Pouvez-vous nous aider rapidement, s’il vous plaît ?',
+  );
 
   // late-reply: work starts now, the first reply comes two business days later (past one support day).
   // on-time: replied at once, resolved two hours later; native-3: answered Wednesday, closed Thursday.
@@ -168,7 +171,14 @@ describe('tickets(filter:) — SLA, platform, flags, resolution dates', () => {
         const conditions = ticketListConditions(filter as TicketFilter, { kind: 'staff' } as never, now);
         let n = 0;
         const text = `explain select t.id from ticket t where ${conditions.map((c) => `(${c.sql})`).join(' and ')}`.replace(/\?/g, () => `$${++n}`);
-        const plan = (await client.query(text, conditions.flatMap((c) => c.params))).rows.map((row) => row['QUERY PLAN']).join('\n');
+        const plan = (
+          await client.query(
+            text,
+            conditions.flatMap((c) => c.params),
+          )
+        ).rows
+          .map((row) => row['QUERY PLAN'])
+          .join('\n');
         expect(plan, name).not.toMatch(/Seq Scan on ticket\b/);
         expect(plan, name).toContain(index);
       }

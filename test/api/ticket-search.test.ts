@@ -28,7 +28,11 @@ async function file(merchant: Merchant, key: string, subject: string, descriptio
 async function search(token: string, text: string, extra: Record<string, unknown> = {}) {
   const { body } = await app.raw(SEARCH, { filter: { search: text }, ...extra }, token);
   expect(body.errors).toBeUndefined();
-  return body.data!.tickets as { totalCount: number; edges: Array<{ cursor: string; node: { id: string; subject: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  return body.data!.tickets as {
+    totalCount: number;
+    edges: Array<{ cursor: string; node: { id: string; subject: string } }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 }
 
 const subjects = (page: Awaited<ReturnType<typeof search>>) => page.edges.map((edge) => edge.node.subject);

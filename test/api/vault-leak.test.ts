@@ -8,7 +8,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../server/common/ports';
 import { startVaultJobs, type VaultJobs } from '../../server/modules/vault/vault.jobs';
-import { AccessSecretField, AccessVerificationOutcome, FileProtocol, StoredAccessState, TicketCategory, TicketStatus, type TicketAccessInput } from '../sdk/generated';
+import {
+  AccessSecretField,
+  AccessVerificationOutcome,
+  FileProtocol,
+  StoredAccessState,
+  TicketCategory,
+  TicketStatus,
+  type TicketAccessInput,
+} from '../sdk/generated';
 import { findDebianPostgres, NO_DEBIAN_POSTGRES, startDebianPostgres, type DebianPostgres } from '../support/debian-postgres';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
@@ -95,7 +103,14 @@ describe('secrets never leave the vault', () => {
     // Provide with the ticket, then replace (the first admin password must vanish too).
     const created = await asMerchant(
       `mutation($i: TicketCreateInput!) { ticketCreate(input: $i) { ticket { ${TICKET} } userErrors { code message field } } }`,
-      { i: { subject: 'Blank checkout', description: 'The checkout page is blank for every guest.', category: TicketCategory.BugFix, access: access(SECRETS.firstAdminPassword, SECRETS.wrongFtpPassword) } },
+      {
+        i: {
+          subject: 'Blank checkout',
+          description: 'The checkout page is blank for every guest.',
+          category: TicketCategory.BugFix,
+          access: access(SECRETS.firstAdminPassword, SECRETS.wrongFtpPassword),
+        },
+      },
     );
     ticketId = created.data!.ticketCreate.ticket.id;
     expect(created.data!.ticketCreate.ticket.status).toBe(TicketStatus.Open);
@@ -119,10 +134,9 @@ describe('secrets never leave the vault', () => {
     const get = await fetch(viaGet, { headers: { authorization: `Bearer ${merchant.token}`, 'apollo-require-preflight': 'true' } });
     expect(get.status).toBeGreaterThanOrEqual(400);
     merchantResponses.push(await get.text());
-    const merchantReveal = await asMerchant(
-      `mutation($i: TicketAccessRevealInput!) { ticketAccessReveal(input: $i) { secret { value } } }`,
-      { i: { ticketId, field: 'STORE_ADMIN_PASSWORD' } },
-    );
+    const merchantReveal = await asMerchant(`mutation($i: TicketAccessRevealInput!) { ticketAccessReveal(input: $i) { secret { value } } }`, {
+      i: { ticketId, field: 'STORE_ADMIN_PASSWORD' },
+    });
     expect(merchantReveal.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const unassigned = await agent.sdk.TicketAccessReveal({ input: { ticketId, field: AccessSecretField.FilePassword } });
     expect(unassigned.ticketAccessReveal.secret).toBeNull();
@@ -159,7 +173,9 @@ describe('secrets never leave the vault', () => {
     expect(merchantResponses.join('\n')).not.toMatch(new RegExp(tag));
     const events = await app.orm.em.getConnection().execute<Array<{ action: string }>>(`select action, rule, details::text as details from audit_event`);
     expect(JSON.stringify(events)).not.toContain(tag);
-    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['ACCESS_PROVIDED', 'ACCESS_REPLACED', 'ACCESS_VERIFIED', 'ACCESS_REVEALED', 'ACCESS_SHREDDED']));
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['ACCESS_PROVIDED', 'ACCESS_REPLACED', 'ACCESS_VERIFIED', 'ACCESS_REVEALED', 'ACCESS_SHREDDED']),
+    );
     // The committed schema gives no example values for write-only fields.
     expect(readFileSync(path.join(ROOT, 'schema.graphql'), 'utf8')).not.toMatch(/(password|privateKey)\s*:\s*String!?\s*=/);
   });
@@ -211,9 +227,7 @@ async function dumpDatabase(url: string): Promise<{ tool: string; text: string }
       const text = execFileSync(pgDump.bin, ['--dbname', url, '--no-owner', '--no-privileges'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
       return { tool: pgDump.version, text };
     }
-    const tables = await client.query(
-      `select schemaname, tablename from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1, 2`,
-    );
+    const tables = await client.query(`select schemaname, tablename from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1, 2`);
     const parts: string[] = [];
     for (const { schemaname, tablename } of tables.rows) {
       const rows = await client.query(`select row_to_json(t)::text as j from "${schemaname}"."${tablename}" t`);
@@ -253,7 +267,11 @@ async function databaseFiles(url: string): Promise<string[]> {
     const oid = (await client.query('select oid from pg_database where datname = current_database()')).rows[0].oid as number;
     const folders = [path.join(dir, 'base', String(oid)), path.join(dir, 'pg_wal')];
     return folders.flatMap((folder) =>
-      existsSync(folder) ? readdirSync(folder).map((f) => path.join(folder, f)).filter((f) => statSync(f).isFile()) : [],
+      existsSync(folder)
+        ? readdirSync(folder)
+            .map((f) => path.join(folder, f))
+            .filter((f) => statSync(f).isFile())
+        : [],
     );
   } catch {
     return []; // a remote or unprivileged server (TEST_DATABASE_URL): the dump above still counts

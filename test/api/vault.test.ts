@@ -89,7 +89,12 @@ async function startSftpServer() {
     conn.on('error', () => {});
     conn.on('authentication', (ctx: any) => {
       if (ctx.username === SFTP_USER && ctx.method === 'password' && ctx.password === SFTP_PASSWORD) return ctx.accept();
-      if (ctx.username === SFTP_USER && ctx.method === 'publickey' && ctx.key.algo === allowed.type && Buffer.compare(ctx.key.data, allowed.getPublicSSH()) === 0) {
+      if (
+        ctx.username === SFTP_USER &&
+        ctx.method === 'publickey' &&
+        ctx.key.algo === allowed.type &&
+        Buffer.compare(ctx.key.data, allowed.getPublicSSH()) === 0
+      ) {
         if (!ctx.signature || allowed.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) return ctx.accept();
       }
       ctx.reject(['password', 'publickey']);
@@ -117,7 +122,15 @@ async function startSftpServer() {
 function ftpAccess(overrides: Partial<TicketAccessInput['fileAccess']> = {}): TicketAccessInput {
   return {
     storeAdmin: { url: 'https://shop.example.com/admin', username: 'support-admin', password: ADMIN_PASSWORD },
-    fileAccess: { protocol: FileProtocol.Ftp, host: '127.0.0.1', port: ftp.port, username: FTP_USER, password: FTP_PASSWORD, rootPath: '/public_html', ...overrides },
+    fileAccess: {
+      protocol: FileProtocol.Ftp,
+      host: '127.0.0.1',
+      port: ftp.port,
+      username: FTP_USER,
+      password: FTP_PASSWORD,
+      rootPath: '/public_html',
+      ...overrides,
+    },
   };
 }
 
@@ -136,10 +149,11 @@ async function detail(id: string, sdk = merchant.sdk) {
 }
 
 async function row(ticketId: string): Promise<Record<string, any>> {
-  const [found] = await app.orm.em.getConnection().execute(
-    `select a.* from ticket_access a join ticket t on t.id = a.ticket_id where t.serial = (select serial from ticket where id = ?)`,
-    [idOfType(ticketId, 'Ticket')],
-  );
+  const [found] = await app.orm.em
+    .getConnection()
+    .execute(`select a.* from ticket_access a join ticket t on t.id = a.ticket_id where t.serial = (select serial from ticket where id = ?)`, [
+      idOfType(ticketId, 'Ticket'),
+    ]);
   return found;
 }
 
@@ -281,7 +295,13 @@ describe('provide → verify → reveal → resolve → shred, on the real datab
     app.setNow(app.now().plus({ hours: 7 * 24, minutes: 1 }));
     expect(await shredDue()).toEqual({ scheduled: 0, shredded: 1 });
     const stored = await row(ticketId);
-    expect(stored).toMatchObject({ wrapped_data_key: null, sealed_profile: null, sealed_secrets: null, master_key_id: null, shred_reason: 'RESOLVED_DELAY_ELAPSED' });
+    expect(stored).toMatchObject({
+      wrapped_data_key: null,
+      sealed_profile: null,
+      sealed_secrets: null,
+      master_key_id: null,
+      shred_reason: 'RESOLVED_DELAY_ELAPSED',
+    });
 
     const gone = await app.admin.TicketAccessReveal({ input: { ticketId, field: AccessSecretField.StoreAdminPassword } });
     expect(gone.ticketAccessReveal.userErrors[0]!.code).toBe(UserErrorCode.AccessShredded);
@@ -289,7 +309,12 @@ describe('provide → verify → reveal → resolve → shred, on the real datab
     const verify = await merchant.sdk.TicketAccessVerify({ input: { ticketId } });
     expect(verify.ticketAccessVerify.userErrors[0]!.code).toBe(UserErrorCode.AccessShredded);
     const seen = await detail(ticketId);
-    expect(seen.access).toMatchObject({ state: StoredAccessState.Shredded, shredReason: AccessShredReason.ResolvedDelayElapsed, storeAdmin: null, fileAccess: null });
+    expect(seen.access).toMatchObject({
+      state: StoredAccessState.Shredded,
+      shredReason: AccessShredReason.ResolvedDelayElapsed,
+      storeAdmin: null,
+      fileAccess: null,
+    });
     expect(seen.access!.shreddedAt).not.toBeNull();
   });
 
@@ -335,7 +360,9 @@ describe('SFTP', () => {
     expect(key.ticketAccessReveal.secret!.value).toBe(sftp.clientKey.trim());
 
     await merchant.sdk.TicketAccessProvide({ input: { ticketId: id, ...sftpAccess({ password: 'wrong-password' }) } });
-    expect((await merchant.sdk.TicketAccessVerify({ input: { ticketId: id } })).ticketAccessVerify.verification!.outcome).toBe(AccessVerificationOutcome.AuthFailed);
+    expect((await merchant.sdk.TicketAccessVerify({ input: { ticketId: id } })).ticketAccessVerify.verification!.outcome).toBe(
+      AccessVerificationOutcome.AuthFailed,
+    );
   });
 });
 
@@ -395,7 +422,7 @@ describe('shredding at once', () => {
     expect(twice.ticketAccessWithdraw.userErrors[0]!.code).toBe(UserErrorCode.NotFound);
   });
 
-  it("banning a customer destroys all of their stored access", async () => {
+  it('banning a customer destroys all of their stored access', async () => {
     const banned = await createMerchant(app);
     const ids = [(await ticketWithAccess(ftpAccess(), banned)).ticket!.id, (await ticketWithAccess(ftpAccess(), banned)).ticket!.id];
     const ban = await app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: 'ABUSE' as never, note: 'Abusive messages to staff.' } });
@@ -407,7 +434,9 @@ describe('shredding at once', () => {
 
   it('a ban waits for access being given at that very moment (no deadlock), then destroys it too', async () => {
     const banned = await createMerchant(app);
-    const created = await banned.sdk.TicketCreate({ input: { subject: 'Waiting for access', description: 'A ticket that waits for access.', category: TicketCategory.BugFix } });
+    const created = await banned.sdk.TicketCreate({
+      input: { subject: 'Waiting for access', description: 'A ticket that waits for access.', category: TicketCategory.BugFix },
+    });
     const ticketId = created.ticketCreate.ticket!.id;
     const customerId = idOfType(banned.customerId, 'Customer')!;
     const connection = app.orm.em.getConnection();
@@ -430,7 +459,9 @@ describe('shredding at once', () => {
     // The ban starts meanwhile and has to wait for that ticket; then the provide writes and commits.
     const ban = app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: 'ABUSE' as never, note: 'Abusive messages to staff.' } });
     for (let waiting = 0; waiting === 0; ) {
-      [{ waiting }] = await connection.execute(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      [{ waiting }] = await connection.execute(
+        `select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+      );
     }
     release();
     await provide;
@@ -440,7 +471,7 @@ describe('shredding at once', () => {
 });
 
 describe('login checks are limited per customer', () => {
-  it('a customer\'s store access gets 10 checks in 10 minutes, even when they race; the 11th says when the next is possible', async () => {
+  it("a customer's store access gets 10 checks in 10 minutes, even when they race; the 11th says when the next is possible", async () => {
     const owner = await createMerchant(app);
     const id = (await ticketWithAccess(ftpAccess({ port: closedPort }), owner)).ticket!.id;
     const windowStart = app.now();
@@ -480,10 +511,16 @@ describe('input rules', () => {
     ['a URL without scheme', { storeAdmin: { url: 'shop.example.com/admin' } }, ['input', 'storeAdmin', 'url']],
     ['a host with ftp://', { fileAccess: { host: 'ftp://files.my-own-shop.test' } }, ['input', 'fileAccess', 'host']],
     ['FTP without a password', { fileAccess: { password: null } }, ['input', 'fileAccess', 'password']],
-    ['FTP with a private key', { fileAccess: { privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----' } }, ['input', 'fileAccess', 'privateKey']],
+    [
+      'FTP with a private key',
+      { fileAccess: { privateKey: '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----' } },
+      ['input', 'fileAccess', 'privateKey'],
+    ],
     ['port 70000', { fileAccess: { port: 70000 } }, ['input', 'fileAccess', 'port']],
   ])('refuses %s, naming the field, without echoing the value', async (_name, change, field) => {
-    const id = (await merchant.sdk.TicketCreate({ input: { subject: 'Needs access', description: 'A ticket that waits for access.', category: TicketCategory.BugFix } })).ticketCreate.ticket!.id;
+    const id = (
+      await merchant.sdk.TicketCreate({ input: { subject: 'Needs access', description: 'A ticket that waits for access.', category: TicketCategory.BugFix } })
+    ).ticketCreate.ticket!.id;
     const base = ftpAccess();
     const input = {
       ticketId: id,
@@ -513,7 +550,13 @@ describe('input rules', () => {
     const customerId = (await merchant.sdk.Viewer()).viewer!.customer!.id;
     const before = (await app.admin.Tickets({ first: 100, filter: { customerId } })).tickets.totalCount;
     const filed = await app.admin.TicketCreateWithAccess({
-      input: { customerId, subject: 'Filed by phone', description: 'The merchant called about a blank checkout.', category: TicketCategory.BugFix, access: ftpAccess() },
+      input: {
+        customerId,
+        subject: 'Filed by phone',
+        description: 'The merchant called about a blank checkout.',
+        category: TicketCategory.BugFix,
+        access: ftpAccess(),
+      },
     });
     expect(filed.ticketCreate.ticket).toBeNull();
     expect(filed.ticketCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Forbidden, field: ['input', 'access'] });
@@ -646,7 +689,9 @@ describe('master key rotation', () => {
   it('a server without the key that sealed the stored access refuses to start', async () => {
     const vault = app.vault;
     await expect(refuseForeignKeys(app.orm.em.fork(), vault.keyring)).resolves.toBeUndefined();
-    await expect(refuseForeignKeys(app.orm.em.fork(), StaticKeyring.random())).rejects.toThrow(/sealed under master key\(s\) [0-9a-f]{16}, which this server does not have/);
+    await expect(refuseForeignKeys(app.orm.em.fork(), StaticKeyring.random())).rejects.toThrow(
+      /sealed under master key\(s\) [0-9a-f]{16}, which this server does not have/,
+    );
   });
 
   it('refuses a malformed key without printing it', async () => {

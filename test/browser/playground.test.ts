@@ -58,7 +58,9 @@ describe.runIf(enabled)('the GraphQL playground in a real browser', () => {
     const live = await app.serveAlso({ live: hub });
     try {
       const merchant = await createMerchant(app);
-      const filed = await merchant.sdk.TicketCreate({ input: { subject: 'Blank checkout', description: 'The checkout stays blank.', category: 'BUG_FIX' as never } });
+      const filed = await merchant.sdk.TicketCreate({
+        input: { subject: 'Blank checkout', description: 'The checkout stays blank.', category: 'BUG_FIX' as never },
+      });
       const ticketId = filed.ticketCreate.ticket!.id;
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -78,7 +80,15 @@ describe.runIf(enabled)('the GraphQL playground in a real browser', () => {
         .poll(
           async () => {
             await app.orm.em.fork().transactional((tx) =>
-              events.publish(tx, { type: DomainEventType.STAFF_REPLIED, ticketId: rawTicket!, customerId: rawCustomer!, team: 'DEVELOPMENT', actor: { kind: 'STAFF', id: null }, staffOnly: false, data: { messageId: 'from-staff' } }),
+              events.publish(tx, {
+                type: DomainEventType.STAFF_REPLIED,
+                ticketId: rawTicket!,
+                customerId: rawCustomer!,
+                team: 'DEVELOPMENT',
+                actor: { kind: 'STAFF', id: null },
+                staffOnly: false,
+                data: { messageId: 'from-staff' },
+              }),
             );
             return (await result.textContent()) ?? '';
           },

@@ -52,7 +52,11 @@ describe.skipIf(!hasPhp)(hasPhp ? 'attachments in the module (PHP)' : NO_PHP_MES
     const urls = await php(
       `echo json_encode(array(ApiClient::attachmentUrl('https://desk.example.com/graphql', 'QXR0'), ApiClient::attachmentUrl('https://example.com:8443/support/graphql', 'QXR0'), ApiClient::attachmentUrl('http://127.0.0.1:4000/graphql', 'a-b_c')));`,
     );
-    expect(urls).toEqual(['https://desk.example.com/attachments/QXR0', 'https://example.com:8443/support/attachments/QXR0', 'http://127.0.0.1:4000/attachments/a-b_c']);
+    expect(urls).toEqual([
+      'https://desk.example.com/attachments/QXR0',
+      'https://example.com:8443/support/attachments/QXR0',
+      'http://127.0.0.1:4000/attachments/a-b_c',
+    ]);
   });
 
   it.each([

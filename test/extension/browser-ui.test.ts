@@ -25,8 +25,27 @@ const ticket = {
 };
 
 const api = new MockApi({
-  Viewer: () => ({ viewer: { kind: 'CUSTOMER', customer: { id: 'C1', name: '<i>Ada</i>', email: 'a@x', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: null, periodEnd: '2026-04-01T00:00:00Z' }, subscriptions: { edges: [] } } } }),
-  SupportHours: () => ({ supportHours: { open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'Europe/Berlin', nextHoliday: { name: '<b>Holiday</b>', date: '2026-05-25' } } }),
+  Viewer: () => ({
+    viewer: {
+      kind: 'CUSTOMER',
+      customer: {
+        id: 'C1',
+        name: '<i>Ada</i>',
+        email: 'a@x',
+        allowance: { used: 1, limit: 10, remaining: 9, renewsAt: null, periodEnd: '2026-04-01T00:00:00Z' },
+        subscriptions: { edges: [] },
+      },
+    },
+  }),
+  SupportHours: () => ({
+    supportHours: {
+      open: false,
+      nextOpensAt: '2026-03-03T08:00:00Z',
+      nextClosesAt: '2026-03-03T17:00:00Z',
+      zone: 'Europe/Berlin',
+      nextHoliday: { name: '<b>Holiday</b>', date: '2026-05-25' },
+    },
+  }),
   TicketList: () => ({ tickets: { edges: [{ cursor: 'c1', node: ticket }], pageInfo: { hasNextPage: false, endCursor: 'c1' }, totalCount: 1 } }),
   TicketDetail: () => ({
     node: {
@@ -40,7 +59,14 @@ const api = new MockApi({
       messages: {
         edges: [
           { node: { id: 'M1', body: XSS_BODY, createdAt: '2026-03-02T09:00:00Z', author: { displayName: '<b>Staff</b>', kind: 'STAFF', team: null } } },
-          { node: { id: 'M2', body: 'Fixed in the theme.', createdAt: '2026-03-02T10:00:00Z', author: { displayName: 'Dana', kind: 'STAFF', team: 'DEVELOPMENT' } } },
+          {
+            node: {
+              id: 'M2',
+              body: 'Fixed in the theme.',
+              createdAt: '2026-03-02T10:00:00Z',
+              author: { displayName: 'Dana', kind: 'STAFF', team: 'DEVELOPMENT' },
+            },
+          },
         ],
       },
     },
@@ -57,7 +83,13 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
   beforeAll(async () => {
     await Promise.all([buildBundle(), api.start()]);
     store = await startStore({ apiUrl: `${api.url}/graphql`, apiKey: 'key-good-canned-0000', timezone: 'Europe/Berlin' });
-    secureStore = await startStore({ apiUrl: `${api.url}/graphql`, apiKey: 'key-good-canned-0000', timezone: 'Europe/Berlin', version: '4.0.2.3', loginSecurity: 'config_security' });
+    secureStore = await startStore({
+      apiUrl: `${api.url}/graphql`,
+      apiKey: 'key-good-canned-0000',
+      timezone: 'Europe/Berlin',
+      version: '4.0.2.3',
+      loginSecurity: 'config_security',
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('dialog', (d) => void d.dismiss());
@@ -81,7 +113,7 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   });
 
-  it('moves between its views by clicking, under the <base href> of OpenCart\'s admin header, without leaving the page', async () => {
+  it("moves between its views by clicking, under the <base href> of OpenCart's admin header, without leaving the page", async () => {
     // The stand-in answers an address without the session's token with the login page, as OpenCart does.
     await page.goto(`${store.url}/admin/#new`);
     expect(await page.content()).toContain('Please enter your login details');
@@ -163,15 +195,15 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     await expect.poll(() => api.calls('TicketMarkRead').length).toBe(markedBefore + 1);
   });
 
-  it('keeps the settings form inside the page\'s content area under Bootstrap 3 (OpenCart 3.0\'s admin styles)', async () => {
+  it("keeps the settings form inside the page's content area under Bootstrap 3 (OpenCart 3.0's admin styles)", async () => {
     await page.goto(store.shellUrl);
     await page.locator('.ocsd-nav [data-route="settings"]').click();
     await page.locator('#ocsd-settings').waitFor();
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.form-control')!).display)).toBe('block');
     const area = (await page.locator('#oc-support-desk').boundingBox())!;
-    for (const box of await page.locator('#ocsd-settings .form-group, #ocsd-settings .form-check, #ocsd-settings .checkbox').evaluateAll((els) =>
-      els.map((el) => el.getBoundingClientRect().toJSON() as { left: number; right: number }),
-    )) {
+    for (const box of await page
+      .locator('#ocsd-settings .form-group, #ocsd-settings .form-check, #ocsd-settings .checkbox')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as { left: number; right: number }))) {
       expect(box.left).toBeGreaterThanOrEqual(area.x);
       expect(box.right).toBeLessThanOrEqual(area.x + area.width);
     }
@@ -201,7 +233,10 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
   });
 
   it('refuses the endpoint without the admin token', async () => {
-    const response = await fetch(`${store.url}/admin/index.php?route=extension/module/oc_support_desk/api&user_token=wrong&action=bootstrap`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${store.url}/admin/index.php?route=extension/module/oc_support_desk/api&user_token=wrong&action=bootstrap`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ ok: false, error: { code: 'TOKEN' } });
   });

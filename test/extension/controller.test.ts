@@ -10,7 +10,9 @@ import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
 const api = new MockApi({
   TicketState: (v) => ({ node: { id: v.id, status: v.id.endsWith('-DONE') ? 'RESOLVED' : 'OPEN', disableAccessRequested: false } }),
-  TicketAccessDisabledConfirm: (v) => ({ ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] } }),
+  TicketAccessDisabledConfirm: (v) => ({
+    ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] },
+  }),
 });
 
 const out: Record<string, any> = {};
@@ -46,10 +48,13 @@ describe.skipIf(!hasPhp)(hasPhp ? 'OpenCart controllers (PHP)' : NO_PHP_MESSAGE,
       expect(api.calls('TicketAccessDisabledConfirm').map((c) => c.variables.input.ticketId)).toContain(`${prefix}-DONE`);
     });
 
-    it('answers the store\'s own errors as JSON (a 500 with a clear message) and writes the details to OpenCart\'s log', () => {
+    it("answers the store's own errors as JSON (a 500 with a clear message) and writes the details to OpenCart's log", () => {
       const e = out[line].storeErrors;
       for (const answer of [e.db, e.setup]) {
-        expect(answer).toEqual({ status: 500, body: { ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Your store ran into an error.*error log/) } } });
+        expect(answer).toEqual({
+          status: 500,
+          body: { ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Your store ran into an error.*error log/) } },
+        });
       }
       expect(e.log).toEqual([
         expect.stringMatching(/^OpenCart Support Desk \(bootstrap\): Exception: Error: MySQL server has gone away.*oc_support_desk_access/),

@@ -88,10 +88,8 @@ describe.skipIf(!hasPhp)(hasPhp ? 'environment detector (PHP)' : NO_PHP_MESSAGE,
     expect(mods[1]!.evidence).toMatch(/disabled/);
   });
 
-  it('reads tables with the port\'s own DB prefix', () => {
-    expect(results['mijoshop']!.environment.extensions).toEqual([
-      expect.objectContaining({ kind: 'EXTENSION', code: 'module/featured' }),
-    ]);
+  it("reads tables with the port's own DB prefix", () => {
+    expect(results['mijoshop']!.environment.extensions).toEqual([expect.objectContaining({ kind: 'EXTENSION', code: 'module/featured' })]);
   });
 
   it('sends the error log only when asked, with secrets redacted', () => {
@@ -99,7 +97,14 @@ describe.skipIf(!hasPhp)(hasPhp ? 'environment detector (PHP)' : NO_PHP_MESSAGE,
     expect(r.withoutLog).toBeNull();
     const log = r.environment.errorLogExcerpt as string;
     expect(log.split('\n')).toHaveLength(5);
-    for (const secret of ['hunter2', 'shopuser', 'sk_live_51Habcdefghijklmnopqrstuv', 'jane.doe@example.com', '4111 1111 1111 1111', 'abcdefghijklmnop.qrstuvwxyz']) {
+    for (const secret of [
+      'hunter2',
+      'shopuser',
+      'sk_live_51Habcdefghijklmnopqrstuv',
+      'jane.doe@example.com',
+      '4111 1111 1111 1111',
+      'abcdefghijklmnop.qrstuvwxyz',
+    ]) {
       expect(log).not.toContain(secret);
     }
     expect(log).toContain('/var/www/admin/view/template/extension/module/account.twig on line 20');

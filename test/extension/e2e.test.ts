@@ -26,7 +26,6 @@ const PNG = Buffer.from(
 const LOG_SECRET = 'Db-pass-7781';
 const LOG = `[03-Mar-2026 09:12:02 UTC] PDOException: SQLSTATE[HY000] [1045] mysql:host=db;dbname=shop;password=${LOG_SECRET}\n[03-Mar-2026 09:12:03 UTC] PHP Notice: Undefined index: product_id\n`;
 
-
 let app: TestApp;
 let merchant: Merchant;
 let staff: { token: string };
@@ -111,7 +110,9 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
 
     // A temporary admin user without FTP access: refused in the form, before anything is created.
     await page.locator('#ocsd-new button[type="submit"]').click();
-    expect(await page.locator('#ocsd-new-errors').textContent()).toMatch(/Nothing was sent.*FTP\/SFTP access: enter the host.*enter the username.*enter the password/s);
+    expect(await page.locator('#ocsd-new-errors').textContent()).toMatch(
+      /Nothing was sent.*FTP\/SFTP access: enter the host.*enter the username.*enter the password/s,
+    );
     expect(await filed()).toBe(0);
     expect(temporaryUsers()).toEqual([]);
 
@@ -143,22 +144,37 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(flash).not.toMatch(/Work starts once you provide|Provide it from the ticket page|Access was not sent/);
     expect(await remaining()).toBe(allowanceBefore - 1);
 
-    const { tickets } = (await app.raw('query { tickets(first: 5) { edges { node { id number status environment { opencartVersion platform webServer } } } } }', {}, merchant.token)).body.data!;
+    const { tickets } = (
+      await app.raw(
+        'query { tickets(first: 5) { edges { node { id number status environment { opencartVersion platform webServer } } } } }',
+        {},
+        merchant.token,
+      )
+    ).body.data!;
     expect(tickets.edges).toHaveLength(1);
     const node = tickets.edges[0].node;
     ticketId = node.id;
     expect(node.environment).toMatchObject({ opencartVersion: '3.0.4.0', platform: 'NATIVE', webServer: 'Apache/2.4.62 (Debian)' });
     expect(flash).toContain('temporary admin user');
     // The access went to the vault with the ticket: the ticket no longer waits for it.
-    const access = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { status accessState access { storeAdmin { username } fileAccess { host } } } } }', { id: ticketId }, merchant.token)).body.data!.node;
+    const access = (
+      await app.raw(
+        'query($id: ID!) { node(id: $id) { ... on Ticket { status accessState access { storeAdmin { username } fileAccess { host } } } } }',
+        { id: ticketId },
+        merchant.token,
+      )
+    ).body.data!.node;
     expect(access).toMatchObject({ status: 'OPEN', accessState: 'PROVIDED' });
     expect(access.access.storeAdmin.username).toMatch(/^ocsupport_/);
-    const files = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName contentType byteSize } } } }', { id: ticketId }, merchant.token)).body.data!.node;
+    const files = (
+      await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName contentType byteSize } } } }', { id: ticketId }, merchant.token)
+    ).body.data!.node;
     expect(files.attachments).toEqual([{ fileName: 'checkout.txt', contentType: 'image/png', byteSize: PNG.length }]);
   });
 
   it('lists the ticket with its due time in the admin time zone', async () => {
-    const detail = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { number firstReplyDueAt } } }', { id: ticketId }, merchant.token)).body.data!.node;
+    const detail = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { number firstReplyDueAt } } }', { id: ticketId }, merchant.token)).body
+      .data!.node;
     expect(detail.firstReplyDueAt).toBeTruthy();
     await page.goto(`${store.shellUrl}#tickets`);
     await page.reload();
@@ -173,7 +189,7 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     await shot('tickets');
   });
 
-  it('shows support\'s answer as unread, and the merchant replies from the ticket page', async () => {
+  it("shows support's answer as unread, and the merchant replies from the ticket page", async () => {
     app.setNow(app.now().plus({ minutes: 20 }));
     await staffCall('mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }', {
       input: { ticketId, body: 'Thanks, we are looking into the PayPal checkout now.' },
@@ -194,7 +210,13 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(await page.locator('[data-testid="conversation"]').textContent()).toContain('The error log shows nothing new since Monday.');
     await shot('ticket');
 
-    const messages = (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { unreadMessageCount messages(first: 10) { edges { node { body author { kind } } } } } } }', { id: ticketId }, merchant.token)).body.data!.node;
+    const messages = (
+      await app.raw(
+        'query($id: ID!) { node(id: $id) { ... on Ticket { unreadMessageCount messages(first: 10) { edges { node { body author { kind } } } } } } }',
+        { id: ticketId },
+        merchant.token,
+      )
+    ).body.data!.node;
     expect(messages.messages.edges.map((e: any) => e.node.author.kind)).toEqual(['STAFF', 'CUSTOMER']);
     expect(messages.unreadMessageCount).toBe(0);
   });
@@ -256,7 +278,12 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(await page.inputValue('#ocsd-reply-body')).toBe('Half-written answer');
     // Shown is read: the API no longer counts it as unread.
     await expect
-      .poll(async () => (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { unreadMessageCount } } }', { id: ticketId }, merchant.token)).body.data!.node.unreadMessageCount, { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await app.raw('query($id: ID!) { node(id: $id) { ... on Ticket { unreadMessageCount } } }', { id: ticketId }, merchant.token)).body.data!.node
+            .unreadMessageCount,
+        { timeout: 15_000 },
+      )
       .toBe(0);
     await page.fill('#ocsd-reply-body', '');
   });

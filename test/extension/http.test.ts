@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { closedPortUrl, MockApi } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
-const NO_CURL = 'the cURL transport needs PHP\'s curl extension (Debian: `apt-get install -y php-curl`)';
+const NO_CURL = "the cURL transport needs PHP's curl extension (Debian: `apt-get install -y php-curl`)";
 
 describe.skipIf(!hasPhp)(hasPhp ? 'HTTP transports (PHP)' : NO_PHP_MESSAGE, () => {
   const api = new MockApi({ Viewer: () => ({ viewer: { kind: 'CUSTOMER' } }) });

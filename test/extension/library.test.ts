@@ -8,11 +8,19 @@ import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 const statuses: Record<string, string> = { 'T-OPEN': 'OPEN', 'T-DONE': 'RESOLVED', 'T-FINISHED': 'CLOSED' };
 
 const api = new MockApi({
-  Viewer: () => ({ viewer: { id: 'C1', name: 'Ada Shop', email: 'ada@example.com', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: '2026-02-01T00:00:00Z' } } }),
+  Viewer: () => ({
+    viewer: { id: 'C1', name: 'Ada Shop', email: 'ada@example.com', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: '2026-02-01T00:00:00Z' } },
+  }),
   TicketList: () => ({ tickets: { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 } }),
   TicketCreate: (v) => {
     if (v.input.subject === 'Refuse access') {
-      return { ticketCreate: { ticket: null, notices: [], userErrors: [{ field: ['input', 'access', 'fileAccess', 'host'], message: 'fileAccess.host must be a host name', code: 'INVALID' }] } };
+      return {
+        ticketCreate: {
+          ticket: null,
+          notices: [],
+          userErrors: [{ field: ['input', 'access', 'fileAccess', 'host'], message: 'fileAccess.host must be a host name', code: 'INVALID' }],
+        },
+      };
     }
     if (v.input.subject === 'Echo variables') {
       const quoted = JSON.stringify(v.input.access);
@@ -26,7 +34,9 @@ const api = new MockApi({
       : { ticketAccessProvide: { ticket: { id: v.input.ticketId, status: 'OPEN', accessState: 'PROVIDED' }, userErrors: [] } },
   TicketDetail: (v) => ({ node: { ...ticket(v.id, statuses[v.id] ?? 'OPEN'), __typename: 'Ticket' } }),
   TicketState: (v) => ({ node: { id: v.id, status: statuses[v.id] ?? 'OPEN' } }),
-  TicketAccessDisabledConfirm: (v) => ({ ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] } }),
+  TicketAccessDisabledConfirm: (v) => ({
+    ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] },
+  }),
 });
 
 let out: any;
@@ -85,7 +95,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
   });
 
-  it('keeps detected values within the API\'s limits without breaking UTF-8', () => {
+  it("keeps detected values within the API's limits without breaking UTF-8", () => {
     expect(out.clip).toEqual({ utf8: 'äöü', ascii: '3.0.4.0-with-a-very-long-suffix-', invalid: 'bad ?? bytes', jsonSafe: true });
   });
 
@@ -157,7 +167,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(out.endpoint.testBadKey).toMatchObject({ status: 502, body: { error: { code: 'UNAUTHENTICATED' } } });
     });
 
-    it('forwards only the module\'s own operations, and never those the server runs itself', () => {
+    it("forwards only the module's own operations, and never those the server runs itself", () => {
       expect(out.endpoint.arbitraryQuery).toMatchObject({ status: 400, body: { error: { code: 'UNKNOWN_OPERATION' } } });
       expect(out.endpoint.serverOnly).toMatchObject({ status: 400, body: { error: { code: 'UNKNOWN_OPERATION' } } });
       expect(out.endpoint.mutationWithoutModify).toMatchObject({ status: 403 });
@@ -167,18 +177,38 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
 
     it('files a ticket with the detected environment and its access (a temporary admin user and FTP) in one request', () => {
       expect(out.endpoint.create).toMatchObject({ status: 200, body: { ok: true, data: { ticketCreate: { ticket: { id: 'T-OPEN' } } } } });
-      expect(out.endpoint.create.body.access).toMatchObject({ ok: true, accepted: true, replayed: false, temporaryUser: { username: expect.stringMatching(/^ocsupport_[0-9a-f]{6}$/) } });
+      expect(out.endpoint.create.body.access).toMatchObject({
+        ok: true,
+        accepted: true,
+        replayed: false,
+        temporaryUser: { username: expect.stringMatching(/^ocsupport_[0-9a-f]{6}$/) },
+      });
       const created = api.calls('TicketCreate')[0]!.variables.input;
       expect(created).toMatchObject({ subject: 'Checkout broken', category: 'BUG_FIX', idempotencyKey: 'idem-12345678' });
-      expect(created.environment).toMatchObject({ platform: 'NATIVE', opencartVersion: '3.0.4.0', webServer: 'Apache', storeUrl: 'https://shop.example.com/', adminLanguage: 'en-gb', errorLogExcerpt: null });
-      expect(created.access.storeAdmin).toMatchObject({ url: 'https://shop.example.com/admin/', username: out.endpoint.create.body.access.temporaryUser.username });
+      expect(created.environment).toMatchObject({
+        platform: 'NATIVE',
+        opencartVersion: '3.0.4.0',
+        webServer: 'Apache',
+        storeUrl: 'https://shop.example.com/',
+        adminLanguage: 'en-gb',
+        errorLogExcerpt: null,
+      });
+      expect(created.access.storeAdmin).toMatchObject({
+        url: 'https://shop.example.com/admin/',
+        username: out.endpoint.create.body.access.temporaryUser.username,
+      });
       expect(created.access.storeAdmin.password).toHaveLength(20);
       expect(created.access.fileAccess).toEqual({ protocol: 'SFTP', host: 'ftp.example.com', port: 22, username: 'u', password: 'p' });
       // No second request hands the access over afterwards.
       expect(api.calls('TicketAccessProvide').map((c) => c.variables.input.ticketId)).not.toContain('T-OPEN');
       // The user is recorded for the ticket and named after it once it is filed.
-      expect(out.endpoint.userAfterCreate).toEqual([expect.objectContaining({ username: created.access.storeAdmin.username, lastname: '(temporary, ticket #OC-T-OPEN)', status: '1' })]);
-      expect(out.endpoint.accessesBeforeSweep.find((a: any) => a.username === created.access.storeAdmin.username)).toMatchObject({ ticketId: 'T-OPEN', ticketNumber: 'OC-T-OPEN' });
+      expect(out.endpoint.userAfterCreate).toEqual([
+        expect.objectContaining({ username: created.access.storeAdmin.username, lastname: '(temporary, ticket #OC-T-OPEN)', status: '1' }),
+      ]);
+      expect(out.endpoint.accessesBeforeSweep.find((a: any) => a.username === created.access.storeAdmin.username)).toMatchObject({
+        ticketId: 'T-OPEN',
+        ticketNumber: 'OC-T-OPEN',
+      });
       // The password went to the API only, never back to the browser.
       expect(JSON.stringify(out.endpoint)).not.toContain(created.access.storeAdmin.password);
     });
@@ -200,10 +230,18 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
 
     it('deletes the temporary user at once when the API does not file the ticket, and answers in plain words without any password', () => {
-      expect(out.endpoint.createRefused.body).toMatchObject({ ok: true, data: null, errors: [{ code: 'INVALID', message: expect.stringMatching(/^FTP\/SFTP access: enter the host as a name or IP address/) }] });
+      expect(out.endpoint.createRefused.body).toMatchObject({
+        ok: true,
+        data: null,
+        errors: [{ code: 'INVALID', message: expect.stringMatching(/^FTP\/SFTP access: enter the host as a name or IP address/) }],
+      });
       expect(JSON.stringify(out.endpoint.createRefused)).not.toContain('fileAccess.host');
       const echoed = api.calls('TicketCreate').find((c) => c.variables.input.subject === 'Echo variables')!.variables.input.access;
-      expect(out.endpoint.createEcho.body).toMatchObject({ ok: true, data: null, errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^The support desk could not accept the request/) }] });
+      expect(out.endpoint.createEcho.body).toMatchObject({
+        ok: true,
+        data: null,
+        errors: [{ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^The support desk could not accept the request/) }],
+      });
       const answer = JSON.stringify(out.endpoint.createEcho);
       for (const secret of [echoed.storeAdmin.password, echoed.fileAccess.password]) expect(answer).not.toContain(secret);
       expect(answer).not.toMatch(/Variable|\$input/);
@@ -215,7 +253,12 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
     });
 
     it('deletes a temporary user at once when the API refuses the access on the ticket page', () => {
-      expect(out.endpoint.createRejectedAccess.body).toMatchObject({ ok: true, accepted: false, temporaryUser: null, errors: [{ message: 'Access rejected', code: 'INVALID' }] });
+      expect(out.endpoint.createRejectedAccess.body).toMatchObject({
+        ok: true,
+        accepted: false,
+        temporaryUser: null,
+        errors: [{ message: 'Access rejected', code: 'INVALID' }],
+      });
       expect(out.endpoint.rejectedUsers).toBe(0);
       expect(out.endpoint.accessesBeforeSweep.find((a: any) => a.ticketId === 'T-REJECT')).toBeUndefined();
     });
@@ -238,13 +281,13 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       expect(out.endpoint.detailOpen.body.disabledNow).toEqual([]);
     });
 
-    it('disables a ticket\'s user at once on request and confirms it', () => {
+    it("disables a ticket's user at once on request and confirms it", () => {
       expect(out.endpoint.disableNow.body).toMatchObject({ disabled: 1, confirmed: true, messages: [] });
       expect(out.endpoint.usersAfter[0]).toBe('admin:1');
       expect(out.endpoint.usersAfter.slice(1).every((s: string) => s.endsWith(':0'))).toBe(true);
     });
 
-    it('answers the store\'s own errors (OpenCart\'s DB driver throws a plain Exception) as JSON: a 500 with a clear message, the SQL only in the log', () => {
+    it("answers the store's own errors (OpenCart's DB driver throws a plain Exception) as JSON: a 500 with a clear message, the SQL only in the log", () => {
       const f = out.storeErrors;
       for (const answer of [f.provide, f.create, f.disable]) {
         expect(answer).toMatchObject({ status: 500, body: { ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/error log/) } } });

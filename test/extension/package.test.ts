@@ -32,9 +32,7 @@ const OC3_ALLOWED = [
 /** 3.0's check, as in marketplace/install.php: a path is safe inside (or leading to) an allowed folder. */
 function oc3Safe(destination: string): boolean {
   return OC3_ALLOWED.some(
-    (value) =>
-      (destination.length < value.length && value.startsWith(destination)) ||
-      (destination.length > value.length && destination.startsWith(value)),
+    (value) => (destination.length < value.length && value.startsWith(destination)) || (destination.length > value.length && destination.startsWith(value)),
   );
 }
 
@@ -49,7 +47,10 @@ function oc4Destination(code: string, entry: string): string {
 const oc3Class = (route: string) => `Controller${route.replace(/[^a-zA-Z0-9]/g, '')}`.toLowerCase();
 /** 4.x: str_replace(['_', '/'], ['', '\\'], ucwords($route, '_/')). */
 const oc4Class = (route: string) =>
-  `Opencart\\Admin\\Controller\\${route.replace(/(^|[_/])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase()).replace(/_/g, '').replace(/\//g, '\\')}`;
+  `Opencart\\Admin\\Controller\\${route
+    .replace(/(^|[_/])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase())
+    .replace(/_/g, '')
+    .replace(/\//g, '\\')}`;
 
 const packages = {} as Record<Line, { file: string; entries: ZipEntry[]; names: string[]; text: (name: string) => string }>;
 let dir: string;
@@ -85,7 +86,10 @@ describe('OpenCart 3.0.x package', () => {
   });
 
   it('writes only where the 3.0 installer allows', () => {
-    const rejected = packages['3.0'].names.filter((n) => n.startsWith('upload/')).map((n) => n.slice(7)).filter((d) => !oc3Safe(d));
+    const rejected = packages['3.0'].names
+      .filter((n) => n.startsWith('upload/'))
+      .map((n) => n.slice(7))
+      .filter((d) => !oc3Safe(d));
     expect(rejected).toEqual([]);
   });
 
@@ -100,7 +104,8 @@ describe('OpenCart 3.0.x package', () => {
   it('follows the 3.0 module layout, class name, user_token and route separator', () => {
     const p = packages['3.0'];
     const route = `extension/module/${CODE}`;
-    for (const f of [`admin/controller/${route}.php`, `admin/language/en-gb/${route}.php`, `admin/view/template/${route}.twig`]) expect(p.names).toContain(`upload/${f}`);
+    for (const f of [`admin/controller/${route}.php`, `admin/language/en-gb/${route}.php`, `admin/view/template/${route}.twig`])
+      expect(p.names).toContain(`upload/${f}`);
     const controller = p.text(`upload/admin/controller/${route}.php`);
     const declared = /class\s+(\w+)\s+extends\s+Controller\b/.exec(controller)?.[1];
     expect(declared?.toLowerCase()).toBe(oc3Class(route));
@@ -144,7 +149,8 @@ describe('OpenCart 4.x package', () => {
 
   it('follows the 4.x module layout, namespace, user_token, route separator and events', () => {
     const p = packages['4.x'];
-    for (const f of [`admin/controller/module/${CODE}.php`, `admin/language/en-gb/module/${CODE}.php`, `admin/view/template/module/${CODE}.twig`]) expect(p.names).toContain(f);
+    for (const f of [`admin/controller/module/${CODE}.php`, `admin/language/en-gb/module/${CODE}.php`, `admin/view/template/module/${CODE}.twig`])
+      expect(p.names).toContain(f);
     const controller = p.text(`admin/controller/module/${CODE}.php`);
     const namespace = /^namespace\s+([\w\\]+);/m.exec(controller)?.[1];
     const klass = /^class\s+(\w+)\s+extends\s+\\Opencart\\System\\Engine\\Controller\b/m.exec(controller)?.[1];
@@ -169,10 +175,13 @@ describe('both packages', () => {
   });
 
   it('shell templates only mount the UI: no markup from data without escaping', () => {
-    for (const [line, name] of [['3.0', `upload/admin/view/template/extension/module/${CODE}.twig`], ['4.x', `admin/view/template/module/${CODE}.twig`]] as const) {
+    for (const [line, name] of [
+      ['3.0', `upload/admin/view/template/extension/module/${CODE}.twig`],
+      ['4.x', `admin/view/template/module/${CODE}.twig`],
+    ] as const) {
       const twig = packages[line].text(name);
       expect(twig).toContain('id="oc-support-desk"');
-      expect(twig).toContain("data-endpoint=\"{{ endpoint|e('html_attr') }}\"");
+      expect(twig).toContain('data-endpoint="{{ endpoint|e(\'html_attr\') }}"');
       expect(twig).not.toMatch(/<script/);
     }
   });
@@ -201,7 +210,19 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shipped PHP' : NO_PHP_MESSAGE, () => {
   it('the PHP 7.3 scan finds what PHP 7.3 cannot run', async () => {
     const result = await runPhpJson<Record<string, string[]>>([join(PHP_DIR, 'compat73.php'), join(PHP_DIR, 'php8-sample.txt')]);
     const found = Object.values(result)[0]!.join('\n');
-    for (const what of ['typed property', 'constructor property promotion', 'union type', 'match', 'nullsafe', 'arrow function', '??=', 'str_contains', 'named argument', 'numeric literal separator', 'union return type']) {
+    for (const what of [
+      'typed property',
+      'constructor property promotion',
+      'union type',
+      'match',
+      'nullsafe',
+      'arrow function',
+      '??=',
+      'str_contains',
+      'named argument',
+      'numeric literal separator',
+      'union return type',
+    ]) {
       expect(found).toContain(what);
     }
   });

@@ -44,7 +44,8 @@ const reference: { detector: Record<string, unknown>; portable: Record<string, u
 beforeAll(async () => {
   // The machine's own PHP is the reference when there is one (detector.test.ts checks its answers).
   const run = <T>(args: string[]) => (hasPhp ? runPhpJson<T>(args) : runJson<T>('8.4', args));
-  for (const name of fixtures) reference.detector[name] = portable(await run<{ environment: Record<string, unknown> }>([join(PHP_DIR, 'detect.php'), join(FIXTURES, name)]));
+  for (const name of fixtures)
+    reference.detector[name] = portable(await run<{ environment: Record<string, unknown> }>([join(PHP_DIR, 'detect.php'), join(FIXTURES, name)]));
   reference.portable = await run([join(PHP_DIR, 'portable.php'), ...LINES['3.0'].opencart, ...LINES['4.x'].opencart]);
 }, 120_000);
 
@@ -58,7 +59,8 @@ describe.each(VERSIONS)('PHP %s', (version) => {
     const problems: Record<string, string> = {};
     for (const file of files) {
       const { stdout, stderr, exitCode } = await runWasmPhp(version, ['-l', file]);
-      if (exitCode !== 0 || stderr.trim() !== '' || !stdout.startsWith('No syntax errors detected')) problems[relative(MODULE, file)] = `${stdout}${stderr}`.trim();
+      if (exitCode !== 0 || stderr.trim() !== '' || !stdout.startsWith('No syntax errors detected'))
+        problems[relative(MODULE, file)] = `${stdout}${stderr}`.trim();
     }
     expect(problems).toEqual({});
   }, 120_000);
@@ -74,7 +76,14 @@ describe.each(VERSIONS)('PHP %s', (version) => {
   it(`creates temporary admin users that log in the way OpenCart ${opencart.join(', ')} checks, locks them out when disabled, and redacts logs alike`, async () => {
     const result = await runJson<{ access: Record<string, unknown>; redact: Record<string, string> }>(version, [join(PHP_DIR, 'portable.php'), ...opencart]);
     for (const v of opencart) {
-      expect(result.access[v], v).toEqual({ usernameLooksRight: true, passwordLength: 20, logsIn: true, statusAfterDisable: '0', logsInAfterDisable: false, adminUntouched: true });
+      expect(result.access[v], v).toEqual({
+        usernameLooksRight: true,
+        passwordLength: 20,
+        logsIn: true,
+        statusAfterDisable: '0',
+        logsInAfterDisable: false,
+        adminUntouched: true,
+      });
     }
     expect(result.redact).toEqual((reference.portable as { redact: unknown }).redact);
     expect(Object.values(result.redact).join('\n')).not.toMatch(/my secret phrase|quoted|s3cr|two words|abc\.def/);

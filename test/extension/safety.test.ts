@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { cannedTicket as ticket, closedPortUrl, MockApi, raw } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
-
 const RESOLVED = new Set(['S-DONE', 'N-DONE-3.0.4.0', 'N-DONE-4.0.2.3']);
 // Tickets whose access the API no longer holds: it refuses the confirmation (INVALID_TRANSITION).
 const STILL_OPEN = /^(A-OLD|A-YOUNG|N-OPEN|N-ADMIN)/;
@@ -39,10 +38,14 @@ const api = new MockApi({
   TicketAccessDisabledConfirm: (v) => {
     const id: string = v.input.ticketId;
     if (id === 'A-GONE' || id === 'A-NOTFOUND') {
-      return { ticketAccessDisabledConfirm: { ticket: null, userErrors: [{ field: ['input', 'ticketId'], message: 'No ticket with this ID.', code: 'NOT_FOUND' }] } };
+      return {
+        ticketAccessDisabledConfirm: { ticket: null, userErrors: [{ field: ['input', 'ticketId'], message: 'No ticket with this ID.', code: 'NOT_FOUND' }] },
+      };
     }
     if (STILL_OPEN.test(id)) {
-      return { ticketAccessDisabledConfirm: { ticket: null, userErrors: [{ field: ['input', 'ticketId'], message: KEEP_ACCESS, code: 'INVALID_TRANSITION' }] } };
+      return {
+        ticketAccessDisabledConfirm: { ticket: null, userErrors: [{ field: ['input', 'ticketId'], message: KEEP_ACCESS, code: 'INVALID_TRANSITION' }] },
+      };
     }
     return { ticketAccessDisabledConfirm: { ticket: { id, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] } };
   },
@@ -94,7 +97,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
     });
   });
 
-  describe('temporary admin users are disabled whatever the module\'s status', () => {
+  describe("temporary admin users are disabled whatever the module's status", () => {
     it('the admin-visit sweep runs while the module is disabled', () => {
       expect(out.disabledModule.visit.body.sweep).toEqual({ disabled: ['S-DONE'], expired: [], confirmed: ['S-DONE'], errors: [] });
       expect(out.disabledModule.users).toEqual(['admin:1', expect.stringMatching(/^ocsupport_.*:0$/)]);
@@ -169,7 +172,11 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
     });
 
     it('still disables old users when the key is revoked or the API is gone', () => {
-      expect(out.revokedKey.sweep.body.sweep).toMatchObject({ disabled: ['K-OLD'], expired: ['K-OLD'], errors: [expect.stringMatching(/did not accept your merchant API key/)] });
+      expect(out.revokedKey.sweep.body.sweep).toMatchObject({
+        disabled: ['K-OLD'],
+        expired: ['K-OLD'],
+        errors: [expect.stringMatching(/did not accept your merchant API key/)],
+      });
       expect(out.revokedKey.users.slice(1)).toEqual([expect.stringMatching(/:0$/), expect.stringMatching(/:1$/)]);
       expect(out.apiGone.sweep.body.sweep).toMatchObject({ expired: ['U-OLD'], errors: [expect.stringMatching(/cannot be reached/)] });
       expect(out.apiGone.users.slice(1)).toEqual([expect.stringMatching(/:0$/)]);
@@ -232,7 +239,10 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
   describe('a store that installed an earlier build (its table lacks the newer columns)', () => {
     it('settles a refused confirmation instead of failing every sweep, and "Disable it now" and new access work', () => {
       const e = out.earlierTable;
-      expect(e.sweep).toMatchObject({ status: 200, body: { sweep: { disabled: ['M-OLD'], expired: ['M-OLD'], errors: ['Keep the access until the ticket is resolved.'] } } });
+      expect(e.sweep).toMatchObject({
+        status: 200,
+        body: { sweep: { disabled: ['M-OLD'], expired: ['M-OLD'], errors: ['Keep the access until the ticket is resolved.'] } },
+      });
       expect(e.again).toMatchObject({ status: 200, body: { sweep: { confirmed: [], errors: [] } } });
       expect(e.disableNow).toMatchObject({ status: 200, body: { ok: true, disabled: 1, confirmed: true, refused: false } });
       expect(e.disableNow.body.accesses.map((a: any) => [a.ticketId, a.disabledAt !== null, a.confirmRefused])).toEqual([
@@ -245,7 +255,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(e.users).toEqual(['admin:1', 'ocsupport_401_aaaa:0', 'ocsupport_402_bbbb:0', expect.stringMatching(/^ocsupport_403_.*:1$/)]);
     });
 
-    it('checks the table\'s columns once per request', () => {
+    it("checks the table's columns once per request", () => {
       expect(out.earlierTable.columnChecks).toBe(1);
     });
   });
@@ -333,7 +343,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
       expect(out.loginSecurity.bootstrapOff).toEqual({ available: true, message: null });
     });
 
-    it('refuses to create one, before filing anything, and accepts the merchant\'s own login', () => {
+    it("refuses to create one, before filing anything, and accepts the merchant's own login", () => {
       const l = out.loginSecurity;
       expect(l.create).toMatchObject({ status: 409, body: { ok: false, error: { code: 'LOGIN_SECURITY' } } });
       expect(api.calls('TicketCreate').some((c) => c.variables.input.subject === 'Login security on')).toBe(false);
@@ -347,12 +357,14 @@ describe.skipIf(!hasPhp)(hasPhp ? 'module safety rules (PHP)' : NO_PHP_MESSAGE, 
   it('deletes the temporary user at once when filing fails, leaving nothing behind', () => {
     const a = out.accessFails;
     expect(a.create).toMatchObject({ status: 502, body: { ok: false, error: { code: 'HTTP_ERROR', message: expect.stringMatching(/HTTP 500/) } } });
-    expect(api.calls('TicketCreate').find((c) => c.variables.input.idempotencyKey === 'idem-access-down')!.variables.input.access.storeAdmin.username).toMatch(/^ocsupport_/);
+    expect(api.calls('TicketCreate').find((c) => c.variables.input.idempotencyKey === 'idem-access-down')!.variables.input.access.storeAdmin.username).toMatch(
+      /^ocsupport_/,
+    );
     expect(a.rows).toEqual([]);
     expect(a.users).toEqual(['admin:1']);
   });
 
-  it('the admin-visit sweep waits 3 s at most per API call; the module\'s own pages keep the normal timeout', () => {
+  it("the admin-visit sweep waits 3 s at most per API call; the module's own pages keep the normal timeout", () => {
     expect(out.timeouts.visit).toMatchObject({ disabled: ['W-1', 'W-2'], confirmed: ['W-1', 'W-2'] });
     expect(out.timeouts.visitTimeouts).toEqual([3, 3, 3, 3]);
     expect(out.timeouts.pageTimeouts).toEqual([15, 15]);

@@ -53,11 +53,34 @@ describe('escaping', () => {
       errorLogExcerpt: '</pre><script>1</script>',
     }).value;
     expect(env).not.toMatch(/<script|<svg|<b>|<i>/);
-    const badge = hoursBadge({ open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'x', nextHoliday: { name: '<b>Day</b>', date: '2026-05-25' } }, 'UTC').value;
+    const badge = hoursBadge(
+      {
+        open: false,
+        nextOpensAt: '2026-03-03T08:00:00Z',
+        nextClosesAt: '2026-03-03T17:00:00Z',
+        zone: 'x',
+        nextHoliday: { name: '<b>Day</b>', date: '2026-05-25' },
+      },
+      'UTC',
+    ).value;
     expect(badge).toContain('&lt;b&gt;Day&lt;/b&gt;');
     const rows = accessRows([{ ticketId: '"><x', ticketNumber: '<n>', username: '<u>', createdAt: '', disabledAt: null, confirmedAt: null }], true).value;
     expect(rows).not.toMatch(/<x|<n>|<u>/);
-    expect(allowance({ kind: 'CUSTOMER', customer: { id: '1', name: 'x', email: 'e', allowance: { used: 1, limit: 10, remaining: 9, renewsAt: null, periodEnd: '' }, subscriptions: { edges: [] } } }, 'UTC').value).toContain('<strong>9</strong> of 10');
+    expect(
+      allowance(
+        {
+          kind: 'CUSTOMER',
+          customer: {
+            id: '1',
+            name: 'x',
+            email: 'e',
+            allowance: { used: 1, limit: 10, remaining: 9, renewsAt: null, periodEnd: '' },
+            subscriptions: { edges: [] },
+          },
+        },
+        'UTC',
+      ).value,
+    ).toContain('<strong>9</strong> of 10');
   });
 });
 
@@ -78,12 +101,16 @@ describe('dates in the admin time zone', () => {
   });
 
   it('shows open or next opening in the badge', () => {
-    expect(hoursBadge({ open: true, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-02T17:00:00Z', zone: 'UTC', nextHoliday: null as any }, 'Europe/Berlin').value).toContain(
-      'Support is open now · until Mon, 2 Mar 2026, 18:00 CET',
-    );
-    expect(hoursBadge({ open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'UTC', nextHoliday: null as any }, 'UTC').value).toContain(
-      'Support is closed · opens Tue, 3 Mar 2026, 08:00 UTC',
-    );
+    expect(
+      hoursBadge(
+        { open: true, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-02T17:00:00Z', zone: 'UTC', nextHoliday: null as any },
+        'Europe/Berlin',
+      ).value,
+    ).toContain('Support is open now · until Mon, 2 Mar 2026, 18:00 CET');
+    expect(
+      hoursBadge({ open: false, nextOpensAt: '2026-03-03T08:00:00Z', nextClosesAt: '2026-03-03T17:00:00Z', zone: 'UTC', nextHoliday: null as any }, 'UTC')
+        .value,
+    ).toContain('Support is closed · opens Tue, 3 Mar 2026, 08:00 UTC');
   });
 });
 
@@ -142,22 +169,30 @@ describe('endpoint client', () => {
 
   it('posts the action to the module URL, keeping its user_token', async () => {
     const seen: string[] = [];
-    const endpoint = new ModuleEndpoint('/admin/index.php?route=extension/module/oc_support_desk/api&user_token=abc', fake(200, { ok: true, data: { tickets: 1 }, errors: [] }, seen));
+    const endpoint = new ModuleEndpoint(
+      '/admin/index.php?route=extension/module/oc_support_desk/api&user_token=abc',
+      fake(200, { ok: true, data: { tickets: 1 }, errors: [] }, seen),
+    );
     await expect(endpoint.graphql('TicketList', { first: 5 })).resolves.toEqual({ tickets: 1 });
-    expect(seen[0]).toBe('/admin/index.php?route=extension/module/oc_support_desk/api&user_token=abc&action=graphql POST {"operation":"TicketList","variables":{"first":5}}');
+    expect(seen[0]).toBe(
+      '/admin/index.php?route=extension/module/oc_support_desk/api&user_token=abc&action=graphql POST {"operation":"TicketList","variables":{"first":5}}',
+    );
   });
 
   it('turns failures into clear messages', async () => {
-    await expect(new ModuleEndpoint('/x', fake(502, { ok: false, error: { code: 'UNREACHABLE', message: 'cannot be reached' } })).call('bootstrap')).rejects.toMatchObject({
+    await expect(
+      new ModuleEndpoint('/x', fake(502, { ok: false, error: { code: 'UNREACHABLE', message: 'cannot be reached' } })).call('bootstrap'),
+    ).rejects.toMatchObject({
       code: 'UNREACHABLE',
       message: 'cannot be reached',
     });
     // OpenCart shows its login page in place of the endpoint when the session has expired.
-    const loginPage = '<html><form action="https://shop.example.com/admin/index.php?route=common/login" method="post"><input name="password" type="password"></form></html>';
+    const loginPage =
+      '<html><form action="https://shop.example.com/admin/index.php?route=common/login" method="post"><input name="password" type="password"></form></html>';
     await expect(new ModuleEndpoint('/x', fake(200, loginPage)).call('bootstrap')).rejects.toMatchObject({ code: 'SESSION' });
-    await expect(new ModuleEndpoint('/x', fake(200, { ok: true, data: null, errors: [{ message: 'Not yours', code: 'FORBIDDEN' }] })).graphql('TicketDetail')).rejects.toBeInstanceOf(
-      EndpointError,
-    );
+    await expect(
+      new ModuleEndpoint('/x', fake(200, { ok: true, data: null, errors: [{ message: 'Not yours', code: 'FORBIDDEN' }] })).graphql('TicketDetail'),
+    ).rejects.toBeInstanceOf(EndpointError);
     const offline = new ModuleEndpoint('/x', (async () => {
       throw new TypeError('offline');
     }) as typeof fetch);
@@ -165,8 +200,18 @@ describe('endpoint client', () => {
   });
 
   it('shows a store error as a store error, never as an expired session', async () => {
-    const internal = { ok: false, error: { code: 'INTERNAL', message: "Your store ran into an error while doing this. The details are in OpenCart's error log (System > Maintenance > Error Logs)." } };
-    await expect(new ModuleEndpoint('/x', fake(500, internal)).call('bootstrap')).rejects.toMatchObject({ code: 'INTERNAL', status: 500, message: internal.error.message });
+    const internal = {
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: "Your store ran into an error while doing this. The details are in OpenCart's error log (System > Maintenance > Error Logs).",
+      },
+    };
+    await expect(new ModuleEndpoint('/x', fake(500, internal)).call('bootstrap')).rejects.toMatchObject({
+      code: 'INTERNAL',
+      status: 500,
+      message: internal.error.message,
+    });
     // An error page that is not JSON (PHP's fatal error, OpenCart's error page).
     const page = new ModuleEndpoint('/x', fake(500, '<b>Fatal error</b>: Uncaught Exception: Error: MySQL server has gone away'));
     const error = (await page.call('bootstrap').catch((e: unknown) => e)) as EndpointError;
@@ -180,18 +225,32 @@ describe('endpoint client', () => {
 });
 
 describe('links and store access', () => {
-  it('links to a view by the page\'s own address, so OpenCart\'s <base href> cannot send it elsewhere', () => {
+  it("links to a view by the page's own address, so OpenCart's <base href> cannot send it elsewhere", () => {
     const page = 'https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#tickets';
     expect(viewLink('#new', page)).toBe('https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#new');
-    expect(viewLink('#ticket/VGlja2V0OjE%3D', page)).toBe('https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#ticket/VGlja2V0OjE%3D');
+    expect(viewLink('#ticket/VGlja2V0OjE%3D', page)).toBe(
+      'https://shop.example.com/admin/index.php?route=extension/module/oc_support_desk&user_token=abc#ticket/VGlja2V0OjE%3D',
+    );
   });
 
   const ftp = { protocol: 'FTP', host: 'ftp.example.com', username: 'support', password: 'secret-1' };
   it.each([
     ['a temporary user and FTP', { createTemporaryAdmin: true, userGroup: 'dedicated', fileAccess: ftp }, []],
-    ['an own login and SFTP', { createTemporaryAdmin: false, userGroup: '', storeAdmin: { username: 'owner', password: 'pw' }, fileAccess: { ...ftp, protocol: 'SFTP' } }, []],
-    ['a temporary user without FTP', { createTemporaryAdmin: true, userGroup: 'dedicated', fileAccess: { protocol: 'FTP', host: '', username: '', password: '' } }, [/enter the host/, /enter the username/, /enter the password/]],
-    ['an own login without password', { createTemporaryAdmin: false, userGroup: '', storeAdmin: { username: 'owner', password: '' }, fileAccess: ftp }, [/^Store admin access: choose a temporary admin user, or enter your own/]],
+    [
+      'an own login and SFTP',
+      { createTemporaryAdmin: false, userGroup: '', storeAdmin: { username: 'owner', password: 'pw' }, fileAccess: { ...ftp, protocol: 'SFTP' } },
+      [],
+    ],
+    [
+      'a temporary user without FTP',
+      { createTemporaryAdmin: true, userGroup: 'dedicated', fileAccess: { protocol: 'FTP', host: '', username: '', password: '' } },
+      [/enter the host/, /enter the username/, /enter the password/],
+    ],
+    [
+      'an own login without password',
+      { createTemporaryAdmin: false, userGroup: '', storeAdmin: { username: 'owner', password: '' }, fileAccess: ftp },
+      [/^Store admin access: choose a temporary admin user, or enter your own/],
+    ],
     ['a port out of range', { createTemporaryAdmin: true, userGroup: '', fileAccess: { ...ftp, port: 70000 } }, [/port must be a number from 1 to 65535/]],
     ['a port that is not a number', { createTemporaryAdmin: true, userGroup: '', fileAccess: { ...ftp, port: Number.NaN } }, [/port must be a number/]],
   ] as const)('requires store-admin and FTP access: %s', (_name, choice, expected) => {
@@ -200,7 +259,7 @@ describe('links and store access', () => {
     expected.forEach((pattern, i) => expect(problems[i]).toMatch(pattern));
   });
 
-  it('checks the ticket fields against the API\'s limits before sending', () => {
+  it("checks the ticket fields against the API's limits before sending", () => {
     expect(ticketProblems('BUG_FIX', 'Checkout broken', 'The checkout page is blank.')).toEqual([]);
     expect(ticketProblems('', 'Hi', 'Broken.')).toEqual([
       'Category: choose what you need help with.',
@@ -212,12 +271,18 @@ describe('links and store access', () => {
   });
 
   it('says after filing that support has the access, and asks for nothing more', () => {
-    const payload = { ticket: ticket({ number: 'OC-000042' }), notices: [{ code: 'BEST_EFFORT', message: 'A one-time fix has no guaranteed reply time.' }], userErrors: [] } as any;
+    const payload = {
+      ticket: ticket({ number: 'OC-000042' }),
+      notices: [{ code: 'BEST_EFFORT', message: 'A one-time fix has no guaranteed reply time.' }],
+      userErrors: [],
+    } as any;
     const temporary = filedMessage(payload, { ok: true, accepted: true, replayed: false, errors: [], temporaryUser: { username: 'ocsupport_1a2b3c' } }).value;
     expect(temporary).toContain('Ticket OC-000042 was sent with its store access.');
     expect(temporary).toContain('<code>ocsupport_1a2b3c</code>');
     expect(temporary).toContain('A one-time fix has no guaranteed reply time.');
     expect(temporary).not.toMatch(/provide|not sent/i);
-    expect(filedMessage(payload, { ok: true, accepted: true, replayed: false, errors: [], temporaryUser: null }).value).toContain('Support received your admin login and FTP access.');
+    expect(filedMessage(payload, { ok: true, accepted: true, replayed: false, errors: [], temporaryUser: null }).value).toContain(
+      'Support received your admin login and FTP access.',
+    );
   });
 });

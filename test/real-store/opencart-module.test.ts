@@ -50,7 +50,10 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     packDir = mkdtempSync(join(tmpdir(), 'ocsd-packages-'));
     // OCSD_PACKAGES=<folder with opencart-3.0/ and opencart-4.x/> tests packages built elsewhere (a release).
     const built = process.env.OCSD_PACKAGES
-      ? Promise.resolve({ '3.0': join(process.env.OCSD_PACKAGES, 'opencart-3.0', 'oc_support_desk.ocmod.zip'), '4.x': join(process.env.OCSD_PACKAGES, 'opencart-4.x', 'oc_support_desk.ocmod.zip') })
+      ? Promise.resolve({
+          '3.0': join(process.env.OCSD_PACKAGES, 'opencart-3.0', 'oc_support_desk.ocmod.zip'),
+          '4.x': join(process.env.OCSD_PACKAGES, 'opencart-4.x', 'oc_support_desk.ocmod.zip'),
+        })
       : pack(packDir);
     [app, mariadb, packages, browser] = await Promise.all([createTestApp(), startMariaDb(), built, launchChromium()]);
   });
@@ -104,7 +107,12 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     const ticketBySubject = async (subject: string) => (await tickets()).find((t) => t.subject === subject);
     /** The files of a ticket and of each of its messages, by name. */
     const filesOf = async (id: string) =>
-      (await merchantCall(`query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName contentType redactions } messages(first: 20) { edges { node { attachments { fileName } } } } } } }`, { id })).node;
+      (
+        await merchantCall(
+          `query($id: ID!) { node(id: $id) { ... on Ticket { attachments { fileName contentType redactions } messages(first: 20) { edges { node { attachments { fileName } } } } } } }`,
+          { id },
+        )
+      ).node;
     const allowance = async () => (await merchantCall('query { viewer { customer { allowance { used remaining } } } }')).viewer.customer.allowance;
     const temporaryUsers = () => store.rows("SELECT user_id, username, status FROM oc_user WHERE username LIKE 'ocsupport\\_%' ORDER BY user_id");
     const tableExists = async (table: string) => (await store.rows(`SHOW TABLES LIKE '${table}'`)).length > 0;
@@ -161,8 +169,21 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
     beforeEach(async () => {
       // After a failed step the page may have left the module (or the session): come back as a merchant
       // would, so each later step still reports its own result.
-      if (!configured || (await root().locator('nav').isVisible().catch(() => false))) return;
-      if (await page.locator('input[name="password"]').isVisible().catch(() => false)) await login(page, store);
+      if (
+        !configured ||
+        (await root()
+          .locator('nav')
+          .isVisible()
+          .catch(() => false))
+      )
+        return;
+      if (
+        await page
+          .locator('input[name="password"]')
+          .isVisible()
+          .catch(() => false)
+      )
+        await login(page, store);
       await openModule(page);
     });
     afterEach(async ({ task }) => {

@@ -480,7 +480,7 @@ export type TicketFilter = {
   flags?: Array<PlatformFlag> | null | undefined;
   /** true: tickets flagged as not written in English; false: the others. */
   notEnglish?: boolean | null | undefined;
-  /** OpenCart lines of the reported version: 1.5, 2.x, 3.0, 4.x. At most 4 items. */
+  /** OpenCart lines of the reported version: 1.5, 2.x, 3.0, 4.x. At most 4 items, each at most 3 characters. */
   opencartLines?: Array<string> | null | undefined;
   /** Exact reported OpenCart versions, e.g. 3.0.3.8. At most 20 items, each at most 32 characters. */
   opencartVersions?: Array<string> | null | undefined;

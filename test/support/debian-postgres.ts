@@ -16,7 +16,7 @@ export interface DebianPostgres {
   stop(): Promise<void>;
 }
 
-export const NO_DEBIAN_POSTGRES = 'needs Debian\'s PostgreSQL server and pg_dump: `sudo apt-get install -y postgresql`';
+export const NO_DEBIAN_POSTGRES = "needs Debian's PostgreSQL server and pg_dump: `sudo apt-get install -y postgresql`";
 
 export function findDebianPostgres(): { bin: string; major: number } | null {
   const base = '/usr/lib/postgresql';
@@ -37,7 +37,8 @@ export async function startDebianPostgres(): Promise<DebianPostgres> {
     const bin = path.join(found.bin, tool);
     return asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' }) : execFileSync(bin, args, { encoding: 'utf8' });
   };
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (asRoot)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
   const data = path.join(dir, 'data');
   // Trust on a private socket folder and 127.0.0.1 only: a throw-away cluster for this test run.
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);

@@ -12,7 +12,11 @@ export interface ServerProcess {
 }
 
 /** Runs `server/main.ts` as its own process, exactly as `npm start` does. */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000, options: { ownProcessGroup?: boolean; cwd?: string } = {}): Promise<ServerProcess> {
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: { ownProcessGroup?: boolean; cwd?: string } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: options.cwd ?? ROOT,
     // Like a terminal's foreground job: a signal to the group reaches everything in it.

@@ -107,8 +107,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   });
   const extras: HttpApp[] = [];
   const endpoint = `${http.url}/graphql`;
-  const sdk = (token?: string | null) =>
-    getSdk(new GraphQLClient(endpoint, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
+  const sdk = (token?: string | null) => getSdk(new GraphQLClient(endpoint, { headers: token ? { authorization: `Bearer ${token}` } : {} }));
 
   return {
     url: http.url,
@@ -133,7 +132,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       now = typeof at === 'string' ? DateTime.fromISO(at, { setZone: true }) : at;
     },
     async serveAlso(settings) {
-      const started = await startHttpApp({ orm, logger: createLogger('silent'), clock: () => now, calendar: new SupportCalendar(), vault, host: '127.0.0.1', port: 0, ...settings });
+      const started = await startHttpApp({
+        orm,
+        logger: createLogger('silent'),
+        clock: () => now,
+        calendar: new SupportCalendar(),
+        vault,
+        host: '127.0.0.1',
+        port: 0,
+        ...settings,
+      });
       // Stopped once, whether the test stops it itself or close() does.
       let stopping: Promise<void> | undefined;
       const extra: HttpApp = { ...started, stop: () => (stopping ??= started.stop()) };
@@ -169,7 +177,12 @@ export async function createMerchant(
   counter += 1;
   const email = options.email ?? `merchant${counter}-${randomUUID().slice(0, 8)}@shop.test`;
   const created = await app.admin.CustomerCreate({
-    input: { email, name: `Merchant ${counter}`, company: 'Test Shop Ltd', storeUrl: options.storeUrl ?? `https://shop${counter}-${randomUUID().slice(0, 6)}.example.com` },
+    input: {
+      email,
+      name: `Merchant ${counter}`,
+      company: 'Test Shop Ltd',
+      storeUrl: options.storeUrl ?? `https://shop${counter}-${randomUUID().slice(0, 6)}.example.com`,
+    },
   });
   const customer = created.customerCreate.customer;
   if (!customer) throw new Error(`customerCreate failed: ${JSON.stringify(created.customerCreate.userErrors)}`);

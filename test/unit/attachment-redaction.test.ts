@@ -7,7 +7,7 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     ['DB_PASSWORD=hunter2 user=root', 'DB_PASSWORD=[REDACTED] user=root'],
     ['mysql:host=db;dbname=shop;user=oc;password=Sup3rS3cret;', 'mysql:host=db;dbname=shop;user=oc;password=[REDACTED];'],
     ["define('DB_PASSWORD', 'p@ss w0rd');", "define('DB_PASSWORD', '[REDACTED]');"],
-    ["define('STRIPE_SECRET_KEY', \"sk\\\"x\");", "define('STRIPE_SECRET_KEY', \"[REDACTED]\");"],
+    ['define(\'STRIPE_SECRET_KEY\', "sk\\"x");', 'define(\'STRIPE_SECRET_KEY\', "[REDACTED]");'],
     ["'password' => 'two words',", "'password' => '[REDACTED]',"],
     ['{"api_key": "abcd1234", "user": "dana"}', '{"api_key": "[REDACTED]", "user": "dana"}'],
     ['smtp_pass: mailpass99', 'smtp_pass: [REDACTED]'],

@@ -1,10 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import {
-  HolidayCalendar,
-  US_FEDERAL_HOLIDAY_NAMES,
-  holidayCalendarFor,
-} from '../../server/modules/support-hours/holidays';
+import { HolidayCalendar, US_FEDERAL_HOLIDAY_NAMES, holidayCalendarFor } from '../../server/modules/support-hours/holidays';
 
 const us = new HolidayCalendar();
 
@@ -72,20 +68,17 @@ describe('Support Hours: "national holidays" are the US federal holidays, with t
     expect(us.holidayOn(date)?.observedDate).toBe(observedDate);
   });
 
-  it.each(Array.from({ length: 11 }, (_, i) => 2020 + i))(
-    'every federal holiday of %i is listed once and observed on the nearest weekday',
-    (year) => {
-      // Gather by the holiday's own year: New Year's Day may be observed in the year before.
-      const all = [year - 1, year, year + 1].flatMap((y) => us.holidaysInYear(y));
-      const ofYear = all.filter((h) => h.date.startsWith(`${year}-`));
-      const expectedNames = US_FEDERAL_HOLIDAY_NAMES.filter((n) => n !== 'Juneteenth' || year >= 2021);
-      expect(ofYear.map((h) => h.name).sort()).toEqual([...expectedNames].sort());
-      for (const h of ofYear) {
-        expect(h.observedDate, `${h.name} ${h.date}`).toBe(federalObserved(h.date));
-        expect(DateTime.fromISO(h.observedDate).weekday).toBeLessThanOrEqual(5);
-      }
-    },
-  );
+  it.each(Array.from({ length: 11 }, (_, i) => 2020 + i))('every federal holiday of %i is listed once and observed on the nearest weekday', (year) => {
+    // Gather by the holiday's own year: New Year's Day may be observed in the year before.
+    const all = [year - 1, year, year + 1].flatMap((y) => us.holidaysInYear(y));
+    const ofYear = all.filter((h) => h.date.startsWith(`${year}-`));
+    const expectedNames = US_FEDERAL_HOLIDAY_NAMES.filter((n) => n !== 'Juneteenth' || year >= 2021);
+    expect(ofYear.map((h) => h.name).sort()).toEqual([...expectedNames].sort());
+    for (const h of ofYear) {
+      expect(h.observedDate, `${h.name} ${h.date}`).toBe(federalObserved(h.date));
+      expect(DateTime.fromISO(h.observedDate).weekday).toBeLessThanOrEqual(5);
+    }
+  });
 
   it('Juneteenth is a federal holiday only since 2021', () => {
     expect(us.holidayOn('2020-06-19')).toBeNull();
@@ -106,11 +99,35 @@ describe('year end: a Saturday New Year is observed on Dec 31 of the year before
   });
 
   it.each([
-    { clause: 'after Christmas 2021 the next holiday is New Year 2022, observed 2021-12-31', from: '2021-12-26', name: "New Year's Day", date: '2022-01-01', observedDate: '2021-12-31' },
+    {
+      clause: 'after Christmas 2021 the next holiday is New Year 2022, observed 2021-12-31',
+      from: '2021-12-26',
+      name: "New Year's Day",
+      date: '2022-01-01',
+      observedDate: '2021-12-31',
+    },
     { clause: 'on the observed day itself', from: '2021-12-31', name: "New Year's Day", date: '2022-01-01', observedDate: '2021-12-31' },
-    { clause: 'on Jan 1 2022 (already observed) the next is MLK Day', from: '2022-01-01', name: 'Martin Luther King Jr. Day', date: '2022-01-17', observedDate: '2022-01-17' },
-    { clause: 'after Christmas 2022 (observed Mon 26th) the next is New Year 2023, observed Mon 2nd', from: '2022-12-27', name: "New Year's Day", date: '2023-01-01', observedDate: '2023-01-02' },
-    { clause: 'after Christmas 2027 (observed Fri 24th) the next is New Year 2028, observed Fri 31st', from: '2027-12-25', name: "New Year's Day", date: '2028-01-01', observedDate: '2027-12-31' },
+    {
+      clause: 'on Jan 1 2022 (already observed) the next is MLK Day',
+      from: '2022-01-01',
+      name: 'Martin Luther King Jr. Day',
+      date: '2022-01-17',
+      observedDate: '2022-01-17',
+    },
+    {
+      clause: 'after Christmas 2022 (observed Mon 26th) the next is New Year 2023, observed Mon 2nd',
+      from: '2022-12-27',
+      name: "New Year's Day",
+      date: '2023-01-01',
+      observedDate: '2023-01-02',
+    },
+    {
+      clause: 'after Christmas 2027 (observed Fri 24th) the next is New Year 2028, observed Fri 31st',
+      from: '2027-12-25',
+      name: "New Year's Day",
+      date: '2028-01-01',
+      observedDate: '2027-12-31',
+    },
   ])('nextHoliday: $clause', ({ from, name, date, observedDate }) => {
     expect(us.nextHoliday(from)).toEqual({ name, date, observedDate });
   });
@@ -131,7 +148,12 @@ describe('holiday source is configurable (country, region) and cached per year',
   it.each([
     { clause: 'US + DC adds the District’s own public holiday', source: { country: 'US', region: 'DC' }, date: '2025-04-16', name: 'Emancipation Day' },
     { clause: 'US without a region does not close for it', source: { country: 'US' }, date: '2025-04-16', name: null },
-    { clause: 'US + DC keeps the federal name where the District renames the day', source: { country: 'US', region: 'DC' }, date: '2025-10-13', name: 'Columbus Day' },
+    {
+      clause: 'US + DC keeps the federal name where the District renames the day',
+      source: { country: 'US', region: 'DC' },
+      date: '2025-10-13',
+      name: 'Columbus Day',
+    },
     { clause: 'US + DC still filters out observances', source: { country: 'US', region: 'DC' }, date: '2025-11-28', name: null },
     { clause: 'GB public holidays: Christmas 2021 (Sat) observed Mon 27th', source: { country: 'GB' }, date: '2021-12-27', name: 'Christmas Day' },
     { clause: 'GB public holidays: Boxing Day 2021 (Sun) observed Tue 28th', source: { country: 'GB' }, date: '2021-12-28', name: 'Boxing Day' },

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assessEnglish,
-  detectLanguage,
-  ENGLISH_ONLY_NOTICE,
-  extractProse,
-} from '../../server/modules/ticket/language';
+import { assessEnglish, detectLanguage, ENGLISH_ONLY_NOTICE, extractProse } from '../../server/modules/ticket/language';
 
 const PHP_LOG = [
   '2024-03-01 10:00:01 - PHP Warning:  Undefined array key "payment_method" in /home/shop/public_html/catalog/controller/checkout/confirm.php on line 112',
@@ -32,12 +27,24 @@ describe('"All support communication will be handled only in English"', () => {
 
   it.each([
     ['deu', 'Hallo, nach dem Update auf Version 3.0.4.0 kann ich mich nicht mehr im Adminbereich anmelden.'],
-    ['deu', 'Guten Tag, seit gestern erhalten unsere Kunden keine Bestellbestätigung mehr per E-Mail. Wir haben nichts geändert. Bitte prüfen Sie das dringend.'],
+    [
+      'deu',
+      'Guten Tag, seit gestern erhalten unsere Kunden keine Bestellbestätigung mehr per E-Mail. Wir haben nichts geändert. Bitte prüfen Sie das dringend.',
+    ],
     ['fra', "Bonjour, depuis la mise à jour je ne peux plus me connecter à l'administration de ma boutique."],
-    ['fra', "Bonjour, depuis hier nos clients ne reçoivent plus la confirmation de commande par e-mail. Nous n'avons rien changé. Merci de vérifier rapidement."],
+    [
+      'fra',
+      "Bonjour, depuis hier nos clients ne reçoivent plus la confirmation de commande par e-mail. Nous n'avons rien changé. Merci de vérifier rapidement.",
+    ],
     ['spa', 'Hola, después de actualizar la tienda no puedo entrar al panel de administración.'],
-    ['spa', 'Buenos días, desde ayer nuestros clientes ya no reciben la confirmación del pedido por correo electrónico. No hemos cambiado nada. Por favor, revísenlo urgentemente.'],
-    ['rus', 'Здравствуйте! После обновления OpenCart до версии 3.0.4.0 я не могу войти в панель администратора. Страница просто перезагружается. Помогите, пожалуйста, это срочно.'],
+    [
+      'spa',
+      'Buenos días, desde ayer nuestros clientes ya no reciben la confirmación del pedido por correo electrónico. No hemos cambiado nada. Por favor, revísenlo urgentemente.',
+    ],
+    [
+      'rus',
+      'Здравствуйте! После обновления OpenCart до версии 3.0.4.0 я не могу войти в панель администратора. Страница просто перезагружается. Помогите, пожалуйста, это срочно.',
+    ],
     ['rus', 'Добрый день. Модуль доставки Новая Почта не отображается при оформлении заказа, хотя он включён в настройках. Что можно сделать?'],
     ['tur', 'İyi günler. Kargo modülü ayarlarda etkin olmasına rağmen ödeme sayfasında görünmüyor. Ne yapabilirim?'],
     ['tur', 'Yardımcı olabilir misiniz? Sipariş onay e-postaları artık müşterilere gönderilmiyor.'],
@@ -113,7 +120,12 @@ describe('extractProse removes code blocks, URLs, file paths and PHP error lines
     ['relative folder', 'Check the catalog/view/theme/default/template folder', ['Check the', 'folder'], ['catalog/view', 'theme']],
     ['Windows path', 'It is in C:\\xampp\\htdocs\\shop today', ['It is in', 'today'], ['xampp']],
     ['email', 'Write to admin@example.com please', ['Write to', 'please'], ['admin@']],
-    ['PHP error line', 'Broken page\nWarning: Undefined variable $order in /home/x/catalog/model/a.php on line 5\nHelp', ['Broken page', 'Help'], ['Undefined']],
+    [
+      'PHP error line',
+      'Broken page\nWarning: Undefined variable $order in /home/x/catalog/model/a.php on line 5\nHelp',
+      ['Broken page', 'Help'],
+      ['Undefined'],
+    ],
     ['PHP log line', 'Log:\n[01-Mar-2024 10:00:00 UTC] PHP Notice: Undefined index: foo\nend', ['Log:', 'end'], ['Undefined']],
     ['stack frame', 'Trace\n#0 /x/system/engine/action.php(79): Foo->bar()\ndone', ['Trace', 'done'], ['action']],
     ['SQL error', 'Error: Unknown column\nError No: 1054\nSELECT * FROM oc_product\nok', ['ok'], ['SELECT', 'Unknown column']],

@@ -9,7 +9,7 @@ import {
   VersionErrorCode,
 } from '../../server/modules/platform/opencart-version';
 
-describe('parseVersion: the VERSION constant ("define(\'VERSION\', \'3.0.4.0\')")', () => {
+describe("parseVersion: the VERSION constant (\"define('VERSION', '3.0.4.0')\")", () => {
   it.each([
     ['1.5.4.1', [1, 5, 4, 1], '1.5.4.1'],
     ['2.3.0.2', [2, 3, 0, 2], '2.3.0.2'],

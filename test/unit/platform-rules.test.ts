@@ -43,12 +43,7 @@ describe('"We also will not be able to guarantee support fixes for ... OpenCart 
     expect(a.reasons.some((r) => r.includes('1.5.4'))).toBe(legacy);
   });
 
-  it.each([
-    [null],
-    [''],
-    ['unknown'],
-    ['3.0.x'],
-  ])('an unknown/unreadable version %j is flagged UNKNOWN_VERSION, not treated as legacy', (version) => {
+  it.each([[null], [''], ['unknown'], ['3.0.x']])('an unknown/unreadable version %j is flagged UNKNOWN_VERSION, not treated as legacy', (version) => {
     const a = assessPlatform(env({ opencartVersion: version }));
     expect(a.flags).toEqual([PlatformFlag.UNKNOWN_VERSION]);
     expect(a.line).toBeNull();

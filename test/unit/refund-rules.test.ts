@@ -139,15 +139,16 @@ describe('"we will process the refund only for the current month and not for the
     expect(a.amountMinor).toBe(0);
   });
 
-  it.each([
-    ['a CANCELLED subscription, in a month after it was cancelled', SubscriptionStatus.CANCELLED, '2024-02-10T12:00'],
-  ])('"only for the current month": %s has no month left to refund', (_label, status, cancelledAt) => {
-    const base = request({ tickets: [breached], reason: RefundReason.STOLEN_CARD });
-    const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status, cancelledAt: cancelledAt ? ny(cancelledAt) : null } });
-    expect(a.eligible).toBe(false);
-    expect(a.rule).toBe(RefundRule.CURRENT_PERIOD_ONLY);
-    expect(a.amountMinor).toBe(0);
-  });
+  it.each([['a CANCELLED subscription, in a month after it was cancelled', SubscriptionStatus.CANCELLED, '2024-02-10T12:00']])(
+    '"only for the current month": %s has no month left to refund',
+    (_label, status, cancelledAt) => {
+      const base = request({ tickets: [breached], reason: RefundReason.STOLEN_CARD });
+      const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status, cancelledAt: cancelledAt ? ny(cancelledAt) : null } });
+      expect(a.eligible).toBe(false);
+      expect(a.rule).toBe(RefundRule.CURRENT_PERIOD_ONLY);
+      expect(a.amountMinor).toBe(0);
+    },
+  );
 
   it.each([
     ['in the month refunded', [1], 1],
@@ -164,7 +165,10 @@ describe('"we will process the refund only for the current month and not for the
 
   it('"only for the current month": a CANCELLED subscription keeps the month it was cancelled in', () => {
     const base = request({ tickets: [breached] });
-    const a = assessRefundRequest({ ...base, subscription: { ...base.subscription, status: SubscriptionStatus.CANCELLED, cancelledAt: ny('2024-03-05T09:00') } });
+    const a = assessRefundRequest({
+      ...base,
+      subscription: { ...base.subscription, status: SubscriptionStatus.CANCELLED, cancelledAt: ny('2024-03-05T09:00') },
+    });
     expect(a).toMatchObject({ eligible: true, rule: RefundRule.PROMISE_BROKEN, periodIndex: 1, amountMinor: PRICE });
   });
 
@@ -194,7 +198,11 @@ describe('"Depending on your purchase, you are entitled either to a one time fix
   it.each([
     ['past its best-effort target, still being worked on', { coveredUnresolved: true, firstReplyBreached: true }, RefundRule.NO_PROMISE_BROKEN],
     ['closed without the fix delivered', { fixNotDelivered: true }, RefundRule.PROMISE_BROKEN],
-    ['closed without a fix, but the fix was never guaranteed (OpenCart < 1.5.4)', { fixNotDelivered: true, fixGuaranteed: false }, RefundRule.NO_PROMISE_BROKEN],
+    [
+      'closed without a fix, but the fix was never guaranteed (OpenCart < 1.5.4)',
+      { fixNotDelivered: true, fixGuaranteed: false },
+      RefundRule.NO_PROMISE_BROKEN,
+    ],
   ])('%s → %s', (_label, facts, rule) => {
     const a = oneTimeFix(facts);
     expect(a.rule).toBe(rule);

@@ -52,7 +52,12 @@ describe('SLA targets: first reply within 1 support day; resolution 1 day, or 3 
   });
 
   it('a ticket keeps the support day it was filed with: shorter hours later do not turn an on-time reply late', () => {
-    const ticket = Object.assign(new Ticket(), { complex: false, supportDayMinutes: 540, firstReplyAt: new Date('2026-03-10T12:00:00Z'), firstReplyMinutes: 500 });
+    const ticket = Object.assign(new Ticket(), {
+      complex: false,
+      supportDayMinutes: 540,
+      firstReplyAt: new Date('2026-03-10T12:00:00Z'),
+      firstReplyMinutes: 500,
+    });
     const shorter = new SupportCalendar({ opensAt: '03:00', closesAt: '11:00' });
     const view = slaView(ticket, at('2026-03-11T05:00'), shorter);
     expect(view.firstReply).toMatchObject({ targetMinutes: 540, met: true, breached: false, minutesTaken: 500 });
@@ -67,33 +72,165 @@ describe('SLA targets: first reply within 1 support day; resolution 1 day, or 3 
 describe('Policy figures: "most issues within 24 hours ... weekends and national holidays up to 72-96 hours"', () => {
   it.each([
     // Within 24 hours on an ordinary weekday.
-    { clause: '24 h: filed at a weekday opening, due the same noon', filed: '2026-03-10T03:00', tier: SlaTier.STANDARD, due: '2026-03-10T12:00:00.000-04:00', hours: 9 },
+    {
+      clause: '24 h: filed at a weekday opening, due the same noon',
+      filed: '2026-03-10T03:00',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-10T12:00:00.000-04:00',
+      hours: 9,
+    },
     { clause: '24 h: filed Mon 11:59, due Tue 11:59', filed: '2026-03-09T11:59', tier: SlaTier.STANDARD, due: '2026-03-10T11:59:00.000-04:00', hours: 24 },
-    { clause: '24 h: filed Mon 12:00 (closed), due Tue 12:00', filed: '2026-03-09T12:00', tier: SlaTier.STANDARD, due: '2026-03-10T12:00:00.000-04:00', hours: 24 },
-    { clause: '24 h: filed after hours, counting starts at the next opening', filed: '2026-03-10T20:00', tier: SlaTier.STANDARD, due: '2026-03-11T12:00:00.000-04:00', hours: 16 },
+    {
+      clause: '24 h: filed Mon 12:00 (closed), due Tue 12:00',
+      filed: '2026-03-09T12:00',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-10T12:00:00.000-04:00',
+      hours: 24,
+    },
+    {
+      clause: '24 h: filed after hours, counting starts at the next opening',
+      filed: '2026-03-10T20:00',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-11T12:00:00.000-04:00',
+      hours: 16,
+    },
     // Weekends: ~72 hours.
     { clause: '72 h: filed Friday mid-window, due Monday', filed: '2026-03-13T07:30', tier: SlaTier.STANDARD, due: '2026-03-16T07:30:00.000-04:00', hours: 72 },
-    { clause: '72 h: filed Friday 11:59, due Monday 11:59', filed: '2026-03-13T11:59', tier: SlaTier.STANDARD, due: '2026-03-16T11:59:00.000-04:00', hours: 72 },
-    { clause: '72 h: filed Friday 12:00 (closed), due Monday 12:00', filed: '2026-03-13T12:00', tier: SlaTier.STANDARD, due: '2026-03-16T12:00:00.000-04:00', hours: 72 },
-    { clause: '72 h: over the March 2026 DST weekend it is 71 real hours', filed: '2026-03-06T07:30', tier: SlaTier.STANDARD, due: '2026-03-09T07:30:00.000-04:00', hours: 71 },
-    { clause: '72 h: over the November 2026 DST weekend it is 73 real hours', filed: '2026-10-30T07:30', tier: SlaTier.STANDARD, due: '2026-11-02T07:30:00.000-05:00', hours: 73 },
-    { clause: '72 h: over the March 2025 DST weekend, 71 real hours', filed: '2025-03-07T07:30', tier: SlaTier.STANDARD, due: '2025-03-10T07:30:00.000-04:00', hours: 71 },
-    { clause: '72 h: over the November 2025 DST weekend, 73 real hours', filed: '2025-10-31T07:30', tier: SlaTier.STANDARD, due: '2025-11-03T07:30:00.000-05:00', hours: 73 },
-    { clause: 'Fri 11:59 before the March switch: due Mon 11:59 EDT', filed: '2026-03-06T11:59', tier: SlaTier.STANDARD, due: '2026-03-09T11:59:00.000-04:00', hours: 71 },
-    { clause: 'Fri 12:00 before the March switch: due Mon 12:00 EDT', filed: '2026-03-06T12:00', tier: SlaTier.STANDARD, due: '2026-03-09T12:00:00.000-04:00', hours: 71 },
+    {
+      clause: '72 h: filed Friday 11:59, due Monday 11:59',
+      filed: '2026-03-13T11:59',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-16T11:59:00.000-04:00',
+      hours: 72,
+    },
+    {
+      clause: '72 h: filed Friday 12:00 (closed), due Monday 12:00',
+      filed: '2026-03-13T12:00',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-16T12:00:00.000-04:00',
+      hours: 72,
+    },
+    {
+      clause: '72 h: over the March 2026 DST weekend it is 71 real hours',
+      filed: '2026-03-06T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-09T07:30:00.000-04:00',
+      hours: 71,
+    },
+    {
+      clause: '72 h: over the November 2026 DST weekend it is 73 real hours',
+      filed: '2026-10-30T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-11-02T07:30:00.000-05:00',
+      hours: 73,
+    },
+    {
+      clause: '72 h: over the March 2025 DST weekend, 71 real hours',
+      filed: '2025-03-07T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2025-03-10T07:30:00.000-04:00',
+      hours: 71,
+    },
+    {
+      clause: '72 h: over the November 2025 DST weekend, 73 real hours',
+      filed: '2025-10-31T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2025-11-03T07:30:00.000-05:00',
+      hours: 73,
+    },
+    {
+      clause: 'Fri 11:59 before the March switch: due Mon 11:59 EDT',
+      filed: '2026-03-06T11:59',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-09T11:59:00.000-04:00',
+      hours: 71,
+    },
+    {
+      clause: 'Fri 12:00 before the March switch: due Mon 12:00 EDT',
+      filed: '2026-03-06T12:00',
+      tier: SlaTier.STANDARD,
+      due: '2026-03-09T12:00:00.000-04:00',
+      hours: 71,
+    },
     // National holidays: ~96 hours.
-    { clause: '96 h: filed Friday before Labor Day weekend, due Tuesday', filed: '2026-09-04T07:30', tier: SlaTier.STANDARD, due: '2026-09-08T07:30:00.000-04:00', hours: 96 },
-    { clause: '96 h: filed Friday before MLK Day weekend, due Tuesday', filed: '2026-01-16T07:30', tier: SlaTier.STANDARD, due: '2026-01-20T07:30:00.000-05:00', hours: 96 },
-    { clause: '48 h: filed the day before Thanksgiving, due Friday (a business day)', filed: '2026-11-25T07:30', tier: SlaTier.STANDARD, due: '2026-11-27T07:30:00.000-05:00', hours: 48 },
-    { clause: '96 h: filed the day before Juneteenth 2026 (Fri), due Monday', filed: '2026-06-18T07:30', tier: SlaTier.STANDARD, due: '2026-06-22T07:30:00.000-04:00', hours: 96 },
-    { clause: '96 h: July 4th 2026 on Saturday closes Fri 3rd', filed: '2026-07-02T07:30', tier: SlaTier.STANDARD, due: '2026-07-06T07:30:00.000-04:00', hours: 96 },
-    { clause: '96 h: July 4th 2027 on Sunday closes Mon 5th', filed: '2027-07-02T07:30', tier: SlaTier.STANDARD, due: '2027-07-06T07:30:00.000-04:00', hours: 96 },
-    { clause: '96 h: Christmas 2027 on Saturday closes Fri 24th', filed: '2027-12-23T07:30', tier: SlaTier.STANDARD, due: '2027-12-27T07:30:00.000-05:00', hours: 96 },
-    { clause: '96 h: New Year 2028 on Saturday closes Fri 2027-12-31', filed: '2027-12-30T07:30', tier: SlaTier.STANDARD, due: '2028-01-03T07:30:00.000-05:00', hours: 96 },
-    { clause: '96 h: year end, New Year 2022 observed Fri 2021-12-31', filed: '2021-12-30T07:30', tier: SlaTier.STANDARD, due: '2022-01-03T07:30:00.000-05:00', hours: 96 },
+    {
+      clause: '96 h: filed Friday before Labor Day weekend, due Tuesday',
+      filed: '2026-09-04T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-09-08T07:30:00.000-04:00',
+      hours: 96,
+    },
+    {
+      clause: '96 h: filed Friday before MLK Day weekend, due Tuesday',
+      filed: '2026-01-16T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-01-20T07:30:00.000-05:00',
+      hours: 96,
+    },
+    {
+      clause: '48 h: filed the day before Thanksgiving, due Friday (a business day)',
+      filed: '2026-11-25T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-11-27T07:30:00.000-05:00',
+      hours: 48,
+    },
+    {
+      clause: '96 h: filed the day before Juneteenth 2026 (Fri), due Monday',
+      filed: '2026-06-18T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-06-22T07:30:00.000-04:00',
+      hours: 96,
+    },
+    {
+      clause: '96 h: July 4th 2026 on Saturday closes Fri 3rd',
+      filed: '2026-07-02T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2026-07-06T07:30:00.000-04:00',
+      hours: 96,
+    },
+    {
+      clause: '96 h: July 4th 2027 on Sunday closes Mon 5th',
+      filed: '2027-07-02T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2027-07-06T07:30:00.000-04:00',
+      hours: 96,
+    },
+    {
+      clause: '96 h: Christmas 2027 on Saturday closes Fri 24th',
+      filed: '2027-12-23T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2027-12-27T07:30:00.000-05:00',
+      hours: 96,
+    },
+    {
+      clause: '96 h: New Year 2028 on Saturday closes Fri 2027-12-31',
+      filed: '2027-12-30T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2028-01-03T07:30:00.000-05:00',
+      hours: 96,
+    },
+    {
+      clause: '96 h: year end, New Year 2022 observed Fri 2021-12-31',
+      filed: '2021-12-30T07:30',
+      tier: SlaTier.STANDARD,
+      due: '2022-01-03T07:30:00.000-05:00',
+      hours: 96,
+    },
     // Complicated cases: 3 support days.
-    { clause: 'complex: 3 support days from Monday end Thursday', filed: '2026-03-09T07:30', tier: SlaTier.COMPLEX, due: '2026-03-12T07:30:00.000-04:00', hours: 72 },
-    { clause: 'complex: filed before Labor Day weekend, "or more" than 96 h', filed: '2026-09-04T07:30', tier: SlaTier.COMPLEX, due: '2026-09-10T07:30:00.000-04:00', hours: 144 },
+    {
+      clause: 'complex: 3 support days from Monday end Thursday',
+      filed: '2026-03-09T07:30',
+      tier: SlaTier.COMPLEX,
+      due: '2026-03-12T07:30:00.000-04:00',
+      hours: 72,
+    },
+    {
+      clause: 'complex: filed before Labor Day weekend, "or more" than 96 h',
+      filed: '2026-09-04T07:30',
+      tier: SlaTier.COMPLEX,
+      due: '2026-09-10T07:30:00.000-04:00',
+      hours: 144,
+    },
   ])('$clause', ({ filed, tier, due, hours }) => {
     const filedAt = at(filed);
     const result = evaluateTarget(startClock(filedAt), slaTargets(tier).resolutionMinutes, filedAt, calendar);
@@ -131,33 +268,71 @@ describe('SLA clock: runs only in support hours, pauses while waiting on the cus
   it.each([
     {
       clause: 'time used before a pause stays used after resuming',
-      events: [['start', '2026-03-09T03:00'], ['pause', '2026-03-09T05:00'], ['resume', '2026-03-11T10:00']] as const,
-      now: '2026-03-11T10:00', used: 120, due: '2026-03-12T08:00:00.000-04:00',
+      events: [
+        ['start', '2026-03-09T03:00'],
+        ['pause', '2026-03-09T05:00'],
+        ['resume', '2026-03-11T10:00'],
+      ] as const,
+      now: '2026-03-11T10:00',
+      used: 120,
+      due: '2026-03-12T08:00:00.000-04:00',
     },
     {
       clause: 'minutes of several runs add up',
-      events: [['start', '2026-03-09T03:00'], ['pause', '2026-03-09T04:00'], ['resume', '2026-03-10T03:00'], ['pause', '2026-03-10T05:00'], ['resume', '2026-03-11T11:00']] as const,
-      now: '2026-03-11T11:30', used: 210, due: '2026-03-12T08:00:00.000-04:00',
+      events: [
+        ['start', '2026-03-09T03:00'],
+        ['pause', '2026-03-09T04:00'],
+        ['resume', '2026-03-10T03:00'],
+        ['pause', '2026-03-10T05:00'],
+        ['resume', '2026-03-11T11:00'],
+      ] as const,
+      now: '2026-03-11T11:30',
+      used: 210,
+      due: '2026-03-12T08:00:00.000-04:00',
     },
     {
       clause: 'a pause after hours banks only the open minutes',
-      events: [['start', '2026-03-13T11:00'], ['pause', '2026-03-13T20:00'], ['resume', '2026-03-14T10:00']] as const,
-      now: '2026-03-16T03:00', used: 60, due: '2026-03-16T11:00:00.000-04:00',
+      events: [
+        ['start', '2026-03-13T11:00'],
+        ['pause', '2026-03-13T20:00'],
+        ['resume', '2026-03-14T10:00'],
+      ] as const,
+      now: '2026-03-16T03:00',
+      used: 60,
+      due: '2026-03-16T11:00:00.000-04:00',
     },
     {
       clause: 'pausing twice is the same as pausing once',
-      events: [['start', '2026-03-09T03:00'], ['pause', '2026-03-09T05:00'], ['pause', '2026-03-09T09:00'], ['resume', '2026-03-10T03:00']] as const,
-      now: '2026-03-10T03:00', used: 120, due: '2026-03-10T10:00:00.000-04:00',
+      events: [
+        ['start', '2026-03-09T03:00'],
+        ['pause', '2026-03-09T05:00'],
+        ['pause', '2026-03-09T09:00'],
+        ['resume', '2026-03-10T03:00'],
+      ] as const,
+      now: '2026-03-10T03:00',
+      used: 120,
+      due: '2026-03-10T10:00:00.000-04:00',
     },
     {
       clause: 'resuming a running clock keeps its start',
-      events: [['start', '2026-03-09T03:00'], ['resume', '2026-03-09T09:00']] as const,
-      now: '2026-03-09T10:00', used: 420, due: '2026-03-09T12:00:00.000-04:00',
+      events: [
+        ['start', '2026-03-09T03:00'],
+        ['resume', '2026-03-09T09:00'],
+      ] as const,
+      now: '2026-03-09T10:00',
+      used: 420,
+      due: '2026-03-09T12:00:00.000-04:00',
     },
     {
       clause: 'resumed across the November 2026 DST switch',
-      events: [['start', '2026-10-30T03:00'], ['pause', '2026-10-30T06:00'], ['resume', '2026-11-01T01:30']] as const,
-      now: '2026-11-02T03:00', used: 180, due: '2026-11-02T09:00:00.000-05:00',
+      events: [
+        ['start', '2026-10-30T03:00'],
+        ['pause', '2026-10-30T06:00'],
+        ['resume', '2026-11-01T01:30'],
+      ] as const,
+      now: '2026-11-02T03:00',
+      used: 180,
+      due: '2026-11-02T09:00:00.000-05:00',
     },
   ])('$clause', ({ events, now, used, due }) => {
     let state: SlaClockState | undefined;

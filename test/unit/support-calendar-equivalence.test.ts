@@ -33,10 +33,22 @@ function random(seed: number): () => number {
 const CONFIGS: { name: string; config: Partial<SupportHoursConfig> }[] = [
   { name: 'the policy: 03:00–12:00 New York, Mon–Fri, US federal holidays', config: {} },
   { name: 'all week across both New York switches, 01:00–03:00', config: { opensAt: '01:00', closesAt: '03:00', businessDays: [1, 2, 3, 4, 5, 6, 7] } },
-  { name: 'Berlin 09:00–17:30, Mon–Fri, Bavarian holidays', config: { zone: 'Europe/Berlin', opensAt: '09:00', closesAt: '17:30', holidayCountry: 'DE', holidayRegion: 'BY' } },
-  { name: 'Lord Howe (30-minute DST) 01:30–02:45, every day', config: { zone: 'Australia/Lord_Howe', opensAt: '01:30', closesAt: '02:45', businessDays: [1, 2, 3, 4, 5, 6, 7], holidayCountry: 'AU' } },
-  { name: 'São Paulo (DST at midnight until 2019) 00:00–06:00, every day', config: { zone: 'America/Sao_Paulo', opensAt: '00:00', closesAt: '06:00', businessDays: [1, 2, 3, 4, 5, 6, 7], holidayCountry: 'BR' } },
-  { name: 'Kolkata 09:30–18:00, Mon–Sat, Indian holidays', config: { zone: 'Asia/Kolkata', opensAt: '09:30', closesAt: '18:00', businessDays: [1, 2, 3, 4, 5, 6], holidayCountry: 'IN' } },
+  {
+    name: 'Berlin 09:00–17:30, Mon–Fri, Bavarian holidays',
+    config: { zone: 'Europe/Berlin', opensAt: '09:00', closesAt: '17:30', holidayCountry: 'DE', holidayRegion: 'BY' },
+  },
+  {
+    name: 'Lord Howe (30-minute DST) 01:30–02:45, every day',
+    config: { zone: 'Australia/Lord_Howe', opensAt: '01:30', closesAt: '02:45', businessDays: [1, 2, 3, 4, 5, 6, 7], holidayCountry: 'AU' },
+  },
+  {
+    name: 'São Paulo (DST at midnight until 2019) 00:00–06:00, every day',
+    config: { zone: 'America/Sao_Paulo', opensAt: '00:00', closesAt: '06:00', businessDays: [1, 2, 3, 4, 5, 6, 7], holidayCountry: 'BR' },
+  },
+  {
+    name: 'Kolkata 09:30–18:00, Mon–Sat, Indian holidays',
+    config: { zone: 'Asia/Kolkata', opensAt: '09:30', closesAt: '18:00', businessDays: [1, 2, 3, 4, 5, 6], holidayCountry: 'IN' },
+  },
 ];
 
 const FROM = Date.UTC(2015, 0, 1);

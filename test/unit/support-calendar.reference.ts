@@ -66,10 +66,10 @@ export class ReferenceSupportCalendar {
     const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
     const days = [...this.businessDays].sort((a, b) => a - b);
     const contiguous = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-    const dayText =
-      days.length > 2 && contiguous ? `${names[days[0]! - 1]} to ${names[days.at(-1)! - 1]}` : days.map((d) => names[d - 1]).join(', ');
+    const dayText = days.length > 2 && contiguous ? `${names[days[0]! - 1]} to ${names[days.at(-1)! - 1]}` : days.map((d) => names[d - 1]).join(', ');
     const { holidayCountry, holidayRegion } = this.config;
-    const holidays = holidayCountry === 'US' && !holidayRegion ? 'US federal holidays' : `public holidays of ${holidayCountry}${holidayRegion ? `-${holidayRegion}` : ''}`;
+    const holidays =
+      holidayCountry === 'US' && !holidayRegion ? 'US federal holidays' : `public holidays of ${holidayCountry}${holidayRegion ? `-${holidayRegion}` : ''}`;
     return `${this.config.opensAt}–${this.config.closesAt} ${this.config.zone}, ${dayText}, except ${holidays}`;
   }
 

@@ -62,23 +62,125 @@ describe('Support Hours: "from 3 AM to 12 PM every business day, at Eastern Time
   });
 
   it.each([
-    { clause: 'Tue 2 AM: opens at 3 AM the same day', when: '2026-03-10T02:00', current: '2026-03-10T03:00:00.000-04:00', next: '2026-03-10T03:00:00.000-04:00', closes: '2026-03-10T12:00:00.000-04:00' },
-    { clause: 'Tue 3 AM (open): the next opening is Wednesday', when: '2026-03-10T03:00', current: '2026-03-10T03:00:00.000-04:00', next: '2026-03-11T03:00:00.000-04:00', closes: '2026-03-10T12:00:00.000-04:00' },
-    { clause: 'Fri 11:59 AM before the March switch (open)', when: '2026-03-06T11:59', current: '2026-03-06T11:59:00.000-05:00', next: '2026-03-09T03:00:00.000-04:00', closes: '2026-03-06T12:00:00.000-05:00' },
-    { clause: 'Fri 12 PM before the March switch: reopens Mon 3 AM EDT', when: '2026-03-06T12:00', current: '2026-03-09T03:00:00.000-04:00', next: '2026-03-09T03:00:00.000-04:00', closes: '2026-03-09T12:00:00.000-04:00' },
-    { clause: 'Sun 1:59 AM EST, just before spring forward', when: '2026-03-08T06:59Z', current: '2026-03-09T03:00:00.000-04:00', next: '2026-03-09T03:00:00.000-04:00', closes: '2026-03-09T12:00:00.000-04:00' },
-    { clause: 'Fri 12 PM before the November switch: reopens Mon 3 AM EST', when: '2026-10-30T12:00', current: '2026-11-02T03:00:00.000-05:00', next: '2026-11-02T03:00:00.000-05:00', closes: '2026-11-02T12:00:00.000-05:00' },
-    { clause: 'Sun 1:30 AM EDT (first pass of the repeated hour)', when: '2026-11-01T05:30Z', current: '2026-11-02T03:00:00.000-05:00', next: '2026-11-02T03:00:00.000-05:00', closes: '2026-11-02T12:00:00.000-05:00' },
-    { clause: 'Sun 1:30 AM EST (second pass of the repeated hour)', when: '2026-11-01T06:30Z', current: '2026-11-02T03:00:00.000-05:00', next: '2026-11-02T03:00:00.000-05:00', closes: '2026-11-02T12:00:00.000-05:00' },
-    { clause: 'Fri 12 PM before the March 2025 switch', when: '2025-03-07T12:00', current: '2025-03-10T03:00:00.000-04:00', next: '2025-03-10T03:00:00.000-04:00', closes: '2025-03-10T12:00:00.000-04:00' },
-    { clause: 'Fri 12 PM before the November 2025 switch', when: '2025-10-31T12:00', current: '2025-11-03T03:00:00.000-05:00', next: '2025-11-03T03:00:00.000-05:00', closes: '2025-11-03T12:00:00.000-05:00' },
-    { clause: 'Wed before Thanksgiving: reopens on the Friday after', when: '2026-11-25T12:00', current: '2026-11-27T03:00:00.000-05:00', next: '2026-11-27T03:00:00.000-05:00', closes: '2026-11-27T12:00:00.000-05:00' },
-    { clause: 'Thu before Juneteenth 2026: reopens Monday', when: '2026-06-18T12:00', current: '2026-06-22T03:00:00.000-04:00', next: '2026-06-22T03:00:00.000-04:00', closes: '2026-06-22T12:00:00.000-04:00' },
-    { clause: 'Thu 2026-07-02 (July 4th on Saturday): reopens Monday 6th', when: '2026-07-02T12:00', current: '2026-07-06T03:00:00.000-04:00', next: '2026-07-06T03:00:00.000-04:00', closes: '2026-07-06T12:00:00.000-04:00' },
-    { clause: 'Fri 2027-07-02 (July 4th on Sunday): reopens Tuesday 6th', when: '2027-07-02T12:00', current: '2027-07-06T03:00:00.000-04:00', next: '2027-07-06T03:00:00.000-04:00', closes: '2027-07-06T12:00:00.000-04:00' },
-    { clause: 'Thu 2027-12-23 (Christmas on Saturday): reopens Mon 27th', when: '2027-12-23T12:00', current: '2027-12-27T03:00:00.000-05:00', next: '2027-12-27T03:00:00.000-05:00', closes: '2027-12-27T12:00:00.000-05:00' },
-    { clause: 'Thu 2027-12-30 (New Year 2028 on Saturday): reopens Mon 2028-01-03', when: '2027-12-30T12:00', current: '2028-01-03T03:00:00.000-05:00', next: '2028-01-03T03:00:00.000-05:00', closes: '2028-01-03T12:00:00.000-05:00' },
-    { clause: 'Thu 2021-12-30 (New Year 2022 observed Fri 31st): reopens Mon 2022-01-03', when: '2021-12-30T12:00', current: '2022-01-03T03:00:00.000-05:00', next: '2022-01-03T03:00:00.000-05:00', closes: '2022-01-03T12:00:00.000-05:00' },
+    {
+      clause: 'Tue 2 AM: opens at 3 AM the same day',
+      when: '2026-03-10T02:00',
+      current: '2026-03-10T03:00:00.000-04:00',
+      next: '2026-03-10T03:00:00.000-04:00',
+      closes: '2026-03-10T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Tue 3 AM (open): the next opening is Wednesday',
+      when: '2026-03-10T03:00',
+      current: '2026-03-10T03:00:00.000-04:00',
+      next: '2026-03-11T03:00:00.000-04:00',
+      closes: '2026-03-10T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Fri 11:59 AM before the March switch (open)',
+      when: '2026-03-06T11:59',
+      current: '2026-03-06T11:59:00.000-05:00',
+      next: '2026-03-09T03:00:00.000-04:00',
+      closes: '2026-03-06T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Fri 12 PM before the March switch: reopens Mon 3 AM EDT',
+      when: '2026-03-06T12:00',
+      current: '2026-03-09T03:00:00.000-04:00',
+      next: '2026-03-09T03:00:00.000-04:00',
+      closes: '2026-03-09T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Sun 1:59 AM EST, just before spring forward',
+      when: '2026-03-08T06:59Z',
+      current: '2026-03-09T03:00:00.000-04:00',
+      next: '2026-03-09T03:00:00.000-04:00',
+      closes: '2026-03-09T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Fri 12 PM before the November switch: reopens Mon 3 AM EST',
+      when: '2026-10-30T12:00',
+      current: '2026-11-02T03:00:00.000-05:00',
+      next: '2026-11-02T03:00:00.000-05:00',
+      closes: '2026-11-02T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Sun 1:30 AM EDT (first pass of the repeated hour)',
+      when: '2026-11-01T05:30Z',
+      current: '2026-11-02T03:00:00.000-05:00',
+      next: '2026-11-02T03:00:00.000-05:00',
+      closes: '2026-11-02T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Sun 1:30 AM EST (second pass of the repeated hour)',
+      when: '2026-11-01T06:30Z',
+      current: '2026-11-02T03:00:00.000-05:00',
+      next: '2026-11-02T03:00:00.000-05:00',
+      closes: '2026-11-02T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Fri 12 PM before the March 2025 switch',
+      when: '2025-03-07T12:00',
+      current: '2025-03-10T03:00:00.000-04:00',
+      next: '2025-03-10T03:00:00.000-04:00',
+      closes: '2025-03-10T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Fri 12 PM before the November 2025 switch',
+      when: '2025-10-31T12:00',
+      current: '2025-11-03T03:00:00.000-05:00',
+      next: '2025-11-03T03:00:00.000-05:00',
+      closes: '2025-11-03T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Wed before Thanksgiving: reopens on the Friday after',
+      when: '2026-11-25T12:00',
+      current: '2026-11-27T03:00:00.000-05:00',
+      next: '2026-11-27T03:00:00.000-05:00',
+      closes: '2026-11-27T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Thu before Juneteenth 2026: reopens Monday',
+      when: '2026-06-18T12:00',
+      current: '2026-06-22T03:00:00.000-04:00',
+      next: '2026-06-22T03:00:00.000-04:00',
+      closes: '2026-06-22T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Thu 2026-07-02 (July 4th on Saturday): reopens Monday 6th',
+      when: '2026-07-02T12:00',
+      current: '2026-07-06T03:00:00.000-04:00',
+      next: '2026-07-06T03:00:00.000-04:00',
+      closes: '2026-07-06T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Fri 2027-07-02 (July 4th on Sunday): reopens Tuesday 6th',
+      when: '2027-07-02T12:00',
+      current: '2027-07-06T03:00:00.000-04:00',
+      next: '2027-07-06T03:00:00.000-04:00',
+      closes: '2027-07-06T12:00:00.000-04:00',
+    },
+    {
+      clause: 'Thu 2027-12-23 (Christmas on Saturday): reopens Mon 27th',
+      when: '2027-12-23T12:00',
+      current: '2027-12-27T03:00:00.000-05:00',
+      next: '2027-12-27T03:00:00.000-05:00',
+      closes: '2027-12-27T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Thu 2027-12-30 (New Year 2028 on Saturday): reopens Mon 2028-01-03',
+      when: '2027-12-30T12:00',
+      current: '2028-01-03T03:00:00.000-05:00',
+      next: '2028-01-03T03:00:00.000-05:00',
+      closes: '2028-01-03T12:00:00.000-05:00',
+    },
+    {
+      clause: 'Thu 2021-12-30 (New Year 2022 observed Fri 31st): reopens Mon 2022-01-03',
+      when: '2021-12-30T12:00',
+      current: '2022-01-03T03:00:00.000-05:00',
+      next: '2022-01-03T03:00:00.000-05:00',
+      closes: '2022-01-03T12:00:00.000-05:00',
+    },
   ])('currentOrNextOpening / nextOpening / nextClosing: $clause', ({ when, current, next, closes }) => {
     const t = at(when);
     expect(calendar.currentOrNextOpening(t).toISO()).toBe(current);
@@ -98,12 +200,54 @@ describe('DST: 3 AM exists on both switch days in New York, and windows keep the
   const early = new SupportCalendar({ businessDays: [7], opensAt: '00:00', closesAt: '06:00' });
 
   it.each([
-    { clause: 'spring forward 2026 (02:00→03:00): 03:00 EDT to 12:00 EDT', cal: sundays, date: '2026-03-08', opens: '2026-03-08T03:00:00.000-04:00', closes: '2026-03-08T12:00:00.000-04:00', minutes: 540 },
-    { clause: 'fall back 2026 (02:00→01:00): 03:00 EST to 12:00 EST', cal: sundays, date: '2026-11-01', opens: '2026-11-01T03:00:00.000-05:00', closes: '2026-11-01T12:00:00.000-05:00', minutes: 540 },
-    { clause: 'spring forward 2025', cal: sundays, date: '2025-03-09', opens: '2025-03-09T03:00:00.000-04:00', closes: '2025-03-09T12:00:00.000-04:00', minutes: 540 },
-    { clause: 'fall back 2025', cal: sundays, date: '2025-11-02', opens: '2025-11-02T03:00:00.000-05:00', closes: '2025-11-02T12:00:00.000-05:00', minutes: 540 },
-    { clause: 'a 00:00–06:00 window across spring forward lasts 5 real hours', cal: early, date: '2026-03-08', opens: '2026-03-08T00:00:00.000-05:00', closes: '2026-03-08T06:00:00.000-04:00', minutes: 300 },
-    { clause: 'a 00:00–06:00 window across fall back lasts 7 real hours', cal: early, date: '2026-11-01', opens: '2026-11-01T00:00:00.000-04:00', closes: '2026-11-01T06:00:00.000-05:00', minutes: 420 },
+    {
+      clause: 'spring forward 2026 (02:00→03:00): 03:00 EDT to 12:00 EDT',
+      cal: sundays,
+      date: '2026-03-08',
+      opens: '2026-03-08T03:00:00.000-04:00',
+      closes: '2026-03-08T12:00:00.000-04:00',
+      minutes: 540,
+    },
+    {
+      clause: 'fall back 2026 (02:00→01:00): 03:00 EST to 12:00 EST',
+      cal: sundays,
+      date: '2026-11-01',
+      opens: '2026-11-01T03:00:00.000-05:00',
+      closes: '2026-11-01T12:00:00.000-05:00',
+      minutes: 540,
+    },
+    {
+      clause: 'spring forward 2025',
+      cal: sundays,
+      date: '2025-03-09',
+      opens: '2025-03-09T03:00:00.000-04:00',
+      closes: '2025-03-09T12:00:00.000-04:00',
+      minutes: 540,
+    },
+    {
+      clause: 'fall back 2025',
+      cal: sundays,
+      date: '2025-11-02',
+      opens: '2025-11-02T03:00:00.000-05:00',
+      closes: '2025-11-02T12:00:00.000-05:00',
+      minutes: 540,
+    },
+    {
+      clause: 'a 00:00–06:00 window across spring forward lasts 5 real hours',
+      cal: early,
+      date: '2026-03-08',
+      opens: '2026-03-08T00:00:00.000-05:00',
+      closes: '2026-03-08T06:00:00.000-04:00',
+      minutes: 300,
+    },
+    {
+      clause: 'a 00:00–06:00 window across fall back lasts 7 real hours',
+      cal: early,
+      date: '2026-11-01',
+      opens: '2026-11-01T00:00:00.000-04:00',
+      closes: '2026-11-01T06:00:00.000-05:00',
+      minutes: 420,
+    },
   ])('$clause', ({ cal, date, opens, closes, minutes }) => {
     const w = cal.windowOn(date)!;
     expect(w.opensAt.toISO()).toBe(opens);
@@ -142,7 +286,12 @@ describe('supportMinutesBetween: whole minutes of open time in [from, to)', () =
 describe('addSupportMinutes: the instant the minutes have elapsed', () => {
   it.each([
     { clause: 'zero minutes is the start itself', from: '2026-03-10T20:00', minutes: 0, expected: '2026-03-10T20:00:00.000-04:00' },
-    { clause: 'a full window from opening ends at that closing, not the next opening', from: '2026-03-10T03:00', minutes: 540, expected: '2026-03-10T12:00:00.000-04:00' },
+    {
+      clause: 'a full window from opening ends at that closing, not the next opening',
+      from: '2026-03-10T03:00',
+      minutes: 540,
+      expected: '2026-03-10T12:00:00.000-04:00',
+    },
     { clause: 'exactly the minutes left in a window end at its closing', from: '2026-03-10T11:00', minutes: 60, expected: '2026-03-10T12:00:00.000-04:00' },
     { clause: 'one minute more spills into the next opening', from: '2026-03-10T11:00', minutes: 61, expected: '2026-03-11T03:01:00.000-04:00' },
     { clause: 'a start after hours counts from the next opening', from: '2026-03-10T20:00', minutes: 1, expected: '2026-03-11T03:01:00.000-04:00' },
@@ -185,7 +334,11 @@ describe('addSupportMinutes: the instant the minutes have elapsed', () => {
 
 describe('holidays through the calendar (dates in the support zone)', () => {
   it.each([
-    { clause: 'Independence Day 2026 is observed Fri 3rd', date: '2026-07-03', expected: { name: 'Independence Day', date: '2026-07-04', observedDate: '2026-07-03' } },
+    {
+      clause: 'Independence Day 2026 is observed Fri 3rd',
+      date: '2026-07-03',
+      expected: { name: 'Independence Day', date: '2026-07-04', observedDate: '2026-07-03' },
+    },
     { clause: 'Christmas 2022 is observed Mon 26th', date: '2022-12-26', expected: { name: 'Christmas Day', date: '2022-12-25', observedDate: '2022-12-26' } },
     { clause: 'no holiday on the Friday after Thanksgiving', date: '2026-11-27', expected: null },
   ])('holidayOn: $clause', ({ date, expected }) => {
@@ -193,7 +346,12 @@ describe('holidays through the calendar (dates in the support zone)', () => {
   });
 
   it.each([
-    { clause: 'late on Fri Jul 3 in New York (already Jul 4 in UTC) the observed day still counts', when: '2026-07-04T03:30Z', name: 'Independence Day', observedDate: '2026-07-03' },
+    {
+      clause: 'late on Fri Jul 3 in New York (already Jul 4 in UTC) the observed day still counts',
+      when: '2026-07-04T03:30Z',
+      name: 'Independence Day',
+      observedDate: '2026-07-03',
+    },
     { clause: 'just after midnight on Jul 4 in New York the next one is Labor Day', when: '2026-07-04T04:30Z', name: 'Labor Day', observedDate: '2026-09-07' },
     { clause: 'after Christmas 2021 comes New Year 2022, observed 2021-12-31', when: '2021-12-27T10:00', name: "New Year's Day", observedDate: '2021-12-31' },
   ])('nextHoliday: $clause', ({ when, name, observedDate }) => {
@@ -205,10 +363,42 @@ describe('holidays through the calendar (dates in the support zone)', () => {
 
 describe('status(at, zone): expressed in the caller’s zone', () => {
   it.each([
-    { clause: 'open Friday before the March switch, seen from Berlin (still +01:00)', when: '2026-03-06T11:00', zone: 'Europe/Berlin', open: true, opens: '2026-03-09T08:00:00.000+01:00', closes: '2026-03-06T18:00:00.000+01:00', holiday: 'Memorial Day' },
-    { clause: 'closed Friday noon, seen from Kolkata', when: '2026-03-06T12:00', zone: 'Asia/Kolkata', open: false, opens: '2026-03-09T12:30:00.000+05:30', closes: '2026-03-09T21:30:00.000+05:30', holiday: 'Memorial Day' },
-    { clause: 'closed on Thanksgiving, seen from UTC', when: '2026-11-26T05:00', zone: 'UTC', open: false, opens: '2026-11-27T08:00:00.000Z', closes: '2026-11-27T17:00:00.000Z', holiday: 'Thanksgiving Day' },
-    { clause: 'closed on the 2021 New Year observed day, seen from Los Angeles', when: '2021-12-31T05:00', zone: 'America/Los_Angeles', open: false, opens: '2022-01-03T00:00:00.000-08:00', closes: '2022-01-03T09:00:00.000-08:00', holiday: "New Year's Day" },
+    {
+      clause: 'open Friday before the March switch, seen from Berlin (still +01:00)',
+      when: '2026-03-06T11:00',
+      zone: 'Europe/Berlin',
+      open: true,
+      opens: '2026-03-09T08:00:00.000+01:00',
+      closes: '2026-03-06T18:00:00.000+01:00',
+      holiday: 'Memorial Day',
+    },
+    {
+      clause: 'closed Friday noon, seen from Kolkata',
+      when: '2026-03-06T12:00',
+      zone: 'Asia/Kolkata',
+      open: false,
+      opens: '2026-03-09T12:30:00.000+05:30',
+      closes: '2026-03-09T21:30:00.000+05:30',
+      holiday: 'Memorial Day',
+    },
+    {
+      clause: 'closed on Thanksgiving, seen from UTC',
+      when: '2026-11-26T05:00',
+      zone: 'UTC',
+      open: false,
+      opens: '2026-11-27T08:00:00.000Z',
+      closes: '2026-11-27T17:00:00.000Z',
+      holiday: 'Thanksgiving Day',
+    },
+    {
+      clause: 'closed on the 2021 New Year observed day, seen from Los Angeles',
+      when: '2021-12-31T05:00',
+      zone: 'America/Los_Angeles',
+      open: false,
+      opens: '2022-01-03T00:00:00.000-08:00',
+      closes: '2022-01-03T09:00:00.000-08:00',
+      holiday: "New Year's Day",
+    },
   ])('$clause', ({ when, zone, open, opens, closes, holiday }) => {
     const s = calendar.status(at(when), zone);
     expect(s.open).toBe(open);
@@ -269,7 +459,14 @@ describe('configuration', () => {
   it('parseSupportHoursConfig fills blanks from the defaults and parses the rest', () => {
     expect(parseSupportHoursConfig({})).toEqual(DEFAULT_SUPPORT_HOURS);
     expect(
-      parseSupportHoursConfig({ zone: 'Europe/Berlin', opensAt: '08:00', closesAt: '17:30', businessDays: '1,2,3,4', holidayCountry: 'DE', holidayRegion: 'BY', })
+      parseSupportHoursConfig({
+        zone: 'Europe/Berlin',
+        opensAt: '08:00',
+        closesAt: '17:30',
+        businessDays: '1,2,3,4',
+        holidayCountry: 'DE',
+        holidayRegion: 'BY',
+      }),
     ).toEqual({ zone: 'Europe/Berlin', opensAt: '08:00', closesAt: '17:30', businessDays: [1, 2, 3, 4], holidayCountry: 'DE', holidayRegion: 'BY' });
     expect(parseSupportHoursConfig({ zone: ' ', holidayRegion: '' })).toEqual(DEFAULT_SUPPORT_HOURS);
   });
@@ -286,9 +483,19 @@ describe('configuration', () => {
   });
 
   it.each([
-    { clause: 'a German calendar closes on Labour Day (Fri 2026-05-01)', config: { zone: 'Europe/Berlin', holidayCountry: 'DE' }, when: '2026-05-01T09:00:00+02:00', open: false },
+    {
+      clause: 'a German calendar closes on Labour Day (Fri 2026-05-01)',
+      config: { zone: 'Europe/Berlin', holidayCountry: 'DE' },
+      when: '2026-05-01T09:00:00+02:00',
+      open: false,
+    },
     { clause: 'the US calendar is open on 2026-05-01', config: {}, when: '2026-05-01T09:00:00+02:00', open: true },
-    { clause: 'custom hours 08:00–17:30 Berlin: open at 17:00', config: { zone: 'Europe/Berlin', opensAt: '08:00', closesAt: '17:30', holidayCountry: 'DE' }, when: '2026-05-04T17:00:00+02:00', open: true },
+    {
+      clause: 'custom hours 08:00–17:30 Berlin: open at 17:00',
+      config: { zone: 'Europe/Berlin', opensAt: '08:00', closesAt: '17:30', holidayCountry: 'DE' },
+      when: '2026-05-04T17:00:00+02:00',
+      open: true,
+    },
     { clause: 'custom business days exclude Friday', config: { businessDays: [1, 2, 3, 4] }, when: '2026-03-13T05:00:00-04:00', open: false },
   ])('$clause', ({ config, when, open }) => {
     expect(new SupportCalendar(config).isOpen(DateTime.fromISO(when))).toBe(open);

@@ -79,7 +79,15 @@ function flip(buffer: Buffer, index: number): Buffer {
 
 describe('a ticket access row', () => {
   const access = {
-    profile: { storeAdminUrl: 'https://s.example/admin', storeAdminUsername: 'admin', protocol: FileProtocol.FTP, host: 'ftp.s.example', port: 21, username: 'u', rootPath: '/' },
+    profile: {
+      storeAdminUrl: 'https://s.example/admin',
+      storeAdminUsername: 'admin',
+      protocol: FileProtocol.FTP,
+      host: 'ftp.s.example',
+      port: 21,
+      username: 'u',
+      rootPath: '/',
+    },
     secrets: { storeAdminPassword: 'S3cr3t-A', filePassword: 'S3cr3t-F', filePrivateKey: null },
     authMethod: FileAuthMethod.PASSWORD,
   };

@@ -1,7 +1,16 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/app/config';
-import { admitCheck, checkAccess, DEFAULT_CHECK_LIMIT, mayReveal, shredAfterFor, storedState, type AccessFields, type CheckWindow } from '../../server/modules/vault/access-rules';
+import {
+  admitCheck,
+  checkAccess,
+  DEFAULT_CHECK_LIMIT,
+  mayReveal,
+  shredAfterFor,
+  storedState,
+  type AccessFields,
+  type CheckWindow,
+} from '../../server/modules/vault/access-rules';
 import { AccessVerificationOutcome, FileAuthMethod, FileProtocol, StoredAccessState } from '../../server/modules/vault/vault.enums';
 import { classifyFtpError, classifySftpError, isInternalAddress } from '../../server/modules/vault/verifier';
 
@@ -20,7 +29,15 @@ describe('checkAccess: what makes store access acceptable', () => {
     expect(check).toEqual({
       ok: true,
       access: {
-        profile: { storeAdminUrl: 'https://shop.example.com/admin', storeAdminUsername: 'admin', protocol: FileProtocol.FTP, host: 'ftp.example.com', port: 21, username: 'ftpuser', rootPath: '/' },
+        profile: {
+          storeAdminUrl: 'https://shop.example.com/admin',
+          storeAdminUsername: 'admin',
+          protocol: FileProtocol.FTP,
+          host: 'ftp.example.com',
+          port: 21,
+          username: 'ftpuser',
+          rootPath: '/',
+        },
         secrets: { storeAdminPassword: 'S3cr3t-admin', filePassword: 'S3cr3t-ftp', filePrivateKey: null },
         authMethod: FileAuthMethod.PASSWORD,
       },
@@ -30,7 +47,11 @@ describe('checkAccess: what makes store access acceptable', () => {
   it.each([
     ['SFTP defaults to port 22', { fileAccess: { protocol: FileProtocol.SFTP } }, (c: any) => c.access.profile.port === 22],
     ['FTPS on 990 keeps its port', { fileAccess: { protocol: FileProtocol.FTPS, port: 990 } }, (c: any) => c.access.profile.port === 990],
-    ['SFTP with a key and no password', { fileAccess: { protocol: FileProtocol.SFTP, password: null, privateKey: KEY } }, (c: any) => c.access.authMethod === FileAuthMethod.PRIVATE_KEY],
+    [
+      'SFTP with a key and no password',
+      { fileAccess: { protocol: FileProtocol.SFTP, password: null, privateKey: KEY } },
+      (c: any) => c.access.authMethod === FileAuthMethod.PRIVATE_KEY,
+    ],
     ['an IPv4 host', { fileAccess: { host: '203.0.113.7' } }, (c: any) => c.access.profile.host === '203.0.113.7'],
     ['an IPv6 host', { fileAccess: { host: '2001:db8::1' } }, (c: any) => c.access.profile.host === '2001:db8::1'],
     ['a password with spaces, kept as typed', { storeAdmin: { password: ' pass word ' } }, (c: any) => c.access.secrets.storeAdminPassword === ' pass word '],
@@ -54,7 +75,11 @@ describe('checkAccess: what makes store access acceptable', () => {
     ['FTP without a password', { fileAccess: { password: null } }, ['fileAccess', 'password']],
     ['FTPS with a private key', { fileAccess: { protocol: FileProtocol.FTPS, privateKey: KEY } }, ['fileAccess', 'privateKey']],
     ['SFTP with neither password nor key', { fileAccess: { protocol: FileProtocol.SFTP, password: null } }, ['fileAccess', 'password']],
-    ['SFTP with a public key pasted as private', { fileAccess: { protocol: FileProtocol.SFTP, privateKey: 'ssh-ed25519 AAAAC3Nza me@host' } }, ['fileAccess', 'privateKey']],
+    [
+      'SFTP with a public key pasted as private',
+      { fileAccess: { protocol: FileProtocol.SFTP, privateKey: 'ssh-ed25519 AAAAC3Nza me@host' } },
+      ['fileAccess', 'privateKey'],
+    ],
     ['a root path with a newline', { fileAccess: { rootPath: '/public_html\n/etc' } }, ['fileAccess', 'rootPath']],
     ['a password of 1025 characters', { fileAccess: { password: 'S3cr3t'.padEnd(1025, 'x') } }, ['fileAccess', 'password']],
   ])('refuses %s, naming the field and never the value', (_name, change, field) => {
@@ -142,23 +167,48 @@ describe('the login check', () => {
   });
 });
 
-describe('how often a customer\'s store access may be checked', () => {
+describe("how often a customer's store access may be checked", () => {
   const limit = { maxChecks: 3, windowMinutes: 10 };
   const at = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });
   const window = (startedAt: string, checks: number): CheckWindow => ({ startedAt: new Date(startedAt), checks });
 
   it.each<[string, CheckWindow | null, string, ReturnType<typeof admitCheck>]>([
     ['the first check opens a window', null, '2026-11-26T10:00:00Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 1) }],
-    ['a check inside the window counts', window('2026-11-26T10:00:00Z', 1), '2026-11-26T10:04:00Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 2) }],
-    ['the last allowed check fills the window', window('2026-11-26T10:00:00Z', 2), '2026-11-26T10:09:59Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 3) }],
-    ['one more is refused until the window ends', window('2026-11-26T10:00:00Z', 3), '2026-11-26T10:09:59Z', { admitted: false, retryAt: new Date('2026-11-26T10:10:00Z') }],
-    ['at the end of the window a new one opens', window('2026-11-26T10:00:00Z', 3), '2026-11-26T10:10:00Z', { admitted: true, window: window('2026-11-26T10:10:00Z', 1) }],
-    ['a window from long ago is forgotten', window('2026-11-20T10:00:00Z', 3), '2026-11-26T10:00:00Z', { admitted: true, window: window('2026-11-26T10:00:00Z', 1) }],
+    [
+      'a check inside the window counts',
+      window('2026-11-26T10:00:00Z', 1),
+      '2026-11-26T10:04:00Z',
+      { admitted: true, window: window('2026-11-26T10:00:00Z', 2) },
+    ],
+    [
+      'the last allowed check fills the window',
+      window('2026-11-26T10:00:00Z', 2),
+      '2026-11-26T10:09:59Z',
+      { admitted: true, window: window('2026-11-26T10:00:00Z', 3) },
+    ],
+    [
+      'one more is refused until the window ends',
+      window('2026-11-26T10:00:00Z', 3),
+      '2026-11-26T10:09:59Z',
+      { admitted: false, retryAt: new Date('2026-11-26T10:10:00Z') },
+    ],
+    [
+      'at the end of the window a new one opens',
+      window('2026-11-26T10:00:00Z', 3),
+      '2026-11-26T10:10:00Z',
+      { admitted: true, window: window('2026-11-26T10:10:00Z', 1) },
+    ],
+    [
+      'a window from long ago is forgotten',
+      window('2026-11-20T10:00:00Z', 3),
+      '2026-11-26T10:00:00Z',
+      { admitted: true, window: window('2026-11-26T10:00:00Z', 1) },
+    ],
   ])('%s', (_, current, now, expected) => {
     expect(admitCheck(current, at(now), limit)).toEqual(expected);
   });
 
-  it('by default a customer\'s store access gets 10 checks in 10 minutes', () => {
+  it("by default a customer's store access gets 10 checks in 10 minutes", () => {
     expect(DEFAULT_CHECK_LIMIT).toEqual({ maxChecks: 10, windowMinutes: 10 });
     expect(loadConfig({})).toMatchObject({ VAULT_VERIFY_MAX_CHECKS: 10, VAULT_VERIFY_WINDOW_MINUTES: 10 });
   });
@@ -175,7 +225,10 @@ describe('vault configuration', () => {
 
   it.each([
     [{ VAULT_MASTER_KEY: 'S3cr3t-but-too-short' }, 'VAULT_MASTER_KEY=(value hidden): must be 32 random bytes in base64'],
-    [{ VAULT_MASTER_KEY: key, VAULT_PREVIOUS_MASTER_KEYS: `${key},S3cr3t` }, 'VAULT_PREVIOUS_MASTER_KEYS=(value hidden): must be master keys separated by commas'],
+    [
+      { VAULT_MASTER_KEY: key, VAULT_PREVIOUS_MASTER_KEYS: `${key},S3cr3t` },
+      'VAULT_PREVIOUS_MASTER_KEYS=(value hidden): must be master keys separated by commas',
+    ],
     [{ VAULT_SHRED_AFTER_DAYS: '-1' }, 'VAULT_SHRED_AFTER_DAYS="-1": must be 0'],
     [{ VAULT_SHRED_AFTER_DAYS: 'a week' }, 'VAULT_SHRED_AFTER_DAYS="a week": must be a number of days'],
     [{ VAULT_VERIFY_PRIVATE_HOSTS: 'yes' }, 'VAULT_VERIFY_PRIVATE_HOSTS="yes": must be true or false'],
@@ -198,7 +251,13 @@ describe('vault configuration', () => {
   });
 
   it('accepts a key, previous keys and a fractional delay', () => {
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', VAULT_MASTER_KEY: key, VAULT_PREVIOUS_MASTER_KEYS: `${key},${key}`, VAULT_SHRED_AFTER_DAYS: '0.5' });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/app',
+      VAULT_MASTER_KEY: key,
+      VAULT_PREVIOUS_MASTER_KEYS: `${key},${key}`,
+      VAULT_SHRED_AFTER_DAYS: '0.5',
+    });
     expect(config.VAULT_SHRED_AFTER_DAYS).toBe(0.5);
     expect(loadConfig({ NODE_ENV: 'production', VAULT_MASTER_KEY_FILE: '/run/secrets/vault.key' }).VAULT_MASTER_KEY_FILE).toBe('/run/secrets/vault.key');
   });

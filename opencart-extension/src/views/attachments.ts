@@ -48,7 +48,8 @@ export async function readFiles(ctx: Context, form: HTMLElement): Promise<{ file
   if (chosen.length > FILE_LIMITS.files) problems.push(`Files: at most ${FILE_LIMITS.files} files can go with one message.`);
   for (const file of chosen) {
     if (file.size === 0) problems.push(`Files: ${file.name} is empty.`);
-    if (file.size > FILE_LIMITS.fileBytes) problems.push(`Files: ${file.name} has ${formatBytes(file.size)}; a file may have at most ${formatBytes(FILE_LIMITS.fileBytes)}.`);
+    if (file.size > FILE_LIMITS.fileBytes)
+      problems.push(`Files: ${file.name} has ${formatBytes(file.size)}; a file may have at most ${formatBytes(FILE_LIMITS.fileBytes)}.`);
   }
   const total = chosen.reduce((sum, file) => sum + file.size, 0);
   const limit = submissionLimit(ctx);

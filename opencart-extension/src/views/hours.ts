@@ -5,9 +5,7 @@ import { html, type Html } from '../html';
 
 export function hoursBadge(hours: SupportHoursQuery['supportHours'] | null, timezone: string): Html {
   if (!hours) return html`<span class="ocsd-badge ocsd-badge-muted">Support hours unavailable</span>`;
-  const holiday = hours.nextHoliday
-    ? html`<span class="ocsd-muted"> · Next holiday: ${hours.nextHoliday.name} (${hours.nextHoliday.date})</span>`
-    : html``;
+  const holiday = hours.nextHoliday ? html`<span class="ocsd-muted"> · Next holiday: ${hours.nextHoliday.name} (${hours.nextHoliday.date})</span>` : html``;
   if (hours.open) {
     return html`<span class="ocsd-badge ocsd-badge-open" data-testid="hours">Support is open now${
       hours.nextClosesAt ? html` · until ${formatDateTime(hours.nextClosesAt, timezone)}` : ''

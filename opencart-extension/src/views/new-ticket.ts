@@ -18,9 +18,10 @@ function categorySelect(): Html {
   return html`<select class="form-control form-select" id="ocsd-category" name="category" required>
     <option value="">Choose what you need help with…</option>
     ${COVERAGE_GROUPS.map(
-      (g) => html`<optgroup label="${g.label}">${CATEGORIES.filter((c) => c.coverage === g.coverage).map(
-        (c) => html`<option value="${c.value}">${c.label}</option>`,
-      )}</optgroup>`,
+      (g) =>
+        html`<optgroup label="${g.label}">${CATEGORIES.filter((c) => c.coverage === g.coverage).map(
+          (c) => html`<option value="${c.value}">${c.label}</option>`,
+        )}</optgroup>`,
     )}
   </select>`;
 }
@@ -45,7 +46,9 @@ export function environmentTable(env: Environment): Html {
     <table class="table table-condensed table-sm ocsd-env">
       <thead><tr><th>Kind</th><th>Code</th><th>Name</th><th>Version</th><th>Author</th><th>Built for</th></tr></thead>
       <tbody>${extensions.map(
-        (e) => html`<tr class="${e.targetLine ? 'ocsd-warn' : ''}"><td>${e.kind}</td><td>${e.code}</td><td>${e.name}</td><td>${e.version}</td><td>${e.author}</td>
+        (
+          e,
+        ) => html`<tr class="${e.targetLine ? 'ocsd-warn' : ''}"><td>${e.kind}</td><td>${e.code}</td><td>${e.name}</td><td>${e.version}</td><td>${e.author}</td>
           <td>${e.targetLine}${e.evidence ? html`<br><small class="ocsd-muted">${e.evidence}</small>` : ''}</td></tr>`,
       )}</tbody>
     </table>
@@ -132,7 +135,11 @@ export async function newTicketView(ctx: Context): Promise<void> {
     event.preventDefault();
     const access = readAccess(form, '');
     const chosen = await readFiles(ctx, form);
-    const problems = [...ticketProblems(value(form, 'category'), value(form, 'subject'), value(form, 'description')), ...accessProblems(access), ...chosen.problems];
+    const problems = [
+      ...ticketProblems(value(form, 'category'), value(form, 'subject'), value(form, 'description')),
+      ...accessProblems(access),
+      ...chosen.problems,
+    ];
     if (problems.length) {
       render(errors, alert('danger', html`Nothing was sent. Please complete the form:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`));
       errors.scrollIntoView?.({ block: 'center' });
@@ -190,7 +197,9 @@ export function filedMessage(payload: NonNullable<TicketCreateMutation['ticketCr
         : html`<li>This form was already sent: support keeps the access given then. If support cannot log in, give access again on the ticket page.</li>`,
     );
   } else if (access?.temporaryUser) {
-    notes.push(html`<li>Support received the temporary admin user <code>${access.temporaryUser.username}</code> and your FTP access. The module disables the user as soon as it sees the ticket resolved or closed.</li>`);
+    notes.push(
+      html`<li>Support received the temporary admin user <code>${access.temporaryUser.username}</code> and your FTP access. The module disables the user as soon as it sees the ticket resolved or closed.</li>`,
+    );
   } else {
     notes.push(html`<li>Support received your admin login and FTP access.</li>`);
   }

@@ -46,10 +46,17 @@ export async function settingsView(ctx: Context): Promise<void> {
     event.preventDefault();
     try {
       const saved = await busy(form, () =>
-        ctx.endpoint.call<{ notice?: string | null }>('settings.save', { endpoint: value(form, 'endpoint'), apiKey: value(form, 'apiKey'), status: checked(form, 'status') }),
+        ctx.endpoint.call<{ notice?: string | null }>('settings.save', {
+          endpoint: value(form, 'endpoint'),
+          apiKey: value(form, 'apiKey'),
+          status: checked(form, 'status'),
+        }),
       );
       await ctx.refreshBootstrap();
-      ctx.navigate('#settings', saved.notice ? { kind: 'warning', message: `Settings saved. ${saved.notice}` } : { kind: 'success', message: 'Settings saved.' });
+      ctx.navigate(
+        '#settings',
+        saved.notice ? { kind: 'warning', message: `Settings saved. ${saved.notice}` } : { kind: 'success', message: 'Settings saved.' },
+      );
     } catch (error) {
       render(result, alert('danger', errorMessage(error)));
     }

@@ -92,7 +92,8 @@ function watchTicket(ctx: Context, shown: Ticket): void {
       status.className = `ocsd-status ocsd-status-${fresh.status.toLowerCase()}`;
       status.textContent = humanise(fresh.status);
     }
-    if (fresh.unreadMessageCount > 0) void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: fresh.id } }).catch(() => undefined);
+    if (fresh.unreadMessageCount > 0)
+      void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: fresh.id } }).catch(() => undefined);
   }, TICKET_REFRESH_MS);
 }
 
@@ -150,27 +151,45 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
       <dt>Store access</dt><dd>${humanise(t.accessState)}${t.accessDisabledAt ? html` · disabled ${formatDateTime(t.accessDisabledAt, tz)}` : ''}</dd>
     </dl>
     ${decisions(t, ctx.boot.canModify)}
-    ${temporary ? html`<div class="ocsd-panel" data-testid="temporary-user"><p>Temporary admin user <code>${temporary.username}</code> is active for this ticket${finished ? ' although the ticket is finished' : ''}.</p>
-      ${ctx.boot.canModify ? html`<button type="button" class="btn btn-warning" data-disable="${t.id}">Disable it now</button>` : ''}</div>` : ''}
+    ${
+      temporary
+        ? html`<div class="ocsd-panel" data-testid="temporary-user"><p>Temporary admin user <code>${temporary.username}</code> is active for this ticket${finished ? ' although the ticket is finished' : ''}.</p>
+      ${ctx.boot.canModify ? html`<button type="button" class="btn btn-warning" data-disable="${t.id}">Disable it now</button>` : ''}</div>`
+        : ''
+    }
     <div id="ocsd-ticket-messages"></div>
     ${conversation(t, tz)}
-    ${finished || !ctx.boot.canModify ? '' : html`<form id="ocsd-reply" class="ocsd-form">
+    ${
+      finished || !ctx.boot.canModify
+        ? ''
+        : html`<form id="ocsd-reply" class="ocsd-form">
       <label for="ocsd-reply-body" class="control-label">Your reply</label>
       <textarea class="form-control" id="ocsd-reply-body" name="body" rows="5" required></textarea>
       <div id="ocsd-reply-english"></div>
       ${fileField(ctx, 'ocsd-reply-files')}
       <button type="submit" class="btn btn-primary">Send reply</button>
-    </form>`}
-    ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Provide or replace store access</summary>
-      <form id="ocsd-access" class="ocsd-form">${accessFields('a-', ctx.boot.temporaryAdmin?.message ?? null)}<button type="submit" class="btn btn-primary">Send access to support</button></form></details>` : ''}
-    ${ctx.boot.canModify && !finished ? html`<details class="ocsd-panel"><summary>Withdraw this ticket</summary>
+    </form>`
+    }
+    ${
+      ctx.boot.canModify && !finished
+        ? html`<details class="ocsd-panel"><summary>Provide or replace store access</summary>
+      <form id="ocsd-access" class="ocsd-form">${accessFields('a-', ctx.boot.temporaryAdmin?.message ?? null)}<button type="submit" class="btn btn-primary">Send access to support</button></form></details>`
+        : ''
+    }
+    ${
+      ctx.boot.canModify && !finished
+        ? html`<details class="ocsd-panel"><summary>Withdraw this ticket</summary>
       <form id="ocsd-withdraw" class="ocsd-form">
         <p class="ocsd-help">Withdraw the ticket when you no longer need support for it: it closes. Before support has replied it does not count toward your tickets this month; after a reply it still counts. A temporary admin user given for it is disabled.</p>
         <label class="control-label" for="ocsd-withdraw-reason">Why (optional)</label>
         <textarea class="form-control" id="ocsd-withdraw-reason" name="reason" rows="2" maxlength="2000"></textarea>
         <button type="submit" class="btn btn-warning">Withdraw ticket</button>
-      </form></details>` : ''}
-    ${ctx.boot.canModify ? html`<details class="ocsd-panel"><summary>Request a refund</summary>
+      </form></details>`
+        : ''
+    }
+    ${
+      ctx.boot.canModify
+        ? html`<details class="ocsd-panel"><summary>Request a refund</summary>
       <form id="ocsd-refund" class="ocsd-form">
         <p class="ocsd-help">Refunds are considered when we could not deliver what the support policy promises, for the current month only. They are not granted when hosting or other third parties did not cooperate, or when store admin and FTP access were not provided.</p>
         <label class="control-label" for="ocsd-refund-reason">Reason</label>
@@ -182,7 +201,9 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
         <label class="control-label" for="ocsd-refund-details">Details</label>
         <textarea class="form-control" id="ocsd-refund-details" name="details" rows="3"></textarea>
         <button type="submit" class="btn btn-danger">Request refund</button>
-      </form></details>` : ''}`,
+      </form></details>`
+        : ''
+    }`,
   );
 
   const messages = ctx.main.querySelector<HTMLElement>('#ocsd-ticket-messages')!;
@@ -203,7 +224,9 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
         const data = await busy(b.parentElement!, () =>
           isQuote
             ? ctx.endpoint.graphql<TicketQuoteRespondMutation>('TicketQuoteRespond', { input: { ticketId: t.id, accept } }).then((d) => d.ticketQuoteRespond)
-            : ctx.endpoint.graphql<TicketSurchargeRespondMutation>('TicketSurchargeRespond', { input: { ticketId: t.id, accept } }).then((d) => d.ticketSurchargeRespond),
+            : ctx.endpoint
+                .graphql<TicketSurchargeRespondMutation>('TicketSurchargeRespond', { input: { ticketId: t.id, accept } })
+                .then((d) => d.ticketSurchargeRespond),
         );
         if (data.userErrors.length) return render(messages, userErrors(data.userErrors));
         reload(`${isQuote ? 'Quote' : 'Surcharge'} ${accept ? 'accepted' : 'declined'}.`);
@@ -216,9 +239,9 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
   const reply = ctx.main.querySelector<HTMLFormElement>('#ocsd-reply');
   if (reply) {
     const english = reply.querySelector<HTMLElement>('#ocsd-reply-english')!;
-    reply.querySelector('textarea')!.addEventListener('input', () =>
-      render(english, looksEnglish(value(reply, 'body')) ? html`` : alert('warning', ENGLISH_NOTICE)),
-    );
+    reply
+      .querySelector('textarea')!
+      .addEventListener('input', () => render(english, looksEnglish(value(reply, 'body')) ? html`` : alert('warning', ENGLISH_NOTICE)));
     reply.addEventListener('submit', async (event) => {
       event.preventDefault();
       const body = value(reply, 'body');
@@ -245,13 +268,18 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
     const choice = readAccess(access, 'a-');
     const problems = accessProblems(choice);
     if (problems.length) {
-      return render(messages, alert('danger', html`Nothing was sent. Please complete the access:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`));
+      return render(
+        messages,
+        alert('danger', html`Nothing was sent. Please complete the access:<ul class="ocsd-list">${problems.map((p) => html`<li>${p}</li>`)}</ul>`),
+      );
     }
     try {
-      const result = await busy(access, () =>
-        ctx.endpoint.call<AccessResult>('access.provide', { ticketId: t.id, ticketNumber: t.number, ...choice }),
-      );
-      if (!result.accepted) return render(messages, alert('danger', html`Support did not receive the access, and no temporary admin user is left behind.${userErrorList(result.errors)}`));
+      const result = await busy(access, () => ctx.endpoint.call<AccessResult>('access.provide', { ticketId: t.id, ticketNumber: t.number, ...choice }));
+      if (!result.accepted)
+        return render(
+          messages,
+          alert('danger', html`Support did not receive the access, and no temporary admin user is left behind.${userErrorList(result.errors)}`),
+        );
       await ctx.refreshBootstrap();
       reload(
         result.temporaryUser

@@ -59,7 +59,10 @@ export async function ticketsView(ctx: Context): Promise<void> {
   try {
     [data, viewer] = await Promise.all([
       ctx.endpoint.graphql<TicketListQuery>('TicketList', { first: 50 }),
-      ctx.endpoint.graphql<ViewerQuery>('Viewer').then((v) => v.viewer, () => null),
+      ctx.endpoint.graphql<ViewerQuery>('Viewer').then(
+        (v) => v.viewer,
+        () => null,
+      ),
     ]);
   } catch (error) {
     render(ctx.main, html`${flashes(flash)}${alert('danger', errorMessage(error))}`);
@@ -81,9 +84,9 @@ export async function ticketsView(ctx: Context): Promise<void> {
       </div>
       <p class="ocsd-muted">${data.tickets.totalCount} ticket(s).</p>`,
   );
-  ctx.main.querySelectorAll<HTMLButtonElement>('[data-disable]').forEach((button) =>
-    button.addEventListener('click', () => disableAccess(ctx, button.dataset.disable!, button)),
-  );
+  ctx.main
+    .querySelectorAll<HTMLButtonElement>('[data-disable]')
+    .forEach((button) => button.addEventListener('click', () => disableAccess(ctx, button.dataset.disable!, button)));
 }
 
 /** The temporary users the module disabled while loading the page, because their ticket is finished. */

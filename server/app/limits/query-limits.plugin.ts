@@ -95,7 +95,9 @@ export function queryLimitsPlugin({ schema, limits, anonymousIntrospection, onRe
           if (refusal) refuse(refusal);
           // graphql-js validates a subscription against a schema without any, then fails to run it.
           if (rc.operation?.operation === 'subscription' && !schema.getSubscriptionType()) {
-            throw new GraphQLError('This API has no subscriptions: send a query or a mutation.', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+            throw new GraphQLError('This API has no subscriptions: send a query or a mutation.', {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            });
           }
           if (checked !== rc.document) {
             const error = check(rc, rc.document);

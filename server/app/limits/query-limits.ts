@@ -23,7 +23,14 @@ import { createComplexityRule, fieldExtensionsEstimator, type ComplexityEstimato
 export { DEFAULT_QUERY_LIMITS, type CallerTier, type QueryLimits, type TierLimits } from './limit-settings';
 
 /** The error codes a refused query carries in `extensions.code`. */
-export const LIMIT_CODES = ['QUERY_TOO_COMPLEX', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'TOO_MANY_ROOT_FIELDS', 'TOO_MANY_REPEATED_FIELDS', 'TOO_MANY_TOKENS'] as const;
+export const LIMIT_CODES = [
+  'QUERY_TOO_COMPLEX',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_ROOT_FIELDS',
+  'TOO_MANY_REPEATED_FIELDS',
+  'TOO_MANY_TOKENS',
+] as const;
 export type LimitCode = (typeof LIMIT_CODES)[number];
 
 /** Assumed length of a list field that has no `first` (e.g. a customer's API keys). */
@@ -55,12 +62,10 @@ export function queryCostEstimators(): ComplexityEstimator[] {
  * Introspection is answered from the schema in memory, so it is free (the playground needs it);
  * graphql-js's own MaxIntrospectionDepthRule stops nested `fields { type { fields … } }`.
  */
-const introspectionEstimator: ComplexityEstimator = ({ type, field }) =>
-  field.name.startsWith('__') || type.name.startsWith('__') ? 0 : undefined;
+const introspectionEstimator: ComplexityEstimator = ({ type, field }) => (field.name.startsWith('__') || type.name.startsWith('__') ? 0 : undefined);
 
 /** An object costs 1 and what is asked of it; a scalar or enum value costs nothing. */
-const objectEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
-  isCompositeType(getNamedType(field.type)) ? 1 + childComplexity : 0;
+const objectEstimator: ComplexityEstimator = ({ field, childComplexity }) => (isCompositeType(getNamedType(field.type)) ? 1 + childComplexity : 0);
 
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const named = getNamedType(field.type);
@@ -73,8 +78,7 @@ const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   return 1 + (ids ?? ASSUMED_LIST_LENGTH) * (1 + childComplexity);
 };
 
-const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) =>
-  type.name === 'Mutation' ? MUTATION_COST + childComplexity : undefined;
+const mutationEstimator: ComplexityEstimator = ({ type, childComplexity }) => (type.name === 'Mutation' ? MUTATION_COST + childComplexity : undefined);
 
 function isList(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
@@ -185,28 +189,56 @@ export function checkQueryLimits({ schema, document: sent, operationName, variab
   let cost: number | null = null;
   const rules: ValidationRule[] = [
     rootFieldsRule(allowed.rootFields, (found) =>
-      refuse(limitError('TOO_MANY_ROOT_FIELDS', `This operation asks for ${found} top-level fields; at most ${allowed.rootFields} are allowed for ${tier} callers. Split it into several requests.`, { rootFields: found, maximumRootFields: allowed.rootFields, caller: tier })),
+      refuse(
+        limitError(
+          'TOO_MANY_ROOT_FIELDS',
+          `This operation asks for ${found} top-level fields; at most ${allowed.rootFields} are allowed for ${tier} callers. Split it into several requests.`,
+          { rootFields: found, maximumRootFields: allowed.rootFields, caller: tier },
+        ),
+      ),
     ),
     repeatedFieldsRule((name, repeats) =>
-      refuse(limitError('TOO_MANY_REPEATED_FIELDS', `This operation asks for \`${name}\` ${repeats} times in one selection; at most ${MAX_FIELD_REPEATS} are allowed.`, { field: name, repeats, maximumRepeats: MAX_FIELD_REPEATS })),
+      refuse(
+        limitError(
+          'TOO_MANY_REPEATED_FIELDS',
+          `This operation asks for \`${name}\` ${repeats} times in one selection; at most ${MAX_FIELD_REPEATS} are allowed.`,
+          { field: name, repeats, maximumRepeats: MAX_FIELD_REPEATS },
+        ),
+      ),
     ),
     maxAliasesRule({
       n: allowed.aliases,
       propagateOnRejection: false,
-      onReject: [(_context, error) => {
-        const found = foundIn(error);
-        refuse(limitError('TOO_MANY_ALIASES', `This operation uses ${found} aliases; at most ${allowed.aliases} are allowed for ${tier} callers.`, { aliases: found, maximumAliases: allowed.aliases, caller: tier }));
-      }],
+      onReject: [
+        (_context, error) => {
+          const found = foundIn(error);
+          refuse(
+            limitError('TOO_MANY_ALIASES', `This operation uses ${found} aliases; at most ${allowed.aliases} are allowed for ${tier} callers.`, {
+              aliases: found,
+              maximumAliases: allowed.aliases,
+              caller: tier,
+            }),
+          );
+        },
+      ],
     }),
     maxDepthRule({
       n: allowed.depth,
       // Depth of fields: a fragment spread is not a level of the response.
       flattenFragments: true,
       propagateOnRejection: false,
-      onReject: [(_context, error) => {
-        const found = foundIn(error);
-        refuse(limitError('QUERY_TOO_DEEP', `This operation nests ${found} levels deep; at most ${allowed.depth} are allowed for ${tier} callers.`, { depth: found, maximumDepth: allowed.depth, caller: tier }));
-      }],
+      onReject: [
+        (_context, error) => {
+          const found = foundIn(error);
+          refuse(
+            limitError('QUERY_TOO_DEEP', `This operation nests ${found} levels deep; at most ${allowed.depth} are allowed for ${tier} callers.`, {
+              depth: found,
+              maximumDepth: allowed.depth,
+              caller: tier,
+            }),
+          );
+        },
+      ],
     }),
     createComplexityRule({
       maximumComplexity: Number.MAX_SAFE_INTEGER,

@@ -17,10 +17,7 @@ const TEXT_TYPES = new Set(['application/xml', 'image/svg+xml', 'text/html']);
 
 export const TEXT_PLAIN = 'text/plain; charset=utf-8';
 
-export type DetectedType =
-  | { kind: 'binary'; contentType: string }
-  | { kind: 'text'; contentType: typeof TEXT_PLAIN }
-  | { kind: 'refused'; found: string };
+export type DetectedType = { kind: 'binary'; contentType: string } | { kind: 'text'; contentType: typeof TEXT_PLAIN } | { kind: 'refused'; found: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -9,7 +9,11 @@ function groupedLoader(em: EntityManager, viewer: Viewer, key: 'ticket' | 'messa
   return new DataLoader<string, Attachment[]>(async (ids) => {
     const scope = attachmentScope(viewer);
     if (!scope) return ids.map(() => []);
-    const rows = await em.find(Attachment, { $and: [scope, { [key]: { $in: [...ids] } }] }, { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }, { id: 'asc' }] });
+    const rows = await em.find(
+      Attachment,
+      { $and: [scope, { [key]: { $in: [...ids] } }] },
+      { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }, { id: 'asc' }] },
+    );
     const byParent = new Map<string, Attachment[]>();
     for (const row of rows) {
       const parent = key === 'ticket' ? row.ticket.id : row.message?.id;

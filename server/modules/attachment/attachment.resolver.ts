@@ -12,7 +12,8 @@ export function downloadPath(attachment: Attachment): string {
 @Resolver(() => Attachment)
 export class AttachmentResolver {
   @FieldResolver(() => String, {
-    description: 'Where to GET the file, relative to the API\'s address (e.g. /attachments/QXR0…), with the same "Authorization: Bearer" header as GraphQL calls.',
+    description:
+      'Where to GET the file, relative to the API\'s address (e.g. /attachments/QXR0…), with the same "Authorization: Bearer" header as GraphQL calls.',
   })
   downloadUrl(@Root() attachment: Attachment): string {
     return downloadPath(attachment);
@@ -21,7 +22,10 @@ export class AttachmentResolver {
 
 @Resolver(() => Ticket)
 export class TicketAttachmentResolver {
-  @FieldResolver(() => [Attachment], { description: 'Every file of the ticket you may see: those filed with it and those of its messages, oldest first. Merchants never see files of internal notes.' })
+  @FieldResolver(() => [Attachment], {
+    description:
+      'Every file of the ticket you may see: those filed with it and those of its messages, oldest first. Merchants never see files of internal notes.',
+  })
   attachments(@Root() ticket: Ticket, @Ctx() ctx: AppContext): Promise<Attachment[]> {
     return ctx.loaders.attachmentsOfTicket.load(ticket.id);
   }

@@ -83,10 +83,21 @@ export class AttachmentService {
         customerId: target.ticket.customer.id,
         ticket: target.ticket,
         action: internal ? ATTACHMENT_ACTIONS.internalAdded : ATTACHMENT_ACTIONS.added,
-        details: { attachmentId: attachment.id, messageId: target.message?.id ?? null, contentType: file.contentType, byteSize: file.bytes.length, redactions: file.redactions },
+        details: {
+          attachmentId: attachment.id,
+          messageId: target.message?.id ?? null,
+          contentType: file.contentType,
+          byteSize: file.bytes.length,
+          redactions: file.redactions,
+        },
       });
       if (file.redactions > 0) {
-        notices.push(notice('CREDENTIALS_REDACTED', `${file.redactions} credential${file.redactions === 1 ? ' was' : 's were'} removed from ${file.fileName} before it was stored.`));
+        notices.push(
+          notice(
+            'CREDENTIALS_REDACTED',
+            `${file.redactions} credential${file.redactions === 1 ? ' was' : 's were'} removed from ${file.fileName} before it was stored.`,
+          ),
+        );
       }
       attachments.push(attachment);
     }
@@ -117,7 +128,13 @@ export class AttachmentService {
         continue;
       }
       if (bytes.length > ATTACHMENT_LIMITS.fileBytes) {
-        errors.push(userError(UserErrorCode.ATTACHMENT_TOO_LARGE, `${fileName} has ${exactly(bytes.length)}; a file may have at most ${exactly(ATTACHMENT_LIMITS.fileBytes)} (${MiB(ATTACHMENT_LIMITS.fileBytes)}).`, [...at, 'contentBase64']));
+        errors.push(
+          userError(
+            UserErrorCode.ATTACHMENT_TOO_LARGE,
+            `${fileName} has ${exactly(bytes.length)}; a file may have at most ${exactly(ATTACHMENT_LIMITS.fileBytes)} (${MiB(ATTACHMENT_LIMITS.fileBytes)}).`,
+            [...at, 'contentBase64'],
+          ),
+        );
         continue;
       }
       const type = await detectType(bytes);
@@ -141,21 +158,36 @@ export class AttachmentService {
     if (errors.length) throw new DomainError(errors);
     const total = prepared.reduce((sum, file) => sum + file.bytes.length, 0);
     if (total > ATTACHMENT_LIMITS.messageBytes) {
-      throw DomainError.of(UserErrorCode.ATTACHMENT_TOO_LARGE, `These files have ${exactly(total)} together; one message may carry at most ${exactly(ATTACHMENT_LIMITS.messageBytes)} (${MiB(ATTACHMENT_LIMITS.messageBytes)}).`, field);
+      throw DomainError.of(
+        UserErrorCode.ATTACHMENT_TOO_LARGE,
+        `These files have ${exactly(total)} together; one message may carry at most ${exactly(ATTACHMENT_LIMITS.messageBytes)} (${MiB(ATTACHMENT_LIMITS.messageBytes)}).`,
+        field,
+      );
     }
     return prepared;
   }
 
   /** The ticket's own limits, counted under the ticket's row lock taken by the caller. */
   private async checkTicketTotals(ticket: Ticket, prepared: Prepared[], field: string[]): Promise<void> {
-    const [row] = await this.em.execute<Array<{ files: string; bytes: string }>>('select count(*) as files, coalesce(sum(byte_size), 0) as bytes from attachment where ticket_id = ?', [ticket.id]);
+    const [row] = await this.em.execute<Array<{ files: string; bytes: string }>>(
+      'select count(*) as files, coalesce(sum(byte_size), 0) as bytes from attachment where ticket_id = ?',
+      [ticket.id],
+    );
     const files = Number(row?.files ?? 0) + prepared.length;
     const bytes = Number(row?.bytes ?? 0) + prepared.reduce((sum, file) => sum + file.bytes.length, 0);
     if (files > ATTACHMENT_LIMITS.ticketFiles) {
-      throw DomainError.of(UserErrorCode.ATTACHMENT_LIMIT_REACHED, `${ticket.number} would have ${files} files; a ticket may have at most ${ATTACHMENT_LIMITS.ticketFiles}.`, field);
+      throw DomainError.of(
+        UserErrorCode.ATTACHMENT_LIMIT_REACHED,
+        `${ticket.number} would have ${files} files; a ticket may have at most ${ATTACHMENT_LIMITS.ticketFiles}.`,
+        field,
+      );
     }
     if (bytes > ATTACHMENT_LIMITS.ticketBytes) {
-      throw DomainError.of(UserErrorCode.ATTACHMENT_LIMIT_REACHED, `${ticket.number} would carry ${exactly(bytes)} of files; a ticket may carry at most ${exactly(ATTACHMENT_LIMITS.ticketBytes)} (${MiB(ATTACHMENT_LIMITS.ticketBytes)}).`, field);
+      throw DomainError.of(
+        UserErrorCode.ATTACHMENT_LIMIT_REACHED,
+        `${ticket.number} would carry ${exactly(bytes)} of files; a ticket may carry at most ${exactly(ATTACHMENT_LIMITS.ticketBytes)} (${MiB(ATTACHMENT_LIMITS.ticketBytes)}).`,
+        field,
+      );
     }
   }
 

@@ -60,7 +60,8 @@ const RULES: Rule[] = [
   {
     // Stripe, AWS, GitHub, Slack and Google keys by their own shapes, wherever they stand.
     name: 'known key format',
-    pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}\b/g,
+    pattern:
+      /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|\bAKIA[0-9A-Z]{16}\b|\bgh[pousr]_[A-Za-z0-9]{30,}|\bxox[abposr]-[A-Za-z0-9-]{10,}|\bAIza[0-9A-Za-z_-]{35}\b/g,
     replace: () => REDACTED,
   },
 ];

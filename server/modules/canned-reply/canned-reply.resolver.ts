@@ -25,13 +25,10 @@ export class CannedReplyResolver {
   @Authorized(Role.AGENT)
   @Query(() => RenderedCannedReply, {
     nullable: true,
-    description: 'Staff: a canned reply filled in for a ticket, ready to send with ticketReply; null when the ticket or the reply does not exist or is not yours.',
+    description:
+      'Staff: a canned reply filled in for a ticket, ready to send with ticketReply; null when the ticket or the reply does not exist or is not yours.',
   })
-  async renderCannedReply(
-    @Arg('ticketId', () => ID) ticketId: string,
-    @Arg('cannedReplyId', () => ID) cannedReplyId: string,
-    @Ctx() ctx: AppContext,
-  ) {
+  async renderCannedReply(@Arg('ticketId', () => ID) ticketId: string, @Arg('cannedReplyId', () => ID) cannedReplyId: string, @Ctx() ctx: AppContext) {
     try {
       return await ctx.services.cannedReplies.render(ticketId, cannedReplyId);
     } catch (error) {

@@ -60,7 +60,9 @@ export class CannedReplyService {
     if (count >= limit) {
       throw DomainError.of(
         UserErrorCode.INVALID,
-        owner ? `You already have ${limit} canned replies, the most one person may keep: delete one first.` : `There are already ${limit} shared canned replies, the most allowed: delete one first.`,
+        owner
+          ? `You already have ${limit} canned replies, the most one person may keep: delete one first.`
+          : `There are already ${limit} shared canned replies, the most allowed: delete one first.`,
         ['input', 'shared'],
       );
     }
@@ -136,7 +138,9 @@ export class CannedReplyService {
 function assertPlaceholders(body: string): void {
   const check = checkPlaceholders(body);
   if (check.ok) return;
-  const known = Object.keys(PLACEHOLDERS).map((name) => `{{${name}}}`).join(', ');
+  const known = Object.keys(PLACEHOLDERS)
+    .map((name) => `{{${name}}}`)
+    .join(', ');
   const problem = check.unknown.length
     ? `Unknown placeholder${check.unknown.length > 1 ? 's' : ''} ${check.unknown.map((name) => `{{${name}}}`).join(', ')}.`
     : 'A placeholder is missing its opening {{ or closing }}.';

@@ -12,7 +12,9 @@ export class CannedReplyCreateInput {
   @Length(1, CANNED_REPLY_LIMITS.titleCharacters, { message: `title must be 1 to ${CANNED_REPLY_LIMITS.titleCharacters} characters` })
   title!: string;
 
-  @Field(() => String, { description: 'Placeholders: {{merchant_name}}, {{merchant_company}}, {{ticket_number}}, {{ticket_subject}}, {{due_at}}, {{agent_name}}.' })
+  @Field(() => String, {
+    description: 'Placeholders: {{merchant_name}}, {{merchant_company}}, {{ticket_number}}, {{ticket_subject}}, {{due_at}}, {{agent_name}}.',
+  })
   @Length(1, CANNED_REPLY_LIMITS.bodyCharacters, { message: `body must be 1 to ${CANNED_REPLY_LIMITS.bodyCharacters} characters` })
   body!: string;
 

@@ -73,7 +73,10 @@ export function storeDomain(url: string | null | undefined): string | null {
   } catch {
     return null;
   }
-  host = host.toLowerCase().replace(/\.$/, '').replace(/^www\./, '');
+  host = host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^www\./, '');
   return host === '' ? null : host;
 }
 
@@ -131,10 +134,7 @@ export function banLookupKeys(customer: BanIdentityInput): BanIdentityKey[] {
 }
 
 /** The keys of `customer` found among the banned ones; empty when the customer is not banned. */
-export function matchBannedIdentity(
-  customer: BanIdentityInput,
-  banned: ReadonlyArray<BanIdentityKey>,
-): BanIdentityKey[] {
+export function matchBannedIdentity(customer: BanIdentityInput, banned: ReadonlyArray<BanIdentityKey>): BanIdentityKey[] {
   const bannedSet = new Set(banned.map((k) => `${k.kind}:${k.value}`));
   return banLookupKeys(customer).filter((k) => bannedSet.has(`${k.kind}:${k.value}`));
 }

@@ -12,4 +12,3 @@ export async function lockCustomer(em: EntityManager, id: string): Promise<Custo
   if (rows.length === 0) return null;
   return em.findOne(Customer, { id }, { refresh: true });
 }
-

@@ -16,15 +16,7 @@ import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';
 import { CUSTOMER_EVENT_ORDER, CUSTOMER_SUBSCRIPTION_ORDER, CUSTOMER_TICKET_ORDER } from './customer.loaders';
 import { Customer } from './customer.entity';
-import {
-  Allowance,
-  CustomerBanInput,
-  CustomerConnection,
-  CustomerCreateInput,
-  CustomerFilter,
-  CustomerPayload,
-  CustomerUpdateInput,
-} from './customer.types';
+import { Allowance, CustomerBanInput, CustomerConnection, CustomerCreateInput, CustomerFilter, CustomerPayload, CustomerUpdateInput } from './customer.types';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -99,4 +91,3 @@ export class CustomerResolver {
     return ctx.services.customers.ban(input);
   }
 }
-

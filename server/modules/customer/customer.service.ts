@@ -62,11 +62,10 @@ export class CustomerService {
     // An erased customer's ban is kept hashed (banLookupValues): looked up both ways.
     const hit = await this.em.findOne(BannedIdentity, { $or: keys.map((k) => ({ kind: k.kind, value: { $in: banLookupValues(k.kind, [k.value]) } })) });
     if (hit) {
-      throw DomainError.of(
-        UserErrorCode.BANNED,
-        'This email or store was banned permanently and cannot be registered again.',
-        ['input', hit.kind === 'EMAIL' ? 'email' : 'storeUrl'],
-      );
+      throw DomainError.of(UserErrorCode.BANNED, 'This email or store was banned permanently and cannot be registered again.', [
+        'input',
+        hit.kind === 'EMAIL' ? 'email' : 'storeUrl',
+      ]);
     }
   }
 
@@ -131,8 +130,7 @@ export class CustomerService {
       { customer: id, status: SubscriptionStatus.ACTIVE },
       { status: SubscriptionStatus.CANCELLED, cancelledAt: now.toJSDate() },
     );
-    const storeUrls = (await this.em.find(Ticket, { customer: id }, { fields: ['environment'] }))
-      .map((t) => t.environment?.storeUrl ?? null);
+    const storeUrls = (await this.em.find(Ticket, { customer: id }, { fields: ['environment'] })).map((t) => t.environment?.storeUrl ?? null);
     const earlierStoreUrls = (await this.em.find(AuditEvent, { customer: id, action: 'CUSTOMER_UPDATED' }, { fields: ['details'] }))
       .map((e) => e.details?.previousStoreUrl)
       .filter((url): url is string => typeof url === 'string');

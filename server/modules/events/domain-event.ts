@@ -31,10 +31,10 @@ registerEnumType(DomainEventType, {
   name: 'DomainEventType',
   description: 'Something that happened on the desk (README, "Events and notifications").',
   valuesConfig: {
-    INTERNAL_NOTE_ADDED: { description: 'Staff only: carries the note\'s message id, never its text.' },
+    INTERNAL_NOTE_ADDED: { description: "Staff only: carries the note's message id, never its text." },
     ACCESS_REVEALED: { description: 'Staff only: stored store access was shown to a staff member.' },
-    SLA_TARGET_AT_75_PERCENT: { description: 'Staff only: a ticket has used 75 % of a target\'s support minutes.' },
-    SLA_BREACHED: { description: 'Staff only: a ticket has used all of a target\'s support minutes.' },
+    SLA_TARGET_AT_75_PERCENT: { description: "Staff only: a ticket has used 75 % of a target's support minutes." },
+    SLA_BREACHED: { description: "Staff only: a ticket has used all of a target's support minutes." },
   },
 });
 

@@ -8,7 +8,14 @@ export function actorOf(viewer: Viewer | 'system'): DomainEvent['actor'] {
 }
 
 /** Events whose every consumer is staff: a merchant never sees them. */
-const STAFF_ONLY = new Set<string>(['INTERNAL_NOTE_ADDED', 'ACCESS_REVEALED', 'CUSTOMER_BANNED', 'SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED', 'TICKET_ASSIGNED']);
+const STAFF_ONLY = new Set<string>([
+  'INTERNAL_NOTE_ADDED',
+  'ACCESS_REVEALED',
+  'CUSTOMER_BANNED',
+  'SLA_TARGET_AT_75_PERCENT',
+  'SLA_BREACHED',
+  'TICKET_ASSIGNED',
+]);
 
 /** An event about a ticket: its customer and team come from the ticket. */
 export function ticketEvent(

@@ -85,7 +85,8 @@ export class OutboxRelay {
   }
 
   register(consumerName: string, handler: RelayHandler): void {
-    if (!CONSUMER_NAME.test(consumerName)) throw new Error(`relay consumer name ${JSON.stringify(consumerName)}: lower-case letters, digits, . _ -, at most 64`);
+    if (!CONSUMER_NAME.test(consumerName))
+      throw new Error(`relay consumer name ${JSON.stringify(consumerName)}: lower-case letters, digits, . _ -, at most 64`);
     if (this.consumers.has(consumerName)) throw new Error(`relay consumer ${consumerName} is already registered`);
     this.consumers.set(consumerName, { name: consumerName, handler, running: null, again: false, failures: 0, retryTimer: null, lastHousekeeping: 0 });
     if (this.started) void this.ensureConsumerRows().then(() => this.wake());
@@ -163,7 +164,10 @@ export class OutboxRelay {
       } catch (error) {
         consumer.failures += 1;
         const delay = Math.min(this.maxRetryDelayMs, this.retryBaseMs * 2 ** (consumer.failures - 1));
-        this.options.logger.warn({ consumer: consumer.name, failures: consumer.failures, retryInMs: delay, err: error }, 'outbox consumer failed; the event will be offered again');
+        this.options.logger.warn(
+          { consumer: consumer.name, failures: consumer.failures, retryInMs: delay, err: error },
+          'outbox consumer failed; the event will be offered again',
+        );
         consumer.retryTimer = setTimeout(() => {
           consumer.retryTimer = null;
           this.run(consumer);
@@ -172,7 +176,8 @@ export class OutboxRelay {
         return delivered;
       }
       if (outcome !== 'delivered') {
-        if (outcome === 'idle') await this.housekeeping(consumer).catch((error) => this.options.logger.warn({ consumer: consumer.name, err: error }, 'outbox housekeeping failed'));
+        if (outcome === 'idle')
+          await this.housekeeping(consumer).catch((error) => this.options.logger.warn({ consumer: consumer.name, err: error }, 'outbox housekeeping failed'));
         return delivered;
       }
       consumer.failures = 0;
@@ -233,10 +238,10 @@ export class OutboxRelay {
          where name = ?`,
         [consumer.name, this.settleAfterSeconds, consumer.name, consumer.name],
       );
-      await em.execute(
-        'delete from outbox_delivery where consumer = ? and event_id <= (select delivered_through from outbox_consumer where name = ?)',
-        [consumer.name, consumer.name],
-      );
+      await em.execute('delete from outbox_delivery where consumer = ? and event_id <= (select delivered_through from outbox_consumer where name = ?)', [
+        consumer.name,
+        consumer.name,
+      ]);
     });
   }
 

@@ -13,11 +13,30 @@ interface TicketCondition {
 }
 
 export const TICKET_COLUMNS = [
-  'number', 'created_at', 'subject', 'status', 'category', 'coverage', 'priority', 'team',
-  'customer_email', 'customer_name', 'assignee_email',
-  'platform', 'opencart_version', 'opencart_line', 'php_version', 'flags', 'not_english',
-  'sla_guaranteed', 'first_reply_at', 'first_reply_support_minutes', 'resolved_at', 'resolution_support_minutes',
-  'closed_at', 'sla_breached_before_now',
+  'number',
+  'created_at',
+  'subject',
+  'status',
+  'category',
+  'coverage',
+  'priority',
+  'team',
+  'customer_email',
+  'customer_name',
+  'assignee_email',
+  'platform',
+  'opencart_version',
+  'opencart_line',
+  'php_version',
+  'flags',
+  'not_english',
+  'sla_guaranteed',
+  'first_reply_at',
+  'first_reply_support_minutes',
+  'resolved_at',
+  'resolution_support_minutes',
+  'closed_at',
+  'sla_breached_before_now',
 ] as const;
 
 // Instants as ISO 8601 text from PostgreSQL itself (exact, with the offset).
@@ -57,8 +76,18 @@ export async function* ticketPages(orm: MikroORM, conditions: readonly TicketCon
 }
 
 export const REFUND_COLUMNS = [
-  'requested_at', 'customer_email', 'customer_name', 'period_start', 'period_end', 'amount', 'currency',
-  'reason', 'status', 'rule', 'decided_at', 'decided_by_email',
+  'requested_at',
+  'customer_email',
+  'customer_name',
+  'period_start',
+  'period_end',
+  'amount',
+  'currency',
+  'reason',
+  'status',
+  'rule',
+  'decided_at',
+  'decided_by_email',
 ] as const;
 
 /** The refunds the filters select, oldest first, in keyset pages read without an identity map. */
@@ -68,12 +97,16 @@ export async function* refundPages(orm: MikroORM, filters: FilterQuery<Refund>[]
     const em = orm.em.fork();
     const where: FilterQuery<Refund>[] = [...filters];
     if (after) where.push({ $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }] });
-    const refunds = await em.find(Refund, { $and: where }, {
-      populate: ['customer', 'decidedBy'],
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      limit: pageSize,
-      disableIdentityMap: true,
-    });
+    const refunds = await em.find(
+      Refund,
+      { $and: where },
+      {
+        populate: ['customer', 'decidedBy'],
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        limit: pageSize,
+        disableIdentityMap: true,
+      },
+    );
     if (refunds.length === 0) return;
     const last = refunds.at(-1)!;
     after = { createdAt: last.createdAt, id: last.id };

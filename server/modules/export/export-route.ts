@@ -50,7 +50,12 @@ function instant(value: unknown, name: string): Date {
 }
 
 /** `filter` as the API's own input type would take it: same fields, same coercion, same maxima. */
-async function apiFilter<T extends object>(schema: GraphQLSchema, typeName: string, make: () => T, raw: unknown): Promise<{ filter: T | null; sent: Record<string, unknown> | null }> {
+async function apiFilter<T extends object>(
+  schema: GraphQLSchema,
+  typeName: string,
+  make: () => T,
+  raw: unknown,
+): Promise<{ filter: T | null; sent: Record<string, unknown> | null }> {
   if (raw === undefined || raw === '') return { filter: null, sent: null };
   let parsed: unknown;
   try {
@@ -86,7 +91,11 @@ async function staffViewer(em: EntityManager, req: Request, clock: () => DateTim
 
 /** Writes pages into the CSV as the client reads it: a slow reader pauses the reads from the database. */
 async function streamCsv(res: Response, columns: readonly string[], pages: AsyncIterable<ExportPage>): Promise<number | null> {
-  const csv: Stringifier = stringify({ header: true, columns: [...columns], cast: { string: neutraliseFormula, boolean: (value) => (value ? 'true' : 'false'), date: (value) => value.toISOString() } });
+  const csv: Stringifier = stringify({
+    header: true,
+    columns: [...columns],
+    cast: { string: neutraliseFormula, boolean: (value) => (value ? 'true' : 'false'), date: (value) => value.toISOString() },
+  });
   csv.pipe(res);
   let rows = 0;
   for await (const page of pages) {
@@ -138,7 +147,14 @@ export function exportRoute(kind: 'tickets' | 'refunds', options: ExportRouteOpt
       throw error;
     }
     const staff = viewer as Extract<Viewer, { kind: 'staff' }>;
-    const record = em.create(DataExport, { staffMember: em.getReference(StaffMember, staff.staffId), kind, periodFrom: from, periodTo: to, filter: sent, startedAt: options.clock().toJSDate() });
+    const record = em.create(DataExport, {
+      staffMember: em.getReference(StaffMember, staff.staffId),
+      kind,
+      periodFrom: from,
+      periodTo: to,
+      filter: sent,
+      startedAt: options.clock().toJSDate(),
+    });
     await em.flush();
 
     let pages: AsyncIterable<ExportPage>;
@@ -155,7 +171,11 @@ export function exportRoute(kind: 'tickets' | 'refunds', options: ExportRouteOpt
       columns = REFUND_COLUMNS;
     }
     const stamp = from.toISOString().slice(0, 10) + '_' + to.toISOString().slice(0, 10);
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${kind}_${stamp}.csv"`).setHeader('X-Content-Type-Options', 'nosniff');
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="${kind}_${stamp}.csv"`)
+      .setHeader('X-Content-Type-Options', 'nosniff');
     const rows = await streamCsv(res, columns, pages);
     await options.orm.em.fork().nativeUpdate(DataExport, { id: record.id }, { finishedAt: options.clock().toJSDate(), rowCount: rows });
   };

@@ -34,7 +34,14 @@ export class MerchantKeyService {
     if (customer.status === CustomerStatus.BANNED) throw DomainError.of(UserErrorCode.BANNED, 'This customer is banned permanently.', ['input', 'customerId']);
     const issued = issueToken(MERCHANT_KEY_PREFIX);
     const now = this.deps.now.toJSDate();
-    const apiKey = this.em.create(MerchantApiKey, { customer, name: input.name.trim(), tokenHash: issued.hash, prefix: issued.prefix, createdAt: now, updatedAt: now });
+    const apiKey = this.em.create(MerchantApiKey, {
+      customer,
+      name: input.name.trim(),
+      tokenHash: issued.hash,
+      prefix: issued.prefix,
+      createdAt: now,
+      updatedAt: now,
+    });
     audit(this.em, viewer, { customerId, action: 'API_KEY_CREATED', details: { apiKeyId: apiKey.id, prefix: issued.prefix } });
     return { apiKey, token: issued.token };
   }

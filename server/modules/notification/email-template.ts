@@ -14,7 +14,12 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!
  * how to stop these emails. Plain text and HTML say the same; everything is escaped in HTML
  * (ticket subjects are merchants' words).
  */
-export function renderEmail(input: { notification: NotificationText; recipientName: string; ticketUrl: string | null; ticketNumber: string | null }): EmailContent {
+export function renderEmail(input: {
+  notification: NotificationText;
+  recipientName: string;
+  ticketUrl: string | null;
+  ticketNumber: string | null;
+}): EmailContent {
   const { notification, recipientName, ticketUrl, ticketNumber } = input;
   // The title starts with the ticket number when there is a ticket.
   const subject = `[OpenCart Support Desk] ${notification.title}`;

@@ -90,7 +90,14 @@ export class Mailer {
       for (const email of due) {
         email.attempts += 1;
         try {
-          await this.transport.sendMail({ from: this.options.from, to: email.toAddress, subject: email.subject, text: email.text, html: email.html, messageId: email.messageId });
+          await this.transport.sendMail({
+            from: this.options.from,
+            to: email.toAddress,
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            messageId: email.messageId,
+          });
           email.status = OutboundEmailStatus.SENT;
           email.sentAt = now;
           email.lastError = null;
@@ -99,7 +106,10 @@ export class Mailer {
           const delay = Math.min(this.maxRetryDelayMs, this.retryBaseMs * 2 ** (email.attempts - 1));
           email.nextAttemptAt = new Date(now.getTime() + delay);
           email.lastError = describeFailure(error);
-          this.options.logger.warn({ emailId: email.id, attempts: email.attempts, retryInMs: delay, reason: email.lastError }, 'an email could not be sent; it will be retried');
+          this.options.logger.warn(
+            { emailId: email.id, attempts: email.attempts, retryInMs: delay, reason: email.lastError },
+            'an email could not be sent; it will be retried',
+          );
           // The server is unreachable: the rest of the batch waits for the next pass.
           if (isConnectionFailure(error)) break;
         }

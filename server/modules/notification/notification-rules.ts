@@ -71,7 +71,10 @@ export interface NotificationText {
 }
 
 const ticketLabel = (facts: NotificationFacts) => (facts.ticket ? `${facts.ticket.number} "${facts.ticket.subject}"` : 'your ticket');
-const words = (value: unknown) => String(value ?? '').toLowerCase().replace(/_/g, ' ');
+const words = (value: unknown) =>
+  String(value ?? '')
+    .toLowerCase()
+    .replace(/_/g, ' ');
 
 /** The words of a notification (in-app and email alike), from the event's facts only. */
 export function describe(event: StoredDomainEvent, facts: NotificationFacts): NotificationText {
@@ -88,21 +91,32 @@ export function describe(event: StoredDomainEvent, facts: NotificationFacts): No
     case DomainEventType.STAFF_REPLIED:
       return { title: title('support replied'), body: `Support replied on ${label}. Open the ticket to read the answer.` };
     case DomainEventType.STATUS_CHANGED: {
-      const reminder = event.data.to === 'RESOLVED'
-        ? ' Please disable the temporary store-admin and FTP access you gave us now, then confirm it on the ticket.'
-        : '';
+      const reminder =
+        event.data.to === 'RESOLVED' ? ' Please disable the temporary store-admin and FTP access you gave us now, then confirm it on the ticket.' : '';
       return { title: title(`now ${words(event.data.to)}`), body: `${label} moved from ${words(event.data.from)} to ${words(event.data.to)}.${reminder}` };
     }
     case DomainEventType.QUOTE_SET:
-      return { title: title('a quote is waiting for you'), body: `Support sent a quote${amount} for ${label}. Accept or decline it on the ticket; work starts once it is accepted.` };
+      return {
+        title: title('a quote is waiting for you'),
+        body: `Support sent a quote${amount} for ${label}. Accept or decline it on the ticket; work starts once it is accepted.`,
+      };
     case DomainEventType.SURCHARGE_SET:
-      return { title: title('a surcharge is waiting for you'), body: `Support asked for a surcharge${amount} on ${label}. Accept or decline it on the ticket.` };
+      return {
+        title: title('a surcharge is waiting for you'),
+        body: `Support asked for a surcharge${amount} on ${label}. Accept or decline it on the ticket.`,
+      };
     case DomainEventType.REFUND_DECIDED:
       return { title: `Refund ${words(event.data.decision)}`, body: `Your refund request was ${words(event.data.decision)}.` };
     case DomainEventType.SLA_TARGET_AT_75_PERCENT:
-      return { title: title(`75 % of the ${target} time used`), body: `${label} has used 75 % of its ${target} time (${event.data.usedMinutes} of ${event.data.targetMinutes} support minutes); it is due at ${event.data.dueAt}.` };
+      return {
+        title: title(`75 % of the ${target} time used`),
+        body: `${label} has used 75 % of its ${target} time (${event.data.usedMinutes} of ${event.data.targetMinutes} support minutes); it is due at ${event.data.dueAt}.`,
+      };
     case DomainEventType.SLA_BREACHED:
-      return { title: title(`${target} target breached`), body: `${label} has used all of its ${target} time (${event.data.targetMinutes} support minutes), due at ${event.data.dueAt}.` };
+      return {
+        title: title(`${target} target breached`),
+        body: `${label} has used all of its ${target} time (${event.data.targetMinutes} support minutes), due at ${event.data.dueAt}.`,
+      };
     default:
       return { title: title(words(event.type)), body: `${label}: ${words(event.type)}.` };
   }

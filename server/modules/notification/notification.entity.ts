@@ -37,7 +37,7 @@ export class Notification implements Node {
   @Property({ type: 'uuid', nullable: true })
   ticketId: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'The ticket\'s number, e.g. OC-000123, when it is about a ticket.' })
+  @Field(() => String, { nullable: true, description: "The ticket's number, e.g. OC-000123, when it is about a ticket." })
   @Property({ type: 'string', length: 16, nullable: true })
   ticketNumber: string | null = null;
 
@@ -45,7 +45,7 @@ export class Notification implements Node {
   @Property({ type: 'string', length: 300 })
   title!: string;
 
-  @Field(() => String, { description: 'A few plain sentences; never a message\'s text, a credential or an internal note.' })
+  @Field(() => String, { description: "A few plain sentences; never a message's text, a credential or an internal note." })
   @Property({ type: 'text' })
   body!: string;
 
@@ -58,7 +58,10 @@ export class Notification implements Node {
   readAt: Date | null = null;
 
   /** Filled in by the list that reads the page (one query for the page), not stored here. */
-  @Field(() => OutboundEmail, { nullable: true, description: 'The email sent (or kept, when email is off) for this notification; null when the viewer gets no email for it.' })
+  @Field(() => OutboundEmail, {
+    nullable: true,
+    description: 'The email sent (or kept, when email is off) for this notification; null when the viewer gets no email for it.',
+  })
   email?: OutboundEmail | null;
 }
 

@@ -20,7 +20,7 @@ const notificationsOf = (ctx: AppContext, em = ctx.em) => new NotificationServic
 export class ViewerNotificationsResolver {
   @FieldResolver(() => NotificationConnection, {
     nullable: true,
-    description: 'The viewer\'s notifications (merchants and staff), newest first, with the unread count; null for anonymous callers.',
+    description: "The viewer's notifications (merchants and staff), newest first, with the unread count; null for anonymous callers.",
   })
   async notifications(@Root() _: ViewerInfo, @Args(() => NotificationArgs) args: NotificationArgs, @Ctx() ctx: AppContext) {
     if (ctx.viewer.kind === 'anonymous') return null;
@@ -37,20 +37,32 @@ export class ViewerNotificationsResolver {
 @Resolver()
 export class NotificationResolver {
   @Authorized()
-  @Mutation(() => NotificationMarkReadPayload, { description: 'Mark some of the viewer\'s notifications read.' })
+  @Mutation(() => NotificationMarkReadPayload, { description: "Mark some of the viewer's notifications read." })
   notificationMarkRead(@Arg('input', () => NotificationMarkReadInput) input: NotificationMarkReadInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new NotificationMarkReadPayload(), (em) => notificationsOf(ctx, em).markRead(input.ids));
+    return runMutation(
+      ctx.em,
+      () => new NotificationMarkReadPayload(),
+      (em) => notificationsOf(ctx, em).markRead(input.ids),
+    );
   }
 
   @Authorized()
   @Mutation(() => NotificationMarkReadPayload, { description: 'Mark every notification of the viewer read (or those up to `before`).' })
   notificationMarkAllRead(@Arg('input', () => NotificationMarkAllReadInput) input: NotificationMarkAllReadInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new NotificationMarkReadPayload(), (em) => notificationsOf(ctx, em).markAllRead(input.before ?? null));
+    return runMutation(
+      ctx.em,
+      () => new NotificationMarkReadPayload(),
+      (em) => notificationsOf(ctx, em).markAllRead(input.before ?? null),
+    );
   }
 
   @Authorized()
   @Mutation(() => NotificationPreferencesPayload, { description: 'Choose which emails the viewer gets: some event types, all, or none.' })
   notificationPreferencesUpdate(@Arg('input', () => NotificationPreferencesUpdateInput) input: NotificationPreferencesUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(ctx.em, () => new NotificationPreferencesPayload(), async (em) => ({ preferences: await notificationsOf(ctx, em).updatePreferences(input) }));
+    return runMutation(
+      ctx.em,
+      () => new NotificationPreferencesPayload(),
+      async (em) => ({ preferences: await notificationsOf(ctx, em).updatePreferences(input) }),
+    );
   }
 }

@@ -32,9 +32,7 @@ export class NotificationService {
     const where = args.unreadOnly ? { recipient, readAt: null } : { recipient };
     const page = await paginate(this.em, Notification, where, args, [{ eventId: 'desc' }, { id: 'desc' }]);
     // The page's emails in one query.
-    const emails = page.nodes.length
-      ? await this.em.find(OutboundEmail, { recipient, eventId: { $in: page.nodes.map((n) => n.eventId) } })
-      : [];
+    const emails = page.nodes.length ? await this.em.find(OutboundEmail, { recipient, eventId: { $in: page.nodes.map((n) => n.eventId) } }) : [];
     for (const node of page.nodes) node.email = emails.find((e) => String(e.eventId) === String(node.eventId)) ?? null;
     return { ...page, unreadCount: await this.unreadCount() };
   }
@@ -70,7 +68,11 @@ export class NotificationService {
     return { emailEnabled: row?.emailEnabled ?? true, emailEventTypes: row?.emailTypes ?? null };
   }
 
-  async updatePreferences(input: { emailEnabled?: boolean | null; emailEventTypes?: string[] | null; allEventTypes?: boolean | null }): Promise<NotificationPreferences> {
+  async updatePreferences(input: {
+    emailEnabled?: boolean | null;
+    emailEventTypes?: string[] | null;
+    allEventTypes?: boolean | null;
+  }): Promise<NotificationPreferences> {
     const recipient = this.recipient();
     if (input.allEventTypes && input.emailEventTypes) {
       throw DomainError.of(UserErrorCode.INVALID, 'Give either emailEventTypes or allEventTypes, not both.', ['input', 'allEventTypes']);

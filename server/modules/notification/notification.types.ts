@@ -7,9 +7,9 @@ import { Notification } from './notification.entity';
 
 const NotificationConnectionBase = ConnectionType(Notification, 'Notification');
 
-@ObjectType('NotificationConnection', { description: 'A page of the viewer\'s notifications, newest first (Relay connection).' })
+@ObjectType('NotificationConnection', { description: "A page of the viewer's notifications, newest first (Relay connection)." })
 export class NotificationConnection extends NotificationConnectionBase {
-  @Field(() => Int, { description: 'How many of the viewer\'s notifications are unread (all of them, not only this page).' })
+  @Field(() => Int, { description: "How many of the viewer's notifications are unread (all of them, not only this page)." })
   unreadCount!: number;
 }
 

@@ -64,27 +64,42 @@ export class ErasureService {
     const live = await this.em.find(TicketAccess, { ticket: { customer: id }, shreddedAt: null }, { populate: ['ticket'] });
     for (const access of live) {
       shredRow(access, AccessShredReason.CUSTOMER_ERASED, at);
-      audit(this.em, viewer, { customerId: id, ticket: access.ticket, action: 'ACCESS_SHREDDED', rule: AccessShredReason.CUSTOMER_ERASED, details: { accessId: access.id, reason: AccessShredReason.CUSTOMER_ERASED } });
+      audit(this.em, viewer, {
+        customerId: id,
+        ticket: access.ticket,
+        action: 'ACCESS_SHREDDED',
+        rule: AccessShredReason.CUSTOMER_ERASED,
+        details: { accessId: access.id, reason: AccessShredReason.CUSTOMER_ERASED },
+      });
     }
     await this.em.nativeUpdate(Subscription, { customer: id, status: SubscriptionStatus.ACTIVE }, { status: SubscriptionStatus.CANCELLED, cancelledAt: at });
     await this.em.flush();
 
     const run = (sql: string, params: unknown[] = []) => this.em.execute(sql, params, 'run') as Promise<{ affectedRows: number }>;
-    const keysRevoked = (await run(`update merchant_api_key set revoked_at = coalesce(revoked_at, ?), name = ? where customer_id = ?`, [at, ERASED_TEXT, id])).affectedRows;
+    const keysRevoked = (await run(`update merchant_api_key set revoked_at = coalesce(revoked_at, ?), name = ? where customer_id = ?`, [at, ERASED_TEXT, id]))
+      .affectedRows;
 
     // Tickets keep what the stats and refunds need; their text and the store's details go.
-    const tickets = await this.em.execute<Array<{ id: string; environment: Record<string, unknown> | null }>>(`select id, environment from ticket where customer_id = ?`, [id]);
+    const tickets = await this.em.execute<Array<{ id: string; environment: Record<string, unknown> | null }>>(
+      `select id, environment from ticket where customer_id = ?`,
+      [id],
+    );
     for (const ticket of tickets) {
       await run(
         `update ticket set subject = ?, description = ?, environment = ?, access_waiver_reason = null, quote_note = null, port_decision_note = null, idempotency_key = null, updated_at = ? where id = ?`,
         [ERASED_TEXT, ERASED_TEXT, ticket.environment ? JSON.stringify(environmentFacts(ticket.environment)) : null, at, ticket.id],
       );
     }
-    const messagesErased = (await run(`update ticket_message set body = ? where ticket_id in (select id from ticket where customer_id = ?)`, [ERASED_TEXT, id])).affectedRows;
+    const messagesErased = (await run(`update ticket_message set body = ? where ticket_id in (select id from ticket where customer_id = ?)`, [ERASED_TEXT, id]))
+      .affectedRows;
     const attachmentsDeleted = (await run(`delete from attachment where ticket_id in (select id from ticket where customer_id = ?)`, [id])).affectedRows;
     await run(`update ticket_satisfaction set comment = null where customer_id = ?`, [id]);
     // Accounting keeps amounts, periods, reasons and decisions; the words go.
-    await run(`update refund set details = ?, decision_note = case when decision_note is null then null else ? end where customer_id = ?`, [ERASED_TEXT, ERASED_TEXT, id]);
+    await run(`update refund set details = ?, decision_note = case when decision_note is null then null else ? end where customer_id = ?`, [
+      ERASED_TEXT,
+      ERASED_TEXT,
+      id,
+    ]);
 
     // The ban outlives the data: its keys are kept as hashes, which still match a new sign-up.
     const banKeys = await this.em.find(BannedIdentity, { customerId: id });

@@ -90,7 +90,9 @@ async function writeExport(em: EntityManager, res: Response, customerId: string,
     [customerId],
   );
   await write(res, `,"subscriptions":${JSON.stringify(subscriptions.map(camel))}`);
-  const keys = await q(`select id, name, prefix, created_at, last_used_at, revoked_at from merchant_api_key where customer_id = ? order by created_at, id`, [customerId]);
+  const keys = await q(`select id, name, prefix, created_at, last_used_at, revoked_at from merchant_api_key where customer_id = ? order by created_at, id`, [
+    customerId,
+  ]);
   await write(res, `,"apiKeys":${JSON.stringify(keys.map(camel))}`);
 
   await write(res, ',"tickets":[');
@@ -161,7 +163,10 @@ async function ticketDocument(em: EntityManager, ticket: Row): Promise<Row> {
     ...camel(ticket),
     number: `OC-${String(ticket.serial).padStart(6, '0')}`,
     messages: messages.map(camel),
-    attachments: files.map((file) => ({ ...camel(file), contentBase64: typeof file.content_base64 === 'string' ? file.content_base64.replace(/\s/g, '') : null })),
+    attachments: files.map((file) => ({
+      ...camel(file),
+      contentBase64: typeof file.content_base64 === 'string' ? file.content_base64.replace(/\s/g, '') : null,
+    })),
     satisfaction: rating ? camel(rating) : null,
     storeAccess: access ? camel(access) : null,
   };

@@ -22,9 +22,7 @@ export enum VersionErrorCode {
   TOO_MANY_PARTS = 'TOO_MANY_PARTS',
 }
 
-export type VersionParseResult =
-  | { ok: true; version: ParsedVersion }
-  | { ok: false; code: VersionErrorCode; message: string };
+export type VersionParseResult = { ok: true; version: ParsedVersion } | { ok: false; code: VersionErrorCode; message: string };
 
 const MIN_PARTS = 2;
 // Four for OpenCart, five for ocStore's own revision suffix.
@@ -92,10 +90,7 @@ export function compareParts(a: readonly number[], b: readonly number[]): -1 | 0
  * ("1.5.10" > "1.5.4"). null when either side is not a version, so garbage never
  * silently sorts as "old" or "new".
  */
-export function compareVersions(
-  a: VersionLike,
-  b: VersionLike,
-): -1 | 0 | 1 | null {
+export function compareVersions(a: VersionLike, b: VersionLike): -1 | 0 | 1 | null {
   const pa = toParts(a);
   const pb = toParts(b);
   if (pa === null || pb === null) return null;

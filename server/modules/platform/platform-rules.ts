@@ -4,13 +4,7 @@
 // non-native OpenCart ports ... we reserve the right to deny support or offer support at a
 // surcharge."
 
-import {
-  compareParts,
-  opencartLine,
-  parseOpencartLine,
-  parseVersion,
-  type OpencartLine,
-} from './opencart-version';
+import { compareParts, opencartLine, parseOpencartLine, parseVersion, type OpencartLine } from './opencart-version';
 
 export enum Platform {
   NATIVE = 'NATIVE',
@@ -104,9 +98,7 @@ export function assessPlatform(env: PlatformEnvironment): PlatformAssessment {
 
   if (isNonNativePort(env.platform)) {
     flags.add(PlatformFlag.NON_NATIVE_PORT);
-    reasons.push(
-      `${PLATFORM_LABELS[env.platform]} is not a pure OpenCart version: support may be denied or offered at a surcharge; staff decide.`,
-    );
+    reasons.push(`${PLATFORM_LABELS[env.platform]} is not a pure OpenCart version: support may be denied or offered at a surcharge; staff decide.`);
   }
 
   const ocParts = opencartPartsFor(env, reasons);
@@ -117,9 +109,7 @@ export function assessPlatform(env: PlatformEnvironment): PlatformAssessment {
     line = opencartLine(ocParts);
     if (compareParts(ocParts, MIN_GUARANTEED_VERSION) < 0) {
       flags.add(PlatformFlag.LEGACY_VERSION);
-      reasons.push(
-        `OpenCart ${ocParts.join('.')} is older than 1.5.4: a fix cannot be guaranteed (the reply time still is).`,
-      );
+      reasons.push(`OpenCart ${ocParts.join('.')} is older than 1.5.4: a fix cannot be guaranteed (the reply time still is).`);
     }
   }
 
@@ -131,9 +121,7 @@ export function assessPlatform(env: PlatformEnvironment): PlatformAssessment {
     if (target === null || line === null) continue;
     if (target !== line) {
       wrongVersionExtensions.push(ext.code);
-      reasons.push(
-        `Module "${ext.name}" (${ext.code}) is built for OpenCart ${target} but the store runs ${line}: a fix cannot be guaranteed.`,
-      );
+      reasons.push(`Module "${ext.name}" (${ext.code}) is built for OpenCart ${target} but the store runs ${line}: a fix cannot be guaranteed.`);
     }
   }
   if (wrongVersionExtensions.length > 0) flags.add(PlatformFlag.WRONG_MODULE_VERSION);
@@ -154,9 +142,7 @@ export function assessPlatform(env: PlatformEnvironment): PlatformAssessment {
 function opencartPartsFor(env: PlatformEnvironment, reasons: string[]): number[] | null {
   if (env.platform === Platform.ARASTTA) {
     // Arastta's VERSION is its own numbering (e.g. 1.6.2), not an OpenCart version.
-    reasons.push(
-      'Arastta reports its own version number, not an OpenCart version: it is not compared with OpenCart 1.5.4.',
-    );
+    reasons.push('Arastta reports its own version number, not an OpenCart version: it is not compared with OpenCart 1.5.4.');
     return null;
   }
   let source = env.opencartVersion;
@@ -195,10 +181,7 @@ export type PortDecisionValidation =
  * A staff decision on a non-native port. A surcharge needs a positive whole amount in minor
  * units (cents); accepting or denying carries no amount at all (not even 0).
  */
-export function validatePortDecision(input: {
-  decision: PortDecision;
-  surchargeAmount?: number | null;
-}): PortDecisionValidation {
+export function validatePortDecision(input: { decision: PortDecision; surchargeAmount?: number | null }): PortDecisionValidation {
   const { decision, surchargeAmount } = input;
   if (!Object.values(PortDecision).includes(decision)) {
     return { ok: false, code: 'UNKNOWN_DECISION', message: `Unknown port decision "${String(decision)}".` };

@@ -163,11 +163,7 @@ export function assessRefundRequest(input: RefundRequestInput): RefundAssessment
 
   const inPeriod = input.tickets.filter((t) => t.periodIndex === period.index);
   if (inPeriod.some((t) => t.accessWithheld)) {
-    return refuse(
-      RefundRule.ACCESS_WITHHELD,
-      'No refund: working FTP and store admin access was not provided this month.',
-      period.index,
-    );
+    return refuse(RefundRule.ACCESS_WITHHELD, 'No refund: working FTP and store admin access was not provided this month.', period.index);
   }
   if (inPeriod.some((t) => t.thirdPartyBlocked)) {
     return refuse(

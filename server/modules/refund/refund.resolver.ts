@@ -1,5 +1,21 @@
 import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
-import { Arg, Args, Authorized, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs, ConnectionType } from '../../common/connection';
 import { Money } from '../../common/money';

@@ -17,7 +17,16 @@ import { Ticket } from '../ticket/ticket.entity';
 import { TicketStatus } from '../ticket/ticket.enums';
 import { isAdmin, isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { StaffMember } from '../staff/staff-member.entity';
-import { assessRefundRequest, decideRefund, refundDetailsProblem, RefundReason, RefundRule, RefundStatus, type RefundAssessment, type RefundTicketFacts } from './refund-rules';
+import {
+  assessRefundRequest,
+  decideRefund,
+  refundDetailsProblem,
+  RefundReason,
+  RefundRule,
+  RefundStatus,
+  type RefundAssessment,
+  type RefundTicketFacts,
+} from './refund-rules';
 import { Refund } from './refund.entity';
 
 export interface RefundServiceDeps {
@@ -79,9 +88,7 @@ export class RefundService {
     options: { excludeRefundId?: string; refunds?: Refund[]; tickets?: Ticket[] } = {},
   ): Promise<RefundAssessment> {
     const { excludeRefundId } = options;
-    const refunds = (options.refunds ?? (await this.em.find(Refund, { subscription: subscription.id }))).filter(
-      (r) => r.status !== RefundStatus.REJECTED,
-    );
+    const refunds = (options.refunds ?? (await this.em.find(Refund, { subscription: subscription.id }))).filter((r) => r.status !== RefundStatus.REJECTED);
     const tickets = options.tickets ?? (await this.em.find(Ticket, { subscription: subscription.id }));
     return assessRefundRequest({
       reason,
@@ -160,7 +167,10 @@ export class RefundService {
     await this.deps.events.publish(this.em, customerEvent(DomainEventType.REFUND_REQUESTED, subscription.customer.id, viewer, facts));
     // Decided by the policy at once (a stolen card): the merchant hears of the decision too.
     if (refund.status !== RefundStatus.PENDING) {
-      await this.deps.events.publish(this.em, customerEvent(DomainEventType.REFUND_DECIDED, subscription.customer.id, 'system', { ...facts, decision: refund.status }));
+      await this.deps.events.publish(
+        this.em,
+        customerEvent(DomainEventType.REFUND_DECIDED, subscription.customer.id, 'system', { ...facts, decision: refund.status }),
+      );
     }
     if (assessment.cancelsSubscription) this.cancelForStolenCard(subscription);
     return { refund };
@@ -223,7 +233,15 @@ export class RefundService {
       rule: refund.rule,
       details: { refundId: refund.id, status: refund.status, assessedRule: assessment.rule, note: input.note ?? null },
     });
-    await this.deps.events.publish(this.em, customerEvent(DomainEventType.REFUND_DECIDED, refund.customer.id, viewer, { refundId: refund.id, decision: refund.status, amountMinor: refund.amount, currency: refund.currency }));
+    await this.deps.events.publish(
+      this.em,
+      customerEvent(DomainEventType.REFUND_DECIDED, refund.customer.id, viewer, {
+        refundId: refund.id,
+        decision: refund.status,
+        amountMinor: refund.amount,
+        currency: refund.currency,
+      }),
+    );
     if (result.cancelsSubscription && subscription.status === SubscriptionStatus.ACTIVE) this.cancelForStolenCard(subscription);
     return refund;
   }

@@ -27,7 +27,11 @@ export function mayRate(input: {
     return { allowed: false, code: 'NOT_FINISHED', message: `${input.ticketNumber} is not finished yet: rate it once it is resolved or closed.` };
   }
   if (input.firstRatedAt && input.now > changeableUntil(input.firstRatedAt)) {
-    return { allowed: false, code: 'FINAL', message: `Your rating of ${input.ticketNumber} is final: a rating can be changed for ${RATING_CHANGE_DAYS} days after it is given.` };
+    return {
+      allowed: false,
+      code: 'FINAL',
+      message: `Your rating of ${input.ticketNumber} is final: a rating can be changed for ${RATING_CHANGE_DAYS} days after it is given.`,
+    };
   }
   return { allowed: true };
 }

@@ -20,7 +20,8 @@ export class SatisfactionStats {
   @Field(() => Float, { nullable: true, description: 'Their mean (1–5), by their current value; null without ratings.' }) average!: number | null;
   @Field(() => Int, { description: 'Of them, those with a comment.' }) withComment!: number;
   @Field(() => [StatsCount], { description: 'By rating (key: 1 to 5; every rating listed, 0 when none).' }) byRating!: StatsCount[];
-  @Field(() => [SatisfactionBucket], { description: 'By the bucket the rating was first given in; buckets without ratings are left out.' }) byBucket!: SatisfactionBucket[];
+  @Field(() => [SatisfactionBucket], { description: 'By the bucket the rating was first given in; buckets without ratings are left out.' })
+  byBucket!: SatisfactionBucket[];
 }
 
 const mean = (sum: number, n: number) => (n === 0 ? null : Math.round((sum / n) * 100) / 100);

@@ -57,7 +57,14 @@ export class SatisfactionService {
       existing.comment = comment;
       existing.updatedAt = at;
     } else {
-      this.em.create(TicketSatisfaction, { ticket, customer: this.em.getReference(Customer, viewer.customerId), rating: input.rating, comment, createdAt: at, updatedAt: at });
+      this.em.create(TicketSatisfaction, {
+        ticket,
+        customer: this.em.getReference(Customer, viewer.customerId),
+        rating: input.rating,
+        comment,
+        createdAt: at,
+        updatedAt: at,
+      });
     }
     // The comment is the merchant's words: it stays on the rating, not in the audit trail.
     audit(this.em, viewer, {

@@ -29,9 +29,13 @@ function decodeCursor(after: string): RelevanceCursor {
     value = null;
   }
   if (
-    !Array.isArray(value) || value.length !== 3 || value[0] !== 'relevance' ||
-    typeof value[1] !== 'number' || !Number.isFinite(value[1]) ||
-    typeof value[2] !== 'string' || !/^[0-9a-f-]{36}$/i.test(value[2])
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    value[0] !== 'relevance' ||
+    typeof value[1] !== 'number' ||
+    !Number.isFinite(value[1]) ||
+    typeof value[2] !== 'string' ||
+    !/^[0-9a-f-]{36}$/i.test(value[2])
   ) {
     throw new GraphQLError('`after` is not a cursor of this list and ordering; use a pageInfo.endCursor from the same query.', {
       extensions: { code: 'BAD_USER_INPUT' },
@@ -60,10 +64,11 @@ export async function ticketPageByRelevance(
     where.push({ sql: `${rank} < ? or (${rank} = ? and t.id > ?)`, params: [search, after.rank, search, after.rank, after.id] });
   }
   const whereSql = where.map((c) => `(${c.sql})`).join(' and ') || 'true';
-  const rows = (await ctx.em.execute(
-    `select t.id, ${rank} as rank from "ticket" t where ${whereSql} order by rank desc, t.id limit ?`,
-    [search, ...where.flatMap((c) => c.params), args.first + 1],
-  )) as Array<{ id: string; rank: number }>;
+  const rows = (await ctx.em.execute(`select t.id, ${rank} as rank from "ticket" t where ${whereSql} order by rank desc, t.id limit ?`, [
+    search,
+    ...where.flatMap((c) => c.params),
+    args.first + 1,
+  ])) as Array<{ id: string; rank: number }>;
   const pageRows = rows.slice(0, args.first);
 
   // The same read as every other ordering, for exactly these ids; the count over the full conditions.

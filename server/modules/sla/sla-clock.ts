@@ -25,7 +25,8 @@ const SUPPORT_DAYS: Readonly<Record<SlaTier, { firstReply: number; resolution: n
 export function slaTargets(tier: SlaTier, supportDayMinutes: number = SUPPORT_DAY_MINUTES): SlaTargets {
   const days = SUPPORT_DAYS[tier];
   if (!days) throw new RangeError(`Unknown SLA tier "${String(tier)}"`);
-  if (!Number.isInteger(supportDayMinutes) || supportDayMinutes <= 0) throw new RangeError(`A support day must be a positive number of minutes, got ${supportDayMinutes}`);
+  if (!Number.isInteger(supportDayMinutes) || supportDayMinutes <= 0)
+    throw new RangeError(`A support day must be a positive number of minutes, got ${supportDayMinutes}`);
   return { firstReplyMinutes: days.firstReply * supportDayMinutes, resolutionMinutes: days.resolution * supportDayMinutes };
 }
 
@@ -89,12 +90,7 @@ export function usedMinutesAt(state: SlaClockState, now: DateTime, calendar: Sup
  * used (used >= target), which for a running clock is exactly `now >= dueAt`; that stays
  * true after hours, so a Monday 12:00 deadline is already missed at 12:30.
  */
-export function evaluateTarget(
-  state: SlaClockState,
-  targetMinutes: number,
-  now: DateTime,
-  calendar: SupportTime,
-): TargetEvaluation {
+export function evaluateTarget(state: SlaClockState, targetMinutes: number, now: DateTime, calendar: SupportTime): TargetEvaluation {
   assertMinutes(targetMinutes, 'targetMinutes');
   const used = usedMinutesAt(state, now, calendar);
   const remainingMinutes = targetMinutes - used;

@@ -20,7 +20,15 @@ export class StaffService {
     if (await this.em.count(StaffMember, { email })) throw DomainError.of(UserErrorCode.TAKEN, 'A staff member with this email exists.', ['input', 'email']);
     const issued = issueToken(STAFF_TOKEN_PREFIX);
     const now = this.deps.now.toJSDate();
-    const staffMember = this.em.create(StaffMember, { email, name: input.name.trim(), role: input.role, team: input.team, tokenHash: issued.hash, createdAt: now, updatedAt: now });
+    const staffMember = this.em.create(StaffMember, {
+      email,
+      name: input.name.trim(),
+      role: input.role,
+      team: input.team,
+      tokenHash: issued.hash,
+      createdAt: now,
+      updatedAt: now,
+    });
     return { staffMember, token: issued.token };
   }
 
@@ -39,7 +47,11 @@ export class StaffService {
     const staffMember = await em.findOne(StaffMember, { id }, { refresh: true });
     if (!staffMember) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No StaffMember with this ID.', ['input', 'staffMemberId']);
     if (demoting && staffMember.role === StaffRole.ADMIN && staffMember.active) {
-      if ((await countActiveAdmins(em)) <= 1) throw DomainError.of(UserErrorCode.INVALID, 'This is the last active admin: appoint another first.', ['input', input.role != null && input.role !== StaffRole.ADMIN ? 'role' : 'active']);
+      if ((await countActiveAdmins(em)) <= 1)
+        throw DomainError.of(UserErrorCode.INVALID, 'This is the last active admin: appoint another first.', [
+          'input',
+          input.role != null && input.role !== StaffRole.ADMIN ? 'role' : 'active',
+        ]);
     }
     if (input.name != null) staffMember.name = input.name.trim();
     if (input.role != null) staffMember.role = input.role;

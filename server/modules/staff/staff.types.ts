@@ -49,7 +49,7 @@ export class StaffMemberUpdateInput {
 
 @InputType()
 export class StaffTokenRotateInput {
-  @Field(() => ID, { nullable: true, description: 'Admins may rotate anyone\'s token; staff rotate their own.' })
+  @Field(() => ID, { nullable: true, description: "Admins may rotate anyone's token; staff rotate their own." })
   @IsOptional()
   staffMemberId?: string | null;
 }

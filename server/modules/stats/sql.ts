@@ -37,7 +37,10 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
 /** Fragments joined by `separator` (e.g. ' and '); an empty list gives `empty`. */
 export function join(parts: Sql[], separator: string, empty = ''): Sql {
   if (parts.length === 0) return new Sql(empty, []);
-  return new Sql(parts.map((p) => p.text).join(separator), parts.flatMap((p) => p.values));
+  return new Sql(
+    parts.map((p) => p.text).join(separator),
+    parts.flatMap((p) => p.values),
+  );
 }
 
 /** Trusted SQL text (an identifier or keyword chosen by the code, never by a caller). */

@@ -93,7 +93,8 @@ export class StatsQueries {
     if (f.team) parts.push(sql`t.team = ${f.team}::staff_team`);
     if (f.assigneeId) parts.push(sql`t.assignee_id = ${f.assigneeId}::uuid`);
     if (f.category) parts.push(sql`t.category = ${f.category}::ticket_category`);
-    if (f.planKind) parts.push(sql`t.subscription_id in (select s.id from subscription s join plan p on p.id = s.plan_id where p.kind = ${f.planKind}::plan_kind)`);
+    if (f.planKind)
+      parts.push(sql`t.subscription_id in (select s.id from subscription s join plan p on p.id = s.plan_id where p.kind = ${f.planKind}::plan_kind)`);
     if (f.platform) parts.push(sql`${PLATFORM} = ${f.platform}`);
     if (f.opencartLine) parts.push(sql`${LINE} = ${f.opencartLine}`);
     return join(parts, ' and ', 'true');
@@ -124,7 +125,8 @@ export class StatsQueries {
         from grouped g left join staff_member sm on sm.id = g.assignee_id`);
 
     const target = (prefix: 'fr' | 'res'): SlaTargetStats => {
-      const counts = (row: Record<string, unknown>): SlaCounts => rate(Number(row[`${prefix}_met`]), Number(row[`${prefix}_breached`]), Number(row[`${prefix}_running`]));
+      const counts = (row: Record<string, unknown>): SlaCounts =>
+        rate(Number(row[`${prefix}_met`]), Number(row[`${prefix}_breached`]), Number(row[`${prefix}_running`]));
       const groups = (flag: string, key: (row: Record<string, unknown>) => string, label?: (row: Record<string, unknown>) => string) =>
         rows
           .filter((row) => row[flag])

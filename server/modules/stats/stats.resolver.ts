@@ -42,22 +42,34 @@ export class SupportStatsResolver {
     return { period: { from: zoned(scope.from), to: zoned(scope.to), bucket, zone: scope.zone, asOf: zoned(scope.now) }, scope };
   }
 
-  @FieldResolver(() => SlaAttainment, { description: 'First reply and resolution targets of the tickets filed in the period: met, breached, running, rate.', complexity: 100 })
+  @FieldResolver(() => SlaAttainment, {
+    description: 'First reply and resolution targets of the tickets filed in the period: met, breached, running, rate.',
+    complexity: 100,
+  })
   slaAttainment(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
     return statsQueriesFor(ctx, root.scope).slaAttainment();
   }
 
-  @FieldResolver(() => ResponseTimes, { description: 'First-reply and resolution times, in support minutes, of the tickets filed in the period.', complexity: 100 })
+  @FieldResolver(() => ResponseTimes, {
+    description: 'First-reply and resolution times, in support minutes, of the tickets filed in the period.',
+    complexity: 100,
+  })
   responseTimes(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
     return statsQueriesFor(ctx, root.scope).responseTimes();
   }
 
-  @FieldResolver(() => Backlog, { description: 'Tickets not resolved or closed right now, whenever filed (the period does not apply; the filter does).', complexity: 100 })
+  @FieldResolver(() => Backlog, {
+    description: 'Tickets not resolved or closed right now, whenever filed (the period does not apply; the filter does).',
+    complexity: 100,
+  })
   backlog(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
     return statsQueriesFor(ctx, root.scope).backlog();
   }
 
-  @FieldResolver(() => Volume, { description: 'Tickets filed in the period by category, coverage, platform, OpenCart line and version, PHP version and flags.', complexity: 100 })
+  @FieldResolver(() => Volume, {
+    description: 'Tickets filed in the period by category, coverage, platform, OpenCart line and version, PHP version and flags.',
+    complexity: 100,
+  })
   volume(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
     return statsQueriesFor(ctx, root.scope).volume();
   }
@@ -67,7 +79,10 @@ export class SupportStatsResolver {
     return statsQueriesFor(ctx, root.scope).allowance();
   }
 
-  @FieldResolver(() => RefundStats, { description: 'Refund requests made in the period by rule and decision, and bans recorded in it by reason.', complexity: 100 })
+  @FieldResolver(() => RefundStats, {
+    description: 'Refund requests made in the period by rule and decision, and bans recorded in it by reason.',
+    complexity: 100,
+  })
   refunds(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
     return statsQueriesFor(ctx, root.scope).refunds();
   }

@@ -27,7 +27,10 @@ export function statsScope(input: {
   const unit = input.bucket === StatsBucket.DAY ? 'day' : input.bucket === StatsBucket.WEEK ? 'week' : 'month';
   const buckets = Math.ceil(to.diff(from.startOf(unit), unit).as(unit === 'day' ? 'days' : unit === 'week' ? 'weeks' : 'months'));
   if (buckets > MAX_BUCKETS) {
-    return { ok: false, message: `The period spans ${buckets} ${unit}s; at most ${MAX_BUCKETS} buckets are allowed: choose a longer bucket or a shorter period.` };
+    return {
+      ok: false,
+      message: `The period spans ${buckets} ${unit}s; at most ${MAX_BUCKETS} buckets are allowed: choose a longer bucket or a shorter period.`,
+    };
   }
   const filter = input.filter ?? {};
   return {

@@ -87,11 +87,10 @@ export class SlaBucketCounts extends SlaFigures {
 @ObjectType({ implements: SlaFigures, description: 'SLA counts of one group of tickets.' })
 export class SlaGroupCounts extends SlaFigures {
   @Field(() => String, {
-    description:
-      'The group: an assignee\'s staff ID ("UNASSIGNED" for none), a team, a category, or a plan kind, as the list says.',
+    description: 'The group: an assignee\'s staff ID ("UNASSIGNED" for none), a team, a category, or a plan kind, as the list says.',
   })
   key!: string;
-  @Field(() => String, { description: 'The group in words: the staff member\'s name, or the key.' }) label!: string;
+  @Field(() => String, { description: "The group in words: the staff member's name, or the key." }) label!: string;
 }
 
 @ObjectType({ description: 'One SLA target (first reply or resolution) over the tickets filed in the period.' })
@@ -101,7 +100,9 @@ export class SlaTargetStats {
   @Field(() => [SlaGroupCounts], { description: 'By current assignee (key: staff ID, or UNASSIGNED).' }) byAssignee!: SlaGroupCounts[];
   @Field(() => [SlaGroupCounts], { description: 'By team (key: StaffTeam).' }) byTeam!: SlaGroupCounts[];
   @Field(() => [SlaGroupCounts], { description: 'By category (key: TicketCategory).' }) byCategory!: SlaGroupCounts[];
-  @Field(() => [SlaGroupCounts], { description: 'By the kind of plan the ticket was filed under (key: PlanKind: PREMIUM_MONTHLY is guaranteed, ONE_TIME_FIX best effort).' })
+  @Field(() => [SlaGroupCounts], {
+    description: 'By the kind of plan the ticket was filed under (key: PlanKind: PREMIUM_MONTHLY is guaranteed, ONE_TIME_FIX best effort).',
+  })
   byPlanKind!: SlaGroupCounts[];
   @Field(() => [SlaGroupCounts], { description: 'By whether the reply time was guaranteed to this ticket (key: GUARANTEED or BEST_EFFORT).' })
   byGuarantee!: SlaGroupCounts[];
@@ -116,14 +117,17 @@ export class SlaAttainment {
 @ObjectType({ description: 'Distribution of durations in support minutes (only minutes inside support hours, with the clock running).' })
 export class DurationSummary {
   @Field(() => Int, { description: 'How many tickets have this duration (the target was reached).' }) count!: number;
-  @Field(() => Float, { nullable: true, description: 'Median in support minutes (interpolated, percentile_cont); null without tickets.' }) median!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Median in support minutes (interpolated, percentile_cont); null without tickets.' }) median!:
+    | number
+    | null;
   @Field(() => Float, { nullable: true, description: '90th percentile in support minutes (interpolated); null without tickets.' }) p90!: number | null;
 }
 
 @ObjectType({ description: 'Reply and resolution times of the tickets filed in one bucket.' })
 export class ResponseTimeBucket {
   @Field(() => DateTimeScalar, { description: 'Start of the bucket (support zone).' }) bucketStart!: unknown;
-  @Field(() => DurationSummary, { description: 'Support minutes from filing to the first reply to the merchant, over tickets with one.' }) firstReply!: DurationSummary;
+  @Field(() => DurationSummary, { description: 'Support minutes from filing to the first reply to the merchant, over tickets with one.' })
+  firstReply!: DurationSummary;
   @Field(() => DurationSummary, { description: 'Support minutes from filing to resolution, over resolved tickets.' }) resolution!: DurationSummary;
 }
 
@@ -131,13 +135,15 @@ export class ResponseTimeBucket {
 export class ResponseTimes {
   @Field(() => DurationSummary, { description: 'First replies over the whole period.' }) firstReply!: DurationSummary;
   @Field(() => DurationSummary, { description: 'Resolutions over the whole period.' }) resolution!: DurationSummary;
-  @Field(() => [ResponseTimeBucket], { description: 'By the bucket the ticket was filed in; buckets without tickets are left out.' }) byBucket!: ResponseTimeBucket[];
+  @Field(() => [ResponseTimeBucket], { description: 'By the bucket the ticket was filed in; buckets without tickets are left out.' })
+  byBucket!: ResponseTimeBucket[];
 }
 
 @ObjectType({ description: 'A number of tickets (or customers, refunds, bans) in one group.' })
 export class StatsCount {
-  @Field(() => String, { description: 'The group, as the list says (an enum value, a version, a staff ID); UNKNOWN when the ticket does not say.' }) key!: string;
-  @Field(() => String, { description: 'The group in words: a staff member\'s name, or the key.' }) label!: string;
+  @Field(() => String, { description: 'The group, as the list says (an enum value, a version, a staff ID); UNKNOWN when the ticket does not say.' })
+  key!: string;
+  @Field(() => String, { description: "The group in words: a staff member's name, or the key." }) label!: string;
   @Field(() => Int) count!: number;
 }
 
@@ -148,13 +154,12 @@ export class Backlog {
   @Field(() => [StatsCount], { description: 'By team (key: StaffTeam).' }) byTeam!: StatsCount[];
   @Field(() => [StatsCount], { description: 'By assignee (key: staff ID, or UNASSIGNED).' }) byAssignee!: StatsCount[];
   @Field(() => [StatsCount], {
-    description:
-      'By age in support days since filing (support minutes elapsed / the support day): key 0-1, 1-2, 2-3, 3-5, 5-10 or 10+ (lower bound included).',
+    description: 'By age in support days since filing (support minutes elapsed / the support day): key 0-1, 1-2, 2-3, 3-5, 5-10 or 10+ (lower bound included).',
   })
   byAge!: StatsCount[];
   @Field(() => [StatsCount], {
     description:
-      'By what the ticket waits for: ACCESS (store access), PORT_DECISION (our decision on a non-native port, or the merchant\'s answer to its surcharge), QUOTE (the merchant\'s answer to a quote), CUSTOMER (an answer to a question), SUPPORT (nothing: it is our turn).',
+      "By what the ticket waits for: ACCESS (store access), PORT_DECISION (our decision on a non-native port, or the merchant's answer to its surcharge), QUOTE (the merchant's answer to a quote), CUSTOMER (an answer to a question), SUPPORT (nothing: it is our turn).",
   })
   byWaitingReason!: StatsCount[];
 }
@@ -164,19 +169,21 @@ export class Volume {
   @Field(() => Int, { description: 'Tickets filed in the period.' }) total!: number;
   @Field(() => [StatsCount], { description: 'By category (key: TicketCategory).' }) byCategory!: StatsCount[];
   @Field(() => [StatsCount], { description: 'By coverage (key: Coverage).' }) byCoverage!: StatsCount[];
-  @Field(() => [StatsCount], { description: 'By reported platform: OpenCart itself (NATIVE) or a port (key: Platform; UNKNOWN without a report).' }) byPlatform!: StatsCount[];
+  @Field(() => [StatsCount], { description: 'By reported platform: OpenCart itself (NATIVE) or a port (key: Platform; UNKNOWN without a report).' })
+  byPlatform!: StatsCount[];
   @Field(() => [StatsCount], { description: 'By OpenCart line of the reported version (key: 1.5, 2.x, 3.0, 4.x, or UNKNOWN).' }) byOpencartLine!: StatsCount[];
   @Field(() => [StatsCount], { description: 'By exact reported OpenCart version (key: e.g. 3.0.3.8, or UNKNOWN).' }) byOpencartVersion!: StatsCount[];
   @Field(() => [StatsCount], { description: 'By reported PHP version, major.minor (key: e.g. 8.1, or UNKNOWN).' }) byPhpVersion!: StatsCount[];
   @Field(() => [StatsCount], {
-    description: 'Tickets carrying each flag (key: a PlatformFlag such as LEGACY_VERSION or WRONG_MODULE_VERSION, or NOT_ENGLISH); a ticket counts once per flag it carries.',
+    description:
+      'Tickets carrying each flag (key: a PlatformFlag such as LEGACY_VERSION or WRONG_MODULE_VERSION, or NOT_ENGLISH); a ticket counts once per flag it carries.',
   })
   byFlag!: StatsCount[];
 }
 
 @ObjectType({ description: 'A customer whose current allowance is used up.' })
 export class CustomerAtLimit {
-  @Field(() => ID, { description: 'The customer\'s ID.' }) customerId!: string;
+  @Field(() => ID, { description: "The customer's ID." }) customerId!: string;
   @Field(() => String) name!: string;
   @Field(() => ID, { description: 'The subscription whose allowance is used up.' }) subscriptionId!: string;
   @Field(() => PlanKind) planKind!: PlanKind;
@@ -192,7 +199,8 @@ export class TicketsPerCustomer {
 
 @ObjectType({ description: 'Allowance use.' })
 export class AllowanceStats {
-  @Field(() => Int, { description: 'Active subscriptions, at `period.asOf`, whose current allowance window is used up (used >= limit).' }) atLimitCount!: number;
+  @Field(() => Int, { description: 'Active subscriptions, at `period.asOf`, whose current allowance window is used up (used >= limit).' })
+  atLimitCount!: number;
   @Field(() => [CustomerAtLimit], { description: 'Those subscriptions, most used first, at most 100.' }) atLimit!: CustomerAtLimit[];
   @Field(() => [TicketsPerCustomer], { description: 'Distribution of tickets filed in the period per customer (customers who filed none are left out).' })
   ticketsPerCustomer!: TicketsPerCustomer[];

@@ -62,7 +62,7 @@ export interface AllowanceSummary {
 
 /** Format an instant for merchant messages, in the contract's zone. */
 export function formatInstant(dt: DateTime): string {
-  return dt.setLocale('en-US').toFormat("d LLLL yyyy, HH:mm ZZZZ");
+  return dt.setLocale('en-US').toFormat('d LLLL yyyy, HH:mm ZZZZ');
 }
 
 export function ticketLimit(planKind: PlanKind, allowancePerPeriod?: number): number {
@@ -143,11 +143,7 @@ export function checkTicketEntitlement(input: EntitlementInput): EntitlementResu
   return { ok: true, period: window.period, limit, remainingAfter: limit - used - 1 };
 }
 
-function limitMessage(
-  planKind: PlanKind,
-  limit: number,
-  window: { period: BillingPeriod; renewsAt: DateTime | null },
-): string {
+function limitMessage(planKind: PlanKind, limit: number, window: { period: BillingPeriod; renewsAt: DateTime | null }): string {
   if (planKind === PlanKind.ONE_TIME_FIX) {
     return 'A one-time fix covers exactly one ticket, and it has been used. For more tickets, purchase Premium Support or another fix.';
   }

@@ -137,7 +137,6 @@ export async function explainNoPlan(em: EntityManager, customerId: string, now: 
   return { code: result.code, message: upcoming ? result.message : `${result.message} ${buy}` };
 }
 
-
 /** Purchases of plans, recorded and cancelled by admins. */
 export class SubscriptionService {
   constructor(
@@ -172,7 +171,12 @@ export class SubscriptionService {
     audit(em, this.deps.viewer, {
       customerId,
       action: 'SUBSCRIPTION_CREATED',
-      details: { subscriptionId: subscription.id, plan: plan.kind, months: subscription.months, start: DateTime.fromJSDate(subscription.contractStart).toISO() },
+      details: {
+        subscriptionId: subscription.id,
+        plan: plan.kind,
+        months: subscription.months,
+        start: DateTime.fromJSDate(subscription.contractStart).toISO(),
+      },
     });
     return subscription;
   }
@@ -187,7 +191,11 @@ export class SubscriptionService {
     }
     subscription.status = SubscriptionStatus.CANCELLED;
     subscription.cancelledAt = this.deps.now.toJSDate();
-    audit(this.em, this.deps.viewer, { customerId: subscription.customer.id, action: 'SUBSCRIPTION_CANCELLED', details: { subscriptionId: id, reason: input.reason ?? null } });
+    audit(this.em, this.deps.viewer, {
+      customerId: subscription.customer.id,
+      action: 'SUBSCRIPTION_CANCELLED',
+      details: { subscriptionId: id, reason: input.reason ?? null },
+    });
     return subscription;
   }
 }

@@ -81,7 +81,11 @@ class RawHolidaySource {
   private readonly hd: Holidays;
   private readonly byYear = new Map<number, RawHoliday[]>();
 
-  constructor(country: string, region: string | undefined, private readonly lang: string | undefined) {
+  constructor(
+    country: string,
+    region: string | undefined,
+    private readonly lang: string | undefined,
+  ) {
     this.hd = region ? new Holidays(country, region) : new Holidays(country);
   }
 
@@ -183,9 +187,7 @@ export class HolidayCalendar {
   holidayOn(isoDate: string): ObservedHoliday | null {
     const year = parseIsoDateYear(isoDate);
     const candidates = [...this.holidaysInYear(year), ...this.holidaysInYear(year + 1), ...this.holidaysInYear(year - 1)];
-    return (
-      candidates.find((h) => h.observedDate === isoDate) ?? candidates.find((h) => h.date === isoDate) ?? null
-    );
+    return candidates.find((h) => h.observedDate === isoDate) ?? candidates.find((h) => h.date === isoDate) ?? null;
   }
 
   /** The first holiday observed on or after `isoDate`. */

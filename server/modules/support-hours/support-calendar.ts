@@ -203,10 +203,10 @@ export class SupportCalendar {
     const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
     const days = [...this.businessDays].sort((a, b) => a - b);
     const contiguous = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-    const dayText =
-      days.length > 2 && contiguous ? `${names[days[0]! - 1]} to ${names[days.at(-1)! - 1]}` : days.map((d) => names[d - 1]).join(', ');
+    const dayText = days.length > 2 && contiguous ? `${names[days[0]! - 1]} to ${names[days.at(-1)! - 1]}` : days.map((d) => names[d - 1]).join(', ');
     const { holidayCountry, holidayRegion } = this.config;
-    const holidays = holidayCountry === 'US' && !holidayRegion ? 'US federal holidays' : `public holidays of ${holidayCountry}${holidayRegion ? `-${holidayRegion}` : ''}`;
+    const holidays =
+      holidayCountry === 'US' && !holidayRegion ? 'US federal holidays' : `public holidays of ${holidayCountry}${holidayRegion ? `-${holidayRegion}` : ''}`;
     return `${this.config.opensAt}–${this.config.closesAt} ${this.config.zone}, ${dayText}, except ${holidays}`;
   }
 
@@ -377,12 +377,24 @@ export class SupportCalendar {
 
   private extendForward(t: Timeline): Timeline {
     const more = this.windowsBetween(t.toDay + DAY_MS, t.toDay + EXTEND_DAYS * DAY_MS);
-    return this.keep({ fromDay: t.fromDay, toDay: t.toDay + EXTEND_DAYS * DAY_MS, opens: [...t.opens, ...more.opens], closes: [...t.closes, ...more.closes], before: [] });
+    return this.keep({
+      fromDay: t.fromDay,
+      toDay: t.toDay + EXTEND_DAYS * DAY_MS,
+      opens: [...t.opens, ...more.opens],
+      closes: [...t.closes, ...more.closes],
+      before: [],
+    });
   }
 
   private extendBackward(t: Timeline): Timeline {
     const earlier = this.windowsBetween(t.fromDay - EXTEND_DAYS * DAY_MS, t.fromDay - DAY_MS);
-    return this.keep({ fromDay: t.fromDay - EXTEND_DAYS * DAY_MS, toDay: t.toDay, opens: [...earlier.opens, ...t.opens], closes: [...earlier.closes, ...t.closes], before: [] });
+    return this.keep({
+      fromDay: t.fromDay - EXTEND_DAYS * DAY_MS,
+      toDay: t.toDay,
+      opens: [...earlier.opens, ...t.opens],
+      closes: [...earlier.closes, ...t.closes],
+      before: [],
+    });
   }
 
   private build(fromDay: number, toDay: number): Timeline {

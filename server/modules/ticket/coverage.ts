@@ -230,9 +230,7 @@ export function canStartWork(input: StartWorkInput): StartWorkDecision {
   if (input.coverage === Coverage.CUSTOM_DEVELOPMENT) {
     switch (input.quoteStatus) {
       case QuoteStatus.ACCEPTED:
-        return input.accessProvided === false
-          ? ACCESS_REQUIRED
-          : { allowed: true, code: 'QUOTE_ACCEPTED', message: 'The merchant accepted the quote.' };
+        return input.accessProvided === false ? ACCESS_REQUIRED : { allowed: true, code: 'QUOTE_ACCEPTED', message: 'The merchant accepted the quote.' };
       case QuoteStatus.PENDING:
         return { allowed: false, code: 'QUOTE_PENDING', message: 'Waiting for the merchant to accept the quote.' };
       case QuoteStatus.DECLINED:

@@ -4,9 +4,7 @@ import { Coverage, QuoteStatus, TicketCategory, CATEGORY_INFO } from './coverage
 
 registerEnumType(TicketCategory, {
   name: 'TicketCategory',
-  valuesConfig: Object.fromEntries(
-    Object.entries(CATEGORY_INFO).map(([key, info]) => [key, { description: `${info.label}: ${info.hint}` }]),
-  ),
+  valuesConfig: Object.fromEntries(Object.entries(CATEGORY_INFO).map(([key, info]) => [key, { description: `${info.label}: ${info.hint}` }])),
 });
 registerEnumType(Coverage, {
   name: 'Coverage',

@@ -61,7 +61,14 @@ export class TicketDecisionService {
       rule: 'CUSTOM_DEVELOPMENT_BILLED_SEPARATELY',
       details: { amount: input.amount, currency: subscription.currency },
     });
-    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.QUOTE_SET, ticket, viewer, { amount: Money.of(input.amount, subscription.currency).formatted, amountMinor: input.amount, currency: subscription.currency }));
+    await this.deps.events.publish(
+      this.em,
+      ticketEvent(DomainEventType.QUOTE_SET, ticket, viewer, {
+        amount: Money.of(input.amount, subscription.currency).formatted,
+        amountMinor: input.amount,
+        currency: subscription.currency,
+      }),
+    );
     return ticket;
   }
 
@@ -134,7 +141,10 @@ export class TicketDecisionService {
       ticket.surchargeStatus = QuoteStatus.PENDING;
       const { currency } = await this.em.findOneOrFail(Subscription, { id: ticket.subscription.id });
       const amount = valid.surchargeAmountMinor ?? 0;
-      await this.deps.events.publish(this.em, ticketEvent(DomainEventType.SURCHARGE_SET, ticket, viewer, { amount: Money.of(amount, currency).formatted, amountMinor: amount, currency }));
+      await this.deps.events.publish(
+        this.em,
+        ticketEvent(DomainEventType.SURCHARGE_SET, ticket, viewer, { amount: Money.of(amount, currency).formatted, amountMinor: amount, currency }),
+      );
     }
     if (valid.decision === PortDecision.DENY) {
       ticket.consumesAllowance = false;
@@ -166,7 +176,8 @@ export class TicketDecisionService {
       await lockCustomer(this.em, ticket.customer.id);
       const subscription = await this.em.findOneOrFail(Subscription, { id: ticket.subscription.id }, { populate: ['plan'] });
       const decision = await entitlementFor(this.em, subscription, now);
-      if (!decision.ok) throw DomainError.of(UserErrorCode[decision.code], `Covered work uses the ticket allowance: ${decision.message}`, ['input', 'category']);
+      if (!decision.ok)
+        throw DomainError.of(UserErrorCode[decision.code], `Covered work uses the ticket allowance: ${decision.message}`, ['input', 'category']);
       ticket.consumesAllowance = true;
       ticket.periodIndex = decision.period.index;
     } else if (coverage !== Coverage.COVERED) {
@@ -185,8 +196,17 @@ export class TicketDecisionService {
       customerId: ticket.customer.id,
       ticket,
       action: 'TICKET_RECLASSIFIED',
-      rule: coverage === Coverage.COVERED ? 'ALLOWANCE_CONSUMED' : coverage === Coverage.CUSTOM_DEVELOPMENT ? 'CUSTOM_DEVELOPMENT_NO_ALLOWANCE' : 'OUTSIDE_AGREEMENT',
-      details: { from, to: { category: ticket.category, coverage, consumesAllowance: ticket.consumesAllowance, periodIndex: ticket.periodIndex }, reason: input.reason },
+      rule:
+        coverage === Coverage.COVERED
+          ? 'ALLOWANCE_CONSUMED'
+          : coverage === Coverage.CUSTOM_DEVELOPMENT
+            ? 'CUSTOM_DEVELOPMENT_NO_ALLOWANCE'
+            : 'OUTSIDE_AGREEMENT',
+      details: {
+        from,
+        to: { category: ticket.category, coverage, consumesAllowance: ticket.consumesAllowance, periodIndex: ticket.periodIndex },
+        reason: input.reason,
+      },
     });
     if (coverage === Coverage.OUTSIDE_AGREEMENT) {
       await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'OUTSIDE_AGREEMENT', input.reason);
@@ -194,7 +214,12 @@ export class TicketDecisionService {
       notices.push(notice('CLOSED', `${CATEGORY_INFO[ticket.category].hint} The ticket is closed and uses none of your allowance.`));
     } else if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
       if (ticket.status === TicketStatus.IN_PROGRESS) await this.tickets.setStatus(ticket, TicketStatus.OPEN, 'QUOTE_REQUIRED', input.reason);
-      notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work goes on after you accept our quote.'));
+      notices.push(
+        notice(
+          'QUOTE_REQUIRED',
+          'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work goes on after you accept our quote.',
+        ),
+      );
     }
     syncClock(ticket, now, calendar);
     return { ticket, notices };
@@ -246,7 +271,11 @@ export class TicketDecisionService {
     }
     const has = ticket.platformFlags.includes(PlatformFlag.POORLY_CODED_MODULE);
     if (has === input.poorlyCoded) {
-      throw DomainError.of(UserErrorCode.INVALID, has ? 'A poorly coded module is already recorded on this ticket.' : 'No poorly coded module is recorded on this ticket.', ['input', 'poorlyCoded']);
+      throw DomainError.of(
+        UserErrorCode.INVALID,
+        has ? 'A poorly coded module is already recorded on this ticket.' : 'No poorly coded module is recorded on this ticket.',
+        ['input', 'poorlyCoded'],
+      );
     }
     ticket.platformFlags = input.poorlyCoded
       ? [...ticket.platformFlags, PlatformFlag.POORLY_CODED_MODULE]

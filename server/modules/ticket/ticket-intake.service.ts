@@ -49,7 +49,11 @@ export class TicketIntakeService {
       if (!input.customerId) throw DomainError.of(UserErrorCode.INVALID, 'Staff must say which customer the ticket is for.', ['input', 'customerId']);
       // Store access comes from the merchant only; staff who have it by other means record a waiver.
       if (input.access) {
-        throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the merchant gives store access. Staff record why work may start without it with ticketAccessWaive.', ['input', 'access']);
+        throw DomainError.of(
+          UserErrorCode.FORBIDDEN,
+          'Only the merchant gives store access. Staff record why work may start without it with ticketAccessWaive.',
+          ['input', 'access'],
+        );
       }
       customerId = requireId(input.customerId, 'Customer', ['input', 'customerId']);
     }
@@ -175,7 +179,12 @@ export class TicketIntakeService {
       );
     }
     if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
-      notices.push(notice('QUOTE_REQUIRED', 'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work starts after you accept our quote.'));
+      notices.push(
+        notice(
+          'QUOTE_REQUIRED',
+          'This is custom development: it is quoted and billed separately and uses none of your ticket allowance. Work starts after you accept our quote.',
+        ),
+      );
     }
     if (platform) {
       if (platform.flags.length > 0) {
@@ -183,7 +192,12 @@ export class TicketIntakeService {
       }
       if (!platform.fixGuaranteed) notices.push(notice('FIX_NOT_GUARANTEED', platform.reasons.join(' ')));
       if (platform.needsStaffDecision) {
-        notices.push(notice('PORT_REVIEW', 'Your store runs a non-native OpenCart port: we will confirm whether we can support it, possibly at a surcharge, before work starts.'));
+        notices.push(
+          notice(
+            'PORT_REVIEW',
+            'Your store runs a non-native OpenCart port: we will confirm whether we can support it, possibly at a surcharge, before work starts.',
+          ),
+        );
       }
     }
     if (ticket.platformFlags.includes(PlatformFlag.UNKNOWN_VERSION) && !ticket.platformFlags.includes(PlatformFlag.NON_NATIVE_PORT)) {
@@ -213,7 +227,12 @@ export class TicketIntakeService {
   private async refuseBannedStore(storeUrl: string | null): Promise<void> {
     const domain = storeDomain(storeUrl);
     if (!domain) return;
-    if (await this.em.count(BannedIdentity, { kind: BanIdentityKind.STORE_DOMAIN, value: { $in: banLookupValues(BanIdentityKind.STORE_DOMAIN, domainAndParents(domain)) } })) {
+    if (
+      await this.em.count(BannedIdentity, {
+        kind: BanIdentityKind.STORE_DOMAIN,
+        value: { $in: banLookupValues(BanIdentityKind.STORE_DOMAIN, domainAndParents(domain)) },
+      })
+    ) {
       throw DomainError.of(UserErrorCode.BANNED, 'Support for this store was ended permanently.', ['input', 'environment', 'storeUrl']);
     }
   }

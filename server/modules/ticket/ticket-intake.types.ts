@@ -33,13 +33,18 @@ export class TicketCreateInput {
   @ValidateNested()
   environment?: OpenCartEnvironmentInput | null;
 
-  @Field(() => TicketAccessInput, { nullable: true, description: 'Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only.' })
+  @Field(() => TicketAccessInput, {
+    nullable: true,
+    description:
+      'Store-admin and file access, given with the ticket by the merchant (refused from staff, who record a waiver instead): work can start at once. Write-only.',
+  })
   @IsOptional()
   access?: TicketAccessInput | null;
 
   @Field(() => [AttachmentInput], {
     nullable: true,
-    description: 'Files sent with the ticket (screenshots, logs, exports), checked and stored with it in one transaction: a refused file refuses the whole request.',
+    description:
+      'Files sent with the ticket (screenshots, logs, exports), checked and stored with it in one transaction: a refused file refuses the whole request.',
   })
   @IsOptional()
   @ArrayMaxSize(ATTACHMENT_LIMITS.messageFiles)

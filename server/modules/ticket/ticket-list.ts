@@ -101,7 +101,12 @@ export function ticketListConditions(filter: TicketFilter | null | undefined, vi
 /** The conditions as one MikroORM filter (alias `t`), for reads that go through the ORM. */
 export function asFilterQuery(conditions: readonly SqlCondition[]): FilterQuery<Ticket> {
   if (conditions.length === 0) return {};
-  return { [raw(whereSql(conditions), conditions.flatMap((c) => c.params))]: [] } as FilterQuery<Ticket>;
+  return {
+    [raw(
+      whereSql(conditions),
+      conditions.flatMap((c) => c.params),
+    )]: [],
+  } as FilterQuery<Ticket>;
 }
 
 /**
@@ -110,7 +115,12 @@ export function asFilterQuery(conditions: readonly SqlCondition[]): FilterQuery<
  */
 export function conditionsOfFilters(em: AppContext['em'], filters: readonly FilterQuery<Ticket>[]): SqlCondition[] {
   return filters.map((filter) => {
-    const { sql, bindings } = em.createQueryBuilder(Ticket, 't').select(raw('1')).where(filter as never).getKnexQuery().toSQL();
+    const { sql, bindings } = em
+      .createQueryBuilder(Ticket, 't')
+      .select(raw('1'))
+      .where(filter as never)
+      .getKnexQuery()
+      .toSQL();
     const at = sql.indexOf(' where ');
     if (at < 0) throw new RangeError('a ticket filter compiled to no condition');
     return { sql: sql.slice(at + ' where '.length), params: [...bindings] };
@@ -140,14 +150,23 @@ interface OrderColumn {
 
 /** Each ordering ends with the id, so pages never overlap or skip; each has its index. */
 export const TICKET_ORDERS: Partial<Record<TicketOrder, readonly OrderColumn[]>> = {
-  [TicketOrder.NEWEST]: [{ column: 'created_at', property: 'createdAt', descending: true }, { column: 'id', property: 'id', descending: true }],
-  [TicketOrder.OLDEST]: [{ column: 'created_at', property: 'createdAt', descending: false }, { column: 'id', property: 'id', descending: false }],
+  [TicketOrder.NEWEST]: [
+    { column: 'created_at', property: 'createdAt', descending: true },
+    { column: 'id', property: 'id', descending: true },
+  ],
+  [TicketOrder.OLDEST]: [
+    { column: 'created_at', property: 'createdAt', descending: false },
+    { column: 'id', property: 'id', descending: false },
+  ],
   [TicketOrder.MOST_URGENT]: [
     { column: 'priority', property: 'priority', descending: true },
     { column: 'urgency_at', property: 'urgencyAt', descending: false },
     { column: 'id', property: 'id', descending: false },
   ],
-  [TicketOrder.RECENTLY_UPDATED]: [{ column: 'updated_at', property: 'updatedAt', descending: true }, { column: 'id', property: 'id', descending: true }],
+  [TicketOrder.RECENTLY_UPDATED]: [
+    { column: 'updated_at', property: 'updatedAt', descending: true },
+    { column: 'id', property: 'id', descending: true },
+  ],
 };
 
 function invalidCursor(): GraphQLError {
@@ -171,9 +190,11 @@ function afterCursor(after: string, order: readonly OrderColumn[]): SqlCondition
   order.forEach((column, i) => {
     const value = values[i];
     const fits =
-      column.property === 'priority' ? typeof value === 'string' && PRIORITIES.has(value)
-      : column.property === 'id' ? typeof value === 'string' && UUID.test(value)
-      : value instanceof Date && !Number.isNaN(value.getTime());
+      column.property === 'priority'
+        ? typeof value === 'string' && PRIORITIES.has(value)
+        : column.property === 'id'
+          ? typeof value === 'string' && UUID.test(value)
+          : value instanceof Date && !Number.isNaN(value.getTime());
     if (!fits) throw invalidCursor();
   });
   // (a, b, c) after (x, y, z): a beyond x, or a = x and b beyond y, or …
@@ -277,7 +298,9 @@ export async function ticketPage(
   let totalCount = 0;
   if (count) {
     // An empty page (past the last cursor) has no row to carry the count.
-    totalCount = rows.length ? Number(rows[0]!.total_count) : Number(((await em.execute(`select (${count.sql}) as "total_count"`, count.params)) as Record<string, unknown>[])[0]!.total_count);
+    totalCount = rows.length
+      ? Number(rows[0]!.total_count)
+      : Number(((await em.execute(`select (${count.sql}) as "total_count"`, count.params)) as Record<string, unknown>[])[0]!.total_count);
   }
   const edges = nodes.map((node) => ({ node, cursor: Cursor.encode(order.map((c) => node[c.property])) }));
   return {

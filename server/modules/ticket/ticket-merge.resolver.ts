@@ -35,7 +35,8 @@ export class TicketMergeResolver {
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketMergePayload, {
-    description: "Staff: merge a duplicate into another open ticket of the same merchant. Its messages move, it closes pointing there, and its allowance comes back.",
+    description:
+      'Staff: merge a duplicate into another open ticket of the same merchant. Its messages move, it closes pointing there, and its allowance comes back.',
   })
   @Transactional(TicketMergePayload)
   ticketMerge(@Arg('input', () => TicketMergeInput) input: TicketMergeInput, @Ctx() ctx: AppContext) {

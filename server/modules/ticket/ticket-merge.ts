@@ -53,7 +53,11 @@ export class TicketMergeService {
     if (!source) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No ticket with this ID.', ['input', 'ticketId']);
     if (!target) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No ticket with this ID.', ['input', 'intoTicketId']);
     if (source.customer.id !== target.customer.id) {
-      throw DomainError.of(UserErrorCode.INVALID, `${source.number} and ${target.number} belong to different merchants: only a merchant's own tickets are merged.`, ['input', 'intoTicketId']);
+      throw DomainError.of(
+        UserErrorCode.INVALID,
+        `${source.number} and ${target.number} belong to different merchants: only a merchant's own tickets are merged.`,
+        ['input', 'intoTicketId'],
+      );
     }
     if (source.status === TicketStatus.CLOSED) {
       throw DomainError.of(UserErrorCode.CLOSED, `${source.number} is closed: there is nothing left to merge.`, ['input', 'ticketId']);
@@ -73,7 +77,10 @@ export class TicketMergeService {
 
     const at = now.toJSDate();
     this.em.create(TicketMerge, { source, target, mergedBy: this.em.getReference(StaffMember, viewer.staffId), messagesMoved, mergedAt: at });
-    this.systemMessage(target, `${source.number} ("${source.subject}") was merged into this ticket as a duplicate: its ${messagesMoved === 1 ? 'message is' : `${messagesMoved} messages are`} here now, in order of time.`);
+    this.systemMessage(
+      target,
+      `${source.number} ("${source.subject}") was merged into this ticket as a duplicate: its ${messagesMoved === 1 ? 'message is' : `${messagesMoved} messages are`} here now, in order of time.`,
+    );
     this.systemMessage(
       source,
       `This ticket was merged into ${target.number} ("${target.subject}"), where the conversation continues. It is closed${allowanceReturned ? ' and uses none of your allowance' : ''}.`,

@@ -71,7 +71,8 @@ export class TicketFilter {
 
   @Field(() => Boolean, {
     nullable: true,
-    description: 'true: tickets that missed an SLA target (first reply or resolution late, or a target still open past its budget), as `sla.*.breached` shows; false: the others.',
+    description:
+      'true: tickets that missed an SLA target (first reply or resolution late, or a target still open past its budget), as `sla.*.breached` shows; false: the others.',
   })
   @IsOptional()
   breached?: boolean | null;

@@ -22,7 +22,8 @@ export class TicketReplyInput {
 
   @Field(() => [AttachmentInput], {
     nullable: true,
-    description: 'Files sent with the message (the files of an internal note are staff-only too), checked and stored with it in one transaction: a refused file refuses the whole request.',
+    description:
+      'Files sent with the message (the files of an internal note are staff-only too), checked and stored with it in one transaction: a refused file refuses the whole request.',
   })
   @IsOptional()
   @ArrayMaxSize(ATTACHMENT_LIMITS.messageFiles)

@@ -27,7 +27,11 @@ export const NOT_DUE = new Date('9999-12-31T00:00:00Z');
 @Index({ name: 'ticket_most_urgent_index', expression: 'create index "ticket_most_urgent_index" on "ticket" ("priority" desc, "urgency_at", "id")' })
 @Index({ properties: ['urgencyAt'] })
 // The SLA, platform and resolution filters (migration ticket_filter_indexes; search/ticket-filters.ts).
-@Index({ name: 'ticket_sla_breached_index', expression: 'create index "ticket_sla_breached_index" on "ticket" ("created_at", "id") where ((first_reply_at is not null and first_reply_minutes >= support_day_minutes) or (resolved_at is not null and resolution_minutes >= support_day_minutes * (case when complex then 3 else 1 end)) or (clock_running_since is null and first_reply_at is null and clock_used_minutes >= support_day_minutes) or (clock_running_since is null and resolved_at is null and clock_used_minutes >= support_day_minutes * (case when complex then 3 else 1 end)))' })
+@Index({
+  name: 'ticket_sla_breached_index',
+  expression:
+    'create index "ticket_sla_breached_index" on "ticket" ("created_at", "id") where ((first_reply_at is not null and first_reply_minutes >= support_day_minutes) or (resolved_at is not null and resolution_minutes >= support_day_minutes * (case when complex then 3 else 1 end)) or (clock_running_since is null and first_reply_at is null and clock_used_minutes >= support_day_minutes) or (clock_running_since is null and resolved_at is null and clock_used_minutes >= support_day_minutes * (case when complex then 3 else 1 end)))',
+})
 @Index({ name: 'ticket_platform_index', expression: `create index "ticket_platform_index" on "ticket" ((environment ->> 'platform'))` })
 @Index({ name: 'ticket_opencart_version_index', expression: `create index "ticket_opencart_version_index" on "ticket" ((environment ->> 'opencartVersion'))` })
 @Index({ name: 'ticket_opencart_line_index', expression: 'create index "ticket_opencart_line_index" on "ticket" (ticket_opencart_line(environment))' })

@@ -51,7 +51,14 @@ function slaOf(ticket: Ticket, ctx: AppContext): SlaView {
   // One "now" per request: every ticket of a page is shown as of the same instant.
   let now = requestNow.get(ctx.loaders);
   if (!now) requestNow.set(ctx.loaders, (now = ctx.clock()));
-  const key = [ticket.status, ticket.complex, ticket.clockUsedMinutes, ticket.clockRunningSince?.getTime(), ticket.firstReplyAt?.getTime(), ticket.resolvedAt?.getTime()].join('|');
+  const key = [
+    ticket.status,
+    ticket.complex,
+    ticket.clockUsedMinutes,
+    ticket.clockRunningSince?.getTime(),
+    ticket.firstReplyAt?.getTime(),
+    ticket.resolvedAt?.getTime(),
+  ].join('|');
   const cached = ctx.loaders.slaViews.get(ticket.id);
   if (cached?.key === key) return cached.view;
   const view = slaView(ticket, now, ctx.calendar);
@@ -66,7 +73,8 @@ export class TicketResolver {
   async tickets(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => TicketFilter, { nullable: true }) filter: TicketFilter | null,
-    @Arg('orderBy', () => TicketOrder, { nullable: true, description: 'Default: RELEVANCE with `filter.search`, NEWEST otherwise.' }) orderBy: TicketOrder | null,
+    @Arg('orderBy', () => TicketOrder, { nullable: true, description: 'Default: RELEVANCE with `filter.search`, NEWEST otherwise.' })
+    orderBy: TicketOrder | null,
     @Ctx() ctx: AppContext,
     @Info() info: GraphQLResolveInfo,
   ) {

@@ -44,8 +44,7 @@ const TRANSITIONS: Record<TicketStatus, TicketStatus[]> = {
   [TicketStatus.CLOSED]: [],
 };
 
-export const DISABLE_ACCESS_NOTICE =
-  'Your ticket is resolved. Please disable the temporary store-admin and FTP access you gave us now, then confirm it here.';
+export const DISABLE_ACCESS_NOTICE = 'Your ticket is resolved. Please disable the temporary store-admin and FTP access you gave us now, then confirm it here.';
 
 /**
  * Ticket life cycle and the policy rules that apply to it. Every method runs inside the
@@ -92,8 +91,7 @@ export class TicketService {
       // Without access the ticket goes back to waiting for it, not to work.
       if (ticket.status === TicketStatus.WAITING_ON_CUSTOMER) {
         await this.setStatus(ticket, ticket.accessState === AccessState.MISSING ? TicketStatus.AWAITING_ACCESS : TicketStatus.OPEN, 'CUSTOMER_REPLIED');
-      }
-      else if (ticket.status === TicketStatus.RESOLVED) await this.reopen(ticket, 'CUSTOMER_REPLIED');
+      } else if (ticket.status === TicketStatus.RESOLVED) await this.reopen(ticket, 'CUSTOMER_REPLIED');
       ticket.customerLastReadAt = now.toJSDate();
     } else if (isStaff(viewer)) {
       message.authorKind = AuthorKind.STAFF;
@@ -110,8 +108,12 @@ export class TicketService {
           action: 'FIRST_REPLY',
           // A late guaranteed reply is a broken promise: recorded here, it is what refunds weigh.
           rule: ticket.slaGuaranteed
-            ? late ? 'GUARANTEED_REPLY_BREACHED' : 'GUARANTEED_REPLY_TIME'
-            : late ? 'BEST_EFFORT_REPLY_LATE' : 'BEST_EFFORT_REPLY_TIME',
+            ? late
+              ? 'GUARANTEED_REPLY_BREACHED'
+              : 'GUARANTEED_REPLY_TIME'
+            : late
+              ? 'BEST_EFFORT_REPLY_LATE'
+              : 'BEST_EFFORT_REPLY_TIME',
           details: { supportMinutes: ticket.firstReplyMinutes, targetMinutes: target, breached: late },
         });
       }
@@ -131,7 +133,11 @@ export class TicketService {
       details: { messageId: message.id },
     });
     // The message's id only: an internal note's text never leaves the desk in an event.
-    const replied = message.internal ? DomainEventType.INTERNAL_NOTE_ADDED : isCustomer(viewer) ? DomainEventType.MERCHANT_REPLIED : DomainEventType.STAFF_REPLIED;
+    const replied = message.internal
+      ? DomainEventType.INTERNAL_NOTE_ADDED
+      : isCustomer(viewer)
+        ? DomainEventType.MERCHANT_REPLIED
+        : DomainEventType.STAFF_REPLIED;
     await this.deps.events.publish(this.em, ticketEvent(replied, ticket, viewer, { messageId: message.id }));
     return { message, ticket, notices };
   }
@@ -145,11 +151,10 @@ export class TicketService {
       if (!assignee) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No active staff member with this ID.', ['input', 'assigneeId']);
       // Premium Support promises direct contact with the development team.
       if (ticket.team === StaffTeam.DEVELOPMENT && assignee.team !== StaffTeam.DEVELOPMENT) {
-        throw DomainError.of(
-          UserErrorCode.INVALID,
-          `${ticket.number} is a Premium Support ticket: assign it to a member of the development team.`,
-          ['input', 'assigneeId'],
-        );
+        throw DomainError.of(UserErrorCode.INVALID, `${ticket.number} is a Premium Support ticket: assign it to a member of the development team.`, [
+          'input',
+          'assigneeId',
+        ]);
       }
     }
     const before = ticket.assignee?.id ?? null;
@@ -245,7 +250,10 @@ export class TicketService {
       audit(this.em, 'system', { customerId: ticket.customer.id, ticket, action: 'ACCESS_DISABLE_REQUESTED', rule: 'DISABLE_TEMPORARY_ACCESS' });
     }
     // staff's note stays out: it is their own words, for the audit trail.
-    await this.deps.events.publish(this.em, ticketEvent(DomainEventType.STATUS_CHANGED, ticket, viewer, { from, to, rule, disableAccessRequested: to === TicketStatus.RESOLVED }));
+    await this.deps.events.publish(
+      this.em,
+      ticketEvent(DomainEventType.STATUS_CHANGED, ticket, viewer, { from, to, rule, disableAccessRequested: to === TicketStatus.RESOLVED }),
+    );
   }
 
   /**
@@ -337,7 +345,8 @@ export class TicketService {
     const { now, calendar } = this.deps;
     if (ticket.accessState !== AccessState.PROVIDED) return;
     ticket.accessState = AccessState.MISSING;
-    if (ticket.status === TicketStatus.OPEN || ticket.status === TicketStatus.IN_PROGRESS) await this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, 'ACCESS_WITHDRAWN');
+    if (ticket.status === TicketStatus.OPEN || ticket.status === TicketStatus.IN_PROGRESS)
+      await this.setStatus(ticket, TicketStatus.AWAITING_ACCESS, 'ACCESS_WITHDRAWN');
     syncClock(ticket, now, calendar);
   }
 

@@ -42,7 +42,11 @@ function toMasterKey(key: Buffer): MasterKey {
 export class StaticKeyring implements MasterKeyring {
   private readonly keys: MasterKey[];
 
-  constructor(current: Buffer, previous: Buffer[] = [], readonly source = 'VAULT_MASTER_KEY') {
+  constructor(
+    current: Buffer,
+    previous: Buffer[] = [],
+    readonly source = 'VAULT_MASTER_KEY',
+  ) {
     this.keys = [current, ...previous].map(toMasterKey);
   }
 
@@ -78,9 +82,7 @@ const KEY_FILE_HEADER = [
 export function readKeyFile(file: string): Buffer[] {
   const stat = statSync(file);
   if ((stat.mode & 0o077) !== 0) {
-    throw new KeyFileError(
-      `${file} is readable or writable by other users (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 600 ${file}`,
-    );
+    throw new KeyFileError(`${file} is readable or writable by other users (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
   }
   const keys: Buffer[] = [];
   readFileSync(file, 'utf8')

@@ -47,11 +47,14 @@ export async function rewrapDataKeys(em: EntityManager, keyring: MasterKeyring, 
     }
     after = rows[rows.length - 1]!.id;
   }
-  const left = await em.fork().getConnection().execute<Array<{ master_key_id: string; n: number }>>(
-    `select master_key_id, count(*)::int as n from ticket_access
+  const left = await em
+    .fork()
+    .getConnection()
+    .execute<Array<{ master_key_id: string; n: number }>>(
+      `select master_key_id, count(*)::int as n from ticket_access
       where shredded_at is null and master_key_id is not null and master_key_id <> ? group by master_key_id`,
-    [current],
-  );
+      [current],
+    );
   return {
     rewrapped,
     skipped,

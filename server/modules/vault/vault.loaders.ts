@@ -23,11 +23,7 @@ export function vaultLoaders(em: EntityManager, vault: Vault) {
     }),
     /** The reveal events of each ticket, newest first. */
     accessReveals: new DataLoader<string, AuditEvent[]>(async (ticketIds) => {
-      const events = await em.find(
-        AuditEvent,
-        { ticket: { $in: [...ticketIds] }, action: 'ACCESS_REVEALED' },
-        { orderBy: { createdAt: 'desc', id: 'desc' } },
-      );
+      const events = await em.find(AuditEvent, { ticket: { $in: [...ticketIds] }, action: 'ACCESS_REVEALED' }, { orderBy: { createdAt: 'desc', id: 'desc' } });
       return ticketIds.map((id) => events.filter((event) => event.ticket?.id === id));
     }),
   };

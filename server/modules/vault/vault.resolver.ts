@@ -49,8 +49,7 @@ export class TicketVaultResolver {
 
   @Authorized(Role.AGENT)
   @Mutation(() => TicketAccessRevealPayload, {
-    description:
-      'The agent assigned to the ticket, or an admin: read one password or key. Every reveal is in the audit trail, which the merchant sees.',
+    description: 'The agent assigned to the ticket, or an admin: read one password or key. Every reveal is in the audit trail, which the merchant sees.',
   })
   @Transactional(TicketAccessRevealPayload)
   ticketAccessReveal(@Arg('input', () => TicketAccessRevealInput) input: TicketAccessRevealInput, @Ctx() ctx: AppContext) {

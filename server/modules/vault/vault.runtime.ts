@@ -74,9 +74,9 @@ export interface VaultRuntime {
  * does not have: it could not read it, and would seal new access under a key the others lack.
  */
 export async function refuseForeignKeys(em: EntityManager, keyring: MasterKeyring): Promise<void> {
-  const rows = await em.getConnection().execute<Array<{ master_key_id: string }>>(
-    'select distinct master_key_id from ticket_access where shredded_at is null and master_key_id is not null',
-  );
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ master_key_id: string }>>('select distinct master_key_id from ticket_access where shredded_at is null and master_key_id is not null');
   const foreign = rows.map((r) => r.master_key_id).filter((id) => keyring.find(id) === null);
   if (foreign.length) {
     throw new Error(

@@ -112,7 +112,10 @@ export class VaultService {
       throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is closed; open a new ticket instead.`, ['input', 'ticketId']);
     }
     if (ticket.status === TicketStatus.RESOLVED) {
-      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `${ticket.number} is resolved: reply to reopen it before giving new access.`, ['input', 'ticketId']);
+      throw DomainError.of(UserErrorCode.INVALID_TRANSITION, `${ticket.number} is resolved: reply to reopen it before giving new access.`, [
+        'input',
+        'ticketId',
+      ]);
     }
     await this.store(ticket, input, ['input']);
   }
@@ -146,7 +149,10 @@ export class VaultService {
       throw DomainError.of(UserErrorCode.CLOSED, `${ticket.number} is closed; its access is not opened any more.`, ['input', 'ticketId']);
     }
     if (ticket.status === TicketStatus.RESOLVED) {
-      throw DomainError.of(UserErrorCode.FORBIDDEN, `${ticket.number} is resolved; its access is not opened any more. Reopen the ticket if work remains.`, ['input', 'ticketId']);
+      throw DomainError.of(UserErrorCode.FORBIDDEN, `${ticket.number} is resolved; its access is not opened any more. Reopen the ticket if work remains.`, [
+        'input',
+        'ticketId',
+      ]);
     }
     const secrets = openSecrets(access, this.vault.keyring);
     const value =
@@ -227,10 +233,9 @@ export class VaultService {
     const { limit } = this.vault.verify;
     const now = this.deps.now;
     const admission = await this.em.transactional(async (em) => {
-      await em.execute(
-        "insert into access_check_window (customer_id, started_at, checks) values (?, 'epoch', 0) on conflict (customer_id) do nothing",
-        [customerId],
-      );
+      await em.execute("insert into access_check_window (customer_id, started_at, checks) values (?, 'epoch', 0) on conflict (customer_id) do nothing", [
+        customerId,
+      ]);
       const row = await em.findOneOrFail(AccessCheckWindow, { customer: customerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const decision = admitCheck(row.checks > 0 ? { startedAt: row.startedAt, checks: row.checks } : null, now, limit);
       if (decision.admitted) Object.assign(row, decision.window);
@@ -249,11 +254,10 @@ export class VaultService {
   /** Second half: records how the login went, unless the access changed meanwhile. */
   async recordVerification(ticket: Ticket, attempt: VerificationAttempt, check: LoginCheck): Promise<{ outcome: AccessVerificationOutcome; checkedAt: Date }> {
     if ('refused' in check) {
-      throw DomainError.of(
-        UserErrorCode.INVALID,
-        'The file access host is a local or private network address; we only connect to servers on the internet.',
-        ['input', 'ticketId'],
-      );
+      throw DomainError.of(UserErrorCode.INVALID, 'The file access host is a local or private network address; we only connect to servers on the internet.', [
+        'input',
+        'ticketId',
+      ]);
     }
     const access = await this.accessOf(ticket, { lock: true });
     if (!access || access.id !== attempt.accessId || access.generation !== attempt.generation) {
@@ -296,7 +300,13 @@ export class VaultService {
     if (!access.live) return true;
     if (access.shredAfter) {
       access.shredAfter = null;
-      audit(this.em, 'system', { customerId: ticket.customer.id, ticket, action: 'ACCESS_SHRED_CANCELLED', rule: 'TICKET_REOPENED', details: { accessId: access.id } });
+      audit(this.em, 'system', {
+        customerId: ticket.customer.id,
+        ticket,
+        action: 'ACCESS_SHRED_CANCELLED',
+        rule: 'TICKET_REOPENED',
+        details: { accessId: access.id },
+      });
     }
     return false;
   }
@@ -324,4 +334,3 @@ export class VaultService {
     await this.deps.events.publish(this.em, ticketEvent(DomainEventType.ACCESS_SHREDDED, ticket, actor, { reason }));
   }
 }
-

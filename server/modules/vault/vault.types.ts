@@ -50,7 +50,7 @@ export class FileAccessInput {
   @MaxLength(LIMITS.privateKey)
   privateKey?: string | null;
 
-  @Field(() => String, { nullable: true, description: "The folder OpenCart is installed in, e.g. /public_html. Defaults to /." })
+  @Field(() => String, { nullable: true, description: 'The folder OpenCart is installed in, e.g. /public_html. Defaults to /.' })
   @IsOptional()
   @MaxLength(LIMITS.rootPath)
   rootPath?: string | null;

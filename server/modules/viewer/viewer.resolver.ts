@@ -22,7 +22,8 @@ export class ViewerResolver {
   @Query(() => ViewerInfo, { description: 'Who the bearer token belongs to.' })
   viewer(@Ctx() ctx: AppContext): ViewerInfo {
     const v = ctx.viewer;
-    const kind = v.kind === 'customer' ? ViewerKind.CUSTOMER : v.kind === 'staff' ? (v.role === 'ADMIN' ? ViewerKind.ADMIN : ViewerKind.AGENT) : ViewerKind.ANONYMOUS;
+    const kind =
+      v.kind === 'customer' ? ViewerKind.CUSTOMER : v.kind === 'staff' ? (v.role === 'ADMIN' ? ViewerKind.ADMIN : ViewerKind.AGENT) : ViewerKind.ANONYMOUS;
     return { kind };
   }
 

@@ -1,10 +1,7 @@
 import type { StaffRole } from '../staff/staff-member.entity';
 
 /** Who is calling, resolved once per request from the bearer token. */
-export type Viewer =
-  | { kind: 'anonymous' }
-  | { kind: 'customer'; customerId: string; apiKeyId: string }
-  | { kind: 'staff'; staffId: string; role: StaffRole };
+export type Viewer = { kind: 'anonymous' } | { kind: 'customer'; customerId: string; apiKeyId: string } | { kind: 'staff'; staffId: string; role: StaffRole };
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous' };
 

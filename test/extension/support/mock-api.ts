@@ -55,10 +55,7 @@ export class MockApi {
         const { body: rawBody, status } = result[RAW] as { body: unknown; status: number };
         return void res.writeHead(status, { 'content-type': 'application/json' }).end(typeof rawBody === 'string' ? rawBody : JSON.stringify(rawBody));
       }
-      const reply =
-        answer === undefined
-          ? { data: null, errors: [{ message: `No canned answer for ${json.operationName}` }] }
-          : { data: result };
+      const reply = answer === undefined ? { data: null, errors: [{ message: `No canned answer for ${json.operationName}` }] } : { data: result };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));

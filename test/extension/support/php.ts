@@ -12,8 +12,7 @@ export const phpVersion: string | null = (() => {
 
 export const hasPhp = phpVersion !== null;
 
-export const NO_PHP_MESSAGE =
-  'SKIPPED: PHP tests need the php command line interpreter (Debian: `apt-get install -y php-cli`; or set PHP_BINARY).';
+export const NO_PHP_MESSAGE = 'SKIPPED: PHP tests need the php command line interpreter (Debian: `apt-get install -y php-cli`; or set PHP_BINARY).';
 
 // Under CI (.ci/run installs php-cli) a missing interpreter is a failure, not a skip.
 if (!hasPhp && process.env.CI) throw new Error(`CI: ${NO_PHP_MESSAGE}`);

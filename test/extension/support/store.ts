@@ -42,7 +42,13 @@ export async function startStore(options: StoreOptions): Promise<Store> {
     join(state, 'db.json'),
     JSON.stringify({
       oc_user: [{ user_id: '1', user_group_id: '1', username: 'admin', firstname: 'John', lastname: 'Doe', status: '1' }],
-      oc_user_group: [{ user_group_id: '1', name: 'Administrator', permission: '{"access":["extension/module/oc_support_desk"],"modify":["extension/module/oc_support_desk"]}' }],
+      oc_user_group: [
+        {
+          user_group_id: '1',
+          name: 'Administrator',
+          permission: '{"access":["extension/module/oc_support_desk"],"modify":["extension/module/oc_support_desk"]}',
+        },
+      ],
       oc_extension: [{ extension_id: '1', type: 'module', code: 'oc_support_desk' }],
       oc_modification: [],
       oc_setting: [],

@@ -11,8 +11,7 @@ export function watchPage(page: Page, store: Store): string[] {
   page.on('console', (message) => {
     // A failed load is reported below with its address (the admin's own links to Google Fonts or
     // opencart.com cannot load on a machine without Internet, and are not the module's).
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-      problems.push(`console error on ${page.url()}: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console error on ${page.url()}: ${message.text()}`);
   });
   page.on('requestfailed', (request) => {
     const aborted = request.failure()?.errorText === 'net::ERR_ABORTED';
@@ -108,7 +107,10 @@ export async function openModules(page: Page): Promise<Locator> {
   // arrives would let that late answer replace the modules list.
   await page.locator('#extension table').first().waitFor();
   await page.locator('select[name="type"]:enabled').waitFor();
-  const modules = await type.locator('option', { hasText: /^\s*Modules/ }).first().getAttribute('value');
+  const modules = await type
+    .locator('option', { hasText: /^\s*Modules/ })
+    .first()
+    .getAttribute('value');
   await type.selectOption(modules!);
   const row = page.locator('#extension tr', { hasText: MODULE_NAME });
   await row.waitFor();
