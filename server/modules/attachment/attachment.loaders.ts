@@ -1,3 +1,4 @@
+import { QueryOrder } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Viewer } from '../viewer/viewer';
@@ -12,7 +13,8 @@ function groupedLoader(em: EntityManager, viewer: Viewer, key: 'ticket' | 'messa
     const rows = await em.find(
       Attachment,
       { $and: [scope, { [key]: { $in: [...ids] } }] },
-      { orderBy: [{ createdAt: 'asc' }, { position: 'asc' }, { id: 'asc' }] },
+      // A ticket's own files before its replies' files sent at the same instant (a ticket is filed before it is answered).
+      { orderBy: [{ createdAt: 'asc' }, { message: QueryOrder.ASC_NULLS_FIRST }, { position: 'asc' }, { id: 'asc' }] },
     );
     const byParent = new Map<string, Attachment[]>();
     for (const row of rows) {
