@@ -194,3 +194,40 @@ describe('in-app notifications', () => {
     expect(r.body.data!.viewer.notifications).toBeNull();
   });
 });
+
+describe('personal data: "erases a customer on request"', () => {
+  it("erasing a merchant removes their notifications and emails, takes their words out of staff's copies, and mails nothing to the pseudonym", async () => {
+    const leaving = await createMerchant(app);
+    const filed = await leaving.sdk.TicketCreate({
+      input: { subject: 'Marmalade shop checkout', description: 'The Marmalade shop checkout hangs after the shipping step.', category: TicketCategory.BugFix },
+    });
+    const id = filed.ticketCreate.ticket!.id;
+    await app.admin.TicketReply({ input: { ticketId: id, body: 'Looking at the shipping step now.' } });
+    await events.relay.drain();
+    const customerId = fromGlobalId(leaving.customerId)!.id;
+    const rows = (sql: string) => app.orm.em.fork().execute<Array<{ text: string }>>(sql, [customerId, customerId]);
+    const [{ email }] = await app.orm.em.fork().execute<Array<{ email: string }>>('select email from customer where id = ?', [customerId]);
+    const WHAT_WE_HOLD = `select n.title || ' ' || n.body as text from notification n where n.recipient = 'customer:' || ?
+      union all select e.to_address || ' ' || e.subject || ' ' || e.text || ' ' || e.html from outbound_email e where e.recipient = 'customer:' || ?`;
+    const ABOUT_THEM = `select n.title || ' ' || n.body as text from notification n where n.ticket_id in (select id from ticket where customer_id = ?)
+      union all select e.subject || ' ' || e.text || ' ' || e.html from outbound_email e where e.event_id in (select id from outbox_event where customer_id = ?)`;
+    // Before: the merchant was told of the reply (and mailed), staff of the new ticket, with its subject.
+    expect((await rows(WHAT_WE_HOLD)).some((r: { text: string }) => r.text.includes(email))).toBe(true);
+    expect((await rows(ABOUT_THEM)).some((r: { text: string }) => r.text.includes('Marmalade'))).toBe(true);
+
+    const erased = await app.raw(
+      'mutation($input: CustomerEraseInput!) { customerErase(input: $input) { userErrors { code } } }',
+      { input: { customerId: leaving.customerId, confirmEmail: email } },
+      app.adminToken,
+    );
+    expect(erased.body.data!.customerErase.userErrors).toEqual([]);
+    await events.relay.drain(); // the erasure closed the ticket: its events are delivered after it
+
+    const held = (await rows(WHAT_WE_HOLD)) as Array<{ text: string }>;
+    expect(held.filter((r) => r.text.includes('@'))).toEqual([]); // no email to the real address or the pseudonym
+    for (const r of [...held, ...((await rows(ABOUT_THEM)) as Array<{ text: string }>)]) {
+      expect(r.text).not.toContain('Marmalade');
+      expect(r.text).not.toContain(email);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../common/global-id';
 import { Customer } from '../customer/customer.entity';
+import { CustomerErasure } from '../personal-data/customer-erasure.entity';
 import { DomainEventType, type StoredDomainEvent } from '../events/domain-event';
 import type { OutboxRelay } from '../events/outbox-relay';
 import { StaffMember, StaffRole } from '../staff/staff-member.entity';
@@ -85,7 +86,9 @@ async function factsOf(em: EntityManager, event: StoredDomainEvent): Promise<Not
 async function addressOf(em: EntityManager, recipient: Recipient): Promise<{ email: string; name: string } | null> {
   if (recipient.kind === 'MERCHANT') {
     const customer = await em.findOne(Customer, { id: recipient.customerId });
-    return customer ? { email: customer.email, name: customer.name } : null;
+    // An erased customer's address is a pseudonym: nothing is mailed to it.
+    if (!customer || (await em.count(CustomerErasure, { customer: customer.id })) > 0) return null;
+    return { email: customer.email, name: customer.name };
   }
   const staff = await em.findOne(StaffMember, { id: recipient.staffId, active: true });
   return staff ? { email: staff.email, name: staff.name } : null;

@@ -94,6 +94,21 @@ export class ErasureService {
       .affectedRows;
     const attachmentsDeleted = (await run(`delete from attachment where ticket_id in (select id from ticket where customer_id = ?)`, [id])).affectedRows;
     await run(`update ticket_satisfaction set comment = null where customer_id = ?`, [id]);
+    // What the desk told about them: their own notifications and emails go (pending ones are never sent);
+    // staff's copies keep the ticket number and lose the merchant's words (subjects are quoted in them).
+    const recipient = `customer:${id}`;
+    await run(`delete from notification where recipient = ?`, [recipient]);
+    await run(`delete from outbound_email where recipient = ?`, [recipient]);
+    await run(
+      `update notification set title = coalesce(ticket_number || ' ', '') || ?, body = ? where ticket_id in (select id from ticket where customer_id = ?)`,
+      [ERASED_TEXT, ERASED_TEXT, id],
+    );
+    await run(`update outbound_email set subject = ?, text = ?, html = ? where event_id in (select id from outbox_event where customer_id = ?)`, [
+      ERASED_TEXT,
+      ERASED_TEXT,
+      ERASED_TEXT,
+      id,
+    ]);
     // Accounting keeps amounts, periods, reasons and decisions; the words go.
     await run(`update refund set details = ?, decision_note = case when decision_note is null then null else ? end where customer_id = ?`, [
       ERASED_TEXT,
