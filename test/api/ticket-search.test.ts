@@ -21,6 +21,8 @@ const SEARCH = `query($filter: TicketFilter, $orderBy: TicketOrder, $first: Int,
 }`;
 
 async function file(merchant: Merchant, key: string, subject: string, description: string) {
+  // A minute apart, as tickets are filed: NEWEST then has one order (same instants would fall to random ids).
+  app.setNow(app.now().plus({ minutes: 1 }));
   const created = await merchant.sdk.TicketCreate({ input: { subject, description, category: 'BUG_FIX' as never } });
   ids[key] = created.ticketCreate.ticket!.id;
 }
