@@ -3,7 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { DateTime } from 'luxon';
 import { fromGlobalId } from '../../common/global-id';
 import { audit } from '../audit/audit';
-import { authenticate } from '../viewer/authenticate';
+import { authenticateRoute } from '../viewer/authenticate';
 import { postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
 import { attachmentScope } from './attachment.scope';
 import { Attachment } from './attachment.entity';
@@ -30,18 +30,12 @@ export function attachmentDownloadRoute(options: {
   return async (req, res) => {
     res.setHeader('Cache-Control', 'private, no-store');
     const em = options.orm.em.fork();
-    let viewer;
-    try {
-      viewer = await authenticate(em, req.headers.authorization, options.clock());
-    } catch (error) {
-      await options.onAuthFailure(req);
-      res.status(401).json({ errors: [{ message: (error as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    const signedIn = await authenticateRoute(em, req.headers.authorization, options.clock(), () => options.onAuthFailure(req));
+    if ('unauthenticated' in signedIn) {
+      res.status(401).json({ errors: [{ message: signedIn.unauthenticated, extensions: { code: 'UNAUTHENTICATED' } }] });
       return;
     }
-    if (viewer.kind === 'anonymous') {
-      res.status(401).json({ errors: [{ message: 'Sign in: send "Authorization: Bearer <token>".', extensions: { code: 'UNAUTHENTICATED' } }] });
-      return;
-    }
+    const { viewer } = signedIn;
     const decoded = fromGlobalId(String(req.params.id ?? ''));
     const scope = attachmentScope(viewer);
     const notFound = () => res.status(404).json({ errors: [{ message: 'No attachment with this ID.', extensions: { code: 'NOT_FOUND' } }] });

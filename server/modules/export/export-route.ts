@@ -11,7 +11,7 @@ import { RefundFilter } from '../refund/refund.resolver';
 import { StaffMember } from '../staff/staff-member.entity';
 import { ticketListConditions } from '../ticket/ticket-list';
 import { TicketFilter } from '../ticket/ticket-query.types';
-import { authenticate } from '../viewer/authenticate';
+import { authenticateRoute } from '../viewer/authenticate';
 import { isStaff, type Viewer } from '../viewer/viewer';
 import { DataExport } from './data-export.entity';
 import { refundPages, REFUND_COLUMNS, ticketPages, TICKET_COLUMNS, type ExportPage } from './export-queries';
@@ -77,16 +77,16 @@ async function apiFilter<T extends object>(
 }
 
 async function staffViewer(em: EntityManager, req: Request, clock: () => DateTime, onAuthFailure: (req: Request) => Promise<void>): Promise<Viewer> {
-  let viewer: Viewer;
-  try {
-    viewer = await authenticate(em, req.headers.authorization, clock());
-  } catch (error) {
-    await onAuthFailure(req);
-    throw new ExportRequestError(401, 'UNAUTHENTICATED', (error as Error).message);
-  }
-  if (viewer.kind === 'anonymous') throw new ExportRequestError(401, 'UNAUTHENTICATED', 'Sign in with a staff token: send "Authorization: Bearer ocs_…".');
-  if (!isStaff(viewer)) throw new ExportRequestError(403, 'FORBIDDEN', 'Exports are for staff.');
-  return viewer;
+  const signedIn = await authenticateRoute(
+    em,
+    req.headers.authorization,
+    clock(),
+    () => onAuthFailure(req),
+    'Sign in with a staff token: send "Authorization: Bearer ocs_…".',
+  );
+  if ('unauthenticated' in signedIn) throw new ExportRequestError(401, 'UNAUTHENTICATED', signedIn.unauthenticated);
+  if (!isStaff(signedIn.viewer)) throw new ExportRequestError(403, 'FORBIDDEN', 'Exports are for staff.');
+  return signedIn.viewer;
 }
 
 /** Writes pages into the CSV as the client reads it: a slow reader pauses the reads from the database. */

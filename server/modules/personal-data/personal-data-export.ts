@@ -5,7 +5,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { DateTime } from 'luxon';
 import { fromGlobalId } from '../../common/global-id';
 import { audit } from '../audit/audit';
-import { authenticate } from '../viewer/authenticate';
+import { authenticateRoute } from '../viewer/authenticate';
 import { isAdmin } from '../viewer/viewer';
 
 const TICKET_PAGE = 50;
@@ -44,14 +44,9 @@ export function personalDataExportRoute(options: { orm: MikroORM; clock: () => D
   return async (req, res) => {
     res.setHeader('Cache-Control', 'private, no-store');
     const em = options.orm.em.fork();
-    let viewer;
-    try {
-      viewer = await authenticate(em, req.headers.authorization, options.clock());
-    } catch (error) {
-      await options.onAuthFailure(req);
-      return void fail(res, 401, 'UNAUTHENTICATED', (error as Error).message);
-    }
-    if (viewer.kind === 'anonymous') return void fail(res, 401, 'UNAUTHENTICATED', 'Sign in: send "Authorization: Bearer <token>".');
+    const signedIn = await authenticateRoute(em, req.headers.authorization, options.clock(), () => options.onAuthFailure(req));
+    if ('unauthenticated' in signedIn) return void fail(res, 401, 'UNAUTHENTICATED', signedIn.unauthenticated);
+    const { viewer } = signedIn;
     if (!isAdmin(viewer)) return void fail(res, 403, 'FORBIDDEN', "Only admins export a customer's personal data.");
     const decoded = fromGlobalId(String(req.params.id ?? ''));
     const customerId = decoded?.type === 'Customer' ? decoded.id : null;

@@ -45,3 +45,27 @@ export async function authenticate(em: EntityManager, header: string | undefined
   }
   throw unauthenticated('Unknown token type.');
 }
+
+export type SignedInViewer = Exclude<Viewer, { kind: 'anonymous' }>;
+
+/**
+ * The signed-in viewer of a plain HTTP route (downloads, exports), or the message of its 401:
+ * a rejected token counts as a failed sign-in (`onRejected`: the rate limiter's), no token asks
+ * the caller to sign in.
+ */
+export async function authenticateRoute(
+  em: EntityManager,
+  header: string | undefined,
+  now: DateTime,
+  onRejected: () => Promise<void>,
+  signInHint = 'Sign in: send "Authorization: Bearer <token>".',
+): Promise<{ viewer: SignedInViewer } | { unauthenticated: string }> {
+  let viewer: Viewer;
+  try {
+    viewer = await authenticate(em, header, now);
+  } catch (error) {
+    await onRejected();
+    return { unauthenticated: (error as Error).message };
+  }
+  return viewer.kind === 'anonymous' ? { unauthenticated: signInHint } : { viewer };
+}
