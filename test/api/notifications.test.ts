@@ -166,6 +166,36 @@ describe('in-app notifications', () => {
     expect((await notificationsOf(assignee.token)).unreadCount).toBeGreaterThan(0);
   });
 
+  it("mark read by ticket: only that ticket's notifications, only the viewer's", async () => {
+    const second = (
+      await merchant.sdk.TicketCreate({ input: { subject: 'Second', description: 'Another problem entirely.', category: TicketCategory.BugFix } })
+    ).ticketCreate.ticket!;
+    const customerId = fromGlobalId(merchant.customerId)!.id;
+    await app.orm.em.fork().transactional((em) =>
+      publisher.publish(em, {
+        type: DomainEventType.STAFF_REPLIED,
+        ticketId: fromGlobalId(second.id)!.id,
+        customerId,
+        team: 'DEVELOPMENT',
+        actor: staffActor(assignee.id),
+        staffOnly: false,
+        data: { messageId: 'y' },
+      }),
+    );
+    await happen(DomainEventType.STAFF_REPLIED, staffActor(assignee.id), { messageId: 'z' });
+    expect((await notificationsOf(merchant.token, true)).edges.map((e) => e.node.ticketNumber).sort()).toEqual([ticket.number, second.number].sort());
+    const MARK = 'mutation M($id: ID) { notificationMarkAllRead(input: { ticketId: $id }) { unreadCount userErrors { code field } } }';
+    // Another merchant naming this ticket marks nothing of this merchant's.
+    expect((await app.raw(MARK, { id: second.id }, other.token)).body.data!.notificationMarkAllRead).toEqual({ unreadCount: 0, userErrors: [] });
+    expect((await app.raw(MARK, { id: second.id }, merchant.token)).body.data!.notificationMarkAllRead).toEqual({ unreadCount: 1, userErrors: [] });
+    expect((await notificationsOf(merchant.token, true)).edges.map((e) => e.node.ticketNumber)).toEqual([ticket.number]);
+    expect((await app.raw(MARK, { id: merchant.customerId }, merchant.token)).body.data!.notificationMarkAllRead).toEqual({
+      unreadCount: null,
+      userErrors: [{ code: 'NOT_FOUND', field: ['input', 'ticketId'] }],
+    });
+    await app.raw('mutation { notificationMarkAllRead(input: {}) { unreadCount } }', {}, merchant.token);
+  });
+
   it('email preferences: a person chooses which events are emailed, or none; in-app notifications stay', async () => {
     const update = await app.raw(
       'mutation P($input: NotificationPreferencesUpdateInput!) { notificationPreferencesUpdate(input: $input) { preferences { emailEnabled emailEventTypes } userErrors { code } } }',

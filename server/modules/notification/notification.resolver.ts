@@ -47,12 +47,14 @@ export class NotificationResolver {
   }
 
   @Authorized()
-  @Mutation(() => NotificationMarkReadPayload, { description: 'Mark every notification of the viewer read (or those up to `before`).' })
+  @Mutation(() => NotificationMarkReadPayload, {
+    description: 'Mark every notification of the viewer read (or those up to `before`, or those about one ticket).',
+  })
   notificationMarkAllRead(@Arg('input', () => NotificationMarkAllReadInput) input: NotificationMarkAllReadInput, @Ctx() ctx: AppContext) {
     return runMutation(
       ctx.em,
       () => new NotificationMarkReadPayload(),
-      (em) => notificationsOf(ctx, em).markAllRead(input.before ?? null),
+      (em) => notificationsOf(ctx, em).markAllRead(input.before ?? null, input.ticketId ?? null),
     );
   }
 

@@ -57,9 +57,16 @@ export class NotificationService {
     return { notifications: rawIds.map((id) => found.find((n) => n.id === id)!), unreadCount: await this.unreadCount() };
   }
 
-  async markAllRead(before: Date | null): Promise<{ unreadCount: number }> {
+  /** A ticket that is not the viewer's simply has none of the viewer's notifications: nothing is marked. */
+  async markAllRead(before: Date | null, ticketGlobalId: string | null = null): Promise<{ unreadCount: number }> {
     const recipient = this.recipient();
-    await this.em.nativeUpdate(Notification, { recipient, readAt: null, ...(before ? { occurredAt: { $lte: before } } : {}) }, { readAt: this.now() });
+    const ticketId = ticketGlobalId === null ? null : idOfType(ticketGlobalId, 'Ticket');
+    if (ticketGlobalId !== null && !ticketId) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No ticket with this ID.', ['input', 'ticketId']);
+    await this.em.nativeUpdate(
+      Notification,
+      { recipient, readAt: null, ...(before ? { occurredAt: { $lte: before } } : {}), ...(ticketId ? { ticketId } : {}) },
+      { readAt: this.now() },
+    );
     return { unreadCount: await this.unreadCount() };
   }
 

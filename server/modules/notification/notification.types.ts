@@ -27,10 +27,17 @@ export class NotificationMarkReadInput {
   ids!: string[];
 }
 
-@InputType({ description: 'Marks every notification of the viewer read.' })
+@InputType({ description: 'Marks every notification of the viewer read, or those about one ticket.' })
 export class NotificationMarkAllReadInput {
   @Field(() => Date, { nullable: true, description: 'Only those that happened at or before this instant (what the viewer has seen); default: all.' })
   before?: Date | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only those about this ticket (the viewer has just read it); default: every ticket. At most 100 characters.',
+  })
+  @MaxLength(100)
+  ticketId?: string | null;
 }
 
 @ObjectType()
