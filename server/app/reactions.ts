@@ -3,6 +3,7 @@ import type { DomainEvent } from '../modules/events/domain-event';
 import { DomainEventType } from '../modules/events/domain-event';
 import { StaffRole } from '../modules/staff/staff-member.entity';
 import { Ticket } from '../modules/ticket/ticket.entity';
+import { isResolution } from '../modules/ticket/ticket.service';
 import { ANONYMOUS, type Viewer } from '../modules/viewer/viewer';
 import { createServices, type AppWiring } from './services';
 
@@ -21,6 +22,14 @@ export function registerReactions(wiring: AppWiring): void {
   // A banned customer's stored store access is destroyed at once.
   on(DomainEventType.CUSTOMER_BANNED, async (em, event) => {
     if (event.customerId) await createServices(wiring, em, actingViewer(event)).vault.onCustomerBanned(event.customerId);
+  });
+
+  // A resolution (or a close that ends the work like one) gives the stored access its shred date.
+  on(DomainEventType.STATUS_CHANGED, async (em, event) => {
+    if (!event.ticketId || !isResolution(event.data)) return;
+    // Already in the transaction's identity map: no query.
+    const ticket = await em.findOneOrFail(Ticket, { id: event.ticketId });
+    await createServices(wiring, em, actingViewer(event)).vault.onResolved(ticket);
   });
 
   // The merchant confirmed the temporary access is disabled: our copy goes at once.

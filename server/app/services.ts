@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
 import type { Clock } from '../common/clock';
+import { AttachmentService } from '../modules/attachment/attachment.service';
 import { CannedReplyService } from '../modules/canned-reply/canned-reply.service';
 import { CustomerService } from '../modules/customer/customer.service';
 import type { DomainEvents } from '../modules/events/domain-events';
 import { MerchantKeyService } from '../modules/merchant-key/merchant-key.service';
+import { NotificationService } from '../modules/notification/notification.service';
 import { ErasureService } from '../modules/personal-data/erasure.service';
 import { PlanService } from '../modules/plan/plan.service';
 import { RefundService } from '../modules/refund/refund.service';
@@ -21,6 +24,7 @@ import { VaultService } from '../modules/vault/vault.service';
 import { checkFileLogin } from '../modules/vault/verifier';
 import type { Viewer } from '../modules/viewer/viewer';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
+import { WebhookService } from '../modules/webhook/webhook.service';
 
 /** What lives as long as the app: one of each per process (or per test app). */
 export interface AppWiring {
@@ -43,13 +47,15 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
   const calendar = wiring.calendar;
   const events = wiring.events;
   const vault = new VaultService(em, { viewer, now, vault: wiring.vault, events });
-  const tickets = new TicketService(em, { viewer, now, calendar, events }, vault);
+  const attachments = new AttachmentService(em, viewer);
+  const tickets = new TicketService(em, { viewer, now, calendar, events }, vault, attachments);
   return {
     events: wiring.events,
     vault,
+    attachments,
     tickets,
-    intake: new TicketIntakeService(em, { viewer, now, calendar, events }, tickets, vault),
-    decisions: new TicketDecisionService(em, { viewer, now, calendar, events }, tickets, vault),
+    intake: new TicketIntakeService(em, { viewer, now, calendar, events }, tickets, vault, attachments),
+    decisions: new TicketDecisionService(em, { viewer, now, calendar, events }, tickets),
     merges: new TicketMergeService(em, { viewer, now, calendar, events: wiring.events }, tickets),
     satisfaction: new SatisfactionService(em, { viewer, now, events: wiring.events }),
     erasure: new ErasureService(em, { viewer, now, calendar }, tickets),
@@ -65,6 +71,11 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
     staff: new StaffService(em, { viewer, now }),
     merchantKeys: new MerchantKeyService(em, { viewer, now }),
     plans: new PlanService(em),
+    // The viewer's own notifications; read and written as of the moment each is asked for.
+    notifications: new NotificationService(em, viewer, () => wiring.clock().toJSDate()),
+    get webhooks(): WebhookService {
+      return webhookService(wiring, em);
+    },
   };
 }
 
@@ -72,4 +83,12 @@ export type Services = ReturnType<typeof createServices>;
 
 function ticketAccessOn(wiring: AppWiring, em: EntityManager, viewer: Viewer): TicketAccessService {
   return createServices(wiring, em, viewer).ticketAccess;
+}
+
+/** Admins' webhook endpoints: only where this process runs webhooks (the wiring has their keys). */
+function webhookService(wiring: AppWiring, em: EntityManager): WebhookService {
+  const runtime = wiring.webhooks;
+  if (!runtime) throw new GraphQLError('Webhooks are not running on this server.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  // A delivery sent again goes out at once rather than at the dispatcher's next look.
+  return new WebhookService(em, runtime.keyring, wiring.clock, runtime.policy, () => runtime.dispatcher.wake());
 }

@@ -8,7 +8,6 @@ import { fixGuaranteedWith, PlatformFlag, PortDecision, validatePortDecision } f
 import { Subscription } from '../subscription/subscription.entity';
 import { lockCustomer } from '../customer/customer-lock';
 import { entitlementFor } from '../subscription/subscription.service';
-import type { VaultService } from '../vault/vault.service';
 import { CATEGORY_INFO, Coverage, coverageOf, QuoteStatus } from './coverage';
 import { syncClock } from './ticket-clock';
 import type { Ticket } from './ticket.entity';
@@ -35,7 +34,6 @@ export class TicketDecisionService {
     private readonly em: EntityManager,
     private readonly deps: TicketServiceDeps,
     private readonly tickets: TicketService,
-    private readonly vault: VaultService,
   ) {}
 
   async quoteSet(input: TicketQuoteSetInput): Promise<Ticket> {
@@ -209,8 +207,8 @@ export class TicketDecisionService {
       },
     });
     if (coverage === Coverage.OUTSIDE_AGREEMENT) {
+      // Like a resolution: the stored access gets its shred date (server/app/reactions.ts).
       await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'OUTSIDE_AGREEMENT', input.reason);
-      await this.vault.onResolved(ticket);
       notices.push(notice('CLOSED', `${CATEGORY_INFO[ticket.category].hint} The ticket is closed and uses none of your allowance.`));
     } else if (coverage === Coverage.CUSTOM_DEVELOPMENT) {
       if (ticket.status === TicketStatus.IN_PROGRESS) await this.tickets.setStatus(ticket, TicketStatus.OPEN, 'QUOTE_REQUIRED', input.reason);
@@ -247,8 +245,8 @@ export class TicketDecisionService {
       rule: returned ? 'ALLOWANCE_RETURNED' : null,
       details: { reason: input.reason ?? null, allowanceReturned: returned },
     });
+    // Like a resolution: the stored access gets its shred date (server/app/reactions.ts).
     await this.tickets.setStatus(ticket, TicketStatus.CLOSED, 'WITHDRAWN_BY_MERCHANT', input.reason ?? null);
-    await this.vault.onResolved(ticket);
     syncClock(ticket, now, calendar);
     const allowance = returned
       ? 'It uses none of your allowance, as support had not replied yet.'

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode, userError } from '../../common/user-error';
-import { AttachmentService } from '../attachment/attachment.service';
+import type { AttachmentService } from '../attachment/attachment.service';
 import { DomainEventType } from '../events/domain-event';
 import { ticketEvent } from '../events/event-of';
 import { audit } from '../audit/audit';
@@ -35,6 +35,7 @@ export class TicketIntakeService {
     private readonly deps: TicketServiceDeps,
     private readonly tickets: TicketService,
     private readonly vault: VaultService,
+    private readonly attachments: AttachmentService,
   ) {}
 
   async create(input: TicketCreateInput): Promise<{ ticket: Ticket; notices: Notice[] }> {
@@ -162,7 +163,7 @@ export class TicketIntakeService {
       });
     }
 
-    const files = await new AttachmentService(this.em, viewer).attach({ ticket, message: null }, input.attachments, ['input', 'attachments']);
+    const files = await this.attachments.attach({ ticket, message: null }, input.attachments, ['input', 'attachments']);
     notices.push(...files.notices);
 
     if (input.access) {

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { requireId } from '../../common/access';
 import { DomainError, UserErrorCode } from '../../common/user-error';
-import { AttachmentService } from '../attachment/attachment.service';
+import type { AttachmentService } from '../attachment/attachment.service';
 import { DomainEventType } from '../events/domain-event';
 import type { DomainEvents } from '../events/domain-events';
 import { ticketEvent } from '../events/event-of';
@@ -44,17 +44,28 @@ const TRANSITIONS: Record<TicketStatus, TicketStatus[]> = {
   [TicketStatus.CLOSED]: [],
 };
 
+// Status changes that end the work as a resolution does: staff's own move (no rule), the merchant's
+// withdrawal, a ticket found outside the agreement. A ban or an erasure destroys the access itself;
+// a declined quote or surcharge and a denied port leave it to the vault's periodic sweep.
+const RESOLUTION_RULES = new Set<unknown>([null, 'WITHDRAWN_BY_MERCHANT', 'OUTSIDE_AGREEMENT']);
+
+/** A STATUS_CHANGED event's data that gives the ticket's stored access its shred date at once (server/app/reactions.ts). */
+export function isResolution(change: { to?: unknown; rule?: unknown }): boolean {
+  return (change.to === TicketStatus.RESOLVED || change.to === TicketStatus.CLOSED) && RESOLUTION_RULES.has(change.rule ?? null);
+}
+
 export const DISABLE_ACCESS_NOTICE = 'Your ticket is resolved. Please disable the temporary store-admin and FTP access you gave us now, then confirm it here.';
 
 /**
  * Ticket life cycle and the policy rules that apply to it. Every method runs inside the
- * caller's transaction (`runMutation`) and throws DomainError for a refusal.
+ * caller's transaction (a `@Transactional` mutation's) and throws DomainError for a refusal.
  */
 export class TicketService {
   constructor(
     private readonly em: EntityManager,
     private readonly deps: TicketServiceDeps,
     private readonly vault: VaultService,
+    private readonly attachments: AttachmentService,
   ) {}
 
   /** A ticket the viewer may see, or NOT_FOUND (someone else's ticket looks like no ticket). */
@@ -123,7 +134,7 @@ export class TicketService {
     }
     if (!message.internal) ticket.lastActivityAt = now.toJSDate();
     this.em.persist(message);
-    const files = await new AttachmentService(this.em, viewer).attach({ ticket, message }, input.attachments, ['input', 'attachments']);
+    const files = await this.attachments.attach({ ticket, message }, input.attachments, ['input', 'attachments']);
     notices.push(...files.notices);
     syncClock(ticket, now, calendar);
     audit(this.em, viewer, {
@@ -217,8 +228,8 @@ export class TicketService {
       return notices;
     }
     await this.setStatus(ticket, to, null, reason);
+    // A resolution's STATUS_CHANGED gives the stored access its shred date (server/app/reactions.ts).
     if (to === TicketStatus.RESOLVED) notices.push(notice('DISABLE_ACCESS', DISABLE_ACCESS_NOTICE));
-    if (to === TicketStatus.RESOLVED || to === TicketStatus.CLOSED) await this.vault.onResolved(ticket);
     return notices;
   }
 

@@ -276,7 +276,7 @@ export class VaultService {
     return { outcome: check.outcome, checkedAt };
   }
 
-  // ---------- the ticket's life cycle (called by TicketService and CustomerService) ----------
+  // ---------- the ticket's life cycle (reactions to its domain events, server/app/reactions.ts; onReopened by TicketService) ----------
 
   /** The ticket was resolved (or closed): the stored access is destroyed after the set delay (the first date stands). */
   async onResolved(ticket: Ticket): Promise<void> {

@@ -1,13 +1,11 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { requireId } from '../../common/access';
 import { ConnectionArgs } from '../../common/connection';
-import { runMutation } from '../../common/mutation';
 import { paginate } from '../../common/paginate';
-import { Role } from '../viewer/viewer';
+import { Transactional } from '../../common/transaction';
+import { Role, type Viewer } from '../viewer/viewer';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhook.entities';
-import { WebhookService } from './webhook.service';
 import {
   WebhookDeliveryConnection,
   WebhookDeliveryFilter,
@@ -20,12 +18,7 @@ import {
   WebhookEndpointUpdateInput,
 } from './webhook.types';
 
-function service(ctx: AppContext, em = ctx.em): WebhookService {
-  if (!ctx.webhooks) throw new GraphQLError('Webhooks are not running on this server.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-  return new WebhookService(em, ctx.webhooks.keyring, ctx.clock, ctx.webhooks.policy);
-}
-
-const staffId = (ctx: AppContext) => (ctx.viewer.kind === 'staff' ? ctx.viewer.staffId : '');
+const staffIdOf = (viewer: Viewer) => (viewer.kind === 'staff' ? viewer.staffId : '');
 const endpointId = (id: string) => requireId(id, 'WebhookEndpoint', ['input', 'endpointId']);
 
 @Resolver(() => WebhookEndpoint)
@@ -50,44 +43,30 @@ export class WebhookEndpointResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: register an endpoint. Its signing secret is returned once.' })
+  @Transactional(WebhookEndpointPayload)
   webhookEndpointCreate(@Arg('input', () => WebhookEndpointCreateInput) input: WebhookEndpointCreateInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new WebhookEndpointPayload(),
-      (em) => service(ctx, em).create(input, staffId(ctx)),
-    );
+    return ctx.services.webhooks.create(input, staffIdOf(ctx.viewer));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: change, disable or re-enable an endpoint.' })
+  @Transactional(WebhookEndpointPayload, { into: 'endpoint' })
   webhookEndpointUpdate(@Arg('input', () => WebhookEndpointUpdateInput) input: WebhookEndpointUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new WebhookEndpointPayload(),
-      async (em) => ({
-        endpoint: await service(ctx, em).update(endpointId(input.endpointId), input),
-      }),
-    );
+    return ctx.services.webhooks.update(endpointId(input.endpointId), input);
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: a new signing secret, returned once; the old one stops at once.' })
+  @Transactional(WebhookEndpointPayload)
   webhookEndpointRotateSecret(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new WebhookEndpointPayload(),
-      (em) => service(ctx, em).rotateSecret(endpointId(input.endpointId)),
-    );
+    return ctx.services.webhooks.rotateSecret(endpointId(input.endpointId));
   }
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookEndpointPayload, { description: 'Admins: delete an endpoint and its delivery history.' })
+  @Transactional(WebhookEndpointPayload, { into: 'endpoint' })
   webhookEndpointDelete(@Arg('input', () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new WebhookEndpointPayload(),
-      async (em) => ({ endpoint: await service(ctx, em).delete(endpointId(input.endpointId)) }),
-    );
+    return ctx.services.webhooks.delete(endpointId(input.endpointId));
   }
 }
 
@@ -101,15 +80,8 @@ export class WebhookDeliveryResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => WebhookDeliveryPayload, { description: 'Admins: send a delivery again (same id and body), with a fresh 24 hours of retries.' })
+  @Transactional(WebhookDeliveryPayload, { into: 'delivery' })
   webhookDeliveryRedeliver(@Arg('input', () => WebhookDeliveryRedeliverInput) input: WebhookDeliveryRedeliverInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new WebhookDeliveryPayload(),
-      async (em) => {
-        const delivery = await service(ctx, em).redeliver(requireId(input.deliveryId, 'WebhookDelivery', ['input', 'deliveryId']));
-        ctx.webhooks?.dispatcher.wake();
-        return { delivery };
-      },
-    );
+    return ctx.services.webhooks.redeliver(requireId(input.deliveryId, 'WebhookDelivery', ['input', 'deliveryId']));
   }
 }

@@ -26,6 +26,8 @@ export class WebhookService {
     private readonly keyring: MasterKeyring,
     private readonly clock: Clock,
     private readonly policy: WebhookAddressPolicy,
+    /** Told when a delivery is due again at once (the dispatcher looks for it without waiting). */
+    private readonly onRedelivered: () => void = () => {},
   ) {}
 
   /** A new endpoint and its signing secret, which is returned only here (and by rotateSecret). */
@@ -107,6 +109,7 @@ export class WebhookService {
     delivery.nextAttemptAt = this.clock().toJSDate();
     delivery.retryUntil = this.retryUntil();
     delivery.deliveredAt = null;
+    this.onRedelivered();
     return delivery;
   }
 
