@@ -11,6 +11,14 @@ import { untraversableAncestor } from './database';
 /** Project root: every relative default below is resolved against it, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
+/** DATABASE_REPLICA_URLS as a list (empty entries ignored). */
+export function databaseReplicaUrls(setting: string | undefined): string[] {
+  return (setting ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+}
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:mm, e.g. 03:00');
 
 const port = z.coerce
@@ -49,6 +57,14 @@ const schema = z.object({
   HOST: z.string().refine(isHostOrAddress, 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   PORT: port.default(4000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  // Read replicas for analytics, search and export (server/common/read-side.ts); deciding reads stay on the primary.
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .refine(
+      (value) => databaseReplicaUrls(value).every((url) => URL.canParse(url) && /^postgres(ql)?:$/.test(new URL(url).protocol)),
+      'must be postgres:// or postgresql:// URLs separated by commas',
+    )
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: fixedPort.default(54329),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -126,7 +142,7 @@ const schema = z.object({
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */
 // Never echo these back: a key, or a URL that may carry a database password.
-const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'METRICS_TOKEN', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'DATABASE_REPLICA_URLS', 'METRICS_TOKEN', 'SMTP_URL']);
 
 export type Config = z.infer<typeof schema> & {
   dataDir: string;

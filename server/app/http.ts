@@ -252,7 +252,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.get('/personal-data/customers/:id', limits.guard, drain.wrap(personalDataExportRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
 
   // CSV exports for staff (the bearer token of GraphQL calls), streamed in keyset pages.
-  const exports = { orm, schema, clock, onAuthFailure: limits.recordAuthFailure };
+  const exports = { orm, schema, clock, onAuthFailure: limits.recordAuthFailure, logger };
   app.get('/export/tickets.csv', limits.guard, drain.wrap(exportRoute('tickets', exports)));
   app.get('/export/refunds.csv', limits.guard, drain.wrap(exportRoute('refunds', exports)));
 

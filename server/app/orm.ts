@@ -61,11 +61,23 @@ export interface OrmOptions {
   /** Called for every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
   poolMax?: number;
+  /** Read replicas (DATABASE_REPLICA_URLS): only reads that ask for the 'read' connection go there. */
+  replicaUrls?: readonly string[];
 }
 
-export function ormConfig({ clientUrl, onQuery, poolMax = 10 }: OrmOptions): Options {
+/** How long a read waits to connect to a replica before it is taken as down (and the primary answers). */
+export const REPLICA_CONNECT_TIMEOUT_MS = 3_000;
+
+export function ormConfig({ clientUrl, onQuery, poolMax = 10, replicaUrls = [] }: OrmOptions): Options {
   return defineConfig({
     clientUrl,
+    replicas: replicaUrls.map((url, index) => ({
+      name: `replica-${index + 1}`,
+      clientUrl: url,
+      driverOptions: { connection: { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS } },
+    })),
+    // A replica lags: every read goes to the primary unless it asks for 'read' (server/common/read-side.ts).
+    preferReadReplicas: false,
     entities: ENTITIES,
     extensions: [Migrator],
     // Explicit types on every property: no reliance on emitted decorator metadata.

@@ -6,7 +6,7 @@ import { issueToken, STAFF_TOKEN_PREFIX } from '../common/tokens';
 import { MIGRATIONS } from '../migrations';
 import { seedPlans } from '../seeders/plans';
 import { startVault, type VaultRuntime } from '../modules/vault/vault.runtime';
-import type { Config } from './config';
+import { databaseReplicaUrls, type Config } from './config';
 import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
@@ -47,8 +47,11 @@ export async function openDatabase(config: Config, logger: Logger, options: Runt
   return startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger, onLost: options.onDatabaseLost });
 }
 
-export async function openOrm(url: string, onQuery?: (sql: string) => void): Promise<MikroORM> {
-  return MikroORM.init({ ...ormConfig({ clientUrl: url, onQuery }), migrations: { ...ormConfig({ clientUrl: url }).migrations, migrationsList: MIGRATIONS } });
+export async function openOrm(url: string, onQuery?: (sql: string) => void, replicaUrls: readonly string[] = []): Promise<MikroORM> {
+  return MikroORM.init({
+    ...ormConfig({ clientUrl: url, onQuery, replicaUrls }),
+    migrations: { ...ormConfig({ clientUrl: url }).migrations, migrationsList: MIGRATIONS },
+  });
 }
 
 /** Applies committed migrations (idempotent, in one transaction) and seeds the plan catalogue. */
@@ -114,7 +117,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let webhooks: WebhookRuntime;
   let live: LiveHub;
   try {
-    orm = await openOrm(database.url);
+    orm = await openOrm(database.url, undefined, databaseReplicaUrls(config.DATABASE_REPLICA_URLS));
     await prepareDatabase(orm);
     vault = await startVault(vaultSettingsFrom(config), { orm, databaseUrl: database.url, logger });
     warnAboutLocalKeyFile(config, vault.keySource, logger);

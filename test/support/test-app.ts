@@ -28,6 +28,8 @@ export interface TestAppOptions {
   production?: boolean;
   /** Passed to the HTTP app: query limits other than the defaults. */
   queryLimits?: QueryLimits;
+  /** A read replica of `adminUrl`'s server: the URL of the test's database there (DATABASE_REPLICA_URLS). */
+  replicaOf?: (databaseUrl: string) => string;
 }
 
 export interface TestApp {
@@ -88,7 +90,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       done();
     },
   });
-  const orm = await openOrm(databaseUrl, options.onQuery);
+  const orm = await openOrm(databaseUrl, options.onQuery, options.replicaOf ? [options.replicaOf(databaseUrl)] : []);
   const logger = createLogger('info', sink);
   const vault = Vault.forTests({ clock: () => now, logger });
   const adminToken = (await ensureFirstAdmin(orm, 'admin@support.test'))!;

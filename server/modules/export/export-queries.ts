@@ -1,5 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../common/logger';
+import { readSide } from '../../common/read-side';
 import { Refund } from '../refund/refund.entity';
 import { BREACHED_WHATEVER_THE_TIME } from '../search/ticket-filters';
 
@@ -57,7 +59,8 @@ const TICKET_SELECT = `
  * The tickets the conditions select, oldest first, one keyset page per statement (index
  * ticket_created_at_id_index): nothing is held but the page being written.
  */
-export async function* ticketPages(orm: MikroORM, conditions: readonly TicketCondition[], pageSize: number): AsyncGenerator<ExportPage> {
+export async function* ticketPages(orm: MikroORM, conditions: readonly TicketCondition[], pageSize: number, log?: Logger): AsyncGenerator<ExportPage> {
+  const reads = readSide(orm.em, log);
   let after: { createdAt: string; id: string } | null = null;
   for (;;) {
     const where = [...conditions];
@@ -66,7 +69,7 @@ export async function* ticketPages(orm: MikroORM, conditions: readonly TicketCon
       from "ticket" t join "customer" c on c.id = t.customer_id left join "staff_member" a on a.id = t.assignee_id
       where ${where.map((c) => `(${c.sql})`).join(' and ') || 'true'}
       order by t.created_at, t.id limit ?`;
-    const rows = (await orm.em.getConnection().execute(sql, [...where.flatMap((c) => c.params), pageSize])) as ExportPage;
+    const rows = (await reads.execute(sql, [...where.flatMap((c) => c.params), pageSize])) as ExportPage;
     if (rows.length === 0) return;
     const last = rows.at(-1)!;
     after = { createdAt: String(last.key_created_at), id: String(last.key_id) };
@@ -91,21 +94,24 @@ export const REFUND_COLUMNS = [
 ] as const;
 
 /** The refunds the filters select, oldest first, in keyset pages read without an identity map. */
-export async function* refundPages(orm: MikroORM, filters: FilterQuery<Refund>[], pageSize: number): AsyncGenerator<ExportPage> {
+export async function* refundPages(orm: MikroORM, filters: FilterQuery<Refund>[], pageSize: number, log?: Logger): AsyncGenerator<ExportPage> {
+  const reads = readSide(orm.em, log);
   let after: { createdAt: Date; id: string } | null = null;
   for (;;) {
-    const em = orm.em.fork();
     const where: FilterQuery<Refund>[] = [...filters];
     if (after) where.push({ $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }] });
-    const refunds = await em.find(
-      Refund,
-      { $and: where },
-      {
-        populate: ['customer', 'decidedBy'],
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        limit: pageSize,
-        disableIdentityMap: true,
-      },
+    const refunds = await reads.run((connectionType) =>
+      orm.em.fork().find(
+        Refund,
+        { $and: where },
+        {
+          populate: ['customer', 'decidedBy'],
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          limit: pageSize,
+          disableIdentityMap: true,
+          connectionType,
+        },
+      ),
     );
     if (refunds.length === 0) return;
     const last = refunds.at(-1)!;

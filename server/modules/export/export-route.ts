@@ -6,6 +6,7 @@ import { stringify, type Stringifier } from 'csv-stringify';
 import type { Request, RequestHandler, Response } from 'express';
 import { coerceInputValue, isInputObjectType, type GraphQLSchema } from 'graphql';
 import type { DateTime } from 'luxon';
+import type { Logger } from '../../common/logger';
 import { refundConditions, type RefundListFilter } from '../refund/refund-list';
 import { RefundFilter } from '../refund/refund.resolver';
 import { StaffMember } from '../staff/staff-member.entity';
@@ -117,6 +118,8 @@ export interface ExportRouteOptions {
   clock: () => DateTime;
   onAuthFailure: (req: Request) => Promise<void>;
   pageSize?: number;
+  /** Told when a read replica could not answer and the primary did. */
+  logger?: Logger;
 }
 
 /**
@@ -164,10 +167,10 @@ export function exportRoute(kind: 'tickets' | 'refunds', options: ExportRouteOpt
         ...ticketListConditions(ticketFilter, viewer, options.clock().toJSDate()),
         { sql: 't.created_at >= ? and t.created_at < ?', params: [from, to] },
       ];
-      pages = ticketPages(options.orm, conditions, pageSize);
+      pages = ticketPages(options.orm, conditions, pageSize, options.logger);
       columns = TICKET_COLUMNS;
     } else {
-      pages = refundPages(options.orm, [...refundConditions(refundFilter, viewer), { createdAt: { $gte: from, $lt: to } }], pageSize);
+      pages = refundPages(options.orm, [...refundConditions(refundFilter, viewer), { createdAt: { $gte: from, $lt: to } }], pageSize, options.logger);
       columns = REFUND_COLUMNS;
     }
     const stamp = from.toISOString().slice(0, 10) + '_' + to.toISOString().slice(0, 10);

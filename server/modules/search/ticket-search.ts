@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { AppContext } from '../../app/context';
 import type { Connection } from '../../common/connection';
+import { readSide } from '../../common/read-side';
 import { ticketPage, type ConnectionSelection, type SqlCondition } from '../ticket/ticket-list';
 import type { Ticket } from '../ticket/ticket.entity';
 import { TicketOrder } from '../ticket/ticket.enums';
@@ -64,7 +65,9 @@ export async function ticketPageByRelevance(
     where.push({ sql: `${rank} < ? or (${rank} = ? and t.id > ?)`, params: [search, after.rank, search, after.rank, after.id] });
   }
   const whereSql = where.map((c) => `(${c.sql})`).join(' and ') || 'true';
-  const rows = (await ctx.em.execute(`select t.id, ${rank} as rank from "ticket" t where ${whereSql} order by rank desc, t.id limit ?`, [
+  // The ranking and the count run on the read side (a replica when configured); the page's tickets are the list's read.
+  const reads = readSide(ctx.em, ctx.log);
+  const rows = (await reads.execute(`select t.id, ${rank} as rank from "ticket" t where ${whereSql} order by rank desc, t.id limit ?`, [
     search,
     ...where.flatMap((c) => c.params),
     args.first + 1,
@@ -86,7 +89,7 @@ export async function ticketPageByRelevance(
   });
   let totalCount = 0;
   if (selection.totalCount) {
-    const counted = (await ctx.em.execute(
+    const counted = (await reads.execute(
       `select count(*)::int as n from "ticket" t where ${conditions.map((c) => `(${c.sql})`).join(' and ') || 'true'}`,
       conditions.flatMap((c) => c.params),
     )) as Array<{ n: number }>;

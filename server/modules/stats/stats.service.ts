@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DateTime } from 'luxon';
 import { idOfType } from '../../common/global-id';
+import type { Logger } from '../../common/logger';
+import { readSide } from '../../common/read-side';
 import type { SupportCalendar } from '../support-hours/support-calendar';
 import { StatsQueries, type RunSql, type StatsScope } from './stats.queries';
 import { StatsBucket, type StatsPeriodInput, type SupportStatsFilter } from './stats.types';
@@ -54,23 +56,18 @@ export function statsScope(input: {
 }
 
 /**
- * Runs statements on the request's connection pool outside its identity map: plain rows of
- * aggregates, bound parameters ($1…), nothing hydrated.
+ * Runs statements outside the request's identity map, on the read side (a read replica when
+ * configured: server/common/read-side.ts): plain rows of aggregates, bound parameters ($1…),
+ * nothing hydrated.
  */
-export function sqlRunner(em: EntityManager, connectionType: 'read' | 'write' = 'read'): RunSql {
-  const knex = em.getConnection(connectionType).getKnex();
-  return async (statement) => {
+export function sqlRunner(em: EntityManager, log?: Logger): RunSql {
+  const reads = readSide(em, log);
+  return (statement) => {
     const { text, values } = statement.toPostgres();
-    const client = await knex.client.acquireConnection();
-    try {
-      const result = await client.query({ text, values });
-      return result.rows as Record<string, unknown>[];
-    } finally {
-      await knex.client.releaseConnection(client);
-    }
+    return reads.query(text, values);
   };
 }
 
-export function statsQueriesFor(ctx: { em: EntityManager; calendar: SupportCalendar }, scope: StatsScope): StatsQueries {
-  return new StatsQueries(sqlRunner(ctx.em), scope, ctx.calendar);
+export function statsQueriesFor(ctx: { em: EntityManager; calendar: SupportCalendar; log?: Logger }, scope: StatsScope): StatsQueries {
+  return new StatsQueries(sqlRunner(ctx.em, ctx.log), scope, ctx.calendar);
 }
