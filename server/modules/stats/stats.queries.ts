@@ -41,33 +41,17 @@ export interface StatsScope {
 
 const UNIT: Record<StatsBucket, string> = { [StatsBucket.DAY]: 'day', [StatsBucket.WEEK]: 'week', [StatsBucket.MONTH]: 'month' };
 
-// The reported environment, as SQL over the ticket row `t`.
-const VERSION = raw(`nullif(regexp_replace(btrim(t.environment->>'opencartVersion'), '^[vV] *', ''), '')`);
-const PLATFORM = raw(`coalesce(t.environment->>'platform', 'UNKNOWN')`);
-// Same lines as opencartLine() in platform/opencart-version.ts.
-const LINE = raw(`(case
-  when ${VERSION.text} ~ '^1\\.5(\\.[0-9]+){0,3}$' then '1.5'
-  when ${VERSION.text} ~ '^2(\\.[0-9]+){1,4}$' then '2.x'
-  when ${VERSION.text} ~ '^3(\\.[0-9]+){1,4}$' then '3.0'
-  when ${VERSION.text} ~ '^4(\\.[0-9]+){1,4}$' then '4.x' end)`);
-const PHP = raw(`substring(t.environment->>'phpVersion' from '^[0-9]+\\.[0-9]+')`);
-
 /**
  * Where a target stands, with the same rule as the ticket's `sla` view: met when reached with
  * budget left; breached when reached late, or when the budget is used up (a paused clock's banked
  * minutes, or a running clock's stored due time passed); otherwise running while the ticket is
- * not finished. A ticket closed without reaching it (withdrawn, denied) is in none.
+ * not finished. A ticket closed without reaching it (withdrawn, denied) is in none. The fact row
+ * holds the part settled whatever the time (`…_settled`) and a running clock's due time; only the
+ * comparison with now is left for the query.
  */
-function targetState(reachedAt: string, minutesTaken: string, target: string, dueAt: string, finished: string, now: Date): Sql {
-  return sql`(case
-    when ${raw(reachedAt)} is not null then (case when ${raw(minutesTaken)} < ${raw(target)} then 'MET' else 'BREACHED' end)
-    when t.clock_running_since is null and t.clock_used_minutes >= ${raw(target)} then 'BREACHED'
-    when t.clock_running_since is not null and ${raw(dueAt)} <= ${now}::timestamptz then 'BREACHED'
-    when ${raw(finished)} then null
-    else 'RUNNING' end)`;
+function targetState(settled: string, dueAt: string, finished: string, now: Date): Sql {
+  return sql`coalesce(${raw(settled)}, (case when ${raw(dueAt)} <= ${now}::timestamptz then 'BREACHED' when ${raw(finished)} then null else 'RUNNING' end))`;
 }
-
-const RESOLUTION_TARGET = `t.support_day_minutes * (case when t.complex then 3 else 1 end)`;
 
 export class StatsQueries {
   constructor(
@@ -85,18 +69,20 @@ export class StatsQueries {
     return DateTime.fromSeconds(Number(epochSeconds), { zone: this.scope.zone });
   }
 
-  /** The filter over tickets `t`; with `period`, only those filed in it. */
+  /**
+   * The filter over the tickets' fact rows `f` (ticket_stats_fact, kept by triggers from the
+   * tickets); with `period`, only those filed in it.
+   */
   ticketWhere(period: boolean): Sql {
     const f = this.scope.filter;
     const parts: Sql[] = [];
-    if (period) parts.push(sql`t.created_at >= ${this.scope.from}::timestamptz and t.created_at < ${this.scope.to}::timestamptz`);
-    if (f.team) parts.push(sql`t.team = ${f.team}::staff_team`);
-    if (f.assigneeId) parts.push(sql`t.assignee_id = ${f.assigneeId}::uuid`);
-    if (f.category) parts.push(sql`t.category = ${f.category}::ticket_category`);
-    if (f.planKind)
-      parts.push(sql`t.subscription_id in (select s.id from subscription s join plan p on p.id = s.plan_id where p.kind = ${f.planKind}::plan_kind)`);
-    if (f.platform) parts.push(sql`${PLATFORM} = ${f.platform}`);
-    if (f.opencartLine) parts.push(sql`${LINE} = ${f.opencartLine}`);
+    if (period) parts.push(sql`f.created_at >= ${this.scope.from}::timestamptz and f.created_at < ${this.scope.to}::timestamptz`);
+    if (f.team) parts.push(sql`f.team = ${f.team}::staff_team`);
+    if (f.assigneeId) parts.push(sql`f.assignee_id = ${f.assigneeId}::uuid`);
+    if (f.category) parts.push(sql`f.category = ${f.category}::ticket_category`);
+    if (f.planKind) parts.push(sql`f.plan_kind = ${f.planKind}::plan_kind`);
+    if (f.platform) parts.push(sql`f.platform = ${f.platform}`);
+    if (f.opencartLine) parts.push(sql`f.opencart_line = ${f.opencartLine}`);
     return join(parts, ' and ', 'true');
   }
 
@@ -104,11 +90,11 @@ export class StatsQueries {
     const now = this.scope.now;
     const rows = await this.run(sql`
       with base as (
-        select ${this.bucketOf('t.created_at')} as bucket, t.assignee_id, t.team::text as team, t.category::text as category,
-               p.kind::text as plan_kind, (case when t.sla_guaranteed then 'GUARANTEED' else 'BEST_EFFORT' end) as guarantee,
-               ${targetState('t.first_reply_at', 't.first_reply_minutes', 't.support_day_minutes', 't.running_first_reply_due_at', `t.status in ('RESOLVED', 'CLOSED')`, now)} as fr,
-               ${targetState('t.resolved_at', 't.resolution_minutes', RESOLUTION_TARGET, 't.running_resolution_due_at', `t.status = 'CLOSED'`, now)} as res
-          from ticket t join subscription s on s.id = t.subscription_id join plan p on p.id = s.plan_id
+        select ${this.bucketOf('f.created_at')} as bucket, f.assignee_id, f.team::text as team, f.category::text as category,
+               f.plan_kind::text as plan_kind, (case when f.sla_guaranteed then 'GUARANTEED' else 'BEST_EFFORT' end) as guarantee,
+               ${targetState('f.first_reply_settled', 'f.first_reply_due_at', `f.status in ('RESOLVED', 'CLOSED')`, now)} as fr,
+               ${targetState('f.resolution_settled', 'f.resolution_due_at', `f.status = 'CLOSED'`, now)} as res
+          from ticket_stats_fact f
          where ${this.ticketWhere(true)}
       ), grouped as (
         select grouping(bucket) = 0 as by_bucket, grouping(assignee_id) = 0 as by_assignee, grouping(team) = 0 as by_team,
@@ -152,8 +138,8 @@ export class StatsQueries {
   async responseTimes(): Promise<ResponseTimes> {
     const rows = await this.run(sql`
       with base as (
-        select ${this.bucketOf('t.created_at')} as bucket, t.first_reply_minutes, t.resolution_minutes
-          from ticket t
+        select ${this.bucketOf('f.created_at')} as bucket, f.first_reply_minutes, f.resolution_minutes
+          from ticket_stats_fact f
          where ${this.ticketWhere(true)}
       )
       select grouping(bucket) = 0 as by_bucket, extract(epoch from bucket)::float8 as bucket_epoch,
@@ -215,19 +201,15 @@ export class StatsQueries {
   async backlog(): Promise<Backlog> {
     const ages = this.ageThresholds();
     const ageCase = join(
-      ages.map((age) => (age.after ? sql`when t.created_at > ${age.after}::timestamptz then ${age.label}` : sql`else ${age.label}`)),
+      ages.map((age) => (age.after ? sql`when f.created_at > ${age.after}::timestamptz then ${age.label}` : sql`else ${age.label}`)),
       ' ',
     );
     const rows = await this.run(sql`
       with base as (
-        select t.status::text as status, t.team::text as team, t.assignee_id, (case ${ageCase} end) as age,
-               (case when t.status = 'AWAITING_ACCESS' then 'ACCESS'
-                     when t.surcharge_status = 'PENDING' or ('NON_NATIVE_PORT' = any(t.platform_flags) and t.port_decision is null) then 'PORT_DECISION'
-                     when t.quote_status = 'PENDING' then 'QUOTE'
-                     when t.status = 'WAITING_ON_CUSTOMER' then 'CUSTOMER'
-                     else 'SUPPORT' end) as waiting
-          from ticket t
-         where t.status not in ('RESOLVED', 'CLOSED') and ${this.ticketWhere(false)}
+        -- ticket_stats_fact_backlog_index: the unfinished tickets only, what the ticket waits for derived by the trigger.
+        select f.status::text as status, f.team::text as team, f.assignee_id, (case ${ageCase} end) as age, f.waiting
+          from ticket_stats_fact f
+         where f.status not in ('RESOLVED', 'CLOSED') and ${this.ticketWhere(false)}
       ), grouped as (
         select grouping(status) = 0 as by_status, grouping(team) = 0 as by_team, grouping(assignee_id) = 0 as by_assignee,
                grouping(age) = 0 as by_age, grouping(waiting) = 0 as by_waiting,
@@ -255,20 +237,18 @@ export class StatsQueries {
 
   async volume(): Promise<Volume> {
     const rows = await this.run(sql`
-      with base as (
-        select t.category::text as category, t.coverage::text as coverage, ${PLATFORM} as platform,
-               coalesce(${LINE}, 'UNKNOWN') as line, coalesce(${VERSION}, 'UNKNOWN') as version, coalesce(${PHP}, 'UNKNOWN') as php,
-               t.platform_flags, t.not_english
-          from ticket t
+      with base as materialized (
+        select f.category::text as category, f.coverage::text as coverage, f.platform,
+               coalesce(f.opencart_line, 'UNKNOWN') as line, coalesce(f.opencart_version, 'UNKNOWN') as version, coalesce(f.php_version, 'UNKNOWN') as php,
+               f.platform_flags, f.not_english
+          from ticket_stats_fact f
          where ${this.ticketWhere(true)}
       ), grouped as (
-        select 'total' as dimension, null as key, count(*)::int as count from base
-        union all select 'category', category, count(*)::int from base group by category
-        union all select 'coverage', coverage, count(*)::int from base group by coverage
-        union all select 'platform', platform, count(*)::int from base group by platform
-        union all select 'line', line, count(*)::int from base group by line
-        union all select 'version', version, count(*)::int from base group by version
-        union all select 'php', php, count(*)::int from base group by php
+        -- One pass for every dimension (grouping sets), one more for the flags.
+        select (case when grouping(category) = 0 then 'category' when grouping(coverage) = 0 then 'coverage' when grouping(platform) = 0 then 'platform'
+                     when grouping(line) = 0 then 'line' when grouping(version) = 0 then 'version' when grouping(php) = 0 then 'php' else 'total' end) as dimension,
+               coalesce(category, coverage, platform, line, version, php) as key, count(*)::int as count
+          from base group by grouping sets ((), (category), (coverage), (platform), (line), (version), (php))
         union all select 'flag', flag::text, count(*)::int from base, unnest(platform_flags) as flag group by flag
         union all select 'flag', 'NOT_ENGLISH', count(*)::int from base where not_english having count(*) > 0
       )
@@ -293,40 +273,22 @@ export class StatsQueries {
   async allowance(): Promise<AllowanceStats> {
     const planKind = this.scope.filter.planKind;
     const now = this.scope.now;
-    // Each subscription's current allowance window, with the boundaries billing-period.ts uses:
-    // months added to the contract start in the contract zone (Jan 31 → Feb 28 → Mar 31); the
-    // contract is over once the window would be past its last month.
+    // The windows open now (allowance_usage: tickets counted per Premium month or one-time purchase by
+    // triggers, with the window's bounds in the contract zone as billing-period.ts cuts them), at or
+    // over their plan's allowance; a Premium month past the contract's last one is not a window.
     const limits = await this.run(sql`
-      with local as (
-        select s.id, s.customer_id, s.months, p.kind, p.ticket_allowance, s.contract_start at time zone ${CONTRACT_ZONE} as start,
-               ${now}::timestamptz at time zone ${CONTRACT_ZONE} as at
-          from subscription s join plan p on p.id = s.plan_id
-         where s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
-           and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
-      ), months as (
-        -- Whole months from the start by the calendar (age), then one more when its boundary has passed
-        -- (a start on the 31st: Feb 28 is a boundary although age() counts less than a month).
-        select l.*, (extract(year from age(l.at, l.start)) * 12 + extract(month from age(l.at, l.start)))::int as m from local l
-      ), active as (
-        select m.*, (case when m.start + make_interval(months => m.m + 1) <= m.at then m.m + 1 else m.m end) as period
-          from months m
-      ), used as materialized (
-        -- Materialized: each count runs once, not again for the at-limit condition.
-        -- Premium counts its month, a one-time fix its whole purchase: both from ticket_allowance_index.
-        select a.*, (case when a.kind = 'ONE_TIME_FIX'
-                          then (select count(*) from ticket t where t.subscription_id = a.id and t.consumes_allowance)
-                          else (select count(*) from ticket t where t.subscription_id = a.id and t.period_index = a.period and t.consumes_allowance)
-                     end)::int as used
-          from active a
-         where a.period < a.months
-      )
-      select u.id, u.customer_id, u.kind::text as kind, u.ticket_allowance, u.used, c.name, count(*) over ()::int as at_limit
-        from used u join customer c on c.id = u.customer_id
-       where u.used >= u.ticket_allowance
-       order by u.used desc, c.name, u.id
+      select s.id, s.customer_id, p.kind::text as kind, p.ticket_allowance, u.used, c.name, count(*) over ()::int as at_limit
+        from allowance_usage u
+        join subscription s on s.id = u.subscription_id
+        join plan p on p.id = s.plan_id
+        join customer c on c.id = s.customer_id
+       where u.window_end > (${now}::timestamptz at time zone ${CONTRACT_ZONE}) and u.window_start <= (${now}::timestamptz at time zone ${CONTRACT_ZONE})
+         and u.window_index < s.months and u.used >= p.ticket_allowance and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
+         and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
+       order by u.used desc, c.name, s.id
        limit 100`);
     const perCustomer = await this.run(sql`
-      with per as (select t.customer_id, count(*)::int as n from ticket t where ${this.ticketWhere(true)} group by t.customer_id)
+      with per as (select f.customer_id, count(*)::int as n from ticket_stats_fact f where ${this.ticketWhere(true)} group by f.customer_id)
       select n as tickets, count(*)::int as customers from per group by n order by n`);
     return {
       atLimitCount: Number(limits[0]?.at_limit ?? 0),
