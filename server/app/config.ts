@@ -138,6 +138,12 @@ const schema = z.object({
     .string()
     .regex(/^https?:\/\/\S+$/, "must be an http(s) URL; {number} and {id} are replaced by the ticket's number and ID")
     .default('http://127.0.0.1:4000/graphql?ticket={number}'),
+  // SLA escalations (server/modules/sla/sla-escalation.job.ts): every process runs the job; each escalation is published once.
+  SLA_ESCALATION_INTERVAL_SECONDS: wholeNumber(5, 3_600).default(60),
+  SLA_ESCALATION_BATCH: wholeNumber(1, 10_000).default(200),
+  // Outbox pruning (server/modules/events/outbox-prune.ts): events every consumer has, older than this, are deleted.
+  OUTBOX_RETENTION_DAYS: wholeNumber(1, 3_650).default(30),
+  OUTBOX_PRUNE_BATCH: wholeNumber(1, 100_000).default(1_000),
 });
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */

@@ -12,6 +12,7 @@ import { Notification, NotificationPreference, OutboundEmail } from '../modules/
 import { DataExport } from '../modules/export/data-export.entity';
 import { Refund } from '../modules/refund/refund.entity';
 import { TicketSearch } from '../modules/search/ticket-search.entity';
+import { SlaEscalation } from '../modules/sla/sla-escalation.entity';
 import { StaffMember } from '../modules/staff/staff-member.entity';
 import { Subscription } from '../modules/subscription/subscription.entity';
 import { CustomerErasure } from '../modules/personal-data/customer-erasure.entity';
@@ -54,6 +55,7 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,
+  SlaEscalation,
 ];
 
 export interface OrmOptions {

@@ -14,6 +14,8 @@ import { LiveHub } from '../modules/live/live-hub';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { mailSettingsFrom, startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
+import { SlaEscalationJob } from '../modules/sla/sla-escalation.job';
+import { supportCalendarFrom } from './support-hours';
 import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
 
 export interface Runtime {
@@ -27,6 +29,8 @@ export interface Runtime {
   webhooks: WebhookRuntime;
   /** Committed events for this process's GraphQL subscriptions (LISTEN/NOTIFY on the outbox). */
   live: LiveHub;
+  /** Publishes SLA escalations (75 % of a guaranteed target, breach); runs in every process, each published once. */
+  escalations: SlaEscalationJob;
   /** Stops the background jobs, closes the pool, then stops the embedded PostgreSQL if we started it. */
   close(): Promise<void>;
 }
@@ -116,16 +120,41 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let events: EventRuntime;
   let webhooks: WebhookRuntime;
   let live: LiveHub;
+  let escalations: SlaEscalationJob;
   try {
     orm = await openOrm(database.url, undefined, databaseReplicaUrls(config.DATABASE_REPLICA_URLS));
     await prepareDatabase(orm);
     vault = await startVault(vaultSettingsFrom(config), { orm, databaseUrl: database.url, logger });
     warnAboutLocalKeyFile(config, vault.keySource, logger);
-    events = await startEventRuntime({ orm, logger, clock: systemClock, relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true', mail: mailSettingsFrom(config) });
-    webhooks = startWebhooks({ orm, keyring: vault.vault.keyring, clock: systemClock, logger, production: config.NODE_ENV === 'production', autoStart: false });
+    events = await startEventRuntime({
+      orm,
+      logger,
+      clock: systemClock,
+      relayEnabled: config.OUTBOX_RELAY_ENABLED === 'true',
+      mail: mailSettingsFrom(config),
+      prune: { retentionDays: config.OUTBOX_RETENTION_DAYS, batchSize: config.OUTBOX_PRUNE_BATCH },
+    });
+    webhooks = startWebhooks({
+      orm,
+      keyring: vault.vault.keyring,
+      clock: systemClock,
+      logger,
+      production: config.NODE_ENV === 'production',
+      autoStart: false,
+      events: events.events,
+    });
     registerWebhookConsumer(events.relay, webhooks);
     live = new LiveHub({ orm, logger });
     await live.start();
+    escalations = new SlaEscalationJob({
+      orm,
+      clock: systemClock,
+      calendar: supportCalendarFrom(config),
+      events: events.events,
+      logger,
+      settings: { intervalSeconds: config.SLA_ESCALATION_INTERVAL_SECONDS, batchSize: config.SLA_ESCALATION_BATCH },
+    });
+    escalations.start();
   } catch (error) {
     await orm?.close();
     await database.stop();
@@ -138,7 +167,9 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     events,
     webhooks,
     live,
+    escalations,
     close: async () => {
+      await escalations.stop();
       await live.stop();
       await events.stop();
       await webhooks.dispatcher.stop();

@@ -23,6 +23,7 @@ import { Migration20261203150000_stats_allowance_index as MStatsAllowanceIndex }
 import { Migration20261203151000_data_export as MDataExport } from './Migration20261203151000_data_export';
 import { Migration20261203153000_personal_data as MPersonalData } from './Migration20261203153000_personal_data';
 import { Migration20261203154000_notification_live as MNotificationLive } from './Migration20261203154000_notification_live';
+import { Migration20261203170000_sla_escalation as MSlaEscalation } from './Migration20261203170000_sla_escalation';
 import { Migration20261203171000_stats_rollups as MStatsRollups } from './Migration20261203171000_stats_rollups';
 
 /** Every committed migration, in the order of their timestamps. `npm run migration:create` appends to this list. */
@@ -51,5 +52,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203151000_data_export', class: MDataExport },
   { name: 'Migration20261203153000_personal_data', class: MPersonalData },
   { name: 'Migration20261203154000_notification_live', class: MNotificationLive },
+  { name: 'Migration20261203170000_sla_escalation', class: MSlaEscalation },
   { name: 'Migration20261203171000_stats_rollups', class: MStatsRollups },
 ];

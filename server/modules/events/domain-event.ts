@@ -26,6 +26,7 @@ export enum DomainEventType {
   SLA_BREACHED = 'SLA_BREACHED',
   TICKET_MERGED = 'TICKET_MERGED',
   TICKET_RATED = 'TICKET_RATED',
+  WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 registerEnumType(DomainEventType, {
   name: 'DomainEventType',
@@ -35,6 +36,7 @@ registerEnumType(DomainEventType, {
     ACCESS_REVEALED: { description: 'Staff only: stored store access was shown to a staff member.' },
     SLA_TARGET_AT_75_PERCENT: { description: "Staff only: a ticket has used 75 % of a target's support minutes." },
     SLA_BREACHED: { description: "Staff only: a ticket has used all of a target's support minutes." },
+    WEBHOOK_ENDPOINT_DISABLED: { description: 'Staff only: a webhook endpoint was disabled after 24 hours of failed deliveries.' },
   },
 });
 

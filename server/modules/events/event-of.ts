@@ -15,6 +15,7 @@ const STAFF_ONLY = new Set<string>([
   'SLA_TARGET_AT_75_PERCENT',
   'SLA_BREACHED',
   'TICKET_ASSIGNED',
+  'WEBHOOK_ENDPOINT_DISABLED',
 ]);
 
 /** An event about a ticket: its customer and team come from the ticket. */

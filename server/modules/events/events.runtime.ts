@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logger';
 import { Mailer } from '../notification/mailer';
 import { registerNotificationConsumers } from '../notification/notification.consumers';
 import { DomainEvents } from './domain-events';
+import { DEFAULT_OUTBOX_PRUNE_SETTINGS, OutboxPruner, type OutboxPruneSettings } from './outbox-prune';
 import { OutboxRelay } from './outbox-relay';
 
 /**
@@ -23,6 +24,8 @@ export interface EventRuntimeOptions {
   /** Consumers to add before the relay starts (webhooks, live subscriptions: `relay.register`). */
   consumers?: Array<(relay: OutboxRelay) => void>;
   mail: MailSettings;
+  /** Deleting delivered events (OUTBOX_RETENTION_DAYS, OUTBOX_PRUNE_BATCH); runs where the relay runs. */
+  prune?: OutboxPruneSettings;
 }
 
 export interface MailSettings {
@@ -44,6 +47,8 @@ export interface EventRuntime {
   relay: OutboxRelay;
   /** Sends queued emails; null when email is off. */
   mailer: Mailer | null;
+  /** Deletes delivered events past their retention (started with the relay). */
+  pruner: OutboxPruner;
   stop(): Promise<void>;
 }
 
@@ -56,9 +61,11 @@ export async function startEventRuntime(options: EventRuntimeOptions): Promise<E
   if (!mailer) options.logger.info('email is off (no SMTP_URL): notification emails are kept and readable through the API (viewer.notifications { email })');
   registerNotificationConsumers(relay, { emailEnabled: mailer !== null, ticketUrlTemplate, onEmailQueued: () => mailer?.wake() });
   for (const add of options.consumers ?? []) add(relay);
+  const pruner = new OutboxPruner({ orm: options.orm, clock: options.clock, logger: options.logger, settings: options.prune ?? DEFAULT_OUTBOX_PRUNE_SETTINGS });
   if (options.relayEnabled) {
     await relay.start();
     mailer?.start();
+    pruner.start();
   } else {
     options.logger.info('outbox relay off in this process (OUTBOX_RELAY_ENABLED=false): events are delivered by another process');
   }
@@ -66,7 +73,9 @@ export async function startEventRuntime(options: EventRuntimeOptions): Promise<E
     events,
     relay,
     mailer,
+    pruner,
     stop: async () => {
+      await pruner.stop();
       await relay.stop();
       await mailer?.stop();
     },

@@ -30,6 +30,7 @@ export const STAFF_EVENTS: readonly DomainEventType[] = [
   DomainEventType.MERCHANT_REPLIED,
   DomainEventType.SLA_TARGET_AT_75_PERCENT,
   DomainEventType.SLA_BREACHED,
+  DomainEventType.WEBHOOK_ENDPOINT_DISABLED,
 ];
 
 /**
@@ -37,7 +38,7 @@ export const STAFF_EVENTS: readonly DomainEventType[] = [
  * resolution carries the "disable the access you gave" reminder), quotes, surcharges, refund
  * decisions. Staff: new tickets of their team, merchant replies on tickets assigned to them,
  * escalations (the assignee at 75 % of a target, or the team while nobody is assigned; every
- * admin and the assignee on a breach). Nobody is told of their own action; a staff-only event
+ * admin and the assignee on a breach). Admins: a webhook endpoint disabled after failing. Nobody is told of their own action; a staff-only event
  * never reaches a merchant.
  */
 export function recipientsOf(event: StoredDomainEvent, facts: NotificationFacts): Recipient[] {
@@ -55,6 +56,8 @@ export function recipientsOf(event: StoredDomainEvent, facts: NotificationFacts)
       return staff(assignee ? [assignee] : facts.teamStaffIds);
     case DomainEventType.SLA_BREACHED:
       return staff([...facts.adminIds, assignee]);
+    case DomainEventType.WEBHOOK_ENDPOINT_DISABLED:
+      return staff(facts.adminIds);
     default:
       break;
   }
@@ -116,6 +119,11 @@ export function describe(event: StoredDomainEvent, facts: NotificationFacts): No
       return {
         title: title(`${target} target breached`),
         body: `${label} has used all of its ${target} time (${event.data.targetMinutes} support minutes), due at ${event.data.dueAt}.`,
+      };
+    case DomainEventType.WEBHOOK_ENDPOINT_DISABLED:
+      return {
+        title: `Webhook endpoint disabled: ${event.data.host}`,
+        body: `The webhook endpoint at ${event.data.host} was disabled after 24 hours of failed deliveries (last: ${event.data.lastFailure}). Events are no longer sent to it: fix the receiver, enable it again with webhookEndpointUpdate, then send the failed deliveries again with webhookDeliveryRedeliver.`,
       };
     default:
       return { title: title(words(event.type)), body: `${label}: ${words(event.type)}.` };

@@ -26,8 +26,8 @@ export interface WebhookDispatcherOptions {
   batchSize?: number;
   /** How often due retries are looked for. */
   pollMs?: number;
-  /** Told when an endpoint is disabled after 24 hours of failures (admins are notified through it). */
-  onEndpointDisabled?: (em: EntityManager, endpoint: WebhookEndpoint) => Promise<void>;
+  /** Told, in the transaction that disables it, when an endpoint is disabled after 24 hours of failures (admins are notified through it). */
+  onEndpointDisabled?: (em: EntityManager, endpoint: WebhookEndpoint, lastFailure: string) => Promise<void>;
 }
 
 /** The JSON body of a delivery: the event with global IDs, as the API shows them. */
@@ -150,9 +150,10 @@ export class WebhookDispatcher {
     if (!endpoint.enabled) return;
     endpoint.enabled = false;
     endpoint.disabledAt = attemptedAt.toJSDate();
-    endpoint.disabledReason = `Deliveries failed for ${RETRY_WINDOW_HOURS} hours (last: ${outcome.statusCode ? `HTTP ${outcome.statusCode}` : outcome.error}).`;
+    const lastFailure = outcome.statusCode ? `HTTP ${outcome.statusCode}` : (outcome.error ?? 'no answer');
+    endpoint.disabledReason = `Deliveries failed for ${RETRY_WINDOW_HOURS} hours (last: ${lastFailure}).`;
     this.options.logger.warn({ endpointId: endpoint.id, deliveryId: delivery.id }, 'webhook endpoint disabled after 24 hours of failed deliveries');
-    await this.options.onEndpointDisabled?.(em, endpoint);
+    await this.options.onEndpointDisabled?.(em, endpoint, lastFailure);
   }
 
   /** One signed POST; nothing the endpoint answered is kept but its status code. */

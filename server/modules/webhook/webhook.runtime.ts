@@ -1,10 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
+import type { DomainEvents } from '../events/domain-events';
 import type { OutboxRelay } from '../events/outbox-relay';
 import type { MasterKeyring } from '../vault/keyring';
 import type { WebhookAddressPolicy } from './webhook-address';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
+import { endpointDisabledEvent } from './webhook-events';
 
 /** What the webhook mutations and the delivery loop share in one process. */
 export interface WebhookRuntime {
@@ -31,9 +33,12 @@ export function startWebhooks(options: {
   logger: Logger;
   /** Production: https only, never this machine. */
   production: boolean;
+  /** The process's domain events: an endpoint disabled after failing publishes WEBHOOK_ENDPOINT_DISABLED (admins are notified). */
+  events?: DomainEvents;
   onEndpointDisabled?: WebhookDispatcherOptions['onEndpointDisabled'];
   autoStart?: boolean;
 }): WebhookRuntime {
+  const events = options.events;
   const policy: WebhookAddressPolicy = { allowLoopback: !options.production };
   const dispatcher = new WebhookDispatcher({
     orm: options.orm,
@@ -41,7 +46,8 @@ export function startWebhooks(options: {
     clock: options.clock,
     logger: options.logger.child({ component: 'webhooks' }),
     policy,
-    onEndpointDisabled: options.onEndpointDisabled,
+    onEndpointDisabled:
+      options.onEndpointDisabled ?? (events ? (em, endpoint, lastFailure) => events.publish(em, endpointDisabledEvent(endpoint, lastFailure)) : undefined),
   });
   if (options.autoStart !== false) dispatcher.start();
   return { dispatcher, keyring: options.keyring, policy };
