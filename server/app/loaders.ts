@@ -35,7 +35,7 @@ export function createLoaders(em: EntityManager, viewer: Viewer, vault: Vault) {
     ...subscriptionLoaders(em),
     ...vaultLoaders(em, vault),
     ...customerLoaders(em),
-    ...refundLoaders(em),
+    ...refundLoaders(em, viewer),
     ...attachmentLoaders(em, viewer),
   };
 }

@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
@@ -14,6 +13,7 @@ import { Ticket } from '../ticket/ticket.entity';
 import { TicketConnection } from '../ticket/ticket-query.types';
 import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';
+import { CUSTOMER_ORDER, customerListWhere } from './customer-list';
 import { CUSTOMER_EVENT_ORDER, CUSTOMER_SUBSCRIPTION_ORDER, CUSTOMER_TICKET_ORDER } from './customer.loaders';
 import { Customer } from './customer.entity';
 import { Allowance, CustomerBanInput, CustomerConnection, CustomerCreateInput, CustomerFilter, CustomerPayload, CustomerUpdateInput } from './customer.types';
@@ -27,13 +27,7 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter: CustomerFilter | null,
     @Ctx() ctx: AppContext,
   ) {
-    const where: FilterQuery<Customer>[] = [];
-    if (filter?.status) where.push({ status: filter.status });
-    if (filter?.search?.trim()) {
-      const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push({ $or: [{ email: { $ilike: like } }, { name: { $ilike: like } }, { company: { $ilike: like } }, { storeUrl: { $ilike: like } }] });
-    }
-    return paginate(ctx.em, Customer, where.length ? { $and: where } : {}, args, [{ createdAt: 'desc' }, { id: 'desc' }]);
+    return paginate(ctx.em, Customer, customerListWhere(filter), args, CUSTOMER_ORDER);
   }
 
   @FieldResolver(() => TicketConnection, { description: "The customer's tickets, newest first." })

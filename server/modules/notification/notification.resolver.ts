@@ -1,8 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
-import { runMutation } from '../../common/mutation';
-import { ViewerInfo } from '../viewer/viewer.resolver';
-import { NotificationService } from './notification.service';
+import { Transactional } from '../../common/transaction';
+import { ViewerInfo } from '../viewer/viewer.types';
 import {
   NotificationArgs,
   NotificationConnection,
@@ -14,8 +13,6 @@ import {
   NotificationPreferencesUpdateInput,
 } from './notification.types';
 
-const notificationsOf = (ctx: AppContext, em = ctx.em) => new NotificationService(em, ctx.viewer, () => ctx.clock().toJSDate());
-
 @Resolver(() => ViewerInfo)
 export class ViewerNotificationsResolver {
   @FieldResolver(() => NotificationConnection, {
@@ -24,13 +21,13 @@ export class ViewerNotificationsResolver {
   })
   async notifications(@Root() _: ViewerInfo, @Args(() => NotificationArgs) args: NotificationArgs, @Ctx() ctx: AppContext) {
     if (ctx.viewer.kind === 'anonymous') return null;
-    return notificationsOf(ctx).list(args);
+    return ctx.services.notifications.list(args);
   }
 
   @FieldResolver(() => NotificationPreferences, { nullable: true, description: 'Which emails the viewer gets; null for anonymous callers.' })
   async notificationPreferences(@Root() _: ViewerInfo, @Ctx() ctx: AppContext) {
     if (ctx.viewer.kind === 'anonymous') return null;
-    return notificationsOf(ctx).preferences();
+    return ctx.services.notifications.preferences();
   }
 }
 
@@ -38,33 +35,24 @@ export class ViewerNotificationsResolver {
 export class NotificationResolver {
   @Authorized()
   @Mutation(() => NotificationMarkReadPayload, { description: "Mark some of the viewer's notifications read." })
+  @Transactional(NotificationMarkReadPayload)
   notificationMarkRead(@Arg('input', () => NotificationMarkReadInput) input: NotificationMarkReadInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new NotificationMarkReadPayload(),
-      (em) => notificationsOf(ctx, em).markRead(input.ids),
-    );
+    return ctx.services.notifications.markRead(input.ids);
   }
 
   @Authorized()
   @Mutation(() => NotificationMarkReadPayload, {
     description: 'Mark every notification of the viewer read (or those up to `before`, or those about one ticket).',
   })
+  @Transactional(NotificationMarkReadPayload)
   notificationMarkAllRead(@Arg('input', () => NotificationMarkAllReadInput) input: NotificationMarkAllReadInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new NotificationMarkReadPayload(),
-      (em) => notificationsOf(ctx, em).markAllRead(input.before ?? null, input.ticketId ?? null),
-    );
+    return ctx.services.notifications.markAllRead(input.before ?? null, input.ticketId ?? null);
   }
 
   @Authorized()
   @Mutation(() => NotificationPreferencesPayload, { description: 'Choose which emails the viewer gets: some event types, all, or none.' })
+  @Transactional(NotificationPreferencesPayload, { into: 'preferences' })
   notificationPreferencesUpdate(@Arg('input', () => NotificationPreferencesUpdateInput) input: NotificationPreferencesUpdateInput, @Ctx() ctx: AppContext) {
-    return runMutation(
-      ctx.em,
-      () => new NotificationPreferencesPayload(),
-      async (em) => ({ preferences: await notificationsOf(ctx, em).updatePreferences(input) }),
-    );
+    return ctx.services.notifications.updatePreferences(input);
   }
 }

@@ -1,8 +1,9 @@
-import type { FilterQuery } from '@mikro-orm/core';
-import { idOfType } from '../../common/global-id';
-import { isCustomer, type Viewer } from '../viewer/viewer';
+import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import { NO_ROW } from '../viewer/owner.scope';
+import type { Viewer } from '../viewer/viewer';
 import type { Refund } from './refund.entity';
 import type { RefundRule, RefundStatus } from './refund-rules';
+import { refundListScope } from './refund.scope';
 
 /** The `refunds(filter:)` arguments the list and the CSV export share. */
 export interface RefundListFilter {
@@ -15,13 +16,12 @@ export interface RefundListFilter {
   decidedBefore?: Date | null;
 }
 
-const NO_ROW = '00000000-0000-0000-0000-000000000000';
+/** Newest first; the id breaks ties. */
+export const REFUND_ORDER: QueryOrderMap<Refund>[] = [{ createdAt: 'desc' }, { id: 'desc' }];
 
-/** The refunds a caller may list, narrowed by the filter (merchants: their own only). */
+/** The refunds a caller may list (refund.scope.ts), narrowed by the filter. */
 export function refundConditions(filter: RefundListFilter | null | undefined, viewer: Viewer): FilterQuery<Refund>[] {
-  const where: FilterQuery<Refund>[] = [];
-  if (isCustomer(viewer)) where.push({ customer: viewer.customerId });
-  else if (filter?.customerId) where.push({ customer: idOfType(filter.customerId, 'Customer') ?? NO_ROW });
+  const where: FilterQuery<Refund>[] = [refundListScope(viewer, filter?.customerId) ?? { id: NO_ROW }];
   if (filter?.status) where.push({ status: filter.status });
   if (filter?.rules?.length) where.push({ rule: { $in: filter.rules } });
   if (filter?.requestedAfter) where.push({ createdAt: { $gte: filter.requestedAfter } });
@@ -29,4 +29,9 @@ export function refundConditions(filter: RefundListFilter | null | undefined, vi
   if (filter?.decidedAfter) where.push({ decidedAt: { $gte: filter.decidedAfter } });
   if (filter?.decidedBefore) where.push({ decidedAt: { $lt: filter.decidedBefore } });
   return where;
+}
+
+/** `refunds(filter:)`'s query. */
+export function refundListWhere(filter: RefundListFilter | null | undefined, viewer: Viewer): FilterQuery<Refund> {
+  return { $and: refundConditions(filter, viewer) };
 }

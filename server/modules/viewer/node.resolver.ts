@@ -12,6 +12,7 @@ import { Customer } from '../customer/customer.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { Plan } from '../plan/plan.entity';
 import { Refund } from '../refund/refund.entity';
+import { refundScope } from '../refund/refund.scope';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { TicketMessage } from '../ticket/ticket-message.entity';
@@ -36,7 +37,7 @@ const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
   Ticket: { entity: Ticket, scope: (v) => ticketScope(v) as Record<string, unknown> | null },
   TicketMessage: { entity: TicketMessage, scope: (v) => messageScope(v) as Record<string, unknown> | null },
   Subscription: { entity: Subscription, scope: customerOwnedScope },
-  Refund: { entity: Refund, scope: customerOwnedScope },
+  Refund: { entity: Refund, scope: (v) => refundScope(v) as Record<string, unknown> | null },
   MerchantApiKey: { entity: MerchantApiKey, scope: customerOwnedScope },
   AuditEvent: { entity: AuditEvent, scope: (v) => auditEventScope(v) as Record<string, unknown> | null },
   StaffMember: { entity: StaffMember, scope: staffOnly },

@@ -1,21 +1,8 @@
-import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { Customer } from '../customer/customer.entity';
 import { StaffMember } from '../staff/staff-member.entity';
-
-export enum ViewerKind {
-  ANONYMOUS = 'ANONYMOUS',
-  CUSTOMER = 'CUSTOMER',
-  AGENT = 'AGENT',
-  ADMIN = 'ADMIN',
-}
-registerEnumType(ViewerKind, { name: 'ViewerKind', description: 'What the bearer token is: none, a merchant API key, or a staff token.' });
-
-@ObjectType('Viewer', { description: 'Who is calling.' })
-export class ViewerInfo {
-  @Field(() => ViewerKind)
-  kind!: ViewerKind;
-}
+import { ViewerInfo, ViewerKind } from './viewer.types';
 
 @Resolver(() => ViewerInfo)
 export class ViewerResolver {
