@@ -13,7 +13,7 @@ class Endpoint {
 	const KEY_LAST_SWEEP = 'module_oc_support_desk_last_sweep';
 
 	/** Operations the server runs itself, with data the browser must not choose (environment, credentials). */
-	const SERVER_ONLY = array('TicketCreate', 'TicketAccessProvide', 'TicketAccessDisabledConfirm', 'TicketState');
+	const SERVER_ONLY = array('TicketCreate', 'TicketAccessProvide', 'TicketAccessDisabledConfirm', 'TicketState', 'NotificationUnreadCount', 'NotificationsReadForTicket');
 
 	/** Browser operations whose answer shows tickets with their status: finished ones are cleaned up before they are shown. */
 	const SHOWS_TICKETS = array('TicketList', 'TicketDetail');
@@ -61,6 +61,8 @@ class Endpoint {
 	 *                  by e-mail (4.0.2+ "config_security", 4.1 "config_user_2fa") when it is on, else
 	 *                  '': a temporary user has no e-mail address, so it could not log in
 	 *   log            optional callable(string $message): OpenCart's log, for errors the browser only hears about
+	 *   session        optional OpenCart session (its public $data array): keeps the menu's unread count a while
+	 *   now            optional callable(): int, seconds since the epoch (time() by default)
 	 */
 	public function __construct(array $deps) {
 		$this->deps = $deps + array(
@@ -75,6 +77,8 @@ class Endpoint {
 			'line' => null,
 			'loginSecurity' => '',
 			'log' => null,
+			'session' => null,
+			'now' => null,
 		);
 		$this->settings = $this->deps['settings'];
 		$this->operations = $this->deps['operations'];
@@ -99,6 +103,8 @@ class Endpoint {
 			'access.disable' => array('disableAccess', true),
 			'access.sweep' => array('sweep', false),
 			'attachment.download' => array('downloadAttachment', false),
+			// Opening a ticket is reading it: as much as "access" allows.
+			'notifications.readTicket' => array('readTicketNotifications', false),
 		);
 
 		if (!isset($handlers[$action])) {
@@ -140,6 +146,17 @@ class Endpoint {
 		} catch (ApiException $e) {
 			return self::failure(502, $e->kind, $e->getMessage());
 		}
+	}
+
+	/**
+	 * The count for the module's entry in the admin menu: unread support notifications, kept in the
+	 * admin's session for a short while. Null when the module is switched off, not configured, or the
+	 * API cannot be asked right now: the menu then shows no count, and the page is not held up.
+	 *
+	 * @return int|null
+	 */
+	public function unreadCount() {
+		return $this->enabled() ? $this->badge()->count() : null;
 	}
 
 	/**
@@ -701,6 +718,28 @@ class Endpoint {
 	}
 
 	/**
+	 * The merchant opened a ticket (or saw support's answer appear on it): its notifications are read,
+	 * and the menu's count becomes the API's new one at once.
+	 */
+	private function readTicketNotifications(array $input) {
+		$ticketId = isset($input['ticketId']) && is_string($input['ticketId']) ? $input['ticketId'] : '';
+
+		if ($ticketId === '') {
+			return self::failure(400, 'INVALID', 'No ticket given.');
+		}
+
+		$response = $this->api()->execute('NotificationsReadForTicket', array('ticketId' => $ticketId));
+		$payload = isset($response['data']['notificationMarkAllRead']) && is_array($response['data']['notificationMarkAllRead']) ? $response['data']['notificationMarkAllRead'] : array();
+		$count = isset($payload['unreadCount']) ? (int)$payload['unreadCount'] : null;
+
+		if ($count !== null) {
+			$this->badge()->remember($count);
+		}
+
+		return self::success(array('unreadCount' => $count, 'errors' => $this->messages->graphqlErrors($response)));
+	}
+
+	/**
 	 * Called by the admin-visit event and by the module's pages: throttled. Runs whenever there are
 	 * temporary users to disable or confirm, whether the module is enabled or not, and without an
 	 * API configured too (users older than AccessManager::MAX_AGE_DAYS are disabled regardless).
@@ -793,7 +832,8 @@ class Endpoint {
 		);
 	}
 
-	private function enabled() {
+	/** The merchant ticked "Enabled" in the settings. */
+	public function enabled() {
 		return $this->setting(self::KEY_STATUS) === '1';
 	}
 
@@ -813,6 +853,16 @@ class Endpoint {
 
 	private function api() {
 		return new ApiClient($this->setting(self::KEY_ENDPOINT), $this->setting(self::KEY_API_KEY), $this->documents(), $this->deps['http'], (int)$this->deps['timeout']);
+	}
+
+	private function badge() {
+		$endpoint = $this->setting(self::KEY_ENDPOINT);
+		$key = $this->setting(self::KEY_API_KEY);
+		$api = new ApiClient($endpoint, $key, $this->documents(), $this->deps['http'], min((int)$this->deps['timeout'], UnreadBadge::TIMEOUT));
+		$session = $this->deps['session'] !== null ? $this->deps['session'] : (object)array('data' => array());
+
+		// The session keeps a digest, never the key: a count kept for another key or endpoint is not shown.
+		return new UnreadBadge($api, hash('sha256', $endpoint . "\n" . $key), $session, $this->deps['now']);
 	}
 
 	/** One AccessManager per request: it checks the table's columns once. */

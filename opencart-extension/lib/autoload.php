@@ -6,6 +6,8 @@ require_once __DIR__ . '/Http.php';
 require_once __DIR__ . '/ApiClient.php';
 require_once __DIR__ . '/ApiMessages.php';
 require_once __DIR__ . '/AccessManager.php';
+require_once __DIR__ . '/UnreadBadge.php';
+require_once __DIR__ . '/MenuEntry.php';
 require_once __DIR__ . '/Endpoint.php';
 require_once __DIR__ . '/operations.php';
 

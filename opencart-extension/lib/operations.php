@@ -7,6 +7,33 @@ namespace OcSupportDesk;
 class Operations {
 	public static function all() {
 		return array(
+			'NotificationsReadForTicket' => array(
+				'type' => 'mutation',
+				'document' => 'mutation NotificationsReadForTicket($ticketId: ID!) {
+  notificationMarkAllRead(input: {ticketId: $ticketId}) {
+    unreadCount
+    userErrors {
+      ...Problems
+    }
+  }
+}
+
+fragment Problems on UserError {
+  field
+  message
+  code
+}',
+			),
+			'NotificationUnreadCount' => array(
+				'type' => 'query',
+				'document' => 'query NotificationUnreadCount {
+  viewer {
+    notifications(first: 1, unreadOnly: true) {
+      unreadCount
+    }
+  }
+}',
+			),
 			'RefundRequest' => array(
 				'type' => 'mutation',
 				'document' => 'mutation RefundRequest($input: RefundRequestInput!) {
@@ -126,6 +153,8 @@ fragment TicketSummary on Ticket {
     ... on Ticket {
       ...TicketSummary
       description
+      updatedAt
+      lastActivityAt
       accessState
       accessDisabledAt
       quote {
@@ -243,6 +272,19 @@ fragment Problems on UserError {
   field
   message
   code
+}',
+			),
+			'TicketPulse' => array(
+				'type' => 'query',
+				'document' => 'query TicketPulse($id: ID!) {
+  node(id: $id) {
+    ... on Ticket {
+      id
+      status
+      updatedAt
+      lastActivityAt
+    }
+  }
 }',
 			),
 			'TicketQuoteRespond' => array(

@@ -5,7 +5,7 @@
 // errors are answered as JSON, and another admin language gets the English texts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { MockApi } from './support/mock-api';
+import { closedPortUrl, MockApi, raw } from './support/mock-api';
 import { hasPhp, NO_PHP_MESSAGE, PHP_DIR, runPhpJson } from './support/php';
 
 const api = new MockApi({
@@ -13,16 +13,23 @@ const api = new MockApi({
   TicketAccessDisabledConfirm: (v) => ({
     ticketAccessDisabledConfirm: { ticket: { id: v.input.ticketId, accessDisabledAt: '2026-01-06T00:00:00Z' }, userErrors: [] },
   }),
+  NotificationUnreadCount: (_, path) => (path.startsWith('/down') ? raw('Bad gateway', 502) : { viewer: { notifications: { unreadCount: 3 } } }),
+  NotificationsReadForTicket: () => ({ notificationMarkAllRead: { unreadCount: 0, userErrors: [] } }),
 });
+
+/** What the menu event asked of the API for one line (each line uses its own key). */
+const menuCalls = (prefix: string, operation = 'NotificationUnreadCount') =>
+  api.calls(operation).filter((c) => c.authorization?.startsWith(`Bearer key-good-menu-${prefix}`));
 
 const out: Record<string, any> = {};
 
 describe.skipIf(!hasPhp)(hasPhp ? 'OpenCart controllers (PHP)' : NO_PHP_MESSAGE, () => {
   beforeAll(async () => {
     await api.start();
+    const closed = await closedPortUrl();
     const [c3, c4] = await Promise.all([
-      runPhpJson([join(PHP_DIR, 'controller.php'), '3.0', api.url]),
-      runPhpJson([join(PHP_DIR, 'controller.php'), '4.x', api.url]),
+      runPhpJson([join(PHP_DIR, 'controller.php'), '3.0', api.url, closed]),
+      runPhpJson([join(PHP_DIR, 'controller.php'), '4.x', api.url, closed]),
     ]);
     out['3.0'] = c3;
     out['4.x'] = c4;
@@ -46,6 +53,75 @@ describe.skipIf(!hasPhp)(hasPhp ? 'OpenCart controllers (PHP)' : NO_PHP_MESSAGE,
       expect(v.rows[0]).toMatchObject({ ticket_id: `${prefix}-DONE`, confirmed_at: expect.any(String) });
       expect(v.log).toEqual([]);
       expect(api.calls('TicketAccessDisabledConfirm').map((c) => c.variables.input.ticketId)).toContain(`${prefix}-DONE`);
+    });
+
+    it('the header event adds the menu event for the page; the menu shows the module after the dashboard with its unread count', () => {
+      const route = line === '3.0' ? 'extension/module/oc_support_desk/onMenu' : 'extension/oc_support_desk/module/oc_support_desk.onMenu';
+      expect(out[line].menuEvent).toEqual([{ trigger: 'view/common/column_left/before', action: route }]);
+      const m = out[line].menu;
+      const badge = line === '3.0' ? 'label label-danger' : 'badge bg-danger';
+      const entry = {
+        id: 'menu-oc-support-desk',
+        icon: line === '3.0' ? 'fa-life-ring' : 'fa-solid fa-life-ring',
+        name: `Support Desk <span class="${badge}" id="oc-support-desk-unread" title="3 unread">3</span>`,
+        href: `https://shop.example.com/admin/index.php?route=${line === '3.0' ? 'extension/module/oc_support_desk' : 'extension/oc_support_desk/module/oc_support_desk'}&amp;user_token=tok`,
+        children: [],
+      };
+      expect(m.enabled).toEqual(['menu-dashboard', entry, 'menu-catalog']);
+      // The next page shows the kept count: one call for both pages.
+      expect(m.again).toEqual(m.enabled);
+      expect(menuCalls(prefix).filter((c) => c.path === '/graphql' && c.authorization === `Bearer key-good-menu-${prefix}`)).toHaveLength(1);
+      expect(menuCalls(prefix)[0]!.variables).toEqual({});
+    });
+
+    it('no menu entry while the module is switched off, nor for an admin without access to it', () => {
+      const m = out[line].menu;
+      expect(m.disabled).toEqual(['menu-dashboard', 'menu-catalog']);
+      expect(m.noAccess).toEqual(['menu-dashboard', 'menu-catalog']);
+    });
+
+    it('opening a ticket marks its notifications read and the menu shows the new count at once, without asking again', () => {
+      const m = out[line].menu;
+      expect(m.read).toEqual({ status: 200, body: { ok: true, unreadCount: 0, errors: [] } });
+      expect(menuCalls(prefix, 'NotificationsReadForTicket').map((c) => c.variables)).toEqual([{ ticketId: `${prefix}-T1` }]);
+      expect(m.afterRead[1]).toMatchObject({ id: 'menu-oc-support-desk', name: 'Support Desk' });
+      // Another key: the count kept for the old one is not shown, the API is asked.
+      expect(m.otherKey[1].name).toContain('>3</span>');
+      expect(menuCalls(prefix).filter((c) => c.authorization === `Bearer key-good-menu-${prefix}-new`)).toHaveLength(1);
+    });
+
+    it('an API that refuses the key, fails or cannot be reached: the menu without a count, nothing logged, no second try on the next page', () => {
+      const m = out[line].menu;
+      for (const name of ['refused', 'failing', 'unreachable']) {
+        expect(m[name], name).toEqual([
+          ['menu-dashboard', expect.objectContaining({ name: 'Support Desk' }), 'menu-catalog'],
+          ['menu-dashboard', expect.objectContaining({ name: 'Support Desk' }), 'menu-catalog'],
+        ]);
+      }
+      expect(api.calls('NotificationUnreadCount').filter((c) => c.authorization === 'Bearer key-revoked' && c.path === '/graphql').length).toBeGreaterThan(0);
+      expect(menuCalls(prefix).filter((c) => c.path === '/down/graphql' && c.authorization === `Bearer key-good-menu-${prefix}`)).toHaveLength(1);
+      expect(m.log).toEqual([]);
+    });
+
+    it('an admin page waits 2 s at most for the count; a count is kept 30 s, a failure 60 s', () => {
+      const { counted, failed } = out[line].menu.clock;
+      expect(counted.asked).toEqual([
+        { at: 0, count: 3, asked: true },
+        { at: 29, count: 3, asked: false },
+        { at: 30, count: 3, asked: true },
+        { at: 59, count: 3, asked: false },
+        { at: 60, count: 3, asked: true },
+        { at: 90, count: 3, asked: true },
+      ]);
+      expect(failed.asked).toEqual([
+        { at: 0, count: null, asked: true },
+        { at: 29, count: null, asked: false },
+        { at: 30, count: null, asked: false },
+        { at: 59, count: null, asked: false },
+        { at: 60, count: null, asked: true },
+        { at: 90, count: null, asked: false },
+      ]);
+      expect([...counted.timeouts, ...failed.timeouts]).toEqual([2, 2, 2, 2, 2, 2]);
     });
 
     it("answers the store's own errors as JSON (a 500 with a clear message) and writes the details to OpenCart's log", () => {

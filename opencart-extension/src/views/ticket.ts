@@ -3,6 +3,7 @@
 import type {
   TicketDetailQuery,
   TicketMarkReadMutation,
+  TicketPulseQuery,
   TicketQuoteRespondMutation,
   TicketReplyMutation,
   TicketSurchargeRespondMutation,
@@ -20,6 +21,7 @@ import { accessFields, accessProblems, alert, busy, errorMessage, flashes, readA
 import { attachmentList, bindDownloads, fileField, readFiles } from './attachments';
 import { ENGLISH_NOTICE } from './new-ticket';
 import { disableAccess, disabledNotice } from './tickets';
+import { showUnreadCount } from '../unread-badge';
 
 type Ticket = Extract<NonNullable<TicketDetailQuery['node']>, { __typename?: 'Ticket'; number: string }>;
 
@@ -56,10 +58,25 @@ export function conversation(ticket: Ticket, timezone: string): Html {
  */
 export const TICKET_REFRESH_MS = 20_000;
 
-/** What changes when support answers: a new message, or the status. */
-function fingerprint(ticket: Ticket): string {
-  const messages = ticket.messages.edges;
-  return `${ticket.status}|${messages.length}|${messages[messages.length - 1]?.node.id ?? ''}`;
+/**
+ * What changes whenever support answers, the status moves or anything else about the ticket does:
+ * the page asks only for these (TicketPulse) and fetches the whole ticket again when they change.
+ */
+function pulse(ticket: { status: string; updatedAt: string; lastActivityAt: string }): string {
+  return `${ticket.status}|${ticket.updatedAt}|${ticket.lastActivityAt}`;
+}
+
+/**
+ * The merchant has the ticket in front of them: its replies and what the desk told about it are
+ * read, and the count beside the module in the admin menu follows at once.
+ */
+function markSeen(ctx: Context, ticket: Ticket): void {
+  if (ticket.unreadMessageCount > 0)
+    void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: ticket.id } }).catch(() => undefined);
+  void ctx.endpoint
+    .call<{ unreadCount: number | null }>('notifications.readTicket', { ticketId: ticket.id })
+    .then((answer) => showUnreadCount(answer.unreadCount))
+    .catch(() => undefined);
 }
 
 /**
@@ -69,20 +86,22 @@ function fingerprint(ticket: Ticket): string {
 function watchTicket(ctx: Context, shown: Ticket): void {
   const conversationNow = () => ctx.main.querySelector<HTMLElement>('[data-testid="conversation"]');
   const list = conversationNow();
-  let seen = fingerprint(shown);
+  let seen = pulse(shown);
   const timer = window.setInterval(async () => {
     if (!list?.isConnected) return window.clearInterval(timer);
     if (document.visibilityState !== 'visible') return;
     let fresh: Ticket | null = null;
     try {
+      const now = (await ctx.endpoint.graphql<TicketPulseQuery>('TicketPulse', { id: shown.id })).node as Parameters<typeof pulse>[0] | null;
+      if (!now?.updatedAt || pulse(now) === seen) return;
       const data = await ctx.endpoint.graphql<TicketDetailQuery>('TicketDetail', { id: shown.id, messages: 100 });
       fresh = data.node && 'number' in data.node ? (data.node as Ticket) : null;
     } catch {
       return; // the next round tries again
     }
     const current = conversationNow();
-    if (!fresh || !current || current !== list || !list.isConnected || fingerprint(fresh) === seen) return;
-    seen = fingerprint(fresh);
+    if (!fresh || !current || current !== list || !list.isConnected) return;
+    seen = pulse(fresh);
     const holder = document.createElement('div');
     render(holder, conversation(fresh, ctx.timezone));
     current.replaceChildren(...holder.firstElementChild!.childNodes);
@@ -92,8 +111,7 @@ function watchTicket(ctx: Context, shown: Ticket): void {
       status.className = `ocsd-status ocsd-status-${fresh.status.toLowerCase()}`;
       status.textContent = humanise(fresh.status);
     }
-    if (fresh.unreadMessageCount > 0)
-      void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: fresh.id } }).catch(() => undefined);
+    markSeen(ctx, fresh);
   }, TICKET_REFRESH_MS);
 }
 
@@ -209,7 +227,7 @@ export async function ticketView(ctx: Context, id: string): Promise<void> {
   const messages = ctx.main.querySelector<HTMLElement>('#ocsd-ticket-messages')!;
   const reload = (message: string, kind: 'success' | 'warning' = 'success') => ctx.navigate(`#ticket/${encodeURIComponent(t.id)}`, { kind, message });
 
-  if (t.unreadMessageCount > 0) void ctx.endpoint.graphql<TicketMarkReadMutation>('TicketMarkRead', { input: { ticketId: t.id } }).catch(() => undefined);
+  markSeen(ctx, t);
   watchTicket(ctx, t);
 
   bindDownloads(ctx, ctx.main, messages);

@@ -78,6 +78,31 @@ if ($line === '3.0') {
 	}');
 }
 
+// OpenCart's Action: the route an event runs.
+if ($line === '3.0') {
+	class Action {
+		public $route;
+
+		public function __construct($route) {
+			$this->route = $route;
+		}
+	}
+} else {
+	eval('namespace Opencart\System\Engine; class Action {
+		public $route;
+		public function __construct(string $route) { $this->route = $route; }
+	}');
+}
+
+/** OpenCart's event registry: what is registered while a page is built. */
+class StubEvent {
+	public $registered = array();
+
+	public function register($trigger, $action, $priority = 0) {
+		$this->registered[] = array('trigger' => $trigger, 'action' => $action->route);
+	}
+}
+
 class StubUser {
 	public $logged = true;
 
@@ -85,8 +110,11 @@ class StubUser {
 		return $this->logged;
 	}
 
+	/** @var array|null routes the user may access; null: every route */
+	public $access = null;
+
 	public function hasPermission($type, $route) {
-		return true;
+		return $this->access === null || in_array($route, $this->access, true);
 	}
 
 	public function getId() {
@@ -308,6 +336,7 @@ foreach (array(
 	'language' => $language,
 	'url' => new StubUrl(),
 	'document' => $document,
+	'event' => new StubEvent(),
 ) as $key => $value) {
 	$registry->set($key, $value);
 }
@@ -368,6 +397,94 @@ foreach (array('off' => array(), 'config_security' => array('config_security' =>
 	$out['bootstrap'][$name] = isset($body['temporaryAdmin']) ? $body['temporaryAdmin'] : $body;
 }
 
+$config->data = $stored;
+
+// The admin menu. The header event registers the menu event for the rest of the page.
+require_once $lib . '/autoload.php';
+
+/** Http that records the timeout of each request it passes on. */
+class RecordingHttp extends OcSupportDesk\Http {
+	public $timeouts = array();
+
+	public function post($url, array $headers, $body, $timeout) {
+		$this->timeouts[] = $timeout;
+
+		return parent::post($url, $headers, $body, $timeout);
+	}
+}
+
+$out['menuEvent'] = $registry->get('event')->registered;
+$session = $registry->get('session');
+// Each line's own key, so that the test tells the two processes' calls apart.
+$menuKey = 'key-good-menu-' . $prefix;
+$menuSettings = function ($status, $endpoint = null, $key = null) use ($code, $api, $menuKey) {
+	return array($code . '_status' => $status, $code . '_endpoint' => $endpoint !== null ? $endpoint : $api . '/graphql', $code . '_api_key' => $key !== null ? $key : $menuKey);
+};
+$menu = function () use ($controller) {
+	$route = 'common/column_left';
+	$data = array('menus' => array(
+		array('id' => 'menu-dashboard', 'icon' => 'x', 'name' => 'Dashboard', 'href' => 'd', 'children' => array()),
+		array('id' => 'menu-catalog', 'icon' => 'x', 'name' => 'Catalog', 'href' => '', 'children' => array()),
+	));
+	$controller->onMenu($route, $data);
+
+	return array_map(function ($item) {
+		return $item['id'] === 'menu-oc-support-desk' ? $item : $item['id'];
+	}, $data['menus']);
+};
+$pageEndpoint = function (array $deps = array()) use ($db, $settings, $code, $session) {
+	return new OcSupportDesk\Endpoint($deps + array('line' => '3.0', 'version' => VERSION, 'db' => $db, 'prefix' => 'oc_', 'settings' => $settings->codes[$code], 'operations' => OcSupportDesk\Operations::all(), 'session' => $session));
+};
+$log->lines = array();
+$settings->codes[$code] = $menuSettings('0');
+$menuOut = array('disabled' => $menu());
+$settings->codes[$code] = $menuSettings('1');
+$menuOut['enabled'] = $menu();
+$menuOut['again'] = $menu();
+$user->access = array();
+$menuOut['noAccess'] = $menu();
+$user->access = null;
+// The merchant opens a ticket: its notifications are read, and the count the API gives back is kept.
+$menuOut['read'] = $pageEndpoint()->handle('notifications.readTicket', array('ticketId' => $prefix . '-T1'));
+$menuOut['afterRead'] = $menu();
+// Another key: what was kept for the old one is not shown.
+$settings->codes[$code] = $menuSettings('1', null, $menuKey . '-new');
+$menuOut['otherKey'] = $menu();
+// An API that refuses the key, one that fails, one that cannot be reached: the menu without a
+// count, nothing logged, and no second attempt on the next page.
+foreach (array(
+	'refused' => $menuSettings('1', null, 'key-revoked'),
+	'failing' => $menuSettings('1', $api . '/down/graphql'),
+	'unreachable' => $menuSettings('1', $argv[3] . '/graphql'),
+) as $name => $stored) {
+	$session->data = array('user_token' => 'tok');
+	$settings->codes[$code] = $stored;
+	$menuOut[$name] = array($menu(), $menu());
+}
+// How long an admin page waits for the count at most, and how long a count (30 s) or a failure
+// (60 s) is kept before the API is asked again.
+$clock = 1000000;
+$now = function () use (&$clock) {
+	return $clock;
+};
+foreach (array('counted' => $menuSettings('1', null, $menuKey . '-clock'), 'failed' => $menuSettings('1', $api . '/down/graphql', $menuKey . '-clock')) as $name => $stored) {
+	$http = new RecordingHttp();
+	$session->data = array('user_token' => 'tok');
+	$settings->codes[$code] = $stored;
+	$asked = array();
+	foreach (array(0, 29, 30, 59, 60, 90) as $at) {
+		$clock = 1000000 + $at;
+		$before = count($http->timeouts);
+		$count = $pageEndpoint(array('http' => $http, 'now' => $now))->unreadCount();
+		$asked[] = array('at' => $at, 'count' => $count, 'asked' => count($http->timeouts) > $before);
+	}
+	$menuOut['clock'][$name] = array('asked' => $asked, 'timeouts' => $http->timeouts);
+}
+$menuOut['log'] = $log->lines;
+$out['menu'] = $menuOut;
+$session->data = array('user_token' => 'tok');
+$settings->codes[$code] = array($code . '_status' => '0', $code . '_endpoint' => $api . '/graphql', $code . '_api_key' => 'key-good-controller');
+$stored = $settings->codes[$code];
 $config->data = $stored;
 
 // Uninstall: OpenCart has already deleted the module's settings; the config still holds them.

@@ -11,7 +11,8 @@ export interface Received {
   variables: any;
 }
 
-export type Answer = (variables: any) => unknown;
+/** Answers one operation; `path` is the request's path (one mock can play several APIs by path). */
+export type Answer = (variables: any, path: string) => unknown;
 
 const RAW = Symbol('raw reply');
 
@@ -50,7 +51,7 @@ export class MockApi {
           .end(JSON.stringify({ errors: [{ message: 'Unknown API key', extensions: { code: 'UNAUTHENTICATED' } }] }));
       }
       const answer: Answer | undefined = this.answers[json.operationName];
-      const result = answer === undefined ? undefined : (answer(json.variables) as any);
+      const result = answer === undefined ? undefined : (answer(json.variables, req.url ?? '') as any);
       if (result && typeof result === 'object' && RAW in result) {
         const { body: rawBody, status } = result[RAW] as { body: unknown; status: number };
         return void res.writeHead(status, { 'content-type': 'application/json' }).end(typeof rawBody === 'string' ? rawBody : JSON.stringify(rawBody));

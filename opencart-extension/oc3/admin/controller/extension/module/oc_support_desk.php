@@ -86,6 +86,38 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 		} catch (\Throwable $e) {
 			$this->log->write('OpenCart Support Desk: ' . $e->getMessage());
 		}
+
+		// Registered here rather than stored at install: a store that only received newer files gets
+		// the menu entry too. The header is built before the menu on every admin page.
+		$this->event->register('view/common/column_left/before', new Action(self::ROUTE . '/onMenu'));
+	}
+
+	/**
+	 * Event view/common/column_left/before: the module's entry in the admin menu, right after the
+	 * dashboard, with the count of unread support notifications. The count never holds up or breaks
+	 * the page: it is kept in the session a while, and an API that is down just means no count.
+	 */
+	public function onMenu(&$route = '', &$data = array()) {
+		if (!$this->user->isLogged() || !$this->user->hasPermission('access', self::ROUTE) || !isset($data['menus']) || !is_array($data['menus'])) {
+			return;
+		}
+
+		try {
+			$endpoint = $this->endpoint(array('session' => $this->session));
+
+			if (!$endpoint->enabled()) {
+				return;
+			}
+
+			$count = $endpoint->unreadCount();
+		} catch (\Throwable $e) {
+			$this->log->write('OpenCart Support Desk (menu): ' . $e->getMessage());
+
+			return;
+		}
+
+		$href = $this->url->link(self::ROUTE, 'user_token=' . $this->session->data['user_token'], true);
+		\OcSupportDesk\MenuEntry::insert($data['menus'], \OcSupportDesk\MenuEntry::build('3.0', $count, $href));
 	}
 
 	public function install() {
