@@ -2,10 +2,11 @@
 // The file is built on install (`prepare`) and rebuilt here only when a source under server/
 // is newer than it (a pull or an edit), which takes esbuild well under a second.
 //   node server/start.mjs           build if stale, then run the server
-//   node server/start.mjs --build   build only
+//   node server/start.mjs --build   build only (the server, and the dashboard page from dashboard/)
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildDashboard, dashboardIsStale } from '../dashboard/build.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 // dist/server/main.js: two folders down, like server/main.ts, so paths from the project root hold.
@@ -49,6 +50,8 @@ async function build() {
 
 const buildOnly = process.argv.includes('--build');
 if (buildOnly || builtAt() < Math.max(newestSource(path.join(root, 'server')), statSync(import.meta.filename).mtimeMs)) await build();
+// The staff dashboard's page (dist/dashboard), likewise built on install and when stale.
+if (buildOnly || dashboardIsStale(root)) await buildDashboard(root);
 if (!buildOnly) {
   process.setSourceMapsEnabled(true);
   await import(pathToFileURL(output).href);

@@ -16,6 +16,7 @@ describe('generated files are up to date (npm run generate)', () => {
     const { config } = await loadCodegenConfig({ configFilePath: path.join(ROOT, 'codegen.yml') });
     const outputs = (await generate({ ...config, cwd: ROOT, silent: true }, false)) as Array<{ filename: string; content: string }>;
     expect(outputs.map((o) => path.relative(ROOT, path.resolve(ROOT, o.filename))).sort()).toEqual([
+      'dashboard/src/generated/graphql.ts',
       'opencart-extension/src/generated/graphql.ts',
       'test/sdk/generated.ts',
     ]);

@@ -31,6 +31,7 @@ import { createRequestContext } from './request-context';
 import { createServices, type AppWiring, type Services } from './services';
 import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
+import { dashboardRoutes } from './dashboard';
 import { getSchema } from './schema';
 import { flattenValidation, type ValidationFailure } from '../common/validation';
 import { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits/query-limits';
@@ -262,6 +263,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   app.get('/', (_req, res) => res.redirect('/graphql'));
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  // The staff dashboard: a page built from dashboard/ that reads this server's /graphql only.
+  app.use('/dashboard', dashboardRoutes(logger));
   app.get('/graphql', (req, res, next) => {
     if (!req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) || req.accepts('html') !== 'html' || req.query.query) {
       return next();
@@ -272,7 +275,8 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         'Content-Security-Policy',
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
       )
-      .send(playgroundHtml('/graphql'));
+      // A link to one ticket (`?ticket=OC-000123`: the dashboard, emails) opens with its query.
+      .send(playgroundHtml('/graphql', { ticketNumber: typeof req.query.ticket === 'string' ? req.query.ticket : undefined }));
   });
 
   const anonymousJson = express.json({ limit: '1mb' });

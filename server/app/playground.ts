@@ -50,9 +50,28 @@ query Welcome {
 }
 `;
 
+/** A ticket's human number, as links to the playground carry it (`/graphql?ticket=OC-000123`). */
+export const TICKET_NUMBER = /^OC-\d{6,12}$/;
+
+/** What the playground opens with for a link to one ticket (the dashboard's search results, emails). */
+export function ticketQuery(ticketNumber: string): string {
+  return `# Ticket ${ticketNumber}. Staff: put your token under "Headers" as {"Authorization": "Bearer ocs_..."} and run.
+query Ticket {
+  ticketByNumber(number: "${ticketNumber}") {
+    id number subject status priority category createdAt
+    customer { name email }
+    assignee { name }
+    sla { firstReply { dueAt remainingMinutes breached } resolution { dueAt remainingMinutes breached } }
+    messages(first: 20) { nodes { authorKind internal body createdAt } }
+  }
+}
+`;
+}
+
 /** The GraphiQL page. Everything it loads comes from this server. */
-export function playgroundHtml(endpoint: string): string {
-  const config = JSON.stringify({ endpoint, query: DEFAULT_QUERY }).replace(/</g, '\\u003c');
+export function playgroundHtml(endpoint: string, options: { ticketNumber?: string } = {}): string {
+  const ticket = options.ticketNumber && TICKET_NUMBER.test(options.ticketNumber) ? ticketQuery(options.ticketNumber) : null;
+  const config = JSON.stringify({ endpoint, query: DEFAULT_QUERY, ticketQuery: ticket }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -108,6 +127,8 @@ export const PLAYGROUND_BOOT = `(function () {
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,
     defaultQuery: config.query,
+    // A link to a ticket replaces whatever query the IDE kept from last time.
+    query: config.ticketQuery || undefined,
     defaultEditorToolsVisibility: 'headers',
     shouldPersistHeaders: false,
   }));
