@@ -30,4 +30,24 @@ export function placeMiddlewares<Context extends object>(placement: MiddlewarePl
     ];
     if (middlewares.length > 0) UseMiddleware(middlewares)(handler.target.prototype, handler.methodName);
   }
+  readPlainFieldsDirectly(storage);
+}
+
+/**
+ * A field with no resolver method, no `@Authorized` and no middleware is a property read, yet
+ * type-graphql still wraps it in a resolver of its own (an object and a middleware dispatch per
+ * field and row). Marked `simple`, it gets graphql-js's default resolver, which reads the same
+ * property. Fields renamed in the schema keep the wrapper (the default reads by schema name).
+ */
+function readPlainFieldsDirectly(storage: ReturnType<typeof getMetadataStorage>): void {
+  const guarded = new Set([...storage.authorizedResolver, ...storage.resolverMiddlewares].map((m) => m.target));
+  const authorized = new Set(storage.authorizedFields.map((f) => f.fieldName));
+  const wrapped = new Set(storage.middlewares.map((m) => m.fieldName));
+  const resolved = new Set(storage.fieldResolvers.map((r) => r.methodName));
+  for (const field of storage.fields) {
+    if (field.simple !== undefined || field.name !== field.schemaName || guarded.has(field.target)) continue;
+    // Matched by name alone, whatever class declares them: a field that might be guarded keeps its wrapper.
+    if (authorized.has(field.name) || wrapped.has(field.name) || resolved.has(field.name)) continue;
+    field.simple = true;
+  }
 }

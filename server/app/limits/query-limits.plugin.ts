@@ -43,6 +43,22 @@ export class ValidatedDocumentStore implements DocumentStore {
   }
 }
 
+/** Operations found within their limits that are remembered (least recently used forgotten first). */
+export const MEASURED_OPERATIONS_KEPT = 1_000;
+/** Variables longer than this as JSON (attachments travel as base64) are measured every time, not remembered. */
+const REMEMBERED_VARIABLES_LENGTH = 2_048;
+
+/**
+ * What an accepted measurement depends on: the query text (by Apollo's hash of it), the
+ * operation, the caller's tier and the variables (`first: $n` sets the cost). Null: not remembered.
+ */
+function measurementKey(rc: GraphQLRequestContext<AppContext>): string | null {
+  if (!rc.queryHash) return null;
+  const variables = JSON.stringify(rc.request.variables ?? {});
+  if (variables.length > REMEMBERED_VARIABLES_LENGTH) return null;
+  return `${rc.queryHash}\n${rc.request.operationName ?? ''}\n${callerTier(rc.contextValue.viewer)}\n${variables}`;
+}
+
 /**
  * Refuses an operation over its caller's limits before anything runs.
  *
@@ -53,7 +69,10 @@ export class ValidatedDocumentStore implements DocumentStore {
  * `validationDidStart`: a refused document is swapped for a one-field stand-in, which validates
  * at once and is never cached, and the refusal is thrown from `didResolveOperation`. A cached
  * document skips parsing and validation and may have been accepted for a caller with higher
- * limits: `didResolveOperation` measures it again, with this request's variables.
+ * limits: `didResolveOperation` measures it again, with this request's variables, unless the same
+ * text, operation, tier and variables were accepted before: the measurement walks the whole
+ * document (a page of 50 tickets: ~1,900 fields), so an accepted one is remembered, up to
+ * MEASURED_OPERATIONS_KEPT of them. A refusal is never remembered.
  */
 export function queryLimitsPlugin({ schema, limits, anonymousIntrospection, onRefused }: QueryLimitsPluginOptions): ApolloServerPlugin<AppContext> {
   const check = (rc: GraphQLRequestContext<AppContext>, document: DocumentNode): GraphQLError | null => {
@@ -67,6 +86,7 @@ export function queryLimitsPlugin({ schema, limits, anonymousIntrospection, onRe
     }
     return null;
   };
+  const accepted = new InMemoryLRUCache<true>({ max: MEASURED_OPERATIONS_KEPT });
   return {
     async requestDidStart() {
       let checked: DocumentNode | null = null;
@@ -85,6 +105,8 @@ export function queryLimitsPlugin({ schema, limits, anonymousIntrospection, onRe
         async validationDidStart(rc) {
           refusal = check(rc, rc.document);
           checked = rc.document;
+          const key = refusal ? null : measurementKey(rc);
+          if (key) await accepted.set(key, true);
           if (refusal) {
             const standIn = parse('{ __typename }');
             standIns.add(standIn);
@@ -100,8 +122,11 @@ export function queryLimitsPlugin({ schema, limits, anonymousIntrospection, onRe
             });
           }
           if (checked !== rc.document) {
+            const key = measurementKey(rc);
+            if (key && (await accepted.get(key))) return;
             const error = check(rc, rc.document);
             if (error) refuse(error);
+            if (key) await accepted.set(key, true);
           }
         },
       };

@@ -27,6 +27,12 @@ export function statusAt(stored: SubscriptionStatus, contractStart: DateTime, co
   return end !== null && now.toMillis() >= end.toMillis() ? SubscriptionStatus.EXPIRED : stored;
 }
 
+/** `statusAt` with the contract's end already known, in epoch milliseconds (null: no valid end). */
+export function statusAtMillis(stored: SubscriptionStatus, contractEndMs: number | null, nowMs: number): SubscriptionStatus {
+  if (stored !== SubscriptionStatus.ACTIVE) return stored;
+  return contractEndMs !== null && nowMs >= contractEndMs ? SubscriptionStatus.EXPIRED : stored;
+}
+
 export const PREMIUM_TICKETS_PER_PERIOD = 10;
 export const ONE_TIME_FIX_TICKETS = 1;
 

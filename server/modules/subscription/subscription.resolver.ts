@@ -10,9 +10,9 @@ import { Plan } from '../plan/plan.entity';
 import { customerOwnedListScope, NO_ROW } from '../viewer/owner.scope';
 import { Role } from '../viewer/viewer';
 import { periodAt } from './billing-period';
-import { statusAt, SubscriptionStatus } from './entitlement-rules';
+import { SubscriptionStatus } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
-import { allowanceKey, chooseSubscription, CONTRACT_ZONE, contractStartOf, summaryFor } from './subscription.service';
+import { allowanceKey, chooseSubscription, CONTRACT_ZONE, contractStartOf, subscriptionStatusAt, summaryFor } from './subscription.service';
 import {
   BillingPeriodView,
   SubscriptionCancelInput,
@@ -74,7 +74,7 @@ export class SubscriptionResolver {
 
   @FieldResolver(() => SubscriptionStatus, { description: 'EXPIRED once the contract has ended.' })
   status(@Root() subscription: Subscription, @Ctx() ctx: AppContext): SubscriptionStatus {
-    return statusAt(subscription.status, contractStartOf(subscription), subscription.months, ctx.clock());
+    return subscriptionStatusAt(subscription, ctx.clock().toMillis());
   }
 
   @FieldResolver(() => Customer)

@@ -13,11 +13,13 @@ import {
   checkTicketEntitlement,
   PlanKind,
   statusAt,
+  statusAtMillis,
   SubscriptionStatus,
   type AllowanceSummary,
   type EntitlementDenialCode,
   type EntitlementResult,
 } from './entitlement-rules';
+import { contractEndMillis } from './billing-period';
 import { Subscription } from './subscription.entity';
 import type { SubscriptionCancelInput, SubscriptionCreateInput } from './subscription.types';
 
@@ -29,6 +31,11 @@ export const CONTRACT_ZONE = 'America/New_York';
 
 export function contractStartOf(subscription: Subscription): DateTime {
   return DateTime.fromJSDate(subscription.contractStart, { zone: CONTRACT_ZONE });
+}
+
+/** The status the API answers at `nowMs` (an ended contract is EXPIRED), without a zoned date per call. */
+export function subscriptionStatusAt(subscription: Subscription, nowMs: number): SubscriptionStatus {
+  return statusAtMillis(subscription.status, contractEndMillis(subscription.contractStart, CONTRACT_ZONE, subscription.months), nowMs);
 }
 
 /**
