@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphQLClient } from 'graphql-request';
 import WebSocket from 'ws';
+import { fromGlobalId } from '../../server/common/global-id';
 import { DomainEventType } from '../../server/modules/events/domain-event';
 import { DomainEvents } from '../../server/modules/events/domain-events';
 import { generateMasterKeyText } from '../../server/modules/vault/keyring';
-import { TicketCategory } from '../sdk/generated';
+import { getSdk, TicketCategory } from '../sdk/generated';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
@@ -167,6 +169,31 @@ describe('live subscriptions over graphql-ws, across two server processes', () =
     expect(await queue.until(() => queue.received.some((e) => e.data.messageId === 'last'))).toBe(true);
     expect(queue.received.map((e) => e.type)).toContain('INTERNAL_NOTE_ADDED');
     expect(queue.received.map((e) => e.data.status)).not.toContain('CLOSED');
+  });
+
+  it("a reply made through the first process's API reaches a ticketEvents subscriber connected to the second", async () => {
+    const owner = await createMerchant(app);
+    const agent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+    const ticketId = await fileTicket(owner, 'Blank checkout');
+    const onSecond = subscribe(second.url, owner.token, TICKET_EVENTS, { ticketId });
+    // The agent works through the first process only: its own HTTP endpoint, the real mutation.
+    const viaFirst = getSdk(new GraphQLClient(`${first.url}/graphql`, { headers: { authorization: `Bearer ${agent.token}` } }));
+    const reply = async (body: string) => {
+      const result = await viaFirst.TicketReply({ input: { ticketId, body } });
+      expect(result.ticketReply.userErrors).toEqual([]);
+      return fromGlobalId(result.ticketReply.message!.id)!.id;
+    };
+    // The subscription starts asynchronously: reply until it has received one.
+    for (let i = 0; i < 10 && onSecond.received.length === 0; i += 1) {
+      await reply(`Looking into it (${i}).`);
+      await onSecond.until(() => onSecond.received.length > 0, 1_000);
+    }
+    expect(onSecond.received.length).toBeGreaterThan(0);
+    const messageId = await reply('Fixed: the PayPal module was out of date.');
+    expect(await onSecond.until(() => onSecond.received.some((e) => e.data.messageId === messageId))).toBe(true);
+    const delivered = onSecond.received.find((e) => e.data.messageId === messageId)!;
+    expect(delivered).toMatchObject({ type: 'STAFF_REPLIED', ticketId, staffOnly: false });
+    expect(onSecond.errors).toEqual([]);
   });
 
   it("notificationAdded brings the viewer's new in-app notifications, from whichever process wrote them", async () => {
