@@ -60,7 +60,8 @@ function configuration(spec: ChartSpec): ChartConfiguration {
     ...(spec.percent ? { max: 100, ticks: { callback: (value: string | number) => `${value} %` } } : { ticks: { precision: 0 } }),
     title: spec.axisTitle ? { display: true, text: spec.axisTitle } : undefined,
   };
-  const categoryAxis = { stacked: spec.stacked, ticks: { autoSkip: true, maxRotation: 0 } };
+  // Every category is named (they are few); a long time axis skips some labels instead of overlapping them.
+  const categoryAxis = { stacked: spec.stacked, ticks: { autoSkip: !spec.horizontal, maxRotation: 0 } };
   return {
     type: spec.kind,
     data: {
@@ -159,7 +160,9 @@ export class Card {
     this.body.replaceChildren();
     if (content.chart && !content.empty) {
       const box = document.createElement('div');
-      box.className = content.chart.horizontal ? 'chart tall' : 'chart';
+      box.className = 'chart';
+      // Sideways bars get the height their categories need (set through the CSSOM, which the CSP allows).
+      if (content.chart.horizontal) box.style.height = `${Math.min(320, Math.max(120, 26 * content.chart.labels.length + 40))}px`;
       const canvas = document.createElement('canvas');
       canvas.setAttribute('role', 'img');
       canvas.setAttribute('aria-label', `${this.title}: ${content.summary} The table below gives every value.`);

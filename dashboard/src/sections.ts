@@ -30,13 +30,7 @@ function byBucket<Row extends { bucketStart: string }, Value>(starts: DateTime[]
   });
 }
 
-function countsCard(
-  id: string,
-  title: string,
-  rows: Counted,
-  summary: string,
-  options: { horizontal?: boolean; order?: string[]; noun?: string } = {},
-): CardPlan {
+function countsCard(id: string, title: string, rows: Counted, summary: string, options: { order?: string[]; noun?: string } = {}): CardPlan {
   const sorted = options.order
     ? [...rows].sort((a, b) => options.order!.indexOf(a.key) - options.order!.indexOf(b.key))
     : [...rows].sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
@@ -48,7 +42,8 @@ function countsCard(
     content: {
       summary,
       empty: sorted.length === 0 ? 'No tickets.' : undefined,
-      chart: { kind: 'bar', labels, series: [{ label: noun, values: sorted.map((row) => row.count) }], horizontal: options.horizontal },
+      // Sideways bars: every category's name stays readable beside its bar.
+      chart: { kind: 'bar', labels, series: [{ label: noun, values: sorted.map((row) => row.count) }], horizontal: true },
       table: { head: [title.replace(/^.*: /, ''), noun], rows: sorted.map((row, index) => [labels[index]!, row.count]) },
     },
   };
@@ -146,14 +141,14 @@ export function dashboardCards(stats: Stats, period: Period, bucket: StatsBucket
     countsCard('backlog-waiting', 'Backlog: waiting for', backlog.byWaitingReason, 'What each open ticket waits for (Support: it is our turn).'),
     countsCard('backlog-age', 'Backlog: age', backlog.byAge, 'Support days since filing (support hours only).', { order: AGE_ORDER }),
     countsCard('backlog-team', 'Backlog: by team', backlog.byTeam, 'The team that answers each open ticket.'),
-    countsCard('backlog-assignee', 'Backlog: by assignee', backlog.byAssignee, 'Who each open ticket is assigned to.', { horizontal: true }),
+    countsCard('backlog-assignee', 'Backlog: by assignee', backlog.byAssignee, 'Who each open ticket is assigned to.'),
   ];
 
   const filed = `${count(volume.total, 'ticket')} filed in the period.`;
   const volumeCards = [
     countsCard('volume-platform', 'Volume: by platform', volume.byPlatform, `${filed} OpenCart itself or a port.`),
     countsCard('volume-line', 'Volume: by OpenCart line', volume.byOpencartLine, `${filed} By the line of the reported version.`),
-    countsCard('volume-version', 'Volume: by OpenCart version', volume.byOpencartVersion, `${filed} By the exact reported version.`, { horizontal: true }),
+    countsCard('volume-version', 'Volume: by OpenCart version', volume.byOpencartVersion, `${filed} By the exact reported version.`),
   ];
 
   const decisions = [...new Set(refunds.byBucket.map((row) => row.decision))].sort((a, b) => DECISION_ORDER.indexOf(a) - DECISION_ORDER.indexOf(b));

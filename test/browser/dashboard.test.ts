@@ -169,7 +169,11 @@ describe.runIf(enabled)('the staff dashboard in a real browser', () => {
 
     // Every chart is drawn, named for screen readers, with its table behind "Show as a table".
     const charts = await page.$$eval('.card canvas', (canvases) =>
-      canvases.map((canvas) => ({ label: canvas.getAttribute('aria-label') ?? '', role: canvas.getAttribute('role'), drawn: (canvas as HTMLCanvasElement).width > 0 })),
+      canvases.map((canvas) => ({
+        label: canvas.getAttribute('aria-label') ?? '',
+        role: canvas.getAttribute('role'),
+        drawn: (canvas as HTMLCanvasElement).width > 0,
+      })),
     );
     expect(charts.length).toBe(11);
     for (const chart of charts) expect(chart).toMatchObject({ role: 'img', drawn: true, label: expect.stringContaining('The table below gives every value.') });
@@ -181,9 +185,9 @@ describe.runIf(enabled)('the staff dashboard in a real browser', () => {
 
     if (SCREENSHOTS) {
       await page.screenshot({ path: path.join(ROOT, 'docs', 'dashboard-top.png') });
-      await page.locator('#backlog-status').scrollIntoViewIfNeeded();
-      await page.evaluate(() => window.scrollBy(0, -60));
-      await page.screenshot({ path: path.join(ROOT, 'docs', 'dashboard-backlog.png') });
+      // Below the sticky bar: volume, refunds and the customers at their limit.
+      await page.evaluate(() => window.scrollTo(0, document.getElementById('volume-platform')!.getBoundingClientRect().top + window.scrollY - 62));
+      await page.screenshot({ path: path.join(ROOT, 'docs', 'dashboard-volume.png') });
     }
     expect(leavingLocalhost(requests)).toEqual([]);
     expect(requests.every((url) => url.startsWith(app.url))).toBe(true);
@@ -225,12 +229,20 @@ describe.runIf(enabled)('the staff dashboard in a real browser', () => {
     // The query the playground opens with is valid and answers with that ticket.
     const answer = await app.raw(ticketQuery(number), {}, tokens.admin);
     expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data!.ticketByNumber).toMatchObject({ number, subject: 'Guest checkout shows a blank page with PayPal', customer: { name: 'Olivia Hart' } });
+    expect(answer.body.data!.ticketByNumber).toMatchObject({
+      number,
+      subject: 'Guest checkout shows a blank page with PayPal',
+      customer: { name: 'Olivia Hart' },
+    });
 
     await first.locator('a').click();
     await page.waitForSelector('.graphiql-container', { timeout: 20_000 });
     await expect
-      .poll(() => page.evaluate(() => (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()))
+      .poll(() =>
+        page.evaluate(() =>
+          (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
+        ),
+      )
       .toContain(`ticketByNumber(number: "${number}")`);
     expect(leavingLocalhost(requests)).toEqual([]);
     expect(errors).toEqual([]);
