@@ -76,7 +76,8 @@ export function ormConfig({ clientUrl, onQuery, poolMax = 10, replicaUrls = [] }
     replicas: replicaUrls.map((url, index) => ({
       name: `replica-${index + 1}`,
       clientUrl: url,
-      driverOptions: { connection: { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS } },
+      // A replica's lost idle connection is dropped by the pool; the read side warns when a read falls back.
+      driverOptions: { connection: { connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS }, log: { warn: () => {} } },
     })),
     // A replica lags: every read goes to the primary unless it asks for 'read' (server/common/read-side.ts).
     preferReadReplicas: false,

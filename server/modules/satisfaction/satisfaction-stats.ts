@@ -31,9 +31,10 @@ export class SatisfactionStatsResolver {
   @FieldResolver(() => SatisfactionStats, { description: 'Satisfaction ratings first given in the period (the ticket filter applies).', complexity: 100 })
   async satisfaction(@Root() root: { scope: StatsScope }, @Ctx() ctx: AppContext): Promise<SatisfactionStats> {
     const { scope } = root;
-    const tickets = new StatsQueries(sqlRunner(ctx.em), scope, ctx.calendar);
+    const run = sqlRunner(ctx.em, ctx.log);
+    const tickets = new StatsQueries(run, scope, ctx.calendar);
     // One row per bucket and rating, counted by PostgreSQL.
-    const rows = await sqlRunner(ctx.em)(sql`
+    const rows = await run(sql`
       select extract(epoch from ${tickets.bucketOf('r.created_at')}) as bucket_epoch, r.rating, count(*)::int as n,
              count(*) filter (where r.comment is not null)::int as with_comment
         from ticket_satisfaction r join ticket t on t.id = r.ticket_id
