@@ -5,6 +5,8 @@
  *   npm run migration:create -- <name>            the diff between entities and migrations
  *   npm run migration:create -- <name> --blank    an empty migration, for SQL the diff cannot see
  *                                                 (partial indexes, triggers, data changes)
+ * Objects that hand-written migrations create and no entity describes (schema-drift.ts lists
+ * them) are left out of the diff, so a new migration never drops them.
  */
 import 'reflect-metadata';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { createLogger } from '../app/logger';
 import { ormConfig } from '../app/orm';
 import { MIGRATIONS } from '../migrations';
 import { findFreePort } from '../common/ports';
+import { touchesHandWritten } from './schema-drift';
 
 const name = process.argv[2]?.replace(/[^A-Za-z0-9]+/g, '_');
 const blank = process.argv.includes('--blank');
@@ -28,6 +31,17 @@ try {
   const base = ormConfig({ clientUrl: db.url });
   const orm = await MikroORM.init({ ...base, migrations: { ...base.migrations, snapshot: false, migrationsList: MIGRATIONS } });
   await orm.getMigrator().up();
+  const migrator = orm.getMigrator() as unknown as { getSchemaDiff(blank: boolean, initial: boolean): Promise<{ up: string[]; down: string[] }> };
+  const diffOfEntities = migrator.getSchemaDiff.bind(migrator);
+  // The migrator's own diff (its statements and blank lines), without the hand-written objects.
+  migrator.getSchemaDiff = async (blank, initial) => {
+    const diff = await diffOfEntities(blank, initial);
+    const keep = (statements: string[]) => {
+      const kept = statements.filter((statement) => !touchesHandWritten(statement));
+      return kept.some((statement) => statement.trim() !== '') ? kept : [];
+    };
+    return blank || initial ? diff : { up: keep(diff.up), down: keep(diff.down) };
+  };
   const result = await orm.getMigrator().createMigration(dir, blank, MIGRATIONS.length === 0, name);
   await orm.close();
   if (!result.fileName) {
