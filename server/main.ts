@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './app/config';
 import { systemClock } from './app/clock';
 import { startHttpApp } from './app/http';
+import { startAttachmentStore } from './app/attachment-store';
 import { queryLimitsFromConfig } from './app/limits/limit-settings';
 import { createLogger } from './app/logger';
 import { rateLimitsFromConfig } from './app/rate-limit';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   });
   let adminToken: string | null;
   let app: Awaited<ReturnType<typeof startHttpApp>>;
+  const attachmentStore = startAttachmentStore(config, { orm: runtime.orm, clock: systemClock, logger });
   try {
     adminToken = await ensureFirstAdmin(runtime.orm, config.ADMIN_EMAIL);
     app = await startHttpApp({
@@ -54,10 +56,12 @@ async function main(): Promise<void> {
       webhooks: runtime.webhooks,
       live: runtime.live,
       production: config.NODE_ENV === 'production',
+      attachmentStorage: attachmentStore.storage,
     });
     runtime.webhooks.dispatcher.start();
   } catch (error) {
     // Nothing may outlive a failed start: the job queue, the pool and the embedded PostgreSQL stop too.
+    attachmentStore.close();
     await runtime.close().catch(() => {});
     throw listenError(error, config.HOST, config.PORT);
   }
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
     try {
       await app.stop();
+      attachmentStore.close();
       await runtime.close();
       logger.info('stopped cleanly');
       clearTimeout(force);

@@ -129,6 +129,23 @@ const schema = z.object({
   QUERY_MAX_DEPTH: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'depth')),
   QUERY_MAX_ALIASES: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'aliases')),
   QUERY_MAX_ROOT_FIELDS: tiers.default(tiersSetting(DEFAULT_QUERY_LIMITS, 'rootFields')),
+  // Attachment bytes (server/modules/attachment): PostgreSQL by default, or an S3-compatible bucket (S3_*).
+  ATTACHMENT_STORE: z.enum(['postgres', 's3'], { error: 'must be postgres or s3' }).default('postgres'),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:7480' })
+    .refine((url) => !new URL(url).username && !new URL(url).password, 'must not hold credentials: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY')
+    .optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens')
+    .optional(),
+  S3_REGION: z.string().min(1).max(64).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).max(256).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).max(256).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  ATTACHMENT_SWEEP_GRACE_MINUTES: wholeNumber(10, 10_080).default(60),
+  ATTACHMENT_SWEEP_INTERVAL_MINUTES: wholeNumber(1, 1_440).default(15),
+  ATTACHMENT_SWEEP_MAX_KEYS: wholeNumber(1, 100_000).default(1_000),
   // Domain events (server/modules/events): whether this process delivers the outbox to its consumers.
   OUTBOX_RELAY_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   // Notification email (server/modules/notification): unset SMTP_URL = email off, messages kept and readable through the API.
@@ -148,7 +165,15 @@ const schema = z.object({
 
 /** Variables whose values are secrets: a refusal names them but never prints them. */
 // Never echo these back: a key, or a URL that may carry a database password.
-const SECRET_VARIABLES = new Set(['VAULT_MASTER_KEY', 'VAULT_PREVIOUS_MASTER_KEYS', 'DATABASE_URL', 'DATABASE_REPLICA_URLS', 'METRICS_TOKEN', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'VAULT_MASTER_KEY',
+  'VAULT_PREVIOUS_MASTER_KEYS',
+  'DATABASE_URL',
+  'DATABASE_REPLICA_URLS',
+  'METRICS_TOKEN',
+  'SMTP_URL',
+  'S3_SECRET_ACCESS_KEY',
+]);
 
 export type Config = z.infer<typeof schema> & {
   dataDir: string;
@@ -224,6 +249,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.VAULT_PREVIOUS_MASTER_KEYS && !parsed.data.VAULT_MASTER_KEY) {
     throw new ConfigError(['VAULT_PREVIOUS_MASTER_KEYS: only makes sense with VAULT_MASTER_KEY (the key file keeps previous keys itself)']);
+  }
+  if (parsed.data.ATTACHMENT_STORE === 's3') {
+    if (!parsed.data.S3_BUCKET) throw new ConfigError(['S3_BUCKET: required with ATTACHMENT_STORE=s3 (the bucket that keeps the files)']);
+    if (!parsed.data.S3_ACCESS_KEY_ID !== !parsed.data.S3_SECRET_ACCESS_KEY) {
+      throw new ConfigError([
+        'S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credentials (AWS_* variables, instance role)',
+      ]);
+    }
   }
   const { dataDir, moved } = chooseDataDir(cleaned.DATA_DIR === undefined ? undefined : parsed.data.DATA_DIR, {
     projectRoot: PROJECT_ROOT,

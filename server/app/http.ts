@@ -16,6 +16,7 @@ import { exportRoute } from '../modules/export/export-route';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Viewer } from '../modules/viewer/viewer';
 import { attachmentDownloadRoute } from '../modules/attachment/attachment-download';
+import { attachmentStores, postgresAttachmentStorage, type AttachmentStorage } from '../modules/attachment/attachment-storage';
 import { personalDataExportRoute } from '../modules/personal-data/personal-data-export';
 import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
@@ -65,6 +66,8 @@ export interface HttpAppOptions {
   webhooks?: WebhookRuntime;
   /** This process's live feed: GraphQL subscriptions over WebSocket on /graphql; unset = none. */
   live?: LiveHub;
+  /** Where attachment bytes go (startAttachmentStore); unset: PostgreSQL. */
+  attachmentStorage?: AttachmentStorage;
 }
 
 export interface HttpApp {
@@ -159,7 +162,8 @@ function errorLogging(): ApolloServerPlugin<AppContext> {
 export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { orm, logger, clock, calendar } = options;
   const events = options.events ?? createDomainEvents(clock);
-  const wiring: AppWiring = { clock, calendar, vault: options.vault, events, webhooks: options.webhooks };
+  const attachmentStorage = attachmentStores(options.attachmentStorage ?? postgresAttachmentStorage);
+  const wiring: AppWiring = { clock, calendar, vault: options.vault, events, webhooks: options.webhooks, attachmentStorage };
   // Cross-module reactions (a ban shreds stored access, …) run inside the change's transaction.
   registerReactions(wiring);
   const app = express();
@@ -249,8 +253,16 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   );
 
   // Attachment downloads, scoped like their tickets (the bearer token of GraphQL calls).
-  app.get('/attachments/:id', limits.guard, drain.wrap(attachmentDownloadRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
-  app.get('/personal-data/customers/:id', limits.guard, drain.wrap(personalDataExportRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure })));
+  app.get(
+    '/attachments/:id',
+    limits.guard,
+    drain.wrap(attachmentDownloadRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure, storage: attachmentStorage })),
+  );
+  app.get(
+    '/personal-data/customers/:id',
+    limits.guard,
+    drain.wrap(personalDataExportRoute({ orm, clock, onAuthFailure: limits.recordAuthFailure, storage: attachmentStorage })),
+  );
 
   // CSV exports for staff (the bearer token of GraphQL calls), streamed in keyset pages.
   const exports = { orm, schema, clock, onAuthFailure: limits.recordAuthFailure, logger };

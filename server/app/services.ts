@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import type { Clock } from '../common/clock';
+import type { AttachmentStorage } from '../modules/attachment/attachment-storage';
 import { AttachmentService } from '../modules/attachment/attachment.service';
 import { CannedReplyService } from '../modules/canned-reply/canned-reply.service';
 import { CustomerService } from '../modules/customer/customer.service';
@@ -34,6 +35,8 @@ export interface AppWiring {
   events: DomainEvents;
   /** Webhook endpoints' keys and address rules; unset where webhooks do not run. */
   webhooks?: WebhookRuntime;
+  /** Where attachment bytes go; unset: PostgreSQL. */
+  attachmentStorage?: AttachmentStorage;
 }
 
 /**
@@ -47,7 +50,7 @@ export function createServices(wiring: AppWiring, em: EntityManager, viewer: Vie
   const calendar = wiring.calendar;
   const events = wiring.events;
   const vault = new VaultService(em, { viewer, now, vault: wiring.vault, events });
-  const attachments = new AttachmentService(em, viewer);
+  const attachments = new AttachmentService(em, viewer, wiring.attachmentStorage);
   const tickets = new TicketService(em, { viewer, now, calendar, events }, vault, attachments);
   return {
     events: wiring.events,

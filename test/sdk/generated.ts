@@ -625,6 +625,7 @@ export enum UserErrorCode {
   AccessShredded = 'ACCESS_SHREDDED',
   AlreadyRefunded = 'ALREADY_REFUNDED',
   AttachmentLimitReached = 'ATTACHMENT_LIMIT_REACHED',
+  AttachmentStoreUnavailable = 'ATTACHMENT_STORE_UNAVAILABLE',
   AttachmentTooLarge = 'ATTACHMENT_TOO_LARGE',
   AttachmentTypeNotAllowed = 'ATTACHMENT_TYPE_NOT_ALLOWED',
   Banned = 'BANNED',

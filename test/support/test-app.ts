@@ -28,6 +28,8 @@ export interface TestAppOptions {
   production?: boolean;
   /** Passed to the HTTP app: query limits other than the defaults. */
   queryLimits?: QueryLimits;
+  /** Passed to the HTTP app: where attachment bytes go (default PostgreSQL). */
+  attachmentStorage?: HttpAppOptions['attachmentStorage'];
   /** A read replica of `adminUrl`'s server: the URL of the test's database there (DATABASE_REPLICA_URLS). */
   replicaOf?: (databaseUrl: string) => string;
 }
@@ -104,6 +106,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     port: 0,
     production: options.production,
     queryLimits: options.queryLimits,
+    attachmentStorage: options.attachmentStorage,
     // Endpoints can be managed as in production; deliveries are webhooks.test.ts's (its own dispatcher).
     webhooks: startWebhooks({ orm, keyring: vault.keyring, clock: () => now, logger, production: Boolean(options.production), autoStart: false }),
   });

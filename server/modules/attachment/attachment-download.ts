@@ -4,7 +4,7 @@ import type { DateTime } from 'luxon';
 import { fromGlobalId } from '../../common/global-id';
 import { audit } from '../audit/audit';
 import { authenticateRoute } from '../viewer/authenticate';
-import { postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
+import { AttachmentStoreUnavailable, postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
 import { attachmentScope } from './attachment.scope';
 import { Attachment } from './attachment.entity';
 import { ATTACHMENT_ACTIONS } from './attachment.service';
@@ -41,19 +41,33 @@ export function attachmentDownloadRoute(options: {
     const notFound = () => res.status(404).json({ errors: [{ message: 'No attachment with this ID.', extensions: { code: 'NOT_FOUND' } }] });
     if (!decoded || decoded.type !== 'Attachment' || !scope) return void notFound();
 
-    const file = await em.transactional(async (tx) => {
-      const attachment = await tx.findOne(Attachment, { $and: [scope, { id: decoded.id }] }, { populate: ['ticket'] });
-      if (!attachment) return null;
-      const bytes = await storage.get(tx, attachment);
-      if (!bytes) return null;
-      audit(tx, viewer, {
-        customerId: attachment.ticket.customer.id,
-        ticket: attachment.ticket,
-        action: attachment.internal ? ATTACHMENT_ACTIONS.internalDownloaded : ATTACHMENT_ACTIONS.downloaded,
-        details: { attachmentId: attachment.id },
+    const file = await em
+      .transactional(async (tx) => {
+        const attachment = await tx.findOne(Attachment, { $and: [scope, { id: decoded.id }] }, { populate: ['ticket'] });
+        if (!attachment) return null;
+        const bytes = await storage.get(tx, attachment);
+        if (!bytes) return null;
+        audit(tx, viewer, {
+          customerId: attachment.ticket.customer.id,
+          ticket: attachment.ticket,
+          action: attachment.internal ? ATTACHMENT_ACTIONS.internalDownloaded : ATTACHMENT_ACTIONS.downloaded,
+          details: { attachmentId: attachment.id },
+        });
+        return { attachment, bytes };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof AttachmentStoreUnavailable) return 'unavailable' as const;
+        throw error;
       });
-      return { attachment, bytes };
-    });
+    if (file === 'unavailable') {
+      res
+        .status(503)
+        .setHeader('Retry-After', '60')
+        .json({
+          errors: [{ message: 'The file store does not answer right now: try again in a minute.', extensions: { code: 'ATTACHMENT_STORE_UNAVAILABLE' } }],
+        });
+      return;
+    }
     if (!file) return void notFound();
     res
       .status(200)

@@ -10,7 +10,7 @@ import { AuthorKind } from '../ticket/ticket.enums';
 import type { Ticket } from '../ticket/ticket.entity';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { ATTACHMENT_LIMITS } from './attachment-limits';
-import { postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
+import { AttachmentStoreUnavailable, postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
 import { detectType } from './attachment-type';
 import { Attachment } from './attachment.entity';
 import type { AttachmentInput } from './attachment.types';
@@ -78,7 +78,7 @@ export class AttachmentService {
       });
       this.setUploader(attachment);
       this.em.persist(attachment);
-      await this.storage.put(this.em, attachment, file.bytes);
+      await this.store(attachment, file.bytes, field);
       audit(this.em, this.viewer, {
         customerId: target.ticket.customer.id,
         ticket: target.ticket,
@@ -186,6 +186,20 @@ export class AttachmentService {
       throw DomainError.of(
         UserErrorCode.ATTACHMENT_LIMIT_REACHED,
         `${ticket.number} would carry ${exactly(bytes)} of files; a ticket may carry at most ${exactly(ATTACHMENT_LIMITS.ticketBytes)} (${MiB(ATTACHMENT_LIMITS.ticketBytes)}).`,
+        field,
+      );
+    }
+  }
+
+  /** A store that cannot take the file refuses the whole request: the caller's transaction rolls back. */
+  private async store(attachment: Attachment, bytes: Buffer, field: string[]): Promise<void> {
+    try {
+      await this.storage.put(this.em, attachment, bytes);
+    } catch (error) {
+      if (!(error instanceof AttachmentStoreUnavailable)) throw error;
+      throw DomainError.of(
+        UserErrorCode.ATTACHMENT_STORE_UNAVAILABLE,
+        'Files cannot be stored right now (the file store does not answer), so nothing was saved: send it again in a few minutes, or without its files.',
         field,
       );
     }

@@ -4,6 +4,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Request, RequestHandler, Response } from 'express';
 import type { DateTime } from 'luxon';
 import { fromGlobalId } from '../../common/global-id';
+import { postgresAttachmentStorage, type AttachmentStorage } from '../attachment/attachment-storage';
+import type { Attachment } from '../attachment/attachment.entity';
 import { audit } from '../audit/audit';
 import { authenticateRoute } from '../viewer/authenticate';
 import { isAdmin } from '../viewer/viewer';
@@ -40,7 +42,14 @@ function fail(res: Response, status: number, code: string, message: string): voi
  * ratings, refunds, audit trail). Stored store access is described (state, dates), never opened:
  * no credential is ever part of an export. Every export is audited.
  */
-export function personalDataExportRoute(options: { orm: MikroORM; clock: () => DateTime; onAuthFailure: (req: Request) => Promise<void> }): RequestHandler {
+export function personalDataExportRoute(options: {
+  orm: MikroORM;
+  clock: () => DateTime;
+  onAuthFailure: (req: Request) => Promise<void>;
+  /** Where files not kept in PostgreSQL are read from (an S3 store); default: PostgreSQL only. */
+  storage?: AttachmentStorage;
+}): RequestHandler {
+  const storage = options.storage ?? postgresAttachmentStorage;
   return async (req, res) => {
     res.setHeader('Cache-Control', 'private, no-store');
     const em = options.orm.em.fork();
@@ -60,7 +69,7 @@ export function personalDataExportRoute(options: { orm: MikroORM; clock: () => D
     res.setHeader('Content-Disposition', `attachment; filename="customer-${customerId}.json"`);
     try {
       // One snapshot for the whole document, however long the client takes to read it.
-      await em.transactional((tx) => writeExport(tx as EntityManager, res, customerId, options.clock().toUTC().toISO()!), {
+      await em.transactional((tx) => writeExport(tx as EntityManager, res, customerId, options.clock().toUTC().toISO()!, storage), {
         isolationLevel: IsolationLevel.REPEATABLE_READ,
         readOnly: true,
       });
@@ -72,7 +81,7 @@ export function personalDataExportRoute(options: { orm: MikroORM; clock: () => D
   };
 }
 
-async function writeExport(em: EntityManager, res: Response, customerId: string, exportedAt: string): Promise<void> {
+async function writeExport(em: EntityManager, res: Response, customerId: string, exportedAt: string, storage: AttachmentStorage): Promise<void> {
   const q = (sql: string, params: unknown[]) => em.execute<Row[]>(sql, params);
   const [customer] = await q(
     `select c.id, c.email, c.name, c.company, c.store_url, c.status, c.ban_reason, c.ban_note, c.banned_at, c.created_at, c.updated_at, e.erased_at
@@ -100,7 +109,7 @@ async function writeExport(em: EntityManager, res: Response, customerId: string,
       after ? [customerId, ...after] : [customerId],
     );
     for (const ticket of tickets) {
-      await write(res, `${first ? '' : ','}${JSON.stringify(await ticketDocument(em, ticket))}`);
+      await write(res, `${first ? '' : ','}${JSON.stringify(await ticketDocument(em, ticket, storage))}`);
       first = false;
     }
     if (tickets.length < TICKET_PAGE) break;
@@ -133,7 +142,7 @@ async function writeExport(em: EntityManager, res: Response, customerId: string,
 }
 
 /** One ticket with its conversation, files (bytes in base64), rating and stored-access facts. */
-async function ticketDocument(em: EntityManager, ticket: Row): Promise<Row> {
+async function ticketDocument(em: EntityManager, ticket: Row, storage: AttachmentStorage): Promise<Row> {
   const q = (sql: string, params: unknown[]) => em.execute<Row[]>(sql, params);
   const id = ticket.id as string;
   const messages = await q(
@@ -143,10 +152,16 @@ async function ticketDocument(em: EntityManager, ticket: Row): Promise<Row> {
     [id],
   );
   const files = await q(
-    `select a.id, a.message_id, a.internal, a.file_name, a.content_type, a.byte_size, a.redactions, a.sha256, a.created_at, encode(b.bytes, 'base64') as content_base64
+    `select a.id, a.message_id, a.internal, a.file_name, a.content_type, a.byte_size, a.redactions, a.sha256, a.storage, a.created_at, encode(b.bytes, 'base64') as content_base64
        from attachment a left join attachment_content b on b.attachment_id = a.id where a.ticket_id = ? order by a.created_at, a.id`,
     [id],
   );
+  // Files kept elsewhere (an S3 bucket) are read from there, one at a time (each at most one file's limit).
+  for (const file of files) {
+    if (typeof file.content_base64 === 'string' || file.storage === 'postgres') continue;
+    const bytes = await storage.get(em, { id: file.id, storage: file.storage } as Attachment);
+    file.content_base64 = bytes ? bytes.toString('base64') : null;
+  }
   const [rating] = await q(`select rating, comment, created_at, updated_at from ticket_satisfaction where ticket_id = ?`, [id]);
   // What the vault may say without opening anything: never a username, host, URL or secret.
   const [access] = await q(
