@@ -8,7 +8,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { SubscriptionConnection } from '../subscription/subscription.types';
-import { currentAllowance } from '../subscription/subscription.resolver';
+import { currentAllowance } from '../subscription/subscription-allowance';
 import { Ticket } from '../ticket/ticket.entity';
 import { TicketConnection } from '../ticket/ticket-query.types';
 import { Role } from '../viewer/viewer';

@@ -8,7 +8,7 @@ import { coerceInputValue, isInputObjectType, type GraphQLSchema } from 'graphql
 import type { DateTime } from 'luxon';
 import type { Logger } from '../../common/logger';
 import { refundConditions, type RefundListFilter } from '../refund/refund-list';
-import { RefundFilter } from '../refund/refund.resolver';
+import { RefundFilter } from '../refund/refund.types';
 import { StaffMember } from '../staff/staff-member.entity';
 import { ticketListConditions } from '../ticket/ticket-list';
 import { TicketFilter } from '../ticket/ticket-query.types';

@@ -3,9 +3,11 @@ import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription, type PubSub } f
 import type { AppContext } from '../../app/context';
 import { idOfType } from '../../common/global-id';
 import { Notification } from '../notification/notification.entity';
+import { viewerRecipient } from '../notification/notification.service';
 import type { StoredDomainEvent } from '../events/domain-event';
 import { StaffTeam } from '../staff/staff-member.entity';
 import { Ticket } from '../ticket/ticket.entity';
+import { ticketScope } from '../ticket/ticket.scope';
 import { Role } from '../viewer/viewer';
 import { mayReceive } from './live-scope';
 import { LiveEvent } from './live.types';
@@ -25,7 +27,8 @@ export class LiveResolver {
       const hub = hubOf(ctx);
       const id = idOfType(String(args.ticketId), 'Ticket');
       // Scoped like node(id:): another merchant's ticket answers exactly like one that does not exist.
-      const visible = id && (await ctx.em.count(Ticket, ctx.viewer.kind === 'customer' ? { id, customer: ctx.viewer.customerId } : { id }));
+      const scope = ticketScope(ctx.viewer);
+      const visible = id && scope && (await ctx.em.count(Ticket, { $and: [scope, { id }] }));
       if (!visible) throw new GraphQLError('No Ticket with this ID.', { extensions: { code: 'BAD_USER_INPUT', field: ['ticketId'] } });
       const viewer = ctx.viewer;
       return hub.subscribe((event) => event.ticketId === id && mayReceive(viewer, event));
@@ -53,8 +56,7 @@ export class LiveResolver {
     description: "The viewer's new in-app notifications as they are written (the same items as `viewer.notifications`).",
     subscribe: ({ context }) => {
       const ctx = context as AppContext;
-      const viewer = ctx.viewer;
-      const recipient = viewer.kind === 'staff' ? `staff:${viewer.staffId}` : viewer.kind === 'customer' ? `customer:${viewer.customerId}` : null;
+      const recipient = viewerRecipient(ctx.viewer);
       if (!recipient) throw new GraphQLError('Sign in first.', { extensions: { code: 'UNAUTHENTICATED' } });
       return hubOf(ctx).notificationsFor(recipient);
     },

@@ -13,8 +13,6 @@ import { REFUND_ORDER, refundListWhere } from './refund-list';
 import { Refund } from './refund.entity';
 import { RefundConnection, RefundDecideInput, RefundEligibility, RefundFilter, RefundPayload, RefundRequestInput } from './refund.types';
 
-export { RefundFilter } from './refund.types';
-
 @Resolver(() => Refund)
 export class RefundResolver {
   @Authorized()

@@ -1,4 +1,3 @@
-import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
@@ -7,12 +6,13 @@ import { paginate } from '../../common/paginate';
 import { Allowance } from '../customer/customer.types';
 import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
-import { customerOwnedListScope, NO_ROW } from '../viewer/owner.scope';
 import { Role } from '../viewer/viewer';
 import { periodAt } from './billing-period';
 import { SubscriptionStatus } from './entitlement-rules';
 import { Subscription } from './subscription.entity';
-import { allowanceKey, chooseSubscription, CONTRACT_ZONE, contractStartOf, subscriptionStatusAt, summaryFor } from './subscription.service';
+import { allowanceOf } from './subscription-allowance';
+import { SUBSCRIPTION_ORDER, subscriptionListWhere } from './subscription-list';
+import { contractStartOf, subscriptionStatusAt } from './subscription.service';
 import {
   BillingPeriodView,
   SubscriptionCancelInput,
@@ -21,42 +21,6 @@ import {
   SubscriptionFilter,
   SubscriptionPayload,
 } from './subscription.types';
-import { DateTime } from 'luxon';
-
-async function allowanceOf(ctx: AppContext, subscription: Subscription): Promise<Allowance | null> {
-  const plan = await ctx.loaders.plan.load(subscription.plan.id);
-  if (!plan) return null;
-  const now = ctx.clock();
-  const key = allowanceKey(subscription, now);
-  if (!key) return null;
-  const summary = summaryFor(subscription, await ctx.loaders.ticketsUsed.load(key), now);
-  return summary && { planKind: plan.kind, ...summary };
-}
-
-/** The allowance of the plan a new ticket would draw on, or null with no active plan (batched). */
-export async function currentAllowance(ctx: AppContext, customerId: string): Promise<Allowance | null> {
-  const now = ctx.clock();
-  const subscriptions = await ctx.loaders.activeSubscriptionsByCustomer.load(customerId);
-  await Promise.all(subscriptions.map((s) => ctx.loaders.plan.load(s.plan.id)));
-  const chosen = await chooseSubscription(subscriptions, now, true, async (s) => {
-    const key = allowanceKey(s, now);
-    return key ? ctx.loaders.ticketsUsed.load(key) : 0;
-  });
-  return chosen ? allowanceOf(ctx, chosen) : null;
-}
-
-/**
- * The list filter by the status the API answers: ACTIVE excludes ended contracts, EXPIRED
- * includes them. The end is computed as `statusAt` does: months added in the contract's zone.
- */
-function statusFilter(status: SubscriptionStatus, now: DateTime): FilterQuery<Subscription> {
-  const contractEndSql = () =>
-    raw((alias) => `((${alias}.contract_start at time zone '${CONTRACT_ZONE}') + make_interval(months => ${alias}.months)) at time zone '${CONTRACT_ZONE}'`);
-  const at = now.toJSDate();
-  if (status === SubscriptionStatus.ACTIVE) return { status, [contractEndSql()]: { $gt: at } };
-  if (status === SubscriptionStatus.EXPIRED) return { $or: [{ status }, { status: SubscriptionStatus.ACTIVE, [contractEndSql()]: { $lte: at } }] };
-  return { status };
-}
 
 @Resolver(() => Subscription)
 export class SubscriptionResolver {
@@ -67,9 +31,7 @@ export class SubscriptionResolver {
     @Arg('filter', () => SubscriptionFilter, { nullable: true }) filter: SubscriptionFilter | null,
     @Ctx() ctx: AppContext,
   ) {
-    const where: FilterQuery<Subscription>[] = [customerOwnedListScope(ctx.viewer, filter?.customerId) ?? { id: NO_ROW }];
-    if (filter?.status) where.push(statusFilter(filter.status, ctx.clock()));
-    return paginate(ctx.em, Subscription, where.length ? { $and: where } : {}, args, [{ contractStart: 'desc' }, { id: 'desc' }]);
+    return paginate(ctx.em, Subscription, subscriptionListWhere(filter, ctx.viewer, ctx.clock()), args, SUBSCRIPTION_ORDER);
   }
 
   @FieldResolver(() => SubscriptionStatus, { description: 'EXPIRED once the contract has ended.' })

@@ -15,6 +15,7 @@ import { Refund } from '../refund/refund.entity';
 import { refundScope } from '../refund/refund.scope';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
+import { subscriptionScope } from '../subscription/subscription.scope';
 import { TicketMessage } from '../ticket/ticket-message.entity';
 import { Ticket } from '../ticket/ticket.entity';
 import { auditEventScope, messageScope, ticketScope } from '../ticket/ticket.scope';
@@ -36,7 +37,7 @@ const NODE_TYPES: Record<string, { entity: new () => object; scope: Scope }> = {
   Customer: { entity: Customer, scope: (v) => (v.kind === 'staff' ? {} : v.kind === 'customer' ? { id: v.customerId } : null) },
   Ticket: { entity: Ticket, scope: (v) => ticketScope(v) as Record<string, unknown> | null },
   TicketMessage: { entity: TicketMessage, scope: (v) => messageScope(v) as Record<string, unknown> | null },
-  Subscription: { entity: Subscription, scope: customerOwnedScope },
+  Subscription: { entity: Subscription, scope: (v) => subscriptionScope(v) as Record<string, unknown> | null },
   Refund: { entity: Refund, scope: (v) => refundScope(v) as Record<string, unknown> | null },
   MerchantApiKey: { entity: MerchantApiKey, scope: customerOwnedScope },
   AuditEvent: { entity: AuditEvent, scope: (v) => auditEventScope(v) as Record<string, unknown> | null },
