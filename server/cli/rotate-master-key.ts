@@ -1,6 +1,7 @@
 /**
- * Rotates the vault's master key without downtime: every data key is re-wrapped under the new
- * master key while the servers keep running (the ciphertext itself never changes).
+ * Rotates the vault's master key without downtime: every data key (stored store access and
+ * webhook signing secrets) is re-wrapped under the new master key while the servers keep running
+ * (the ciphertext itself never changes, so webhook receivers keep their secret).
  *
  *   npx tsx server/cli/rotate-master-key.ts                    re-wrap every data key under the current key
  *   npx tsx server/cli/rotate-master-key.ts --retire-previous  (key file) drop previous keys no data key needs
@@ -29,6 +30,7 @@ import { rewrapDataKeys, type RotationResult } from '../modules/vault/rotation';
 import { vaultSettingsFrom } from '../app/vault-settings';
 import { keyFilePath, keyringFrom } from '../modules/vault/vault.runtime';
 import { masterKeyId } from '../modules/vault/envelope';
+import { rewrapWebhookSecrets, type SecretRotationResult } from '../modules/webhook/webhook-secret';
 
 const args = new Set(process.argv.slice(2));
 const USAGE = 'usage: rotate-master-key.ts [--retire-previous | --generate-key]';
@@ -86,7 +88,7 @@ async function rotateKeyFile(config: Config): Promise<number> {
     const result = await withDatabase(config, (url) => rewrap(url, keyring));
     report(result, keyring);
     if (result.remaining > 0) {
-      console.error(`${result.remaining} data key(s) still use a previous key that this file does not hold; nothing was removed.`);
+      console.error(`${result.remaining} key(s) still use a previous key that this file does not hold; nothing was removed.`);
       return 1;
     }
     // Only the keys the file held when we started are dropped; the current one stays.
@@ -105,22 +107,32 @@ async function rotateKeyFile(config: Config): Promise<number> {
   return result.remaining === 0 ? 0 : 1;
 }
 
-async function rewrap(url: string, keyring: MasterKeyring): Promise<RotationResult> {
+interface Rewrapped {
+  access: RotationResult;
+  webhookSecrets: SecretRotationResult;
+  /** Keys of either kind still wrapped by another master key. */
+  remaining: number;
+}
+
+async function rewrap(url: string, keyring: MasterKeyring): Promise<Rewrapped> {
   const orm = await openOrm(url);
   try {
-    return await rewrapDataKeys(orm.em.fork(), keyring);
+    const access = await rewrapDataKeys(orm.em.fork(), keyring);
+    const webhookSecrets = await rewrapWebhookSecrets(orm.em.fork(), keyring);
+    return { access, webhookSecrets, remaining: access.remaining + webhookSecrets.remaining };
   } finally {
     await orm.close();
   }
 }
 
-function report(result: RotationResult, keyring: MasterKeyring): void {
-  console.log(
-    `Re-wrapped ${result.rewrapped} data key(s) under master key ${keyring.current().id}; ` +
-      `${result.skipped} changed meanwhile (already current); ${result.remaining} still under another key` +
-      (result.remainingKeyIds.length ? ` (${result.remainingKeyIds.join(', ')})` : '') +
-      '.',
-  );
+function report(result: Rewrapped, keyring: MasterKeyring): void {
+  const line = (what: string, r: RotationResult | SecretRotationResult) =>
+    `Re-wrapped ${r.rewrapped} ${what} under master key ${keyring.current().id}; ` +
+    `${r.skipped} changed meanwhile (already current); ${r.remaining} still under another key` +
+    (r.remainingKeyIds.length ? ` (${r.remainingKeyIds.join(', ')})` : '') +
+    '.';
+  console.log(line('data key(s)', result.access));
+  console.log(line('webhook signing secret(s)', result.webhookSecrets));
 }
 
 /** DATABASE_URL, or the embedded PostgreSQL: the running server's if it is up (shared), else started for the command. */

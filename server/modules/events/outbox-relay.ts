@@ -48,6 +48,8 @@ export interface OutboxRelayOptions {
   maxRetryDelayMs?: number;
   /** Events older than this (by the database's clock) are settled: the watermark may pass them. */
   settleAfterSeconds?: number;
+  /** Least pause between two housekeeping rounds of one consumer (default a minute). */
+  housekeepingIntervalMs?: number;
 }
 
 interface Consumer {
@@ -220,10 +222,11 @@ export class OutboxRelay {
   /**
    * Keeps the per-consumer records bounded: the watermark moves up over every delivered event
    * that is settled (old enough that no transaction still running can insert below it), and
-   * the delivery records it covers are dropped. At most once a minute per consumer.
+   * the delivery records it covers are dropped. At most once a minute per consumer. Pruning
+   * (outbox-prune.ts) deletes events below every consumer's watermark.
    */
   private async housekeeping(consumer: Consumer): Promise<void> {
-    if (Date.now() - consumer.lastHousekeeping < 60_000) return;
+    if (Date.now() - consumer.lastHousekeeping < (this.options.housekeepingIntervalMs ?? 60_000)) return;
     consumer.lastHousekeeping = Date.now();
     await this.options.orm.em.fork().transactional(async (em) => {
       const [lock] = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [`outbox:${consumer.name}`]);
