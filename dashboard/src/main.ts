@@ -2,7 +2,7 @@ import './dashboard.css';
 import statsDocument from '../graphql/stats.graphql';
 import { ApiError, runOperation } from './api';
 import { Card } from './charts';
-import type { DashboardStatsQuery, DashboardStatsQueryVariables, StatsBucket } from './generated/graphql';
+import type { DashboardStatsQuery, DashboardStatsQueryVariables, StatsBucket, SupportStatsFilter } from './generated/graphql';
 import { DEFAULT_BUCKET, DEFAULT_PRESET, isPreset, type PeriodPreset, periodLabel, periodOf } from './period';
 import { renderResults, searchTickets } from './search';
 import { dashboardCards } from './sections';
@@ -26,6 +26,12 @@ const ui = {
   controls: element<HTMLElement>('controls'),
   period: element<HTMLSelectElement>('period'),
   bucket: element<HTMLSelectElement>('bucket'),
+  filters: {
+    team: element<HTMLSelectElement>('filter-team'),
+    planKind: element<HTMLSelectElement>('filter-plan'),
+    platform: element<HTMLSelectElement>('filter-platform'),
+    opencartLine: element<HTMLSelectElement>('filter-line'),
+  },
   refresh: element<HTMLButtonElement>('refresh'),
   status: element<HTMLElement>('status'),
   who: element<HTMLElement>('who'),
@@ -53,6 +59,20 @@ function chosenBucket(): StatsBucket {
   return (BUCKETS as readonly string[]).includes(ui.bucket.value) ? (ui.bucket.value as StatsBucket) : DEFAULT_BUCKET;
 }
 
+/** The filters chosen (unset ones left out), and how they read. */
+function chosenFilter(): { filter: SupportStatsFilter | null; label: string } {
+  const filter: Record<string, string> = {};
+  const words: string[] = [];
+  for (const [field, select] of Object.entries(ui.filters)) {
+    if (!select.value) continue;
+    filter[field] = select.value;
+    words.push(`${select.labels?.[0]?.firstChild?.textContent?.trim() ?? field}: ${select.selectedOptions[0]?.textContent ?? select.value}`);
+  }
+  if (words.length === 0) return { filter: null, label: '' };
+  // Refunds, bans and the allowance belong to a plan, not to a ticket: only the plan narrows them.
+  return { filter: filter as SupportStatsFilter, label: ` · ${words.join(', ')} (ticket figures; refunds and limits follow the plan only)` };
+}
+
 function setStatus(text: string, failed = false): void {
   ui.status.textContent = text;
   ui.status.classList.toggle('failed', failed);
@@ -64,17 +84,18 @@ async function load(): Promise<void> {
   const loadNumber = ++latestLoad;
   const bucket = chosenBucket();
   const period = periodOf(chosenPreset(), new Date(), current.zone);
+  const { filter, label: filterLabel } = chosenFilter();
   setStatus('Loading…');
   ui.dashboard.setAttribute('aria-busy', 'true');
   try {
     const { supportStats } = await runOperation<DashboardStatsQuery, DashboardStatsQueryVariables>(
       statsDocument,
       'DashboardStats',
-      { period: { from: period.from.toISO()!, to: period.to.toISO()! }, bucket },
+      { period: { from: period.from.toISO()!, to: period.to.toISO()! }, bucket, filter },
       current.token,
     );
     if (loadNumber !== latestLoad || session !== current) return;
-    ui.periodLabel.textContent = periodLabel(period, bucket);
+    ui.periodLabel.textContent = periodLabel(period, bucket) + filterLabel;
     const plans = dashboardCards(supportStats, period, bucket);
     for (const plan of plans) {
       let card = cards.get(plan.id);
@@ -154,6 +175,7 @@ ui.signOut.addEventListener('click', () => signOut('Signed out. The token was re
 ui.refresh.addEventListener('click', () => void load());
 ui.period.addEventListener('change', () => void load());
 ui.bucket.addEventListener('change', () => void load());
+for (const select of Object.values(ui.filters)) select.addEventListener('change', () => void load());
 
 ui.searchForm.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -89,10 +89,10 @@ describe.runIf(enabled)('the staff dashboard in a real browser', () => {
   }
 
   /** supportStats answered directly, over the period the page shows by default (8 weeks by week). */
-  async function statsFromApi() {
+  async function statsFromApi(filter: Record<string, string> | null = null) {
     const period = periodOf('8w', app.now().toJSDate(), 'America/New_York');
     const document = readFileSync(path.join(ROOT, 'dashboard', 'graphql', 'stats.graphql'), 'utf8');
-    const { body } = await app.raw(document, { period: { from: period.from.toISO(), to: period.to.toISO() }, bucket: 'WEEK' }, tokens.developer);
+    const { body } = await app.raw(document, { period: { from: period.from.toISO(), to: period.to.toISO() }, bucket: 'WEEK', filter }, tokens.developer);
     expect(body.errors).toBeUndefined();
     return { stats: body.data!.supportStats, period };
   }
@@ -189,6 +189,16 @@ describe.runIf(enabled)('the staff dashboard in a real browser', () => {
       await page.evaluate(() => window.scrollTo(0, document.getElementById('volume-platform')!.getBoundingClientRect().top + window.scrollY - 62));
       await page.screenshot({ path: path.join(ROOT, 'docs', 'dashboard-volume.png') });
     }
+    // A filter narrows the ticket figures as supportStats' own filter does.
+    await page.selectOption('#filter-platform', 'MIJOSHOP');
+    await waitForLoads(page, 2);
+    const mijoshop = (await statsFromApi({ platform: 'MIJOSHOP' })).stats;
+    expect(mijoshop.volume.total).toBeGreaterThan(0);
+    expect(mijoshop.volume.total).toBeLessThan(stats.volume.total);
+    expect(await page.textContent('#volume-platform .summary')).toContain(`${mijoshop.volume.total} tickets filed in the period.`);
+    expect((await tableOf(page, 'volume-platform')).slice(1)).toEqual([['MijoShop', String(mijoshop.volume.total)]]);
+    expect(await page.textContent('#period-label')).toContain('Platform: MijoShop');
+
     expect(leavingLocalhost(requests)).toEqual([]);
     expect(requests.every((url) => url.startsWith(app.url))).toBe(true);
     expect(errors).toEqual([]);

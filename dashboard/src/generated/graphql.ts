@@ -9,6 +9,18 @@ export type PlanKind =
   /** Premium Support by the month: guaranteed reply time, the development team, 10 tickets a month. */
   | 'PREMIUM_MONTHLY';
 
+/** The software the store runs: OpenCart itself or a port of it. */
+export type Platform =
+  | 'ACESHOP'
+  | 'ARASTTA'
+  | 'JCART'
+  | 'JOOCART'
+  | 'JOOMLA_OTHER'
+  | 'MIJOSHOP'
+  | 'NATIVE'
+  | 'OCSTORE'
+  | 'OTHER';
+
 export type StaffRole =
   /** Everything an agent does, plus staff, plans, subscriptions, refunds and bans. */
   | 'ADMIN'
@@ -30,6 +42,60 @@ export type StatsPeriodInput = {
   from: string;
   to: string;
 };
+
+/** Narrows every ticket figure; refunds, bans and allowance follow `planKind` only (they belong to a plan, not to a ticket). */
+export type SupportStatsFilter = {
+  /** Tickets assigned to this staff member. */
+  assigneeId?: string | number | null | undefined;
+  category?: TicketCategory | null | undefined;
+  /** The OpenCart line of the reported version: 1.5, 2.x, 3.0 or 4.x. At most 3 characters. */
+  opencartLine?: string | null | undefined;
+  /** The kind of plan the ticket (or refund, or subscription) was filed under. */
+  planKind?: PlanKind | null | undefined;
+  /** The platform the store reported (OpenCart itself or a port). */
+  platform?: Platform | null | undefined;
+  team?: StaffTeam | null | undefined;
+};
+
+export type TicketCategory =
+  /** Bug fix: Something in OpenCart is broken and needs fixing. Covered by your support. */
+  | 'BUG_FIX'
+  /** Complex customisation for your store: Changes made specifically for your store. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'COMPLEX_CUSTOMISATION'
+  /** New custom extension: Writing an extension that does not exist yet. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'CUSTOM_EXTENSION_DEVELOPMENT'
+  /** Settings outside OpenCart: Configuring services outside OpenCart (email, DNS, CDN, third-party accounts). Not part of the support agreement: please ask your hosting provider or the service concerned. */
+  | 'EXTERNAL_CONFIGURATION'
+  /** Storefront change: Changing how your storefront looks or behaves. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'FRONT_END_CHANGE'
+  /** Installation and setup: Installing OpenCart and getting it running. Covered by your support. */
+  | 'INSTALLATION_SETUP'
+  /** Find the cause of a problem: Tracking down what causes an error or a slowdown. Covered by your support. */
+  | 'ISSUE_PROFILING'
+  /** Language settings: Adding and configuring store languages. Covered by your support. */
+  | 'LANGUAGE_CONFIGURATION'
+  /** Module settings: Setting up modules and extensions that are already installed. Covered by your support. */
+  | 'MODULE_CONFIGURATION'
+  /** Module recommendation: Advice on which module fits your need. Covered by your support. */
+  | 'MODULE_CONSULTATION'
+  /** New feature: Adding functionality OpenCart does not have. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'NEW_FUNCTIONALITY'
+  /** Payment method change: Changing how a payment method works. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'PAYMENT_METHOD_CHANGE'
+  /** Payment provider settings: Connecting and configuring a payment provider your OpenCart already supports. Covered by your support. */
+  | 'PAYMENT_PROVIDER_CONFIGURATION'
+  /** Server configuration: Web server, PHP, database or hosting settings. Not part of the support agreement: please ask your hosting provider or the service concerned. */
+  | 'SERVER_CONFIGURATION'
+  /** Shipping settings: Setting up shipping methods, rates and geo zones. Covered by your support. */
+  | 'SHIPPING_CONFIGURATION'
+  /** Store settings: Questions about your store settings (name, currency, taxes, customer options). Covered by your support. */
+  | 'STORE_CONFIGURATION'
+  /** OpenCart system settings: OpenCart system settings such as users, SEO URLs, mail and maintenance. Covered by your support. */
+  | 'SYSTEM_CONFIGURATION'
+  /** Theme customisation: Changing your theme. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'THEME_CUSTOMISATION'
+  /** Improving someone else's extension: Changing or extending an extension made by a third party. Custom development: quoted and billed separately, work starts once you accept the quote. */
+  | 'THIRD_PARTY_EXTENSION_IMPROVEMENT';
 
 export type TicketStatus =
   /** Waiting for the merchant to supply store-admin and FTP access; the SLA clock is paused. */
@@ -83,6 +149,7 @@ export type DashboardDurationFragment = { count: number, median: number | null, 
 export type DashboardStatsQueryVariables = Exact<{
   period: StatsPeriodInput;
   bucket: StatsBucket;
+  filter?: SupportStatsFilter | null | undefined;
 }>;
 
 
