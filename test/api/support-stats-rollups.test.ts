@@ -274,3 +274,24 @@ describe('supportStats roll-ups follow every write path', () => {
     await expectStatsMatchTickets();
   });
 });
+
+describe('supportStats in the query cost limits', () => {
+  const dashboard = (alias: string, from: string, to: string) => `${alias}: supportStats(period: { from: "${from}", to: "${to}" }, bucket: MONTH) {
+    slaAttainment { firstReply { total { met } } } responseTimes { firstReply { median } } backlog { total } volume { total } allowance { atLimitCount } refunds { total } }`;
+  async function refusedCost(copies: number, from: string, to: string): Promise<number> {
+    const query = `{ ${Array.from({ length: copies }, (_, i) => dashboard(`s${i}`, from, to)).join('\n')} }`;
+    const r = await app.raw(query, {}, app.adminToken);
+    expect(r.status).toBe(400);
+    expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', caller: 'staff' });
+    return Number(r.body.errors![0]!.extensions!.cost) / copies;
+  }
+
+  it('each section weighs once per started quarter of the period: two years cost eight quarters', async () => {
+    const quarter = await refusedCost(25, '2026-01-01T00:00:00Z', '2026-04-01T00:00:00Z');
+    const twoYears = await refusedCost(3, '2024-06-01T00:00:00Z', '2026-06-01T00:00:00Z');
+    // The root field costs 1; what it holds is multiplied.
+    expect(twoYears - 1).toBe(8 * (quarter - 1));
+    const one = await app.raw(`{ ${dashboard('one', '2024-06-01T00:00:00Z', '2026-06-01T00:00:00Z')} }`, {}, app.adminToken);
+    expect(one.body.errors).toBeUndefined();
+  });
+});

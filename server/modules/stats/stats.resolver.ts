@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context';
 import { inputError } from '../../common/client-errors';
 import { Role } from '../viewer/viewer';
 import type { StatsScope } from './stats.queries';
-import { statsQueriesFor, statsScope } from './stats.service';
+import { periodCostFactor, statsQueriesFor, statsScope } from './stats.service';
 import {
   AllowanceStats,
   Backlog,
@@ -26,8 +26,8 @@ export class SupportStatsResolver {
   @Authorized(Role.AGENT)
   @Query(() => SupportStats, {
     description:
-      'Staff only: support analytics for dashboards over a period (at most 366 buckets), grouped by day, week or month in the support zone. Each section is computed in the database when asked for.',
-    complexity: 1,
+      'Staff only: support analytics for dashboards over a period (at most 366 buckets), grouped by day, week or month in the support zone. Each section is computed in the database when asked for; in the query cost, each section counts once per started quarter of the period.',
+    complexity: ({ args, childComplexity }) => 1 + childComplexity * periodCostFactor(args.period),
   })
   supportStats(
     @Arg('period', () => StatsPeriodInput) period: StatsPeriodInput,

@@ -13,6 +13,20 @@ export const MAX_BUCKETS = 366;
 // An ID that is no staff member's matches no ticket, like an unknown ID elsewhere.
 const NO_ONE = '00000000-0000-0000-0000-000000000000';
 
+/** Days of filed tickets that one unit of a section's cost stands for: a quarter. */
+export const COST_DAYS_PER_UNIT = 92;
+
+/**
+ * How many times its own cost each section weighs for a period: the period sections read the
+ * fact rows of every ticket filed in it (index-only), so a year costs four quarters. Used by the
+ * query cost limits before the request runs, so a bad period weighs one (it is refused later).
+ */
+export function periodCostFactor(period: { from?: unknown; to?: unknown } | undefined): number {
+  const ms = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number.NaN);
+  const days = (ms(period?.to) - ms(period?.from)) / 86_400_000;
+  return Number.isFinite(days) && days > 0 ? Math.max(1, Math.ceil(days / COST_DAYS_PER_UNIT)) : 1;
+}
+
 export type ScopeResult = { ok: true; scope: StatsScope } | { ok: false; message: string };
 
 /** Checks the period and turns the filter's IDs into database ids. */
