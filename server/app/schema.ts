@@ -16,7 +16,7 @@ import { SupportStatsResolver } from '../modules/stats/stats.resolver';
 import { SubscriptionResolver } from '../modules/subscription/subscription.resolver';
 import { SupportHoursResolver } from '../modules/support-hours/support-hours.resolver';
 import { PersonalDataResolver } from '../modules/personal-data/personal-data.resolver';
-import { SatisfactionStatsResolver } from '../modules/satisfaction/satisfaction-stats';
+import { SatisfactionStatsResolver } from '../modules/satisfaction/satisfaction-stats.resolver';
 import { SatisfactionResolver } from '../modules/satisfaction/satisfaction.resolver';
 import { TicketMergeResolver } from '../modules/ticket/ticket-merge.resolver';
 import { TicketMessageResolver } from '../modules/ticket/ticket-message.resolver';
