@@ -24,6 +24,7 @@ import type { Logger } from '../../common/logger';
 import type { StoredDomainEvent } from './domain-event';
 import { storedEvent } from './domain-events';
 import { OutboxEvent } from './outbox-event.entity';
+import { PgListener } from './pg-listener';
 
 export interface RelayDelivery {
   /** The delivery's own transaction: writes through it commit with the delivery record. */
@@ -73,8 +74,7 @@ export class OutboxRelay {
   private readonly maxRetryDelayMs: number;
   private readonly settleAfterSeconds: number;
   private pollTimer: NodeJS.Timeout | null = null;
-  private listener: { connection: ListenConnection; release: () => Promise<void> } | null = null;
-  private relistenTimer: NodeJS.Timeout | null = null;
+  private readonly listener: PgListener;
   private started = false;
   private stopped = false;
 
@@ -84,6 +84,14 @@ export class OutboxRelay {
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
     this.settleAfterSeconds = options.settleAfterSeconds ?? 600;
+    this.listener = new PgListener({
+      orm: options.orm,
+      logger: options.logger,
+      channels: [CHANNEL],
+      name: 'outbox relay',
+      onNotification: () => this.wake(),
+      onReconnect: () => this.wake(),
+    });
   }
 
   register(consumerName: string, handler: RelayHandler): void {
@@ -102,7 +110,7 @@ export class OutboxRelay {
     if (this.started) return;
     this.started = true;
     await this.ensureConsumerRows();
-    await this.listen();
+    await this.listener.start();
     this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.pollTimer.unref();
     this.wake();
@@ -111,12 +119,9 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.relistenTimer) clearTimeout(this.relistenTimer);
     for (const consumer of this.consumers.values()) if (consumer.retryTimer) clearTimeout(consumer.retryTimer);
     await Promise.all([...this.consumers.values()].map((consumer) => consumer.running?.catch(() => {})));
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.release().catch(() => {});
+    await this.listener.stop();
   }
 
   /** Runs every consumer now (a NOTIFY does this too). */
@@ -254,53 +259,4 @@ export class OutboxRelay {
       await em.execute('insert into outbox_consumer (name) values (?) on conflict (name) do nothing', [name]);
     }
   }
-
-  /** A pooled connection kept for LISTEN; lost (database restart), it is taken again with a pause. */
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const knex = this.options.orm.em.getConnection().getKnex();
-    let connection: ListenConnection;
-    try {
-      connection = (await knex.client.acquireConnection()) as ListenConnection;
-      await connection.query(`LISTEN ${CHANNEL}`);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'outbox relay could not LISTEN; polling until it can');
-      this.relistenLater();
-      return;
-    }
-    const lost = () => {
-      if (this.listener?.connection !== connection) return;
-      this.listener = null;
-      void Promise.resolve(knex.client.releaseConnection(connection)).catch(() => {});
-      this.relistenLater();
-    };
-    connection.on('notification', (message: { channel: string }) => {
-      if (message.channel === CHANNEL) this.wake();
-    });
-    connection.on('error', lost);
-    connection.on('end', lost);
-    this.listener = {
-      connection,
-      release: async () => {
-        connection.removeAllListeners('notification');
-        await connection.query(`UNLISTEN ${CHANNEL}`).catch(() => {});
-        await knex.client.releaseConnection(connection);
-      },
-    };
-  }
-
-  private relistenLater(): void {
-    if (this.stopped || this.relistenTimer) return;
-    this.relistenTimer = setTimeout(() => {
-      this.relistenTimer = null;
-      void this.listen().then(() => this.wake());
-    }, 2_000);
-    this.relistenTimer.unref();
-  }
-}
-
-interface ListenConnection {
-  query(sql: string): Promise<unknown>;
-  on(event: string, listener: (...args: any[]) => void): void;
-  removeAllListeners(event: string): void;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../common/logger';
 import type { StoredDomainEvent } from '../events/domain-event';
 import { storedEvent } from '../events/domain-events';
 import { OutboxEvent } from '../events/outbox-event.entity';
+import { PgListener } from '../events/pg-listener';
 
 const CHANNEL = 'outbox_event';
 /** A trigger on `notification` sends `<recipient> <notification id>` here when a notification commits. */
@@ -11,12 +12,6 @@ const NOTIFICATION_CHANNEL = 'notification_added';
 /** Ids below the newest seen that are read again: a transaction that took its id earlier may commit later. */
 const REORDER_WINDOW = 200;
 const BATCH = 500;
-
-interface ListenConnection {
-  query(sql: string): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): void;
-  removeAllListeners(event: string): void;
-}
 
 /**
  * Live fan-out for GraphQL subscriptions: every server process LISTENs for the outbox's NOTIFY
@@ -29,7 +24,7 @@ export class LiveHub {
   private readonly emitter = new EventEmitter();
   private cursor = '0';
   private readonly seen = new Set<string>();
-  private listener: { connection: ListenConnection; release: () => Promise<void> } | null = null;
+  private readonly listener: PgListener;
   private pollTimer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | null = null;
   private again = false;
@@ -37,12 +32,24 @@ export class LiveHub {
 
   constructor(private readonly options: { orm: MikroORM; logger: Logger; pollIntervalMs?: number }) {
     this.emitter.setMaxListeners(0);
+    this.listener = new PgListener({
+      orm: options.orm,
+      logger: options.logger,
+      channels: [CHANNEL, NOTIFICATION_CHANNEL],
+      name: 'live updates',
+      retryMs: 1_000,
+      onNotification: (channel, payload) => {
+        if (channel === CHANNEL) this.wake();
+        if (channel === NOTIFICATION_CHANNEL) this.emitter.emit('notification', payload);
+      },
+      onReconnect: () => this.wake(),
+    });
   }
 
   async start(): Promise<void> {
     const rows = await this.options.orm.em.fork().getConnection().execute<Array<{ max: string | null }>>('select max(id)::text as max from outbox_event');
     this.cursor = rows[0]?.max ?? '0';
-    await this.listen();
+    await this.listener.start();
     // A safety net for a notification lost while reconnecting.
     this.pollTimer = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 2_000);
     this.pollTimer.unref();
@@ -52,9 +59,7 @@ export class LiveHub {
     this.stopped = true;
     clearInterval(this.pollTimer);
     await this.reading;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.release().catch(() => {});
+    await this.listener.stop();
     this.emitter.removeAllListeners();
   }
 
@@ -134,40 +139,5 @@ export class LiveHub {
     }
     for (const id of this.seen) if (BigInt(id) <= BigInt(this.cursor) - BigInt(REORDER_WINDOW)) this.seen.delete(id);
     if (rows.length === BATCH) this.again = true;
-  }
-
-  private async listen(): Promise<void> {
-    if (this.stopped) return;
-    const knex = this.options.orm.em.getConnection().getKnex();
-    let connection: ListenConnection;
-    try {
-      connection = (await knex.client.acquireConnection()) as ListenConnection;
-      await connection.query(`LISTEN ${CHANNEL}`);
-      await connection.query(`LISTEN ${NOTIFICATION_CHANNEL}`);
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'live updates could not LISTEN; polling until they can');
-      setTimeout(() => void this.listen(), 1_000).unref();
-      return;
-    }
-    const lost = () => {
-      if (this.listener?.connection !== connection) return;
-      this.listener = null;
-      void Promise.resolve(knex.client.releaseConnection(connection)).catch(() => {});
-      if (!this.stopped) setTimeout(() => void this.listen().then(() => this.wake()), 1_000).unref();
-    };
-    connection.on('notification', (message: { channel: string; payload?: string }) => {
-      if (message.channel === CHANNEL) this.wake();
-      if (message.channel === NOTIFICATION_CHANNEL) this.emitter.emit('notification', message.payload ?? '');
-    });
-    connection.on('error', lost);
-    connection.on('end', lost);
-    this.listener = {
-      connection,
-      release: async () => {
-        connection.removeAllListeners('notification');
-        await connection.query('UNLISTEN *').catch(() => {});
-        await knex.client.releaseConnection(connection);
-      },
-    };
   }
 }
