@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../server/common/global-id';
+import { ATTACHMENT_LIMITS } from '../../server/modules/attachment/attachment-limits';
 import { fileTicket, gql } from '../support/helpdesk';
 import { createMerchant, createStaff, createTestApp, DEFAULT_NOW, type Merchant, type TestApp } from '../support/test-app';
 
@@ -188,5 +189,86 @@ describe('what cannot be merged', () => {
     const r = await app.raw(MERGE, { input: { ticketId: a.id, intoTicketId: b.id } }, merchant.token);
     expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await detail(merchant.token, a.id)).status).toBe('OPEN');
+  });
+});
+
+describe(`the ticket merged into keeps its attachment limits (${ATTACHMENT_LIMITS.ticketFiles} files, ${ATTACHMENT_LIMITS.ticketBytes} bytes)`, () => {
+  const REPLY = `mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }`;
+  const FILES = `query($id: ID!) { node(id: $id) { ... on Ticket { status attachments { id } messages(first: 100) { totalCount }
+    events(first: 100) { nodes { action } } } } }`;
+
+  /** `count` small text files on the ticket, sent by the merchant in replies of at most five. */
+  async function attach(m: Merchant, ticketId: string, count: number, label: string) {
+    for (let sent = 0; sent < count; sent += ATTACHMENT_LIMITS.messageFiles) {
+      const batch = Array.from({ length: Math.min(ATTACHMENT_LIMITS.messageFiles, count - sent) }, (_, i) => ({
+        fileName: `${label}-${sent + i}.log`,
+        contentBase64: Buffer.from(`${label} line ${sent + i}\n`).toString('base64'),
+      }));
+      const replied = await gql(app, m.token, REPLY, { input: { ticketId, body: `Files ${label} ${sent}.`, attachments: batch } });
+      expect(replied.ticketReply.userErrors).toEqual([]);
+    }
+  }
+  async function state(id: string) {
+    const node = (await gql(app, agent.token, FILES, { id })).node;
+    return {
+      status: node.status,
+      files: node.attachments.length,
+      messages: node.messages.totalCount,
+      merged: node.events.nodes.some((e: { action: string }) => e.action.startsWith('TICKET_MERGED')),
+    };
+  }
+
+  it('refuses a merge that would give the ticket more files than it may have, changing nothing; one that reaches the limit exactly goes through', async () => {
+    const m = await createMerchant(app);
+    const target = await fileTicket(app, m, { subject: 'Checkout is blank' });
+    const duplicate = await fileTicket(app, m, { subject: 'Checkout page empty' });
+    const smaller = await fileTicket(app, m, { subject: 'Checkout still empty' });
+    await attach(m, target.id, ATTACHMENT_LIMITS.ticketFiles - 4, 'target');
+    await attach(m, duplicate.id, 5, 'duplicate');
+    await attach(m, smaller.id, 4, 'smaller');
+    const before = { target: await state(target.id), duplicate: await state(duplicate.id), allowance: await remaining(m) };
+
+    const refused = await merge(agent.token, { ticketId: duplicate.id, intoTicketId: target.id });
+    expect(refused.ticket).toBeNull();
+    expect(refused.userErrors).toEqual([
+      {
+        code: 'ATTACHMENT_LIMIT_REACHED',
+        field: ['input', 'intoTicketId'],
+        message: `${target.number} has 26 files and ${duplicate.number} 5: merged, ${target.number} would have 31, and a ticket may have at most 30. Nothing was merged: keep both tickets, or answer on one and close the other with a reply that points to it.`,
+      },
+    ]);
+    expect({ target: await state(target.id), duplicate: await state(duplicate.id), allowance: await remaining(m) }).toEqual(before);
+    expect(before.duplicate).toMatchObject({ status: 'OPEN', files: 5, merged: false });
+
+    const fits = await merge(agent.token, { ticketId: smaller.id, intoTicketId: target.id });
+    expect(fits.userErrors).toEqual([]);
+    expect(await state(target.id)).toMatchObject({ files: ATTACHMENT_LIMITS.ticketFiles, merged: true });
+    expect(await state(smaller.id)).toMatchObject({ status: 'CLOSED', files: 0 });
+  });
+
+  it('refuses a merge that would make the ticket carry more bytes than it may', async () => {
+    const m = await createMerchant(app);
+    const target = await fileTicket(app, m, { subject: 'Checkout is blank' });
+    const duplicate = await fileTicket(app, m, { subject: 'Checkout page empty' });
+    // Arranged in the database (ten 5 MiB uploads would only make the test slow): the ticket carries a file 10 bytes short of its limit.
+    const heavy = ATTACHMENT_LIMITS.ticketBytes - 10;
+    await app.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `insert into attachment (id, ticket_id, file_name, content_type, byte_size, storage, sha256, uploader_kind)
+         values (gen_random_uuid(), ?, 'dump.txt', 'text/plain; charset=utf-8', ?, 'postgres', repeat('0', 64), 'CUSTOMER')`,
+        [fromGlobal(target.id), heavy],
+      );
+    await attach(m, duplicate.id, 1, 'dup');
+    const refused = await merge(agent.token, { ticketId: duplicate.id, intoTicketId: target.id });
+    expect(refused.userErrors).toHaveLength(1);
+    expect(refused.userErrors[0]).toMatchObject({ code: 'ATTACHMENT_LIMIT_REACHED', field: ['input', 'intoTicketId'] });
+    expect(refused.userErrors[0].message).toMatch(
+      new RegExp(
+        `^${target.number} carries 52,428,790 bytes of files and ${duplicate.number} \\d+ bytes: merged, ${target.number} would carry [\\d,]+ bytes, and a ticket may carry at most 52,428,800 bytes \\(50 MiB\\)\\. Nothing was merged`,
+      ),
+    );
+    expect(await state(duplicate.id)).toMatchObject({ status: 'OPEN', files: 1, merged: false });
   });
 });

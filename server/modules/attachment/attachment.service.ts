@@ -10,6 +10,7 @@ import { AuthorKind } from '../ticket/ticket.enums';
 import type { Ticket } from '../ticket/ticket.entity';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
 import { ATTACHMENT_LIMITS } from './attachment-limits';
+import { attachmentTotals, exactly, MiB } from './attachment-totals';
 import { AttachmentStoreUnavailable, postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
 import { detectType } from './attachment-type';
 import { Attachment } from './attachment.entity';
@@ -24,9 +25,6 @@ export const ATTACHMENT_ACTIONS = {
   downloaded: 'ATTACHMENT_DOWNLOADED',
   internalDownloaded: 'INTERNAL_ATTACHMENT_DOWNLOADED',
 } as const;
-
-const MiB = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
-const exactly = (bytes: number) => `${bytes.toLocaleString('en-US')} bytes`;
 
 interface Prepared {
   fileName: string;
@@ -169,12 +167,9 @@ export class AttachmentService {
 
   /** The ticket's own limits, counted under the ticket's row lock taken by the caller. */
   private async checkTicketTotals(ticket: Ticket, prepared: Prepared[], field: string[]): Promise<void> {
-    const [row] = await this.em.execute<Array<{ files: string; bytes: string }>>(
-      'select count(*) as files, coalesce(sum(byte_size), 0) as bytes from attachment where ticket_id = ?',
-      [ticket.id],
-    );
-    const files = Number(row?.files ?? 0) + prepared.length;
-    const bytes = Number(row?.bytes ?? 0) + prepared.reduce((sum, file) => sum + file.bytes.length, 0);
+    const now = await attachmentTotals(this.em, ticket.id);
+    const files = now.files + prepared.length;
+    const bytes = now.bytes + prepared.reduce((sum, file) => sum + file.bytes.length, 0);
     if (files > ATTACHMENT_LIMITS.ticketFiles) {
       throw DomainError.of(
         UserErrorCode.ATTACHMENT_LIMIT_REACHED,

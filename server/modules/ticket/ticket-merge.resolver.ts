@@ -36,7 +36,7 @@ export class TicketMergeResolver {
   @Authorized(Role.AGENT)
   @Mutation(() => TicketMergePayload, {
     description:
-      'Staff: merge a duplicate into another open ticket of the same merchant. Its messages move, it closes pointing there, and its allowance comes back.',
+      'Staff: merge a duplicate into another open ticket of the same merchant. Its messages and files move, it closes pointing there, and its allowance comes back. Refused (ATTACHMENT_LIMIT_REACHED, nothing changed) when the files of both would exceed what one ticket may carry.',
   })
   @Transactional(TicketMergePayload)
   ticketMerge(@Arg('input', () => TicketMergeInput) input: TicketMergeInput, @Ctx() ctx: AppContext) {

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireId } from '../../common/access';
 import { notice, type Notice } from '../../common/notice';
 import { DomainError, UserErrorCode } from '../../common/user-error';
+import { refuseMergeOverLimits } from '../attachment/attachment-totals';
 import { audit } from '../audit/audit';
 import { DomainEventType } from '../events/domain-event';
 import type { DomainEvents } from '../events/domain-events';
@@ -31,7 +32,8 @@ export interface TicketMergeResult {
  * Staff merge a duplicate into another ticket of the same merchant: its messages (and their
  * attachments) move, ordered by time with the others; it closes pointing at the ticket it was
  * merged into, and gives its allowance back (one problem, one ticket). Both tickets record it,
- * and the merchant reads a message on each.
+ * and the merchant reads a message on each. The ticket merged into keeps its attachment limits:
+ * a merge that would take it over them is refused before anything moves.
  */
 export class TicketMergeService {
   constructor(
@@ -69,6 +71,9 @@ export class TicketMergeService {
         ['input', 'intoTicketId'],
       );
     }
+
+    // Counted under both row locks: no upload to either ticket can slip in between.
+    await refuseMergeOverLimits(this.em, source, target, ['input', 'intoTicketId']);
 
     const messagesMoved = await this.em.nativeUpdate(TicketMessage, { ticket: source.id }, { ticket: target.id });
     await this.moveAttachments(source.id, target.id);
