@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { hashToken, MERCHANT_KEY_PREFIX, STAFF_TOKEN_PREFIX } from '../../common/tokens';
 import { CustomerStatus } from '../customer/customer.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
-import { StaffMember } from '../staff/staff-member.entity';
+import { StaffMember, type StaffRole } from '../staff/staff-member.entity';
 import { ANONYMOUS, type Viewer } from './viewer';
 
 /** Last-use stamps are written at most this often, not on every request. */
@@ -26,21 +26,28 @@ export async function authenticate(em: EntityManager, header: string | undefined
   const token = match[1]!;
   const hash = hashToken(token);
 
+  // One plain statement per sign-in, no entity loaded: this runs before every request. The
+  // database says whether the last-use stamp is due, so no timestamp is parsed here either.
+  const stampDue = `(? :: timestamptz - interval '${LAST_USED_RESOLUTION_MS} milliseconds')`;
   if (token.startsWith(MERCHANT_KEY_PREFIX)) {
-    const key = await em.findOne(MerchantApiKey, { tokenHash: hash }, { populate: ['customer'] });
-    if (!key || key.revokedAt) throw unauthenticated('This API key is not valid or was revoked.');
-    if (key.customer.status === CustomerStatus.BANNED) throw unauthenticated('This account is banned.');
-    if (!key.lastUsedAt || now.toMillis() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await em.nativeUpdate(MerchantApiKey, { id: key.id }, { lastUsedAt: now.toJSDate() });
-    }
-    return { kind: 'customer', customerId: key.customer.id, apiKeyId: key.id };
+    const [key] = (await em.execute(
+      `select k.id, k.revoked_at is not null as revoked, c.id as customer_id, c.status as customer_status,
+              (k.last_used_at is null or k.last_used_at < ${stampDue}) as stamp_due
+         from merchant_api_key k join customer c on c.id = k.customer_id where k.token_hash = ?`,
+      [now.toJSDate(), hash],
+    )) as { id: string; revoked: boolean; customer_id: string; customer_status: string; stamp_due: boolean }[];
+    if (!key || key.revoked) throw unauthenticated('This API key is not valid or was revoked.');
+    if (key.customer_status === CustomerStatus.BANNED) throw unauthenticated('This account is banned.');
+    if (key.stamp_due) await em.nativeUpdate(MerchantApiKey, { id: key.id }, { lastUsedAt: now.toJSDate() });
+    return { kind: 'customer', customerId: key.customer_id, apiKeyId: key.id };
   }
   if (token.startsWith(STAFF_TOKEN_PREFIX)) {
-    const staff = await em.findOne(StaffMember, { tokenHash: hash });
+    const [staff] = (await em.execute(
+      `select id, role, active, (last_seen_at is null or last_seen_at < ${stampDue}) as stamp_due from staff_member where token_hash = ?`,
+      [now.toJSDate(), hash],
+    )) as { id: string; role: StaffRole; active: boolean; stamp_due: boolean }[];
     if (!staff || !staff.active) throw unauthenticated('This staff token is not valid or the account is disabled.');
-    if (!staff.lastSeenAt || now.toMillis() - staff.lastSeenAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await em.nativeUpdate(StaffMember, { id: staff.id }, { lastSeenAt: now.toJSDate() });
-    }
+    if (staff.stamp_due) await em.nativeUpdate(StaffMember, { id: staff.id }, { lastSeenAt: now.toJSDate() });
     return { kind: 'staff', staffId: staff.id, role: staff.role };
   }
   throw unauthenticated('Unknown token type.');
