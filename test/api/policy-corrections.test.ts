@@ -304,7 +304,7 @@ describe('"1 month of Premium Support": a purchase whose time has run out is EXP
   });
 });
 
-describe('merchants withdraw their own ticket', () => {
+describe('"The monthly support is limited to 10 issues/tickets per month": merchants withdraw their own ticket', () => {
   type Allowance = { used: number };
   const used = async (m: Merchant) => ((await m.sdk.SubscriptionDetail({ id: m.subscriptionId })).node as { allowance: Allowance }).allowance.used;
 
