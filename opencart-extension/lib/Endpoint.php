@@ -61,7 +61,7 @@ class Endpoint {
 	 *                  by e-mail (4.0.2+ "config_security", 4.1 "config_user_2fa") when it is on, else
 	 *                  '': a temporary user has no e-mail address, so it could not log in
 	 *   log            optional callable(string $message): OpenCart's log, for errors the browser only hears about
-	 *   session        optional OpenCart session (its public $data array): keeps the menu's unread count a while
+	 *   cache          optional OpenCart cache (get, set): keeps the menu's unread count a while
 	 *   now            optional callable(): int, seconds since the epoch (time() by default)
 	 */
 	public function __construct(array $deps) {
@@ -77,7 +77,7 @@ class Endpoint {
 			'line' => null,
 			'loginSecurity' => '',
 			'log' => null,
-			'session' => null,
+			'cache' => null,
 			'now' => null,
 		);
 		$this->settings = $this->deps['settings'];
@@ -859,10 +859,10 @@ class Endpoint {
 		$endpoint = $this->setting(self::KEY_ENDPOINT);
 		$key = $this->setting(self::KEY_API_KEY);
 		$api = new ApiClient($endpoint, $key, $this->documents(), $this->deps['http'], min((int)$this->deps['timeout'], UnreadBadge::TIMEOUT));
-		$session = $this->deps['session'] !== null ? $this->deps['session'] : (object)array('data' => array());
+		$cache = $this->deps['cache'] !== null ? $this->deps['cache'] : new MemoryCache();
 
-		// The session keeps a digest, never the key: a count kept for another key or endpoint is not shown.
-		return new UnreadBadge($api, hash('sha256', $endpoint . "\n" . $key), $session, $this->deps['now']);
+		// The cache keeps a digest, never the key: a count kept for another key or endpoint is not shown.
+		return new UnreadBadge($api, hash('sha256', $endpoint . "\n" . $key), $cache, $this->deps['now']);
 	}
 
 	/** One AccessManager per request: it checks the table's columns once. */

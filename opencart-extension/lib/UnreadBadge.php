@@ -1,14 +1,18 @@
 <?php
 // OpenCart Support Desk: shared library (PHP 7.3+).
 // The count of unread support notifications beside the module's entry in the admin menu. Asked of
-// the API server-to-server with the stored key, kept in the admin's session for a short while so
-// that most admin pages ask nothing, and never in the way: an API that is down or slow costs one
-// short wait, after which the menu simply shows no count for a minute.
+// the API server-to-server with the stored key, kept in OpenCart's cache for a short while so that
+// most admin pages ask nothing, and never in the way: an API that is down or slow costs one short
+// wait, after which the menu simply shows no count for a minute.
+//
+// OpenCart's cache rather than the session: the store's API key is one merchant's, so every admin
+// sees the same count, and OpenCart writes the whole session back at the end of each request, so a
+// request running beside the one that marks a ticket read would put the old count back.
 namespace OcSupportDesk;
 
 class UnreadBadge {
-	/** Where the count is kept, in OpenCart's session data. */
-	const SESSION_KEY = 'oc_support_desk_unread';
+	/** The count's key in OpenCart's cache. */
+	const CACHE_KEY = 'oc_support_desk_unread';
 	/** Seconds a count is shown before the API is asked again. */
 	const FRESH_SECONDS = 30;
 	/** Seconds without asking again once the API failed: a desk that is down costs one wait a minute, not one a page. */
@@ -20,21 +24,21 @@ class UnreadBadge {
 	private $api;
 	/** @var string which endpoint and key the kept count belongs to */
 	private $owner;
-	/** @var object OpenCart's session: a public array $data */
-	private $session;
+	/** @var object OpenCart's cache: get($key) and set($key, $value) */
+	private $cache;
 	/** @var callable(): int */
 	private $now;
 
 	/**
-	 * @param ApiClient $api     with the stored endpoint and key, and TIMEOUT
-	 * @param string    $owner   a digest of the endpoint and key: a count kept for another key is not shown
-	 * @param object    $session OpenCart's session (its public $data array)
+	 * @param ApiClient $api   with the stored endpoint and key, and TIMEOUT
+	 * @param string    $owner a digest of the endpoint and key: a count kept for another key is not shown
+	 * @param object    $cache OpenCart's cache (3.0 and 4.x alike: get($key), set($key, $value))
 	 * @param callable|null $now seconds since the epoch; time() by default
 	 */
-	public function __construct(ApiClient $api, $owner, $session, $now = null) {
+	public function __construct(ApiClient $api, $owner, $cache, $now = null) {
 		$this->api = $api;
 		$this->owner = (string)$owner;
-		$this->session = $session;
+		$this->cache = $cache;
 		$this->now = $now !== null ? $now : 'time';
 	}
 
@@ -74,7 +78,8 @@ class UnreadBadge {
 
 	/** @return int|null|false false when nothing usable is kept */
 	private function kept() {
-		$kept = isset($this->session->data[self::SESSION_KEY]) ? $this->session->data[self::SESSION_KEY] : null;
+		// Nothing kept: false on 3.0, an empty array or null on 4.x.
+		$kept = $this->cache->get(self::CACHE_KEY);
 
 		if (!is_array($kept) || !isset($kept['owner'], $kept['until']) || !hash_equals((string)$kept['owner'], $this->owner)) {
 			return false;
@@ -91,10 +96,24 @@ class UnreadBadge {
 	}
 
 	private function keep($count) {
-		$this->session->data[self::SESSION_KEY] = array(
+		// OpenCart's own expiry (an hour by default) is longer: "until" decides.
+		$this->cache->set(self::CACHE_KEY, array(
 			'owner' => $this->owner,
 			'count' => $count,
 			'until' => (int)call_user_func($this->now) + ($count === null ? self::RETRY_SECONDS : self::FRESH_SECONDS),
-		);
+		));
+	}
+}
+
+/** Keeps values for one request only: where no OpenCart cache is given. */
+class MemoryCache {
+	private $values = array();
+
+	public function get($key) {
+		return isset($this->values[$key]) ? $this->values[$key] : null;
+	}
+
+	public function set($key, $value) {
+		$this->values[$key] = $value;
 	}
 }

@@ -3,16 +3,20 @@
 // After logging in, every step is a click on what the admin shows: no typed addresses, no location.hash.
 // Screenshots go to test-results/real-store/<version>/; with OCSD_UPDATE_SCREENSHOTS=1 the 4.1.0.4 ones
 // also replace the README's (opencart-extension/docs/screenshots/).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pack } from '../../opencart-extension/scripts/pack';
+import { humanise } from '../../opencart-extension/src/format';
+import { TICKET_REFRESH_MS } from '../../opencart-extension/src/views/ticket';
+import { createLogger } from '../../server/app/logger';
+import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../support/chromium';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
-import { installModule, login, openModule, removePackage, tab, uninstallModule, uploadPackage, watchPage } from './support/admin';
+import { installModule, login, openMenu, openModule, removePackage, tab, uninstallModule, uploadPackage, watchPage } from './support/admin';
 import { startMariaDb, type MariaDb } from './support/mariadb';
 import { installStore, realStoreUnavailable, VERSIONS, type OpenCartVersion, type Store } from './support/store';
 
@@ -28,6 +32,8 @@ if (unavailable && process.env.CI) throw new Error(`CI: ${unavailable}`);
 if (unavailable) console.warn(`SKIPPED: ${unavailable}`);
 
 let app: TestApp;
+/** The desk's outbox relay: turns the API's events into the merchant's notifications (the menu's count). */
+let events: EventRuntime;
 let mariadb: MariaDb;
 let browser: Browser;
 let packages: Record<'3.0' | '4.x', string>;
@@ -56,10 +62,18 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
         })
       : pack(packDir);
     [app, mariadb, packages, browser] = await Promise.all([createTestApp(), startMariaDb(), built, launchChromium()]);
+    events = await startEventRuntime({
+      orm: app.orm,
+      logger: createLogger('silent'),
+      clock: () => app.now(),
+      relayEnabled: true,
+      mail: { smtpUrl: null, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/tickets/{number}' },
+    });
   });
   afterAll(async () => {
     await browser?.close();
     await mariadb?.stop();
+    await events?.stop();
     await app?.close();
     if (packDir) rmSync(packDir, { recursive: true, force: true });
   });
@@ -418,6 +432,74 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       const refunds = await app.raw('query { refunds(first: 5) { edges { node { status reason details } } } }', {}, staff.token);
       const mine = refunds.body.data!.refunds.edges.map((e: any) => e.node).filter((r: any) => String(r.details).includes(`came late (OpenCart ${version})`));
       expect(mine).toEqual([expect.objectContaining({ status: 'PENDING', reason: 'SERVICE_NOT_DELIVERED' })]);
+    });
+
+    it("shows support's reply: a count on the menu entry on every admin page, the open ticket page updated without a reload, the count gone once read", async () => {
+      const subject = 'Checkout shows a blank page';
+      const ticket = await ticketBySubject(subject);
+      const unread = async () => {
+        await events.relay.drain();
+        return (await merchantCall('query { viewer { notifications(first: 1, unreadOnly: true) { unreadCount } } }')).viewer.notifications
+          .unreadCount as number;
+      };
+      const badge = () => page.locator('#menu #oc-support-desk-unread');
+      const reply = (body: string) =>
+        staffCall('mutation($input: TicketReplyInput!) { ticketReply(input: $input) { userErrors { message } } }', { input: { ticketId: ticket.id, body } });
+      // Everything the desk told the merchant so far has been read.
+      await unread();
+      await merchantCall('mutation { notificationMarkAllRead(input: {}) { unreadCount } }');
+      expect((await reply('We found the cause: a theme override of the payment step.')).ticketReply.userErrors).toEqual([]);
+      const count = await unread();
+      expect(count).toBeGreaterThan(0);
+
+      // The count kept in OpenCart's cache is at most 30 s old; the test removes it instead of waiting.
+      for (const file of readdirSync(join(store.root, 'system', 'storage', 'cache'))) {
+        if (file.startsWith('cache.oc_support_desk_unread.')) rmSync(join(store.root, 'system', 'storage', 'cache', file));
+      }
+      // The page's clock is the test's from here on, so that the ticket page's polling runs when told to.
+      await page.clock.install();
+      // Any admin page: its menu shows the count; the next one too, from the cache (the API is not asked on every page).
+      await openMenu(page, 'Extensions', 'Installer');
+      expect(await badge().textContent()).toBe(String(count));
+      await openMenu(page, 'Extensions', 'Extensions');
+      expect(await badge().textContent()).toBe(String(count));
+
+      // The menu entry opens the module; opening the ticket reads it, and the count goes at once.
+      await Promise.all([page.waitForURL(/oc_support_desk/), page.locator('#menu-oc-support-desk > a').click()]);
+      await root().locator('nav').waitFor();
+      await openTicket(subject);
+      expect(await root().locator('[data-testid="conversation"]').textContent()).toContain('a theme override of the payment step');
+      await badge().waitFor({ state: 'detached' });
+      await expect.poll(unread, { timeout: 15_000 }).toBe(0);
+
+      // Support answers again and moves the ticket on while the page is open: both appear without a reload.
+      const shownAt = page.url();
+      const statusBefore = await root().locator('.ocsd-status').textContent();
+      await root().locator('#ocsd-reply-body').fill('Half-written answer');
+      expect((await reply('The override is removed: please try a guest checkout with PayPal.')).ticketReply.userErrors).toEqual([]);
+      const moved = await staffCall(
+        'mutation($input: TicketStatusChangeInput!) { ticketStatusChange(input: $input) { ticket { status } userErrors { message } } }',
+        {
+          input: { ticketId: ticket.id, status: 'WAITING_ON_CUSTOMER' },
+        },
+      );
+      expect(moved.ticketStatusChange.userErrors).toEqual([]);
+      expect(await root().locator('[data-testid="conversation"]').textContent()).not.toContain('please try a guest checkout');
+      // The desk has told the merchant of both before the page asks.
+      expect(await unread()).toBeGreaterThan(0);
+      await page.clock.runFor(TICKET_REFRESH_MS);
+      await expect.poll(() => root().locator('[data-testid="conversation"]').textContent(), { timeout: 15_000 }).toContain('please try a guest checkout');
+      await expect.poll(() => root().locator('.ocsd-status').textContent(), { timeout: 15_000 }).toBe(humanise(moved.ticketStatusChange.ticket.status));
+      expect(humanise(moved.ticketStatusChange.ticket.status)).not.toBe(statusBefore);
+      expect(page.url()).toBe(shownAt);
+      expect(await root().locator('#ocsd-reply-body').inputValue()).toBe('Half-written answer');
+      // Seen on the open page is read too: no count on the next admin page.
+      await expect.poll(unread, { timeout: 15_000 }).toBe(0);
+      await root().locator('#ocsd-reply-body').fill('');
+      await openMenu(page, 'Extensions', 'Installer');
+      expect(await page.locator('#menu-oc-support-desk').count()).toBe(1);
+      expect(await badge().count()).toBe(0);
+      await openModule(page);
     });
 
     it('disables the temporary user of a ticket support resolved, before the tickets list is shown', async () => {

@@ -103,6 +103,19 @@ class StubEvent {
 	}
 }
 
+/** OpenCart's cache: get() answers false for nothing kept, as 3.0's file cache does. */
+class StubCache {
+	public $data = array();
+
+	public function get($key) {
+		return isset($this->data[$key]) ? $this->data[$key] : false;
+	}
+
+	public function set($key, $value) {
+		$this->data[$key] = json_decode(json_encode($value), true);
+	}
+}
+
 class StubUser {
 	public $logged = true;
 
@@ -337,6 +350,7 @@ foreach (array(
 	'url' => new StubUrl(),
 	'document' => $document,
 	'event' => new StubEvent(),
+	'cache' => new StubCache(),
 ) as $key => $value) {
 	$registry->set($key, $value);
 }
@@ -414,7 +428,7 @@ class RecordingHttp extends OcSupportDesk\Http {
 }
 
 $out['menuEvent'] = $registry->get('event')->registered;
-$session = $registry->get('session');
+$cache = $registry->get('cache');
 // Each line's own key, so that the test tells the two processes' calls apart.
 $menuKey = 'key-good-menu-' . $prefix;
 $menuSettings = function ($status, $endpoint = null, $key = null) use ($code, $api, $menuKey) {
@@ -432,8 +446,8 @@ $menu = function () use ($controller) {
 		return $item['id'] === 'menu-oc-support-desk' ? $item : $item['id'];
 	}, $data['menus']);
 };
-$pageEndpoint = function (array $deps = array()) use ($db, $settings, $code, $session) {
-	return new OcSupportDesk\Endpoint($deps + array('line' => '3.0', 'version' => VERSION, 'db' => $db, 'prefix' => 'oc_', 'settings' => $settings->codes[$code], 'operations' => OcSupportDesk\Operations::all(), 'session' => $session));
+$pageEndpoint = function (array $deps = array()) use ($db, $settings, $code, $cache) {
+	return new OcSupportDesk\Endpoint($deps + array('line' => '3.0', 'version' => VERSION, 'db' => $db, 'prefix' => 'oc_', 'settings' => $settings->codes[$code], 'operations' => OcSupportDesk\Operations::all(), 'cache' => $cache));
 };
 $log->lines = array();
 $settings->codes[$code] = $menuSettings('0');
@@ -445,7 +459,10 @@ $user->access = array();
 $menuOut['noAccess'] = $menu();
 $user->access = null;
 // The merchant opens a ticket: its notifications are read, and the count the API gives back is kept.
-$menuOut['read'] = $pageEndpoint()->handle('notifications.readTicket', array('ticketId' => $prefix . '-T1'));
+// Through the endpoint the controller builds for its JSON actions (php://input cannot be given here).
+$controllerEndpoint = new ReflectionMethod($controller, 'endpoint');
+$controllerEndpoint->setAccessible(true);
+$menuOut['read'] = $controllerEndpoint->invoke($controller)->handle('notifications.readTicket', array('ticketId' => $prefix . '-T1'));
 $menuOut['afterRead'] = $menu();
 // Another key: what was kept for the old one is not shown.
 $settings->codes[$code] = $menuSettings('1', null, $menuKey . '-new');
@@ -457,7 +474,7 @@ foreach (array(
 	'failing' => $menuSettings('1', $api . '/down/graphql'),
 	'unreachable' => $menuSettings('1', $argv[3] . '/graphql'),
 ) as $name => $stored) {
-	$session->data = array('user_token' => 'tok');
+	$cache->data = array();
 	$settings->codes[$code] = $stored;
 	$menuOut[$name] = array($menu(), $menu());
 }
@@ -469,7 +486,7 @@ $now = function () use (&$clock) {
 };
 foreach (array('counted' => $menuSettings('1', null, $menuKey . '-clock'), 'failed' => $menuSettings('1', $api . '/down/graphql', $menuKey . '-clock')) as $name => $stored) {
 	$http = new RecordingHttp();
-	$session->data = array('user_token' => 'tok');
+	$cache->data = array();
 	$settings->codes[$code] = $stored;
 	$asked = array();
 	foreach (array(0, 29, 30, 59, 60, 90) as $at) {
@@ -482,7 +499,7 @@ foreach (array('counted' => $menuSettings('1', null, $menuKey . '-clock'), 'fail
 }
 $menuOut['log'] = $log->lines;
 $out['menu'] = $menuOut;
-$session->data = array('user_token' => 'tok');
+$cache->data = array();
 $settings->codes[$code] = array($code . '_status' => '0', $code . '_endpoint' => $api . '/graphql', $code . '_api_key' => 'key-good-controller');
 $stored = $settings->codes[$code];
 $config->data = $stored;

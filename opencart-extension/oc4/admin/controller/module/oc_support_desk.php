@@ -99,7 +99,7 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 	/**
 	 * Event view/common/column_left/before: the module's entry in the admin menu, right after the
 	 * dashboard, with the count of unread support notifications. The count never holds up or breaks
-	 * the page: it is kept in the session a while, and an API that is down just means no count.
+	 * the page: it is kept in OpenCart's cache a while, and an API that is down just means no count.
 	 */
 	public function onMenu(string &$route = '', array &$data = []): void {
 		if (!$this->user->isLogged() || !$this->user->hasPermission('access', self::ROUTE) || !isset($data['menus']) || !is_array($data['menus'])) {
@@ -107,7 +107,7 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 		}
 
 		try {
-			$endpoint = $this->endpoint(['session' => $this->session]);
+			$endpoint = $this->endpoint();
 
 			if (!$endpoint->enabled()) {
 				return;
@@ -255,6 +255,7 @@ class OcSupportDesk extends \Opencart\System\Engine\Controller {
 				$model->editSetting('module_' . self::CODE, $settings);
 			},
 			'canModify' => $this->user->hasPermission('modify', self::ROUTE),
+			'cache' => $this->cache,
 			'adminUrl' => HTTP_SERVER,
 			'timezone' => date_default_timezone_get(),
 			'operations' => \OcSupportDesk\Operations::all(),

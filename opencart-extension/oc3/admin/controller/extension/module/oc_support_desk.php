@@ -95,7 +95,7 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 	/**
 	 * Event view/common/column_left/before: the module's entry in the admin menu, right after the
 	 * dashboard, with the count of unread support notifications. The count never holds up or breaks
-	 * the page: it is kept in the session a while, and an API that is down just means no count.
+	 * the page: it is kept in OpenCart's cache a while, and an API that is down just means no count.
 	 */
 	public function onMenu(&$route = '', &$data = array()) {
 		if (!$this->user->isLogged() || !$this->user->hasPermission('access', self::ROUTE) || !isset($data['menus']) || !is_array($data['menus'])) {
@@ -103,7 +103,7 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 		}
 
 		try {
-			$endpoint = $this->endpoint(array('session' => $this->session));
+			$endpoint = $this->endpoint();
 
 			if (!$endpoint->enabled()) {
 				return;
@@ -198,6 +198,7 @@ class ControllerExtensionModuleOcSupportDesk extends Controller {
 				$model->editSetting('module_' . self::CODE, $settings);
 			},
 			'canModify' => $this->user->hasPermission('modify', self::ROUTE),
+			'cache' => $this->cache,
 			'adminUrl' => defined('HTTPS_SERVER') ? HTTPS_SERVER : HTTP_SERVER,
 			'timezone' => date_default_timezone_get(),
 			'operations' => \OcSupportDesk\Operations::all(),
