@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { AppContext } from '../../app/context';
 import type { Connection } from '../../common/connection';
 import { readSide } from '../../common/read-side';
-import { ticketPage, type ConnectionSelection, type SqlCondition } from '../ticket/ticket-list';
+import { ticketConnection, ticketPage, type ConnectionSelection, type SqlCondition } from '../ticket/ticket-list';
 import type { Ticket } from '../ticket/ticket.entity';
 import { TicketOrder } from '../ticket/ticket.enums';
 import { QUERY, type SearchScope } from './search-condition';
@@ -95,15 +95,5 @@ export async function ticketPageByRelevance(
     )) as Array<{ n: number }>;
     totalCount = Number(counted[0]!.n);
   }
-  return {
-    nodes: edges.map((edge) => edge.node),
-    edges,
-    totalCount,
-    pageInfo: {
-      hasNextPage: rows.length > args.first,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return ticketConnection(edges, { hasNextPage: rows.length > args.first, after: args.after, totalCount });
 }

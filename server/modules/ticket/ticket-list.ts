@@ -1,7 +1,7 @@
 import { Cursor, raw, type FilterQuery } from '@mikro-orm/core';
 import { GraphQLError, Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { AppContext } from '../../app/context';
-import type { Connection } from '../../common/connection';
+import type { Connection, Edge } from '../../common/connection';
 import { idOfType } from '../../common/global-id';
 import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
@@ -303,13 +303,18 @@ export async function ticketPage(
       : Number(((await em.execute(`select (${count.sql}) as "total_count"`, count.params)) as Record<string, unknown>[])[0]!.total_count);
   }
   const edges = nodes.map((node) => ({ node, cursor: Cursor.encode(order.map((c) => node[c.property])) }));
+  return ticketConnection(edges, { hasNextPage: rows.length > args.first, after: args.after, totalCount });
+}
+
+/** The Relay page of a list of tickets, whatever the ordering made its cursors. */
+export function ticketConnection(edges: Edge<Ticket>[], page: { hasNextPage: boolean; after?: string | null; totalCount: number }): Connection<Ticket> {
   return {
-    nodes,
+    nodes: edges.map((edge) => edge.node),
     edges,
-    totalCount,
+    totalCount: page.totalCount,
     pageInfo: {
-      hasNextPage: rows.length > args.first,
-      hasPreviousPage: Boolean(args.after),
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: Boolean(page.after),
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
