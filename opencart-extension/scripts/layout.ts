@@ -7,7 +7,7 @@ import { EXTENSION_ROOT } from './operations';
 import type { ZipEntry } from './zip';
 
 export const CODE = 'oc_support_desk';
-export const MODULE_VERSION = '1.1.0';
+export const MODULE_VERSION = '1.2.0';
 export type Line = '3.0' | '4.x';
 export const LINES: Line[] = ['3.0', '4.x'];
 
