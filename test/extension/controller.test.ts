@@ -90,9 +90,9 @@ describe.skipIf(!hasPhp)(hasPhp ? 'OpenCart controllers (PHP)' : NO_PHP_MESSAGE,
       expect(menuCalls(prefix).filter((c) => c.authorization === `Bearer key-good-menu-${prefix}-new`)).toHaveLength(1);
     });
 
-    it('an API that refuses the key, fails or cannot be reached: the menu without a count, nothing logged, no second try on the next page', () => {
+    it('an API that refuses the key, fails, cannot be reached or does not answer in time: the menu without a count, nothing logged, no second try on the next page', () => {
       const m = out[line].menu;
-      for (const name of ['refused', 'failing', 'unreachable']) {
+      for (const name of ['refused', 'failing', 'unreachable', 'slow']) {
         expect(m[name], name).toEqual([
           ['menu-dashboard', expect.objectContaining({ name: 'Support Desk' }), 'menu-catalog'],
           ['menu-dashboard', expect.objectContaining({ name: 'Support Desk' }), 'menu-catalog'],

@@ -467,12 +467,14 @@ $menuOut['afterRead'] = $menu();
 // Another key: what was kept for the old one is not shown.
 $settings->codes[$code] = $menuSettings('1', null, $menuKey . '-new');
 $menuOut['otherKey'] = $menu();
-// An API that refuses the key, one that fails, one that cannot be reached: the menu without a
-// count, nothing logged, and no second attempt on the next page.
+// An API that refuses the key, one that fails, one that cannot be reached, one that does not answer
+// in time: the menu without a count, nothing logged, and no second attempt on the next page.
 foreach (array(
 	'refused' => $menuSettings('1', null, 'key-revoked'),
 	'failing' => $menuSettings('1', $api . '/down/graphql'),
 	'unreachable' => $menuSettings('1', $argv[3] . '/graphql'),
+	// Answers after 3 s: the page stops waiting after 2.
+	'slow' => $menuSettings('1', $api . '/slow'),
 ) as $name => $stored) {
 	$cache->data = array();
 	$settings->codes[$code] = $stored;
