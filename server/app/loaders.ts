@@ -10,6 +10,9 @@ import { subscriptionLoaders } from '../modules/subscription/subscription.loader
 import { vaultLoaders } from '../modules/vault/vault.loaders';
 import { customerLoaders } from '../modules/customer/customer.loaders';
 import { refundLoaders } from '../modules/refund/refund.loaders';
+import { personalDataLoaders } from '../modules/personal-data/personal-data.loaders';
+import { satisfactionLoaders } from '../modules/satisfaction/satisfaction.loaders';
+import { ticketMergeLoaders } from '../modules/ticket/ticket-merge.loaders';
 import type { Vault } from '../modules/vault/vault';
 import type { Viewer } from '../modules/viewer/viewer';
 
@@ -37,6 +40,9 @@ export function createLoaders(em: EntityManager, viewer: Viewer, vault: Vault) {
     ...customerLoaders(em),
     ...refundLoaders(em, viewer),
     ...attachmentLoaders(em, viewer),
+    ...satisfactionLoaders(em),
+    ...ticketMergeLoaders(em),
+    ...personalDataLoaders(em),
   };
 }
 

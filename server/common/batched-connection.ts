@@ -77,3 +77,11 @@ export function childrenLoader<T extends object>(
     return parentIds.map((id) => rows.filter((row) => parentOf(row) === id));
   });
 }
+
+/** One lookup for every key asked for in the same tick; null for a key the lookup did not find. */
+export function keyedLoader<V>(lookup: (keys: readonly string[]) => Promise<Map<string, V>>): DataLoader<string, V | null> {
+  return new DataLoader<string, V | null>(async (keys) => {
+    const found = await lookup(keys);
+    return keys.map((key) => found.get(key) ?? null);
+  });
+}

@@ -28,11 +28,11 @@ const mean = (sum: number, n: number) => (n === 0 ? null : Math.round((sum / n) 
 /** supportStats.satisfaction: the ratings first given in the scope's period, for the tickets its filter matches. */
 export async function satisfactionStats(run: RunSql, scope: StatsScope, calendar: SupportCalendar): Promise<SatisfactionStats> {
   const tickets = new StatsQueries(run, scope, calendar);
-  // One row per bucket and rating, counted by PostgreSQL.
+  // One row per bucket and rating, counted by PostgreSQL; the ticket filter reads the tickets' fact rows (f).
   const rows = await run(sql`
     select extract(epoch from ${tickets.bucketOf('r.created_at')}) as bucket_epoch, r.rating, count(*)::int as n,
            count(*) filter (where r.comment is not null)::int as with_comment
-      from ticket_satisfaction r join ticket t on t.id = r.ticket_id
+      from ticket_satisfaction r join ticket_stats_fact f on f.ticket_id = r.ticket_id
      where r.created_at >= ${scope.from}::timestamptz and r.created_at < ${scope.to}::timestamptz and ${tickets.ticketWhere(false)}
      group by 1, 2 order by 1, 2`);
   const byRating = new Map<number, number>();

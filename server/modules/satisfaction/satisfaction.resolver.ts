@@ -1,31 +1,15 @@
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { Transactional } from '../../common/transaction';
 import { Ticket } from '../ticket/ticket.entity';
 import { Role } from '../viewer/viewer';
-import { satisfactionOf } from './satisfaction.service';
 import { TicketRateInput, TicketRatePayload, TicketSatisfactionView } from './satisfaction.types';
-
-// One loader per request (keyed by the request's loaders): a page of tickets asks once.
-const loaders = new WeakMap<object, DataLoader<string, TicketSatisfactionView | null>>();
-function satisfactionLoader(ctx: AppContext): DataLoader<string, TicketSatisfactionView | null> {
-  let loader = loaders.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader(async (ids) => {
-      const found = await satisfactionOf(ctx.em, ids);
-      return ids.map((id) => found.get(id) ?? null);
-    });
-    loaders.set(ctx.loaders, loader);
-  }
-  return loader;
-}
 
 @Resolver(() => Ticket)
 export class SatisfactionResolver {
   @FieldResolver(() => TicketSatisfactionView, { nullable: true, description: "The merchant's rating, once given (shown to the merchant and to staff)." })
   satisfaction(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return satisfactionLoader(ctx).load(ticket.id);
+    return ctx.loaders.satisfaction.load(ticket.id);
   }
 
   @Authorized(Role.CUSTOMER)
