@@ -1,0 +1,221 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createClient, type Client } from 'graphql-ws';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createLogger } from '../../server/app/logger';
+import { fromGlobalId } from '../../server/common/global-id';
+import { type DomainEvent, DomainEventType } from '../../server/modules/events/domain-event';
+import { DomainEvents } from '../../server/modules/events/domain-events';
+import { customerEvent, ticketEvent } from '../../server/modules/events/event-of';
+import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
+import { LiveHub } from '../../server/modules/live/live-hub';
+import { verifyWebhook, WEBHOOK_HEADERS } from '../../server/modules/webhook/webhook-signature';
+import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../../server/modules/webhook/webhook.runtime';
+import { TicketCategory } from '../sdk/generated';
+import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
+
+/**
+ * Every event type, committed once, through every consumer of the desk on a real PostgreSQL: a
+ * signed webhook, the live feeds (scoped like queries), and the in-app notification with its
+ * email for exactly the people the README's "who is told" table names.
+ */
+let app: TestApp;
+let events: EventRuntime;
+let webhooks: WebhookRuntime;
+let hub: LiveHub;
+let merchant: Merchant;
+let other: Merchant;
+let agent: Awaited<ReturnType<typeof createStaff>>;
+let ticket: { id: string; rawId: string; number: string };
+const clients: Client[] = [];
+const received: Array<{ type: string; signatureValid: boolean; body: { type: string; data: Record<string, unknown> } }> = [];
+let secret = '';
+let receiver: http.Server;
+
+const MATRIX_AT = DateTime.fromISO('2026-03-04T06:00:00.000-05:00', { setZone: true });
+
+/** The README's "who is told" table, for a ticket of the development team assigned to `agent`. */
+const TOLD = {
+  merchant: ['STAFF_REPLIED', 'STATUS_CHANGED', 'QUOTE_SET', 'SURCHARGE_SET', 'REFUND_DECIDED'],
+  agent: ['TICKET_FILED', 'MERCHANT_REPLIED', 'SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED'],
+  // The first admin is on the development team too: told of its new tickets.
+  admin: ['TICKET_FILED', 'SLA_BREACHED', 'WEBHOOK_ENDPOINT_DISABLED'],
+  other: [],
+};
+
+/** Events about an account rather than a ticket. */
+const ACCOUNT_EVENTS = new Set<string>(['REFUND_REQUESTED', 'REFUND_DECIDED', 'CUSTOMER_BANNED', 'ALLOWANCE_NEARLY_USED']);
+
+function liveFeed(url: string, token: string, query: string, variables: Record<string, unknown>) {
+  const client = createClient({
+    url: `${url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  clients.push(client);
+  const seen: Array<{ type: string; staffOnly: boolean; ticketId: string | null; data: Record<string, unknown> }> = [];
+  client.subscribe<Record<string, (typeof seen)[number]>>(
+    { query, variables },
+    { next: (result) => result.data && seen.push(Object.values(result.data)[0]!), error: () => {}, complete: () => {} },
+  );
+  return seen;
+}
+
+async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return done();
+}
+
+let queueFeed: ReturnType<typeof liveFeed>;
+let merchantFeed: ReturnType<typeof liveFeed>;
+let otherFeed: ReturnType<typeof liveFeed>;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const logger = createLogger('silent');
+  webhooks = startWebhooks({ orm: app.orm, keyring: app.vault.keyring, clock: () => app.now(), logger, production: false, autoStart: false });
+  events = await startEventRuntime({
+    orm: app.orm,
+    logger,
+    clock: () => app.now(),
+    relayEnabled: true,
+    mail: { smtpUrl: null, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
+    consumers: [(relay) => registerWebhookConsumer(relay, webhooks)],
+  });
+  hub = new LiveHub({ orm: app.orm, logger });
+  await hub.start();
+  const api = await app.serveAlso({ live: hub, webhooks });
+
+  receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const signatureValid = verifyWebhook(
+        secret,
+        {
+          timestamp: req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string,
+          signature: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string,
+        },
+        body,
+        Math.floor(app.now().toSeconds()),
+      );
+      received.push({ type: String(req.headers[WEBHOOK_HEADERS.event.toLowerCase()]), signatureValid, body: JSON.parse(body) });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const created = await app.raw(
+    'mutation($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret userErrors { message } } }',
+    { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/desk`, eventTypes: Object.values(DomainEventType) } },
+    app.adminToken,
+  );
+  secret = created.body.data!.webhookEndpointCreate.secret;
+
+  merchant = await createMerchant(app);
+  other = await createMerchant(app);
+  agent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+  const filed = (
+    await merchant.sdk.TicketCreate({ input: { subject: 'Blank checkout', description: 'Blank page after paying.', category: TicketCategory.BugFix } })
+  ).ticketCreate.ticket!;
+  ticket = { id: filed.id, rawId: fromGlobalId(filed.id)!.id, number: filed.number };
+  await app.admin.TicketAssign({ input: { ticketId: ticket.id, assigneeId: agent.id } });
+  const otherTicket = (await other.sdk.TicketCreate({ input: { subject: 'Slow admin', description: 'The admin is slow.', category: TicketCategory.BugFix } }))
+    .ticketCreate.ticket!;
+
+  const LIVE = 'type staffOnly ticketId data';
+  queueFeed = liveFeed(api.url, agent.token, `subscription { queueEvents(team: DEVELOPMENT) { ${LIVE} } }`, {});
+  merchantFeed = liveFeed(api.url, merchant.token, `subscription($id: ID!) { ticketEvents(ticketId: $id) { ${LIVE} } }`, { id: ticket.id });
+  otherFeed = liveFeed(api.url, other.token, `subscription($id: ID!) { ticketEvents(ticketId: $id) { ${LIVE} } }`, { id: otherTicket.id });
+  // The subscriptions start asynchronously: publish a probe until the merchant's and the queue's feeds have one.
+  const probe = new DomainEvents(() => app.now());
+  for (let i = 0; i < 10 && !(queueFeed.length > 0 && merchantFeed.length > 0); i += 1) {
+    await app.orm.em.fork().transactional((em) => probe.publish(em, ticketEvent(DomainEventType.STAFF_REPLIED, eventTicket(), 'system', { probe: i })));
+    await until(() => queueFeed.length > 0 && merchantFeed.length > 0, 1_000);
+  }
+  expect(queueFeed.length > 0 && merchantFeed.length > 0).toBe(true);
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of clients) await client.dispose();
+  await events?.stop();
+  await hub?.stop();
+  await webhooks?.dispatcher.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
+  await app?.close();
+});
+
+function eventTicket() {
+  return { id: ticket.rawId, number: ticket.number, team: 'DEVELOPMENT', customer: { id: fromGlobalId(merchant.customerId)!.id } };
+}
+
+/** One event of each type, shaped as its service publishes it (ticket or account), marked as this test's. */
+function eventOf(type: DomainEventType): DomainEvent {
+  const data = {
+    matrix: true,
+    target: 'FIRST_REPLY',
+    targetMinutes: 540,
+    usedMinutes: 405,
+    dueAt: '2026-03-04T11:00:00.000-05:00',
+    from: 'OPEN',
+    to: 'IN_PROGRESS',
+  };
+  if (type === DomainEventType.WEBHOOK_ENDPOINT_DISABLED) {
+    return {
+      type,
+      ticketId: null,
+      customerId: null,
+      team: null,
+      actor: { kind: 'SYSTEM', id: null },
+      staffOnly: true,
+      data: { matrix: true, host: 'crm.example.com', lastFailure: 'HTTP 503' },
+    };
+  }
+  if (ACCOUNT_EVENTS.has(type)) return customerEvent(type, fromGlobalId(merchant.customerId)!.id, 'system', { ...data, decision: 'APPROVED' });
+  return ticketEvent(type, eventTicket(), 'system', data);
+}
+
+async function notificationsAt(token: string) {
+  const r = await app.raw('{ viewer { notifications(first: 100) { nodes { type occurredAt email { status subject } } } } }', {}, token);
+  const nodes = r.body.data!.viewer.notifications.nodes as Array<{ type: string; occurredAt: string; email: { status: string; subject: string } | null }>;
+  return nodes.filter((n) => Date.parse(n.occurredAt) === MATRIX_AT.toMillis());
+}
+
+describe('every event type through every consumer', () => {
+  it('is delivered once to a signed webhook, to the live feeds in scope, and to exactly the people told of it, in the app and by email', async () => {
+    const types = Object.values(DomainEventType);
+    expect(types).toContain(DomainEventType.WEBHOOK_ENDPOINT_DISABLED);
+    app.setNow(MATRIX_AT);
+    const publisher = new DomainEvents(() => app.now());
+    for (const type of types) await app.orm.em.fork().transactional((em) => publisher.publish(em, eventOf(type)));
+    await events.relay.drain();
+
+    // Webhooks: each type once, each signature valid.
+    while ((await webhooks.dispatcher.runDue()) > 0);
+    const hooks = received.filter((r) => r.body.data.matrix === true);
+    expect(hooks.map((r) => r.type).sort()).toEqual([...types].sort());
+    expect(hooks.every((r) => r.signatureValid && r.body.type === r.type)).toBe(true);
+
+    // Live: staff's queue gets every ticket event; the merchant only the ticket's events that are not staff-only; another merchant none.
+    const ticketTypes = types.filter((t) => eventOf(t).ticketId !== null);
+    const forMerchant = ticketTypes.filter((t) => !eventOf(t).staffOnly);
+    const mine = (feed: typeof queueFeed) => feed.filter((e) => e.data.matrix === true).map((e) => e.type);
+    expect(await until(() => mine(queueFeed).length === ticketTypes.length && mine(merchantFeed).length === forMerchant.length, 10_000)).toBe(true);
+    expect(mine(queueFeed)).toEqual(ticketTypes);
+    expect(mine(merchantFeed)).toEqual(forMerchant);
+    expect(forMerchant).not.toContain('INTERNAL_NOTE_ADDED');
+    expect(forMerchant).not.toContain('SLA_BREACHED');
+    expect(otherFeed.filter((e) => e.data.matrix === true)).toEqual([]);
+
+    // In the app and by email (kept: email is off here): exactly who the README says.
+    const people = { merchant: merchant.token, agent: agent.token, admin: app.adminToken, other: other.token };
+    for (const [who, token] of Object.entries(people)) {
+      const told = await notificationsAt(token);
+      expect({ who, types: told.map((n) => n.type).sort() }).toEqual({ who, types: [...TOLD[who as keyof typeof TOLD]].sort() });
+      expect(told.every((n) => n.email?.status === 'KEPT' && n.email.subject.startsWith('[OpenCart Support Desk] '))).toBe(true);
+    }
+  });
+});
