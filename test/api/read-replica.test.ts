@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessSecretField, FileProtocol, PlanKind, TicketCategory, UserErrorCode } from '../sdk/generated';
 import { startReplicatedPostgres, type ReplicatedPostgres } from '../support/replica-postgres';
+import { spawnServer } from '../support/server-process';
 import { createMerchant, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
 /**
@@ -26,9 +30,11 @@ async function file(subject: string, who: Merchant = merchant) {
   return created.ticketCreate.ticket!;
 }
 
+const STATS = `query($p: StatsPeriodInput!) { supportStats(period: $p, bucket: MONTH) { volume { total } } }`;
+
 /** What a dashboard shows: tickets filed in the period (supportStats). */
 async function statsTotal(): Promise<number> {
-  const r = await app.raw(`query($p: StatsPeriodInput!) { supportStats(period: $p, bucket: MONTH) { volume { total } } }`, { p: PERIOD }, app.adminToken);
+  const r = await app.raw(STATS, { p: PERIOD }, app.adminToken);
   expect(r.body.errors).toBeUndefined();
   return r.body.data!.supportStats.volume.total;
 }
@@ -187,4 +193,43 @@ describe('a replica that is down', () => {
     }
     expect(await statsTotal()).toBe(before + 2);
   });
+});
+
+describe('npm start with DATABASE_REPLICA_URLS', () => {
+  it('the server process reads supportStats from the replica it was given', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-replica-server-'));
+    const server = await spawnServer({
+      DATABASE_URL: app.databaseUrl,
+      DATABASE_REPLICA_URLS: db.replicaUrlOf(app.databaseUrl),
+      DATA_DIR: dataDir,
+      // The test app's master key: the database already holds access sealed under it.
+      VAULT_MASTER_KEY: app.vault.keyring.current().key.toString('base64'),
+    });
+    const total = async () => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${app.adminToken}` },
+        body: JSON.stringify({ query: STATS, variables: { p: PERIOD } }),
+      });
+      const body = (await response.json()) as { data: { supportStats: { volume: { total: number } } } };
+      return body.data.supportStats.volume.total;
+    };
+    try {
+      await db.caughtUp();
+      const before = await total();
+      expect(before).toBe(await statsTotal());
+      await db.pauseReplay();
+      try {
+        await file(`Filed while the ${WORD} replica stands still`);
+        expect(await total()).toBe(before);
+      } finally {
+        await db.resumeReplay();
+      }
+      expect(await total()).toBe(before + 1);
+      expect(server.output()).not.toContain(new URL(db.primaryAdminUrl).password);
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
