@@ -73,7 +73,12 @@ function post(url: string, token: string, payload: string): Promise<Answer> {
       agent,
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}` },
     });
-    request.on('error', reject);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed while it sat idle (the other side's turn ran
+      // past the server's keep-alive timeout on a loaded machine): sent again on a new one.
+      if (request.reusedSocket && error.code === 'ECONNRESET') post(url, token, payload).then(resolve, reject);
+      else reject(error);
+    });
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
