@@ -114,5 +114,6 @@ describe('master key rotation and webhook signing secrets', () => {
     const again = await runCli(['server/cli/rotate-master-key.ts'], { DATABASE_URL: app.databaseUrl, VAULT_MASTER_KEY: newKey.toString('base64') });
     expect(again.code).toBe(0);
     expect(again.text).toContain('Re-wrapped 0 webhook signing secret(s)');
-  });
+    // Two runs of the command, each a Node process compiling TypeScript: slow on a loaded machine.
+  }, 180_000);
 });
