@@ -354,10 +354,12 @@ export interface HistoryClock {
   now: DateTime;
   /** Moves the clock of the API the seeding goes through. */
   setNow(at: DateTime): void;
+  /** How many weeks of history (6 unless told). */
+  weeks?: number;
 }
 
 /**
- * Six weeks of support history, filed and worked through the API on a clock set back in time:
+ * Six weeks (or `clock.weeks`) of support history, filed and worked through the API on a clock set back in time:
  * merchants on both plans and many platforms, tickets answered on time and late (a late
  * guaranteed reply is what a refund is asked for), resolved or still open, a ban.
  */
@@ -366,8 +368,9 @@ export async function seedHistory(endpoint: string, tokens: DemoTokens, clock: H
   const random = sequence(20261203);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const zone = 'America/New_York';
-  // Mondays at 00:00 New York, six weeks back: filing times are laid out from there.
-  const start = clock.now.setZone(zone).startOf('week').minus({ weeks: 6 });
+  const weeks = clock.weeks ?? 6;
+  // Mondays at 00:00 New York, `weeks` back: filing times are laid out from there.
+  const start = clock.now.setZone(zone).startOf('week').minus({ weeks });
   clock.setNow(start.minus({ days: 3 }));
   const dana = await api.staffId('Dana Developer');
   const sam = await api.staffId('Sam Support');
@@ -388,9 +391,10 @@ export async function seedHistory(endpoint: string, tokens: DemoTokens, clock: H
     merchants.push({ ...made, store });
   }
 
-  // Each working day of the six weeks, a ticket or two from the Premium stores (one-time fixes file once).
+  // Each working day, a ticket or two from the Premium stores (one-time fixes file once).
   const oneTimeUsed = new Set<string>();
-  for (let day = 0; day < 42; day += 1) {
+  const days = weeks * 7;
+  for (let day = 0; day < days; day += 1) {
     const date = start.plus({ days: day });
     if (date.weekday > 5) continue;
     for (let n = random() < 0.5 ? 1 : 2; n > 0; n -= 1) {
@@ -418,7 +422,7 @@ export async function seedHistory(endpoint: string, tokens: DemoTokens, clock: H
       await api.assign(ticket.id, premium ? dana : sam);
       if (ticket.platformFlags.includes('NON_NATIVE_PORT')) await api.acceptPort(ticket.id, 'A standard MijoShop/JooCart setup: we support it.');
       // The last days' tickets are still being worked on; one in six first replies comes late.
-      if (day >= 39 && random() < 0.6) continue;
+      if (day >= days - 3 && random() < 0.6) continue;
       const late = random() < 1 / 6;
       at = at.plus({ hours: late ? 30 + Math.floor(random() * 20) : 1 + Math.floor(random() * 5) });
       clock.setNow(at);
@@ -443,7 +447,7 @@ export async function seedHistory(endpoint: string, tokens: DemoTokens, clock: H
     }
   }
   // A merchant banned for abuse two weeks ago.
-  clock.setNow(start.plus({ weeks: 4, hours: 10 }));
+  clock.setNow(start.plus({ weeks: Math.max(0, weeks - 2), hours: 10 }));
   await api.ban(
     { email: 'max@cheap-deals.demo.example', name: 'Max Power', company: 'Cheap Deals', storeUrl: 'https://cheap-deals.demo.example' },
     'ABUSE',
