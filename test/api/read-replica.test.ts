@@ -198,38 +198,44 @@ describe('a replica that is down', () => {
 describe('npm start with DATABASE_REPLICA_URLS', () => {
   it('the server process reads supportStats from the replica it was given', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-replica-server-'));
-    const server = await spawnServer({
-      DATABASE_URL: app.databaseUrl,
-      DATABASE_REPLICA_URLS: db.replicaUrlOf(app.databaseUrl),
-      DATA_DIR: dataDir,
-      // The test app's master key: the database already holds access sealed under it.
-      VAULT_MASTER_KEY: app.vault.keyring.current().key.toString('base64'),
-    });
-    const total = async () => {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${app.adminToken}` },
-        body: JSON.stringify({ query: STATS, variables: { p: PERIOD } }),
-      });
-      const body = (await response.json()) as { data: { supportStats: { volume: { total: number } } } };
-      return body.data.supportStats.volume.total;
-    };
     try {
-      await db.caughtUp();
-      const before = await total();
-      expect(before).toBe(await statsTotal());
-      await db.pauseReplay();
+      const server = await spawnServer(
+        {
+          DATABASE_URL: app.databaseUrl,
+          DATABASE_REPLICA_URLS: db.replicaUrlOf(app.databaseUrl),
+          DATA_DIR: dataDir,
+          // The test app's master key: the database already holds access sealed under it.
+          VAULT_MASTER_KEY: app.vault.keyring.current().key.toString('base64'),
+        },
+        90_000,
+      );
+      const total = async () => {
+        const response = await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${app.adminToken}` },
+          body: JSON.stringify({ query: STATS, variables: { p: PERIOD } }),
+        });
+        const body = (await response.json()) as { data: { supportStats: { volume: { total: number } } } };
+        return body.data.supportStats.volume.total;
+      };
       try {
-        await file(`Filed while the ${WORD} replica stands still`);
-        expect(await total()).toBe(before);
+        await db.caughtUp();
+        const before = await total();
+        expect(before).toBe(await statsTotal());
+        await db.pauseReplay();
+        try {
+          await file(`Filed while the ${WORD} replica stands still`);
+          expect(await total()).toBe(before);
+        } finally {
+          await db.resumeReplay();
+        }
+        expect(await total()).toBe(before + 1);
+        expect(server.output()).not.toContain(new URL(db.primaryAdminUrl).password);
       } finally {
-        await db.resumeReplay();
+        await server.stop();
       }
-      expect(await total()).toBe(before + 1);
-      expect(server.output()).not.toContain(new URL(db.primaryAdminUrl).password);
     } finally {
-      await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });

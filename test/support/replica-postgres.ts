@@ -62,7 +62,7 @@ async function query<T>(url: string, sql: string, params: unknown[] = []): Promi
 }
 
 /** Polls a condition that replication makes true within moments; fails clearly if it does not. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`the standby did not get there in ${timeoutMs} ms: ${what}`);
