@@ -155,6 +155,9 @@ fragment TicketSummary on Ticket {
       description
       updatedAt
       lastActivityAt
+      lastMessage {
+        id
+      }
       accessState
       accessDisabledAt
       quote {
@@ -283,6 +286,9 @@ fragment Problems on UserError {
       status
       updatedAt
       lastActivityAt
+      lastMessage {
+        id
+      }
     }
   }
 }',

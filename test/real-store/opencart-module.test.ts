@@ -49,6 +49,11 @@ const SCREENSHOT = Buffer.from(
   'hex',
 );
 const LOG_PASSWORD = 'Db-secret-5150';
+/**
+ * How long a click's answer may take to show. `php -S` serves one request at a time, and a ticket
+ * page sends its own (marking it read) as it opens: a click right after waits for those first.
+ */
+const ANSWERED = { timeout: 15_000 };
 const ERROR_LOG = `2026-03-03 9:12:02 - PHP Warning:  mysqli::__construct(): (HY000/1045): Access denied for user 'shop'@'localhost' (using password: YES)\n2026-03-03 9:12:03 - DB_PASSWORD=${LOG_PASSWORD}\n`;
 
 describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHROMIUM_PATH})`, () => {
@@ -378,7 +383,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().locator('#ocsd-reply-body').fill('Thank you. The error log shows nothing new since Monday.');
       await chooseFiles('#ocsd-reply-files', [{ name: 'error.log', mimeType: 'text/plain', buffer: Buffer.from(ERROR_LOG) }]);
       await root().getByRole('button', { name: 'Send reply' }).click();
-      await expect.poll(() => root().textContent()).toContain('Your reply was sent.');
+      await expect.poll(() => root().textContent(), ANSWERED).toContain('Your reply was sent.');
       expect(await flash('success').textContent()).toContain('1 credential was removed from error.log before it was stored.');
       // Both files on the page, each downloaded by a click through the store (the key stays in PHP).
       const save = async (name: string) => {
@@ -415,7 +420,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await openTicket('A delivery date field at checkout');
       await root().locator('[data-testid="quote"]').waitFor();
       await root().getByRole('button', { name: 'Accept quote' }).click();
-      await expect.poll(() => root().textContent()).toContain('Quote accepted.');
+      await expect.poll(() => root().textContent(), ANSWERED).toContain('Quote accepted.');
       expect((await ticketBySubject('A delivery date field at checkout')).quote.status).toBe('ACCEPTED');
     });
 
@@ -428,7 +433,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().locator('#ocsd-refund-reason').selectOption('SERVICE_NOT_DELIVERED');
       await root().locator('#ocsd-refund-details').fill(`The first reply came late (OpenCart ${version}).`);
       await root().getByRole('button', { name: 'Request refund' }).click();
-      await expect.poll(() => root().textContent()).toContain('Your refund request was sent.');
+      await expect.poll(() => root().textContent(), ANSWERED).toContain('Your refund request was sent.');
       const refunds = await app.raw('query { refunds(first: 5) { edges { node { status reason details } } } }', {}, staff.token);
       const mine = refunds.body.data!.refunds.edges.map((e: any) => e.node).filter((r: any) => String(r.details).includes(`came late (OpenCart ${version})`));
       expect(mine).toEqual([expect.objectContaining({ status: 'PENDING', reason: 'SERVICE_NOT_DELIVERED' })]);
@@ -526,7 +531,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().locator('input[name="a-adminMode"][value="temporary"]').check();
       await fillFileAccess('FTPS', 'ftps.shop.example.com', 'a-');
       await root().getByRole('button', { name: 'Send access to support' }).click();
-      await expect.poll(() => root().textContent()).toMatch(/Support received the temporary admin user ocsupport_/);
+      await expect.poll(() => root().textContent(), ANSWERED).toMatch(/Support received the temporary admin user ocsupport_/);
       const active = (await temporaryUsers()).filter((u) => u.status === '1');
       expect(active).toHaveLength(1);
 
@@ -535,7 +540,7 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await panel.waitFor();
       expect(await panel.textContent()).toContain(active[0]!.username);
       await panel.getByRole('button', { name: 'Disable now' }).click();
-      await expect.poll(() => root().textContent()).toContain('The temporary admin user is disabled and support has been told.');
+      await expect.poll(() => root().textContent(), ANSWERED).toContain('The temporary admin user is disabled and support has been told.');
       expect((await temporaryUsers()).filter((u) => u.status === '1')).toEqual([]);
       // Disabled before the ticket was finished: the support desk drops the access and waits for new access.
       expect(await ticketBySubject('A delivery date field at checkout')).toMatchObject({ accessState: 'MISSING', status: 'AWAITING_ACCESS' });
@@ -556,9 +561,9 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       await root().getByText('Withdraw this ticket').click();
       await root().locator('#ocsd-withdraw-reason').fill('The images came back after clearing the image cache.');
       await root().getByRole('button', { name: 'Withdraw ticket' }).click();
-      await expect.poll(() => root().textContent()).toContain('Your ticket was withdrawn and is closed.');
+      await expect.poll(() => root().textContent(), ANSWERED).toContain('Your ticket was withdrawn and is closed.');
       // The ticket page again, now showing the ticket closed (the flash shows while it loads).
-      await expect.poll(() => root().locator('.ocsd-facts').textContent()).toContain('Closed');
+      await expect.poll(() => root().locator('.ocsd-facts').textContent(), ANSWERED).toContain('Closed');
       expect(await ticketBySubject(subject)).toMatchObject({ status: 'CLOSED' });
       // Withdrawn before support replied: it no longer counts toward the month's tickets.
       expect((await allowance()).used).toBe(before.used - 1);

@@ -381,7 +381,7 @@ export type TicketDetailQueryVariables = Exact<{
 
 
 export type TicketDetailQuery = { node:
-    | { description: string, updatedAt: string, lastActivityAt: string, accessState: AccessState, accessDisabledAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number, quote: { note: string | null, status: QuoteStatus, price: { formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, note: string | null, surcharge: { formatted: string } | null } | null, attachments: Array<{ id: string, fileName: string, contentType: string, byteSize: number, redactions: number }>, messages: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind, team: StaffTeam | null }, attachments: Array<{ id: string, fileName: string, contentType: string, byteSize: number, redactions: number }> } }> } }
+    | { description: string, updatedAt: string, lastActivityAt: string, accessState: AccessState, accessDisabledAt: string | null, id: string, number: string, subject: string, status: TicketStatus, category: TicketCategory, coverage: Coverage, createdAt: string, firstReplyDueAt: string | null, resolutionDueAt: string | null, unreadMessageCount: number, lastMessage: { id: string } | null, quote: { note: string | null, status: QuoteStatus, price: { formatted: string } } | null, portReview: { pending: boolean, decision: PortDecision | null, surchargeStatus: QuoteStatus | null, note: string | null, surcharge: { formatted: string } | null } | null, attachments: Array<{ id: string, fileName: string, contentType: string, byteSize: number, redactions: number }>, messages: { edges: Array<{ node: { id: string, body: string, createdAt: string, author: { displayName: string, kind: AuthorKind, team: StaffTeam | null }, attachments: Array<{ id: string, fileName: string, contentType: string, byteSize: number, redactions: number }> } }> } }
     | Record<PropertyKey, never>
    | null };
 
@@ -391,7 +391,7 @@ export type TicketPulseQueryVariables = Exact<{
 
 
 export type TicketPulseQuery = { node:
-    | { id: string, status: TicketStatus, updatedAt: string, lastActivityAt: string }
+    | { id: string, status: TicketStatus, updatedAt: string, lastActivityAt: string, lastMessage: { id: string } | null }
     | Record<PropertyKey, never>
    | null };
 

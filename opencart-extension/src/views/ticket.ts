@@ -62,8 +62,9 @@ export const TICKET_REFRESH_MS = 20_000;
  * What changes whenever support answers, the status moves or anything else about the ticket does:
  * the page asks only for these (TicketPulse) and fetches the whole ticket again when they change.
  */
-function pulse(ticket: { status: string; updatedAt: string; lastActivityAt: string }): string {
-  return `${ticket.status}|${ticket.updatedAt}|${ticket.lastActivityAt}`;
+function pulse(ticket: { status: string; updatedAt: string; lastActivityAt: string; lastMessage?: { id: string } | null }): string {
+  // The last message's ID too: two replies can carry the same instant.
+  return `${ticket.status}|${ticket.updatedAt}|${ticket.lastActivityAt}|${ticket.lastMessage?.id ?? ''}`;
 }
 
 /**
