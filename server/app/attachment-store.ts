@@ -16,18 +16,21 @@ export interface AttachmentStore {
 
 /** The attachment store the configuration names (ATTACHMENT_STORE, S3_*), with its sweep running. */
 export function startAttachmentStore(config: Config, options: { orm: MikroORM; clock: Clock; logger: Logger }): AttachmentStore {
-  if (config.ATTACHMENT_STORE !== 's3') return { storage: postgresAttachmentStorage, sweep: null, close: () => {} };
-  const s3 = new S3AttachmentStorage(
-    {
-      endpoint: config.S3_ENDPOINT,
-      bucket: config.S3_BUCKET!,
-      region: config.S3_REGION,
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-      forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
-    },
-    options.logger,
-  );
+  const s3Settings = () => ({
+    endpoint: config.S3_ENDPOINT,
+    bucket: config.S3_BUCKET!,
+    region: config.S3_REGION,
+    accessKeyId: config.S3_ACCESS_KEY_ID,
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+  });
+  if (config.ATTACHMENT_STORE !== 's3') {
+    // Back on PostgreSQL with the bucket still named: files kept there still download (nothing new goes there).
+    if (!config.S3_BUCKET) return { storage: postgresAttachmentStorage, sweep: null, close: () => {} };
+    const reader = new S3AttachmentStorage(s3Settings(), options.logger);
+    return { storage: attachmentStores(postgresAttachmentStorage, [reader]), sweep: null, close: () => reader.close() };
+  }
+  const s3 = new S3AttachmentStorage(s3Settings(), options.logger);
   const sweep = startAttachmentSweep({
     orm: options.orm,
     storage: s3,

@@ -250,8 +250,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.VAULT_PREVIOUS_MASTER_KEYS && !parsed.data.VAULT_MASTER_KEY) {
     throw new ConfigError(['VAULT_PREVIOUS_MASTER_KEYS: only makes sense with VAULT_MASTER_KEY (the key file keeps previous keys itself)']);
   }
-  if (parsed.data.ATTACHMENT_STORE === 's3') {
-    if (!parsed.data.S3_BUCKET) throw new ConfigError(['S3_BUCKET: required with ATTACHMENT_STORE=s3 (the bucket that keeps the files)']);
+  if (parsed.data.ATTACHMENT_STORE === 's3' && !parsed.data.S3_BUCKET) {
+    throw new ConfigError(['S3_BUCKET: required with ATTACHMENT_STORE=s3 (the bucket that keeps the files)']);
+  }
+  if (parsed.data.S3_BUCKET) {
     if (!parsed.data.S3_ACCESS_KEY_ID !== !parsed.data.S3_SECRET_ACCESS_KEY) {
       throw new ConfigError([
         'S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither to use the AWS default credentials (AWS_* variables, instance role)',

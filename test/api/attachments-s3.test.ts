@@ -4,6 +4,8 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId } from '../../server/common/global-id';
+import { startAttachmentStore } from '../../server/app/attachment-store';
+import { loadConfig } from '../../server/app/config';
 import { createLogger } from '../../server/app/logger';
 import { startAttachmentSweep, type AttachmentSweep } from '../../server/modules/attachment/attachment-sweep';
 import { objectKey, S3AttachmentStorage } from '../../server/modules/attachment/s3-attachment-storage';
@@ -242,6 +244,46 @@ describe.skipIf(!available)('attachments in an S3-compatible bucket (Ceph RADOS 
     expect(Buffer.from(files.find((f: { fileName: string }) => f.fileName === 'trace.txt').contentBase64, 'base64').toString()).toBe('trace from vendor X');
   });
 
+  it('back on PostgreSQL with the bucket still named, files kept in the bucket still download and new ones go to PostgreSQL', async () => {
+    const back = startAttachmentStore(
+      loadConfig({
+        S3_BUCKET: BUCKET,
+        S3_ENDPOINT: s3.endpoint,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        S3_FORCE_PATH_STYLE: 'true',
+      }),
+      { orm: app.orm, clock: () => DateTime.now(), logger: createLogger('silent') },
+    );
+    const server = await app.serveAlso({ attachmentStorage: back.storage });
+    const image = await fetch(`${server.url}${ticket.attachments[0]!.downloadUrl}`, { headers: { authorization: `Bearer ${merchant.token}` } });
+    expect(Buffer.from(await image.arrayBuffer()).equals(PNG)).toBe(true);
+    const keys = await bucketKeys();
+    const kept = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant.token}` },
+      body: JSON.stringify({
+        query: REPLY,
+        variables: {
+          input: { ticketId: ticket.id, body: 'Also in the database.', attachments: [{ fileName: 'db2.txt', contentBase64: b64('also in PostgreSQL') }] },
+        },
+      }),
+    });
+    const added = ((await kept.json()) as { data: { ticketReply: { message: { attachments: Array<{ id: string; downloadUrl: string }> } } } }).data.ticketReply
+      .message.attachments[0]!;
+    const {
+      rows: [row],
+    } = await db.query(`select storage from attachment where id = $1`, [rowId(added.id)]);
+    expect(row).toEqual({ storage: 'postgres' });
+    expect(await (await fetch(`${server.url}${added.downloadUrl}`, { headers: { authorization: `Bearer ${merchant.token}` } })).text()).toBe(
+      'also in PostgreSQL',
+    );
+    await server.stop();
+    back.close();
+    // Nothing new in the bucket.
+    expect(await bucketKeys()).toEqual(keys);
+  });
+
   it("erasing the customer deletes their files' rows at once and their objects at the next sweep; others' files stay", async () => {
     const others = await file(other, [{ fileName: 'other.png', contentBase64: b64(PNG) }]);
     expect(others.userErrors).toEqual([]);
@@ -254,7 +296,8 @@ describe.skipIf(!available)('attachments in an S3-compatible bucket (Ceph RADOS 
       { input: { customerId: merchant.customerId, confirmEmail: email } },
     );
     expect(erased.customerErase.userErrors).toEqual([]);
-    expect(erased.customerErase.summary.attachmentsDeleted).toBe(4);
+    // Four files in the bucket, one in PostgreSQL (sent while back on PostgreSQL).
+    expect(erased.customerErase.summary.attachmentsDeleted).toBe(5);
     expect((await download(ticket.attachments[0]!.downloadUrl, app.adminToken)).status).toBe(404);
 
     sweepNow = DateTime.now().plus({ minutes: 61 });

@@ -47,6 +47,13 @@ describe('attachment store settings', () => {
     });
   });
 
+  it('back on PostgreSQL with the bucket still named: new files in PostgreSQL, no sweep (the bucket is only read)', () => {
+    const store = start({ ...S3, ATTACHMENT_STORE: 'postgres' });
+    expect(store.storage.name).toBe(POSTGRES_STORE);
+    expect(store.sweep).toBeNull();
+    store.close();
+  });
+
   it('refuse an S3 store without a bucket, with one key but not the other, or with credentials in the endpoint', () => {
     expect(problems({ ATTACHMENT_STORE: 's3' })).toEqual(['S3_BUCKET: required with ATTACHMENT_STORE=s3 (the bucket that keeps the files)']);
     expect(problems({ ...S3, S3_SECRET_ACCESS_KEY: '' })[0]).toMatch(/^S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both, or neither/);

@@ -44,14 +44,18 @@ export const postgresAttachmentStorage: AttachmentStorage = {
 };
 
 /**
- * New files go to `primary`; each row is read from the store it names, so files kept in
- * PostgreSQL before a move to S3 still download.
+ * New files go to `primary`; each row is read from the store it names (PostgreSQL, `primary`
+ * or one of `readers`), so files kept in one store still download after a move to another.
  */
-export function attachmentStores(primary: AttachmentStorage): AttachmentStorage {
-  if (primary.name === POSTGRES_STORE) return primary;
+export function attachmentStores(primary: AttachmentStorage, readers: AttachmentStorage[] = []): AttachmentStorage {
+  const byName = new Map([postgresAttachmentStorage, ...readers, primary].map((store) => [store.name, store]));
+  if (byName.size === 1) return primary;
   return {
     name: primary.name,
     put: (em, attachment, bytes) => primary.put(em, attachment, bytes),
-    get: (em, attachment) => (attachment.storage === POSTGRES_STORE ? postgresAttachmentStorage : primary).get(em, attachment),
+    get: async (em, attachment) => {
+      const store = byName.get(attachment.storage);
+      return store ? store.get(em, attachment) : null;
+    },
   };
 }
