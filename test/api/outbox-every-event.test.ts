@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { DateTime } from 'luxon';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../../server/app/logger';
@@ -19,7 +21,7 @@ import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp
 /**
  * Every event type, committed once, through every consumer of the desk on a real PostgreSQL: a
  * signed webhook, the live feeds (scoped like queries), and the in-app notification with its
- * email for exactly the people the README's "who is told" table names.
+ * email, sent to a real SMTP server, for exactly the people the README's "who is told" table names.
  */
 let app: TestApp;
 let events: EventRuntime;
@@ -33,6 +35,8 @@ const clients: Client[] = [];
 const received: Array<{ type: string; signatureValid: boolean; body: { type: string; data: Record<string, unknown> } }> = [];
 let secret = '';
 let receiver: http.Server;
+let smtp: SMTPServer;
+const mailed: Array<{ to: string; raw: string }> = [];
 
 const MATRIX_AT = DateTime.fromISO('2026-03-04T06:00:00.000-05:00', { setZone: true });
 
@@ -76,6 +80,20 @@ let otherFeed: ReturnType<typeof liveFeed>;
 
 beforeAll(async () => {
   app = await createTestApp();
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      stream.on('end', () => {
+        mailed.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
   const logger = createLogger('silent');
   webhooks = startWebhooks({ orm: app.orm, keyring: app.vault.keyring, clock: () => app.now(), logger, production: false, autoStart: false });
   events = await startEventRuntime({
@@ -83,7 +101,7 @@ beforeAll(async () => {
     logger,
     clock: () => app.now(),
     relayEnabled: true,
-    mail: { smtpUrl: null, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
+    mail: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
     consumers: [(relay) => registerWebhookConsumer(relay, webhooks)],
   });
   hub = new LiveHub({ orm: app.orm, logger });
@@ -145,6 +163,7 @@ afterAll(async () => {
   await hub?.stop();
   await webhooks?.dispatcher.stop();
   await new Promise((resolve) => receiver?.close(resolve));
+  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   await app?.close();
 });
 
@@ -178,6 +197,19 @@ function eventOf(type: DomainEventType): DomainEvent {
   return ticketEvent(type, eventTicket(), 'system', data);
 }
 
+/**
+ * Every queued email sent. The mailer also runs on its own: an email it holds is committed as sent
+ * only after the SMTP server accepted it, so no pending row means every email has arrived.
+ */
+async function sendAllEmails(): Promise<void> {
+  const pending = async () =>
+    (await app.orm.em.fork().execute<Array<{ n: number }>>("select count(*)::int as n from outbound_email where status = 'PENDING'"))[0]!.n;
+  for (let i = 0; i < 200 && (await pending()) > 0; i++) {
+    if ((await events.mailer!.sendDue()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(await pending()).toBe(0);
+}
+
 async function notificationsAt(token: string) {
   const r = await app.raw('{ viewer { notifications(first: 100) { nodes { type occurredAt email { status subject } } } } }', {}, token);
   const nodes = r.body.data!.viewer.notifications.nodes as Array<{ type: string; occurredAt: string; email: { status: string; subject: string } | null }>;
@@ -188,6 +220,10 @@ describe('every event type through every consumer', () => {
   it('is delivered once to a signed webhook, to the live feeds in scope, and to exactly the people told of it, in the app and by email', async () => {
     const types = Object.values(DomainEventType);
     expect(types).toContain(DomainEventType.WEBHOOK_ENDPOINT_DISABLED);
+    // The set-up's own emails (the filed tickets, the probes) are sent first, so what follows is the matrix's.
+    await events.relay.drain();
+    await sendAllEmails();
+    const mailedBefore = mailed.length;
     app.setNow(MATRIX_AT);
     const publisher = new DomainEvents(() => app.now());
     for (const type of types) await app.orm.em.fork().transactional((em) => publisher.publish(em, eventOf(type)));
@@ -210,12 +246,20 @@ describe('every event type through every consumer', () => {
     expect(forMerchant).not.toContain('SLA_BREACHED');
     expect(otherFeed.filter((e) => e.data.matrix === true)).toEqual([]);
 
-    // In the app and by email (kept: email is off here): exactly who the README says.
+    // In the app and by email, through the SMTP server: exactly who the README says, each email once.
+    await sendAllEmails();
     const people = { merchant: merchant.token, agent: agent.token, admin: app.adminToken, other: other.token };
+    const subjectsTold: string[] = [];
     for (const [who, token] of Object.entries(people)) {
       const told = await notificationsAt(token);
       expect({ who, types: told.map((n) => n.type).sort() }).toEqual({ who, types: [...TOLD[who as keyof typeof TOLD]].sort() });
-      expect(told.every((n) => n.email?.status === 'KEPT' && n.email.subject.startsWith('[OpenCart Support Desk] '))).toBe(true);
+      expect(told.every((n) => n.email?.status === 'SENT' && n.email.subject.startsWith('[OpenCart Support Desk] '))).toBe(true);
+      subjectsTold.push(...told.map((n) => n.email!.subject));
     }
+    const arrived = await Promise.all(mailed.slice(mailedBefore).map(async (m) => (await simpleParser(m.raw)).subject ?? ''));
+    expect(arrived.sort()).toEqual(subjectsTold.sort());
+    const everything = mailed.map((m) => m.raw).join('\n');
+    for (const token of Object.values(people)) expect(everything).not.toContain(token);
+    expect(everything).not.toContain(secret);
   });
 });
