@@ -1,6 +1,5 @@
 import net from 'node:net';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/app/logger';
 import { fromGlobalId } from '../../server/common/global-id';
@@ -8,30 +7,20 @@ import { DomainEventType } from '../../server/modules/events/domain-event';
 import { DomainEvents } from '../../server/modules/events/domain-events';
 import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
 import { TicketCategory } from '../sdk/generated';
+import { type MailReceived, startSmtpServer } from '../support/smtp-server';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
 let app: TestApp;
 let events: EventRuntime;
 let merchant: Merchant;
 let port: number;
-let smtp: SMTPServer | null = null;
-const received: Array<{ to: string; raw: string }> = [];
+let smtp: Awaited<ReturnType<typeof startSmtpServer>> | null = null;
+let received: MailReceived[] = [];
 
-/** A real SMTP server on 127.0.0.1 that keeps what it is given. */
+/** A real SMTP server on 127.0.0.1, started on the port the desk was told of. */
 async function startSmtp(): Promise<void> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp!.listen(port, '127.0.0.1', resolve));
+  smtp = await startSmtpServer(port);
+  received = smtp.received;
 }
 
 beforeAll(async () => {
@@ -51,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await events?.stop();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
   await app?.close();
 });
 

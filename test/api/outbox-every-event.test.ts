@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../../server/app/logger';
@@ -16,6 +15,7 @@ import { LiveHub } from '../../server/modules/live/live-hub';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../server/modules/webhook/webhook-signature';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../../server/modules/webhook/webhook.runtime';
 import { TicketCategory } from '../sdk/generated';
+import { type MailReceived, startSmtpServer } from '../support/smtp-server';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
 /**
@@ -35,8 +35,8 @@ const clients: Client[] = [];
 const received: Array<{ type: string; signatureValid: boolean; body: { type: string; data: Record<string, unknown> } }> = [];
 let secret = '';
 let receiver: http.Server;
-let smtp: SMTPServer;
-const mailed: Array<{ to: string; raw: string }> = [];
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let mailed: MailReceived[] = [];
 
 const MATRIX_AT = DateTime.fromISO('2026-03-04T06:00:00.000-05:00', { setZone: true });
 
@@ -80,20 +80,8 @@ let otherFeed: ReturnType<typeof liveFeed>;
 
 beforeAll(async () => {
   app = await createTestApp();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        mailed.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpServer();
+  mailed = smtp.received;
   const logger = createLogger('silent');
   webhooks = startWebhooks({ orm: app.orm, keyring: app.vault.keyring, clock: () => app.now(), logger, production: false, autoStart: false });
   events = await startEventRuntime({
@@ -101,7 +89,7 @@ beforeAll(async () => {
     logger,
     clock: () => app.now(),
     relayEnabled: true,
-    mail: { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
+    mail: { smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
     consumers: [(relay) => registerWebhookConsumer(relay, webhooks)],
   });
   hub = new LiveHub({ orm: app.orm, logger });
@@ -163,7 +151,7 @@ afterAll(async () => {
   await hub?.stop();
   await webhooks?.dispatcher.stop();
   await new Promise((resolve) => receiver?.close(resolve));
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
   await app?.close();
 });
 
