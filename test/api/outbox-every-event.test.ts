@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import { DateTime } from 'luxon';
 import { simpleParser } from 'mailparser';
@@ -12,10 +10,10 @@ import { DomainEvents } from '../../server/modules/events/domain-events';
 import { customerEvent, ticketEvent } from '../../server/modules/events/event-of';
 import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
 import { LiveHub } from '../../server/modules/live/live-hub';
-import { verifyWebhook, WEBHOOK_HEADERS } from '../../server/modules/webhook/webhook-signature';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../../server/modules/webhook/webhook.runtime';
 import { TicketCategory } from '../sdk/generated';
 import { type MailReceived, startSmtpServer } from '../support/smtp-server';
+import { WebhookReceiver } from '../support/webhook-receiver';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
 /**
@@ -32,9 +30,9 @@ let other: Merchant;
 let agent: Awaited<ReturnType<typeof createStaff>>;
 let ticket: { id: string; rawId: string; number: string };
 const clients: Client[] = [];
-const received: Array<{ type: string; signatureValid: boolean; body: { type: string; data: Record<string, unknown> } }> = [];
+const received = () => receiver.events<{ type: string; data: Record<string, unknown> }>();
 let secret = '';
-let receiver: http.Server;
+let receiver: WebhookReceiver;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let mailed: MailReceived[] = [];
 
@@ -96,30 +94,15 @@ beforeAll(async () => {
   await hub.start();
   const api = await app.serveAlso({ live: hub, webhooks });
 
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const signatureValid = verifyWebhook(
-        secret,
-        {
-          timestamp: req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string,
-          signature: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string,
-        },
-        body,
-        Math.floor(app.now().toSeconds()),
-      );
-      received.push({ type: String(req.headers[WEBHOOK_HEADERS.event.toLowerCase()]), signatureValid, body: JSON.parse(body) });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiver = new WebhookReceiver(() => Math.floor(app.now().toSeconds()));
+  const receiverUrl = await receiver.listen();
   const created = await app.raw(
     'mutation($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret userErrors { message } } }',
-    { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/desk`, eventTypes: Object.values(DomainEventType) } },
+    { input: { url: receiverUrl, eventTypes: Object.values(DomainEventType) } },
     app.adminToken,
   );
   secret = created.body.data!.webhookEndpointCreate.secret;
+  receiver.secret = secret;
 
   merchant = await createMerchant(app);
   other = await createMerchant(app);
@@ -150,7 +133,7 @@ afterAll(async () => {
   await events?.stop();
   await hub?.stop();
   await webhooks?.dispatcher.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
   await smtp?.close();
   await app?.close();
 });
@@ -219,7 +202,7 @@ describe('every event type through every consumer', () => {
 
     // Webhooks: each type once, each signature valid.
     while ((await webhooks.dispatcher.runDue()) > 0);
-    const hooks = received.filter((r) => r.body.data.matrix === true);
+    const hooks = received().filter((r) => r.body.data.matrix === true);
     expect(hooks.map((r) => r.type).sort()).toEqual([...types].sort());
     expect(hooks.every((r) => r.signatureValid && r.body.type === r.type)).toBe(true);
 

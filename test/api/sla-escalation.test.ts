@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createClient, type Client } from 'graphql-ws';
 import { DateTime } from 'luxon';
@@ -13,9 +11,9 @@ import { startEventRuntime, type EventRuntime } from '../../server/modules/event
 import { LiveHub } from '../../server/modules/live/live-hub';
 import { SlaEscalationJob } from '../../server/modules/sla/sla-escalation.job';
 import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
-import { verifyWebhook, WEBHOOK_HEADERS } from '../../server/modules/webhook/webhook-signature';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../../server/modules/webhook/webhook.runtime';
 import { PlanKind, TicketCategory, TicketStatus } from '../sdk/generated';
+import { WebhookReceiver } from '../support/webhook-receiver';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
 /**
@@ -32,8 +30,8 @@ let secondOrm: MikroORM;
 let jobs: SlaEscalationJob[];
 let premium: Merchant;
 let agent: Awaited<ReturnType<typeof createStaff>>;
-let receiver: http.Server;
-const received: Array<{ type: string; body: { ticketId: string; data: { target: string } }; signatureValid: boolean }> = [];
+let receiver: WebhookReceiver;
+const received = () => receiver.events<{ ticketId: string; data: { target: string } }>();
 let webhookSecret = '';
 let live: Client;
 const liveEvents: Array<{ type: string; ticketId: string | null; data: Record<string, unknown> }> = [];
@@ -69,35 +67,20 @@ beforeAll(async () => {
       }),
   );
 
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const signatureValid = verifyWebhook(
-        webhookSecret,
-        {
-          timestamp: req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string,
-          signature: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string,
-        },
-        body,
-        Math.floor(app.now().toSeconds()),
-      );
-      received.push({ type: String(req.headers[WEBHOOK_HEADERS.event.toLowerCase()]), body: JSON.parse(body), signatureValid });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiver = new WebhookReceiver(() => Math.floor(app.now().toSeconds()));
+  const receiverUrl = await receiver.listen();
   const created = await app.raw(
     `mutation($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret userErrors { message } } }`,
     {
       input: {
-        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/desk`,
+        url: receiverUrl,
         eventTypes: ['SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED'],
       },
     },
     app.adminToken,
   );
   webhookSecret = created.body.data!.webhookEndpointCreate.secret;
+  receiver.secret = webhookSecret;
 
   premium = await createMerchant(app, { contractStart: at('2026-01-01T00:00:00-05:00'), months: 12 });
   agent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
@@ -128,7 +111,7 @@ afterAll(async () => {
   await hub?.stop();
   await webhooks?.dispatcher.stop();
   await secondOrm?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
   await app?.close();
 });
 
@@ -240,11 +223,15 @@ describe('SLA escalations', () => {
 
     expect(await webhooks.dispatcher.runDue()).toBe(2);
     // Both are due at the same instant: the endpoint may get them in either order.
-    expect(received.map((r) => [r.type, r.signatureValid, r.body.data.target]).sort()).toEqual([
+    expect(
+      received()
+        .map((r) => [r.type, r.signatureValid, r.body.data.target])
+        .sort(),
+    ).toEqual([
       ['SLA_BREACHED', true, 'FIRST_REPLY'],
       ['SLA_TARGET_AT_75_PERCENT', true, 'FIRST_REPLY'],
     ]);
-    expect(received.every((r) => r.body.ticketId === ticket.id)).toBe(true);
+    expect(received().every((r) => r.body.ticketId === ticket.id)).toBe(true);
 
     expect(await until(() => liveEvents.filter((e) => e.ticketId === ticket.id && e.type.startsWith('SLA_')).length === 2, 10_000)).toBe(true);
     expect(liveEvents.filter((e) => e.type.startsWith('SLA_')).map((e) => [e.type, e.ticketId])).toEqual([

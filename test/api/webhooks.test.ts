@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpApp } from '../../server/app/http';
 import { createLogger } from '../../server/app/logger';
@@ -11,39 +9,7 @@ import { checkWebhookUrl } from '../../server/modules/webhook/webhook-address';
 import { verifyWebhook, WEBHOOK_HEADERS } from '../../server/modules/webhook/webhook-signature';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../../server/modules/webhook/webhook.runtime';
 import { createStaff, createTestApp, type TestApp } from '../support/test-app';
-
-/** A real HTTP receiver on 127.0.0.1 that checks every signature, answering what the test says. */
-class Receiver {
-  readonly received: Array<{ headers: http.IncomingHttpHeaders; body: string; signatureValid: boolean }> = [];
-  answer = 200;
-  secret = '';
-  private server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const signatureValid = verifyWebhook(
-        this.secret,
-        {
-          timestamp: req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()] as string,
-          signature: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] as string,
-        },
-        body,
-        this.nowSeconds(),
-      );
-      this.received.push({ headers: req.headers, body, signatureValid });
-      res.statusCode = signatureValid ? this.answer : 401;
-      res.end('ok');
-    });
-  });
-  constructor(private readonly nowSeconds: () => number) {}
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/desk`;
-  }
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { WebhookReceiver as Receiver } from '../support/webhook-receiver';
 
 let app: TestApp;
 let api: HttpApp;
