@@ -6,7 +6,7 @@ import { startAttachmentStore } from './app/attachment-store';
 import { queryLimitsFromConfig } from './app/limits/limit-settings';
 import { createLogger } from './app/logger';
 import { rateLimitsFromConfig } from './app/rate-limit';
-import { ensureFirstAdmin, handOverFirstAdminToken, startRuntime } from './app/runtime';
+import { handOverFirstAdminToken, startRuntime } from './app/runtime';
 import { supportCalendarFrom } from './app/support-hours';
 
 /**
@@ -29,16 +29,16 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const runtime = await startRuntime(config, logger, {
+    firstAdminEmail: config.ADMIN_EMAIL,
     onDatabaseLost: (error) => {
       process.stderr.write(`OpenCart Support Desk stops: ${error.message}\n`);
       process.exit(EXIT_DATABASE_LOST);
     },
   });
-  let adminToken: string | null;
+  const adminToken = runtime.firstAdminToken;
   let app: Awaited<ReturnType<typeof startHttpApp>>;
   const attachmentStore = startAttachmentStore(config, { orm: runtime.orm, clock: systemClock, logger });
   try {
-    adminToken = await ensureFirstAdmin(runtime.orm, config.ADMIN_EMAIL);
     app = await startHttpApp({
       orm: runtime.orm,
       logger,

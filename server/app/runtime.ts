@@ -17,6 +17,7 @@ import { systemClock } from './clock';
 import { SlaEscalationJob } from '../modules/sla/sla-escalation.job';
 import { supportCalendarFrom } from './support-hours';
 import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
+import { withStartupLock } from './startup-lock';
 
 export interface Runtime {
   orm: MikroORM;
@@ -31,6 +32,8 @@ export interface Runtime {
   live: LiveHub;
   /** Publishes SLA escalations (75 % of a guaranteed target, breach); runs in every process, each published once. */
   escalations: SlaEscalationJob;
+  /** The first admin's token when this start created it (an empty database and `firstAdminEmail`), else null. */
+  firstAdminToken: string | null;
   /** Stops the background jobs, closes the pool, then stops the embedded PostgreSQL if we started it. */
   close(): Promise<void>;
 }
@@ -38,6 +41,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** The embedded PostgreSQL died and could not be started again (see startEmbeddedPostgres). */
   onDatabaseLost?: (error: Error) => void;
+  /** Creates the first admin with this address when there is no staff member yet (npm start). */
+  firstAdminEmail?: string;
 }
 
 export async function openDatabase(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<RunningDatabase> {
@@ -116,15 +121,26 @@ export function handOverFirstAdminToken(
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const database = await openDatabase(config, logger, options);
   let orm: MikroORM | undefined;
-  let vault: VaultRuntime;
+  let vault: VaultRuntime | undefined;
+  let firstAdminToken: string | null;
   let events: EventRuntime;
   let webhooks: WebhookRuntime;
   let live: LiveHub;
   let escalations: SlaEscalationJob;
   try {
-    orm = await openOrm(database.url, undefined, databaseReplicaUrls(config.DATABASE_REPLICA_URLS));
-    await prepareDatabase(orm);
-    vault = await startVault(vaultSettingsFrom(config), { orm, databaseUrl: database.url, logger });
+    const opened = await openOrm(database.url, undefined, databaseReplicaUrls(config.DATABASE_REPLICA_URLS));
+    orm = opened;
+    // One process at a time sets the database up; the rest starts side by side.
+    ({ vault, firstAdminToken } = await withStartupLock(opened, async () => {
+      await prepareDatabase(opened);
+      const started = await startVault(vaultSettingsFrom(config), { orm: opened, databaseUrl: database.url, logger });
+      try {
+        return { vault: started, firstAdminToken: options.firstAdminEmail ? await ensureFirstAdmin(opened, options.firstAdminEmail) : null };
+      } catch (error) {
+        await started.stop().catch(() => {});
+        throw error;
+      }
+    }));
     warnAboutLocalKeyFile(config, vault.keySource, logger);
     events = await startEventRuntime({
       orm,
@@ -156,6 +172,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     });
     escalations.start();
   } catch (error) {
+    await vault?.stop().catch(() => {});
     await orm?.close();
     await database.stop();
     throw error;
@@ -164,6 +181,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     orm,
     database,
     vault,
+    firstAdminToken,
     events,
     webhooks,
     live,
