@@ -58,7 +58,8 @@ describe('the embedded PostgreSQL dies under a running server', () => {
 
       // It still stops cleanly, and takes the restarted PostgreSQL with it.
       const last = postmasterPid(dataDir);
-      expect(await server.stop('SIGTERM')).toBe(0);
+      const code = await server.stop('SIGTERM');
+      expect(code, server.output()).toBe(0);
       expect(() => process.kill(last, 0)).toThrow();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
