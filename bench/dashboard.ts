@@ -1,5 +1,6 @@
 /**
  * npm run bench:dashboard [-- --tickets 1000000] [--requests 50] [--explain]
+ *                         [--data-dir <dir> [--keep] [--reshape]] [--sections backlog,volume]
  *
  * The `dashboard` scenario: how long each section of `supportStats` takes to answer over
  * GraphQL at scale. On a throw-away embedded PostgreSQL it seeds the list benchmark's data set
@@ -9,11 +10,16 @@
  * for the last 30 days by day and the last quarter by week, and prints p50/p99 per section.
  * --explain prints each section's statements' plans (EXPLAIN ANALYZE) and whether any reads
  * the whole ticket table. Timings live here, never in `npm test`.
+ *
+ * Seeding 1M tickets takes half an hour: `--data-dir <dir> --keep` keeps the seeded database in
+ * <dir>, and a later run with the same folder and ticket count starts from it (new migrations
+ * apply, as on a deployed desk; the bench's admin gets a fresh token). `--reshape` re-applies the
+ * spread over the dashboard's groups (diversify) to a kept data set. `--sections` times only the sections named.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +31,7 @@ import { startEmbeddedPostgres } from '../server/app/database';
 import { createLogger } from '../server/app/logger';
 import { ensureFirstAdmin, openOrm, prepareDatabase } from '../server/app/runtime';
 import { findFreePort } from '../server/common/ports';
+import { issueToken, STAFF_TOKEN_PREFIX } from '../server/common/tokens';
 import { StatsQueries, type StatsScope } from '../server/modules/stats/stats.queries';
 import { StatsBucket } from '../server/modules/stats/stats.types';
 import { SupportCalendar } from '../server/modules/support-hours/support-calendar';
@@ -35,11 +42,16 @@ const { values: options } = parseArgs({
     tickets: { type: 'string', default: '100000' },
     requests: { type: 'string', default: '50' },
     explain: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    reshape: { type: 'boolean', default: false },
+    sections: { type: 'string' },
   },
 });
 const TICKETS = Number(options.tickets);
 const REQUESTS = Number(options.requests);
 const log = (message: string) => process.stderr.write(`${message}\n`);
+const chosen = (section: string) => !options.sections || options.sections.split(',').includes(section);
 
 /** Each section alone, as a dashboard panel asks for it. */
 export const DASHBOARD_SECTIONS: Record<string, string> = {
@@ -53,11 +65,44 @@ export const DASHBOARD_SECTIONS: Record<string, string> = {
   refunds: `refunds { total byBucket { bucketStart rule decision count amount { amount currencyCode } } bansByReason { key count } }`,
 };
 
-/** Spreads the list benchmark's uniform tickets over the groups a dashboard shows. */
+/**
+ * Spreads the list benchmark's uniform tickets over the groups a dashboard shows. Re-runnable on
+ * a kept data set (every change is a function of the ticket's serial or the customer's e-mail).
+ */
 async function diversify(client: pg.Client): Promise<void> {
   await client.query('begin');
   // Bulk rewrite: no triggers (search documents, tallies, roll-ups); the roll-ups are rebuilt once at the end.
   await client.query(`set local session_replication_role = replica`);
+  // Running clocks' due times, as the API stores them (migration ticket_due_times).
+  await client.query(`update ticket set running_first_reply_due_at = urgency_at where clock_running_since is not null and first_reply_at is null`);
+  await client.query(
+    `update ticket set running_resolution_due_at = urgency_at where clock_running_since is not null and first_reply_at is not null and resolved_at is null`,
+  );
+  // One customer in five bought one-time fixes instead.
+  await client.query(
+    `update subscription s set plan_id = (select id from plan where kind = 'ONE_TIME_FIX') where s.customer_id in (select id from customer where email ~ '^merchant[0-9]*[05]@')`,
+  );
+  // Allowances as a real desk sees them: Premium contracts that started 24 months and 25 days
+  // ago (the current month's window holds the last 25 days), one-time fixes bought a year or more
+  // ago and used up (their windows closed) except one in a hundred bought ten days ago. Each
+  // ticket counts in the month it was filed. 1,000 heavy Premium customers (2%) file a third of
+  // the current month's tickets, so about that many are at their limit of 10.
+  await client.query(`
+    update subscription s set months = 36, contract_start = date_trunc('day', now()) - interval '24 months 25 days'
+      from plan p where p.id = s.plan_id and p.kind = 'PREMIUM_MONTHLY'`);
+  await client.query(`
+    update subscription s set months = 12,
+           contract_start = (case when c.email ~ '^merchant[0-9]*05@' then date_trunc('day', now()) - interval '10 days' else date_trunc('day', now()) - interval '800 days' end)
+      from plan p, customer c where p.id = s.plan_id and p.kind = 'ONE_TIME_FIX' and c.id = s.customer_id`);
+  await client.query(`
+    with heavy as (
+      select c.id as customer_id, s.id as subscription_id, row_number() over (order by c.email) - 1 as n
+        from customer c join subscription s on s.customer_id = c.id
+       where substring(c.email from '^merchant([0-9]+)@')::int % 50 = 1)
+    update ticket t set customer_id = h.customer_id, subscription_id = h.subscription_id
+      from heavy h
+     where t.created_at >= date_trunc('day', now()) - interval '25 days' and t.serial % 3 = 0
+       and h.n = (t.serial / 3) % (select count(*) from heavy)`);
   await client.query(`
     update ticket t set
       category = (array['INSTALLATION_SETUP','STORE_CONFIGURATION','MODULE_CONFIGURATION','SHIPPING_CONFIGURATION','PAYMENT_PROVIDER_CONFIGURATION','BUG_FIX','BUG_FIX','ISSUE_PROFILING'])[1 + t.serial % 8]::ticket_category,
@@ -68,17 +113,14 @@ async function diversify(client: pg.Client): Promise<void> {
       environment = jsonb_build_object(
         'platform', (array['NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','NATIVE','MIJOSHOP','OCSTORE'])[1 + t.serial % 12],
         'opencartVersion', (array['1.5.6.4','2.3.0.2','3.0.2.0','3.0.3.8','3.0.3.9','3.0.4.0','4.0.2.3','4.1.0.0','4.1.0.3'])[1 + t.serial % 9],
-        'phpVersion', (array['5.6.40','7.4.33','8.0.30','8.1.27','8.2.12','8.3.4'])[1 + t.serial % 6])`);
-  // Running clocks' due times, as the API stores them (migration ticket_due_times).
-  await client.query(`update ticket set running_first_reply_due_at = urgency_at where clock_running_since is not null and first_reply_at is null`);
-  await client.query(
-    `update ticket set running_resolution_due_at = urgency_at where clock_running_since is not null and first_reply_at is not null and resolved_at is null`,
-  );
-  // One customer in five bought one-time fixes instead.
-  await client.query(
-    `update subscription s set plan_id = (select id from plan where kind = 'ONE_TIME_FIX') where s.customer_id in (select id from customer where email ~ '^merchant[0-9]*[05]@')`,
-  );
+        'phpVersion', (array['5.6.40','7.4.33','8.0.30','8.1.27','8.2.12','8.3.4'])[1 + t.serial % 6]),
+      -- Each ticket counts in the contract month it was filed in.
+      period_index = (extract(year from age(t.created_at at time zone 'America/New_York', s.contract_start at time zone 'America/New_York')) * 12
+                      + extract(month from age(t.created_at at time zone 'America/New_York', s.contract_start at time zone 'America/New_York')))::int
+      from subscription s
+     where s.id = t.subscription_id`);
   // Refund requests over the two years (one in fifty tickets), and some bans.
+  await client.query(`delete from refund where details = 'Bench refund.'`);
   await client.query(`
     insert into refund (id, created_at, updated_at, subscription_id, customer_id, period_index, period_start, period_end, amount, currency, reason, details, status, rule, decided_at)
     select gen_random_uuid(), t.created_at + interval '2 days', t.created_at + interval '2 days', t.subscription_id, t.customer_id, t.serial, t.created_at, t.created_at + interval '1 month',
@@ -154,7 +196,7 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 /** EXPLAIN ANALYZE of every statement of every section; true when one reads a whole table of tickets (or their messages or facts). */
 async function explainSections(client: pg.Client, scope: StatsScope, calendar: SupportCalendar): Promise<boolean> {
   let seqScan = false;
-  for (const section of Object.keys(DASHBOARD_SECTIONS)) {
+  for (const section of Object.keys(DASHBOARD_SECTIONS).filter(chosen)) {
     const queries = new StatsQueries(
       async (statement) => {
         const { text, values } = statement.toPostgres();
@@ -183,28 +225,50 @@ async function explainSections(client: pg.Client, scope: StatsScope, calendar: S
   return seqScan;
 }
 
-const workDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-bench-dashboard-'));
+const keptDir = options['data-dir'] ? path.resolve(options['data-dir']) : null;
+const workDir = keptDir ?? mkdtempSync(path.join(os.tmpdir(), 'support-desk-bench-dashboard-'));
+mkdirSync(workDir, { recursive: true });
 chmodSync(workDir, 0o755);
+// What a kept folder holds: the ticket count it was seeded with (no secret: the token is issued afresh).
+const seededFile = path.join(workDir, 'bench-dashboard.json');
 const logger = createLogger('warn');
 const calendar = new SupportCalendar();
 let db: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
 let api: ChildProcess | undefined;
+let client: pg.Client | undefined;
+const BENCH_ADMIN = 'bench-admin@support.local';
 
 try {
+  const kept = existsSync(seededFile) ? (JSON.parse(readFileSync(seededFile, 'utf8')) as { tickets: number; spread: boolean }) : null;
+  if (kept && kept.tickets !== TICKETS) throw new Error(`${workDir} holds ${kept.tickets} tickets, not ${TICKETS}: choose another --data-dir`);
   db = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'db'), port: await findFreePort(), logger });
   const orm = await openOrm(db.url);
   await prepareDatabase(orm);
-  const adminToken = (await ensureFirstAdmin(orm, 'bench-admin@support.local'))!;
+  await ensureFirstAdmin(orm, BENCH_ADMIN);
   await orm.close();
 
-  const size = seedSize(TICKETS);
-  const client = new pg.Client({ connectionString: db.url });
+  client = new pg.Client({ connectionString: db.url });
   await client.connect();
-  log(`seeding ${size.tickets} tickets, ${size.customers} customers…`);
+  // The bench's admin gets a new token each run, so none has to be stored with the data.
+  const issued = issueToken(STAFF_TOKEN_PREFIX);
+  await client.query(`update staff_member set token_hash = $1 where email = $2`, [issued.hash, BENCH_ADMIN]);
+  const adminToken = issued.token;
   let started = performance.now();
-  await seed(client, size, calendar, DateTime.now());
-  await diversify(client);
-  log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (!kept) {
+    const size = seedSize(TICKETS);
+    log(`seeding ${size.tickets} tickets, ${size.customers} customers…`);
+    await seed(client, size, calendar, DateTime.now());
+    // Marked once the (long) seed commits, so a failed spread is redone from here.
+    writeFileSync(seededFile, JSON.stringify({ tickets: TICKETS, seededAt: new Date().toISOString(), spread: false }));
+  }
+  if (!kept?.spread || options.reshape) {
+    log("spreading the tickets over the dashboard's groups…");
+    await diversify(client);
+    writeFileSync(seededFile, JSON.stringify({ tickets: TICKETS, seededAt: new Date().toISOString(), spread: true }));
+    log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    log(`reusing the ${TICKETS} tickets kept in ${workDir}`);
+  }
 
   const now = DateTime.now().setZone(calendar.config.zone);
   const periods = [
@@ -225,6 +289,7 @@ try {
   const backend = Number((await client.query('select pg_backend_pid() as pid')).rows[0].pid);
   const postmaster = Number(readFileSync(`/proc/${backend}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
   await client.end();
+  client = undefined;
 
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
@@ -247,7 +312,7 @@ try {
 
   const rows: Record<string, unknown>[] = [];
   for (const { name, period, bucket } of periods) {
-    for (const [section, selection] of Object.entries(DASHBOARD_SECTIONS)) {
+    for (const [section, selection] of Object.entries(DASHBOARD_SECTIONS).filter(([name]) => chosen(name))) {
       const query = `query($period: StatsPeriodInput!, $bucket: StatsBucket!) { supportStats(period: $period, bucket: $bucket) { ${selection} } }`;
       const variables = { period: { from: period.from.toISO(), to: period.to.toISO() }, bucket };
       for (let i = 0; i < 3; i += 1) await graphql(`${url}/graphql`, adminToken, query, variables);
@@ -289,6 +354,9 @@ try {
     api.kill('SIGTERM');
     await new Promise((resolve) => api!.once('exit', resolve));
   }
+  // An open connection would keep PostgreSQL from shutting down.
+  await client?.end().catch(() => undefined);
   await db?.stop();
-  rmSync(workDir, { recursive: true, force: true });
+  if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+  else log(`kept the data set in ${workDir}`);
 }

@@ -206,6 +206,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         clock,
         logger,
         queryLimits,
+        live: hub,
         createContext: (viewer, requestId) => Object.assign(createRequestContext(wiring, { requestId, viewer, em: orm.em.fork(), log: logger }), { live: hub }),
         formatError: (error) => formatError(error.toJSON(), error, { production, maxTokens: queryLimits.tokens }),
       })
