@@ -158,6 +158,14 @@ const schema = z.object({
   // SLA escalations (server/modules/sla/sla-escalation.job.ts): every process runs the job; each escalation is published once.
   SLA_ESCALATION_INTERVAL_SECONDS: wholeNumber(5, 3_600).default(60),
   SLA_ESCALATION_BATCH: wholeNumber(1, 10_000).default(200),
+  // Live WebSockets (server/app/live-socket.ts): bounds per process, each refused with a close code and reason.
+  LIVE_MAX_CONNECTIONS_PER_CREDENTIAL: wholeNumber(1, 10_000).default(10),
+  LIVE_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(1, 100_000).default(50),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 1_000).default(20),
+  LIVE_CONNECTION_INIT_TIMEOUT_SECONDS: wholeNumber(1, 300).default(10),
+  LIVE_MAX_MESSAGE_BYTES: wholeNumber(1_024, 10_485_760).default(65_536),
+  LIVE_SUBSCRIBES_PER_MINUTE: wholeNumber(1, 100_000).default(120),
+  LIVE_CREDENTIAL_RECHECK_SECONDS: wholeNumber(0, 3_600).default(30),
   // Outbox pruning (server/modules/events/outbox-prune.ts): events every consumer has, older than this, are deleted.
   OUTBOX_RETENTION_DAYS: wholeNumber(1, 3_650).default(30),
   OUTBOX_PRUNE_BATCH: wholeNumber(1, 100_000).default(1_000),

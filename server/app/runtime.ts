@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
 import { LiveHub } from '../modules/live/live-hub';
+import { liveSocketSettingsFromConfig } from './live-socket';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { mailSettingsFrom, startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
 import { systemClock } from './clock';
@@ -160,7 +161,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       events: events.events,
     });
     registerWebhookConsumer(events.relay, webhooks);
-    live = new LiveHub({ orm, logger });
+    live = new LiveHub({ orm, logger, socket: liveSocketSettingsFromConfig(config) });
     await live.start();
     escalations = new SlaEscalationJob({
       orm,

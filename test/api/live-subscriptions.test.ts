@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLClient } from 'graphql-request';
 import WebSocket from 'ws';
 import { fromGlobalId } from '../../server/common/global-id';
 import { DomainEventType } from '../../server/modules/events/domain-event';
 import { DomainEvents } from '../../server/modules/events/domain-events';
+import { BANNED_MESSAGE } from '../../server/modules/viewer/authenticate';
 import { generateMasterKeyText } from '../../server/modules/vault/keyring';
-import { getSdk, TicketCategory } from '../sdk/generated';
+import { BanReason, getSdk, TicketCategory } from '../sdk/generated';
 import { spawnServer, type ServerProcess } from '../support/server-process';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
@@ -97,7 +99,14 @@ async function fileTicket(merchant: Merchant, subject: string): Promise<string> 
 beforeAll(async () => {
   app = await createTestApp();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-live-'));
-  const env = { DATABASE_URL: app.databaseUrl, DATA_DIR: dataDir, VAULT_MASTER_KEY: generateMasterKeyText(), RATE_LIMIT_ENABLED: 'false' };
+  // Credentials checked again before every event: a revocation notice that never arrives still delivers nothing after it.
+  const env = {
+    DATABASE_URL: app.databaseUrl,
+    DATA_DIR: dataDir,
+    VAULT_MASTER_KEY: generateMasterKeyText(),
+    RATE_LIMIT_ENABLED: 'false',
+    LIVE_CREDENTIAL_RECHECK_SECONDS: '0',
+  };
   [first, second] = await Promise.all([spawnServer(env, 150_000), spawnServer(env, 150_000)]);
 }, 320_000);
 
@@ -264,5 +273,134 @@ describe('live subscriptions over graphql-ws, across two server processes', () =
     const tooMany = subscribe(first.url, owner.token, `subscription($ticketId: ID!) { ${aliases} }`, { ticketId: 'x' });
     expect(await tooMany.until(() => tooMany.errors.length > 0)).toBe(true);
     expect(JSON.stringify(tooMany.errors)).toMatch(/TOO_MANY_ALIASES|TOO_MANY_ROOT_FIELDS/);
+  });
+});
+
+/** A change on the ticket, committed straight to the outbox (as any process's service would). */
+function publisher(ticketId: string, customerId: string) {
+  const events = new DomainEvents(() => app.now());
+  const rawTicketId = fromGlobalId(ticketId)!.id;
+  const rawCustomerId = fromGlobalId(customerId)!.id;
+  let sent = 0;
+  return async (): Promise<string> => {
+    sent += 1;
+    const messageId = `r${sent}`;
+    await app.orm.em.fork().transactional((tx) =>
+      events.publish(tx, {
+        type: DomainEventType.STAFF_REPLIED,
+        ticketId: rawTicketId,
+        customerId: rawCustomerId,
+        team: 'DEVELOPMENT',
+        actor: { kind: 'STAFF', id: null },
+        staffOnly: false,
+        data: { messageId },
+      }),
+    );
+    return messageId;
+  };
+}
+
+/** Publishes until the subscription has received an event: it is then live on its server. */
+async function untilLive(live: ReturnType<typeof subscribe>, publish: () => Promise<string>): Promise<void> {
+  for (let i = 0; i < 10 && live.received.length === 0; i += 1) {
+    await publish();
+    await live.until(() => live.received.length > 0, 1_000);
+  }
+  expect(live.received.length).toBeGreaterThan(0);
+}
+
+const viaFirst = (token: string) => new GraphQLClient(`${first.url}/graphql`, { headers: { authorization: `Bearer ${token}` } });
+
+describe('an open live connection whose credential is revoked', () => {
+  it('closes at once (4403) when the merchant key is revoked through the other process, and receives nothing after', async () => {
+    const owner = await createMerchant(app);
+    const ticketId = await fileTicket(owner, 'Blank checkout');
+    const publish = publisher(ticketId, owner.customerId);
+    const agent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+    const live = subscribe(second.url, owner.token, TICKET_EVENTS, { ticketId });
+    const queue = subscribe(second.url, agent.token, QUEUE_EVENTS, { team: 'DEVELOPMENT' });
+    await untilLive(live, publish);
+    await untilLive(queue, publish);
+    const keys = await app.raw('query ($id: ID!) { node(id: $id) { ... on Customer { apiKeys { id } } } }', { id: owner.customerId }, app.adminToken);
+    const [key] = (keys.body.data?.node as { apiKeys: { id: string }[] }).apiKeys;
+    // The merchant revokes its own key through the first process; the socket is on the second.
+    const revoked = await viaFirst(owner.token).request<{ merchantApiKeyRevoke: { userErrors: unknown[] } }>(
+      'mutation ($id: ID!) { merchantApiKeyRevoke(input: { apiKeyId: $id }) { userErrors { code } } }',
+      { id: key!.id },
+    );
+    expect(revoked.merchantApiKeyRevoke.userErrors).toEqual([]);
+    // No event is needed: the database's notice closes it.
+    expect(await live.until(() => live.closed() !== null)).toBe(true);
+    expect(live.closed()).toEqual({ code: 4403, reason: 'Credential revoked: This API key is not valid or was revoked.' });
+    // The next event is committed and fanned out (the staff queue on the same process has it), not to the revoked key.
+    const after = await publish();
+    expect(await queue.until(() => queue.received.some((e) => e.data.messageId === after))).toBe(true);
+    expect(live.received.map((e) => e.data.messageId)).not.toContain(after);
+  });
+
+  it('closes with the ban message when the customer is banned', async () => {
+    const owner = await createMerchant(app);
+    const ticketId = await fileTicket(owner, 'Blank checkout');
+    const publish = publisher(ticketId, owner.customerId);
+    const live = subscribe(first.url, owner.token, TICKET_EVENTS, { ticketId });
+    await untilLive(live, publish);
+    const banned = await getSdk(viaFirst(app.adminToken)).CustomerBan({
+      input: { customerId: owner.customerId, reason: BanReason.Abuse, note: 'Chargebacks.' },
+    });
+    expect(banned.customerBan.userErrors).toEqual([]);
+    expect(await live.until(() => live.closed() !== null)).toBe(true);
+    expect(live.closed()).toEqual({ code: 4403, reason: `Credential revoked: ${BANNED_MESSAGE}` });
+  });
+
+  it("closes a staff member's connections when the account is disabled, or when its token is rotated", async () => {
+    const owner = await createMerchant(app);
+    const ticketId = await fileTicket(owner, 'Blank checkout');
+    const publish = publisher(ticketId, owner.customerId);
+    const disabledAgent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+    const rotatedAgent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+    const disabled = subscribe(second.url, disabledAgent.token, QUEUE_EVENTS, { team: 'DEVELOPMENT' });
+    const rotated = subscribe(first.url, rotatedAgent.token, QUEUE_EVENTS, { team: 'DEVELOPMENT' });
+    await untilLive(disabled, publish);
+    await untilLive(rotated, publish);
+    const admin = viaFirst(app.adminToken);
+    const update = await admin.request<{ staffMemberUpdate: { userErrors: unknown[] } }>(
+      'mutation ($id: ID!) { staffMemberUpdate(input: { staffMemberId: $id, active: false }) { userErrors { code } } }',
+      { id: disabledAgent.id },
+    );
+    expect(update.staffMemberUpdate.userErrors).toEqual([]);
+    // The agent rotates its own token through the second process; its socket is on the first.
+    const rotation = await new GraphQLClient(`${second.url}/graphql`, { headers: { authorization: `Bearer ${rotatedAgent.token}` } }).request<{
+      staffTokenRotate: { userErrors: unknown[] };
+    }>('mutation { staffTokenRotate(input: {}) { userErrors { code } } }');
+    expect(rotation.staffTokenRotate.userErrors).toEqual([]);
+    for (const live of [disabled, rotated]) {
+      expect(await live.until(() => live.closed() !== null)).toBe(true);
+      expect(live.closed()).toEqual({ code: 4403, reason: 'Credential revoked: This staff token is not valid or the account is disabled.' });
+    }
+  });
+
+  it('delivers no event after a revocation whose notice never came (changed with triggers off): the event closes the socket instead', async () => {
+    const owner = await createMerchant(app);
+    const ticketId = await fileTicket(owner, 'Blank checkout');
+    const publish = publisher(ticketId, owner.customerId);
+    const live = subscribe(second.url, owner.token, TICKET_EVENTS, { ticketId });
+    await untilLive(live, publish);
+    const client = new pg.Client({ connectionString: app.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('begin');
+      // Replica mode skips triggers: no notice reaches the servers, as if it had been lost.
+      await client.query('set local session_replication_role = replica');
+      await client.query('update merchant_api_key set revoked_at = now() where customer_id = $1', [fromGlobalId(owner.customerId)!.id]);
+      await client.query('commit');
+    } finally {
+      await client.end();
+    }
+    const before = live.received.length;
+    expect(live.closed()).toBeNull();
+    await publish();
+    expect(await live.until(() => live.closed() !== null)).toBe(true);
+    expect(live.closed()!.code).toBe(4403);
+    expect(live.received.length).toBe(before);
   });
 });

@@ -5,10 +5,13 @@ import type { StoredDomainEvent } from '../events/domain-event';
 import { storedEvent } from '../events/domain-events';
 import { OutboxEvent } from '../events/outbox-event.entity';
 import { PgListener } from '../events/pg-listener';
+import { DEFAULT_LIVE_SOCKET_SETTINGS, type LiveSocketSettings } from './live-settings';
 
 const CHANNEL = 'outbox_event';
 /** A trigger on `notification` sends `<recipient> <notification id>` here when a notification commits. */
 const NOTIFICATION_CHANNEL = 'notification_added';
+/** Triggers send `key:<id>`, `customer:<id>` or `staff:<id>` here when that credential stops holding (migration credential_revoked). */
+const REVOKED_CHANNEL = 'credential_revoked';
 /** Ids below the newest seen that are read again: a transaction that took its id earlier may commit later. */
 const REORDER_WINDOW = 200;
 const BATCH = 500;
@@ -30,19 +33,28 @@ export class LiveHub {
   private again = false;
   private stopped = false;
 
-  constructor(private readonly options: { orm: MikroORM; logger: Logger; pollIntervalMs?: number }) {
+  /** The bounds of the WebSocket endpoint that serves this feed. */
+  readonly socketSettings: LiveSocketSettings;
+
+  constructor(private readonly options: { orm: MikroORM; logger: Logger; pollIntervalMs?: number; socket?: LiveSocketSettings }) {
+    this.socketSettings = options.socket ?? DEFAULT_LIVE_SOCKET_SETTINGS;
     this.emitter.setMaxListeners(0);
     this.listener = new PgListener({
       orm: options.orm,
       logger: options.logger,
-      channels: [CHANNEL, NOTIFICATION_CHANNEL],
+      channels: [CHANNEL, NOTIFICATION_CHANNEL, REVOKED_CHANNEL],
       name: 'live updates',
       retryMs: 1_000,
       onNotification: (channel, payload) => {
         if (channel === CHANNEL) this.wake();
         if (channel === NOTIFICATION_CHANNEL) this.emitter.emit('notification', payload);
+        if (channel === REVOKED_CHANNEL) this.emitter.emit('revoked', payload);
       },
-      onReconnect: () => this.wake(),
+      // A revocation may have been missed while reconnecting: every open connection checks its credential again.
+      onReconnect: () => {
+        this.wake();
+        this.emitter.emit('revoked', null);
+      },
     });
   }
 
@@ -106,6 +118,16 @@ export class LiveHub {
       const [to, id] = String(message).split(' ');
       return to === recipient && id ? id : null;
     });
+  }
+
+  /**
+   * Calls `listener` with the credential (`key:<id>`, `customer:<id>`, `staff:<id>`) that a commit on
+   * any process revoked, or with null when every credential should be checked again. Returns the
+   * function that detaches it.
+   */
+  onCredentialRevoked(listener: (subject: string | null) => void): () => void {
+    this.emitter.on('revoked', listener);
+    return () => this.emitter.off('revoked', listener);
   }
 
   /** Reads what was committed since the last read (now, or right after the running read). */
