@@ -200,12 +200,12 @@ export function serveLiveSocket(options: LiveSocketOptions): { close(): Promise<
             LIVE_CLOSE.TOO_MANY,
             `Too many subscribe messages: at most ${settings.subscribesPerMinute} a minute. Retry in ${Math.ceil(limited.msBeforeNext / 1000)} s.`,
           );
-          return refuse('RATE_LIMITED', 'Too many subscribe messages.');
+          return refuse('BAD_REQUEST', 'Too many subscribe messages.');
         }
         const viewer = await recheck(connection);
         if (!viewer) return refuse('UNAUTHENTICATED', 'This token is not valid any more: sign in again.');
         if (connection.operations >= settings.maxSubscriptionsPerConnection) {
-          return refuse('TOO_MANY_SUBSCRIPTIONS', `At most ${settings.maxSubscriptionsPerConnection} live operations per connection.`);
+          return refuse('BAD_REQUEST', `At most ${settings.maxSubscriptionsPerConnection} live operations per connection.`);
         }
         let document: DocumentNode;
         try {

@@ -4,7 +4,7 @@ export interface LiveSocketSettings {
   maxConnectionsPerCredential: number;
   /** Open connections per client address in one server process, signed in or not (4429). */
   maxConnectionsPerAddress: number;
-  /** Live operations one connection may hold at once (the operation is refused with TOO_MANY_SUBSCRIPTIONS). */
+  /** Live operations one connection may hold at once (one more is refused with BAD_REQUEST; the connection stays). */
   maxSubscriptionsPerConnection: number;
   /** Seconds a new connection has to send `connection_init` (4408). */
   connectionInitTimeoutSeconds: number;
