@@ -34,6 +34,7 @@ import { serializeError, type Logger } from './logger';
 import { PLAYGROUND_ASSET_PATH, PLAYGROUND_BOOT, playgroundAssets, playgroundHtml } from './playground';
 import { dashboardRoutes } from './dashboard';
 import { getSchema } from './schema';
+import { compiledExecution, type CompiledExecution } from './executor';
 import { flattenValidation, type ValidationFailure } from '../common/validation';
 import { DEFAULT_QUERY_LIMITS, LIMIT_CODES, type QueryLimits } from './limits/query-limits';
 import { queryLimitsPlugin, ValidatedDocumentStore } from './limits/query-limits.plugin';
@@ -68,6 +69,8 @@ export interface HttpAppOptions {
   live?: LiveHub;
   /** Where attachment bytes go (startAttachmentStore); unset: PostgreSQL. */
   attachmentStorage?: AttachmentStorage;
+  /** Queries run compiled by graphql-jit (executor.ts); false: every operation on graphql-js. Default true. */
+  compiledQueries?: boolean;
 }
 
 export interface HttpApp {
@@ -75,6 +78,8 @@ export interface HttpApp {
   url: string;
   /** The services of this app on an EntityManager and viewer of the caller's choosing (scripts, tests). */
   services(em: EntityManager, viewer: Viewer): Services;
+  /** How operations were executed (compiled or by graphql-js, and why). */
+  execution: Pick<CompiledExecution, 'counts' | 'kept'>;
   /** Stops taking requests, waits for those in flight, then resolves. */
   stop(): Promise<void>;
 }
@@ -175,8 +180,10 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const schema = await getSchema();
   const queryLimits = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
   const production = options.production ?? false;
+  // Queries run compiled (graphql-jit) where the answer is graphql-js's to the letter (executor.ts).
+  const execution = compiledExecution(schema);
   const apollo = new ApolloServer<AppContext>({
-    schema,
+    ...(options.compiledQueries === false ? { schema } : { gateway: execution.gateway }),
     // Signed-in callers only in production: queryLimitsPlugin refuses anonymous introspection.
     introspection: true,
     // No "Did you mean …" in production: it reveals the schema field by field.
@@ -330,6 +337,7 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     server,
     url: `http://${host}:${address.port}`,
     services: (em, viewer) => createServices(wiring, em, viewer),
+    execution,
     stop: async () => {
       // Live sockets first: they are told the server is going away (1001) instead of being cut.
       await live?.close();

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { getNamedType, GraphQLError, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
-import { buildSchema, type AuthChecker, type MiddlewareFn } from 'type-graphql';
+import { getNamedType, GraphQLError, isInterfaceType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
+import { buildSchema, getMetadataStorage, type AuthChecker, type MiddlewareFn } from 'type-graphql';
 import { DateTimeScalar } from '../common/date-time.scalar';
 import { UserErrorCode, userError } from '../common/user-error';
 import { flattenValidation, validationFailures } from '../common/validation';
@@ -183,6 +183,32 @@ export function getSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     pubSub: TOPICS_UNUSED,
     emitSchemaFile: false,
-  }).then(documentInputLimits);
+  })
+    .then(documentInputLimits)
+    .then(resolveTypesSynchronously);
   return cached;
+}
+
+/**
+ * type-graphql wraps an interface's `resolveType` in an async function, which graphql-js awaits
+ * but graphql-jit (executor.ts) does not accept: it needs the type's name at once. Our
+ * `resolveType`s return a class (node.ts) synchronously, so the same class-to-name lookup is
+ * done here without the promise.
+ */
+function resolveTypesSynchronously(schema: GraphQLSchema): GraphQLSchema {
+  const storage = getMetadataStorage();
+  for (const declared of storage.interfaceTypes) {
+    const resolveClass = declared.resolveType;
+    const type = schema.getType(declared.name);
+    if (!resolveClass || !isInterfaceType(type)) continue;
+    const possible = new Set(schema.getPossibleTypes(type).map((t) => t.name));
+    const nameOf = new Map(storage.objectTypes.filter((t) => possible.has(t.name)).map((t) => [t.target, t.name]));
+    type.resolveType = (value, context, info, abstractType) => {
+      const resolved = resolveClass(value, context, info, abstractType) as unknown;
+      if (resolved == null || typeof resolved === 'string') return resolved ?? undefined;
+      if (typeof resolved === 'function') return nameOf.get(resolved);
+      throw new TypeError(`${declared.name}.resolveType must give a class or a type name at once`);
+    };
+  }
+  return schema;
 }
