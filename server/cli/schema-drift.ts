@@ -13,6 +13,8 @@ export const HAND_WRITTEN: readonly { name: string; table?: string }[] = [
   { name: 'ticket_status_tally_status_index' },
   { name: 'ticket_stats_fact' },
   { name: 'allowance_usage' },
+  { name: 'ticket_stats_daily' },
+  { name: 'ticket_stats_minutes_daily' },
   { name: 'outbox_consumer' },
   { name: 'outbox_delivery' },
   // Indexes (partial, covering or on expressions the entities do not declare).
@@ -25,6 +27,9 @@ export const HAND_WRITTEN: readonly { name: string; table?: string }[] = [
   { name: 'notification_unread_index' },
   { name: 'refund_created_at_index' },
   { name: 'customer_banned_at_index' },
+  { name: 'allowance_usage_at_limit_index' },
+  { name: 'ticket_stats_fact_unsettled_index' },
+  { name: 'ticket_stats_fact_customer_index' },
   { name: 'ticket_sla_escalation_index' },
   // Checks and foreign keys written in SQL.
   { name: 'attachment_byte_size_check' },

@@ -62,6 +62,10 @@ async function file(merchant: Merchant, opencartVersion: string, category = Tick
   return id;
 }
 
+/** Each day's minutes in order, days without any left out. */
+const SORTED_MINUTES = `select day, array(select unnest(first_reply) order by 1) as first_reply, array(select unnest(resolution) order by 1) as resolution
+  from ticket_stats_minutes_daily where cardinality(first_reply) + cardinality(resolution) > 0`;
+
 /** Incremental roll-ups equal a rebuild from the rows (taken in a transaction that is rolled back). */
 async function expectRollupsEqualRebuild(): Promise<void> {
   await db.query('begin');
@@ -69,6 +73,12 @@ async function expectRollupsEqualRebuild(): Promise<void> {
     await db.query(`create temporary table fact_before on commit drop as select * from ticket_stats_fact`);
     // A window emptied by a move keeps its row at 0; a rebuild writes no row for it.
     await db.query(`create temporary table usage_before on commit drop as select * from allowance_usage where used <> 0`);
+    // Per-day cells and minutes: a cell or day emptied by a change keeps its row at 0; the order of a day's minutes does not matter.
+    await db.query(
+      `create temporary table daily_before on commit drop as select * from ticket_stats_daily
+        where tickets <> 0 or first_reply_met <> 0 or first_reply_breached <> 0 or resolution_met <> 0 or resolution_breached <> 0`,
+    );
+    await db.query(`create temporary table minutes_before on commit drop as ${SORTED_MINUTES}`);
     await db.query(`select stats_rollups_rebuild()`);
     const fact = await db.query(
       `select count(*)::int as n from ((table fact_before except table ticket_stats_fact) union all (table ticket_stats_fact except table fact_before)) d`,
@@ -76,8 +86,19 @@ async function expectRollupsEqualRebuild(): Promise<void> {
     const usage = await db.query(
       `select count(*)::int as n from ((table usage_before except table allowance_usage) union all (table allowance_usage except table usage_before)) d`,
     );
+    const daily = await db.query(
+      `select count(*)::int as n from ((table daily_before except table ticket_stats_daily) union all (table ticket_stats_daily except table daily_before)) d`,
+    );
+    const minutes = await db.query(
+      `select count(*)::int as n from ((table minutes_before except ${SORTED_MINUTES}) union all (${SORTED_MINUTES} except table minutes_before)) d`,
+    );
     const rows = await db.query(`select (select count(*) from ticket_stats_fact)::int as facts, (select count(*) from ticket)::int as tickets`);
-    expect({ factRowsDiffering: fact.rows[0].n, usageRowsDiffering: usage.rows[0].n }).toEqual({ factRowsDiffering: 0, usageRowsDiffering: 0 });
+    expect({
+      factRowsDiffering: fact.rows[0].n,
+      usageRowsDiffering: usage.rows[0].n,
+      dailyRowsDiffering: daily.rows[0].n,
+      minuteDaysDiffering: minutes.rows[0].n,
+    }).toEqual({ factRowsDiffering: 0, usageRowsDiffering: 0, dailyRowsDiffering: 0, minuteDaysDiffering: 0 });
     expect(rows.rows[0].facts).toBe(rows.rows[0].tickets);
   } finally {
     await db.query('rollback');
@@ -270,6 +291,25 @@ describe('supportStats roll-ups follow every write path', () => {
     await expectRollupsEqualRebuild();
     await expectStatsMatchTickets();
     await db.query(`delete from ticket where id = $1`, [copy.rows[0].id]);
+    await expectRollupsEqualRebuild();
+    await expectStatsMatchTickets();
+  });
+
+  it("a plan's allowance changed by hand: the windows at the limit follow it", async () => {
+    const plan = `(select s.plan_id from subscription s join customer c on c.id = s.customer_id where c.email = $1)`;
+    const { rows } = await db.query(`select ticket_allowance from plan where id = ${plan}`, [premium.email]);
+    try {
+      // Down to what the Premium merchant has used: at the limit now, as its own allowance says.
+      await db.query(
+        `update plan set ticket_allowance = (select max(u.used) from allowance_usage u join subscription s on s.id = u.subscription_id join customer c on c.id = s.customer_id where c.email = $1)
+          where id = ${plan}`,
+        [premium.email],
+      );
+      await expectRollupsEqualRebuild();
+      await expectStatsMatchTickets();
+    } finally {
+      await db.query(`update plan set ticket_allowance = $2 where id = ${plan}`, [premium.email, rows[0].ticket_allowance]);
+    }
     await expectRollupsEqualRebuild();
     await expectStatsMatchTickets();
   });

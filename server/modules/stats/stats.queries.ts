@@ -41,6 +41,23 @@ export interface StatsScope {
 
 const UNIT: Record<StatsBucket, string> = { [StatsBucket.DAY]: 'day', [StatsBucket.WEEK]: 'week', [StatsBucket.MONTH]: 'month' };
 
+/** The zone the per-day roll-ups cut days in (migration stats_daily_rollups: stats_rollup_day). */
+export const ROLLUP_ZONE = 'America/New_York';
+
+/** The whole support days of a period, read from the per-day roll-ups; the partial days at its ends come from the fact rows. */
+interface RollupSpan {
+  /** First whole day and the day after the last one, as dates in the support zone. */
+  fromDay: string;
+  toDay: string;
+  /** The same as instants (local midnights). */
+  from: Date;
+  to: Date;
+}
+
+/** Groupings of the per-day roll-up (ticket_stats_cells in migration stats_daily_rollups). */
+const SLA_DIMENSIONS = ['total', 'assignee', 'team', 'category', 'plan_kind', 'guarantee'];
+const VOLUME_DIMENSIONS = ['total', 'category', 'coverage', 'platform', 'line', 'version', 'php', 'flag'];
+
 /**
  * Where a target stands, with the same rule as the ticket's `sla` view: met when reached with
  * budget left; breached when reached late, or when the budget is used up (a paused clock's banked
@@ -86,62 +103,138 @@ export class StatsQueries {
     return join(parts, ' and ', 'true');
   }
 
-  async slaAttainment(): Promise<SlaAttainment> {
-    const now = this.scope.now;
-    const rows = await this.run(sql`
-      with base as (
-        select ${this.bucketOf('f.created_at')} as bucket, f.assignee_id, f.team::text as team, f.category::text as category,
-               f.plan_kind::text as plan_kind, (case when f.sla_guaranteed then 'GUARANTEED' else 'BEST_EFFORT' end) as guarantee,
-               ${targetState('f.first_reply_settled', 'f.first_reply_due_at', `f.status in ('RESOLVED', 'CLOSED')`, now)} as fr,
-               ${targetState('f.resolution_settled', 'f.resolution_due_at', `f.status = 'CLOSED'`, now)} as res
-          from ticket_stats_fact f
-         where ${this.ticketWhere(true)}
-      ), grouped as (
-        select grouping(bucket) = 0 as by_bucket, grouping(assignee_id) = 0 as by_assignee, grouping(team) = 0 as by_team,
-               grouping(category) = 0 as by_category, grouping(plan_kind) = 0 as by_plan_kind, grouping(guarantee) = 0 as by_guarantee,
-               bucket, assignee_id, team, category, plan_kind, guarantee,
-               count(*) filter (where fr = 'MET')::int as fr_met, count(*) filter (where fr = 'BREACHED')::int as fr_breached,
-               count(*) filter (where fr = 'RUNNING')::int as fr_running,
-               count(*) filter (where res = 'MET')::int as res_met, count(*) filter (where res = 'BREACHED')::int as res_breached,
-               count(*) filter (where res = 'RUNNING')::int as res_running
-          from base
-         group by grouping sets ((), (bucket), (assignee_id), (team), (category), (plan_kind), (guarantee))
-      )
-      select g.*, extract(epoch from g.bucket)::float8 as bucket_epoch, sm.name as assignee_name
-        from grouped g left join staff_member sm on sm.id = g.assignee_id`);
+  /**
+   * The whole days the roll-ups answer for: none with a filter (the roll-ups are per grouping,
+   * not per combination: the fact rows answer exactly, through the period's index), with a
+   * support zone other than the roll-ups', or when the period holds no whole day.
+   */
+  rollupSpan(): RollupSpan | null {
+    const { filter, zone } = this.scope;
+    if (zone !== ROLLUP_ZONE || Object.values(filter).some((value) => value != null)) return null;
+    const from = DateTime.fromJSDate(this.scope.from, { zone });
+    const to = DateTime.fromJSDate(this.scope.to, { zone });
+    const firstDay = from.equals(from.startOf('day')) ? from : from.startOf('day').plus({ days: 1 });
+    const endDay = to.startOf('day');
+    if (firstDay >= endDay) return null;
+    return { fromDay: firstDay.toISODate()!, toDay: endDay.toISODate()!, from: firstDay.toJSDate(), to: endDay.toJSDate() };
+  }
 
+  /** The fact rows of the period that the roll-ups do not hold: all of them, or the partial days at the ends. */
+  private factRanges(span: RollupSpan | null): Sql[] {
+    if (!span) return [this.ticketWhere(true)];
+    const ranges: Sql[] = [];
+    if (this.scope.from < span.from) ranges.push(sql`f.created_at >= ${this.scope.from}::timestamptz and f.created_at < ${span.from}::timestamptz`);
+    if (span.to < this.scope.to) ranges.push(sql`f.created_at >= ${span.to}::timestamptz and f.created_at < ${this.scope.to}::timestamptz`);
+    return ranges;
+  }
+
+  /** A roll-up day's bucket (the day is a date in the support zone: its midnight starts it). */
+  private dayBucket(column: string): Sql {
+    return sql`(date_trunc(${UNIT[this.scope.bucket]}, ${raw(column)}::timestamp) at time zone ${this.scope.zone})`;
+  }
+
+  /**
+   * Tickets filed in the period and their SLA targets' states per grouping (dimension, key), over
+   * the whole period and, for \`total\`, per bucket: sums of the per-day roll-ups for whole days
+   * plus the fact rows of the partial days, and of the whole days' tickets whose targets are not
+   * settled yet (their state depends on now; the roll-ups count only settled ones).
+   */
+  private async periodCells(dimensions: string[], options: { sla: boolean; buckets: boolean }): Promise<Record<string, unknown>[]> {
+    const now = this.scope.now;
+    const span = this.rollupSpan();
+    const frState = targetState('f.first_reply_settled', 'f.first_reply_due_at', `f.status in ('RESOLVED', 'CLOSED')`, now);
+    const resState = targetState('f.resolution_settled', 'f.resolution_due_at', `f.status = 'CLOSED'`, now);
+    const columns = sql`f.created_at, f.assignee_id, f.team, f.category, f.plan_kind, f.sla_guaranteed, f.coverage, f.platform, f.opencart_line,
+                        f.opencart_version, f.php_version, f.platform_flags, f.not_english`;
+    const states = options.sla ? sql`${frState} as fr, ${resState} as res` : sql`null::text as fr, null::text as res`;
+    const parts = this.factRanges(span).map((where) => sql`select ${columns}, 1 as counted, ${states} from ticket_stats_fact f where ${where}`);
+    if (span && options.sla) {
+      // ticket_stats_fact_unsettled_index: the same predicate.
+      parts.push(sql`select ${columns}, 0 as counted,
+               (case when f.first_reply_settled is null then ${frState} end) as fr, (case when f.resolution_settled is null then ${resState} end) as res
+          from ticket_stats_fact f
+         where f.created_at >= ${span.from}::timestamptz and f.created_at < ${span.to}::timestamptz
+           and ((f.first_reply_settled is null and f.status not in ('RESOLVED', 'CLOSED')) or (f.resolution_settled is null and f.status <> 'CLOSED'))`);
+    }
+    const bucket = options.buckets ? this.bucketOf('f.created_at') : sql`null::timestamptz`;
+    const cells: Sql[] = [];
+    if (parts.length > 0) {
+      cells.push(sql`
+        select ${bucket} as bucket, c.dimension, c.key, sum(f.counted) as tickets,
+               count(*) filter (where f.fr = 'MET') as fr_met, count(*) filter (where f.fr = 'BREACHED') as fr_breached,
+               count(*) filter (where f.fr = 'RUNNING') as fr_running, count(*) filter (where f.res = 'MET') as res_met,
+               count(*) filter (where f.res = 'BREACHED') as res_breached, count(*) filter (where f.res = 'RUNNING') as res_running
+          from (${join(parts, ' union all ')}) f
+          cross join lateral ticket_stats_cells(f.assignee_id, f.team, f.category, f.plan_kind, f.sla_guaranteed, f.coverage, f.platform, f.opencart_line,
+                                                f.opencart_version, f.php_version, f.platform_flags, f.not_english) c
+         where c.dimension = any(${dimensions}::text[])
+         group by 1, 2, 3`);
+    }
+    if (span) {
+      cells.push(sql`
+        select ${options.buckets ? this.dayBucket('d.day') : sql`null::timestamptz`} as bucket, d.dimension, d.key, sum(d.tickets),
+               sum(d.first_reply_met), sum(d.first_reply_breached), 0, sum(d.resolution_met), sum(d.resolution_breached), 0
+          from ticket_stats_daily d
+         where d.day >= ${span.fromDay}::date and d.day < ${span.toDay}::date and d.dimension = any(${dimensions}::text[])
+         group by 1, 2, 3`);
+    }
+    if (cells.length === 0) return [];
+    return this.run(sql`
+      with cells (bucket, dimension, key, tickets, fr_met, fr_breached, fr_running, res_met, res_breached, res_running) as (${join(cells, ' union all ')}),
+      grouped as (
+        select c.dimension, c.key, grouping(c.bucket) = 0 as by_bucket, extract(epoch from c.bucket)::float8 as bucket_epoch, sum(c.tickets)::int as tickets,
+               sum(c.fr_met)::int as fr_met, sum(c.fr_breached)::int as fr_breached, sum(c.fr_running)::int as fr_running,
+               sum(c.res_met)::int as res_met, sum(c.res_breached)::int as res_breached, sum(c.res_running)::int as res_running
+          from cells c
+         group by grouping sets ((c.dimension, c.key), (c.dimension, c.key, c.bucket))
+        having (grouping(c.bucket) = 1 or (c.dimension = 'total' and ${options.buckets})) and sum(c.tickets) > 0
+      )
+      select g.*, sm.name as assignee_name
+        from grouped g left join staff_member sm on sm.id = (case when g.dimension = 'assignee' and g.key <> '' then g.key::uuid end)`);
+  }
+
+  async slaAttainment(): Promise<SlaAttainment> {
+    const rows = await this.periodCells(SLA_DIMENSIONS, { sla: true, buckets: true });
+    const of = (dimension: string) => rows.filter((row) => row.dimension === dimension && !row.by_bucket);
     const target = (prefix: 'fr' | 'res'): SlaTargetStats => {
       const counts = (row: Record<string, unknown>): SlaCounts =>
         rate(Number(row[`${prefix}_met`]), Number(row[`${prefix}_breached`]), Number(row[`${prefix}_running`]));
-      const groups = (flag: string, key: (row: Record<string, unknown>) => string, label?: (row: Record<string, unknown>) => string) =>
-        rows
-          .filter((row) => row[flag])
-          .map((row) => ({ key: key(row), label: (label ?? key)(row), ...counts(row) }))
+      const groups = (dimension: string, label?: (row: Record<string, unknown>) => string) =>
+        of(dimension)
+          .map((row) => ({ key: String(row.key), label: (label ?? ((r) => String(r.key)))(row), ...counts(row) }))
           .sort((a, b) => a.key.localeCompare(b.key));
-      const total = rows.find((row) => !row.by_bucket && !row.by_assignee && !row.by_team && !row.by_category && !row.by_plan_kind && !row.by_guarantee);
+      const total = of('total')[0];
       return {
         total: total ? counts(total) : rate(0, 0, 0),
         byBucket: rows
-          .filter((row) => row.by_bucket)
+          .filter((row) => row.dimension === 'total' && row.by_bucket)
           .sort((a, b) => Number(a.bucket_epoch) - Number(b.bucket_epoch))
           .map((row) => ({ bucketStart: this.bucketStart(row.bucket_epoch), ...counts(row) })),
-        byAssignee: groups('by_assignee', staffKey, (row) => (row.assignee_name as string | null) ?? 'Unassigned'),
-        byTeam: groups('by_team', (row) => String(row.team)),
-        byCategory: groups('by_category', (row) => String(row.category)),
-        byPlanKind: groups('by_plan_kind', (row) => String(row.plan_kind)),
-        byGuarantee: groups('by_guarantee', (row) => String(row.guarantee)),
+        byAssignee: of('assignee')
+          .map((row) => ({ key: staffKey(row.key), label: (row.assignee_name as string | null) ?? 'Unassigned', ...counts(row) }))
+          .sort((a, b) => a.key.localeCompare(b.key)),
+        byTeam: groups('team'),
+        byCategory: groups('category'),
+        byPlanKind: groups('plan_kind'),
+        byGuarantee: groups('guarantee'),
       };
     };
     return { firstReply: target('fr'), resolution: target('res') };
   }
 
   async responseTimes(): Promise<ResponseTimes> {
+    const span = this.rollupSpan();
+    // Every time of the period, exact: the whole days' from their per-day arrays, the rest from the fact rows.
+    const parts = this.factRanges(span).map(
+      (where) => sql`select ${this.bucketOf('f.created_at')} as bucket, f.first_reply_minutes, f.resolution_minutes from ticket_stats_fact f where ${where}`,
+    );
+    if (span) {
+      const days = sql`m.day >= ${span.fromDay}::date and m.day < ${span.toDay}::date`;
+      parts.push(sql`select ${this.dayBucket('m.day')}, v, null::int from ticket_stats_minutes_daily m cross join unnest(m.first_reply) as v where ${days}`);
+      parts.push(sql`select ${this.dayBucket('m.day')}, null::int, v from ticket_stats_minutes_daily m cross join unnest(m.resolution) as v where ${days}`);
+    }
     const rows = await this.run(sql`
-      with base as (
-        select ${this.bucketOf('f.created_at')} as bucket, f.first_reply_minutes, f.resolution_minutes
-          from ticket_stats_fact f
-         where ${this.ticketWhere(true)}
-      )
+      with base (bucket, first_reply_minutes, resolution_minutes) as (${join(parts, ' union all ')})
       select grouping(bucket) = 0 as by_bucket, extract(epoch from bucket)::float8 as bucket_epoch,
              count(first_reply_minutes)::int as fr_count,
              percentile_cont(0.5) within group (order by first_reply_minutes) as fr_median,
@@ -229,37 +322,25 @@ export class StatsQueries {
       total: total ? Number(total.count) : 0,
       byStatus: groups('by_status', (row) => String(row.status)),
       byTeam: groups('by_team', (row) => String(row.team)),
-      byAssignee: groups('by_assignee', staffKey, (row) => (row.assignee_name as string | null) ?? 'Unassigned'),
+      byAssignee: groups(
+        'by_assignee',
+        (row) => staffKey(row.assignee_id),
+        (row) => (row.assignee_name as string | null) ?? 'Unassigned',
+      ),
       byAge: groups('by_age', (row) => String(row.age)).sort((a, b) => ageOrder.indexOf(a.key) - ageOrder.indexOf(b.key)),
       byWaitingReason: groups('by_waiting', (row) => String(row.waiting)),
     };
   }
 
   async volume(): Promise<Volume> {
-    const rows = await this.run(sql`
-      with base as materialized (
-        select f.category::text as category, f.coverage::text as coverage, f.platform,
-               coalesce(f.opencart_line, 'UNKNOWN') as line, coalesce(f.opencart_version, 'UNKNOWN') as version, coalesce(f.php_version, 'UNKNOWN') as php,
-               f.platform_flags, f.not_english
-          from ticket_stats_fact f
-         where ${this.ticketWhere(true)}
-      ), grouped as (
-        -- One pass for every dimension (grouping sets), one more for the flags.
-        select (case when grouping(category) = 0 then 'category' when grouping(coverage) = 0 then 'coverage' when grouping(platform) = 0 then 'platform'
-                     when grouping(line) = 0 then 'line' when grouping(version) = 0 then 'version' when grouping(php) = 0 then 'php' else 'total' end) as dimension,
-               coalesce(category, coverage, platform, line, version, php) as key, count(*)::int as count
-          from base group by grouping sets ((), (category), (coverage), (platform), (line), (version), (php))
-        union all select 'flag', flag::text, count(*)::int from base, unnest(platform_flags) as flag group by flag
-        union all select 'flag', 'NOT_ENGLISH', count(*)::int from base where not_english having count(*) > 0
-      )
-      select * from grouped`);
+    const rows = await this.periodCells(VOLUME_DIMENSIONS, { sla: false, buckets: false });
     const groups = (dimension: string): StatsCount[] =>
       rows
         .filter((row) => row.dimension === dimension)
-        .map((row) => ({ key: String(row.key), label: String(row.key), count: Number(row.count) }))
+        .map((row) => ({ key: String(row.key), label: String(row.key), count: Number(row.tickets) }))
         .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
     return {
-      total: Number(rows.find((row) => row.dimension === 'total')?.count ?? 0),
+      total: Number(rows.find((row) => row.dimension === 'total')?.tickets ?? 0),
       byCategory: groups('category'),
       byCoverage: groups('coverage'),
       byPlatform: groups('platform'),
@@ -275,7 +356,8 @@ export class StatsQueries {
     const now = this.scope.now;
     // The windows open now (allowance_usage: tickets counted per Premium month or one-time purchase by
     // triggers, with the window's bounds in the contract zone as billing-period.ts cuts them), at or
-    // over their plan's allowance; a Premium month past the contract's last one is not a window.
+    // over their plan's allowance (kept beside the count: allowance_usage_at_limit_index holds only
+    // those windows); a Premium month past the contract's last one is not a window.
     const limits = await this.run(sql`
       select s.id, s.customer_id, p.kind::text as kind, p.ticket_allowance, u.used, c.name, count(*) over ()::int as at_limit
         from allowance_usage u
@@ -283,7 +365,7 @@ export class StatsQueries {
         join plan p on p.id = s.plan_id
         join customer c on c.id = s.customer_id
        where u.window_end > (${now}::timestamptz at time zone ${CONTRACT_ZONE}) and u.window_start <= (${now}::timestamptz at time zone ${CONTRACT_ZONE})
-         and u.window_index < s.months and u.used >= p.ticket_allowance and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
+         and u.window_index < s.months and u.used >= u.ticket_allowance and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
          and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
        order by u.used desc, c.name, s.id
        limit 100`);
@@ -335,8 +417,9 @@ export class StatsQueries {
   }
 }
 
-function staffKey(row: Record<string, unknown>): string {
-  return row.assignee_id ? toGlobalId('StaffMember', String(row.assignee_id)) : 'UNASSIGNED';
+/** A staff member's global ID; no assignee (null or the roll-ups' '') is UNASSIGNED. */
+function staffKey(id: unknown): string {
+  return id ? toGlobalId('StaffMember', String(id)) : 'UNASSIGNED';
 }
 
 function rate(met: number, breached: number, running: number): SlaCounts {
