@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { startAttachmentSweep, type AttachmentSweep } from '../modules/attachment/attachment-sweep';
 import { attachmentStores, postgresAttachmentStorage, type AttachmentStorage } from '../modules/attachment/attachment-storage';
-import { S3AttachmentStorage } from '../modules/attachment/s3-attachment-storage';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -14,8 +13,13 @@ export interface AttachmentStore {
   close(): void;
 }
 
-/** The attachment store the configuration names (ATTACHMENT_STORE, S3_*), with its sweep running. */
-export function startAttachmentStore(config: Config, options: { orm: MikroORM; clock: Clock; logger: Logger }): AttachmentStore {
+/**
+ * The attachment store the configuration names (ATTACHMENT_STORE, S3_*), with its sweep running.
+ * The S3 client (the AWS SDK, slow to load) is loaded only when a bucket is named.
+ */
+export async function startAttachmentStore(config: Config, options: { orm: MikroORM; clock: Clock; logger: Logger }): Promise<AttachmentStore> {
+  if (config.ATTACHMENT_STORE !== 's3' && !config.S3_BUCKET) return { storage: postgresAttachmentStorage, sweep: null, close: () => {} };
+  const { S3AttachmentStorage } = await import('../modules/attachment/s3-attachment-storage');
   const s3Settings = () => ({
     endpoint: config.S3_ENDPOINT,
     bucket: config.S3_BUCKET!,
@@ -26,7 +30,6 @@ export function startAttachmentStore(config: Config, options: { orm: MikroORM; c
   });
   if (config.ATTACHMENT_STORE !== 's3') {
     // Back on PostgreSQL with the bucket still named: files kept there still download (nothing new goes there).
-    if (!config.S3_BUCKET) return { storage: postgresAttachmentStorage, sweep: null, close: () => {} };
     const reader = new S3AttachmentStorage(s3Settings(), options.logger);
     return { storage: attachmentStores(postgresAttachmentStorage, [reader]), sweep: null, close: () => reader.close() };
   }

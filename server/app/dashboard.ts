@@ -10,8 +10,9 @@ export const DASHBOARD_CSP =
 
 const FILES: Record<string, string> = { '/': 'index.html', '/dashboard.js': 'dashboard.js', '/dashboard.css': 'dashboard.css' };
 
-// One check per process: `npm run build` (prepare) and `npm start` build the page; a server run
-// another way (tsx, the tests) builds it before its first answer when it is missing or stale.
+// One check per process: `npm run build` (prepare) builds the page; `npm start` checks it once it
+// listens (prepareDashboard), and a server run another way (tsx, the tests) before the page's
+// first answer; a missing or stale page is built then.
 let bundleReady: Promise<void> | null = null;
 
 function ensureBundle(logger: Logger): Promise<void> {
@@ -24,6 +25,11 @@ function ensureBundle(logger: Logger): Promise<void> {
     throw error;
   });
   return bundleReady;
+}
+
+/** Checks the page now, building it if it is missing or older than dashboard/, instead of at its first request. */
+export function prepareDashboard(logger: Logger): void {
+  ensureBundle(logger).catch((error: unknown) => logger.error({ err: error }, 'the dashboard could not be built'));
 }
 
 /** The staff dashboard at /dashboard: a page, its script and its stylesheet, built from dashboard/. */

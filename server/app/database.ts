@@ -49,6 +49,30 @@ export interface EmbeddedOptions {
   onLost?: (error: Error) => void;
 }
 
+/** The settings openDatabase reads (config.ts's Config has them; it imports this module, so not by name). */
+export interface DatabaseSettings {
+  DATABASE_URL?: string;
+  dataDir: string;
+  dataDirMoved?: { from: string; blockedBy: string };
+  EMBEDDED_PG_PORT: number;
+}
+
+/** DATABASE_URL when set, else the embedded PostgreSQL in the data folder, started (and initialised) if need be. */
+export async function openDatabase(
+  config: DatabaseSettings,
+  logger: Logger,
+  options: { onDatabaseLost?: (error: Error) => void } = {},
+): Promise<RunningDatabase> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
+  if (config.dataDirMoved) {
+    logger.info(
+      { dataDir: config.dataDir, instead: config.dataDirMoved.from, blockedBy: config.dataDirMoved.blockedBy },
+      `started as root in a folder the embedded PostgreSQL's user cannot enter: the data lives in ${config.dataDir} (set DATA_DIR to choose another)`,
+    );
+  }
+  return startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger, onLost: options.onDatabaseLost });
+}
+
 /** Waits before each attempt to start a PostgreSQL that died: about 30 s in all, then onLost. */
 export const RESTART_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 

@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../migrations';
 import { seedPlans } from '../seeders/plans';
 import { startVault, type VaultRuntime } from '../modules/vault/vault.runtime';
 import { databaseReplicaUrls, type Config } from './config';
-import { startEmbeddedPostgres, type RunningDatabase } from './database';
+import { openDatabase, type RunningDatabase } from './database';
 import type { Logger } from './logger';
 import { ormConfig } from './orm';
 import { LiveHub } from '../modules/live/live-hub';
@@ -39,22 +39,18 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+export { openDatabase };
+
 export interface RuntimeOptions {
   /** The embedded PostgreSQL died and could not be started again (see startEmbeddedPostgres). */
   onDatabaseLost?: (error: Error) => void;
+  /**
+   * The database, already being opened (npm start opens it while the server's modules load);
+   * unset: opened here. Either way it is stopped when the start fails and by close().
+   */
+  database?: Promise<RunningDatabase>;
   /** Creates the first admin with this address when there is no staff member yet (npm start). */
   firstAdminEmail?: string;
-}
-
-export async function openDatabase(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<RunningDatabase> {
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => {} };
-  if (config.dataDirMoved) {
-    logger.info(
-      { dataDir: config.dataDir, instead: config.dataDirMoved.from, blockedBy: config.dataDirMoved.blockedBy },
-      `started as root in a folder the embedded PostgreSQL's user cannot enter: the data lives in ${config.dataDir} (set DATA_DIR to choose another)`,
-    );
-  }
-  return startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger, onLost: options.onDatabaseLost });
 }
 
 export async function openOrm(url: string, onQuery?: (sql: string) => void, replicaUrls: readonly string[] = []): Promise<MikroORM> {
@@ -120,7 +116,7 @@ export function handOverFirstAdminToken(
 }
 
 export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
-  const database = await openDatabase(config, logger, options);
+  const database = await (options.database ?? openDatabase(config, logger, options));
   let orm: MikroORM | undefined;
   let vault: VaultRuntime | undefined;
   let firstAdminToken: string | null;
@@ -169,7 +165,11 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
       calendar: supportCalendarFrom(config),
       events: events.events,
       logger,
-      settings: { intervalSeconds: config.SLA_ESCALATION_INTERVAL_SECONDS, batchSize: config.SLA_ESCALATION_BATCH },
+      settings: {
+        intervalSeconds: config.SLA_ESCALATION_INTERVAL_SECONDS,
+        batchSize: config.SLA_ESCALATION_BATCH,
+        catchUpMinutes: config.SLA_ESCALATION_CATCH_UP_MINUTES,
+      },
     });
     escalations.start();
   } catch (error) {

@@ -245,7 +245,7 @@ describe.skipIf(!available)('attachments in an S3-compatible bucket (Ceph RADOS 
   });
 
   it('back on PostgreSQL with the bucket still named, files kept in the bucket still download and new ones go to PostgreSQL', async () => {
-    const back = startAttachmentStore(
+    const back = await startAttachmentStore(
       loadConfig({
         S3_BUCKET: BUCKET,
         S3_ENDPOINT: s3.endpoint,

@@ -28,14 +28,14 @@ const start = (env: Record<string, string>) =>
   startAttachmentStore(loadConfig(env), { orm: {} as MikroORM, clock: () => DateTime.now(), logger: createLogger('silent') });
 
 describe('attachment store settings', () => {
-  it('keep files in PostgreSQL unless told otherwise, with no sweep', () => {
-    const store = start({});
+  it('keep files in PostgreSQL unless told otherwise, with no sweep', async () => {
+    const store = await start({});
     expect(store.storage.name).toBe(POSTGRES_STORE);
     expect(store.sweep).toBeNull();
   });
 
-  it('ATTACHMENT_STORE=s3 uses the bucket, with its sweep', () => {
-    const store = start(S3);
+  it('ATTACHMENT_STORE=s3 uses the bucket, with its sweep', async () => {
+    const store = await start(S3);
     expect(store.storage.name).toBe(S3_STORE);
     expect(store.sweep).not.toBeNull();
     store.close();
@@ -47,8 +47,8 @@ describe('attachment store settings', () => {
     });
   });
 
-  it('back on PostgreSQL with the bucket still named: new files in PostgreSQL, no sweep (the bucket is only read)', () => {
-    const store = start({ ...S3, ATTACHMENT_STORE: 'postgres' });
+  it('back on PostgreSQL with the bucket still named: new files in PostgreSQL, no sweep (the bucket is only read)', async () => {
+    const store = await start({ ...S3, ATTACHMENT_STORE: 'postgres' });
     expect(store.storage.name).toBe(POSTGRES_STORE);
     expect(store.sweep).toBeNull();
     store.close();

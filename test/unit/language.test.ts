@@ -21,8 +21,8 @@ describe('"All support communication will be handled only in English"', () => {
     ['eng', 'How do I add a second language to my store?'],
     ['eng', 'Error when saving product: permission denied on image folder'],
     ['eng', 'Could you look at my store? Thanks'],
-  ])('English ticket (%s): %s', (code, text) => {
-    expect(assessEnglish(text)).toEqual({ english: true, detected: code, notice: null });
+  ])('English ticket (%s): %s', async (code, text) => {
+    expect(await assessEnglish(text)).toEqual({ english: true, detected: code, notice: null });
   });
 
   it.each([
@@ -48,8 +48,8 @@ describe('"All support communication will be handled only in English"', () => {
     ['rus', 'Добрый день. Модуль доставки Новая Почта не отображается при оформлении заказа, хотя он включён в настройках. Что можно сделать?'],
     ['tur', 'İyi günler. Kargo modülü ayarlarda etkin olmasına rağmen ödeme sayfasında görünmüyor. Ne yapabilirim?'],
     ['tur', 'Yardımcı olabilir misiniz? Sipariş onay e-postaları artık müşterilere gönderilmiyor.'],
-  ])('non-English ticket (%s) gets the notice and is not rejected: %s', (code, text) => {
-    const a = assessEnglish(text);
+  ])('non-English ticket (%s) gets the notice and is not rejected: %s', async (code, text) => {
+    const a = await assessEnglish(text);
     expect(a.english).toBe(false);
     expect(a.detected).toBe(code);
     expect(a.notice).toBe(ENGLISH_ONLY_NOTICE);
@@ -61,8 +61,8 @@ describe('"All support communication will be handled only in English"', () => {
     ['Помогите, пожалуйста: письма с подтверждением заказа больше не отправляются покупателям.'],
     ['Merhaba, mağazamı 3.0.4.0 sürümüne güncelledikten sonra yönetim paneline giriş yapamıyorum. Sayfa sürekli yeniden yükleniyor.'],
     ['Kargo modülü ödeme sayfasında görünmüyor, lütfen yardım edin.'],
-  ])('%s is flagged as not English', (text) => {
-    const a = assessEnglish(text);
+  ])('%s is flagged as not English', async (text) => {
+    const a = await assessEnglish(text);
     expect(a.english).toBe(false);
     expect(a.detected).not.toBeNull();
     expect(a.detected).not.toBe('eng');
@@ -86,26 +86,26 @@ describe("don't flag what you can't judge: short texts and code/log dumps count 
     ['only a PHP log', PHP_LOG],
     ['only code', "```php\n$this->load->model('setting/setting');\n$data['x'] = $this->config->get('config_name');\n```"],
     ['unfenced code', "$this->load->model('setting/setting');\nif ($status) {\n  $json['error'] = $this->language->get('error_permission');\n}"],
-  ])('%s → english, nothing detected, no notice', (_label, text) => {
-    expect(assessEnglish(text)).toEqual({ english: true, detected: null, notice: null });
-    expect(detectLanguage(text)).toBe('und');
+  ])('%s → english, nothing detected, no notice', async (_label, text) => {
+    expect(await assessEnglish(text)).toEqual({ english: true, detected: null, notice: null });
+    expect(await detectLanguage(text)).toBe('und');
   });
 
-  it('a mostly-log English ticket is English', () => {
+  it('a mostly-log English ticket is English', async () => {
     const text = `Hi, checkout fails after I enabled the new payment module, here is the log:\n\n${PHP_LOG}`;
-    expect(assessEnglish(text)).toEqual({ english: true, detected: 'eng', notice: null });
+    expect(await assessEnglish(text)).toEqual({ english: true, detected: 'eng', notice: null });
   });
 
-  it('a German ticket with an English PHP log is German: the log is not prose', () => {
+  it('a German ticket with an English PHP log is German: the log is not prose', async () => {
     const text = `Hallo, seit dem Update funktioniert der Checkout nicht mehr. Hier ist das Log:\n\`\`\`\n${PHP_LOG}\n\`\`\`\nKönnen Sie das bitte schnell beheben?`;
-    const a = assessEnglish(text);
+    const a = await assessEnglish(text);
     expect(a.english).toBe(false);
     expect(a.detected).toBe('deu');
   });
 
-  it('a short English line plus a long log: judged on the prose only', () => {
+  it('a short English line plus a long log: judged on the prose only', async () => {
     const text = `Please fix:\n${PHP_LOG}\n${PHP_LOG}`;
-    expect(assessEnglish(text).english).toBe(true);
+    expect((await assessEnglish(text)).english).toBe(true);
   });
 });
 
@@ -141,15 +141,15 @@ describe('"All support communication will be handled only in English": short Eng
     ['Same submission\n\nBlank page after checkout.'],
     ['Blank page after checkout\n\nCheckout page is blank after payment.'],
     ['Shipping rates wrong\n\nThe flat rate shipping shows 0.00 for every order since Monday.'],
-  ])('%j is English', (text) => {
-    expect(assessEnglish(text)).toMatchObject({ english: true, notice: null });
+  ])('%j is English', async (text) => {
+    expect(await assessEnglish(text)).toMatchObject({ english: true, notice: null });
   });
 
   it.each([
     ['deu', 'Seite leer\n\nDie Seite ist nach dem Bezahlen leer.'],
     ['fra', 'Page vide\n\nLa page est vide après le paiement.'],
     ['spa', 'Página en blanco\n\nLa página está en blanco después del pago.'],
-  ])('two short %s lines are still flagged', (_code, text) => {
-    expect(assessEnglish(text)).toMatchObject({ english: false, notice: ENGLISH_ONLY_NOTICE });
+  ])('two short %s lines are still flagged', async (_code, text) => {
+    expect(await assessEnglish(text)).toMatchObject({ english: false, notice: ENGLISH_ONLY_NOTICE });
   });
 });

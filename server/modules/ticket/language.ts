@@ -3,8 +3,22 @@
 // flag what we can judge: short texts and code/log dumps count as English, and a text is
 // flagged only when neither detector (franc, ELD) finds it English.
 
-import { eld } from 'eld/medium';
 import { francAll } from 'franc-min';
+
+// ELD's n-gram tables take longer to load than the rest of the server's start: loaded at its
+// first use (a text franc does not find English), once per process.
+let eldDetector: Promise<typeof import('eld/medium').eld> | undefined;
+
+function loadEld(): Promise<typeof import('eld/medium').eld> {
+  eldDetector ??= import('eld/medium').then(
+    (module) => module.eld,
+    (error: unknown) => {
+      eldDetector = undefined;
+      throw error;
+    },
+  );
+  return eldDetector;
+}
 
 /** Fewer letters than this (after removing code, URLs, paths, logs) cannot be judged. */
 export const MIN_LETTERS_TO_JUDGE = 20;
@@ -85,7 +99,7 @@ export function countLetters(text: string): number {
  * ISO 639-3 code of the prose's language ('eng', 'deu', ...), or 'und' when it cannot be
  * judged (too short, only code). English wins when it is within ENGLISH_MARGIN of the top.
  */
-export function detectLanguage(text: string): string {
+export async function detectLanguage(text: string): Promise<string> {
   const prose = extractProse(text);
   if (countLetters(prose) < MIN_LETTERS_TO_JUDGE) return 'und';
   const ranked = francAll(prose, { minLength: MIN_LETTERS_TO_JUDGE });
@@ -95,7 +109,7 @@ export function detectLanguage(text: string): string {
   if (english && english[1] >= ENGLISH_MARGIN) return 'eng';
   // A second opinion before flagging: franc's trigrams misjudge two short English lines
   // ("Same submission / Blank page after checkout." comes out French); ELD's n-grams do not.
-  if (eld.detect(prose).language === 'en') return 'eng';
+  if ((await loadEld()).detect(prose).language === 'en') return 'eng';
   return top[0];
 }
 
@@ -107,8 +121,8 @@ export interface EnglishAssessment {
   notice: string | null;
 }
 
-export function assessEnglish(text: string): EnglishAssessment {
-  const code = detectLanguage(text);
+export async function assessEnglish(text: string): Promise<EnglishAssessment> {
+  const code = await detectLanguage(text);
   if (code === 'und') return { english: true, detected: null, notice: null };
   if (code === 'eng') return { english: true, detected: 'eng', notice: null };
   return { english: false, detected: code, notice: ENGLISH_ONLY_NOTICE };

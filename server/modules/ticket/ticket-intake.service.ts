@@ -112,7 +112,7 @@ export class TicketIntakeService {
         })
       : null;
     await this.refuseBannedStore(environment?.storeUrl ?? null);
-    const language = assessEnglish(`${input.subject}\n\n${input.description}`);
+    const language = await assessEnglish(`${input.subject}\n\n${input.description}`);
 
     const [{ n }] = await this.em.execute<[{ n: string }]>("select nextval('ticket_serial_seq') as n");
     const ticket = new Ticket();

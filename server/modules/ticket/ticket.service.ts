@@ -95,7 +95,7 @@ export class TicketService {
       if (input.status) throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only staff can change the status.', ['input', 'status']);
       message.authorKind = AuthorKind.CUSTOMER;
       message.authorCustomer = this.em.getReference(Customer, viewer.customerId);
-      const language = assessEnglish(input.body);
+      const language = await assessEnglish(input.body);
       message.notEnglish = !language.english;
       if (!language.english) notices.push(notice('NOT_ENGLISH', language.notice ?? ENGLISH_ONLY_NOTICE));
       // The merchant answered: the ball is back with us.
