@@ -158,6 +158,7 @@ const schema = z.object({
   // SLA escalations (server/modules/sla/sla-escalation.job.ts): every process runs the job; each escalation is published once.
   SLA_ESCALATION_INTERVAL_SECONDS: wholeNumber(5, 3_600).default(60),
   SLA_ESCALATION_BATCH: wholeNumber(1, 10_000).default(200),
+  SLA_ESCALATION_CATCH_UP_MINUTES: wholeNumber(1, 10_080).default(60),
   // Live WebSockets (server/app/live-socket.ts): bounds per process, each refused with a close code and reason.
   LIVE_MAX_CONNECTIONS_PER_CREDENTIAL: wholeNumber(1, 10_000).default(10),
   LIVE_MAX_CONNECTIONS_PER_ADDRESS: wholeNumber(1, 100_000).default(50),

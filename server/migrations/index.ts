@@ -26,6 +26,7 @@ import { Migration20261203154000_notification_live as MNotificationLive } from '
 import { Migration20261203170000_sla_escalation as MSlaEscalation } from './Migration20261203170000_sla_escalation';
 import { Migration20261203171000_stats_rollups as MStatsRollups } from './Migration20261203171000_stats_rollups';
 import { Migration20261203210000_credential_revoked as MCredentialRevoked } from './Migration20261203210000_credential_revoked';
+import { Migration20261203211000_sla_escalation_catch_up as MSlaEscalationCatchUp } from './Migration20261203211000_sla_escalation_catch_up';
 import { Migration20261203213000_stats_daily_rollups as MStatsDailyRollups } from './Migration20261203213000_stats_daily_rollups';
 
 /** Every committed migration, in the order of their timestamps. `npm run migration:create` appends to this list. */
@@ -57,5 +58,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203170000_sla_escalation', class: MSlaEscalation },
   { name: 'Migration20261203171000_stats_rollups', class: MStatsRollups },
   { name: 'Migration20261203210000_credential_revoked', class: MCredentialRevoked },
+  { name: 'Migration20261203211000_sla_escalation_catch_up', class: MSlaEscalationCatchUp },
   { name: 'Migration20261203213000_stats_daily_rollups', class: MStatsDailyRollups },
 ];

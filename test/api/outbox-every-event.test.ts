@@ -43,7 +43,7 @@ const TOLD = {
   merchant: ['STAFF_REPLIED', 'STATUS_CHANGED', 'QUOTE_SET', 'SURCHARGE_SET', 'REFUND_DECIDED'],
   agent: ['TICKET_FILED', 'MERCHANT_REPLIED', 'SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED'],
   // The first admin is on the development team too: told of its new tickets.
-  admin: ['TICKET_FILED', 'SLA_BREACHED', 'WEBHOOK_ENDPOINT_DISABLED'],
+  admin: ['TICKET_FILED', 'SLA_BREACHED', 'SLA_ESCALATIONS_CAUGHT_UP', 'WEBHOOK_ENDPOINT_DISABLED'],
   other: [],
 };
 

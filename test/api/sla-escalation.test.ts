@@ -63,7 +63,7 @@ beforeAll(async () => {
         calendar: new SupportCalendar(),
         events: new DomainEvents(() => app.now()),
         logger,
-        settings: { intervalSeconds: 60, batchSize: 2 },
+        settings: { intervalSeconds: 60, batchSize: 2, catchUpMinutes: 60 },
       }),
   );
 

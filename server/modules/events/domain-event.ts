@@ -24,6 +24,7 @@ export enum DomainEventType {
   ALLOWANCE_NEARLY_USED = 'ALLOWANCE_NEARLY_USED',
   SLA_TARGET_AT_75_PERCENT = 'SLA_TARGET_AT_75_PERCENT',
   SLA_BREACHED = 'SLA_BREACHED',
+  SLA_ESCALATIONS_CAUGHT_UP = 'SLA_ESCALATIONS_CAUGHT_UP',
   TICKET_MERGED = 'TICKET_MERGED',
   TICKET_RATED = 'TICKET_RATED',
   WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
@@ -36,6 +37,9 @@ registerEnumType(DomainEventType, {
     ACCESS_REVEALED: { description: 'Staff only: stored store access was shown to a staff member.' },
     SLA_TARGET_AT_75_PERCENT: { description: "Staff only: a ticket has used 75 % of a target's support minutes." },
     SLA_BREACHED: { description: "Staff only: a ticket has used all of a target's support minutes." },
+    SLA_ESCALATIONS_CAUGHT_UP: {
+      description: 'Staff only: targets crossed while escalations were not running, too long ago to announce one by one (one summary).',
+    },
     WEBHOOK_ENDPOINT_DISABLED: { description: 'Staff only: a webhook endpoint was disabled after 24 hours of failed deliveries.' },
   },
 });

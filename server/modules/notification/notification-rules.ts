@@ -30,6 +30,7 @@ export const STAFF_EVENTS: readonly DomainEventType[] = [
   DomainEventType.MERCHANT_REPLIED,
   DomainEventType.SLA_TARGET_AT_75_PERCENT,
   DomainEventType.SLA_BREACHED,
+  DomainEventType.SLA_ESCALATIONS_CAUGHT_UP,
   DomainEventType.WEBHOOK_ENDPOINT_DISABLED,
 ];
 
@@ -56,6 +57,7 @@ export function recipientsOf(event: StoredDomainEvent, facts: NotificationFacts)
       return staff(assignee ? [assignee] : facts.teamStaffIds);
     case DomainEventType.SLA_BREACHED:
       return staff([...facts.adminIds, assignee]);
+    case DomainEventType.SLA_ESCALATIONS_CAUGHT_UP:
     case DomainEventType.WEBHOOK_ENDPOINT_DISABLED:
       return staff(facts.adminIds);
     default:
@@ -119,6 +121,11 @@ export function describe(event: StoredDomainEvent, facts: NotificationFacts): No
       return {
         title: title(`${target} target breached`),
         body: `${label} has used all of its ${target} time (${event.data.targetMinutes} support minutes), due at ${event.data.dueAt}.`,
+      };
+    case DomainEventType.SLA_ESCALATIONS_CAUGHT_UP:
+      return {
+        title: `${event.data.breached} guaranteed targets were breached while escalations were not running`,
+        body: `Escalations were not running (a first start, or the desk was stopped): ${event.data.breached} guaranteed targets were breached more than ${event.data.catchUpMinutes} minutes before they were seen, the earliest at ${event.data.earliestReachedAt ?? 'an unknown time'}. They were recorded without one message each; the staff queue shows their tickets first, by urgency.`,
       };
     case DomainEventType.WEBHOOK_ENDPOINT_DISABLED:
       return {

@@ -75,7 +75,10 @@ async function factsOf(em: EntityManager, event: StoredDomainEvent): Promise<Not
   const needsTeam = event.type === DomainEventType.TICKET_FILED || (event.type === DomainEventType.SLA_TARGET_AT_75_PERCENT && !ticket?.assignee);
   const team = ticket?.team ?? event.team;
   const teamStaff = needsTeam && team ? await em.find(StaffMember, { team: team as never, active: true }, { fields: ['id'] }) : [];
-  const needsAdmins = event.type === DomainEventType.SLA_BREACHED || event.type === DomainEventType.WEBHOOK_ENDPOINT_DISABLED;
+  const needsAdmins =
+    event.type === DomainEventType.SLA_BREACHED ||
+    event.type === DomainEventType.SLA_ESCALATIONS_CAUGHT_UP ||
+    event.type === DomainEventType.WEBHOOK_ENDPOINT_DISABLED;
   const admins = needsAdmins ? await em.find(StaffMember, { role: StaffRole.ADMIN, active: true }, { fields: ['id'] }) : [];
   return {
     ticket: ticket ? { id: ticket.id, number: ticket.number, subject: ticket.subject, assigneeId: ticket.assignee?.id ?? null, team: ticket.team } : null,

@@ -25,7 +25,15 @@ export class SlaEscalation {
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
   reachedAt: Date | null = null;
 
-  /** When the job published it, by the app's clock. */
+  /** When the job recorded it (and published it, when notified), by the app's clock. */
   @Property({ type: 'Date', columnType: 'timestamptz' })
   publishedAt!: Date;
+
+  /** False: crossed longer than the catch-up window before the job saw it, so recorded without its own event. */
+  @Property({ type: 'boolean', default: true })
+  notified: boolean = true;
+
+  /** When a summary event (SLA_ESCALATIONS_CAUGHT_UP) counted this unnotified breach. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  summarizedAt: Date | null = null;
 }

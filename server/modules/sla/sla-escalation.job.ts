@@ -1,4 +1,5 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { DateTime } from 'luxon';
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
 import { DomainEventType } from '../events/domain-event';
@@ -14,9 +15,17 @@ export interface SlaEscalationSettings {
   intervalSeconds: number;
   /** Tickets examined per pass (SLA_ESCALATION_BATCH); a full batch is followed by the next one at once. */
   batchSize: number;
+  /**
+   * Minutes (SLA_ESCALATION_CATCH_UP_MINUTES): an escalation the job first sees longer than this after
+   * its instant (a first start over existing tickets, a long stop) is recorded without its own event.
+   */
+  catchUpMinutes: number;
 }
 
-export const DEFAULT_SLA_ESCALATION_SETTINGS: SlaEscalationSettings = { intervalSeconds: 60, batchSize: 200 };
+export const DEFAULT_SLA_ESCALATION_SETTINGS: SlaEscalationSettings = { intervalSeconds: 60, batchSize: 200, catchUpMinutes: 60 };
+
+/** One process's passes at a time (pg_try_advisory_xact_lock): a sweep, and so its summary, is one process's. */
+const PASS_LOCK_KEY = 4_107_202_613;
 
 export interface SlaEscalationJobOptions {
   orm: MikroORM;
@@ -43,6 +52,14 @@ const EVENT_OF: Record<EscalationKind, DomainEventType> = {
  * tickets are not in it), and of those only the ones whose clock may have reached 75 % of a
  * support day (a bound SQL can check without the calendar) and that still lack an escalation;
  * the calendar then decides exactly.
+ *
+ * Catch-up: an escalation whose instant is older than `catchUpMinutes` when the job first sees it
+ * (the first start over existing tickets, or after a long stop) is recorded without its own
+ * event, so admins get no burst of stale breach emails. Its breaches are counted in one summary
+ * event (SLA_ESCALATIONS_CAUGHT_UP, to admins) when the sweep ends; a stale 75 % warning of a
+ * target not yet breached is still news (the breach is ahead) and is published; one whose target
+ * is breached too is not. Recent crossings are published as always. Passes hold an advisory lock
+ * (one process at a time; another skips its turn), so one sweep's summary is the only one.
  */
 export class SlaEscalationJob {
   private readonly settings: SlaEscalationSettings;
@@ -60,7 +77,22 @@ export class SlaEscalationJob {
    * One pass: up to a batch of candidate tickets, from where the previous full batch stopped.
    * Returns how many tickets were examined and how many escalations were published.
    */
-  async runOnce(): Promise<{ examined: number; published: number }> {
+  async runOnce(): Promise<{ examined: number; published: number; caughtUp: number }> {
+    return this.options.orm.em.fork().transactional(async (lockEm) => {
+      const [lock] = await lockEm.execute<Array<{ locked: boolean }>>('select pg_try_advisory_xact_lock(?) as locked', [PASS_LOCK_KEY]);
+      if (!lock?.locked) {
+        // Another process is running a pass: this one skips its turn, and its next pass starts a sweep afresh.
+        this.after = null;
+        return { examined: 0, published: 0, caughtUp: 0 };
+      }
+      const pass = await this.pass();
+      // The sweep has seen every candidate: the stale breaches it recorded are announced once, together.
+      if (pass.examined < this.settings.batchSize) await this.summarize(lockEm);
+      return pass;
+    });
+  }
+
+  private async pass(): Promise<{ examined: number; published: number; caughtUp: number }> {
     const now = this.options.clock();
     const rows = await this.options.orm.em
       .fork()
@@ -82,33 +114,87 @@ export class SlaEscalationJob {
       );
     this.after = rows.length === this.settings.batchSize ? rows.at(-1)!.id : null;
     let published = 0;
-    for (const row of rows) published += await this.escalate(row.id);
-    return { examined: rows.length, published };
+    let caughtUp = 0;
+    for (const row of rows) {
+      const done = await this.escalate(row.id);
+      published += done.published;
+      caughtUp += done.caughtUp;
+    }
+    return { examined: rows.length, published, caughtUp };
+  }
+
+  /** One event for every stale breach recorded and not yet announced (claimed in the same transaction). */
+  private async summarize(em: EntityManager): Promise<void> {
+    const now = this.options.clock();
+    const [claimed] = await em.execute<Array<{ breached: number; earliest: Date | string | null }>>(
+      `with claimed as (
+         update sla_escalation set summarized_at = ? where not notified and summarized_at is null returning reached_at
+       )
+       select count(*)::int as breached, min(reached_at) as earliest from claimed`,
+      [now.toJSDate()],
+    );
+    if (!claimed?.breached) return;
+    const { calendar, events } = this.options;
+    await events.publish(em, {
+      type: DomainEventType.SLA_ESCALATIONS_CAUGHT_UP,
+      ticketId: null,
+      customerId: null,
+      team: null,
+      actor: { kind: 'SYSTEM', id: null },
+      staffOnly: true,
+      data: {
+        breached: claimed.breached,
+        catchUpMinutes: this.settings.catchUpMinutes,
+        earliestReachedAt: claimed.earliest ? DateTime.fromJSDate(new Date(claimed.earliest)).setZone(calendar.config.zone).toISO() : null,
+      },
+    });
   }
 
   /** The escalations one ticket has reached and that nobody published yet, each with its event, in one transaction. */
-  private async escalate(ticketId: string): Promise<number> {
+  private async escalate(ticketId: string): Promise<{ published: number; caughtUp: number }> {
     const { calendar, clock, events } = this.options;
+    const none = { published: 0, caughtUp: 0 };
     return this.options.orm.em.fork().transactional(async (em) => {
       // A fresh "now" per ticket: the pass may take a while, and nothing is published ahead of its instant.
       const now = clock();
       const ticket = await em.findOne(Ticket, { id: ticketId });
-      if (!ticket?.slaGuaranteed) return 0;
+      if (!ticket?.slaGuaranteed) return none;
       const view = slaView(ticket, now, calendar);
       const [target, targetView] = !view.firstReply.met
         ? [EscalationTarget.FIRST_REPLY, view.firstReply]
         : !view.resolution.met
           ? [EscalationTarget.RESOLUTION, view.resolution]
           : [null, null];
-      if (!target || !targetView) return 0;
+      if (!target || !targetView) return none;
       let published = 0;
-      for (const reached of reachedEscalations(clockOf(ticket), targetView.targetMinutes, now, calendar)) {
+      let caughtUp = 0;
+      const slaClock = clockOf(ticket);
+      const reachedAll = reachedEscalations(slaClock, targetView.targetMinutes, now, calendar);
+      const breached = reachedAll.some((reached) => reached.kind === EscalationKind.BREACHED);
+      const staleBefore = now.minus({ minutes: this.settings.catchUpMinutes });
+      for (const reached of reachedAll) {
+        // Reached in an earlier run of the clock: no later than when this run started.
+        const crossedAt = reached.reachedAt ?? slaClock.runningSince ?? now;
+        const stale = crossedAt < staleBefore && (reached.kind === EscalationKind.BREACHED || breached);
         const inserted = await em.execute<Array<{ kind: string }>>(
-          `insert into sla_escalation (ticket_id, target, kind, reached_at, published_at) values (?, ?, ?, ?, ?)
+          `insert into sla_escalation (ticket_id, target, kind, reached_at, published_at, notified, summarized_at) values (?, ?, ?, ?, ?, ?, ?)
            on conflict (ticket_id, target, kind) do nothing returning kind`,
-          [ticket.id, target, reached.kind, reached.reachedAt?.toJSDate() ?? null, now.toJSDate()],
+          [
+            ticket.id,
+            target,
+            reached.kind,
+            reached.reachedAt?.toJSDate() ?? null,
+            now.toJSDate(),
+            !stale,
+            // A stale warning is told by its breach (published, or in the summary): it is never summarized.
+            stale && reached.kind !== EscalationKind.BREACHED ? now.toJSDate() : null,
+          ],
         );
         if (inserted.length === 0) continue;
+        if (stale) {
+          if (reached.kind === EscalationKind.BREACHED) caughtUp += 1;
+          continue;
+        }
         await events.publish(
           em,
           ticketEvent(EVENT_OF[reached.kind], ticket, 'system', {
@@ -122,7 +208,7 @@ export class SlaEscalationJob {
         );
         published += 1;
       }
-      return published;
+      return { published, caughtUp };
     });
   }
 
