@@ -293,7 +293,8 @@ try {
 
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  api = spawn(process.execPath, ['server/start.mjs'], {
+  // BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the API's Node, as in npm run bench.
+  api = spawn(process.execPath, [...(process.env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'server/start.mjs'], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

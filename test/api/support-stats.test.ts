@@ -511,6 +511,36 @@ describe('supportStats: allowance', () => {
     const oneTimeOnly = (await sections({ filter: { planKind: 'ONE_TIME_FIX' } })).allowance;
     expect(oneTimeOnly.atLimit.every((x: any) => x.planKind === 'ONE_TIME_FIX')).toBe(true);
   });
+
+  it('pages through the subscriptions at their limit, most used first, each once', async () => {
+    const PAGE = `query($period: StatsPeriodInput!, $after: String) { supportStats(period: $period, bucket: WEEK) {
+      allowance(atLimitFirst: 1, atLimitAfter: $after) { atLimitCount atLimitEndCursor atLimit { subscriptionId name used } } } }`;
+    // Premium lowered to one ticket a month for this check (by hand: no mutation edits a plan), so several are at the limit.
+    const { rows } = await db.query(`select ticket_allowance from plan where kind = 'PREMIUM_MONTHLY'`);
+    await db.query(`update plan set ticket_allowance = 1 where kind = 'PREMIUM_MONTHLY'`);
+    try {
+      const whole = (await sections()).allowance;
+      expect(whole.atLimitCount).toBeGreaterThanOrEqual(3);
+      expect(whole.atLimit).toHaveLength(whole.atLimitCount);
+      const paged: { subscriptionId: string; used: number }[] = [];
+      let after: string | null = null;
+      do {
+        const r = await app.raw(PAGE, { period: PERIOD, after }, app.adminToken);
+        expect(r.body.errors).toBeUndefined();
+        const page: any = r.body.data!.supportStats.allowance;
+        expect(page.atLimitCount).toBe(whole.atLimitCount);
+        expect(page.atLimit).toHaveLength(1);
+        paged.push(...page.atLimit);
+        after = page.atLimitEndCursor;
+      } while (after && paged.length <= whole.atLimitCount);
+      expect(paged.map((x) => x.subscriptionId)).toEqual(whole.atLimit.map((x: any) => x.subscriptionId));
+      expect(paged.map((x) => x.used)).toEqual([...paged.map((x) => x.used)].sort((a, b) => b - a));
+      const bad = await app.raw(PAGE, { period: PERIOD, after: 'not-a-cursor' }, app.adminToken);
+      expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await db.query(`update plan set ticket_allowance = $1 where kind = 'PREMIUM_MONTHLY'`, [rows[0].ticket_allowance]);
+    }
+  });
 });
 
 describe('supportStats: refunds and bans', () => {

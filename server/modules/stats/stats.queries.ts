@@ -351,30 +351,43 @@ export class StatsQueries {
     };
   }
 
-  async allowance(): Promise<AllowanceStats> {
+  async allowance(page: { first: number; after: AtLimitCursor | null } = { first: AT_LIMIT_PAGE, after: null }): Promise<AllowanceStats> {
     const planKind = this.scope.filter.planKind;
     const now = this.scope.now;
+    const after = page.after;
     // The windows open now (allowance_usage: tickets counted per Premium month or one-time purchase by
     // triggers, with the window's bounds in the contract zone as billing-period.ts cuts them), at or
     // over their plan's allowance (kept beside the count: allowance_usage_at_limit_index holds only
     // those windows); a Premium month past the contract's last one is not a window.
     const limits = await this.run(sql`
-      select s.id, s.customer_id, p.kind::text as kind, p.ticket_allowance, u.used, c.name, count(*) over ()::int as at_limit
-        from allowance_usage u
-        join subscription s on s.id = u.subscription_id
-        join plan p on p.id = s.plan_id
-        join customer c on c.id = s.customer_id
-       where u.window_end > (${now}::timestamptz at time zone ${CONTRACT_ZONE}) and u.window_start <= (${now}::timestamptz at time zone ${CONTRACT_ZONE})
-         and u.window_index < s.months and u.used >= u.ticket_allowance and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
-         and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
-       order by u.used desc, c.name, s.id
-       limit 100`);
+      with at_limit as materialized (
+        select s.id, s.customer_id, p.kind::text as kind, p.ticket_allowance, u.used, c.name
+          from allowance_usage u
+          join subscription s on s.id = u.subscription_id
+          join plan p on p.id = s.plan_id
+          join customer c on c.id = s.customer_id
+         where u.window_end > (${now}::timestamptz at time zone ${CONTRACT_ZONE}) and u.window_start <= (${now}::timestamptz at time zone ${CONTRACT_ZONE})
+           and u.window_index < s.months and u.used >= u.ticket_allowance and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
+           and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
+      )
+      select a.*, (select count(*) from at_limit)::int as at_limit
+        from (select 1) one
+        left join lateral (
+          select * from at_limit
+           where ${after ? sql`(used < ${after.used} or (used = ${after.used} and (name, id) > (${after.name}, ${after.id}::uuid)))` : sql`true`}
+           order by used desc, name, id
+           limit ${page.first + 1}) a on true`);
+    const listed = limits.filter((row) => row.id != null);
+    const more = listed.length > page.first;
+    const shown = listed.slice(0, page.first);
+    const last = shown.at(-1);
     const perCustomer = await this.run(sql`
       with per as (select f.customer_id, count(*)::int as n from ticket_stats_fact f where ${this.ticketWhere(true)} group by f.customer_id)
       select n as tickets, count(*)::int as customers from per group by n order by n`);
     return {
       atLimitCount: Number(limits[0]?.at_limit ?? 0),
-      atLimit: limits.map((row) => ({
+      atLimitEndCursor: more && last ? encodeAtLimitCursor({ used: Number(last.used), name: String(last.name), id: String(last.id) }) : null,
+      atLimit: shown.map((row) => ({
         customerId: toGlobalId('Customer', String(row.customer_id)),
         name: String(row.name),
         subscriptionId: toGlobalId('Subscription', String(row.id)),
@@ -414,6 +427,31 @@ export class StatsQueries {
       })),
       bansByReason: bans.map((row) => ({ key: String(row.reason ?? 'UNKNOWN'), label: String(row.reason ?? 'UNKNOWN'), count: Number(row.count) })),
     };
+  }
+}
+
+/** Subscriptions at their limit listed per page, at most. */
+export const AT_LIMIT_PAGE = 100;
+
+/** Where a page of the at-limit list ended, in its order (most used first, then name, then ID). */
+export interface AtLimitCursor {
+  used: number;
+  name: string;
+  id: string;
+}
+
+export function encodeAtLimitCursor(cursor: AtLimitCursor): string {
+  return Buffer.from(JSON.stringify([cursor.used, cursor.name, cursor.id])).toString('base64url');
+}
+
+/** The cursor, or null when the text is not one this list gave. */
+export function decodeAtLimitCursor(text: string): AtLimitCursor | null {
+  try {
+    const [used, name, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (!Number.isInteger(used) || typeof name !== 'string' || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return { used: used as number, name, id };
+  } catch {
+    return null;
   }
 }
 

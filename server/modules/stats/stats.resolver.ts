@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { inputError } from '../../common/client-errors';
 import { Role } from '../viewer/viewer';
-import type { StatsScope } from './stats.queries';
+import { AT_LIMIT_PAGE, decodeAtLimitCursor, type StatsScope } from './stats.queries';
 import { periodCostFactor, statsQueriesFor, statsScope } from './stats.service';
 import {
   AllowanceStats,
@@ -75,8 +75,17 @@ export class SupportStatsResolver {
   }
 
   @FieldResolver(() => AllowanceStats, { description: 'Customers at their ticket limit now, and tickets per customer in the period.', complexity: 100 })
-  allowance(@Root() root: SupportStatsRoot, @Ctx() ctx: AppContext) {
-    return statsQueriesFor(ctx, root.scope).allowance();
+  allowance(
+    @Root() root: SupportStatsRoot,
+    @Ctx() ctx: AppContext,
+    @Arg('atLimitFirst', () => Int, { defaultValue: AT_LIMIT_PAGE, description: `Subscriptions at their limit listed per page (1 to ${AT_LIMIT_PAGE}).` })
+    atLimitFirst: number,
+    @Arg('atLimitAfter', () => String, { nullable: true, description: "The previous page's `atLimitEndCursor`." }) atLimitAfter: string | null,
+  ) {
+    if (atLimitFirst < 1 || atLimitFirst > AT_LIMIT_PAGE) throw inputError(`atLimitFirst must be between 1 and ${AT_LIMIT_PAGE}.`);
+    const after = atLimitAfter == null ? null : decodeAtLimitCursor(atLimitAfter);
+    if (atLimitAfter != null && !after) throw inputError('atLimitAfter is not a cursor this list gave.');
+    return statsQueriesFor(ctx, root.scope).allowance({ first: atLimitFirst, after });
   }
 
   @FieldResolver(() => RefundStats, {

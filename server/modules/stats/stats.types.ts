@@ -201,7 +201,15 @@ export class TicketsPerCustomer {
 export class AllowanceStats {
   @Field(() => Int, { description: 'Active subscriptions, at `period.asOf`, whose current allowance window is used up (used >= limit).' })
   atLimitCount!: number;
-  @Field(() => [CustomerAtLimit], { description: 'Those subscriptions, most used first, at most 100.' }) atLimit!: CustomerAtLimit[];
+  @Field(() => [CustomerAtLimit], {
+    description: 'Those subscriptions, most used first (then by name), a page of `atLimitFirst` (at most 100) after `atLimitAfter`.',
+  })
+  atLimit!: CustomerAtLimit[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pass as `allowance(atLimitAfter:)` for the next page of `atLimit`; null on the last page.',
+  })
+  atLimitEndCursor!: string | null;
   @Field(() => [TicketsPerCustomer], { description: 'Distribution of tickets filed in the period per customer (customers who filed none are left out).' })
   ticketsPerCustomer!: TicketsPerCustomer[];
 }
