@@ -141,7 +141,9 @@ export function formatError(
   if (code && CLIENT_CODES.has(code)) {
     // The path to the input field at fault, when a check named it (e.g. ['filter', 'customerId']).
     const field = Array.isArray(formatted.extensions?.field) ? { field: formatted.extensions.field } : {};
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...field } };
+    // Why a sign-in was refused, when a client acts on it (ACCOUNT_BANNED: a new key will not help).
+    const reason = formatted.extensions?.reason === 'ACCOUNT_BANNED' ? { reason: formatted.extensions.reason } : {};
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...field, ...reason } };
   }
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -42,7 +42,7 @@ describe('a banned merchant', () => {
       const { status, body } = await app.raw(WHO, {}, token);
       expect(status).toBe(401);
       expect(body.data ?? null).toBeNull();
-      expect(body.errors?.[0]).toMatchObject({ message: BANNED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } });
+      expect(body.errors?.[0]).toMatchObject({ message: BANNED_MESSAGE, extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_BANNED' } });
     }
     expect(BANNED_MESSAGE).toMatch(/banned permanently/);
   });
@@ -52,7 +52,9 @@ describe('a banned merchant', () => {
     const [key] = ((await app.raw('query ($id: ID!) { node(id: $id) { ... on Customer { apiKeys { id } } } }', { id: other.customerId }, app.adminToken)).body
       .data?.node.apiKeys ?? []) as { id: string }[];
     await app.raw('mutation ($id: ID!) { merchantApiKeyRevoke(input: { apiKeyId: $id }) { userErrors { code } } }', { id: key!.id }, app.adminToken);
-    expect((await app.raw(WHO, {}, other.token)).body.errors?.[0]?.message).toBe('This API key is not valid or was revoked.');
+    const revokedAnswer = (await app.raw(WHO, {}, other.token)).body.errors?.[0];
+    expect(revokedAnswer?.message).toBe('This API key is not valid or was revoked.');
+    expect(revokedAnswer?.extensions).not.toHaveProperty('reason');
     expect((await app.raw(WHO, {}, 'ocm_not-a-key')).body.errors?.[0]?.message).toBe('This API key is not valid or was revoked.');
   });
 });

@@ -10,11 +10,14 @@ import { ANONYMOUS, type Viewer } from './viewer';
 /** Last-use stamps are written at most this often, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The policy's bans are permanent: a new key or sign-up will not help, so the message says so. */
+/**
+ * The policy's bans are permanent: a new key or sign-up will not help, so the message says so, and
+ * `extensions.reason: ACCOUNT_BANNED` lets a client (the OpenCart module) tell it apart from a bad key.
+ */
 export const BANNED_MESSAGE = 'This account is banned permanently: its API keys no longer work and it cannot be reopened.';
 
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+function unauthenticated(message: string, reason?: 'ACCOUNT_BANNED'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(reason ? { reason } : {}), http: { status: 401 } } });
 }
 
 /**
@@ -40,7 +43,7 @@ export async function authenticate(em: EntityManager, header: string | undefined
       [now.toJSDate(), hash],
     )) as { id: string; revoked: boolean; customer_id: string; customer_status: string; stamp_due: boolean }[];
     // A ban revokes every key of the account: its holder is told of the ban, which is final, not of a revoked key.
-    if (key?.customer_status === CustomerStatus.BANNED) throw unauthenticated(BANNED_MESSAGE);
+    if (key?.customer_status === CustomerStatus.BANNED) throw unauthenticated(BANNED_MESSAGE, 'ACCOUNT_BANNED');
     if (!key || key.revoked) throw unauthenticated('This API key is not valid or was revoked.');
     if (key.stamp_due) await em.nativeUpdate(MerchantApiKey, { id: key.id }, { lastUsedAt: now.toJSDate() });
     return { kind: 'customer', customerId: key.customer_id, apiKeyId: key.id };
