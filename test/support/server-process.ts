@@ -15,9 +15,10 @@ export interface ServerProcess {
 export async function spawnServer(
   env: Record<string, string>,
   timeoutMs = 60_000,
-  options: { ownProcessGroup?: boolean; cwd?: string } = {},
+  options: { ownProcessGroup?: boolean; cwd?: string; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // nodeArgs: ['server/start.mjs'] runs the compiled server, as `npm start` does.
+  const child = spawn(process.execPath, options.nodeArgs ?? ['--import', 'tsx', 'server/main.ts'], {
     cwd: options.cwd ?? ROOT,
     // Like a terminal's foreground job: a signal to the group reaches everything in it.
     detached: options.ownProcessGroup ?? false,
