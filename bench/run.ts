@@ -36,6 +36,7 @@ import { issueToken, MERCHANT_KEY_PREFIX } from '../server/common/tokens';
 import { SupportCalendar } from '../server/modules/support-hours/support-calendar';
 import { OPEN_STATUSES, scenarios, type Scenario } from './scenarios';
 import { seed, seedSize } from './seed';
+import { coldStarts } from './cold-start';
 
 const { values: options } = parseArgs({
   options: {
@@ -183,19 +184,6 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return Math.round(kb / 1024);
-}
-
-/** Seconds from spawning `npm start` to its first GraphQL answer, on `dataDir`. */
-async function coldStart(dataDir: string): Promise<number> {
-  const port = await findFreePort();
-  const started = performance.now();
-  const child = startApi({ DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(await findFreePort()), LOG_LEVEL: 'warn', DATABASE_URL: undefined });
-  try {
-    await waitFor(() => answersGraphql(`http://127.0.0.1:${port}`), 60_000, 'npm start');
-    return (performance.now() - started) / 1000;
-  } finally {
-    await stopChild(child);
-  }
 }
 
 // ---------- SQL statements per request ----------
@@ -376,13 +364,7 @@ try {
   const cold: Record<string, unknown> = { scenario: 'cold-start' };
   if (!options['no-cold-start']) {
     // `npm start` on a data folder of its own: the first start creates the cluster, the next ones reuse it.
-    const dataDir = path.join(workDir, 'cold');
-    cold.emptyDataFolderS = round2(await coldStart(dataDir));
-    const existing: number[] = [];
-    for (let i = 0; i < 3; i += 1) existing.push(await coldStart(dataDir));
-    existing.sort((a, b) => a - b);
-    cold.existingDataFolderS = round2(existing[1]!);
-    cold.existingDataFolderRunsS = existing.map(round2);
+    Object.assign(cold, await coldStarts(workDir, 3));
   }
 
   printTable(rows, cold);
@@ -397,10 +379,6 @@ try {
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 /**
