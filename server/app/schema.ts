@@ -29,7 +29,7 @@ import { viewerRoles, type Role } from '../modules/viewer/viewer';
 import { ViewerResolver } from '../modules/viewer/viewer.resolver';
 import { NotificationResolver, ViewerNotificationsResolver } from '../modules/notification/notification.resolver';
 import type { AppContext } from './context';
-import { placeMiddlewares } from './field-middlewares';
+import { callFieldResolversDirectly, placeMiddlewares, ResolverInstances } from './field-middlewares';
 import { documentInputLimits } from './limits/input-limits';
 
 export const RESOLVERS = [
@@ -171,6 +171,7 @@ function emptyPayload(type: GraphQLOutputType): Record<string, unknown> {
 }
 
 let cached: Promise<GraphQLSchema> | undefined;
+const resolverInstances = new ResolverInstances();
 
 /** The schema is the same for every app in the process: build it once. */
 export function getSchema(): Promise<GraphQLSchema> {
@@ -183,9 +184,14 @@ export function getSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     pubSub: TOPICS_UNUSED,
     emitSchemaFile: false,
+    container: resolverInstances,
   })
     .then(documentInputLimits)
-    .then(resolveTypesSynchronously);
+    .then(resolveTypesSynchronously)
+    .then((schema) => {
+      callFieldResolversDirectly(schema, resolverInstances);
+      return schema;
+    });
   return cached;
 }
 

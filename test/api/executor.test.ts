@@ -100,6 +100,11 @@ describe('compiled queries', () => {
     expect(forbidden.json.data).toBeNull();
     expect(forbidden.ran).toEqual({ errors: 1 });
 
+    // A staff-only field of each row keeps its role check (plain fields around it are read directly).
+    const staffOnly = await bothAnswer(merchant.token, '{ tickets(first: 1) { edges { node { id number status accessWithheld } } } }');
+    expect(staffOnly.json.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(staffOnly.ran).toEqual({ errors: 1 });
+
     const anonymous = await bothAnswer(null, '{ tickets(first: 1) { totalCount } }');
     expect(anonymous.json.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(anonymous.ran).toEqual({ errors: 1 });

@@ -96,19 +96,20 @@ export class TicketResolver {
   }
 
   // ---------- edges ----------
+  // The loaders' own promises, not wrapped in another one: these run for every row of a page.
 
   @FieldResolver(() => Customer)
-  async customer(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+  customer(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
     return ctx.loaders.customer.load(ticket.customer.id);
   }
 
   @FieldResolver(() => Subscription, { description: 'The purchase the ticket draws on.' })
-  async subscription(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+  subscription(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
     return ctx.loaders.subscription.load(ticket.subscription.id);
   }
 
   @FieldResolver(() => StaffMember, { nullable: true, description: 'Who works on the ticket: merchants see who answers them.' })
-  async assignee(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+  assignee(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
     return ticket.assignee ? ctx.loaders.staff.load(ticket.assignee.id) : null;
   }
 
@@ -119,7 +120,7 @@ export class TicketResolver {
   }
 
   @FieldResolver(() => TicketMessage, { nullable: true })
-  async lastMessage(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
+  lastMessage(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
     return ctx.loaders.lastMessage.load(ticket.id);
   }
 
