@@ -15,6 +15,7 @@ export const HAND_WRITTEN: readonly { name: string; table?: string }[] = [
   { name: 'allowance_usage' },
   { name: 'ticket_stats_daily' },
   { name: 'ticket_stats_minutes_daily' },
+  { name: 'ticket_stats_minutes' },
   { name: 'outbox_consumer' },
   { name: 'outbox_delivery' },
   // Indexes (partial, covering or on expressions the entities do not declare).

@@ -28,6 +28,7 @@ import { Migration20261203171000_stats_rollups as MStatsRollups } from './Migrat
 import { Migration20261203210000_credential_revoked as MCredentialRevoked } from './Migration20261203210000_credential_revoked';
 import { Migration20261203211000_sla_escalation_catch_up as MSlaEscalationCatchUp } from './Migration20261203211000_sla_escalation_catch_up';
 import { Migration20261203213000_stats_daily_rollups as MStatsDailyRollups } from './Migration20261203213000_stats_daily_rollups';
+import { Migration20261203214500_stats_minutes_counts as MStatsMinutesCounts } from './Migration20261203214500_stats_minutes_counts';
 
 /** Every committed migration, in the order of their timestamps. `npm run migration:create` appends to this list. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -60,4 +61,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203210000_credential_revoked', class: MCredentialRevoked },
   { name: 'Migration20261203211000_sla_escalation_catch_up', class: MSlaEscalationCatchUp },
   { name: 'Migration20261203213000_stats_daily_rollups', class: MStatsDailyRollups },
+  { name: 'Migration20261203214500_stats_minutes_counts', class: MStatsMinutesCounts },
 ];

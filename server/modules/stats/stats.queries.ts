@@ -147,20 +147,23 @@ export class StatsQueries {
     const columns = sql`f.created_at, f.assignee_id, f.team, f.category, f.plan_kind, f.sla_guaranteed, f.coverage, f.platform, f.opencart_line,
                         f.opencart_version, f.php_version, f.platform_flags, f.not_english`;
     const states = options.sla ? sql`${frState} as fr, ${resState} as res` : sql`null::text as fr, null::text as res`;
-    const parts = this.factRanges(span).map((where) => sql`select ${columns}, 1 as counted, ${states} from ticket_stats_fact f where ${where}`);
+    // The bucket is cut once per fact row, before the row fans out into its groups.
+    const bucket = options.buckets ? this.bucketOf('f.created_at') : sql`null::timestamptz`;
+    const parts = this.factRanges(span).map(
+      (where) => sql`select ${columns}, ${bucket} as bucket, 1 as counted, ${states} from ticket_stats_fact f where ${where}`,
+    );
     if (span && options.sla) {
       // ticket_stats_fact_unsettled_index: the same predicate.
-      parts.push(sql`select ${columns}, 0 as counted,
+      parts.push(sql`select ${columns}, ${bucket} as bucket, 0 as counted,
                (case when f.first_reply_settled is null then ${frState} end) as fr, (case when f.resolution_settled is null then ${resState} end) as res
           from ticket_stats_fact f
          where f.created_at >= ${span.from}::timestamptz and f.created_at < ${span.to}::timestamptz
            and ((f.first_reply_settled is null and f.status not in ('RESOLVED', 'CLOSED')) or (f.resolution_settled is null and f.status <> 'CLOSED'))`);
     }
-    const bucket = options.buckets ? this.bucketOf('f.created_at') : sql`null::timestamptz`;
     const cells: Sql[] = [];
     if (parts.length > 0) {
       cells.push(sql`
-        select ${bucket} as bucket, c.dimension, c.key, sum(f.counted) as tickets,
+        select f.bucket, c.dimension, c.key, sum(f.counted) as tickets,
                count(*) filter (where f.fr = 'MET') as fr_met, count(*) filter (where f.fr = 'BREACHED') as fr_breached,
                count(*) filter (where f.fr = 'RUNNING') as fr_running, count(*) filter (where f.res = 'MET') as res_met,
                count(*) filter (where f.res = 'BREACHED') as res_breached, count(*) filter (where f.res = 'RUNNING') as res_running
@@ -224,26 +227,59 @@ export class StatsQueries {
 
   async responseTimes(): Promise<ResponseTimes> {
     const span = this.rollupSpan();
-    // Every time of the period, exact: the whole days' from their per-day arrays, the rest from the fact rows.
-    const parts = this.factRanges(span).map(
-      (where) => sql`select ${this.bucketOf('f.created_at')} as bucket, f.first_reply_minutes, f.resolution_minutes from ticket_stats_fact f where ${where}`,
-    );
+    const unit = UNIT[this.scope.bucket];
+    const zone = this.scope.zone;
+    // How many tickets took each number of minutes, per bucket and target: whole days from their
+    // per-day counts (ticket_stats_minutes, grouped into buckets before any zone conversion), the
+    // partial days (or, with a filter, every day) from the fact rows.
+    const counts: Sql[] = [];
+    const present: Sql[] = [];
     if (span) {
       const days = sql`m.day >= ${span.fromDay}::date and m.day < ${span.toDay}::date`;
-      parts.push(sql`select ${this.dayBucket('m.day')}, v, null::int from ticket_stats_minutes_daily m cross join unnest(m.first_reply) as v where ${days}`);
-      parts.push(sql`select ${this.dayBucket('m.day')}, null::int, v from ticket_stats_minutes_daily m cross join unnest(m.resolution) as v where ${days}`);
+      counts.push(sql`select (d.local_bucket at time zone ${zone}), d.target, d.v, d.n from (
+        select date_trunc(${unit}, m.day::timestamp) as local_bucket, m.target, m.minutes as v, sum(m.tickets) as n
+          from ticket_stats_minutes m where m.target in ('first_reply', 'resolution') and ${days} group by 1, 2, 3) d`);
+      present.push(sql`select (date_trunc(${unit}, m.day::timestamp) at time zone ${zone}) from ticket_stats_daily m
+                        where ${days} and m.dimension = 'total' and m.key = '' and m.tickets > 0 group by 1`);
     }
+    for (const where of this.factRanges(span)) {
+      counts.push(sql`select ${this.bucketOf('f.created_at')}, t.target, t.v, count(*) from ticket_stats_fact f
+                       cross join lateral (values ('first_reply', f.first_reply_minutes), ('resolution', f.resolution_minutes)) as t(target, v)
+                       where ${where} and t.v is not null group by 1, 2, 3`);
+      present.push(sql`select ${this.bucketOf('f.created_at')} from ticket_stats_fact f where ${where} group by 1`);
+    }
+    // percentile_cont from the counts: the value at a rank is the smallest whose running count
+    // passes it; between the values at floor and ceil of p × (n - 1) it interpolates as
+    // percentile_cont does, in the same float8 steps, so the figures equal a sort of every value.
+    const at = (p: number, edge: 'floor' | 'ceil') => sql`min(r.v) filter (where r.cum > ${raw(edge)}(${p}::float8 * (r.total - 1)))`;
+    const percentile = (p: number) =>
+      sql`(${at(p, 'floor')} + (${at(p, 'ceil')} - ${at(p, 'floor')}) * (${p}::float8 * (max(r.total) - 1) - floor(${p}::float8 * (max(r.total) - 1))))`;
     const rows = await this.run(sql`
-      with base (bucket, first_reply_minutes, resolution_minutes) as (${join(parts, ' union all ')})
-      select grouping(bucket) = 0 as by_bucket, extract(epoch from bucket)::float8 as bucket_epoch,
-             count(first_reply_minutes)::int as fr_count,
-             percentile_cont(0.5) within group (order by first_reply_minutes) as fr_median,
-             percentile_cont(0.9) within group (order by first_reply_minutes) as fr_p90,
-             count(resolution_minutes)::int as res_count,
-             percentile_cont(0.5) within group (order by resolution_minutes) as res_median,
-             percentile_cont(0.9) within group (order by resolution_minutes) as res_p90
-        from base
-       group by grouping sets ((), (bucket))`);
+      with counts (bucket, target, v, n) as (${join(counts, ' union all ')}),
+      per_bucket as (select bucket, target, v::float8 as v, sum(n) as n from counts group by 1, 2, 3 having sum(n) > 0),
+      both_sets as (
+        select true as by_bucket, bucket, target, v, n from per_bucket
+        union all select false, null, target, v, sum(n) from per_bucket group by target, v
+      ),
+      r as (
+        select by_bucket, bucket, target, v, sum(n) over (partition by by_bucket, bucket, target order by v) as cum,
+               (sum(n) over (partition by by_bucket, bucket, target))::float8 as total
+          from both_sets
+      ),
+      summary as (
+        select r.by_bucket, r.bucket, r.target, max(r.total)::int as n, ${percentile(0.5)} as median, ${percentile(0.9)} as p90
+          from r group by 1, 2, 3
+      ),
+      buckets as (
+        select true as by_bucket, bucket from (${join(present, ' union ')}) as p(bucket)
+        union all select false, null::timestamptz
+      )
+      select b.by_bucket, extract(epoch from b.bucket)::float8 as bucket_epoch,
+             coalesce(fr.n, 0) as fr_count, fr.median as fr_median, fr.p90 as fr_p90,
+             coalesce(res.n, 0) as res_count, res.median as res_median, res.p90 as res_p90
+        from buckets b
+        left join summary fr on fr.target = 'first_reply' and fr.by_bucket = b.by_bucket and fr.bucket is not distinct from b.bucket
+        left join summary res on res.target = 'resolution' and res.by_bucket = b.by_bucket and res.bucket is not distinct from b.bucket`);
     const summary = (row: Record<string, unknown> | undefined, prefix: 'fr' | 'res'): DurationSummary => ({
       count: row ? Number(row[`${prefix}_count`]) : 0,
       median: row?.[`${prefix}_median`] == null ? null : Number(row[`${prefix}_median`]),
@@ -367,7 +403,7 @@ export class StatsQueries {
           join plan p on p.id = s.plan_id
           join customer c on c.id = s.customer_id
          where u.window_end > (${now}::timestamptz at time zone ${CONTRACT_ZONE}) and u.window_start <= (${now}::timestamptz at time zone ${CONTRACT_ZONE})
-           and u.window_index < s.months and u.used >= u.ticket_allowance and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
+           and u.window_index < s.months and u.at_limit and s.status = 'ACTIVE' and s.contract_start <= ${now}::timestamptz
            and (${planKind ?? null}::plan_kind is null or p.kind = ${planKind ?? null}::plan_kind)
       )
       select a.*, (select count(*) from at_limit)::int as at_limit
