@@ -4,7 +4,7 @@
 //   node server/start.mjs           build if stale, then run the server
 //   node server/start.mjs --build   build only (the server, and the dashboard page from dashboard/)
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
+import module, { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -145,6 +145,8 @@ if (buildOnly) {
   await buildDashboard(root);
 }
 if (!buildOnly) {
+  // Node 22.1 and later keep the compiled code of the modules for the next start (Node 20 has no such cache).
+  module.enableCompileCache?.();
   process.setSourceMapsEnabled(true);
   await import(pathToFileURL(output).href);
 }

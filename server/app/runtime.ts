@@ -17,6 +17,7 @@ import { mailSettingsFrom, startEventRuntime, type EventRuntime } from '../modul
 import { systemClock } from './clock';
 import { SlaEscalationJob } from '../modules/sla/sla-escalation.job';
 import { supportCalendarFrom } from './support-hours';
+import type { SupportCalendar } from '../modules/support-hours/support-calendar';
 import { vaultSettingsFrom, warnAboutLocalKeyFile } from './vault-settings';
 import { withStartupLock } from './startup-lock';
 
@@ -49,6 +50,8 @@ export interface RuntimeOptions {
    * unset: opened here. Either way it is stopped when the start fails and by close().
    */
   database?: Promise<RunningDatabase>;
+  /** The support calendar, shared with the HTTP app (its windows are worked out once); unset: one from config. */
+  calendar?: SupportCalendar;
   /** Creates the first admin with this address when there is no staff member yet (npm start). */
   firstAdminEmail?: string;
 }
@@ -162,7 +165,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     escalations = new SlaEscalationJob({
       orm,
       clock: systemClock,
-      calendar: supportCalendarFrom(config),
+      calendar: options.calendar ?? supportCalendarFrom(config),
       events: events.events,
       logger,
       settings: {

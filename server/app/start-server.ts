@@ -18,7 +18,9 @@ import { supportCalendarFrom } from './support-hours';
 export async function startServer(config: Config, logger: Logger, database: Promise<RunningDatabase>): Promise<void> {
   // Built while the database may still be starting (it needs none); startHttpApp takes it from the cache.
   getSchema().catch(() => {});
-  const runtime = await startRuntime(config, logger, { firstAdminEmail: config.ADMIN_EMAIL, database });
+  // One calendar for the SLA escalation job and the requests: the support windows are worked out once.
+  const calendar = supportCalendarFrom(config);
+  const runtime = await startRuntime(config, logger, { firstAdminEmail: config.ADMIN_EMAIL, database, calendar });
   const adminToken = runtime.firstAdminToken;
   let app: Awaited<ReturnType<typeof startHttpApp>>;
   const attachmentStore = await startAttachmentStore(config, { orm: runtime.orm, clock: systemClock, logger }).catch(async (error: unknown) => {
@@ -30,7 +32,7 @@ export async function startServer(config: Config, logger: Logger, database: Prom
       orm: runtime.orm,
       logger,
       clock: systemClock,
-      calendar: supportCalendarFrom(config),
+      calendar,
       vault: runtime.vault.vault,
       host: config.HOST,
       port: config.PORT,
