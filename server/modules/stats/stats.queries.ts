@@ -81,9 +81,18 @@ export class StatsQueries {
     return sql`(date_trunc(${UNIT[this.scope.bucket]}, ${raw(column)} at time zone ${this.scope.zone}) at time zone ${this.scope.zone})`;
   }
 
+  /** Zoned DateTimes cost a time-zone lookup each; many rows share a bucket (refunds: one per rule and decision). */
+  private readonly bucketStarts = new Map<number, DateTime>();
+
   /** A bucket's start from its epoch seconds (selected as `bucket_epoch`: the driver may give timestamps as text). */
   private bucketStart(epochSeconds: unknown): DateTime {
-    return DateTime.fromSeconds(Number(epochSeconds), { zone: this.scope.zone });
+    const seconds = Number(epochSeconds);
+    let start = this.bucketStarts.get(seconds);
+    if (!start) {
+      start = DateTime.fromSeconds(seconds, { zone: this.scope.zone });
+      this.bucketStarts.set(seconds, start);
+    }
+    return start;
   }
 
   /**
