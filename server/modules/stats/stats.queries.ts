@@ -246,14 +246,14 @@ export class StatsQueries {
     if (span) {
       const days = sql`m.day >= ${span.fromDay}::date and m.day < ${span.toDay}::date`;
       counts.push(sql`select (d.local_bucket at time zone ${zone}), d.target, d.v, d.n from (
-        select date_trunc(${unit}, m.day::timestamp) as local_bucket, m.target, m.minutes as v, sum(m.tickets) as n
+        select date_trunc(${unit}, m.day::timestamp) as local_bucket, (m.target = 'resolution')::int as target, m.minutes as v, sum(m.tickets) as n
           from ticket_stats_minutes m where m.target in ('first_reply', 'resolution') and ${days} group by 1, 2, 3) d`);
       present.push(sql`select (date_trunc(${unit}, m.day::timestamp) at time zone ${zone}) from ticket_stats_daily m
                         where ${days} and m.dimension = 'total' and m.key = '' and m.tickets > 0 group by 1`);
     }
     for (const where of this.factRanges(span)) {
       counts.push(sql`select ${this.bucketOf('f.created_at')}, t.target, t.v, count(*) from ticket_stats_fact f
-                       cross join lateral (values ('first_reply', f.first_reply_minutes), ('resolution', f.resolution_minutes)) as t(target, v)
+                       cross join lateral (values (0, f.first_reply_minutes), (1, f.resolution_minutes)) as t(target, v)
                        where ${where} and t.v is not null group by 1, 2, 3`);
       present.push(sql`select ${this.bucketOf('f.created_at')} from ticket_stats_fact f where ${where} group by 1`);
     }
@@ -264,6 +264,7 @@ export class StatsQueries {
     const percentile = (p: number) =>
       sql`(${at(p, 'floor')} + (${at(p, 'ceil')} - ${at(p, 'floor')}) * (${p}::float8 * (max(r.total) - 1) - floor(${p}::float8 * (max(r.total) - 1))))`;
     const rows = await this.run(sql`
+      -- target: 0 first reply, 1 resolution (integers sort faster than text in the windows below).
       with counts (bucket, target, v, n) as (${join(counts, ' union all ')}),
       per_bucket as (select bucket, target, v::float8 as v, sum(n) as n from counts group by 1, 2, 3 having sum(n) > 0),
       both_sets as (
@@ -287,8 +288,8 @@ export class StatsQueries {
              coalesce(fr.n, 0) as fr_count, fr.median as fr_median, fr.p90 as fr_p90,
              coalesce(res.n, 0) as res_count, res.median as res_median, res.p90 as res_p90
         from buckets b
-        left join summary fr on fr.target = 'first_reply' and fr.by_bucket = b.by_bucket and fr.bucket is not distinct from b.bucket
-        left join summary res on res.target = 'resolution' and res.by_bucket = b.by_bucket and res.bucket is not distinct from b.bucket`);
+        left join summary fr on fr.target = 0 and fr.by_bucket = b.by_bucket and coalesce(fr.bucket, '-infinity') = coalesce(b.bucket, '-infinity')
+        left join summary res on res.target = 1 and res.by_bucket = b.by_bucket and coalesce(res.bucket, '-infinity') = coalesce(b.bucket, '-infinity')`);
     const summary = (row: Record<string, unknown> | undefined, prefix: 'fr' | 'res'): DurationSummary => ({
       count: row ? Number(row[`${prefix}_count`]) : 0,
       median: row?.[`${prefix}_median`] == null ? null : Number(row[`${prefix}_median`]),
