@@ -102,7 +102,8 @@ export function serveLiveSocket(options: LiveSocketOptions): { close(): Promise<
   const perCredential = new Map<string, number>();
   const perAddress = new Map<string, number>();
   const subscribes = new RateLimiterMemory({ keyPrefix: 'live_subscribe', points: settings.subscribesPerMinute, duration: 60 });
-  const now = () => options.clock().toMillis();
+  // A budget of elapsed time, not a date: the monotonic clock, unmoved by changes of the wall clock.
+  const now = () => performance.now();
   const count = (map: Map<string, number>, key: string, delta: number) => {
     const value = (map.get(key) ?? 0) + delta;
     if (value > 0) map.set(key, value);
@@ -139,8 +140,12 @@ export function serveLiveSocket(options: LiveSocketOptions): { close(): Promise<
     return null;
   };
   const detachRevocations = options.live?.onCredentialRevoked((subject) => {
-    const affected = subject === null ? [...bySubject.values()].flatMap((set) => [...set]) : [...(bySubject.get(subject) ?? [])];
-    for (const connection of new Set(affected)) void recheck(connection);
+    if (subject === null) {
+      // Notices may have been missed (the listener reconnected): every connection checks again before its next event.
+      for (const set of bySubject.values()) for (const connection of set) connection.checkedAt = Number.NEGATIVE_INFINITY;
+      return;
+    }
+    for (const connection of [...(bySubject.get(subject) ?? [])]) void recheck(connection);
   });
 
   // Before graphql-ws sees the connection: the address's count (signed in or not).

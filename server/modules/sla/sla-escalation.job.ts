@@ -75,7 +75,8 @@ export class SlaEscalationJob {
 
   /**
    * One pass: up to a batch of candidate tickets, from where the previous full batch stopped.
-   * Returns how many tickets were examined and how many escalations were published.
+   * Returns how many tickets were examined, how many escalations were published, and how many
+   * stale breaches were recorded for the summary instead (all 0 when another process's pass runs).
    */
   async runOnce(): Promise<{ examined: number; published: number; caughtUp: number }> {
     return this.options.orm.em.fork().transactional(async (lockEm) => {
