@@ -54,6 +54,21 @@ interface RollupSpan {
   to: Date;
 }
 
+/** Each grouping's key over a fact row `f`, the same expressions as ticket_stats_cells (migration stats_daily_rollups). */
+const CELL_KEYS: Record<string, string> = {
+  total: `''`,
+  assignee: `coalesce(f.assignee_id::text, '')`,
+  team: 'f.team::text',
+  category: 'f.category::text',
+  plan_kind: 'f.plan_kind::text',
+  guarantee: `(case when f.sla_guaranteed then 'GUARANTEED' else 'BEST_EFFORT' end)`,
+  coverage: 'f.coverage::text',
+  platform: 'f.platform',
+  line: `coalesce(f.opencart_line, 'UNKNOWN')`,
+  version: `coalesce(f.opencart_version, 'UNKNOWN')`,
+  php: `coalesce(f.php_version, 'UNKNOWN')`,
+};
+
 /** Groupings of the per-day roll-up (ticket_stats_cells in migration stats_daily_rollups). */
 const SLA_DIMENSIONS = ['total', 'assignee', 'team', 'category', 'plan_kind', 'guarantee'];
 const VOLUME_DIMENSIONS = ['total', 'category', 'coverage', 'platform', 'line', 'version', 'php', 'flag'];
@@ -153,38 +168,56 @@ export class StatsQueries {
     const span = this.rollupSpan();
     const frState = targetState('f.first_reply_settled', 'f.first_reply_due_at', `f.status in ('RESOLVED', 'CLOSED')`, now);
     const resState = targetState('f.resolution_settled', 'f.resolution_due_at', `f.status = 'CLOSED'`, now);
-    const columns = sql`f.created_at, f.assignee_id, f.team, f.category, f.plan_kind, f.sla_guaranteed, f.coverage, f.platform, f.opencart_line,
-                        f.opencart_version, f.php_version, f.platform_flags, f.not_english`;
+    // Each grouping's key as the roll-up writes it (ticket_stats_cells in migration stats_daily_rollups).
+    const keyed = dimensions.filter((dimension) => dimension !== 'flag');
+    const keys = sql`${join(
+      keyed.map((dimension) => sql`${raw(CELL_KEYS[dimension]!)} as k_${raw(dimension)}`),
+      ', ',
+    )}, f.platform_flags, f.not_english`;
     const states = options.sla ? sql`${frState} as fr, ${resState} as res` : sql`null::text as fr, null::text as res`;
-    // The bucket is cut once per fact row, before the row fans out into its groups.
+    // The bucket is cut once per fact row.
     const bucket = options.buckets ? this.bucketOf('f.created_at') : sql`null::timestamptz`;
     const parts = this.factRanges(span).map(
-      (where) => sql`select ${columns}, ${bucket} as bucket, 1 as counted, ${states} from ticket_stats_fact f where ${where}`,
+      (where) => sql`select ${keys}, ${bucket} as bucket, 1 as counted, ${states} from ticket_stats_fact f where ${where}`,
     );
     if (span && options.sla) {
       // ticket_stats_fact_unsettled_index: the same predicate.
-      parts.push(sql`select ${columns}, ${bucket} as bucket, 0 as counted,
+      parts.push(sql`select ${keys}, ${bucket} as bucket, 0 as counted,
                (case when f.first_reply_settled is null then ${frState} end) as fr, (case when f.resolution_settled is null then ${resState} end) as res
           from ticket_stats_fact f
          where f.created_at >= ${span.from}::timestamptz and f.created_at < ${span.to}::timestamptz
            and ((f.first_reply_settled is null and f.status not in ('RESOLVED', 'CLOSED')) or (f.resolution_settled is null and f.status <> 'CLOSED'))`);
     }
-    const cells: Sql[] = [];
-    if (parts.length > 0) {
-      cells.push(sql`
-        select f.bucket, c.dimension, c.key, sum(f.counted) as tickets,
+    const sums = sql`sum(f.counted) as tickets,
                count(*) filter (where f.fr = 'MET') as fr_met, count(*) filter (where f.fr = 'BREACHED') as fr_breached,
                count(*) filter (where f.fr = 'RUNNING') as fr_running, count(*) filter (where f.res = 'MET') as res_met,
-               count(*) filter (where f.res = 'BREACHED') as res_breached, count(*) filter (where f.res = 'RUNNING') as res_running
-          from (${join(parts, ' union all ')}) f
-          cross join lateral ticket_stats_cells(f.assignee_id, f.team, f.category, f.plan_kind, f.sla_guaranteed, f.coverage, f.platform, f.opencart_line,
-                                                f.opencart_version, f.php_version, f.platform_flags, f.not_english) c
-         where c.dimension = any(${dimensions}::text[])
-         group by 1, 2, 3`);
+               count(*) filter (where f.res = 'BREACHED') as res_breached, count(*) filter (where f.res = 'RUNNING') as res_running`;
+    const cells: Sql[] = [];
+    if (parts.length > 0) {
+      // One pass for every grouping (grouping sets; the bucket only for the total), one more for the flags.
+      const which = (pick: (dimension: string) => Sql) =>
+        join(
+          keyed.map((dimension) => sql`when grouping(${raw(dimension === 'total' ? 'f.bucket' : `f.k_${dimension}`)}) = 0 then ${pick(dimension)}`),
+          ' ',
+        );
+      cells.push(sql`
+        select (case when grouping(f.bucket) = 0 then f.bucket end), (case ${which((dimension) => sql`${dimension}`)} end),
+               (case ${which((dimension) => raw(dimension === 'total' ? `''` : `f.k_${dimension}`))} end), ${sums}
+          from facts f
+         group by grouping sets (${join(
+           keyed.map((dimension) => raw(dimension === 'total' ? '(f.bucket)' : `(f.k_${dimension})`)),
+           ', ',
+         )})`);
+      if (dimensions.includes('flag')) {
+        cells.push(sql`select null::timestamptz, 'flag', flag::text, ${sums} from facts f cross join unnest(f.platform_flags) as flag group by flag`);
+        cells.push(sql`select null::timestamptz, 'flag', 'NOT_ENGLISH', ${sums} from facts f where f.not_english having count(*) > 0`);
+      }
     }
     if (span) {
+      // Only the total is cut into buckets.
+      const dayBucket = options.buckets ? sql`(case when d.dimension = 'total' then ${this.dayBucket('d.day')} end)` : sql`null::timestamptz`;
       cells.push(sql`
-        select ${options.buckets ? this.dayBucket('d.day') : sql`null::timestamptz`} as bucket, d.dimension, d.key, sum(d.tickets),
+        select ${dayBucket} as bucket, d.dimension, d.key, sum(d.tickets),
                sum(d.first_reply_met), sum(d.first_reply_breached), 0, sum(d.resolution_met), sum(d.resolution_breached), 0
           from ticket_stats_daily d
          where d.day >= ${span.fromDay}::date and d.day < ${span.toDay}::date and d.dimension = any(${dimensions}::text[])
@@ -192,7 +225,8 @@ export class StatsQueries {
     }
     if (cells.length === 0) return [];
     return this.run(sql`
-      with cells (bucket, dimension, key, tickets, fr_met, fr_breached, fr_running, res_met, res_breached, res_running) as (${join(cells, ' union all ')}),
+      with facts as (${parts.length > 0 ? join(parts, ' union all ') : sql`select null`}),
+      cells (bucket, dimension, key, tickets, fr_met, fr_breached, fr_running, res_met, res_breached, res_running) as (${join(cells, ' union all ')}),
       grouped as (
         select c.dimension, c.key, grouping(c.bucket) = 0 as by_bucket, extract(epoch from c.bucket)::float8 as bucket_epoch, sum(c.tickets)::int as tickets,
                sum(c.fr_met)::int as fr_met, sum(c.fr_breached)::int as fr_breached, sum(c.fr_running)::int as fr_running,
