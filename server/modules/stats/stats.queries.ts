@@ -300,15 +300,15 @@ export class StatsQueries {
     const rows = await this.run(sql`
       -- target: 0 first reply, 1 resolution (integers sort faster than text in the windows below).
       with counts (bucket, target, v, n) as (${join(counts, ' union all ')}),
-      per_bucket as (select bucket, target, v::float8 as v, sum(n) as n from counts group by 1, 2, 3 having sum(n) > 0),
       both_sets as (
-        select true as by_bucket, bucket, target, v, n from per_bucket
-        union all select false, null, target, v, sum(n) from per_bucket group by target, v
+        select grouping(bucket) = 0 as by_bucket, bucket, target, v::float8 as v, sum(n) as n
+          from counts group by grouping sets ((bucket, target, v), (target, v)) having sum(n) > 0
       ),
       r as (
-        select by_bucket, bucket, target, v, sum(n) over (partition by by_bucket, bucket, target order by v) as cum,
-               (sum(n) over (partition by by_bucket, bucket, target))::float8 as total
+        select by_bucket, bucket, target, v, sum(n) over (running rows between unbounded preceding and current row) as cum,
+               (sum(n) over (running rows between unbounded preceding and unbounded following))::float8 as total
           from both_sets
+        window running as (partition by by_bucket, bucket, target order by v)
       ),
       summary as (
         select r.by_bucket, r.bucket, r.target, max(r.total)::int as n, ${percentile(0.5)} as median, ${percentile(0.9)} as p90
