@@ -14,8 +14,15 @@ type GatewayRequest = Parameters<GatewayExecutor>[0];
  */
 export const COMPILED_OPERATIONS_KEPT = 500;
 
+/**
+ * Documents seen once and not compiled yet (their keys only). Compiling the staff queue takes
+ * ~15 ms, several of its runs: a document is compiled the second time it comes, so a client
+ * sending a new document with every request gets graphql-js, not a compilation per request.
+ */
+export const SEEN_OPERATIONS_KEPT = 2_000;
+
 /** Why an operation went to graphql-js instead of its compiled form (counted for tests and metrics). */
-export type InterpretedBecause = 'not-a-query' | 'invalid-variables' | 'not-compilable' | 'errors';
+export type InterpretedBecause = 'first-sight' | 'not-a-query' | 'invalid-variables' | 'not-compilable' | 'errors';
 
 export interface CompiledExecution {
   /** Apollo's `gateway` option: the one supported way to bring another executor to Apollo Server 5. */
@@ -39,9 +46,10 @@ export interface CompiledExecution {
  *   running one again costs time only on a failing request, never a second write.
  */
 export function compiledExecution(schema: GraphQLSchema, kept = COMPILED_OPERATIONS_KEPT): CompiledExecution {
+  const seen = new LRUCache<string, true>({ max: SEEN_OPERATIONS_KEPT });
   // `false`: graphql-jit could not compile this operation; remembered so as not to try again.
   const compiled = new LRUCache<string, CompiledQuery | false>({ max: kept });
-  const counts = { compiled: 0, 'not-a-query': 0, 'invalid-variables': 0, 'not-compilable': 0, errors: 0 };
+  const counts = { compiled: 0, 'first-sight': 0, 'not-a-query': 0, 'invalid-variables': 0, 'not-compilable': 0, errors: 0 };
 
   const interpret = (request: GatewayRequest, because: InterpretedBecause) => {
     counts[because] += 1;
@@ -65,6 +73,11 @@ export function compiledExecution(schema: GraphQLSchema, kept = COMPILED_OPERATI
     const key = `${operationName ?? ''}\n${source}`;
     let query = compiled.get(key);
     if (query === undefined) {
+      if (!seen.has(key)) {
+        seen.set(key, true);
+        return interpret(request, 'first-sight');
+      }
+      seen.delete(key);
       const result = compileQuery(schema, document, operationName);
       query = isCompiledQuery(result) ? result : false;
       compiled.set(key, query);
