@@ -302,8 +302,19 @@ export async function ticketPage(
       ? Number(rows[0]!.total_count)
       : Number(((await em.execute(`select (${count.sql}) as "total_count"`, count.params)) as Record<string, unknown>[])[0]!.total_count);
   }
-  const edges = nodes.map((node) => ({ node, cursor: Cursor.encode(order.map((c) => node[c.property])) }));
+  const edges = nodes.map((node) => lazyEdge(node, order));
   return ticketConnection(edges, { hasNextPage: rows.length > args.first, after: args.after, totalCount });
+}
+
+/** An edge whose cursor is encoded when read: most pages (the staff queue) show no edge's cursor. */
+function lazyEdge(node: Ticket, order: readonly OrderColumn[]): Edge<Ticket> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= Cursor.encode(order.map((c) => node[c.property])));
+    },
+  };
 }
 
 /** The Relay page of a list of tickets, whatever the ordering made its cursors. */
