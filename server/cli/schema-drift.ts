@@ -32,6 +32,7 @@ export const HAND_WRITTEN: readonly { name: string; table?: string }[] = [
   { name: 'ticket_stats_fact_unsettled_index' },
   { name: 'ticket_stats_fact_customer_index' },
   { name: 'ticket_sla_escalation_index' },
+  { name: 'sla_escalation_unsummarized_index' },
   // Checks and foreign keys written in SQL.
   { name: 'attachment_byte_size_check' },
   { name: 'ticket_satisfaction_rating_check' },
