@@ -160,8 +160,9 @@ export class StatsQueries {
   /**
    * Tickets filed in the period and their SLA targets' states per grouping (dimension, key), over
    * the whole period and, for \`total\`, per bucket: sums of the per-day roll-ups for whole days
-   * plus the fact rows of the partial days, and of the whole days' tickets whose targets are not
-   * settled yet (their state depends on now; the roll-ups count only settled ones).
+   * plus the fact rows of the partial days (or, with a filter, of every day), and of the whole
+   * days' tickets whose targets are not settled yet (their state depends on now; the roll-ups
+   * count only settled ones).
    */
   private async periodCells(dimensions: string[], options: { sla: boolean; buckets: boolean }): Promise<Record<string, unknown>[]> {
     const now = this.scope.now;

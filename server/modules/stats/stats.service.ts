@@ -17,8 +17,9 @@ const NO_ONE = '00000000-0000-0000-0000-000000000000';
 export const COST_DAYS_PER_UNIT = 92;
 
 /**
- * How many times its own cost each section weighs for a period: the period sections read the
- * fact rows of every ticket filed in it (index-only), so a year costs four quarters. Used by the
+ * How many times its own cost each section weighs for a period: the period sections read a few
+ * roll-up rows per day of it, or (filtered) the fact rows of every ticket filed in it, so a year
+ * costs four quarters either way. Used by the
  * query cost limits before the request runs, so a bad period weighs one (it is refused later).
  */
 export function periodCostFactor(period: { from?: unknown; to?: unknown } | undefined): number {
