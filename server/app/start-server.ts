@@ -20,6 +20,15 @@ export async function startServer(config: Config, logger: Logger, database: Prom
   getSchema().catch(() => {});
   // One calendar for the SLA escalation job and the requests: the support windows are worked out once.
   const calendar = supportCalendarFrom(config);
+  // Its year of support windows (holidays included) is worked out while the start waits on the
+  // database, rather than in the first request that needs it.
+  setImmediate(() => {
+    try {
+      calendar.isOpen(systemClock());
+    } catch {
+      // The requests that use the calendar report what went wrong.
+    }
+  });
   const runtime = await startRuntime(config, logger, { firstAdminEmail: config.ADMIN_EMAIL, database, calendar });
   const adminToken = runtime.firstAdminToken;
   let app: Awaited<ReturnType<typeof startHttpApp>>;
