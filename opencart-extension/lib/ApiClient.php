@@ -5,7 +5,7 @@
 namespace OcSupportDesk;
 
 class ApiException extends \Exception {
-	/** @var string NOT_CONFIGURED, UNKNOWN_OPERATION, TIMEOUT, UNREACHABLE, UNAUTHENTICATED, HTTP_ERROR, BAD_RESPONSE */
+	/** @var string NOT_CONFIGURED, UNKNOWN_OPERATION, TIMEOUT, UNREACHABLE, UNAUTHENTICATED, ACCOUNT_BANNED, HTTP_ERROR, BAD_RESPONSE */
 	public $kind;
 
 	public function __construct($kind, $message) {
@@ -16,6 +16,8 @@ class ApiException extends \Exception {
 
 class ApiClient {
 	const USER_AGENT = 'OpenCartSupportDesk-Module';
+	/** Our own words: the API's message is never passed on (see ApiMessages). */
+	const BANNED_MESSAGE = 'The support desk has closed this account permanently, as its support policy provides for, so its merchant API keys no longer work. Tickets cannot be filed or followed from this store with it.';
 
 	private $endpoint;
 	private $apiKey;
@@ -112,6 +114,11 @@ class ApiClient {
 		$status = $response['status'];
 		$json = json_decode($response['body'], true);
 
+		// A banned account's keys are refused for good: saying "check your key" would send the merchant in circles.
+		if (is_array($json) && self::errorReason($json) === 'ACCOUNT_BANNED') {
+			throw new ApiException('ACCOUNT_BANNED', self::BANNED_MESSAGE);
+		}
+
 		if ($status === 401 || $status === 403 || (is_array($json) && self::errorCode($json) === 'UNAUTHENTICATED')) {
 			throw new ApiException('UNAUTHENTICATED', 'The support desk did not accept your merchant API key. Check it in the module settings.');
 		}
@@ -187,6 +194,19 @@ class ApiClient {
 	}
 
 	/** The first error's extensions.code, if any. */
+	/**
+	 * The first error's extensions.reason (ACCOUNT_BANNED for a banned account), or null.
+	 *
+	 * @return string|null
+	 */
+	public static function errorReason(array $response) {
+		if (!empty($response['errors'][0]['extensions']['reason'])) {
+			return (string)$response['errors'][0]['extensions']['reason'];
+		}
+
+		return null;
+	}
+
 	public static function errorCode(array $response) {
 		if (!empty($response['errors'][0]['extensions']['code'])) {
 			return (string)$response['errors'][0]['extensions']['code'];

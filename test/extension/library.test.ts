@@ -115,6 +115,7 @@ describe.skipIf(!hasPhp)(hasPhp ? 'shared PHP library' : NO_PHP_MESSAGE, () => {
       ['unreachable', 'UNREACHABLE', /cannot be reached from your store \(127\.0\.0\.1\)/],
       ['timeout', 'TIMEOUT', /did not answer within 1 seconds/],
       ['unauthenticated', 'UNAUTHENTICATED', /did not accept your merchant API key/],
+      ['banned', 'ACCOUNT_BANNED', /closed this account permanently/],
       ['notGraphql', 'BAD_RESPONSE', /did not answer like the support desk API/],
       ['http500', 'HTTP_ERROR', /HTTP 500/],
     ])('%s: %s with a clear message', (name, kind, message) => {

@@ -128,6 +128,7 @@ $out['client'] = array(
 	'unreachable' => attempt(new ApiClient($closed . '/graphql', 'key-good', $operations, new Http(false), 2), 'Viewer'),
 	'timeout' => attempt(new ApiClient($api . '/slow', 'key-good', $operations, new Http(false), 1), 'Viewer'),
 	'unauthenticated' => attempt(new ApiClient($api . '/graphql', 'key-bad', $operations, new Http(false), 5), 'Viewer'),
+	'banned' => attempt(new ApiClient($api . '/graphql', 'key-banned', $operations, new Http(false), 5), 'Viewer'),
 	'notGraphql' => attempt(new ApiClient($api . '/html', 'key-good', $operations, new Http(false), 5), 'Viewer'),
 	'http500' => attempt(new ApiClient($api . '/broken', 'key-good', $operations, new Http(false), 5), 'Viewer'),
 );

@@ -45,6 +45,19 @@ export class MockApi {
         query: json.query,
         variables: json.variables,
       });
+      if (req.headers.authorization === 'Bearer key-banned') {
+        // What the API answers for every key of a banned account (test/api/ban-message.test.ts).
+        return void res.writeHead(401, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            errors: [
+              {
+                message: 'This account is banned permanently: its API keys no longer work and it cannot be reopened.',
+                extensions: { code: 'UNAUTHENTICATED', reason: 'ACCOUNT_BANNED' },
+              },
+            ],
+          }),
+        );
+      }
       if (!req.headers.authorization?.startsWith('Bearer key-good')) {
         return void res
           .writeHead(401, { 'content-type': 'application/json' })
