@@ -190,14 +190,43 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     webhooks,
     live,
     escalations,
-    close: async () => {
-      await escalations.stop();
-      await live.stop();
-      await events.stop();
-      await webhooks.dispatcher.stop();
-      await vault.stop();
-      await orm.close();
-      await database.stop();
-    },
+    close: () =>
+      closeInOrder(logger, [
+        ['escalations', () => escalations.stop()],
+        ['live updates', () => live.stop()],
+        ['events', () => events.stop()],
+        ['webhooks', () => webhooks.dispatcher.stop()],
+        ['job queue', () => vault.stop()],
+        ['connection pool', () => orm.close()],
+        ['database', () => database.stop()],
+      ]),
   };
+}
+
+/**
+ * The longest the background part of a stop may take after the requests are drained: the job
+ * queue waits up to 10 s for running jobs, the embedded PostgreSQL gets 15 s to write its data out.
+ */
+export const BACKGROUND_STOP_BUDGET_MS = 25_000;
+
+/**
+ * Runs every step even when one fails, so a job that cannot stop cleanly (its connection lost
+ * with a restarted database, say) never leaves the pool or the database running; then says
+ * which steps failed, and how long each took.
+ */
+export async function closeInOrder(logger: Logger, steps: ReadonlyArray<readonly [string, () => Promise<void>]>): Promise<void> {
+  const failed: string[] = [];
+  const tookMs: Record<string, number> = {};
+  for (const [name, stop] of steps) {
+    const started = performance.now();
+    try {
+      await stop();
+    } catch (error) {
+      failed.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error({ err: error, step: name }, `could not stop the ${name} cleanly`);
+    }
+    tookMs[name] = Math.round(performance.now() - started);
+  }
+  logger.debug({ tookMs }, 'background work stopped');
+  if (failed.length) throw new Error(`could not stop cleanly: ${failed.join('; ')}`);
 }

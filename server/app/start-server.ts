@@ -7,7 +7,7 @@ import type { RunningDatabase } from './database';
 import { queryLimitsFromConfig } from './limits/limit-settings';
 import type { Logger } from './logger';
 import { rateLimitsFromConfig } from './rate-limit';
-import { handOverFirstAdminToken, startRuntime } from './runtime';
+import { BACKGROUND_STOP_BUDGET_MS, handOverFirstAdminToken, startRuntime } from './runtime';
 import { getSchema } from './schema';
 import { supportCalendarFrom } from './support-hours';
 
@@ -69,10 +69,13 @@ export async function startServer(config: Config, logger: Logger, database: Prom
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining requests');
-    const force = setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_GRACE_MS + 5_000).unref();
+    const force = setTimeout(
+      () => {
+        logger.error('shutdown took too long; exiting');
+        process.exit(1);
+      },
+      config.SHUTDOWN_GRACE_MS + BACKGROUND_STOP_BUDGET_MS + 5_000,
+    ).unref();
     try {
       await app.stop();
       attachmentStore.close();
