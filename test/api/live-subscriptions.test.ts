@@ -322,7 +322,7 @@ describe('an open live connection whose credential is revoked', () => {
     await untilLive(live, publish);
     await untilLive(queue, publish);
     const keys = await app.raw('query ($id: ID!) { node(id: $id) { ... on Customer { apiKeys { id } } } }', { id: owner.customerId }, app.adminToken);
-    const [key] = (keys.body.data?.node as { apiKeys: { id: string }[] }).apiKeys;
+    const [key] = (keys.body.data!.node as { apiKeys: { id: string }[] }).apiKeys;
     // The merchant revokes its own key through the first process; the socket is on the second.
     const revoked = await viaFirst(owner.token).request<{ merchantApiKeyRevoke: { userErrors: unknown[] } }>(
       'mutation ($id: ID!) { merchantApiKeyRevoke(input: { apiKeyId: $id }) { userErrors { code } } }',
