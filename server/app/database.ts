@@ -410,14 +410,27 @@ function readOwner(file: string): number | null {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether a process still runs. A process that ended but was not collected by its parent (a
+ * zombie) has ended: a postgres whose starting server was killed belongs to PID 1, and in a
+ * container PID 1 may collect it late or never, while signal 0 still reaches its pid.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true; // no /proc (not Linux): signal 0 is all we know
+  }
+  // "pid (comm) state …": comm may hold spaces and parentheses, the state follows the last ')'.
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
 }
 
 /**

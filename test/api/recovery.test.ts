@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { RESTART_DELAYS_MS } from '../../server/app/database';
 import { findFreePort } from '../../server/common/ports';
 import { spawnServer } from '../support/server-process';
 
@@ -17,6 +18,9 @@ async function health(url: string): Promise<number> {
     return 0;
   }
 }
+
+/** The supervisor's whole budget (RESTART_DELAYS_MS, about 32 s of pauses) plus the starts themselves. */
+const RECOVERY_WAIT_MS = RESTART_DELAYS_MS.reduce((sum, delay) => sum + delay, 0) + 20_000;
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(100)) if (await check()) return true;
@@ -42,7 +46,8 @@ describe('the embedded PostgreSQL dies under a running server', () => {
         const before = postmasterPid(dataDir);
         process.kill(before, 'SIGKILL');
         // Requests meanwhile fail cleanly (503 from /healthz, a masked error from the API), then work again.
-        expect(await waitFor(async () => (await health(server.url)) === 200 && postmasterPid(dataDir) !== before, 30_000), `round ${round}`).toBe(true);
+        const back = await waitFor(async () => (await health(server.url)) === 200 && postmasterPid(dataDir) !== before, RECOVERY_WAIT_MS);
+        expect(back, `round ${round}:\n${server.output()}`).toBe(true);
         expect(await viewer()).toEqual({ status: 200, body: JSON.stringify({ data: { viewer: { kind: 'ADMIN' } } }) + '\n' });
         expect(server.child.exitCode).toBeNull();
         expect(server.child.pid).toBe(apiPid);
@@ -64,7 +69,7 @@ describe('the embedded PostgreSQL dies under a running server', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 300_000);
 
   it('is watched too when taken over from a server that was killed', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-recovery-'));
@@ -76,7 +81,8 @@ describe('the embedded PostgreSQL dies under a running server', () => {
       const next = await spawnServer(env, 90_000);
       expect(next.output()).toContain('taking over the embedded PostgreSQL left running by a process that is gone');
       process.kill(adopted, 'SIGKILL');
-      expect(await waitFor(async () => (await health(next.url)) === 200 && postmasterPid(dataDir) !== adopted, 30_000)).toBe(true);
+      const back = await waitFor(async () => (await health(next.url)) === 200 && postmasterPid(dataDir) !== adopted, RECOVERY_WAIT_MS);
+      expect(back, next.output()).toBe(true);
       expect(next.output()).toContain('the embedded PostgreSQL is running again');
       const restarted = postmasterPid(dataDir);
       expect(await next.stop('SIGTERM')).toBe(0);
@@ -84,7 +90,7 @@ describe('the embedded PostgreSQL dies under a running server', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 240_000);
 
   it('exits with code 69 when PostgreSQL cannot be started again, for a supervisor to restart the service', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'support-desk-recovery-'));
