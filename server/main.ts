@@ -22,6 +22,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  // Exit 1 as Node would, but say why first: a crash with no reason in the log cannot be diagnosed.
+  const crash = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error }, `${kind}: exiting`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled promise rejection'));
   // The database starts while the server's modules load (most of a start): neither needs the other.
   const database = openDatabase(config, logger, {
     onDatabaseLost: (error) => {

@@ -101,7 +101,7 @@ describe('the embedded PostgreSQL dies under a running server', () => {
       // Its data folder becomes unreadable at once, so every attempt to start it again fails.
       chmodSync(cluster, 0o000);
       const code = await new Promise<number | null>((resolve) => server.child.once('exit', (c) => resolve(c)));
-      expect(code).toBe(69);
+      expect(code, server.output()).toBe(69);
       expect(server.output()).toContain('the embedded PostgreSQL could not be started again');
       expect(server.output()).toMatch(/OpenCart Support Desk stops: the embedded PostgreSQL could not be started again after 8 attempts/);
     } finally {
