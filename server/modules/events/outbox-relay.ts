@@ -99,7 +99,18 @@ export class OutboxRelay {
       throw new Error(`relay consumer name ${JSON.stringify(consumerName)}: lower-case letters, digits, . _ -, at most 64`);
     if (this.consumers.has(consumerName)) throw new Error(`relay consumer ${consumerName} is already registered`);
     this.consumers.set(consumerName, { name: consumerName, handler, running: null, again: false, failures: 0, retryTimer: null, lastHousekeeping: 0 });
-    if (this.started) void this.ensureConsumerRows().then(() => this.wake());
+    if (this.started) this.recordConsumers(consumerName);
+  }
+
+  /** The database may be down (restarting): tried again every 2 s until it answers; never an unhandled rejection. */
+  private recordConsumers(consumerName: string): void {
+    if (this.stopped) return;
+    void this.ensureConsumerRows()
+      .then(() => this.wake())
+      .catch((error: unknown) => {
+        this.options.logger.warn({ err: error, consumer: consumerName }, 'could not record the relay consumer yet; trying again');
+        setTimeout(() => this.recordConsumers(consumerName), 2_000).unref();
+      });
   }
 
   get consumerNames(): string[] {
