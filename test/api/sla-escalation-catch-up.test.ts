@@ -1,14 +1,5 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../server/app/logger';
-import { openOrm } from '../../server/app/runtime';
-import { fromGlobalId } from '../../server/common/global-id';
-import { DomainEvents } from '../../server/modules/events/domain-events';
-import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
-import { SlaEscalationJob } from '../../server/modules/sla/sla-escalation.job';
-import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
-import { TicketCategory } from '../sdk/generated';
+import { at, fileRunning as fileRunningNow, notificationsOf, slaEventsInOutbox, startEscalationDesk, type EscalationDesk } from '../support/escalation-desk';
 import { createMerchant, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
 /**
@@ -19,77 +10,28 @@ import { createMerchant, createTestApp, type Merchant, type TestApp } from '../s
  * nothing is published twice, and there is one summary.
  */
 let app: TestApp;
-let events: EventRuntime;
-let secondOrm: MikroORM;
-let jobs: SlaEscalationJob[];
+let desk: EscalationDesk;
 let merchant: Merchant;
-
-const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
 
 beforeAll(async () => {
   app = await createTestApp({ now: at('2026-03-02T03:00:00-05:00') });
-  const logger = createLogger('silent');
-  events = await startEventRuntime({
-    orm: app.orm,
-    logger,
-    clock: () => app.now(),
-    relayEnabled: true,
-    mail: { smtpUrl: null, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
-  });
-  secondOrm = await openOrm(app.databaseUrl);
-  jobs = [app.orm, secondOrm].map(
-    (orm) =>
-      new SlaEscalationJob({
-        orm,
-        clock: () => app.now(),
-        calendar: new SupportCalendar(),
-        events: new DomainEvents(() => app.now()),
-        logger,
-        settings: { intervalSeconds: 60, batchSize: 2, catchUpMinutes: 60 },
-      }),
-  );
+  desk = await startEscalationDesk(app, { escalationJobs: true });
   merchant = await createMerchant(app, { contractStart: at('2026-01-01T00:00:00-05:00'), months: 12 });
 }, 60_000);
 
 afterAll(async () => {
-  await events?.stop();
-  await secondOrm?.close();
+  await desk?.stop();
   await app?.close();
 });
 
 /** Files a ticket at `instant` and starts its SLA clock (access waived), as staff would. */
 async function fileRunning(instant: string, subject: string): Promise<{ rawId: string; number: string }> {
   app.setNow(at(instant));
-  const created = await merchant.sdk.TicketCreate({
-    input: { subject, description: 'The checkout stays blank after the update.', category: TicketCategory.BugFix },
-  });
-  const ticket = created.ticketCreate.ticket!;
-  await app.admin.TicketAccessWaive({ input: { ticketId: ticket.id, reason: 'Checked by phone.' } });
-  return { rawId: fromGlobalId(ticket.id)!.id, number: ticket.number };
+  return fileRunningNow(app, merchant, subject);
 }
 
-/** Both processes' jobs run passes at the same moment until the sweep is done; what they did together. */
-async function passAt(instant: string): Promise<{ published: number; caughtUp: number }> {
-  app.setNow(at(instant));
-  const total = { published: 0, caughtUp: 0 };
-  for (;;) {
-    const results = await Promise.all(jobs.map((job) => job.runOnce()));
-    for (const r of results) {
-      total.published += r.published;
-      total.caughtUp += r.caughtUp;
-    }
-    if (results.every((r) => r.examined < 2)) return total;
-  }
-}
-
-async function outbox() {
-  return app.orm.em
-    .fork()
-    .getConnection()
-    .execute<Array<{ type: string; ticket_id: string | null; data: Record<string, unknown> }>>(
-      `select type, ticket_id, data from outbox_event where type like 'SLA_%' order by id`,
-    );
-}
+const passAt = (instant: string) => desk.passAt(instant);
+const outbox = () => slaEventsInOutbox(app);
 
 describe('SLA escalations after the job was not running', () => {
   it('records stale crossings without a flood, tells admins once in a summary, and publishes the recent ones once', async () => {
@@ -138,14 +80,8 @@ describe('SLA escalations after the job was not running', () => {
     expect(published.filter((p) => stale.some((t) => p.startsWith(t.rawId)))).toEqual([]);
 
     // Admins: one summary notification, and a breach notification only for the recent breaches.
-    await events.relay.drain();
-    const notes = (await app.raw('{ viewer { notifications(first: 50) { nodes { type title ticketNumber email { status subject } } } } }', {}, app.adminToken))
-      .body.data!.viewer.notifications.nodes as Array<{
-      type: string;
-      title: string;
-      ticketNumber: string | null;
-      email: { status: string; subject: string } | null;
-    }>;
+    await desk.events.relay.drain();
+    const notes = await notificationsOf(app, app.adminToken);
     const summaries = notes.filter((n) => n.type === 'SLA_ESCALATIONS_CAUGHT_UP');
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({

@@ -1,18 +1,9 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { createClient, type Client } from 'graphql-ws';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createLogger } from '../../server/app/logger';
-import { openOrm } from '../../server/app/runtime';
-import { fromGlobalId } from '../../server/common/global-id';
-import { DomainEvents } from '../../server/modules/events/domain-events';
-import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
 import { LiveHub } from '../../server/modules/live/live-hub';
-import { SlaEscalationJob } from '../../server/modules/sla/sla-escalation.job';
-import { SupportCalendar } from '../../server/modules/support-hours/support-calendar';
-import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../../server/modules/webhook/webhook.runtime';
 import { PlanKind, TicketCategory, TicketStatus } from '../sdk/generated';
+import { at, fileRunning, notificationsOf, slaEventsInOutbox, startEscalationDesk, until, type EscalationDesk } from '../support/escalation-desk';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
@@ -23,64 +14,30 @@ import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp
  * for best-effort tickets or paused clocks; and they reach every consumer.
  */
 let app: TestApp;
-let events: EventRuntime;
-let webhooks: WebhookRuntime;
+let desk: EscalationDesk;
 let hub: LiveHub;
-let secondOrm: MikroORM;
-let jobs: SlaEscalationJob[];
 let premium: Merchant;
 let agent: Awaited<ReturnType<typeof createStaff>>;
 let receiver: WebhookReceiver;
 const received = () => receiver.events<{ ticketId: string; data: { target: string } }>();
-let webhookSecret = '';
 let live: Client;
 const liveEvents: Array<{ type: string; ticketId: string | null; data: Record<string, unknown> }> = [];
 
-const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
-
 beforeAll(async () => {
   app = await createTestApp({ now: at('2026-03-02T04:00:00-05:00') });
-  const logger = createLogger('silent');
-  webhooks = startWebhooks({ orm: app.orm, keyring: app.vault.keyring, clock: () => app.now(), logger, production: false, autoStart: false });
-  events = await startEventRuntime({
-    orm: app.orm,
-    logger,
-    clock: () => app.now(),
-    relayEnabled: true,
-    mail: { smtpUrl: null, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
-    consumers: [(relay) => registerWebhookConsumer(relay, webhooks)],
-  });
-  hub = new LiveHub({ orm: app.orm, logger });
+  desk = await startEscalationDesk(app, { escalationJobs: true });
+  hub = new LiveHub({ orm: app.orm, logger: desk.logger });
   await hub.start();
-  const api = await app.serveAlso({ live: hub, webhooks });
-  secondOrm = await openOrm(app.databaseUrl);
-  // Two processes' jobs on one database, each with its own pool and its own DomainEvents.
-  jobs = [app.orm, secondOrm].map(
-    (orm) =>
-      new SlaEscalationJob({
-        orm,
-        clock: () => app.now(),
-        calendar: new SupportCalendar(),
-        events: new DomainEvents(() => app.now()),
-        logger,
-        settings: { intervalSeconds: 60, batchSize: 2, catchUpMinutes: 60 },
-      }),
-  );
+  const api = await app.serveAlso({ live: hub, webhooks: desk.webhooks });
 
   receiver = new WebhookReceiver(() => Math.floor(app.now().toSeconds()));
   const receiverUrl = await receiver.listen();
   const created = await app.raw(
     `mutation($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) { secret userErrors { message } } }`,
-    {
-      input: {
-        url: receiverUrl,
-        eventTypes: ['SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED'],
-      },
-    },
+    { input: { url: receiverUrl, eventTypes: ['SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED'] } },
     app.adminToken,
   );
-  webhookSecret = created.body.data!.webhookEndpointCreate.secret;
-  receiver.secret = webhookSecret;
+  receiver.secret = created.body.data!.webhookEndpointCreate.secret;
 
   premium = await createMerchant(app, { contractStart: at('2026-01-01T00:00:00-05:00'), months: 12 });
   agent = await createStaff(app, 'AGENT', 'DEVELOPMENT');
@@ -106,61 +63,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await live?.dispose();
-  await Promise.all((jobs ?? []).map((job) => job.stop()));
-  await events?.stop();
+  await desk?.stop();
   await hub?.stop();
-  await webhooks?.dispatcher.stop();
-  await secondOrm?.close();
   await receiver?.close();
   await app?.close();
 });
 
-async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return done();
-}
-
-/** Files a ticket at the clock's instant and starts its SLA clock (access waived), as staff would. */
-async function fileRunning(merchant: Merchant, subject: string): Promise<{ id: string; rawId: string; number: string }> {
-  const created = await merchant.sdk.TicketCreate({
-    input: { subject, description: 'The checkout stays blank after the update.', category: TicketCategory.BugFix },
-  });
-  const ticket = created.ticketCreate.ticket!;
-  await app.admin.TicketAccessWaive({ input: { ticketId: ticket.id, reason: 'Checked by phone.' } });
-  return { id: ticket.id, rawId: fromGlobalId(ticket.id)!.id, number: ticket.number };
-}
-
 /** Both processes' jobs run a pass at the same moment; returns what they published together. */
-async function passAt(instant: string): Promise<number> {
-  app.setNow(at(instant));
-  let published = 0;
-  // A pass takes a batch (2 here); a full batch is followed by another.
-  for (;;) {
-    const results = await Promise.all(jobs.map((job) => job.runOnce()));
-    published += results.reduce((sum, r) => sum + r.published, 0);
-    if (results.every((r) => r.examined < 2)) return published;
-  }
-}
-
-async function escalationsOf(rawTicketId: string) {
-  return app.orm.em
-    .fork()
-    .getConnection()
-    .execute<Array<{ type: string; data: Record<string, unknown>; occurred_at: Date }>>(
-      `select type, data, occurred_at from outbox_event where ticket_id = ? and type like 'SLA_%' order by id`,
-      [rawTicketId],
-    );
-}
+const passAt = async (instant: string) => (await desk.passAt(instant)).published;
+const escalationsOf = (rawTicketId: string) => slaEventsInOutbox(app, rawTicketId);
 
 describe('SLA escalations', () => {
   it('a ticket filed Friday 11:00 New York: 75 % on Monday 08:45 and the breach at 11:00 (after the weekend and the DST switch), each once', async () => {
     app.setNow(at('2026-03-06T11:00:00-05:00'));
-    const ticket = await fileRunning(premium, 'Blank checkout');
+    const ticket = await fileRunning(app, premium, 'Blank checkout');
     await app.admin.TicketAssign({ input: { ticketId: ticket.id, assigneeId: agent.id } });
     const bestEffortMerchant = await createMerchant(app, { plan: PlanKind.OneTimeFix });
-    const bestEffort = await fileRunning(bestEffortMerchant, 'Best effort');
-    const paused = await fileRunning(premium, 'Waiting on the merchant');
+    const bestEffort = await fileRunning(app, bestEffortMerchant, 'Best effort');
+    const paused = await fileRunning(app, premium, 'Waiting on the merchant');
     const pause = await app.admin.TicketStatusChange({ input: { ticketId: paused.id, status: TicketStatus.WaitingOnCustomer } });
     expect(pause.ticketStatusChange.userErrors).toEqual([]);
 
@@ -206,10 +126,8 @@ describe('SLA escalations', () => {
     expect(await escalationsOf(paused.rawId)).toEqual([]);
 
     // They reach every consumer like the desk's other events.
-    await events.relay.drain();
-    const notifications = async (token: string) =>
-      (await app.raw('{ viewer { notifications(first: 20) { nodes { type title ticketNumber email { status subject } } } } }', {}, token)).body.data!.viewer
-        .notifications.nodes as Array<{ type: string; title: string; ticketNumber: string; email: { status: string; subject: string } | null }>;
+    await desk.events.relay.drain();
+    const notifications = (token: string) => notificationsOf(app, token, 20);
     const agentSees = (await notifications(agent.token)).filter((n) => n.ticketNumber === ticket.number && n.type.startsWith('SLA_'));
     expect(agentSees.map((n) => n.type).sort()).toEqual(['SLA_BREACHED', 'SLA_TARGET_AT_75_PERCENT']);
     expect(agentSees.find((n) => n.type === 'SLA_TARGET_AT_75_PERCENT')!).toMatchObject({
@@ -221,7 +139,7 @@ describe('SLA escalations', () => {
     expect(adminSees[0]!.email).toMatchObject({ status: 'KEPT' });
     expect((await notifications(premium.token)).filter((n) => n.type.startsWith('SLA_'))).toEqual([]);
 
-    expect(await webhooks.dispatcher.runDue()).toBe(2);
+    expect(await desk.webhooks.dispatcher.runDue()).toBe(2);
     // Both are due at the same instant: the endpoint may get them in either order.
     expect(
       received()
@@ -252,7 +170,7 @@ describe('SLA escalations', () => {
   ])('%s (filed %s): three quarters used at %s exactly, the breach at %s', async (_name, filedAt, warnAt, breachAt) => {
     app.setNow(at(filedAt));
     const merchant = await createMerchant(app, { contractStart: at(filedAt).minus({ days: 1 }) });
-    const ticket = await fileRunning(merchant, 'Blank checkout');
+    const ticket = await fileRunning(app, merchant, 'Blank checkout');
     expect(await passAt(at(warnAt).minus({ milliseconds: 1 }).toISO()!)).toBe(0);
     expect(await passAt(warnAt)).toBe(1);
     expect(await passAt(at(breachAt).minus({ milliseconds: 1 }).toISO()!)).toBe(0);
@@ -267,7 +185,7 @@ describe('SLA escalations', () => {
   it('after a timely first reply, the resolution target is watched: a paused clock adds nothing, and each escalation comes once', async () => {
     app.setNow(at('2026-04-07T03:00:00-04:00'));
     const merchant = await createMerchant(app, { contractStart: at('2026-04-01T00:00:00-04:00') });
-    const ticket = await fileRunning(merchant, 'Slow admin');
+    const ticket = await fileRunning(app, merchant, 'Slow admin');
     app.setNow(at('2026-04-07T04:00:00-04:00'));
     await app.admin.TicketReply({ input: { ticketId: ticket.id, body: 'Looking into it.', status: TicketStatus.InProgress } });
     // 2 hours waiting on the merchant in the middle of the day: the clock stands still.
