@@ -15,6 +15,7 @@ import { TICKET_REFRESH_MS } from '../../opencart-extension/src/views/ticket';
 import { createLogger } from '../../server/app/logger';
 import { startEventRuntime, type EventRuntime } from '../../server/modules/events/events.runtime';
 import { CHROMIUM_PATH, hasChromium, launchChromium, NO_CHROMIUM } from '../support/chromium';
+import { BanReason } from '../sdk/generated';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 import { installModule, login, openMenu, openModule, removePackage, tab, uninstallModule, uploadPackage, watchPage } from './support/admin';
 import { startMariaDb, type MariaDb } from './support/mariadb';
@@ -598,6 +599,34 @@ describe.skipIf(unavailable)(`module in real OpenCart stores (Chromium at ${CHRO
       if (store.line === '4.x') await installModule(page);
       await openModule(page);
       await root().locator('#ocsd-endpoint').waitFor();
+    });
+
+    it('tells a merchant whose account support banned so in its own words, not to check the key', async () => {
+      // Another merchant's store admin: connected and saved, then banned by support ("Your access will be banned permanently").
+      const banned = await createMerchant(app);
+      await root().locator('#ocsd-endpoint').fill(`${app.url}/graphql`);
+      await root().locator('#ocsd-api-key').fill(banned.token);
+      await root().getByRole('button', { name: 'Test connection' }).click();
+      await expect.poll(() => root().locator('#ocsd-settings-result').textContent()).toMatch(/Connected as/);
+      await root().getByLabel('Enabled').check();
+      await root().getByRole('button', { name: 'Save' }).click();
+      await root().locator('.alert-success', { hasText: 'Settings saved' }).waitFor();
+      const ban = await app.admin.CustomerBan({ input: { customerId: banned.customerId, reason: BanReason.Abuse, note: 'Abusive messages to staff.' } });
+      expect(ban.customerBan.userErrors).toEqual([]);
+
+      // The store's module answers the browser 502 for an API refusal; those answers are expected here.
+      const before = problems.length;
+      const BANNED = 'The support desk has closed this account permanently';
+      await tab(page, 'Tickets').click();
+      const refused = root().locator('.alert-danger').first();
+      await refused.waitFor(ANSWERED);
+      expect(await refused.textContent()).toContain(BANNED);
+      expect(await root().textContent()).not.toMatch(/did not accept your merchant API key|Check it in the module settings/);
+      await tab(page, 'Settings').click();
+      await root().getByRole('button', { name: 'Test connection' }).click();
+      await expect.poll(() => root().locator('#ocsd-settings-result').textContent(), ANSWERED).toContain(BANNED);
+      const seen = problems.splice(before);
+      expect(seen.filter((p) => !/^HTTP 502 for .*oc_support_desk/.test(p))).toEqual([]);
     });
 
     it("left the store's PHP error log, php -S and the browser console clean", async () => {
