@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from './logger';
+import { withPooledConnection } from './pooled-connection';
 
 export type ConnectionType = 'read' | 'write';
 
@@ -66,15 +67,7 @@ export class ReadSide {
 
   /** A statement with PostgreSQL's own `$1` bindings, on a pooled client, rows as plain objects. */
   query(text: string, values: readonly unknown[]): Promise<Record<string, unknown>[]> {
-    return this.run(async (type) => {
-      const knex = this.em.getConnection(type).getKnex();
-      const client = await knex.client.acquireConnection();
-      try {
-        return (await client.query({ text, values })).rows as Record<string, unknown>[];
-      } finally {
-        await knex.client.releaseConnection(client);
-      }
-    });
+    return this.run((type) => withPooledConnection(this.em, type, async (client) => (await client.query(text, [...values])).rows));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../common/logger';
+import { type BorrowedConnection, borrowConnection } from '../../common/pooled-connection';
 
 export interface PgListenerOptions {
   orm: MikroORM;
@@ -15,12 +16,6 @@ export interface PgListenerOptions {
   retryMs?: number;
 }
 
-interface ListenConnection {
-  query(sql: string): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): void;
-  removeAllListeners(event: string): void;
-}
-
 /**
  * One pooled connection kept for LISTEN (NOTIFY is sent by PostgreSQL when, and only if, the
  * notifying transaction commits). Lost (a database restart) or not to be had, it is taken again
@@ -28,7 +23,7 @@ interface ListenConnection {
  * what keeps it going.
  */
 export class PgListener {
-  private listener: { connection: ListenConnection; release: () => Promise<void> } | null = null;
+  private listener: { connection: BorrowedConnection; stop: () => Promise<void> } | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -45,40 +40,43 @@ export class PgListener {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const listener = this.listener;
     this.listener = null;
-    await listener?.release().catch(() => {});
+    await listener?.stop().catch(() => {});
   }
 
   private async listen(reconnecting: boolean): Promise<void> {
     if (this.stopped) return;
-    const knex = this.options.orm.em.getConnection().getKnex();
-    let connection: ListenConnection;
+    let borrowed: BorrowedConnection | null = null;
     try {
-      connection = (await knex.client.acquireConnection()) as ListenConnection;
-      for (const channel of this.options.channels) await connection.query(`LISTEN ${channel}`);
+      borrowed = await borrowConnection(this.options.orm.em);
+      for (const channel of this.options.channels) await borrowed.client.query(`LISTEN ${channel}`);
       if (this.stopped) {
-        await Promise.resolve(knex.client.releaseConnection(connection)).catch(() => {});
+        await borrowed.release().catch(() => {});
         return;
       }
     } catch (error) {
+      // A connection that could not LISTEN goes back to the pool (which drops it if it is broken).
+      await borrowed?.release().catch(() => {});
       this.options.logger.warn({ err: error }, `${this.options.name} could not LISTEN; polling until it can`);
       this.retryLater();
       return;
     }
+    const connection = borrowed;
+    const { client } = connection;
     const lost = () => {
       if (this.listener?.connection !== connection) return;
       this.listener = null;
-      void Promise.resolve(knex.client.releaseConnection(connection)).catch(() => {});
+      void connection.release().catch(() => {});
       this.retryLater();
     };
-    connection.on('notification', (message: { channel: string; payload?: string }) => this.options.onNotification(message.channel, message.payload ?? ''));
-    connection.on('error', lost);
-    connection.on('end', lost);
+    client.on('notification', (message) => this.options.onNotification(message.channel, message.payload ?? ''));
+    client.on('error', lost);
+    client.on('end', lost);
     this.listener = {
       connection,
-      release: async () => {
-        connection.removeAllListeners('notification');
-        await connection.query('UNLISTEN *').catch(() => {});
-        await knex.client.releaseConnection(connection);
+      stop: async () => {
+        client.removeAllListeners('notification');
+        await client.query('UNLISTEN *').catch(() => {});
+        await connection.release();
       },
     };
     if (reconnecting) this.options.onReconnect();
