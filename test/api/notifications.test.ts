@@ -85,12 +85,15 @@ async function notificationsOf(token: string, unreadOnly = false) {
 const staffActor = (id: string): DomainEvent['actor'] => ({ kind: 'STAFF', id: fromGlobalId(id)!.id });
 
 describe('in-app notifications', () => {
-  it('a new ticket reaches the active staff of its team, not the other team, not the merchant', async () => {
+  it('a new ticket reaches the active staff of its team, not the other team, not the merchant; the assignment reaches the assignee', async () => {
     for (const person of [assignee, teammate]) {
-      const mine = await notificationsOf(person.token);
-      expect(mine.edges.map((e) => e.node.type)).toEqual(['TICKET_FILED']);
-      expect(mine.edges[0]!.node).toMatchObject({ ticketNumber: ticket.number, title: `${ticket.number}: new ticket` });
+      const filed = (await notificationsOf(person.token)).edges.filter((e) => e.node.type === 'TICKET_FILED');
+      expect(filed).toHaveLength(1);
+      expect(filed[0]!.node).toMatchObject({ ticketNumber: ticket.number, title: `${ticket.number}: new ticket` });
     }
+    expect((await notificationsOf(assignee.token)).edges.map((e) => e.node.type)).toEqual(['TICKET_ASSIGNED', 'TICKET_FILED']);
+    expect((await notificationsOf(assignee.token)).edges[0]!.node.title).toBe(`${ticket.number}: assigned to you`);
+    expect((await notificationsOf(teammate.token)).edges.map((e) => e.node.type)).toEqual(['TICKET_FILED']);
     expect((await notificationsOf(supportAgent.token)).totalCount).toBe(0);
     expect((await notificationsOf(merchant.token)).totalCount).toBe(0);
   });
@@ -108,13 +111,19 @@ describe('in-app notifications', () => {
     expect(node.email!.html).toContain('Checkout &lt;b&gt;blank&lt;/b&gt;');
     expect(node.email!.html).not.toContain('<b>blank</b>');
     expect((await notificationsOf(other.token)).totalCount).toBe(0);
-    expect((await notificationsOf(assignee.token)).edges.map((e) => e.node.type)).toEqual(['TICKET_FILED']);
+    expect((await notificationsOf(assignee.token)).edges.map((e) => e.node.type)).toEqual(['TICKET_ASSIGNED', 'TICKET_FILED']);
   });
 
-  it('a staff-only event (an internal note, an access reveal) reaches no merchant', async () => {
+  it("a staff-only event (an internal note, an access reveal) reaches no merchant; a colleague's reaches the assignee, never the note's text", async () => {
     await happen(DomainEventType.INTERNAL_NOTE_ADDED, staffActor(teammate.id), { messageId: 'note' }, true);
-    await happen(DomainEventType.ACCESS_REVEALED, staffActor(teammate.id), {}, true);
+    await happen(DomainEventType.ACCESS_REVEALED, staffActor(teammate.id), { field: 'FTP_PASSWORD' }, true);
     expect((await notificationsOf(merchant.token)).edges.map((e) => e.node.type)).toEqual(['STAFF_REPLIED']);
+    const [revealed, note] = (await notificationsOf(assignee.token)).edges.map((e) => e.node);
+    expect(note).toMatchObject({ type: 'INTERNAL_NOTE_ADDED', title: `${ticket.number}: an internal note was added`, email: { status: 'KEPT' } });
+    expect(note!.email!.text).toContain('Open the ticket to read it.');
+    expect(revealed).toMatchObject({ type: 'ACCESS_REVEALED', title: `${ticket.number}: stored access opened` });
+    // Nobody is told of their own action.
+    expect((await notificationsOf(teammate.token)).edges.map((e) => e.node.type)).toEqual(['TICKET_FILED']);
   });
 
   it('a merchant reply reaches the assignee only; a resolution reminds the merchant to disable the access', async () => {
@@ -193,6 +202,36 @@ describe('in-app notifications', () => {
       unreadCount: null,
       userErrors: [{ code: 'NOT_FOUND', field: ['input', 'ticketId'] }],
     });
+    await app.raw('mutation { notificationMarkAllRead(input: {}) { unreadCount } }', {}, merchant.token);
+  });
+
+  it("the merchant's answers reach the team while nobody is assigned; the merchant is told of the allowance their own filing used, not of their own answers", async () => {
+    const unassigned = (
+      await merchant.sdk.TicketCreate({ input: { subject: 'A new module', description: 'A custom shipping module.', category: TicketCategory.BugFix } })
+    ).ticketCreate.ticket!;
+    await events.relay.drain();
+    const customerId = fromGlobalId(merchant.customerId)!.id;
+    const merchantActor: DomainEvent['actor'] = { kind: 'MERCHANT', id: customerId };
+    await app.orm.em.fork().transactional(async (em) => {
+      const base = { ticketId: fromGlobalId(unassigned.id)!.id, customerId, team: 'DEVELOPMENT', actor: merchantActor, staffOnly: false };
+      await publisher.publish(em, { ...base, type: DomainEventType.QUOTE_ANSWERED, data: { number: unassigned.number, accepted: true } });
+      await publisher.publish(em, {
+        ...base,
+        type: DomainEventType.ALLOWANCE_NEARLY_USED,
+        ticketId: null,
+        team: null,
+        data: { number: unassigned.number, limit: 10, remaining: 2 },
+      });
+    });
+    await events.relay.drain();
+    for (const person of [assignee, teammate]) {
+      const [answered] = (await notificationsOf(person.token)).edges.map((e) => e.node);
+      expect(answered).toMatchObject({ type: 'QUOTE_ANSWERED', ticketNumber: unassigned.number, title: `${unassigned.number}: the quote was accepted` });
+    }
+    expect((await notificationsOf(supportAgent.token)).totalCount).toBe(0);
+    const [allowance] = (await notificationsOf(merchant.token)).edges.map((e) => e.node);
+    expect(allowance).toMatchObject({ type: 'ALLOWANCE_NEARLY_USED', title: '2 of your 10 tickets left this period', ticketNumber: null });
+    expect((await notificationsOf(merchant.token)).edges.map((e) => e.node.type)).not.toContain('QUOTE_ANSWERED');
     await app.raw('mutation { notificationMarkAllRead(input: {}) { unreadCount } }', {}, merchant.token);
   });
 

@@ -40,10 +40,35 @@ const MATRIX_AT = DateTime.fromISO('2026-03-04T06:00:00.000-05:00', { setZone: t
 
 /** The README's "who is told" table, for a ticket of the development team assigned to `agent`. */
 const TOLD = {
-  merchant: ['STAFF_REPLIED', 'STATUS_CHANGED', 'QUOTE_SET', 'SURCHARGE_SET', 'REFUND_DECIDED'],
-  agent: ['TICKET_FILED', 'MERCHANT_REPLIED', 'SLA_TARGET_AT_75_PERCENT', 'SLA_BREACHED'],
+  merchant: [
+    'STAFF_REPLIED',
+    'STATUS_CHANGED',
+    'QUOTE_SET',
+    'SURCHARGE_SET',
+    'PORT_DECIDED',
+    'ACCESS_VERIFIED',
+    'ACCESS_SHREDDED',
+    'REFUND_DECIDED',
+    'ALLOWANCE_NEARLY_USED',
+    'TICKET_MERGED',
+  ],
+  agent: [
+    'TICKET_FILED',
+    'MERCHANT_REPLIED',
+    'INTERNAL_NOTE_ADDED',
+    'TICKET_ASSIGNED',
+    'QUOTE_ANSWERED',
+    'SURCHARGE_ANSWERED',
+    'ACCESS_PROVIDED',
+    'ACCESS_VERIFIED',
+    'ACCESS_REVEALED',
+    'ACCESS_DISABLED',
+    'TICKET_RATED',
+    'SLA_TARGET_AT_75_PERCENT',
+    'SLA_BREACHED',
+  ],
   // The first admin is on the development team too: told of its new tickets.
-  admin: ['TICKET_FILED', 'SLA_BREACHED', 'SLA_ESCALATIONS_CAUGHT_UP', 'WEBHOOK_ENDPOINT_DISABLED'],
+  admin: ['TICKET_FILED', 'REFUND_REQUESTED', 'CUSTOMER_BANNED', 'SLA_BREACHED', 'SLA_ESCALATIONS_CAUGHT_UP', 'WEBHOOK_ENDPOINT_DISABLED'],
   other: [],
 };
 
@@ -58,7 +83,7 @@ function liveFeed(url: string, token: string, query: string, variables: Record<s
     retryAttempts: 0,
   });
   clients.push(client);
-  const seen: Array<{ type: string; staffOnly: boolean; ticketId: string | null; data: Record<string, unknown> }> = [];
+  const seen: Array<{ type: string; staffOnly: boolean; ticketId: string | null; data: Record<string, unknown>; occurredAt?: string }> = [];
   client.subscribe<Record<string, (typeof seen)[number]>>(
     { query, variables },
     { next: (result) => result.data && seen.push(Object.values(result.data)[0]!), error: () => {}, complete: () => {} },
@@ -75,6 +100,8 @@ async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
 let queueFeed: ReturnType<typeof liveFeed>;
 let merchantFeed: ReturnType<typeof liveFeed>;
 let otherFeed: ReturnType<typeof liveFeed>;
+/** Each person's `notificationAdded` subscription. */
+const notificationFeeds: Record<string, ReturnType<typeof liveFeed>> = {};
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -119,13 +146,29 @@ beforeAll(async () => {
   queueFeed = liveFeed(api.url, agent.token, `subscription { queueEvents(team: DEVELOPMENT) { ${LIVE} } }`, {});
   merchantFeed = liveFeed(api.url, merchant.token, `subscription($id: ID!) { ticketEvents(ticketId: $id) { ${LIVE} } }`, { id: ticket.id });
   otherFeed = liveFeed(api.url, other.token, `subscription($id: ID!) { ticketEvents(ticketId: $id) { ${LIVE} } }`, { id: otherTicket.id });
-  // The subscriptions start asynchronously: publish a probe until the merchant's and the queue's feeds have one.
-  const probe = new DomainEvents(() => app.now());
-  for (let i = 0; i < 10 && !(queueFeed.length > 0 && merchantFeed.length > 0); i += 1) {
-    await app.orm.em.fork().transactional((em) => probe.publish(em, ticketEvent(DomainEventType.STAFF_REPLIED, eventTicket(), 'system', { probe: i })));
-    await until(() => queueFeed.length > 0 && merchantFeed.length > 0, 1_000);
+  const NOTIFIED = 'subscription { notificationAdded { type title body occurredAt } }';
+  for (const [who, token] of [
+    ['merchant', merchant.token],
+    ['agent', agent.token],
+    ['admin', app.adminToken],
+    ['other', other.token],
+  ] as const) {
+    notificationFeeds[who] = liveFeed(api.url, token, NOTIFIED, {});
   }
-  expect(queueFeed.length > 0 && merchantFeed.length > 0).toBe(true);
+  // The subscriptions start asynchronously: publish probes until the ticket's and the queue's feeds
+  // and the merchant's, the agent's and the admin's notification feeds have one (a staff reply tells
+  // the merchant, a new ticket the development team).
+  const probe = new DomainEvents(() => app.now());
+  const started = () => queueFeed.length > 0 && merchantFeed.length > 0 && ['merchant', 'agent', 'admin'].every((who) => notificationFeeds[who]!.length > 0);
+  for (let i = 0; i < 10 && !started(); i += 1) {
+    await app.orm.em.fork().transactional(async (em) => {
+      await probe.publish(em, ticketEvent(DomainEventType.STAFF_REPLIED, eventTicket(), 'system', { probe: i }));
+      await probe.publish(em, ticketEvent(DomainEventType.TICKET_FILED, eventTicket(), 'system', { probe: i }));
+    });
+    await events.relay.drain();
+    await until(started, 1_000);
+  }
+  expect(started()).toBe(true);
 }, 60_000);
 
 afterAll(async () => {
@@ -151,7 +194,25 @@ function eventOf(type: DomainEventType): DomainEvent {
     usedMinutes: 405,
     dueAt: '2026-03-04T11:00:00.000-05:00',
     from: 'OPEN',
-    to: 'IN_PROGRESS',
+    to: type === DomainEventType.TICKET_ASSIGNED ? fromGlobalId(agent.id)!.id : 'IN_PROGRESS',
+    amount: '$150.00',
+    accepted: true,
+    decision: type === DomainEventType.PORT_DECIDED ? 'ACCEPT_WITH_SURCHARGE' : 'APPROVED',
+    replaced: false,
+    outcome: 'AUTH_FAILED',
+    field: 'STORE_ADMIN_PASSWORD',
+    reason: type === DomainEventType.ACCESS_SHREDDED ? 'RESOLVED_DELAY_ELAPSED' : 'SERVICE_NOT_DELIVERED',
+    amountMinor: 4900,
+    currency: 'USD',
+    ticketsClosed: 1,
+    limit: 10,
+    remaining: 2,
+    mergedTicketNumber: 'OC-999999',
+    rating: 5,
+    withComment: true,
+    breached: 3,
+    catchUpMinutes: 60,
+    earliestReachedAt: '2026-03-04T05:00:00.000-05:00',
   };
   if (type === DomainEventType.WEBHOOK_ENDPOINT_DISABLED) {
     return {
@@ -182,8 +243,14 @@ async function sendAllEmails(): Promise<void> {
 }
 
 async function notificationsAt(token: string) {
-  const r = await app.raw('{ viewer { notifications(first: 100) { nodes { type occurredAt email { status subject } } } } }', {}, token);
-  const nodes = r.body.data!.viewer.notifications.nodes as Array<{ type: string; occurredAt: string; email: { status: string; subject: string } | null }>;
+  const r = await app.raw('{ viewer { notifications(first: 100) { nodes { type title body occurredAt email { status subject text } } } } }', {}, token);
+  const nodes = r.body.data!.viewer.notifications.nodes as Array<{
+    type: string;
+    title: string;
+    body: string;
+    occurredAt: string;
+    email: { status: string; subject: string; text: string } | null;
+  }>;
   return nodes.filter((n) => Date.parse(n.occurredAt) === MATRIX_AT.toMillis());
 }
 
@@ -225,8 +292,23 @@ describe('every event type through every consumer', () => {
       const told = await notificationsAt(token);
       expect({ who, types: told.map((n) => n.type).sort() }).toEqual({ who, types: [...TOLD[who as keyof typeof TOLD]].sort() });
       expect(told.every((n) => n.email?.status === 'SENT' && n.email.subject.startsWith('[OpenCart Support Desk] '))).toBe(true);
+      // Every type has its own words, with its facts filled in.
+      for (const n of told) {
+        const text = `${n.title} ${n.body} ${n.email!.text}`;
+        expect({ type: n.type, text }).toEqual({ type: n.type, text: expect.not.stringMatching(/undefined|null|NaN|\[object/) });
+      }
       subjectsTold.push(...told.map((n) => n.email!.subject));
     }
+    // Every event type reaches someone in the app and by email.
+    expect([...new Set(Object.values(TOLD).flat())].sort()).toEqual([...types].sort());
+
+    // Live, the viewer's own notifications: each person's notificationAdded feed gets what they were told, once.
+    const notifiedLive = (who: string) => notificationFeeds[who]!.filter((n) => Date.parse(String(n.occurredAt)) === MATRIX_AT.toMillis()).map((n) => n.type);
+    expect(await until(() => Object.entries(TOLD).every(([who, told]) => notifiedLive(who).length === told.length), 10_000)).toBe(true);
+    for (const [who, told] of Object.entries(TOLD)) expect({ who, types: notifiedLive(who).sort() }).toEqual({ who, types: [...told].sort() });
+    // So every event type reaches a live subscriber: a ticket's or a queue's events, or a notification.
+    const live = new Set([...mine(queueFeed), ...mine(merchantFeed), ...Object.keys(TOLD).flatMap(notifiedLive)]);
+    expect([...live].sort()).toEqual([...types].sort());
     const arrived = await Promise.all(mailed.slice(mailedBefore).map(async (m) => (await simpleParser(m.raw)).subject ?? ''));
     expect(arrived.sort()).toEqual(subjectsTold.sort());
     const everything = mailed.map((m) => m.raw).join('\n');

@@ -2,13 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../common/global-id';
 import { Customer } from '../customer/customer.entity';
 import { CustomerErasure } from '../personal-data/customer-erasure.entity';
-import { DomainEventType, type StoredDomainEvent } from '../events/domain-event';
+import type { DomainEventType, StoredDomainEvent } from '../events/domain-event';
 import type { OutboxRelay } from '../events/outbox-relay';
 import { StaffMember, StaffRole } from '../staff/staff-member.entity';
 import { Ticket } from '../ticket/ticket.entity';
 import { renderEmail, ticketUrl } from './email-template';
 import { Notification, NotificationPreference, OutboundEmail, OutboundEmailStatus } from './notification.entity';
-import { describe, recipientKey, recipientsOf, type NotificationFacts, type Recipient } from './notification-rules';
+import { describe, factsNeeded, recipientKey, recipientsOf, type NotificationFacts, type Recipient } from './notification-rules';
 
 export interface NotificationSettings {
   /** Emails are sent (SMTP_URL set); otherwise they are kept, readable through the API. */
@@ -72,14 +72,10 @@ export function registerNotificationConsumers(relay: OutboxRelay, settings: Noti
 
 async function factsOf(em: EntityManager, event: StoredDomainEvent): Promise<NotificationFacts> {
   const ticket = event.ticketId ? await em.findOne(Ticket, { id: event.ticketId }) : null;
-  const needsTeam = event.type === DomainEventType.TICKET_FILED || (event.type === DomainEventType.SLA_TARGET_AT_75_PERCENT && !ticket?.assignee);
+  const needs = factsNeeded(event.type, !!ticket?.assignee);
   const team = ticket?.team ?? event.team;
-  const teamStaff = needsTeam && team ? await em.find(StaffMember, { team: team as never, active: true }, { fields: ['id'] }) : [];
-  const needsAdmins =
-    event.type === DomainEventType.SLA_BREACHED ||
-    event.type === DomainEventType.SLA_ESCALATIONS_CAUGHT_UP ||
-    event.type === DomainEventType.WEBHOOK_ENDPOINT_DISABLED;
-  const admins = needsAdmins ? await em.find(StaffMember, { role: StaffRole.ADMIN, active: true }, { fields: ['id'] }) : [];
+  const teamStaff = needs.team && team ? await em.find(StaffMember, { team: team as never, active: true }, { fields: ['id'] }) : [];
+  const admins = needs.admins ? await em.find(StaffMember, { role: StaffRole.ADMIN, active: true }, { fields: ['id'] }) : [];
   return {
     ticket: ticket ? { id: ticket.id, number: ticket.number, subject: ticket.subject, assigneeId: ticket.assignee?.id ?? null, team: ticket.team } : null,
     teamStaffIds: teamStaff.map((s) => s.id),
