@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/app/logger';
 import { DomainEventType, type DomainEvent } from '../../server/modules/events/domain-event';
@@ -256,6 +257,33 @@ describe('in-app notifications', () => {
     expect((await notificationsOf(merchant.token)).edges[0]!.node).toMatchObject({ type: 'STATUS_CHANGED', email: null });
     const prefs = await app.raw('{ viewer { notificationPreferences { emailEnabled emailEventTypes } } }', {}, merchant.token);
     expect(prefs.body.data!.viewer.notificationPreferences).toEqual({ emailEnabled: false, emailEventTypes: ['STATUS_CHANGED'] });
+  });
+
+  it('without SMTP_URL the log says email is off (and where the emails are kept); with it, nothing of the kind and never the URL', async () => {
+    const logged = async (smtpUrl: string | null) => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const runtime = await startEventRuntime({
+        orm: app.orm,
+        logger: createLogger('info', sink),
+        clock: () => app.now(),
+        relayEnabled: false,
+        mail: { smtpUrl, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/tickets/{number}' },
+      });
+      await runtime.stop();
+      return lines.join('');
+    };
+    const off = await logged(null);
+    expect(off).toContain('email is off (no SMTP_URL)');
+    expect(off).toContain('viewer.notifications { email }');
+    const on = await logged('smtp://mailer:s3cret-pass@127.0.0.1:2525');
+    expect(on).not.toContain('email is off');
+    expect(on).not.toContain('s3cret-pass');
   });
 
   it('anonymous callers have no notifications', async () => {
