@@ -589,6 +589,59 @@ describe('what a merchant never sees', () => {
     expect(events).not.toContain('INTERNAL_NOTE_ADDED');
   });
 
+  it('later pages of the conversation and the audit trail (after a cursor) keep internal notes and staff-only entries out too', async () => {
+    const id = await newTicket();
+    // A second apart, so that "oldest first" is the order they were written in.
+    const saved = app.now();
+    try {
+      const replies = [
+        ['First answer.', false],
+        ['Internal: checked the error log.', true],
+        ['Second answer.', false],
+        ['Internal: waiting on the host.', true],
+        ['Third answer.', false],
+      ] as const;
+      for (const [i, [body, internal]] of replies.entries()) {
+        app.setNow(saved.plus({ seconds: i + 1 }));
+        await app.admin.TicketReply({ input: { ticketId: id, body, internal } });
+      }
+    } finally {
+      app.setNow(saved);
+    }
+
+    /** Every item of a ticket's connection, one per page, following the cursors. */
+    async function pageByPage(field: 'messages' | 'events', item: 'body' | 'action', token: string): Promise<string[]> {
+      const items: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 50; page++) {
+        const r = await app.raw(
+          `query($id: ID!, $after: String) { node(id: $id) { ... on Ticket { ${field}(first: 1, after: $after) { edges { node { ${item} } } pageInfo { hasNextPage endCursor } } } } }`,
+          { id, after },
+          token,
+        );
+        expect(r.body.errors).toBeUndefined();
+        const connection = (
+          r.body.data!.node as Record<string, { edges: Array<{ node: Record<string, string> }>; pageInfo: { hasNextPage: boolean; endCursor: string } }>
+        )[field]!;
+        items.push(...connection.edges.map((e) => e.node[item]!));
+        if (!connection.pageInfo.hasNextPage) return items;
+        after = connection.pageInfo.endCursor;
+      }
+      throw new Error(`${field}: more than 50 pages`);
+    }
+
+    const merchantMessages = await pageByPage('messages', 'body', owner.token);
+    expect(merchantMessages.filter((body) => body.includes('answer.'))).toEqual(['First answer.', 'Second answer.', 'Third answer.']);
+    expect(merchantMessages.some((body) => body.startsWith('Internal:'))).toBe(false);
+    const staffMessages = await pageByPage('messages', 'body', agent.token);
+    expect(staffMessages.filter((body) => body.startsWith('Internal:'))).toEqual(['Internal: checked the error log.', 'Internal: waiting on the host.']);
+
+    const merchantEvents = await pageByPage('events', 'action', owner.token);
+    expect(merchantEvents.length).toBeGreaterThan(0);
+    expect(merchantEvents).not.toContain('INTERNAL_NOTE_ADDED');
+    expect(await pageByPage('events', 'action', agent.token)).toContain('INTERNAL_NOTE_ADDED');
+  });
+
   it('staff-only fields answer FORBIDDEN to a merchant, even on their own ticket', async () => {
     const id = await newTicket();
     for (const field of ['accessWaiverReason', 'accessWithheld', 'thirdPartyBlocked']) {

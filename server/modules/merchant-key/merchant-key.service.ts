@@ -5,6 +5,7 @@ import { issueToken, MERCHANT_KEY_PREFIX } from '../../common/tokens';
 import { DomainError, UserErrorCode } from '../../common/user-error';
 import { audit } from '../audit/audit';
 import { Customer, CustomerStatus } from '../customer/customer.entity';
+import { customerOwnedScope } from '../viewer/owner.scope';
 import { isAdmin, isCustomer, type Viewer } from '../viewer/viewer';
 import { MerchantApiKey } from './merchant-api-key.entity';
 import type { MerchantApiKeyCreateInput, MerchantApiKeyRevokeInput } from './merchant-api-key.types';
@@ -53,8 +54,8 @@ export class MerchantKeyService {
     if (!isCustomer(viewer) && !isAdmin(viewer)) {
       throw DomainError.of(UserErrorCode.FORBIDDEN, "Only admins revoke a merchant's API keys.", ['input', 'apiKeyId']);
     }
-    const where = isCustomer(viewer) ? { id, customer: viewer.customerId } : { id };
-    const apiKey = await this.em.findOne(MerchantApiKey, where);
+    const scope = customerOwnedScope(viewer);
+    const apiKey = scope && (await this.em.findOne(MerchantApiKey, { $and: [scope, { id }] }));
     if (!apiKey) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No MerchantApiKey with this ID.', ['input', 'apiKeyId']);
     if (!apiKey.revokedAt) {
       apiKey.revokedAt = this.deps.now.toJSDate();

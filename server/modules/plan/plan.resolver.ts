@@ -11,7 +11,7 @@ export { PlanPayload, PlanUpdateInput } from './plan.types';
 export class PlanResolver {
   @Query(() => [Plan], { description: 'The public plan catalogue (no sign-in needed).' })
   plans(@Ctx() ctx: AppContext) {
-    return ctx.em.find(Plan, { active: true }, { orderBy: { priceAmount: 'asc' } });
+    return ctx.services.plans.catalogue();
   }
 
   @Authorized(Role.ADMIN)

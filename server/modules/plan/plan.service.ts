@@ -8,6 +8,11 @@ import type { PlanUpdateInput } from './plan.types';
 export class PlanService {
   constructor(private readonly em: EntityManager) {}
 
+  /** The plans on sale, cheapest first. */
+  catalogue(): Promise<Plan[]> {
+    return this.em.find(Plan, { active: true }, { orderBy: { priceAmount: 'asc' } });
+  }
+
   async update(input: PlanUpdateInput): Promise<Plan> {
     const plan = await this.em.findOne(Plan, { id: requireId(input.planId, 'Plan', ['input', 'planId']) });
     if (!plan) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Plan with this ID.', ['input', 'planId']);

@@ -9,6 +9,7 @@ import type { DomainEvents } from '../events/domain-events';
 import { customerEvent } from '../events/event-of';
 import { PlanKind, SubscriptionStatus } from '../subscription/entitlement-rules';
 import { Subscription } from '../subscription/subscription.entity';
+import { subscriptionScope } from '../subscription/subscription.scope';
 import { contractStartOf } from '../subscription/subscription.service';
 import type { SupportCalendar } from '../support-hours/support-calendar';
 import { Coverage } from '../ticket/coverage';
@@ -44,12 +45,14 @@ export class RefundService {
 
   async findSubscription(globalId: string, field: string[], lock = false): Promise<Subscription> {
     const id = requireId(globalId, 'Subscription', field);
-    const { viewer } = this.deps;
-    const where = isCustomer(viewer) ? { id, customer: viewer.customerId } : { id };
-    const subscription = await this.em.findOne(Subscription, where, {
-      populate: ['plan'],
-      ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['s0'] } : {}),
-    });
+    const scope = subscriptionScope(this.deps.viewer);
+    const subscription =
+      scope &&
+      (await this.em.findOne(
+        Subscription,
+        { $and: [scope, { id }] },
+        { populate: ['plan'], ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['s0'] } : {}) },
+      ));
     if (!subscription) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No Subscription with this ID.', field);
     return subscription;
   }

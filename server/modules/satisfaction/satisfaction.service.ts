@@ -9,6 +9,7 @@ import { DomainEventType } from '../events/domain-event';
 import type { DomainEvents } from '../events/domain-events';
 import { TicketMerge } from '../ticket/ticket-merge.entity';
 import { Ticket } from '../ticket/ticket.entity';
+import { ticketScope } from '../ticket/ticket.scope';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { changeableUntil, mayRate } from './satisfaction-rules';
 import type { TicketRateInput, TicketSatisfactionView } from './satisfaction.types';
@@ -34,7 +35,8 @@ export class SatisfactionService {
     if (!isCustomer(viewer)) throw DomainError.of(UserErrorCode.FORBIDDEN, 'Only the merchant who filed a ticket rates it.');
     const id = requireId(input.ticketId, 'Ticket', ['input', 'ticketId']);
     // Locked: two ratings sent at once are applied one after the other.
-    const ticket = await this.em.findOne(Ticket, { id, customer: viewer.customerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const scope = ticketScope(viewer);
+    const ticket = scope && (await this.em.findOne(Ticket, { $and: [scope, { id }] }, { lockMode: LockMode.PESSIMISTIC_WRITE }));
     if (!ticket) throw DomainError.of(UserErrorCode.NOT_FOUND, 'No ticket with this ID.', ['input', 'ticketId']);
     const [existing, merge] = await Promise.all([
       this.em.findOne(TicketSatisfaction, { ticket: id }),

@@ -12,8 +12,7 @@ export class TicketMergeResolver {
     if (ticket.status !== 'CLOSED') return null;
     const merge = await ctx.loaders.mergeOf.load(ticket.id);
     if (!merge) return null;
-    const into = await ctx.em.findOneOrFail(Ticket, { id: merge.target.id });
-    return { into, mergedAt: merge.mergedAt, messagesMoved: merge.messagesMoved };
+    return { into: merge.target, mergedAt: merge.mergedAt, messagesMoved: merge.messagesMoved };
   }
 
   @Authorized(Role.AGENT)

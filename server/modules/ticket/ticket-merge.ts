@@ -140,6 +140,6 @@ export class TicketMergeService {
 
 /** Where a merged ticket continues, for `Ticket.mergedInto`. */
 export async function mergesOf(em: EntityManager, ticketIds: readonly string[]): Promise<Map<string, TicketMerge>> {
-  const rows = await em.find(TicketMerge, { source: { $in: [...ticketIds] } });
+  const rows = await em.find(TicketMerge, { source: { $in: [...ticketIds] } }, { populate: ['target'] });
   return new Map(rows.map((row) => [row.source.id, row]));
 }

@@ -1,12 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { firstPageLoader } from '../../common/batched-connection';
+import type { Connection } from '../../common/connection';
+import { paginate } from '../../common/paginate';
 import { placeholders } from '../../common/sql';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { Viewer } from '../viewer/viewer';
 import type { SlaView } from './ticket-clock';
 import { TicketMessage } from './ticket-message.entity';
-import { ticketEventScopeSql, ticketMessageScopeSql } from './ticket.scope';
+import { ticketEventScope, ticketEventScopeSql, ticketMessageScope, ticketMessageScopeSql } from './ticket.scope';
 
 export const MESSAGE_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
 export const EVENT_ORDER = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
@@ -67,4 +69,16 @@ export function ticketLoaders(em: EntityManager, viewer: Viewer) {
       return ticketIds.map((id) => counts.get(id) ?? 0);
     }),
   };
+}
+
+type PageArgs = { first: number; after?: string | null };
+
+/** A later page (after a cursor) of a ticket's conversation, as the viewer may see it; the first page is `messagesFirstPage`'s. */
+export function messagesAfter(em: EntityManager, viewer: Viewer, ticketId: string, args: PageArgs): Promise<Connection<TicketMessage>> {
+  return paginate(em, TicketMessage, { $and: [{ ticket: ticketId }, ticketMessageScope(viewer)] }, args, MESSAGE_ORDER);
+}
+
+/** A later page of a ticket's audit trail, as the viewer may see it; the first page is `eventsFirstPage`'s. */
+export function eventsAfter(em: EntityManager, viewer: Viewer, ticketId: string, args: PageArgs): Promise<Connection<AuditEvent>> {
+  return paginate(em, AuditEvent, { $and: [{ ticket: ticketId }, ticketEventScope(viewer)] }, args, EVENT_ORDER);
 }

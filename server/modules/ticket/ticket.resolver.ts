@@ -6,9 +6,7 @@ import { ConnectionArgs } from '../../common/connection';
 import { DateTimeScalar } from '../../common/date-time.scalar';
 import { Money } from '../../common/money';
 import { Transactional } from '../../common/transaction';
-import { paginate } from '../../common/paginate';
 import { AuditEventConnection } from '../audit/audit.types';
-import { AuditEvent } from '../audit/audit-event.entity';
 import { Customer } from '../customer/customer.entity';
 import { PlatformFlag } from '../platform/platform-rules';
 import { StaffMember } from '../staff/staff-member.entity';
@@ -21,8 +19,7 @@ import { connectionSelection, ticketListConditions, ticketPage } from './ticket-
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
-import { EVENT_ORDER, MESSAGE_ORDER } from './ticket.loaders';
-import { ticketEventScope, ticketMessageScope, ticketScope } from './ticket.scope';
+import { eventsAfter, messagesAfter } from './ticket.loaders';
 import { OpenCartEnvironmentView, PortReview } from '../platform/platform.types';
 import { Quote } from './coverage.types';
 import { TicketAccessDisabledConfirmInput, TicketAccessWaiveInput } from './ticket-access.types';
@@ -88,11 +85,8 @@ export class TicketResolver {
 
   @Authorized()
   @Query(() => Ticket, { nullable: true, description: 'A ticket by its human number, e.g. OC-000123.' })
-  async ticketByNumber(@Arg('number', () => String) number: string, @Ctx() ctx: AppContext) {
-    const match = /^OC-(\d{1,9})$/i.exec(number.trim());
-    if (!match) return null;
-    const scope = ticketScope(ctx.viewer);
-    return scope && ctx.em.findOne(Ticket, { $and: [scope, { serial: Number(match[1]) }] });
+  ticketByNumber(@Arg('number', () => String) number: string, @Ctx() ctx: AppContext) {
+    return ctx.services.tickets.findVisibleByNumber(number);
   }
 
   // ---------- edges ----------
@@ -116,7 +110,7 @@ export class TicketResolver {
   @FieldResolver(() => TicketMessageConnection, { description: 'The conversation, oldest first. Merchants never see internal notes.' })
   async messages(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.messagesFirstPage.load({ parentId: ticket.id, first: args.first });
-    return paginate(ctx.em, TicketMessage, { $and: [{ ticket: ticket.id }, ticketMessageScope(ctx.viewer)] }, args, MESSAGE_ORDER);
+    return messagesAfter(ctx.em, ctx.viewer, ticket.id, args);
   }
 
   @FieldResolver(() => TicketMessage, { nullable: true })
@@ -132,7 +126,7 @@ export class TicketResolver {
   @FieldResolver(() => AuditEventConnection, { description: 'The audit trail of this ticket, oldest first.' })
   async events(@Root() ticket: Ticket, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.eventsFirstPage.load({ parentId: ticket.id, first: args.first });
-    return paginate(ctx.em, AuditEvent, { $and: [{ ticket: ticket.id }, ticketEventScope(ctx.viewer)] }, args, EVENT_ORDER);
+    return eventsAfter(ctx.em, ctx.viewer, ticket.id, args);
   }
 
   // ---------- computed ----------

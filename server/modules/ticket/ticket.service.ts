@@ -77,6 +77,14 @@ export class TicketService {
     return ticket;
   }
 
+  /** A ticket by its human number (OC-000123) if the viewer may see it; null otherwise, or for no such number. */
+  async findVisibleByNumber(number: string): Promise<Ticket | null> {
+    const match = /^OC-(\d{1,9})$/i.exec(number.trim());
+    const scope = ticketScope(this.deps.viewer);
+    if (!match || !scope) return null;
+    return this.em.findOne(Ticket, { $and: [scope, { serial: Number(match[1]) }] });
+  }
+
   async reply(input: TicketReplyInput): Promise<{ message: TicketMessage; ticket: Ticket; notices: Notice[] }> {
     const { viewer, now, calendar } = this.deps;
     const ticket = await this.findVisible(input.ticketId, ['input', 'ticketId'], true);
