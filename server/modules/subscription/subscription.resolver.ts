@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
+import { joinedByPage } from '../../common/field-reads';
 import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { Allowance } from '../customer/customer.types';
@@ -46,7 +47,7 @@ export class SubscriptionResolver {
 
   @FieldResolver(() => Plan)
   plan(@Root() subscription: Subscription, @Ctx() ctx: AppContext) {
-    return ctx.loaders.plan.load(subscription.plan.id);
+    return joinedByPage.has(subscription.plan) ? subscription.plan : ctx.loaders.plan.load(subscription.plan.id);
   }
 
   @FieldResolver(() => Date, { description: 'When the contract ends (exclusive).' })

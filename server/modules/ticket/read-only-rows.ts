@@ -9,12 +9,27 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * prototype in between shadows the ORM's tracking setters.
  */
 export interface RowMapper<T> {
-  /** `alias.column as "prefix + column"` for every column but `skip` (property names). */
-  columns(alias: string, prefix: string, skip?: ReadonlySet<string>): string;
-  /** The object of a row's `prefix`ed columns. */
-  read(row: Record<string, unknown>, prefix: string): T;
+  /**
+   * The select list (`alias.column as "prefix + column"`) and the reader of a row's `prefix`ed
+   * columns: every column, or only `properties` (the primary key always). A property left out
+   * throws when read, so a field that reads more than it declared fails loudly, never shows
+   * `undefined`.
+   */
+  select(alias: string, prefix: string, properties?: ReadonlySet<string> | null): RowSelection<T>;
   /** An object holding only its id, like a reference the ORM has not loaded. */
   reference(id: string): T;
+}
+
+export interface RowSelection<T> {
+  sql: string;
+  read(row: Record<string, unknown>): T;
+}
+
+/** A column a page did not read was asked for: the field's declared reads miss it. */
+export class ColumnNotReadError extends Error {
+  constructor(entity: string, property: string) {
+    super(`${entity}.${property} was not read for this page: add it to the reads declared for the field that needs it`);
+  }
 }
 
 interface Column {
@@ -65,30 +80,62 @@ function buildMapper(em: EntityManager, meta: EntityMetadata): RowMapper<object>
   const platform = em.getPlatform();
   const parseDate = (text: string) => platform.parseDate(text);
   const referenceTo = columns.map((c) => (id: string) => (c.targetMapper ??= mapperByName(em, c.target!)).reference(id));
-  // One reader per prefix, compiled once: the same assignments as a loop over the columns, but
-  // each with its own property name, which V8 turns into fast stores (a loop's `object[name] =`
-  // is a generic store per column and row: a page of 50 tickets with its edges is ~5,000).
-  const readers = new Map<string, (row: Record<string, unknown>) => object>();
-  const compile = (prefix: string) => {
-    const statements = columns.map((c, i) => {
+  /** Unread properties throw (a prototype per set of read properties, built once). */
+  const partialPrototypes = new Map<string, object>();
+  const prototypeReading = (read: readonly Column[]) => {
+    if (read.length === columns.length) return prototype;
+    const key = read.map((c) => c.property).join(',');
+    let partial = partialPrototypes.get(key);
+    if (!partial) {
+      partial = Object.create(prototype) as object;
+      const names = new Set(key.split(','));
+      for (const { property } of columns) {
+        if (names.has(property)) continue;
+        Object.defineProperty(partial, property, {
+          get() {
+            throw new ColumnNotReadError(meta.className, property);
+          },
+          // A write (a service updating a row it was handed) makes the value the object's own.
+          set(this: object, value: unknown) {
+            Object.defineProperty(this, property, { value, writable: true, enumerable: true, configurable: true });
+          },
+          enumerable: false,
+          configurable: true,
+        });
+      }
+      partialPrototypes.set(key, partial);
+    }
+    return partial;
+  };
+  // One reader per prefix and set of columns, compiled once: the same assignments as a loop over
+  // the columns, but each with its own property name, which V8 turns into fast stores (a loop's
+  // `object[name] =` is a generic store per column and row: a page of 50 tickets is thousands).
+  const selections = new Map<string, RowSelection<object>>();
+  const compile = (prefix: string, read: readonly Column[]) => {
+    const statements = read.map((c) => {
+      const i = columns.indexOf(c);
       const value = c.target ? `v === null ? null : referenceTo[${i}](v)` : c.date ? `typeof v === 'string' ? parseDate(v) : v` : 'v';
       return `v = row[${JSON.stringify(prefix + c.column)}]; if (v !== undefined) object[${JSON.stringify(c.property)}] = ${value};`;
     });
     const body = `return function read(row) {\n  const object = Object.create(prototype);\n  let v;\n  ${statements.join('\n  ')}\n  return object;\n};`;
     // Names and columns come from the entity metadata, quoted by JSON.stringify: nothing from a request.
-    return new Function('prototype', 'parseDate', 'referenceTo', body)(prototype, parseDate, referenceTo) as (row: Record<string, unknown>) => object;
+    return new Function('prototype', 'parseDate', 'referenceTo', body)(prototypeReading(read), parseDate, referenceTo) as (
+      row: Record<string, unknown>,
+    ) => object;
   };
   return {
-    columns(alias, prefix, skip) {
-      return columns
-        .filter((c) => !skip?.has(c.property))
-        .map((c) => `${alias}."${c.column}"${c.cast} as "${prefix}${c.column}"`)
-        .join(', ');
-    },
-    read(row, prefix) {
-      let read = readers.get(prefix);
-      if (!read) readers.set(prefix, (read = compile(prefix)));
-      return read(row);
+    select(alias, prefix, properties) {
+      const read = properties ? columns.filter((c) => c.property === primaryKey || properties.has(c.property)) : columns;
+      const key = `${alias}|${prefix}|${read.length === columns.length ? '*' : read.map((c) => c.property).join(',')}`;
+      let selection = selections.get(key);
+      if (!selection) {
+        selection = {
+          sql: read.map((c) => `${alias}."${c.column}"${c.cast} as "${prefix}${c.column}"`).join(', '),
+          read: compile(prefix, read),
+        };
+        selections.set(key, selection);
+      }
+      return selection;
     },
     reference(id) {
       const object = Object.create(prototype) as Record<string, unknown>;

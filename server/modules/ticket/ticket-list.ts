@@ -1,8 +1,12 @@
 import { Cursor, raw, type FilterQuery } from '@mikro-orm/core';
-import { GraphQLError, Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { GraphQLError, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import type { AppContext } from '../../app/context';
 import type { Connection, Edge } from '../../common/connection';
+import { fieldsUnder, joinedByPage, propertiesRead } from '../../common/field-reads';
 import { idOfType } from '../../common/global-id';
+import { CUSTOMER_FIELD_READS } from '../customer/customer.reads';
+import { PLAN_FIELD_READS, SUBSCRIPTION_FIELD_READS_OF_PLAN } from '../plan/plan.reads';
+import { STAFF_MEMBER_FIELD_READS } from '../staff/staff-member.reads';
 import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
 import { StaffMember } from '../staff/staff-member.entity';
@@ -13,33 +17,21 @@ import { rowMapper } from './read-only-rows';
 import { TicketMessage } from './ticket-message.entity';
 import { NOT_DUE, Ticket } from './ticket.entity';
 import { TicketOrder, TicketPriority } from './ticket.enums';
+import { TICKET_ALWAYS_READ, TICKET_FIELD_READS, TICKET_MESSAGE_FIELD_READS } from './ticket.reads';
 import type { TicketFilter } from './ticket-query.types';
 
 /** The fields asked for on a connection and on its nodes (through edges.node or nodes). */
 export interface ConnectionSelection {
   totalCount: boolean;
-  nodeFields: Set<string>;
-}
-
-/** Field names selected under `set`, fragments included (their type conditions are not checked: one type here). */
-function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, into = new Map<string, FieldNode[]>()): Map<string, FieldNode[]> {
-  for (const selection of set?.selections ?? []) {
-    if (selection.kind === Kind.FIELD) into.set(selection.name.value, [...(into.get(selection.name.value) ?? []), selection]);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) selectedFields(selection.selectionSet, info, into);
-    else selectedFields(info.fragments[selection.name.value]?.selectionSet, info, into);
-  }
-  return into;
+  /** The node's fields, each with its nodes in the query (for what is asked under it). */
+  nodeFields: Map<string, FieldNode[]>;
+  info: GraphQLResolveInfo;
 }
 
 export function connectionSelection(info: GraphQLResolveInfo): ConnectionSelection {
-  const connection = new Map<string, FieldNode[]>();
-  for (const node of info.fieldNodes) selectedFields(node.selectionSet, info, connection);
-  const nodeFields = new Map<string, FieldNode[]>();
-  for (const nodes of connection.get('nodes') ?? []) selectedFields(nodes.selectionSet, info, nodeFields);
-  for (const edges of connection.get('edges') ?? []) {
-    for (const node of selectedFields(edges.selectionSet, info).get('node') ?? []) selectedFields(node.selectionSet, info, nodeFields);
-  }
-  return { totalCount: connection.has('totalCount'), nodeFields: new Set(nodeFields.keys()) };
+  const connection = fieldsUnder(info.fieldNodes, info);
+  const nodes = [...(connection.get('nodes') ?? []), ...(fieldsUnder(connection.get('edges') ?? [], info).get('node') ?? [])];
+  return { totalCount: connection.has('totalCount'), nodeFields: fieldsUnder(nodes, info), info };
 }
 
 // ---------- which tickets: the caller's scope and the filter, as SQL ----------
@@ -210,15 +202,17 @@ function afterCursor(after: string, order: readonly OrderColumn[]): SqlCondition
 
 // ---------- the page ----------
 
-/** Large columns no list shows unless asked for. */
-const HEAVY_PROPERTIES = ['description', 'environment'] as const;
+/** The last message a page joined to each of its tickets (the `lastMessage` resolver takes it from here). */
+export const lastMessageOnPage = new WeakMap<Ticket, TicketMessage | null>();
 
 /**
  * A page of tickets in one SQL statement that joins what the query shows (customer,
  * subscription with its plan, assignee, the last message the caller may see) and, when
- * `totalCount` is selected, counts in the same statement. Rows become read-only entity objects
- * (read-only-rows.ts: no identity map, no hydration); the joined edges are handed to the
- * request's loaders, so their field resolvers run no query.
+ * `totalCount` is selected, counts in the same statement. It reads only the columns the asked
+ * fields declare (ticket.reads.ts and the joined types' own), or whole rows when a field has no
+ * declaration. Rows become read-only entity objects (read-only-rows.ts: no identity map, no
+ * hydration), joined to the ticket that shows them (`joinedByPage`), so the edges' field
+ * resolvers run no query.
  */
 export async function ticketPage(
   ctx: AppContext,
@@ -231,33 +225,49 @@ export async function ticketPage(
   if (!order) throw new RangeError(`no SQL ordering for ${orderBy}`);
   const where = [...conditions];
   if (args.after) where.push(afterCursor(args.after, order));
-  const shows = (field: string) => selection.nodeFields.has(field);
+  const fields = selection.nodeFields;
+  const shows = (field: string) => fields.has(field);
+  const under = (nodes: readonly FieldNode[] | undefined) => fieldsUnder(nodes ?? [], selection.info);
   const em = ctx.em;
   const table = (entity: new () => object) => `"${em.getMetadata().get(entity.name).tableName}"`;
-  const tickets = rowMapper(em, Ticket);
-  const customers = rowMapper(em, Customer);
-  const subscriptions = rowMapper(em, Subscription);
-  const plans = rowMapper(em, Plan);
-  const staff = rowMapper(em, StaffMember);
-  const messages = rowMapper(em, TicketMessage);
 
-  const select = [tickets.columns('t', 't_', new Set(HEAVY_PROPERTIES.filter((p) => !shows(p))))];
+  const ticketRead = rowMapper(em, Ticket).select(
+    't',
+    't_',
+    propertiesRead(TICKET_FIELD_READS, fields.keys(), [...TICKET_ALWAYS_READ, ...order.map((c) => c.property)]),
+  );
+  const select = [ticketRead.sql];
   const joins: string[] = [];
   const selectParams: unknown[] = [];
-  if (shows('customer')) {
-    select.push(customers.columns('c', 'c_'));
+  const customerProperties = shows('customer') ? propertiesRead(CUSTOMER_FIELD_READS, under(fields.get('customer')).keys(), ['id']) : null;
+  const customerRead = shows('customer') ? rowMapper(em, Customer).select('c', 'c_', customerProperties) : null;
+  if (customerRead) {
+    select.push(customerRead.sql);
     joins.push(`join ${table(Customer)} c on c.id = t.customer_id`);
   }
-  if (shows('subscription')) {
-    select.push(subscriptions.columns('s', 's_'), plans.columns('p', 'p_'));
+  // A purchase is read whole (its status and allowance read most of its few columns); its plan as asked.
+  const subscriptionFields = under(fields.get('subscription'));
+  const planOfSubscription = propertiesRead(SUBSCRIPTION_FIELD_READS_OF_PLAN, subscriptionFields.keys(), ['id']);
+  const planFields = propertiesRead(PLAN_FIELD_READS, under(subscriptionFields.get('plan')).keys());
+  const planProperties = planOfSubscription && planFields && new Set([...planOfSubscription, ...planFields]);
+  const subscriptionRead = shows('subscription') ? rowMapper(em, Subscription).select('s', 's_') : null;
+  const planRead = shows('subscription') ? rowMapper(em, Plan).select('p', 'p_', planProperties) : null;
+  if (subscriptionRead && planRead) {
+    select.push(subscriptionRead.sql, planRead.sql);
     joins.push(`join ${table(Subscription)} s on s.id = t.subscription_id join ${table(Plan)} p on p.id = s.plan_id`);
   }
-  if (shows('assignee')) {
-    select.push(staff.columns('a', 'a_'));
+  const assigneeProperties = shows('assignee') ? propertiesRead(STAFF_MEMBER_FIELD_READS, under(fields.get('assignee')).keys(), ['id']) : null;
+  const assigneeRead = shows('assignee') ? rowMapper(em, StaffMember).select('a', 'a_', assigneeProperties) : null;
+  if (assigneeRead) {
+    select.push(assigneeRead.sql);
     joins.push(`left join ${table(StaffMember)} a on a.id = t.assignee_id`);
   }
-  if (shows('lastMessage')) {
-    select.push(messages.columns('m', 'm_'));
+  const messageProperties = shows('lastMessage')
+    ? propertiesRead(TICKET_MESSAGE_FIELD_READS, under(fields.get('lastMessage')).keys(), ['id', 'ticket', 'createdAt'])
+    : null;
+  const messageRead = shows('lastMessage') ? rowMapper(em, TicketMessage).select('m', 'm_', messageProperties) : null;
+  if (messageRead) {
+    select.push(messageRead.sql);
     joins.push(
       `left join lateral (select * from ${table(TicketMessage)} m0 where m0.ticket_id = t.id${isStaff(ctx.viewer) ? '' : ' and m0.internal = false'}
          order by m0.created_at desc, m0.id desc limit 1) m on true`,
@@ -275,24 +285,17 @@ export async function ticketPage(
   const rows = (await em.execute(sql, [...selectParams, ...where.flatMap((c) => c.params), args.first + 1])) as Record<string, unknown>[];
 
   const nodes: Ticket[] = [];
-  for (const row of rows.slice(0, args.first)) {
-    const ticket = tickets.read(row, 't_') as Ticket;
-    if (shows('customer')) {
-      ticket.customer = customers.read(row, 'c_') as Customer;
-      ctx.loaders.customer.prime(ticket.customer.id, ticket.customer);
+  for (let i = 0; i < rows.length && i < args.first; i++) {
+    const row = rows[i]!;
+    const ticket = ticketRead.read(row) as Ticket;
+    if (customerRead) joinedByPage.add((ticket.customer = customerRead.read(row) as Customer));
+    if (subscriptionRead && planRead) {
+      const subscription = subscriptionRead.read(row) as Subscription;
+      joinedByPage.add((subscription.plan = planRead.read(row) as Plan));
+      joinedByPage.add((ticket.subscription = subscription));
     }
-    if (shows('subscription')) {
-      const subscription = subscriptions.read(row, 's_') as Subscription;
-      subscription.plan = plans.read(row, 'p_') as Plan;
-      ticket.subscription = subscription;
-      ctx.loaders.subscription.prime(subscription.id, subscription);
-      ctx.loaders.plan.prime(subscription.plan.id, subscription.plan);
-    }
-    if (shows('assignee') && row.a_id != null) {
-      ticket.assignee = staff.read(row, 'a_') as StaffMember;
-      ctx.loaders.staff.prime(ticket.assignee.id, ticket.assignee);
-    }
-    if (shows('lastMessage')) ctx.loaders.lastMessage.prime(ticket.id, row.m_id == null ? null : (messages.read(row, 'm_') as TicketMessage));
+    if (assigneeRead && row.a_id != null) joinedByPage.add((ticket.assignee = assigneeRead.read(row) as StaffMember));
+    if (messageRead) lastMessageOnPage.set(ticket, row.m_id == null ? null : (messageRead.read(row) as TicketMessage));
     nodes.push(ticket);
   }
   let totalCount = 0;

@@ -4,6 +4,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, 
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
 import { DateTimeScalar } from '../../common/date-time.scalar';
+import { joinedByPage } from '../../common/field-reads';
 import { Money } from '../../common/money';
 import { Transactional } from '../../common/transaction';
 import { AuditEventConnection } from '../audit/audit.types';
@@ -15,7 +16,7 @@ import { Role, isStaff } from '../viewer/viewer';
 import { QuoteStatus } from './coverage';
 import { slaView, type SlaView } from './ticket-clock';
 import { ticketPageByRelevance } from '../search/ticket-search';
-import { connectionSelection, ticketListConditions, ticketPage } from './ticket-list';
+import { connectionSelection, lastMessageOnPage, ticketListConditions, ticketPage } from './ticket-list';
 import { TicketMessage } from './ticket-message.entity';
 import { Ticket } from './ticket.entity';
 import { AccessState, TicketOrder, TicketStatus } from './ticket.enums';
@@ -94,17 +95,18 @@ export class TicketResolver {
 
   @FieldResolver(() => Customer)
   customer(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return ctx.loaders.customer.load(ticket.customer.id);
+    return joinedByPage.has(ticket.customer) ? ticket.customer : ctx.loaders.customer.load(ticket.customer.id);
   }
 
   @FieldResolver(() => Subscription, { description: 'The purchase the ticket draws on.' })
   subscription(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return ctx.loaders.subscription.load(ticket.subscription.id);
+    return joinedByPage.has(ticket.subscription) ? ticket.subscription : ctx.loaders.subscription.load(ticket.subscription.id);
   }
 
   @FieldResolver(() => StaffMember, { nullable: true, description: 'Who works on the ticket: merchants see who answers them.' })
   assignee(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return ticket.assignee ? ctx.loaders.staff.load(ticket.assignee.id) : null;
+    if (!ticket.assignee) return null;
+    return joinedByPage.has(ticket.assignee) ? ticket.assignee : ctx.loaders.staff.load(ticket.assignee.id);
   }
 
   @FieldResolver(() => TicketMessageConnection, { description: 'The conversation, oldest first. Merchants never see internal notes.' })
@@ -115,7 +117,8 @@ export class TicketResolver {
 
   @FieldResolver(() => TicketMessage, { nullable: true })
   lastMessage(@Root() ticket: Ticket, @Ctx() ctx: AppContext) {
-    return ctx.loaders.lastMessage.load(ticket.id);
+    const onPage = lastMessageOnPage.get(ticket);
+    return onPage !== undefined ? onPage : ctx.loaders.lastMessage.load(ticket.id);
   }
 
   @FieldResolver(() => Int, { description: 'Staff replies the merchant has not read yet.' })
