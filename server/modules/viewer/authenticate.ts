@@ -20,44 +20,74 @@ function unauthenticated(message: string, reason?: 'ACCOUNT_BANNED'): GraphQLErr
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(reason ? { reason } : {}), http: { status: 401 } } });
 }
 
+/** The statement that reads a token's owner (`?` bindings), or null when the header is no known kind of token. */
+export interface SignInLookup {
+  kind: 'merchant' | 'staff';
+  sql: string;
+  params: (Date | string)[];
+}
+
+/** The row a sign-in reads: a merchant key with its customer, or a staff member. */
+type SignInRow =
+  | { id: string; revoked: boolean; customer_id: string; customer_status: string; stamp_due: boolean }
+  | { id: string; role: StaffRole; active: boolean; stamp_due: boolean };
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * How the token in `header` is looked up: one plain statement, no entity loaded, since this runs
+ * before every request; the database says whether the last-use stamp is due, so no timestamp is
+ * parsed here either. The rate limiter runs it inside its own statement (`signIn` below).
+ */
+export function signInLookup(header: string | undefined, now: DateTime): SignInLookup | null {
+  const token = header ? BEARER.exec(header.trim())?.[1] : undefined;
+  if (!token) return null;
+  const hash = hashToken(token);
+  const stampDue = `(? :: timestamptz - interval '${LAST_USED_RESOLUTION_MS} milliseconds')`;
+  if (token.startsWith(MERCHANT_KEY_PREFIX)) {
+    return {
+      kind: 'merchant',
+      sql: `select k.id, k.revoked_at is not null as revoked, c.id as customer_id, c.status as customer_status,
+                   (k.last_used_at is null or k.last_used_at < ${stampDue}) as stamp_due
+              from merchant_api_key k join customer c on c.id = k.customer_id where k.token_hash = ?`,
+      params: [now.toJSDate(), hash],
+    };
+  }
+  if (token.startsWith(STAFF_TOKEN_PREFIX)) {
+    return {
+      kind: 'staff',
+      sql: `select id, role, active, (last_seen_at is null or last_seen_at < ${stampDue}) as stamp_due from staff_member where token_hash = ?`,
+      params: [now.toJSDate(), hash],
+    };
+  }
+  return null;
+}
+
 /**
  * Resolves `Authorization: Bearer <token>` to a viewer. No header is an anonymous caller;
  * a header with a bad, revoked or banned token is refused outright (HTTP 401) rather than
- * silently downgraded, so a misconfigured client learns about it at once.
+ * silently downgraded, so a misconfigured client learns about it at once. `found` is the row
+ * of `signInLookup` when the request's rate-limit statement already read it (null: no such
+ * token); otherwise it is read here.
  */
-export async function authenticate(em: EntityManager, header: string | undefined, now: DateTime): Promise<Viewer> {
+export async function authenticate(em: EntityManager, header: string | undefined, now: DateTime, found?: unknown): Promise<Viewer> {
   if (!header) return ANONYMOUS;
-  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  const token = match[1]!;
-  const hash = hashToken(token);
-
-  // One plain statement per sign-in, no entity loaded: this runs before every request. The
-  // database says whether the last-use stamp is due, so no timestamp is parsed here either.
-  const stampDue = `(? :: timestamptz - interval '${LAST_USED_RESOLUTION_MS} milliseconds')`;
-  if (token.startsWith(MERCHANT_KEY_PREFIX)) {
-    const [key] = (await em.execute(
-      `select k.id, k.revoked_at is not null as revoked, c.id as customer_id, c.status as customer_status,
-              (k.last_used_at is null or k.last_used_at < ${stampDue}) as stamp_due
-         from merchant_api_key k join customer c on c.id = k.customer_id where k.token_hash = ?`,
-      [now.toJSDate(), hash],
-    )) as { id: string; revoked: boolean; customer_id: string; customer_status: string; stamp_due: boolean }[];
+  if (!BEARER.test(header.trim())) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  const lookup = signInLookup(header, now);
+  if (!lookup) throw unauthenticated('Unknown token type.');
+  const row = (found !== undefined ? found : ((await em.execute(lookup.sql, lookup.params)) as SignInRow[])[0]) as SignInRow | null | undefined;
+  if (lookup.kind === 'merchant') {
+    const key = row as Extract<SignInRow, { customer_id: string }> | null | undefined;
     // A ban revokes every key of the account: its holder is told of the ban, which is final, not of a revoked key.
     if (key?.customer_status === CustomerStatus.BANNED) throw unauthenticated(BANNED_MESSAGE, 'ACCOUNT_BANNED');
     if (!key || key.revoked) throw unauthenticated('This API key is not valid or was revoked.');
     if (key.stamp_due) await em.nativeUpdate(MerchantApiKey, { id: key.id }, { lastUsedAt: now.toJSDate() });
     return { kind: 'customer', customerId: key.customer_id, apiKeyId: key.id };
   }
-  if (token.startsWith(STAFF_TOKEN_PREFIX)) {
-    const [staff] = (await em.execute(
-      `select id, role, active, (last_seen_at is null or last_seen_at < ${stampDue}) as stamp_due from staff_member where token_hash = ?`,
-      [now.toJSDate(), hash],
-    )) as { id: string; role: StaffRole; active: boolean; stamp_due: boolean }[];
-    if (!staff || !staff.active) throw unauthenticated('This staff token is not valid or the account is disabled.');
-    if (staff.stamp_due) await em.nativeUpdate(StaffMember, { id: staff.id }, { lastSeenAt: now.toJSDate() });
-    return { kind: 'staff', staffId: staff.id, role: staff.role };
-  }
-  throw unauthenticated('Unknown token type.');
+  const staff = row as Extract<SignInRow, { role: StaffRole }> | null | undefined;
+  if (!staff || !staff.active) throw unauthenticated('This staff token is not valid or the account is disabled.');
+  if (staff.stamp_due) await em.nativeUpdate(StaffMember, { id: staff.id }, { lastSeenAt: now.toJSDate() });
+  return { kind: 'staff', staffId: staff.id, role: staff.role };
 }
 
 export type SignedInViewer = Exclude<Viewer, { kind: 'anonymous' }>;
