@@ -13,7 +13,7 @@ class Endpoint {
 	const KEY_LAST_SWEEP = 'module_oc_support_desk_last_sweep';
 
 	/** Operations the server runs itself, with data the browser must not choose (environment, credentials). */
-	const SERVER_ONLY = array('TicketCreate', 'TicketAccessProvide', 'TicketAccessDisabledConfirm', 'TicketState', 'NotificationUnreadCount', 'NotificationsReadForTicket');
+	const SERVER_ONLY = array('TicketCreate', 'TicketAccessProvide', 'TicketAccessDisabledConfirm', 'TicketState', 'NotificationUnreadCount', 'NotificationsReadForTicket', 'AccountNotices', 'NotificationsMarkRead');
 
 	/** Browser operations whose answer shows tickets with their status: finished ones are cleaned up before they are shown. */
 	const SHOWS_TICKETS = array('TicketList', 'TicketDetail');
@@ -105,6 +105,8 @@ class Endpoint {
 			'attachment.download' => array('downloadAttachment', false),
 			// Opening a ticket is reading it: as much as "access" allows.
 			'notifications.readTicket' => array('readTicketNotifications', false),
+			// Showing the tickets list is reading the account's notices shown on it.
+			'notifications.account' => array('accountNotices', false),
 		);
 
 		if (!isset($handlers[$action])) {
@@ -737,6 +739,53 @@ class Endpoint {
 		}
 
 		return self::success(array('unreadCount' => $count, 'errors' => $this->messages->graphqlErrors($response)));
+	}
+
+	/**
+	 * The tickets list is shown: the unread notices about the merchant's account rather than one
+	 * ticket (a refund decision, the allowance nearly used) are shown on it and read now, and the
+	 * menu's count becomes the API's new one at once. Without this, opening tickets would never
+	 * read them and the menu would keep counting them.
+	 */
+	private function accountNotices(array $input) {
+		$response = $this->api()->execute('AccountNotices', array());
+		$errors = $this->messages->graphqlErrors($response);
+		$nodes = isset($response['data']['viewer']['notifications']['nodes']) && is_array($response['data']['viewer']['notifications']['nodes']) ? $response['data']['viewer']['notifications']['nodes'] : array();
+		$notices = array();
+
+		foreach ($nodes as $node) {
+			if (!is_array($node) || !isset($node['id']) || !empty($node['ticketNumber'])) {
+				continue;
+			}
+
+			$notices[] = array(
+				'id' => (string)$node['id'],
+				'title' => isset($node['title']) ? (string)$node['title'] : '',
+				'body' => isset($node['body']) ? (string)$node['body'] : '',
+				'occurredAt' => isset($node['occurredAt']) ? (string)$node['occurredAt'] : null,
+			);
+		}
+
+		$count = null;
+
+		if ($notices) {
+			$ids = array();
+
+			foreach ($notices as $notice) {
+				$ids[] = $notice['id'];
+			}
+
+			$read = $this->api()->execute('NotificationsMarkRead', array('ids' => $ids));
+			$payload = isset($read['data']['notificationMarkRead']) && is_array($read['data']['notificationMarkRead']) ? $read['data']['notificationMarkRead'] : array();
+			$count = isset($payload['unreadCount']) ? (int)$payload['unreadCount'] : null;
+			$errors = array_merge($errors, $this->messages->graphqlErrors($read));
+
+			if ($count !== null) {
+				$this->badge()->remember($count);
+			}
+		}
+
+		return self::success(array('notices' => $notices, 'unreadCount' => $count, 'errors' => $errors));
 	}
 
 	/**

@@ -7,6 +7,39 @@ namespace OcSupportDesk;
 class Operations {
 	public static function all() {
 		return array(
+			'AccountNotices' => array(
+				'type' => 'query',
+				'document' => 'query AccountNotices {
+  viewer {
+    notifications(first: 50, unreadOnly: true) {
+      nodes {
+        id
+        title
+        body
+        ticketNumber
+        occurredAt
+      }
+    }
+  }
+}',
+			),
+			'NotificationsMarkRead' => array(
+				'type' => 'mutation',
+				'document' => 'mutation NotificationsMarkRead($ids: [ID!]!) {
+  notificationMarkRead(input: {ids: $ids}) {
+    unreadCount
+    userErrors {
+      ...Problems
+    }
+  }
+}
+
+fragment Problems on UserError {
+  field
+  message
+  code
+}',
+			),
 			'NotificationsReadForTicket' => array(
 				'type' => 'mutation',
 				'document' => 'mutation NotificationsReadForTicket($ticketId: ID!) {

@@ -15,6 +15,17 @@ const api = new MockApi({
   }),
   NotificationUnreadCount: (_, path) => (path.startsWith('/down') ? raw('Bad gateway', 502) : { viewer: { notifications: { unreadCount: 3 } } }),
   NotificationsReadForTicket: () => ({ notificationMarkAllRead: { unreadCount: 0, userErrors: [] } }),
+  AccountNotices: () => ({
+    viewer: {
+      notifications: {
+        nodes: [
+          { id: 'N-TICKET', title: 'OC-000001: support replied', body: 'Support replied.', ticketNumber: 'OC-000001', occurredAt: '2026-01-06T10:00:00.000Z' },
+          { id: 'N-REFUND', title: 'Refund approved', body: 'Your refund request was approved.', ticketNumber: null, occurredAt: '2026-01-06T09:00:00.000Z' },
+        ],
+      },
+    },
+  }),
+  NotificationsMarkRead: () => ({ notificationMarkRead: { unreadCount: 1, userErrors: [] } }),
 });
 
 /** What the menu event asked of the API for one line (each line uses its own key). */
@@ -88,6 +99,22 @@ describe.skipIf(!hasPhp)(hasPhp ? 'OpenCart controllers (PHP)' : NO_PHP_MESSAGE,
       // Another key: the count kept for the old one is not shown, the API is asked.
       expect(m.otherKey[1].name).toContain('>3</span>');
       expect(menuCalls(prefix).filter((c) => c.authorization === `Bearer key-good-menu-${prefix}-new`)).toHaveLength(1);
+    });
+
+    it("showing the tickets list reads the account's notices (not a ticket's) and the menu shows the new count at once", () => {
+      const m = out[line].menu;
+      expect(m.account).toEqual({
+        status: 200,
+        body: {
+          ok: true,
+          notices: [{ id: 'N-REFUND', title: 'Refund approved', body: 'Your refund request was approved.', occurredAt: '2026-01-06T09:00:00.000Z' }],
+          unreadCount: 1,
+          errors: [],
+        },
+      });
+      expect(menuCalls(prefix, 'NotificationsMarkRead').map((c) => c.variables)).toEqual([{ ids: ['N-REFUND'] }]);
+      expect(m.afterAccount[1]).toMatchObject({ id: 'menu-oc-support-desk' });
+      expect(m.afterAccount[1].name).toContain('>1</span>');
     });
 
     it('an API that refuses the key, fails, cannot be reached or does not answer in time: the menu without a count, nothing logged, no second try on the next page', () => {

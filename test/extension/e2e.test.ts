@@ -8,6 +8,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildBundle } from '../../opencart-extension/scripts/pack';
+import { createLogger } from '../../server/app/logger';
+import { fromGlobalId } from '../../server/common/global-id';
+import { DomainEventType } from '../../server/modules/events/domain-event';
+import { DomainEvents } from '../../server/modules/events/domain-events';
+import { customerEvent } from '../../server/modules/events/event-of';
+import { startEventRuntime } from '../../server/modules/events/events.runtime';
 import { formatDateTime } from '../../opencart-extension/src/format';
 import { TICKET_REFRESH_MS } from '../../opencart-extension/src/views/ticket';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
@@ -304,5 +310,47 @@ describe.skipIf(!hasPhp || !hasChromium)(!hasPhp ? NO_PHP_MESSAGE : hasChromium 
     expect(after.accessDisabledAt).toBeTruthy();
     const db = JSON.parse(readFileSync(join(store.state, 'db.json'), 'utf8'));
     expect(db.oc_user.filter((u: any) => u.username.startsWith('ocsupport_')).map((u: any) => u.status)).toEqual(['0']);
+  });
+
+  it('shows what the desk told about the account (not a ticket) on the tickets list once, and it is read then', async () => {
+    // The desk's relay turns events into the merchant's notifications; a refund decision belongs to no ticket.
+    const events = await startEventRuntime({
+      orm: app.orm,
+      logger: createLogger('silent'),
+      clock: () => app.now(),
+      relayEnabled: true,
+      mail: { smtpUrl: null, from: 'Desk <desk@support.test>', ticketUrlTemplate: 'https://desk.example.com/t/{number}' },
+    });
+    try {
+      const customerId = fromGlobalId(merchant.customerId)!.id;
+      await app.orm.em
+        .fork()
+        .transactional((em) =>
+          new DomainEvents(() => app.now()).publish(em, customerEvent(DomainEventType.REFUND_DECIDED, customerId, 'system', { decision: 'REJECTED' })),
+        );
+      await events.relay.drain();
+      const unreadAboutAccount = async () => {
+        const { body } = await app.raw('{ viewer { notifications(first: 50, unreadOnly: true) { nodes { ticketNumber } } } }', {}, merchant.token);
+        return (body.data!.viewer.notifications.nodes as Array<{ ticketNumber: string | null }>).filter((n) => n.ticketNumber === null).length;
+      };
+      expect(await unreadAboutAccount()).toBe(1);
+
+      await page.locator('.ocsd-nav [data-route="tickets"]').click();
+      await page.locator('[data-testid="account-notices"]').waitFor();
+      const shown = await page.locator('[data-testid="account-notices"]').textContent();
+      expect(shown).toContain('Refund rejected');
+      expect(shown).toContain('Your refund request was rejected.');
+      expect(await unreadAboutAccount()).toBe(0);
+      await shot('account-notices');
+
+      // Read: the next time the list is shown, it is not there again.
+      await page.locator(`tr[data-ticket-id="${ticketId}"] .ocsd-subject`).click();
+      await page.locator('[data-testid="conversation"]').waitFor();
+      await page.locator('.ocsd-nav [data-route="tickets"]').click();
+      await page.locator('[data-testid="tickets"]').waitFor();
+      expect(await page.locator('[data-testid="account-notices"]').count()).toBe(0);
+    } finally {
+      await events.stop();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { accessFields, accessProblems, type AccessChoice } from '../../opencart-
 import { viewLink } from '../../opencart-extension/src/links';
 import { environmentTable, filedMessage, ticketProblems } from '../../opencart-extension/src/views/new-ticket';
 import { authorName } from '../../opencart-extension/src/views/ticket';
-import { accessRows, allowance, ticketRows } from '../../opencart-extension/src/views/tickets';
+import { accessRows, accountNotices, allowance, ticketRows } from '../../opencart-extension/src/views/tickets';
 
 const XSS = '<img src=x onerror="alert(1)">Checkout & "cart"';
 
@@ -43,6 +43,15 @@ describe('escaping', () => {
     const out = ticketRows([ticket()], 'Europe/Berlin').value;
     expect(out).not.toContain('<img');
     expect(out).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Checkout &amp; &quot;cart&quot;');
+  });
+
+  it("shows the account's notices as text, with their time in the admin's time zone, and nothing when there are none", () => {
+    const out = accountNotices([{ id: 'N1', title: XSS, body: `${XSS} body`, occurredAt: '2026-03-02T08:00:00.000Z' }], 'Europe/Berlin').value;
+    expect(out).toContain('data-testid="account-notices"');
+    expect(out).not.toContain('<img');
+    expect(out).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Checkout &amp; &quot;cart&quot; body');
+    expect(out).toContain(formatDateTime('2026-03-02T08:00:00.000Z', 'Europe/Berlin'));
+    expect(accountNotices([], 'Europe/Berlin').value).toBe('');
   });
 
   it('escapes API strings in the environment preview, hours badge, allowance and temporary users', () => {

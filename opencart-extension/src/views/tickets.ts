@@ -1,11 +1,12 @@
 // Tickets list: number, subject, status, category, due time (admin's time zone), unread replies;
-// the allowance left this period; temporary admin users still active.
+// the allowance left this period; what the desk told about the account; temporary admin users still active.
 import type { TicketListQuery, ViewerQuery } from '../generated/graphql';
 import { categoryLabel } from '../categories';
 import type { Context, DisabledNow, Flash, TemporaryAccess } from '../context';
 import { formatDateTime, humanise, relative } from '../format';
 import { html, render, type Html } from '../html';
 import { viewLink } from '../links';
+import { showUnreadCount } from '../unread-badge';
 import { alert, busy, errorMessage, flashes } from './common';
 
 type TicketRow = NonNullable<TicketListQuery['tickets']['edges'][number]>['node'];
@@ -16,6 +17,26 @@ export function allowance(viewer: ViewerQuery['viewer'] | null | undefined, time
   return html`<p class="ocsd-allowance" data-testid="allowance">Tickets left this period: <strong>${a.remaining}</strong> of ${a.limit}${
     a.renewsAt ? html` · renews ${formatDateTime(a.renewsAt, timezone)}` : ''
   }</p>`;
+}
+
+/** A notice about the merchant's account rather than one ticket (a refund decision, the allowance nearly used). */
+export interface AccountNotice {
+  id: string;
+  title: string;
+  body: string;
+  occurredAt: string | null;
+}
+
+/** The account's unread notices, shown once on the list (showing them reads them). */
+export function accountNotices(notices: AccountNotice[], timezone: string): Html {
+  if (notices.length === 0) return html``;
+  return html`<div class="ocsd-panel" data-testid="account-notices">
+    <h3>From the support desk</h3>
+    <ul class="ocsd-list">${notices.map(
+      (n) =>
+        html`<li><strong>${n.title}</strong>${n.occurredAt ? html` <span class="ocsd-muted">${formatDateTime(n.occurredAt, timezone)}</span>` : ''}<br>${n.body}</li>`,
+    )}</ul>
+  </div>`;
 }
 
 function due(t: TicketRow, timezone: string): Html {
@@ -56,12 +77,21 @@ export async function ticketsView(ctx: Context): Promise<void> {
   render(ctx.main, html`${flashes(flash)}<p class="ocsd-muted">Loading tickets…</p>`);
   let data: TicketListQuery;
   let viewer: ViewerQuery['viewer'] | null = null;
+  let notices: AccountNotice[] = [];
   try {
-    [data, viewer] = await Promise.all([
+    [data, viewer, notices] = await Promise.all([
       ctx.endpoint.graphql<TicketListQuery>('TicketList', { first: 50 }),
       ctx.endpoint.graphql<ViewerQuery>('Viewer').then(
         (v) => v.viewer,
         () => null,
+      ),
+      // Shown here and read now; the menu's count follows. Without an answer the list shows none.
+      ctx.endpoint.call<{ notices: AccountNotice[]; unreadCount: number | null }>('notifications.account').then(
+        (answer) => {
+          showUnreadCount(answer.unreadCount);
+          return answer.notices;
+        },
+        () => [],
       ),
     ]);
   } catch (error) {
@@ -75,6 +105,7 @@ export async function ticketsView(ctx: Context): Promise<void> {
     html`${flashes(flash)}
       <div class="ocsd-toolbar">${allowance(viewer, ctx.timezone)}
         <a class="btn btn-primary" href="${viewLink('#new')}">New ticket</a></div>
+      ${accountNotices(notices, ctx.timezone)}
       ${accessRows(ctx.boot.accesses, ctx.boot.canModify)}
       <div class="table-responsive">
         <table class="table table-bordered table-hover ocsd-table" data-testid="tickets">

@@ -464,6 +464,10 @@ $controllerEndpoint = new ReflectionMethod($controller, 'endpoint');
 $controllerEndpoint->setAccessible(true);
 $menuOut['read'] = $controllerEndpoint->invoke($controller)->handle('notifications.readTicket', array('ticketId' => $prefix . '-T1'));
 $menuOut['afterRead'] = $menu();
+// The tickets list is shown: the notices about the account rather than a ticket are shown and read,
+// and the count the API gives back is kept.
+$menuOut['account'] = $controllerEndpoint->invoke($controller)->handle('notifications.account', array());
+$menuOut['afterAccount'] = $menu();
 // Another key: what was kept for the old one is not shown.
 $settings->codes[$code] = $menuSettings('1', null, $menuKey . '-new');
 $menuOut['otherKey'] = $menu();
