@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, R
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
 import { joinedByPage } from '../../common/field-reads';
+import { requestNow } from '../../common/request-now';
 import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { Allowance } from '../customer/customer.types';
@@ -37,7 +38,7 @@ export class SubscriptionResolver {
 
   @FieldResolver(() => SubscriptionStatus, { description: 'EXPIRED once the contract has ended.' })
   status(@Root() subscription: Subscription, @Ctx() ctx: AppContext): SubscriptionStatus {
-    return subscriptionStatusAt(subscription, ctx.clock().toMillis());
+    return subscriptionStatusAt(subscription, requestNow(ctx.loaders, ctx.clock).toMillis());
   }
 
   @FieldResolver(() => Customer)

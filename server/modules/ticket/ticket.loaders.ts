@@ -29,7 +29,18 @@ export function ticketLoaders(em: EntityManager, viewer: Viewer) {
   const visibleMessages = ticketMessageScopeSql(viewer);
   return {
     /** Each ticket's SLA view, worked out once per request (see `slaOf` in the resolver). */
-    slaViews: new Map<string, { key: string; view: SlaView }>(),
+    slaViews: new Map<
+      string,
+      {
+        status: string;
+        complex: boolean;
+        usedMinutes: number;
+        runningSince: number | null;
+        firstReplyAt: number | null;
+        resolvedAt: number | null;
+        view: SlaView;
+      }
+    >(),
     /** The conversation's first page per ticket, oldest first (the order of `Ticket.messages`). */
     messagesFirstPage: firstPageLoader(em, TicketMessage, {
       table: 'ticket_message',

@@ -1,10 +1,10 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import type { DateTime } from 'luxon';
 import { Arg, Args, Authorized, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../../app/context';
 import { ConnectionArgs } from '../../common/connection';
 import { DateTimeScalar } from '../../common/date-time.scalar';
 import { joinedByPage } from '../../common/field-reads';
+import { requestNow } from '../../common/request-now';
 import { Money } from '../../common/money';
 import { Transactional } from '../../common/transaction';
 import { AuditEventConnection } from '../audit/audit.types';
@@ -38,29 +38,34 @@ import { TicketConnection, TicketFilter, TicketMessageConnection } from './ticke
 import { TicketSla } from './ticket-sla.types';
 import { TicketAssignInput, TicketIdInput, TicketReplyInput, TicketStatusChangeInput, TicketUpdateInput } from './ticket-work.types';
 
-const requestNow = new WeakMap<object, DateTime>();
-
 /**
  * `sla`, `firstReplyDueAt` and `resolutionDueAt` read the same SLA view, whose calendar walk is
- * the costly part of a ticket list: work it out once per ticket and request (keyed by the clock
- * state too, so a mutation earlier in the same request is never answered from a stale view).
+ * the costly part of a ticket list: work it out once per ticket and request (checked against the
+ * clock state too, so a mutation earlier in the same request is never answered from a stale view).
  */
 function slaOf(ticket: Ticket, ctx: AppContext): SlaView {
-  // One "now" per request: every ticket of a page is shown as of the same instant.
-  let now = requestNow.get(ctx.loaders);
-  if (!now) requestNow.set(ctx.loaders, (now = ctx.clock()));
-  const key = [
-    ticket.status,
-    ticket.complex,
-    ticket.clockUsedMinutes,
-    ticket.clockRunningSince?.getTime(),
-    ticket.firstReplyAt?.getTime(),
-    ticket.resolvedAt?.getTime(),
-  ].join('|');
   const cached = ctx.loaders.slaViews.get(ticket.id);
-  if (cached?.key === key) return cached.view;
-  const view = slaView(ticket, now, ctx.calendar);
-  ctx.loaders.slaViews.set(ticket.id, { key, view });
+  if (
+    cached &&
+    cached.status === ticket.status &&
+    cached.complex === ticket.complex &&
+    cached.usedMinutes === ticket.clockUsedMinutes &&
+    cached.runningSince === (ticket.clockRunningSince?.getTime() ?? null) &&
+    cached.firstReplyAt === (ticket.firstReplyAt?.getTime() ?? null) &&
+    cached.resolvedAt === (ticket.resolvedAt?.getTime() ?? null)
+  ) {
+    return cached.view;
+  }
+  const view = slaView(ticket, requestNow(ctx.loaders, ctx.clock), ctx.calendar);
+  ctx.loaders.slaViews.set(ticket.id, {
+    status: ticket.status,
+    complex: ticket.complex,
+    usedMinutes: ticket.clockUsedMinutes,
+    runningSince: ticket.clockRunningSince?.getTime() ?? null,
+    firstReplyAt: ticket.firstReplyAt?.getTime() ?? null,
+    resolvedAt: ticket.resolvedAt?.getTime() ?? null,
+    view,
+  });
   return view;
 }
 
