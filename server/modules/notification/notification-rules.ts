@@ -78,13 +78,11 @@ export function recipientsOf(event: StoredDomainEvent, facts: NotificationFacts)
     case DomainEventType.MERCHANT_REPLIED:
     case DomainEventType.INTERNAL_NOTE_ADDED:
     case DomainEventType.ACCESS_REVEALED:
+    case DomainEventType.SLA_BREACHED:
       staffIds.push(assignee);
       break;
     case DomainEventType.TICKET_ASSIGNED:
       staffIds.push(typeof event.data.to === 'string' && STAFF_ID.test(event.data.to) ? event.data.to : null);
-      break;
-    case DomainEventType.SLA_BREACHED:
-      staffIds.push(assignee);
       break;
     default:
       break;
