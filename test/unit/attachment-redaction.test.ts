@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { redactCredentials } from '../../server/modules/attachment/redact';
 
@@ -33,5 +34,26 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     'https://www.example.com/index.php?route=product/product&product_id=42',
   ])('leaves ordinary log lines alone: %s', (line) => {
     expect(redactCredentials(line)).toEqual({ text: line, count: 0 });
+  });
+
+  // A 5 MiB text file (the per-file limit) of one long run without spaces: read once, not once from
+  // each of its positions (that was quadratic, hours for these inputs; the test's timeout would end it).
+  const FIVE_MIB = 5 * 1024 * 1024;
+  const run = (unit: string) => unit.repeat(Math.ceil(FIVE_MIB / unit.length)).slice(0, FIVE_MIB);
+  it.each([
+    ['one letter', run('a')],
+    ['dots', run('.')],
+    ['a name of parts', run('a.')],
+    ['the word password with no value', run('password-')],
+    ['addresses without a host', run('ab://c:')],
+    ['base64', randomBytes((FIVE_MIB / 4) * 3).toString('base64')],
+  ])('reads 5 MiB of %s in one pass, changing nothing', (_name, text) => {
+    expect(redactCredentials(text)).toEqual({ text, count: 0 });
+  });
+
+  it('still finds a secret after 5 MiB without spaces', () => {
+    const { text, count } = redactCredentials(`${run('a')} password=hunter2secret`);
+    expect(count).toBe(1);
+    expect(text.endsWith(' password=[REDACTED]')).toBe(true);
   });
 });

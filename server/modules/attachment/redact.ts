@@ -9,10 +9,16 @@ export const REDACTED = '[REDACTED]';
 /**
  * Names whose value is a secret: …password, …secret, …token, …api_key, private_key, and the short
  * pass / pwd / salt only as a whole word part (db_pass, PWD), so "bypass" or "passed" stay.
+ *
+ * A name starts where a run of name characters starts (the lookbehind), and its parts are bounded
+ * (64 characters before and after the word, 4 parts before pass/pwd/salt): each run is then tried
+ * once, at a bounded cost, so a long line without spaces (a base64 blob, minified code, 5 MiB of
+ * one letter) is read in linear time. Unbounded, every position of such a run scanned the rest of
+ * it: quadratic, hours for a 5 MiB file.
  */
 const SECRET_NAME =
-  String.raw`(?:[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)[A-Za-z0-9_.-]*` +
-  String.raw`|(?:[A-Za-z0-9]+[_.-])*(?:pass|pwd|salt)(?:[_.-][A-Za-z0-9_.-]*)?(?![A-Za-z0-9]))`;
+  `(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]{0,64}?(?:password|passwd|passphrase|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)[A-Za-z0-9_.-]{0,64}` +
+  `|(?:[A-Za-z0-9]{1,32}[_.-]){0,4}(?:pass|pwd|salt)(?:[_.-][A-Za-z0-9_.-]{0,64})?(?![A-Za-z0-9]))`;
 
 interface Rule {
   name: string;
@@ -28,9 +34,10 @@ const RULES: Rule[] = [
     replace: (_m, kind) => `-----BEGIN ${kind}PRIVATE KEY-----${REDACTED}-----END ${kind}PRIVATE KEY-----`,
   },
   {
-    // ftp://user:secret@host, mysql://root:secret@db/shop, postgres://u:p@h, smtp://…: the password part.
+    // ftp://user:secret@host, mysql://root:secret@db/shop, postgres://u:p@h, smtp://…: the password part
+    // (user and password bounded, so a long line of "a://b:" is not read again from each of them).
     name: 'URL credentials',
-    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@'"<>]+):([^\s@'"<>]+)@/gi,
+    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@'"<>]{1,256}):([^\s@'"<>]{1,256})@/gi,
     replace: (_m, head) => `${head}:${REDACTED}@`,
   },
   {
