@@ -1,5 +1,8 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARCHIVE_LIMITS } from '../../server/modules/attachment/archive-redact';
 import { ATTACHMENT_LIMITS } from '../../server/modules/attachment/attachment-limits';
 import { createMerchant, createStaff, createTestApp, type Merchant, type TestApp } from '../support/test-app';
 
@@ -203,6 +206,92 @@ describe('files filed with a ticket', () => {
     expect(body.errors).toBeUndefined();
     expect(statements.some((sql) => /attachment/.test(sql))).toBe(true);
     expect(statements.filter((sql) => /attachment_content|bytes/.test(sql))).toEqual([]);
+  });
+});
+
+describe('logs sent zipped or gzipped', () => {
+  // A merchant of their own, so the others' monthly allowance is left to the tests below.
+  let merchant: Merchant;
+  beforeAll(async () => {
+    merchant = await createMerchant(app);
+  });
+
+  it('have their credentials removed before they are stored; the rest of the archive stays as it was', async () => {
+    const zip = Buffer.from(zipSync({ 'logs/error.log': strToU8(LOG), 'logs/screenshot.png': [PNG, { level: 0 }] }));
+    const ticketId = (await file(merchant.token, []))!.ticket!.id;
+    const sent = await reply(merchant.token, ticketId, [
+      { fileName: 'logs.zip', contentBase64: b64(zip) },
+      { fileName: 'error.log.gz', contentBase64: b64(gzipSync(LOG)) },
+    ]);
+    expect(sent.userErrors).toEqual([]);
+    expect(sent.message!.attachments.map(({ fileName, contentType, redactions }) => ({ fileName, contentType, redactions }))).toEqual([
+      { fileName: 'logs.zip', contentType: 'application/zip', redactions: 4 },
+      { fileName: 'error.log.gz', contentType: 'application/gzip', redactions: 4 },
+    ]);
+    expect(sent.notices).toContainEqual({ code: 'CREDENTIALS_REDACTED', message: '4 credentials were removed from logs.zip before it was stored.' });
+
+    const stored = Buffer.from(await (await download(sent.message!.attachments[0]!.downloadUrl, agent.token)).arrayBuffer());
+    expect(stored.length).toBe(sent.message!.attachments[0]!.byteSize);
+    const files = unzipSync(stored);
+    const log = strFromU8(files['logs/error.log']!);
+    expect(log).toContain('Undefined index: product_id');
+    expect(log).toContain('ftp://shopuser:[REDACTED]@ftp.example.com');
+    expect(Buffer.from(files['logs/screenshot.png']!).equals(PNG)).toBe(true);
+    const gz = gunzipSync(Buffer.from(await (await download(sent.message!.attachments[1]!.downloadUrl, merchant.token)).arrayBuffer())).toString();
+    for (const secret of SECRETS) {
+      expect(log).not.toContain(secret);
+      expect(gz).not.toContain(secret);
+    }
+  });
+
+  it('a zip with nothing to remove is stored byte for byte', async () => {
+    const zip = Buffer.from(zipSync({ 'notes.txt': strToU8('The checkout is blank since Monday.\n') }));
+    const result = await file(merchant.token, [{ fileName: 'notes.zip', contentBase64: b64(zip) }]);
+    expect(result.ticket!.attachments[0]).toMatchObject({ contentType: 'application/zip', redactions: 0, byteSize: zip.length });
+    const stored = Buffer.from(await (await download(result.ticket!.attachments[0]!.downloadUrl, merchant.token)).arrayBuffer());
+    expect(stored.equals(zip)).toBe(true);
+  });
+
+  it(`the ${ARCHIVE_LIMITS.unpackedBytes / 1024 / 1024} MiB unpacked are for all the archives of one request: each alone goes through, both together do not`, async () => {
+    const ticketId = (await file(merchant.token, []))!.ticket!.id;
+    const twelveMiB = Buffer.from(zipSync({ 'access.log': new Uint8Array(12 * 1024 * 1024).fill(0x2e) }));
+    const both = await reply(merchant.token, ticketId, [
+      { fileName: 'monday.zip', contentBase64: b64(twelveMiB) },
+      { fileName: 'tuesday.zip', contentBase64: b64(twelveMiB) },
+    ]);
+    expect(both.message).toBeNull();
+    expect(both.userErrors.map((e) => [e.field.at(-1), e.code])).toEqual([['1', 'ATTACHMENT_TOO_LARGE']]);
+    for (const day of ['monday.zip', 'tuesday.zip']) {
+      const alone = await reply(merchant.token, ticketId, [{ fileName: day, contentBase64: b64(twelveMiB) }]);
+      expect(alone.userErrors).toEqual([]);
+    }
+  });
+
+  it('an archive that cannot be checked is refused, and nothing is written: too large unpacked, password-protected', async () => {
+    const before = await counts();
+    const bomb = Buffer.from(zipSync({ 'zeros.log': new Uint8Array(64 * 1024 * 1024) }));
+    const locked = Buffer.from(zipSync({ 'error.log': [strToU8(LOG), { level: 0 }] }));
+    // The encryption flag, in the entry's header and in the directory, as a password-protected zip has it.
+    locked.writeUInt16LE(1, 6);
+    locked.writeUInt16LE(1, locked.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 8);
+    const result = await file(merchant.token, [
+      { fileName: 'bomb.zip', contentBase64: b64(bomb) },
+      { fileName: 'locked.zip', contentBase64: b64(locked) },
+    ]);
+    expect(result.ticket).toBeNull();
+    expect(result.userErrors).toEqual([
+      {
+        field: ['input', 'attachments', '0'],
+        code: 'ATTACHMENT_TOO_LARGE',
+        message: `bomb.zip unpacks to more than ${ARCHIVE_LIMITS.unpackedBytes / 1024 / 1024} MiB (with any other archive sent with it); archives are unpacked to remove credentials before they are stored, so send a smaller one or its files one by one.`,
+      },
+      {
+        field: ['input', 'attachments', '1'],
+        code: 'ATTACHMENT_TYPE_NOT_ALLOWED',
+        message: 'locked.zip cannot be opened to check it for credentials (password-protected): send its files as they are, or an archive without a password.',
+      },
+    ]);
+    expect(await counts()).toEqual(before);
   });
 });
 

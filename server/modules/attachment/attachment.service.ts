@@ -9,6 +9,7 @@ import type { TicketMessage } from '../ticket/ticket-message.entity';
 import { AuthorKind } from '../ticket/ticket.enums';
 import type { Ticket } from '../ticket/ticket.entity';
 import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
+import { ArchiveRefused, archiveBudget, isArchive, redactArchive } from './archive-redact';
 import { ATTACHMENT_LIMITS } from './attachment-limits';
 import { attachmentTotals, exactly, MiB } from './attachment-totals';
 import { AttachmentStoreUnavailable, postgresAttachmentStorage, type AttachmentStorage } from './attachment-storage';
@@ -109,6 +110,7 @@ export class AttachmentService {
       throw DomainError.of(UserErrorCode.ATTACHMENT_LIMIT_REACHED, `At most ${ATTACHMENT_LIMITS.messageFiles} files can go with one message.`, field);
     }
     const prepared: Prepared[] = [];
+    const unpacking = archiveBudget();
     for (const [index, file] of files.entries()) {
       const at = [...field, String(index)];
       const fileName = cleanFileName(file.fileName);
@@ -149,6 +151,16 @@ export class AttachmentService {
       if (type.kind === 'text') {
         const redaction = redactCredentials(bytes.toString('utf8'));
         prepared.push({ fileName, bytes: Buffer.from(redaction.text, 'utf8'), contentType: type.contentType, redactions: redaction.count });
+      } else if (isArchive(type.contentType)) {
+        // Logs sent zipped or gzipped are scanned like logs sent as they are (archive-redact.ts).
+        try {
+          const redaction = await redactArchive(bytes, type.contentType, unpacking);
+          prepared.push({ fileName, bytes: redaction.bytes, contentType: type.contentType, redactions: redaction.count });
+        } catch (error) {
+          if (!(error instanceof ArchiveRefused)) throw error;
+          const code = error.reason === 'TOO_LARGE' ? UserErrorCode.ATTACHMENT_TOO_LARGE : UserErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED;
+          errors.push(userError(code, `${fileName} ${error.message}.`, at));
+        }
       } else {
         prepared.push({ fileName, bytes, contentType: type.contentType, redactions: 0 });
       }
