@@ -37,6 +37,15 @@ const staff = (id: string) => `staff:${id}`;
 describe('who is told (README "Who is told")', () => {
   it.each([
     // type, actor, assigned?, data, who is told
+    ['a merchant reply reaches the assignee', DomainEventType.MERCHANT_REPLIED, { kind: 'MERCHANT', id: CUSTOMER }, true, {}, [staff(ASSIGNEE)]],
+    [
+      '… the whole team while nobody is assigned (nobody misses it)',
+      DomainEventType.MERCHANT_REPLIED,
+      { kind: 'MERCHANT', id: CUSTOMER },
+      false,
+      {},
+      [staff(ASSIGNEE), staff(TEAMMATE)],
+    ],
     ['a merchant answer reaches the assignee', DomainEventType.QUOTE_ANSWERED, { kind: 'MERCHANT', id: CUSTOMER }, true, {}, [staff(ASSIGNEE)]],
     [
       '… the whole team while nobody is assigned',

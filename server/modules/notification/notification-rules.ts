@@ -33,6 +33,7 @@ export const MERCHANT_EVENTS: readonly DomainEventType[] = [
 
 /** The ticket's assignee is told; while nobody is assigned, the staff of the ticket's team. */
 export const ASSIGNEE_OR_TEAM_EVENTS: readonly DomainEventType[] = [
+  DomainEventType.MERCHANT_REPLIED,
   DomainEventType.QUOTE_ANSWERED,
   DomainEventType.SURCHARGE_ANSWERED,
   DomainEventType.ACCESS_PROVIDED,
@@ -62,9 +63,9 @@ const MERCHANT_TOLD_OF_OWN = new Set<DomainEventType>([DomainEventType.ALLOWANCE
  * replies, status changes (a resolution carries the "disable the access you gave" reminder),
  * quotes, surcharges, port decisions, checks and destruction of the access they gave, refund
  * decisions, their allowance nearly used, merges. Staff: new tickets of their team; on their
- * tickets (the team's while nobody is assigned) merchant replies, internal notes and access
- * reveals by colleagues, answers to quotes and surcharges, access given, checked or disabled,
- * ratings, the 75 % escalation; a ticket assigned to them. Admins (and the assignee): breaches;
+ * tickets (the team's while nobody is assigned) merchant replies, answers to quotes and
+ * surcharges, access given, checked or disabled, ratings, the 75 % escalation; internal notes and
+ * access reveals by colleagues on their tickets; a ticket assigned to them. Admins (and the assignee): breaches;
  * admins: refund requests, bans, the escalation catch-up, a webhook endpoint disabled. Nobody is
  * told of their own action; a staff-only event never reaches a merchant.
  */
@@ -75,7 +76,6 @@ export function recipientsOf(event: StoredDomainEvent, facts: NotificationFacts)
     case DomainEventType.TICKET_FILED:
       staffIds.push(...facts.teamStaffIds);
       break;
-    case DomainEventType.MERCHANT_REPLIED:
     case DomainEventType.INTERNAL_NOTE_ADDED:
     case DomainEventType.ACCESS_REVEALED:
     case DomainEventType.SLA_BREACHED:
