@@ -249,6 +249,21 @@ describe('"Your access will be banned permanently": every store the banned merch
     }
   });
 
+  it('a store its tickets reported, not its account, stays banned too', async () => {
+    const m = await createMerchant(app, { storeUrl: 'https://account-store.example.org' });
+    const filed = await m.sdk.TicketCreate({
+      input: { ...base, environment: { platform: Platform.Native, opencartVersion: '3.0.3.8', storeUrl: 'https://staging.reported-store.example.org/shop' } },
+    });
+    expect(filed.ticketCreate.userErrors).toEqual([]);
+    await app.admin.CustomerBan({ input: { customerId: m.customerId, reason: BanReason.FalsifiedData, note: 'Invented order numbers.' } });
+    for (const url of ['https://staging.reported-store.example.org', 'https://www.staging.reported-store.example.org/admin']) {
+      const again = await register(url);
+      expect(again.customerCreate.userErrors[0]).toMatchObject({ code: UserErrorCode.Banned, field: ['input', 'storeUrl'] });
+    }
+    // Its parent domain was never the banned merchant's store.
+    expect((await register('https://reported-store.example.org')).customerCreate.userErrors).toEqual([]);
+  });
+
   it('a subdomain of a banned store is the same store; a sibling on a shared parent is not', async () => {
     const m = await createMerchant(app, { storeUrl: 'https://banned-shop.example.net' });
     await app.admin.CustomerBan({ input: { customerId: m.customerId, reason: BanReason.CopyrightInfringement, note: 'Sold copied modules.' } });
