@@ -484,6 +484,23 @@ describe('downloads are scoped like the ticket', () => {
     );
   });
 
+  it("a file staff send with a public reply is the merchant's to see and download, and redacted like theirs", async () => {
+    const sent = await reply(agent.token, ticketId, [
+      { fileName: 'fix.patch', contentBase64: b64("--- a/config.php\n+define('DB_PASSWORD', 'staffSecret42');\n") },
+    ]);
+    expect(sent.userErrors).toEqual([]);
+    const staffFile = sent.message!.attachments[0]!;
+    expect(staffFile).toMatchObject({ uploaderKind: 'STAFF', redactions: 1 });
+    const seen = await ticketAs(merchantA.token, ticketId);
+    expect(seen!.attachments.map((a) => a.id)).toContain(staffFile.id);
+    const downloaded = await download(staffFile.downloadUrl, merchantA.token);
+    expect(downloaded.status).toBe(200);
+    const text = await downloaded.text();
+    expect(text).toContain("define('DB_PASSWORD', '[REDACTED]')");
+    expect(text).not.toContain('staffSecret42');
+    expect((await download(staffFile.downloadUrl, merchantB.token)).status).toBe(404);
+  });
+
   it('needs a valid token', async () => {
     expect((await download(merchantFile.downloadUrl)).status).toBe(401);
     expect((await download(merchantFile.downloadUrl, 'ocm_not-a-real-key')).status).toBe(401);
