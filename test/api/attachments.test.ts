@@ -356,6 +356,23 @@ describe('limits', () => {
     ]);
   });
 
+  it('per file after redaction too: a log that "[REDACTED]" makes longer than the limit is refused, and nothing is written', async () => {
+    // 524,288 lines of "pwd=a" (3 MiB) would be stored as "pwd=[REDACTED]": 7,864,320 bytes.
+    const log = 'pwd=a\n'.repeat((3 * 1024 * 1024) / 6);
+    const before = await counts();
+    const grown = await reply(merchantA.token, ticketId, [{ fileName: 'secrets.log', contentBase64: b64(log) }]);
+    expect(grown.message).toBeNull();
+    expect(grown.userErrors).toEqual([
+      {
+        field: ['input', 'attachments', '0', 'contentBase64'],
+        code: 'ATTACHMENT_TOO_LARGE',
+        message:
+          'secrets.log has 7,864,320 bytes once its 524,288 credentials are replaced by [REDACTED]; a file may have at most 5,242,880 bytes (5 MiB): send it in parts.',
+      },
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
   it(`per message: ${ATTACHMENT_LIMITS.messageFiles} files and ${ATTACHMENT_LIMITS.messageBytes} bytes`, async () => {
     const six = Array.from({ length: ATTACHMENT_LIMITS.messageFiles + 1 }, (_, i) => ({ fileName: `n${i}.txt`, contentBase64: b64(`note ${i}`) }));
     const tooMany = await reply(merchantA.token, ticketId, six);

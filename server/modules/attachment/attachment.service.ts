@@ -148,22 +148,37 @@ export class AttachmentService {
         );
         continue;
       }
+      let kept: Prepared;
       if (type.kind === 'text') {
         const redaction = redactCredentials(bytes.toString('utf8'));
-        prepared.push({ fileName, bytes: Buffer.from(redaction.text, 'utf8'), contentType: type.contentType, redactions: redaction.count });
+        kept = { fileName, bytes: Buffer.from(redaction.text, 'utf8'), contentType: type.contentType, redactions: redaction.count };
       } else if (isArchive(type.contentType)) {
         // Logs sent zipped or gzipped are scanned like logs sent as they are (archive-redact.ts).
         try {
           const redaction = await redactArchive(bytes, type.contentType, unpacking);
-          prepared.push({ fileName, bytes: redaction.bytes, contentType: type.contentType, redactions: redaction.count });
+          kept = { fileName, bytes: redaction.bytes, contentType: type.contentType, redactions: redaction.count };
         } catch (error) {
           if (!(error instanceof ArchiveRefused)) throw error;
           const code = error.reason === 'TOO_LARGE' ? UserErrorCode.ATTACHMENT_TOO_LARGE : UserErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED;
           errors.push(userError(code, `${fileName} ${error.message}.`, at));
+          continue;
         }
       } else {
-        prepared.push({ fileName, bytes, contentType: type.contentType, redactions: 0 });
+        kept = { fileName, bytes, contentType: type.contentType, redactions: 0 };
       }
+      // "[REDACTED]" can be longer than what it replaces: what is stored keeps to the per-file limit
+      // too (the S3 store never reads an object past it).
+      if (kept.bytes.length > ATTACHMENT_LIMITS.fileBytes) {
+        errors.push(
+          userError(
+            UserErrorCode.ATTACHMENT_TOO_LARGE,
+            `${fileName} has ${exactly(kept.bytes.length)} once its ${kept.redactions.toLocaleString('en-US')} credentials are replaced by [REDACTED]; a file may have at most ${exactly(ATTACHMENT_LIMITS.fileBytes)} (${MiB(ATTACHMENT_LIMITS.fileBytes)}): send it in parts.`,
+            [...at, 'contentBase64'],
+          ),
+        );
+        continue;
+      }
+      prepared.push(kept);
     }
     if (errors.length) throw new DomainError(errors);
     const total = prepared.reduce((sum, file) => sum + file.bytes.length, 0);
