@@ -642,6 +642,45 @@ describe('what a merchant never sees', () => {
     expect(await pageByPage('events', 'action', agent.token)).toContain('INTERNAL_NOTE_ADDED');
   });
 
+  it("a customer's tickets, purchases and account trail read page by page hold what one page holds, for the merchant and for staff", async () => {
+    for (let i = 0; i < 9; i++) await newTicket();
+    const select = (field: string, first: number) =>
+      `${field}(first: ${first}, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } }`;
+    type Page = { totalCount: number; edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    async function ids(field: 'tickets' | 'subscriptions' | 'events', first: number, token: string): Promise<string[]> {
+      const found: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 200; page++) {
+        // The merchant reaches their account through `viewer`, staff through node(id:).
+        const r =
+          token === owner.token
+            ? await app.raw(`query($after: String) { viewer { customer { ${select(field, first)} } } }`, { after }, token)
+            : await app.raw(
+                `query($id: ID!, $after: String) { node(id: $id) { ... on Customer { ${select(field, first)} } } }`,
+                { id: owner.customerId, after },
+                token,
+              );
+        expect(r.body.errors).toBeUndefined();
+        const data = r.body.data as { viewer?: { customer: Record<string, Page> }; node?: Record<string, Page> };
+        const connection = (data.viewer?.customer ?? data.node)![field]!;
+        found.push(...connection.edges.map((e) => e.node.id));
+        if (!connection.pageInfo.hasNextPage) {
+          expect(found).toHaveLength(connection.totalCount);
+          return found;
+        }
+        after = connection.pageInfo.endCursor;
+      }
+      throw new Error(`${field}: more than 200 pages`);
+    }
+    for (const field of ['tickets', 'subscriptions', 'events'] as const) {
+      for (const token of [owner.token, agent.token]) {
+        const whole = await ids(field, 100, token);
+        if (field !== 'events') expect(whole.length, field).toBeGreaterThan(1);
+        expect(await ids(field, 7, token), field).toEqual(whole);
+      }
+    }
+  });
+
   it('staff-only fields answer FORBIDDEN to a merchant, even on their own ticket', async () => {
     const id = await newTicket();
     for (const field of ['accessWaiverReason', 'accessWithheld', 'thirdPartyBlocked']) {

@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { childrenLoader, firstPageLoader } from '../../common/batched-connection';
+import type { Connection } from '../../common/connection';
+import { paginate } from '../../common/paginate';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
 import { Subscription } from '../subscription/subscription.entity';
@@ -34,4 +36,20 @@ export function customerLoaders(em: EntityManager) {
       orderBy: CUSTOMER_EVENT_ORDER,
     }),
   };
+}
+
+type PageArgs = { first: number; after?: string | null };
+
+/* Later pages (after a cursor) of a customer's connections; their first pages are the loaders' above. */
+
+export function customerTicketsAfter(em: EntityManager, customerId: string, args: PageArgs): Promise<Connection<Ticket>> {
+  return paginate(em, Ticket, { customer: customerId }, args, CUSTOMER_TICKET_ORDER);
+}
+
+export function customerSubscriptionsAfter(em: EntityManager, customerId: string, args: PageArgs): Promise<Connection<Subscription>> {
+  return paginate(em, Subscription, { customer: customerId }, args, CUSTOMER_SUBSCRIPTION_ORDER);
+}
+
+export function customerEventsAfter(em: EntityManager, customerId: string, args: PageArgs): Promise<Connection<AuditEvent>> {
+  return paginate(em, AuditEvent, { customer: customerId, ticket: null }, args, CUSTOMER_EVENT_ORDER);
 }

@@ -4,17 +4,14 @@ import { ConnectionArgs } from '../../common/connection';
 import { Transactional } from '../../common/transaction';
 import { paginate } from '../../common/paginate';
 import { AuditEventConnection } from '../audit/audit.types';
-import { AuditEvent } from '../audit/audit-event.entity';
 import { MerchantApiKey } from '../merchant-key/merchant-api-key.entity';
-import { Subscription } from '../subscription/subscription.entity';
 import { SubscriptionConnection } from '../subscription/subscription.types';
 import { currentAllowance } from '../subscription/subscription-allowance';
-import { Ticket } from '../ticket/ticket.entity';
 import { TicketConnection } from '../ticket/ticket-query.types';
 import { Role } from '../viewer/viewer';
 import { BanReason } from './ban-rules';
 import { CUSTOMER_ORDER, customerListWhere } from './customer-list';
-import { CUSTOMER_EVENT_ORDER, CUSTOMER_SUBSCRIPTION_ORDER, CUSTOMER_TICKET_ORDER } from './customer.loaders';
+import { customerEventsAfter, customerSubscriptionsAfter, customerTicketsAfter } from './customer.loaders';
 import { Customer } from './customer.entity';
 import { Allowance, CustomerBanInput, CustomerConnection, CustomerCreateInput, CustomerFilter, CustomerPayload, CustomerUpdateInput } from './customer.types';
 
@@ -33,13 +30,13 @@ export class CustomerResolver {
   @FieldResolver(() => TicketConnection, { description: "The customer's tickets, newest first." })
   tickets(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.ticketsFirstPage.load({ parentId: customer.id, first: args.first });
-    return paginate(ctx.em, Ticket, { customer: customer.id }, args, CUSTOMER_TICKET_ORDER);
+    return customerTicketsAfter(ctx.em, customer.id, args);
   }
 
   @FieldResolver(() => SubscriptionConnection, { description: "The customer's purchases, newest first." })
   subscriptions(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.subscriptionsFirstPage.load({ parentId: customer.id, first: args.first });
-    return paginate(ctx.em, Subscription, { customer: customer.id }, args, CUSTOMER_SUBSCRIPTION_ORDER);
+    return customerSubscriptionsAfter(ctx.em, customer.id, args);
   }
 
   @FieldResolver(() => Allowance, { nullable: true, description: 'Tickets left on the plan the next ticket would draw on; null with no active plan.' })
@@ -55,7 +52,7 @@ export class CustomerResolver {
   @FieldResolver(() => AuditEventConnection, { description: 'Account-level audit trail (bans, refunds, plans), oldest first.' })
   events(@Root() customer: Customer, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: AppContext) {
     if (!args.after) return ctx.loaders.customerEventsFirstPage.load({ parentId: customer.id, first: args.first });
-    return paginate(ctx.em, AuditEvent, { customer: customer.id, ticket: null }, args, CUSTOMER_EVENT_ORDER);
+    return customerEventsAfter(ctx.em, customer.id, args);
   }
 
   @Authorized(Role.AGENT)
