@@ -46,7 +46,7 @@ export enum AccessVerificationOutcome {
   Unreachable = 'UNREACHABLE'
 }
 
-/** A file to attach, its bytes in base64. At most 5 MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text are removed before it is stored. */
+/** A file to attach, its bytes in base64. At most 5 MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text, also inside zip and gzip archives, are removed before it is stored. */
 export type AttachmentInput = {
   /** The bytes in standard base64 (no line breaks). At most 6990508 characters. */
   contentBase64: string;

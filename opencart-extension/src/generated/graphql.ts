@@ -11,7 +11,7 @@ export type AccessState =
   /** Staff waived the access requirement, with a recorded reason. */
   | 'WAIVED';
 
-/** A file to attach, its bytes in base64. At most 5 MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text are removed before it is stored. */
+/** A file to attach, its bytes in base64. At most 5 MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text, also inside zip and gzip archives, are removed before it is stored. */
 export type AttachmentInput = {
   /** The bytes in standard base64 (no line breaks). At most 6990508 characters. */
   contentBase64: string;

@@ -3,7 +3,7 @@ import { Field, InputType } from 'type-graphql';
 import { ATTACHMENT_LIMITS, MAX_BASE64_CHARACTERS } from './attachment-limits';
 
 @InputType({
-  description: `A file to attach, its bytes in base64. At most ${ATTACHMENT_LIMITS.fileBytes / 1024 / 1024} MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text are removed before it is stored.`,
+  description: `A file to attach, its bytes in base64. At most ${ATTACHMENT_LIMITS.fileBytes / 1024 / 1024} MiB a file; images, PDF, zip/gzip and plain text (logs, CSV, JSON, XML); credentials in text, also inside zip and gzip archives, are removed before it is stored.`,
 })
 export class AttachmentInput {
   @Field(() => String, { description: 'The file name, e.g. error.log (a folder in front is dropped).' })
