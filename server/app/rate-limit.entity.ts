@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
  * A row of the rate limits' store, written only by rate-limiter-flexible (server/app/rate-limit.ts).
@@ -14,6 +14,6 @@ export class RateLimitWindow {
   points: number = 0;
 
   /** Epoch milliseconds when the window ends. */
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   expire?: string | null;
 }

@@ -57,6 +57,42 @@ describe('npm start runs the compiled server', () => {
       expect(await supportOpen(first)).toBe('boolean');
       const token = readFileSync(path.join(dataDir, 'first-admin-token'), 'utf8').trim();
       expect(await graphql(first, '{ viewer { kind } }', token)).toEqual({ data: { viewer: { kind: 'ADMIN' } } });
+      // Columns of type bigint (a notification's event id, in its cursor) are strings here too: the
+      // compiled server has no TypeScript type information to infer that from, unlike the tests'.
+      // A second admin is told of the first one's ban (nobody is told of their own action).
+      const colleague = (await graphql(
+        first,
+        'mutation { staffMemberCreate(input: { email: "second-admin@desk.test", name: "Second Admin", role: ADMIN }) { token } }',
+        token,
+      )) as { data: { staffMemberCreate: { token: string } } };
+      const created = (await graphql(
+        first,
+        'mutation { customerCreate(input: { email: "compiled@shop.test", name: "Compiled Start" }) { customer { id } } }',
+        token,
+      )) as { data: { customerCreate: { customer: { id: string } } } };
+      const customerId = created.data.customerCreate.customer.id;
+      await graphql(
+        first,
+        `mutation { customerBan(input: { customerId: "${customerId}", reason: ABUSE, note: "Threats in three tickets." }) { userErrors { code } } }`,
+        token,
+      );
+      const notifications = async () =>
+        (await graphql(
+          first,
+          '{ viewer { notifications(first: 5) { unreadCount edges { cursor node { type } } } } }',
+          colleague.data.staffMemberCreate.token,
+        )) as {
+          errors?: unknown;
+          data?: { viewer: { notifications: { unreadCount: number; edges: { cursor: string; node: { type: string } }[] } } };
+        };
+      let answer = await notifications();
+      for (let tries = 0; tries < 100 && !answer.errors && answer.data?.viewer.notifications.edges.length === 0; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answer = await notifications();
+      }
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data!.viewer.notifications.edges.map((edge) => edge.node.type)).toContain('CUSTOMER_BANNED');
+      expect(answer.data!.viewer.notifications.edges[0]!.cursor).toEqual(expect.any(String));
       // The dashboard page is built by the server (npm start no longer does it before starting).
       const page = await fetch(`${first.url}/dashboard/`);
       expect(page.status).toBe(200);

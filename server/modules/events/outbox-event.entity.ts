@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import type { DomainEventActorKind, DomainEventData, DomainEventType } from './domain-event';
 
 /**
@@ -10,7 +10,7 @@ import type { DomainEventActorKind, DomainEventData, DomainEventType } from './d
 @Entity({ tableName: 'outbox_event' })
 @Index({ properties: ['ticketId', 'id'] })
 export class OutboxEvent {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   // Text, not a native enum: a new event type needs no migration.

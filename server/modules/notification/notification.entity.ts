@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toGlobalId } from '../../common/global-id';
 import { Node } from '../../common/node';
@@ -23,7 +23,7 @@ export class Notification implements Node {
     return toGlobalId('Notification', this.id);
   }
 
-  @Property({ type: 'bigint' })
+  @Property({ type: new BigIntType('string') })
   eventId!: string;
 
   /** `customer:<id>` or `staff:<id>`. */
@@ -90,7 +90,7 @@ export class OutboundEmail {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Property({ type: 'bigint' })
+  @Property({ type: new BigIntType('string') })
   eventId!: string;
 
   @Property({ type: 'string', length: 80 })

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { BaseEntity } from '../../common/base.entity';
 import { toGlobalId } from '../../common/global-id';
@@ -80,7 +80,7 @@ export class WebhookDelivery extends BaseEntity<'status' | 'attemptCount' | 'las
 
   /** The outbox event's id: one delivery per endpoint and event, however often the relay hands it over. */
   @Field(() => String, { description: "The event's id, as in the body." })
-  @Property({ type: 'bigint' })
+  @Property({ type: new BigIntType('string') })
   eventId!: string;
 
   @Field(() => DomainEventType)
