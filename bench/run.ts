@@ -23,7 +23,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../server/app/config';
-import { systemClock } from '../server/app/clock';
+import { systemClock } from '../server/common/clock';
 import { startEmbeddedPostgres } from '../server/app/database';
 import { startHttpApp } from '../server/app/http';
 import { DEFAULT_RATE_LIMITS } from '../server/app/rate-limit';

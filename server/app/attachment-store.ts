@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { startAttachmentSweep, type AttachmentSweep } from '../modules/attachment/attachment-sweep';
 import { attachmentStores, postgresAttachmentStorage, type AttachmentStorage } from '../modules/attachment/attachment-storage';
-import type { Clock } from './clock';
+import type { Clock } from '../common/clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 

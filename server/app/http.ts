@@ -21,7 +21,7 @@ import { personalDataExportRoute } from '../modules/personal-data/personal-data-
 import { MAX_AUTHENTICATED_BODY } from '../modules/attachment/attachment-limits';
 import type { WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import type { LiveHub } from '../modules/live/live-hub';
-import type { Clock } from './clock';
+import type { Clock } from '../common/clock';
 import type { AppContext } from './context';
 import { HttpDrain } from './drain';
 import { serveLiveSocket } from './live-socket';

@@ -9,7 +9,7 @@ import type { LiveHub } from '../modules/live/live-hub';
 import { DEFAULT_LIVE_SOCKET_SETTINGS, type LiveSocketSettings } from '../modules/live/live-settings';
 import { authenticate } from '../modules/viewer/authenticate';
 import type { Viewer } from '../modules/viewer/viewer';
-import type { Clock } from './clock';
+import type { Clock } from '../common/clock';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import type { Logger } from './logger';

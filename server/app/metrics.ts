@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { STAFF_TOKEN_PREFIX } from '../common/tokens';
 import { authenticate } from '../modules/viewer/authenticate';
 import { isStaff } from '../modules/viewer/viewer';
-import type { Clock } from './clock';
+import type { Clock } from '../common/clock';
 import type { Logger } from './logger';
 
 const PREFIX = 'support_desk_';

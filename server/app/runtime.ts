@@ -14,7 +14,7 @@ import { LiveHub } from '../modules/live/live-hub';
 import { liveSocketSettingsFromConfig } from './live-socket';
 import { registerWebhookConsumer, startWebhooks, type WebhookRuntime } from '../modules/webhook/webhook.runtime';
 import { mailSettingsFrom, startEventRuntime, type EventRuntime } from '../modules/events/events.runtime';
-import { systemClock } from './clock';
+import { systemClock } from '../common/clock';
 import { SlaEscalationJob } from '../modules/sla/sla-escalation.job';
 import { supportCalendarFrom } from './support-hours';
 import type { SupportCalendar } from '../modules/support-hours/support-calendar';

@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { systemClock } from './clock';
+import { systemClock } from '../common/clock';
 import { startHttpApp } from './http';
 import { startAttachmentStore } from './attachment-store';
 import { prepareDashboard } from './dashboard';

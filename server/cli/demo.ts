@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import type { DateTime } from 'luxon';
 import { loadConfig } from '../app/config';
-import { systemClock } from '../app/clock';
+import { systemClock } from '../common/clock';
 import { startHttpApp } from '../app/http';
 import { createLogger } from '../app/logger';
 import { startRuntime } from '../app/runtime';

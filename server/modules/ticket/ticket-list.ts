@@ -11,13 +11,14 @@ import { Customer } from '../customer/customer.entity';
 import { Plan } from '../plan/plan.entity';
 import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
-import { isCustomer, isStaff, type Viewer } from '../viewer/viewer';
+import { isCustomer, type Viewer } from '../viewer/viewer';
 import { ticketReportFilterConditions } from '../search/ticket-filters';
 import { rowMapper } from './read-only-rows';
 import { TicketMessage } from './ticket-message.entity';
 import { NOT_DUE, Ticket } from './ticket.entity';
 import { TicketOrder, TicketPriority } from './ticket.enums';
 import { TICKET_ALWAYS_READ, TICKET_FIELD_READS, TICKET_MESSAGE_FIELD_READS } from './ticket.reads';
+import { ticketMessageScopeSql, ticketScopeSql } from './ticket.scope';
 import type { TicketFilter } from './ticket-query.types';
 
 /** The fields asked for on a connection and on its nodes (through edges.node or nodes). */
@@ -58,15 +59,11 @@ function enumList(values: readonly string[]): string {
  * (`npm run bench -- --explain`): a new filter is one more `conditions.push`.
  */
 export function ticketListConditions(filter: TicketFilter | null | undefined, viewer: Viewer, now: Date): SqlCondition[] {
-  const conditions: SqlCondition[] = [];
-  if (isCustomer(viewer)) {
-    if (filter?.customerId || filter?.assigneeId || filter?.unassigned != null || filter?.overdue != null) {
-      throw new GraphQLError('Merchants cannot filter by customer, assignee or overdue.', { extensions: { code: 'FORBIDDEN' } });
-    }
-    conditions.push({ sql: 't.customer_id = ?', params: [viewer.customerId] });
-  } else if (!isStaff(viewer)) {
-    conditions.push({ sql: 'false', params: [] });
+  if (isCustomer(viewer) && (filter?.customerId || filter?.assigneeId || filter?.unassigned != null || filter?.overdue != null)) {
+    throw new GraphQLError('Merchants cannot filter by customer, assignee or overdue.', { extensions: { code: 'FORBIDDEN' } });
   }
+  const scope = ticketScopeSql(viewer);
+  const conditions: SqlCondition[] = scope ? [scope] : [];
   if (filter?.statuses?.length) {
     const statuses = [...new Set(filter.statuses)];
     conditions.push({ sql: `t.status in (${enumList(statuses)})`, params: [], statuses });
@@ -267,9 +264,10 @@ export async function ticketPage(
     : null;
   const messageRead = shows('lastMessage') ? rowMapper(em, TicketMessage).select('m', 'm_', messageProperties) : null;
   if (messageRead) {
+    const visibleMessages = ticketMessageScopeSql(ctx.viewer, 'm0.');
     select.push(messageRead.sql);
     joins.push(
-      `left join lateral (select * from ${table(TicketMessage)} m0 where m0.ticket_id = t.id${isStaff(ctx.viewer) ? '' : ' and m0.internal = false'}
+      `left join lateral (select * from ${table(TicketMessage)} m0 where m0.ticket_id = t.id${visibleMessages ? ` and ${visibleMessages}` : ''}
          order by m0.created_at desc, m0.id desc limit 1) m on true`,
     );
   }

@@ -17,6 +17,16 @@ export function ticketScope(viewer: Viewer): FilterQuery<Ticket> | null {
   return null;
 }
 
+/**
+ * The same as a condition over the ticket table (alias `t`, `?` bindings) for lists that read
+ * SQL: none for staff, the merchant's own tickets, nothing for anyone else.
+ */
+export function ticketScopeSql(viewer: Viewer): { sql: string; params: unknown[] } | undefined {
+  if (viewer.kind === 'staff') return undefined;
+  if (viewer.kind === 'customer') return { sql: 't.customer_id = ?', params: [viewer.customerId] };
+  return { sql: 'false', params: [] };
+}
+
 /** Messages of any ticket (by ID); `ticketMessageScope` is the conversation of one visible ticket. */
 export function messageScope(viewer: Viewer): FilterQuery<TicketMessage> | null {
   if (viewer.kind === 'staff') return {};
