@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoStaff, seedCurrent } from '../../server/cli/demo-data';
 import type { FieldReads } from '../../server/common/field-reads';
 import { CUSTOMER_FIELD_READS } from '../../server/modules/customer/customer.reads';
-import { PLAN_FIELD_READS } from '../../server/modules/plan/plan.reads';
+import { PLAN_FIELD_READS, SUBSCRIPTION_FIELD_READS_OF_PLAN } from '../../server/modules/plan/plan.reads';
 import { STAFF_MEMBER_FIELD_READS } from '../../server/modules/staff/staff-member.reads';
-import { ColumnNotReadError, rowMapper } from '../../server/modules/ticket/read-only-rows';
+import { ColumnNotReadError, rowMapper, SELECTIONS_KEPT } from '../../server/modules/ticket/read-only-rows';
 import { Ticket } from '../../server/modules/ticket/ticket.entity';
 import { TICKET_FIELD_READS, TICKET_MESSAGE_FIELD_READS } from '../../server/modules/ticket/ticket.reads';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -142,6 +142,45 @@ describe('ticket pages read the columns their fields declare', () => {
     });
   }
 
+  it('each declared field alone reads only its own columns, and answers as the whole row does', async () => {
+    // Together, the fields above read the union of their columns: one field that needs a column
+    // only another declares would pass there. Here each is asked on its own, joined types too.
+    const purchase = declared('PlanSubscription', SUBSCRIPTION_FIELD_READS_OF_PLAN, { plan: 'id', customer: 'id' });
+    const whole = new Map<string, Record<string, unknown>>();
+    for (const ticket of await everyTicket('id', app.adminToken)) {
+      whole.set(ticket.id as string, await wholeRow(ticket.id as string, `${declaredTicket()} purchase: subscription { ${purchase} }`, app.adminToken));
+    }
+    const alone: Array<[string, string, (node: Record<string, unknown>) => unknown]> = [];
+    const pick = (path: string[]) => (node: Record<string, unknown>) =>
+      path.reduce<unknown>((value, key) => (value == null ? value : (value as Record<string, unknown>)[key]), node);
+    for (const name of Object.keys(TICKET_FIELD_READS)) {
+      const nested = { customer: 'id', subscription: 'id', assignee: 'id', lastMessage: 'id' } as Record<string, string>;
+      alone.push([`Ticket.${name}`, `id ${declared('Ticket', { [name]: [] }, nested)}`, pick(nested[name] ? [name, 'id'] : [name])]);
+    }
+    const joined: Array<[string, string, FieldReads]> = [
+      ['customer', 'Customer', CUSTOMER_FIELD_READS],
+      ['assignee', 'StaffMember', STAFF_MEMBER_FIELD_READS],
+      ['lastMessage', 'TicketMessage', TICKET_MESSAGE_FIELD_READS],
+    ];
+    for (const [edge, typeName, reads] of joined) {
+      for (const name of Object.keys(reads)) {
+        alone.push([`${typeName}.${name}`, `id ${edge} { ${declared(typeName, { [name]: [] })} }`, pick([edge, name])]);
+      }
+    }
+    for (const name of Object.keys(SUBSCRIPTION_FIELD_READS_OF_PLAN)) {
+      const selection = declared('PlanSubscription', { [name]: [] }, { plan: 'id', customer: 'id' });
+      alone.push([`PlanSubscription.${name}`, `id purchase: subscription { ${selection} }`, pick(['purchase', name])]);
+    }
+    for (const name of Object.keys(PLAN_FIELD_READS)) {
+      alone.push([`Plan.${name}`, `id subscription { plan { ${declared('Plan', { [name]: [] })} } }`, pick(['subscription', 'plan', name])]);
+    }
+    for (const [field, selection, value] of alone) {
+      const listed = await everyTicket(selection, app.adminToken);
+      expect(listed.length, field).toBe(whole.size);
+      for (const ticket of listed) expect(value(ticket), `${field} of ${ticket.id}`).toEqual(value(whole.get(ticket.id as string)!));
+    }
+  }, 120_000);
+
   it('a field without a declaration reads the whole row, and answers the same', async () => {
     const listed = await everyTicket(WITH_UNDECLARED, app.adminToken, 'NEWEST');
     for (const ticket of listed) expect(ticket).toEqual(await wholeRow(ticket.id as string, WITH_UNDECLARED, app.adminToken));
@@ -160,5 +199,25 @@ describe('ticket pages read the columns their fields declare', () => {
     // A service may still set a field it was handed: the value becomes the object's own.
     ticket.description = 'set later';
     expect(ticket.description).toBe('set later');
+  });
+
+  it('keeps a bounded number of compiled column sets: endless field subsets from a client do not grow the heap', async () => {
+    const em = app.orm.em.fork();
+    const tickets = rowMapper(em, Ticket);
+    const first = tickets.select('t', 't_', new Set(['subject']));
+    expect(tickets.select('t', 't_', new Set(['subject']))).toBe(first);
+    // Every subset of these columns is another set a query's fields could read.
+    const columns = ['subject', 'description', 'category', 'coverage', 'priority', 'team', 'complex', 'platformFlags', 'notEnglish', 'closedAt', 'resolvedAt'];
+    for (let subset = 1; subset <= SELECTIONS_KEPT + 10; subset++) {
+      tickets.select('t', 't_', new Set(['status', ...columns.filter((_, bit) => (subset >> bit) & 1)]));
+    }
+    // The oldest set was forgotten (compiled again when asked), and it reads as before.
+    const again = tickets.select('t', 't_', new Set(['subject']));
+    expect(again).not.toBe(first);
+    expect(again.sql).toBe(first.sql);
+    const [row] = (await em.execute(`select ${again.sql} from ticket t limit 1`)) as Record<string, unknown>[];
+    const ticket = again.read(row!) as Ticket;
+    expect(typeof ticket.subject).toBe('string');
+    expect(() => ticket.description).toThrow(ColumnNotReadError);
   });
 });

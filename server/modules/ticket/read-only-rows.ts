@@ -1,5 +1,6 @@
 import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Entity objects straight from SQL rows, for pages that are only read: no identity map, no
@@ -46,6 +47,13 @@ interface Column {
 
 const mappersByMetadata = new WeakMap<object, Map<string, RowMapper<object>>>();
 
+/**
+ * Selections (and their prototypes) kept per entity, least recently used forgotten first. Each
+ * set of columns a query's fields read is compiled once (~11 KB); pages ask a handful of sets,
+ * but a client sending endless subsets of fields must not grow the heap without bound.
+ */
+export const SELECTIONS_KEPT = 500;
+
 /** The mapper of an entity, built once per ORM (from its metadata) and kept. */
 export function rowMapper<T extends object>(em: EntityManager, entity: new () => T): RowMapper<T> {
   return mapperByName(em, entity.name) as RowMapper<T>;
@@ -81,7 +89,7 @@ function buildMapper(em: EntityManager, meta: EntityMetadata): RowMapper<object>
   const parseDate = (text: string) => platform.parseDate(text);
   const referenceTo = columns.map((c) => (id: string) => (c.targetMapper ??= mapperByName(em, c.target!)).reference(id));
   /** Unread properties throw (a prototype per set of read properties, built once). */
-  const partialPrototypes = new Map<string, object>();
+  const partialPrototypes = new LRUCache<string, object>({ max: SELECTIONS_KEPT });
   const prototypeReading = (read: readonly Column[]) => {
     if (read.length === columns.length) return prototype;
     const key = read.map((c) => c.property).join(',');
@@ -110,7 +118,7 @@ function buildMapper(em: EntityManager, meta: EntityMetadata): RowMapper<object>
   // One reader per prefix and set of columns, compiled once: the same assignments as a loop over
   // the columns, but each with its own property name, which V8 turns into fast stores (a loop's
   // `object[name] =` is a generic store per column and row: a page of 50 tickets is thousands).
-  const selections = new Map<string, RowSelection<object>>();
+  const selections = new LRUCache<string, RowSelection<object>>({ max: SELECTIONS_KEPT });
   const compile = (prefix: string, read: readonly Column[]) => {
     const statements = read.map((c) => {
       const i = columns.indexOf(c);
