@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RATE_LIMITS } from '../../server/app/rate-limit';
 import { createMerchant, createStaff, createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -79,6 +80,56 @@ describe('bearer tokens', () => {
   it('unknown tokens of either kind are refused', async () => {
     await refused('ocm_not-a-key', 'This API key is not valid or was revoked.');
     await refused('ocs_not-a-token', 'This staff token is not valid or the account is disabled.');
+  });
+
+  it("signs in the same callers and refuses the same tokens whether the rate limiter's statement read the token or the sign-in did", async () => {
+    // The test app reads the token's owner in the rate limiter's statement; this one has no rate limits, so it reads it itself.
+    const unlimited = await app.serveAlso({ rateLimits: { ...DEFAULT_RATE_LIMITS, enabled: false } });
+    const answer = async (url: string, authorization?: string) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: WHO }),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const merchant = await createMerchant(app);
+    const revokedKey = await createMerchant(app);
+    const [key] = await keysOf(revokedKey.customerId);
+    await app.raw('mutation ($id: ID!) { merchantApiKeyRevoke(input: { apiKeyId: $id }) { userErrors { code } } }', { id: key!.id }, app.adminToken);
+    const banned = await createMerchant(app);
+    await app.raw(
+      'mutation ($id: ID!) { customerBan(input: { customerId: $id, reason: ABUSE, note: "Chargebacks." }) { userErrors { code } } }',
+      { id: banned.customerId },
+      app.adminToken,
+    );
+    const agent = await createStaff(app, 'AGENT');
+    const disabled = await createStaff(app, 'AGENT');
+    await app.raw(
+      'mutation ($id: ID!) { staffMemberUpdate(input: { staffMemberId: $id, active: false }) { userErrors { code } } }',
+      { id: disabled.id },
+      app.adminToken,
+    );
+    const headers = [
+      undefined,
+      `Bearer ${merchant.token}`,
+      `bearer   ${agent.token}  `,
+      `Bearer ${app.adminToken}`,
+      `Bearer ${revokedKey.token}`,
+      `Bearer ${banned.token}`,
+      `Bearer ${disabled.token}`,
+      'Bearer ocm_not-a-key',
+      'Bearer ocs_not-a-token',
+      'Bearer xyz_unknown-kind',
+      `Basic ${merchant.token}`,
+    ];
+    const statuses: number[] = [];
+    for (const header of headers) {
+      const limited = await answer(app.url, header);
+      expect(limited, header).toEqual(await answer(unlimited.url, header));
+      statuses.push(limited.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 401, 401, 401, 401, 401, 401, 401]);
   });
 
   it('stamps a key as used at most once a minute', async () => {
