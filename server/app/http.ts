@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -85,6 +86,12 @@ export interface HttpApp {
 }
 
 /** Codes a client can act on; anything else is our fault and is masked. */
+/**
+ * How long the token's owner the rate limiter read stays good for the request's sign-in; past it
+ * (a slow upload) the sign-in reads it again, so a revocation meanwhile is not missed.
+ */
+const SIGN_IN_FRESH_MS = 1_000;
+
 const CLIENT_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -313,8 +320,11 @@ export async function startHttpApp(options: HttpAppOptions): Promise<HttpApp> {
         context: async ({ req, res }): Promise<AppContext> => {
           const em = orm.em.fork();
           const log = req.log as Logger;
-          // The token's owner, read by the rate limiter's statement when it ran (one round trip for both).
-          const viewer = await authenticate(em, req.headers.authorization, clock(), res.locals.signIn).catch(async (error: unknown) => {
+          // The token's owner, read by the rate limiter's statement when it ran (one round trip for
+          // both), unless reading the body took long: a key revoked meanwhile is refused now, not later.
+          const readAt = res.locals.signInReadAt as number | undefined;
+          const found = readAt !== undefined && performance.now() - readAt < SIGN_IN_FRESH_MS ? res.locals.signIn : undefined;
+          const viewer = await authenticate(em, req.headers.authorization, clock(), found).catch(async (error: unknown) => {
             await limits.recordAuthFailure(req);
             throw error;
           });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
@@ -54,7 +55,8 @@ export function createRateLimits(
   logger: Logger,
   /**
    * A statement returning at most one row that the request's count also runs (the sign-in's
-   * token lookup): its row, as JSON, or null, goes to `res.locals.signIn`, one round trip instead of two.
+   * token lookup): its row, as JSON, or null, goes to `res.locals.signIn` (and the moment it was
+   * read, `res.locals.signInReadAt`, from `performance.now()`), one round trip instead of two.
    */
   alsoRead?: (req: Request) => { sql: string; params: (Date | string)[] } | null,
 ): RateLimits {
@@ -150,13 +152,17 @@ export function createRateLimits(
         rows: Array<{ failure_points: number | null; failure_expire: string | null; points: number | null; expire: string | null; also?: unknown }>;
       };
       const row = result.rows[0]!;
-      if (also) res.locals.signIn = row.also ?? null;
+      if (also) {
+        res.locals.signIn = row.also ?? null;
+        res.locals.signInReadAt = performance.now();
+      }
       const state = (points: number, expire: string | null, limit: number) =>
         new RateLimiterRes(Math.max(limit - points, 0), expire === null ? -1 : Math.max(Number(expire) - now, 0), points, points === 1);
       if (row.points === null) return { blockedBy: state(row.failure_points ?? 0, row.failure_expire, settings.authFailures), counted: null };
       return { blockedBy: null, counted: state(row.points, row.expire, settings.requestsPerToken) };
     } catch (error) {
-      logger.warn({ err: error }, 'rate limit store unavailable; counting in memory');
+      // Only the code: the driver's message carries the statement with its values (the token's hashes).
+      logger.warn({ code: (error as { code?: string }).code ?? 'unknown' }, 'rate limit store unavailable; counting in memory');
       return null;
     }
   };

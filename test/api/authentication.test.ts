@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMITS } from '../../server/app/rate-limit';
 import { createMerchant, createStaff, createTestApp, type TestApp } from '../support/test-app';
@@ -45,6 +46,34 @@ describe('bearer tokens', () => {
     );
     expect(revoked.body.data?.merchantApiKeyRevoke.userErrors).toEqual([]);
     await refused(merchant.token, 'This API key is not valid or was revoked.');
+  });
+
+  it('a key revoked while its request still uploads is refused, though the rate limiter read it valid before the body came', async () => {
+    const merchant = await createMerchant(app);
+    const [key] = await keysOf(merchant.customerId);
+    const body = JSON.stringify({ query: WHO });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${merchant.token}` },
+      });
+      request.on('error', reject);
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      // The headers and half the body now: the rate limiter counts the request and reads its key.
+      request.write(body.slice(0, 10));
+      setTimeout(async () => {
+        await app.raw('mutation ($id: ID!) { merchantApiKeyRevoke(input: { apiKeyId: $id }) { userErrors { code } } }', { id: key!.id }, app.adminToken);
+        // The rest after the sign-in's freshness bound (1 s), as a slow upload would.
+        setTimeout(() => request.end(body.slice(10)), 1_200);
+      }, 200);
+    });
+    const { status, text } = await answer;
+    expect(status).toBe(401);
+    expect(JSON.parse(text).errors[0].message).toBe('This API key is not valid or was revoked.');
   });
 
   it('a banned merchant is refused with every key', async () => {
