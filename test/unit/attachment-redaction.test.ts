@@ -9,6 +9,8 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     ['mysql:host=db;dbname=shop;user=oc;password=Sup3rS3cret;', 'mysql:host=db;dbname=shop;user=oc;password=[REDACTED];'],
     ["define('DB_PASSWORD', 'p@ss w0rd');", "define('DB_PASSWORD', '[REDACTED]');"],
     ['define(\'STRIPE_SECRET_KEY\', "sk\\"x");', 'define(\'STRIPE_SECRET_KEY\', "[REDACTED]");'],
+    ["define('DB_USERNAME', 'oc'); define('DB_PASSWORD', 'x9');", "define('DB_USERNAME', 'oc'); define('DB_PASSWORD', '[REDACTED]');"],
+    ["define('auth_salt', 'x9');", "define('auth_salt', '[REDACTED]');"],
     ["'password' => 'two words',", "'password' => '[REDACTED]',"],
     ['{"api_key": "abcd1234", "user": "dana"}', '{"api_key": "[REDACTED]", "user": "dana"}'],
     ['smtp_pass: mailpass99', 'smtp_pass: [REDACTED]'],
@@ -31,6 +33,7 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     'tests passed: 5, bypass=1, compass=north',
     'user=dana host=db.example.com port=3306',
     'Access denied for user (using password: YES)',
+    "define('DB_USERNAME', 'oc');",
     'https://www.example.com/index.php?route=product/product&product_id=42',
   ])('leaves ordinary log lines alone: %s', (line) => {
     expect(redactCredentials(line)).toEqual({ text: line, count: 0 });
@@ -47,6 +50,7 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     ['the word password with no value', run('password-')],
     ['addresses without a host', run('ab://c:')],
     ['base64', randomBytes((FIVE_MIB / 4) * 3).toString('base64')],
+    ['a PHP constant whose name has no closing quote', `define('${run('PASS')}`],
   ])('reads 5 MiB of %s in one pass, changing nothing', (_name, text) => {
     expect(redactCredentials(text)).toEqual({ text, count: 0 });
   });

@@ -20,6 +20,9 @@ const SECRET_NAME =
   `(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]{0,64}?(?:password|passwd|passphrase|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)[A-Za-z0-9_.-]{0,64}` +
   `|(?:[A-Za-z0-9]{1,32}[_.-]){0,4}(?:pass|pwd|salt)(?:[_.-][A-Za-z0-9_.-]{0,64})?(?![A-Za-z0-9]))`;
 
+/** A PHP constant whose value is a secret, by a word of its name (DB_PASSWORD, STRIPE_SECRET_KEY, AUTH_SALT). */
+const SECRET_CONSTANT = /PASSWORD|PASS|KEY|SECRET|TOKEN|SALT/i;
+
 interface Rule {
   name: string;
   pattern: RegExp;
@@ -42,9 +45,12 @@ const RULES: Rule[] = [
   },
   {
     // define('DB_PASSWORD', 'secret'); and any constant named …PASSWORD / …KEY / …SECRET / …TOKEN / …SALT.
+    // The constant's name is read whole once (the lookahead keeps it from being tried again from each
+    // of its letters) and its words checked apart: "define('" and a long name without its closing quote
+    // was read again from each word of it, quadratic (5 MiB took about an hour).
     name: 'PHP define',
-    pattern: /(define\(\s*['"][A-Z0-9_]*(?:PASSWORD|PASS|KEY|SECRET|TOKEN|SALT)[A-Z0-9_]*['"]\s*,\s*)(['"])(?:\\.|(?!\2).)*(?:\2|$)/gim,
-    replace: (_m, head, quote) => `${head}${quote}${REDACTED}${quote}`,
+    pattern: /(define\(\s*['"](?=([A-Z0-9_]*))\2['"]\s*,\s*)(['"])(?:\\.|(?!\3).)*(?:\3|$)/gim,
+    replace: (match, head, constant, quote) => (SECRET_CONSTANT.test(constant) ? `${head}${quote}${REDACTED}${quote}` : match),
   },
   {
     // 'password' => 'secret', "api_key": "secret", password: 'secret' (quoted values, to the closing quote).
