@@ -236,6 +236,46 @@ describe('in-app notifications', () => {
     await app.raw('mutation { notificationMarkAllRead(input: {}) { unreadCount } }', {}, merchant.token);
   });
 
+  it("a disabled assignee's tickets: the merchant's answers reach the team instead of nobody, and nothing is kept for the disabled account", async () => {
+    const leaving = await createStaff(app, 'AGENT', 'DEVELOPMENT');
+    const filed = (
+      await merchant.sdk.TicketCreate({
+        input: { subject: 'Coupons ignored', description: 'Coupons are ignored at checkout.', category: TicketCategory.BugFix },
+      })
+    ).ticketCreate.ticket!;
+    await app.admin.TicketAssign({ input: { ticketId: filed.id, assigneeId: leaving.id } });
+    const disabled = await app.raw(
+      'mutation ($id: ID!) { staffMemberUpdate(input: { staffMemberId: $id, active: false }) { userErrors { code } } }',
+      { id: leaving.id },
+      app.adminToken,
+    );
+    expect(disabled.body.data!.staffMemberUpdate.userErrors).toEqual([]);
+    await events.relay.drain();
+    const customerId = fromGlobalId(merchant.customerId)!.id;
+    await app.orm.em.fork().transactional((em) =>
+      publisher.publish(em, {
+        type: DomainEventType.MERCHANT_REPLIED,
+        ticketId: fromGlobalId(filed.id)!.id,
+        customerId,
+        team: 'DEVELOPMENT',
+        actor: { kind: 'MERCHANT', id: customerId },
+        staffOnly: false,
+        data: { number: filed.number },
+      }),
+    );
+    await events.relay.drain();
+    for (const person of [assignee, teammate]) {
+      const [replied] = (await notificationsOf(person.token)).edges.map((e) => e.node);
+      expect(replied).toMatchObject({ type: 'MERCHANT_REPLIED', ticketNumber: filed.number, email: { status: 'KEPT' } });
+    }
+    const kept = await app.orm.em
+      .fork()
+      .execute<Array<{ n: string }>>("select count(*)::text as n from notification where recipient = 'staff:' || ? and type = 'MERCHANT_REPLIED'", [
+        fromGlobalId(leaving.id)!.id,
+      ]);
+    expect(kept[0]!.n).toBe('0');
+  });
+
   it('email preferences: a person chooses which events are emailed, or none; in-app notifications stay', async () => {
     const update = await app.raw(
       'mutation P($input: NotificationPreferencesUpdateInput!) { notificationPreferencesUpdate(input: $input) { preferences { emailEnabled emailEventTypes } userErrors { code } } }',

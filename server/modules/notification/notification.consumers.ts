@@ -72,12 +72,15 @@ export function registerNotificationConsumers(relay: OutboxRelay, settings: Noti
 
 async function factsOf(em: EntityManager, event: StoredDomainEvent): Promise<NotificationFacts> {
   const ticket = event.ticketId ? await em.findOne(Ticket, { id: event.ticketId }) : null;
-  const needs = factsNeeded(event.type, !!ticket?.assignee);
+  // A disabled staff member stays the assignee of their tickets but can read nothing: the ticket's
+  // news goes to its team, as while nobody is assigned, instead of to nobody.
+  const assignee = ticket?.assignee ? await em.findOne(StaffMember, { id: ticket.assignee.id, active: true }, { fields: ['id'] }) : null;
+  const needs = factsNeeded(event.type, !!assignee);
   const team = ticket?.team ?? event.team;
   const teamStaff = needs.team && team ? await em.find(StaffMember, { team: team as never, active: true }, { fields: ['id'] }) : [];
   const admins = needs.admins ? await em.find(StaffMember, { role: StaffRole.ADMIN, active: true }, { fields: ['id'] }) : [];
   return {
-    ticket: ticket ? { id: ticket.id, number: ticket.number, subject: ticket.subject, assigneeId: ticket.assignee?.id ?? null, team: ticket.team } : null,
+    ticket: ticket ? { id: ticket.id, number: ticket.number, subject: ticket.subject, assigneeId: assignee?.id ?? null, team: ticket.team } : null,
     teamStaffIds: teamStaff.map((s) => s.id),
     adminIds: admins.map((s) => s.id),
   };
