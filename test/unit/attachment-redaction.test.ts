@@ -15,6 +15,14 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     ['{"api_key": "abcd1234", "user": "dana"}', '{"api_key": "[REDACTED]", "user": "dana"}'],
     ['smtp_pass: mailpass99', 'smtp_pass: [REDACTED]'],
     ['PWD=abc123', 'PWD=[REDACTED]'],
+    ['OC_DB_REPLICA_SLAVE_1_PASS=abc123', 'OC_DB_REPLICA_SLAVE_1_PASS=[REDACTED]'],
+    ['app.integrations.payment.gateway.merchant.pass=abc123', 'app.integrations.payment.gateway.merchant.pass=[REDACTED]'],
+    [
+      'com.example.application.configuration.datasource.primary.connection.password=abc123',
+      'com.example.application.configuration.datasource.primary.connection.password=[REDACTED]',
+    ],
+    ['mysqldump --password=abc123 shop', 'mysqldump --password=[REDACTED] shop'],
+    ["$_PASS = 'abc123';", "$_PASS = '[REDACTED]';"],
     ['connecting to ftp://shopuser:ftpSecret1@ftp.example.com/public_html', 'connecting to ftp://shopuser:[REDACTED]@ftp.example.com/public_html'],
     ['DSN postgres://app:pgS3cret@10.0.0.5:5432/shop', 'DSN postgres://app:[REDACTED]@10.0.0.5:5432/shop'],
     ['mysqli://root:r00t@localhost/oc', 'mysqli://root:[REDACTED]@localhost/oc'],
@@ -51,6 +59,7 @@ describe('credentials in a text attachment are replaced before it is stored', ()
     ['addresses without a host', run('ab://c:')],
     ['base64', randomBytes((FIVE_MIB / 4) * 3).toString('base64')],
     ['a PHP constant whose name has no closing quote', `define('${run('PASS')}`],
+    ['names of 255 characters, each followed by "="', run(`${'a'.repeat(255)}= `)],
   ])('reads 5 MiB of %s in one pass, changing nothing', (_name, text) => {
     expect(redactCredentials(text)).toEqual({ text, count: 0 });
   });

@@ -10,15 +10,18 @@ export const REDACTED = '[REDACTED]';
  * Names whose value is a secret: …password, …secret, …token, …api_key, private_key, and the short
  * pass / pwd / salt only as a whole word part (db_pass, PWD), so "bypass" or "passed" stay.
  *
- * A name starts where a run of name characters starts (the lookbehind), and its parts are bounded
- * (64 characters before and after the word, 4 parts before pass/pwd/salt): each run is then tried
- * once, at a bounded cost, so a long line without spaces (a base64 blob, minified code, 5 MiB of
- * one letter) is read in linear time. Unbounded, every position of such a run scanned the rest of
- * it: quadratic, hours for a 5 MiB file.
+ * A name is a whole run of name characters (up to 256), read once: the lookbehind lets it start
+ * only where the run starts, the lookahead takes the run whole (no backtracking into it), and the
+ * secret word is then looked for in it from its end, at a bounded cost. Each run is thus read a
+ * bounded number of times, so a long line without spaces (a base64 blob, minified code, 5 MiB of
+ * one letter) is read in linear time, while a name of any shape up to 256 characters is still
+ * recognised (OC_DB_REPLICA_SLAVE_1_PASS, a dotted Java property). `group` is the number the
+ * run's capture has in the rule's pattern.
  */
-const SECRET_NAME =
-  `(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]{0,64}?(?:password|passwd|passphrase|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)[A-Za-z0-9_.-]{0,64}` +
-  `|(?:[A-Za-z0-9]{1,32}[_.-]){0,4}(?:pass|pwd|salt)(?:[_.-][A-Za-z0-9_.-]{0,64})?(?![A-Za-z0-9]))`;
+const secretName = (group: number) =>
+  `(?<![A-Za-z0-9_.-])(?=([A-Za-z0-9_.-]{1,256}))\\${group}` +
+  `(?<=(?:password|passwd|passphrase|secret|token|api[_.-]?key|apikey|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?)[A-Za-z0-9_.-]{0,256}` +
+  `|(?<![A-Za-z0-9])(?:pass|pwd|salt)(?:[_.-][A-Za-z0-9_.-]{0,256})?)`;
 
 /** A PHP constant whose value is a secret, by a word of its name (DB_PASSWORD, STRIPE_SECRET_KEY, AUTH_SALT). */
 const SECRET_CONSTANT = /PASSWORD|PASS|KEY|SECRET|TOKEN|SALT/i;
@@ -55,14 +58,14 @@ const RULES: Rule[] = [
   {
     // 'password' => 'secret', "api_key": "secret", password: 'secret' (quoted values, to the closing quote).
     name: 'quoted value',
-    pattern: new RegExp(String.raw`((['"]?)${SECRET_NAME}\2\s*(?:=>|:|=)\s*)(['"])(?:\\.|(?!\3).)*(?:\3|$)`, 'gim'),
-    replace: (_m, head, _q, quote) => `${head}${quote}${REDACTED}${quote}`,
+    pattern: new RegExp(String.raw`((['"]?)${secretName(3)}\2\s*(?:=>|:|=)\s*)(['"])(?:\\.|(?!\4).)*(?:\4|$)`, 'gim'),
+    replace: (_m, head, _q, _name, quote) => `${head}${quote}${REDACTED}${quote}`,
   },
   {
     // password=secret, PWD=secret; (DSNs), api_key: secret (unquoted, up to a space, ; & , or the line's end);
     // MySQL's "(using password: YES)" says no password.
     name: 'key=value',
-    pattern: new RegExp(String.raw`(\b${SECRET_NAME}\s*(?:=|:)\s*)(?!['"\s]|\[REDACTED\]|(?:YES|NO)\))([^\s;&,'"]+)`, 'gim'),
+    pattern: new RegExp(String.raw`(${secretName(2)}\s*(?:=|:)\s*)(?!['"\s]|\[REDACTED\]|(?:YES|NO)\))([^\s;&,'"]+)`, 'gim'),
     replace: (_m, head) => `${head}${REDACTED}`,
   },
   {
