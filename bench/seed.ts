@@ -18,6 +18,9 @@ export interface SeedSize {
   openTickets: number;
 }
 
+/** Tickets of the list scenario's merchant, whatever the size of the data set. */
+export const BENCH_MERCHANT_TICKETS = 40;
+
 export function seedSize(tickets: number): SeedSize {
   return {
     tickets,
@@ -117,6 +120,20 @@ export async function seed(client: pg.Client, size: SeedSize, calendar: SupportC
       open.map((t) => t.firstReplyMinutes),
       size.customers,
     ],
+  );
+  // The list scenario's merchant (merchant1) has the same number of tickets, spread over the two
+  // years, at every size: its page is 20 full rows at 10,000 tickets as at 1,000,000 (5 and 20
+  // rows otherwise), so the scenario compares the size of the data, not of the page.
+  await client.query(`
+    with m1 as (select b.customer_id, b.subscription_id from bench_customer b join customer c on c.id = b.customer_id where c.email = 'merchant1@shop.bench'),
+         m2 as (select b.customer_id, b.subscription_id from bench_customer b join customer c on c.id = b.customer_id where c.email = 'merchant2@shop.bench')
+    update ticket t set customer_id = m2.customer_id, subscription_id = m2.subscription_id from m1, m2 where t.customer_id = m1.customer_id`);
+  await client.query(
+    `update ticket t set customer_id = b.customer_id, subscription_id = b.subscription_id
+       from bench_customer b join customer c on c.id = b.customer_id
+      where c.email = 'merchant1@shop.bench'
+        and t.serial in (select (g::bigint * $1::int / $2::int)::int from generate_series(1, $2::int) g)`,
+    [size.tickets, BENCH_MERCHANT_TICKETS],
   );
   // Three messages per ticket: the merchant, the first reply (once there is one), the merchant again.
   await client.query(`
