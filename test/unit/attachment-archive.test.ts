@@ -150,6 +150,11 @@ describe('a zip of logs', () => {
     bzip2.writeUInt16LE(12, bzip2.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 10);
     expect((await refusal(bzip2, 'application/zip')).message).toMatch(/compression method 12/);
 
+    // A log that is not UTF-8 (Latin-1 here) is refused alone, so it is not kept unchecked in a zip either.
+    const latin1 = Buffer.from('Mot de passe: caf\u00e9\nDB_PASSWORD=hunter2-secret\n', 'latin1');
+    expect((await refusal(Buffer.from(zipSync({ 'error.log': latin1 })), 'application/zip')).message).toMatch(/not an accepted type/);
+    expect((await refusal(gzipSync(latin1), 'application/gzip')).reason).toBe('UNREADABLE');
+
     let nested: Uint8Array = strToU8(LOG);
     for (let i = 0; i < ARCHIVE_LIMITS.depth + 1; i += 1) nested = zipSync({ [`level${i}`]: [nested, { level: 0 }] });
     expect((await refusal(Buffer.from(nested), 'application/zip')).message).toMatch(/nested more than 3 deep/);

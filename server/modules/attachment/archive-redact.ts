@@ -77,6 +77,14 @@ async function redactBytes(bytes: Buffer, budget: Budget, depth: number): Promis
   if (type.kind === 'binary' && isArchive(type.contentType)) return redactContent(bytes, type.contentType, budget, depth + 1);
   // A tar is taken only inside a gzip or a zip (a .tar.gz), as a bare tar is not an accepted type.
   if (type.kind === 'refused' && type.found.startsWith(TAR)) return redactContent(bytes, TAR, budget, depth + 1);
+  // What a single attachment may not be (text that is not UTF-8, a log with control bytes, an
+  // executable) cannot be checked for credentials inside an archive either: refused, not kept.
+  if (type.kind === 'refused') {
+    throw new ArchiveRefused(
+      'UNREADABLE',
+      `holds a file that is not an accepted type (${type.found}), which cannot be checked for credentials; send logs as UTF-8 text`,
+    );
+  }
   return { bytes, count: 0 };
 }
 
