@@ -85,13 +85,13 @@ export interface HttpApp {
   stop(): Promise<void>;
 }
 
-/** Codes a client can act on; anything else is our fault and is masked. */
 /**
  * How long the token's owner the rate limiter read stays good for the request's sign-in; past it
  * (a slow upload) the sign-in reads it again, so a revocation meanwhile is not missed.
  */
 const SIGN_IN_FRESH_MS = 1_000;
 
+/** Codes a client can act on; anything else is our fault and is masked. */
 const CLIENT_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',

@@ -2,7 +2,7 @@ import { Cursor, raw, type FilterQuery } from '@mikro-orm/core';
 import { GraphQLError, type FieldNode, type GraphQLResolveInfo } from 'graphql';
 import type { AppContext } from '../../app/context';
 import type { Connection, Edge } from '../../common/connection';
-import { fieldsUnder, joinedByPage, propertiesRead } from '../../common/field-reads';
+import { type FieldReads, fieldsUnder, joinedByPage, propertiesRead } from '../../common/field-reads';
 import { idOfType } from '../../common/global-id';
 import { CUSTOMER_FIELD_READS } from '../customer/customer.reads';
 import { PLAN_FIELD_READS, SUBSCRIPTION_FIELD_READS_OF_PLAN } from '../plan/plan.reads';
@@ -13,7 +13,7 @@ import { StaffMember } from '../staff/staff-member.entity';
 import { Subscription } from '../subscription/subscription.entity';
 import { isCustomer, type Viewer } from '../viewer/viewer';
 import { ticketReportFilterConditions } from '../search/ticket-filters';
-import { rowMapper } from './read-only-rows';
+import { type RowSelection, rowMapper } from './read-only-rows';
 import { TicketMessage } from './ticket-message.entity';
 import { NOT_DUE, Ticket } from './ticket.entity';
 import { TicketOrder, TicketPriority } from './ticket.enums';
@@ -236,33 +236,36 @@ export async function ticketPage(
   const select = [ticketRead.sql];
   const joins: string[] = [];
   const selectParams: unknown[] = [];
-  const customerProperties = shows('customer') ? propertiesRead(CUSTOMER_FIELD_READS, under(fields.get('customer')).keys(), ['id']) : null;
-  const customerRead = shows('customer') ? rowMapper(em, Customer).select('c', 'c_', customerProperties) : null;
+  // What the query asks of a joined edge: the columns its fields declare, or null (the whole row).
+  const readsOf = (nodes: readonly FieldNode[] | undefined, reads: FieldReads, always: readonly string[]) => propertiesRead(reads, under(nodes).keys(), always);
+  const customerRead = shows('customer') ? rowMapper(em, Customer).select('c', 'c_', readsOf(fields.get('customer'), CUSTOMER_FIELD_READS, ['id'])) : null;
   if (customerRead) {
     select.push(customerRead.sql);
     joins.push(`join ${table(Customer)} c on c.id = t.customer_id`);
   }
-  // A purchase is read whole (its status and allowance read most of its few columns); its plan as asked.
-  const subscriptionFields = under(fields.get('subscription'));
-  const planOfSubscription = propertiesRead(SUBSCRIPTION_FIELD_READS_OF_PLAN, subscriptionFields.keys(), ['id']);
-  const planFields = propertiesRead(PLAN_FIELD_READS, under(subscriptionFields.get('plan')).keys());
-  const planProperties = planOfSubscription && planFields && new Set([...planOfSubscription, ...planFields]);
-  const subscriptionRead = shows('subscription') ? rowMapper(em, Subscription).select('s', 's_') : null;
-  const planRead = shows('subscription') ? rowMapper(em, Plan).select('p', 'p_', planProperties) : null;
-  if (subscriptionRead && planRead) {
+  // A purchase is read whole (its status and allowance read most of its few columns); its plan as
+  // its own fields and the purchase's ask.
+  let subscriptionRead: RowSelection<Subscription> | null = null;
+  let planRead: RowSelection<Plan> | null = null;
+  if (shows('subscription')) {
+    const subscriptionNodes = fields.get('subscription');
+    const ofPurchase = readsOf(subscriptionNodes, SUBSCRIPTION_FIELD_READS_OF_PLAN, ['id']);
+    const ofPlan = readsOf(under(subscriptionNodes).get('plan'), PLAN_FIELD_READS, []);
+    subscriptionRead = rowMapper(em, Subscription).select('s', 's_');
+    planRead = rowMapper(em, Plan).select('p', 'p_', ofPurchase && ofPlan && new Set([...ofPurchase, ...ofPlan]));
     select.push(subscriptionRead.sql, planRead.sql);
     joins.push(`join ${table(Subscription)} s on s.id = t.subscription_id join ${table(Plan)} p on p.id = s.plan_id`);
   }
-  const assigneeProperties = shows('assignee') ? propertiesRead(STAFF_MEMBER_FIELD_READS, under(fields.get('assignee')).keys(), ['id']) : null;
-  const assigneeRead = shows('assignee') ? rowMapper(em, StaffMember).select('a', 'a_', assigneeProperties) : null;
+  const assigneeRead = shows('assignee')
+    ? rowMapper(em, StaffMember).select('a', 'a_', readsOf(fields.get('assignee'), STAFF_MEMBER_FIELD_READS, ['id']))
+    : null;
   if (assigneeRead) {
     select.push(assigneeRead.sql);
     joins.push(`left join ${table(StaffMember)} a on a.id = t.assignee_id`);
   }
-  const messageProperties = shows('lastMessage')
-    ? propertiesRead(TICKET_MESSAGE_FIELD_READS, under(fields.get('lastMessage')).keys(), ['id', 'ticket', 'createdAt'])
+  const messageRead = shows('lastMessage')
+    ? rowMapper(em, TicketMessage).select('m', 'm_', readsOf(fields.get('lastMessage'), TICKET_MESSAGE_FIELD_READS, ['id', 'ticket', 'createdAt']))
     : null;
-  const messageRead = shows('lastMessage') ? rowMapper(em, TicketMessage).select('m', 'm_', messageProperties) : null;
   if (messageRead) {
     const visibleMessages = ticketMessageScopeSql(ctx.viewer, 'm0.');
     select.push(messageRead.sql);

@@ -34,33 +34,50 @@ type SignInRow =
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** The token of `Authorization: Bearer <token>`, or undefined when the header has another form. */
+function bearerToken(header: string): string | undefined {
+  return BEARER.exec(header.trim())?.[1];
+}
+
+function kindOf(token: string): SignInLookup['kind'] | null {
+  if (token.startsWith(MERCHANT_KEY_PREFIX)) return 'merchant';
+  if (token.startsWith(STAFF_TOKEN_PREFIX)) return 'staff';
+  return null;
+}
+
 /**
- * How the token in `header` is looked up: one plain statement, no entity loaded, since this runs
- * before every request; the database says whether the last-use stamp is due, so no timestamp is
- * parsed here either. The rate limiter runs it inside its own statement (`signIn` below).
+ * How a token is looked up: one plain statement, no entity loaded, since this runs before every
+ * request; the database says whether the last-use stamp is due, so no timestamp is parsed here
+ * either.
  */
-export function signInLookup(header: string | undefined, now: DateTime): SignInLookup | null {
-  const token = header ? BEARER.exec(header.trim())?.[1] : undefined;
-  if (!token) return null;
+function lookupOf(kind: SignInLookup['kind'], token: string, now: DateTime): SignInLookup {
   const hash = hashToken(token);
   const stampDue = `(? :: timestamptz - interval '${LAST_USED_RESOLUTION_MS} milliseconds')`;
-  if (token.startsWith(MERCHANT_KEY_PREFIX)) {
+  if (kind === 'merchant') {
     return {
-      kind: 'merchant',
+      kind,
       sql: `select k.id, k.revoked_at is not null as revoked, c.id as customer_id, c.status as customer_status,
                    (k.last_used_at is null or k.last_used_at < ${stampDue}) as stamp_due
               from merchant_api_key k join customer c on c.id = k.customer_id where k.token_hash = ?`,
       params: [now.toJSDate(), hash],
     };
   }
-  if (token.startsWith(STAFF_TOKEN_PREFIX)) {
-    return {
-      kind: 'staff',
-      sql: `select id, role, active, (last_seen_at is null or last_seen_at < ${stampDue}) as stamp_due from staff_member where token_hash = ?`,
-      params: [now.toJSDate(), hash],
-    };
-  }
-  return null;
+  return {
+    kind,
+    sql: `select id, role, active, (last_seen_at is null or last_seen_at < ${stampDue}) as stamp_due from staff_member where token_hash = ?`,
+    params: [now.toJSDate(), hash],
+  };
+}
+
+/**
+ * The lookup of the token in `header`, for the rate limiter to run inside its own statement
+ * (its row goes to `res.locals.signIn`, app/rate-limit.ts); null when the header carries no
+ * known kind of token.
+ */
+export function signInLookup(header: string | undefined, now: DateTime): SignInLookup | null {
+  const token = header ? bearerToken(header) : undefined;
+  const kind = token ? kindOf(token) : null;
+  return token && kind ? lookupOf(kind, token, now) : null;
 }
 
 /**
@@ -72,11 +89,16 @@ export function signInLookup(header: string | undefined, now: DateTime): SignInL
  */
 export async function authenticate(em: EntityManager, header: string | undefined, now: DateTime, found?: unknown): Promise<Viewer> {
   if (!header) return ANONYMOUS;
-  if (!BEARER.test(header.trim())) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-  const lookup = signInLookup(header, now);
-  if (!lookup) throw unauthenticated('Unknown token type.');
-  const row = (found !== undefined ? found : ((await em.execute(lookup.sql, lookup.params)) as SignInRow[])[0]) as SignInRow | null | undefined;
-  if (lookup.kind === 'merchant') {
+  const token = bearerToken(header);
+  if (!token) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  const kind = kindOf(token);
+  if (!kind) throw unauthenticated('Unknown token type.');
+  let row = found as SignInRow | null | undefined;
+  if (found === undefined) {
+    const lookup = lookupOf(kind, token, now);
+    row = ((await em.execute(lookup.sql, lookup.params)) as SignInRow[])[0];
+  }
+  if (kind === 'merchant') {
     const key = row as Extract<SignInRow, { customer_id: string }> | null | undefined;
     // A ban revokes every key of the account: its holder is told of the ban, which is final, not of a revoked key.
     if (key?.customer_status === CustomerStatus.BANNED) throw unauthenticated(BANNED_MESSAGE, 'ACCOUNT_BANNED');
